@@ -1,0 +1,46 @@
+package dev.nightshift.core.port;
+
+import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.MessageStatus;
+import dev.nightshift.core.model.NewMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The prompt queue. FIFO per session; at most one {@code processing} message per session, and at
+ * most {@code maxUnfinished} unfinished ones, both enforced inside the database transaction.
+ */
+public interface MessageStore {
+    EnqueueResult enqueue(NewMessage message, int maxUnfinished, Instant now);
+
+    Optional<Message> get(String id);
+
+    /** Pending and processing messages, oldest first. */
+    List<Message> unfinished(String sessionId);
+
+    /**
+     * Atomically moves the session's oldest pending message to {@code processing}, owned by
+     * {@code nodeId} until {@code leaseUntil}. Empty when nothing is pending or one is already
+     * processing.
+     */
+    Optional<Message> claimNext(String sessionId, String nodeId, Instant leaseUntil, Instant now);
+
+    /** {@code pending → cancelled}; false when the message is not pending in that session. */
+    boolean cancel(String sessionId, String messageId, Instant now);
+
+    /** {@code processing → terminal}; false when it was no longer processing (e.g. already stopped). */
+    boolean finish(String messageId, MessageStatus terminal, String error, Instant now);
+
+    /** Extends the lease of every message this node is processing. */
+    int renewLeases(String nodeId, Instant leaseUntil);
+
+    /** Processing messages whose lease ran out before {@code now}: their node died. */
+    List<Message> expiredLeases(Instant now);
+
+    /** Takes over an orphaned message by compare-and-set on its previous claimer. */
+    boolean takeOver(String messageId, String previousNodeId, String nodeId, Instant leaseUntil);
+
+    /** Sessions with a pending message and none processing: work to dispatch at start. */
+    List<String> sessionsWaitingForDispatch();
+}

@@ -1,0 +1,32 @@
+package dev.nightshift.core.port;
+
+import dev.nightshift.core.model.NewSession;
+import dev.nightshift.core.model.Participant;
+import dev.nightshift.core.model.Role;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.SessionStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public interface SessionStore {
+    /** Creates the session with its creator as owner, in one transaction. */
+    Session create(NewSession session, Instant now);
+
+    Optional<Session> get(String id);
+
+    Page<Session> list(SessionQuery query);
+
+    /** Sets the status unless the session is archived; false when nothing changed. */
+    boolean updateStatus(String id, SessionStatus status, Instant now);
+
+    boolean archive(String id, Instant now);
+
+    void upsertParticipant(String sessionId, String userId, Role role, Instant now);
+
+    boolean removeParticipant(String sessionId, String userId);
+
+    Optional<Role> role(String sessionId, String userId);
+
+    List<Participant> participants(String sessionId);
+}

@@ -1,0 +1,25 @@
+package dev.nightshift.core.port;
+
+/**
+ * The durable state of a control plane. One implementation per database; every implementation
+ * passes the same contract tests.
+ */
+public interface Store extends AutoCloseable {
+    UserStore users();
+
+    TokenStore tokens();
+
+    SessionStore sessions();
+
+    MessageStore messages();
+
+    EventStore events();
+
+    ArtifactStore artifacts();
+
+    /** Which database this is, for logs and metrics ("sqlite", "postgresql"). */
+    String dialect();
+
+    @Override
+    void close();
+}

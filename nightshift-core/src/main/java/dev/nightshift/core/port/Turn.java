@@ -1,0 +1,26 @@
+package dev.nightshift.core.port;
+
+import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.Session;
+
+/** What an executor gets for one turn: the prompt, a way to write to the log, and the stop signal. */
+public interface Turn {
+    Session session();
+
+    Message message();
+
+    /**
+     * True when this turn was taken over after the node running it died: the executor should
+     * rebuild its state from the session log rather than start over.
+     */
+    boolean resumed();
+
+    /** Appends an event to the session log (durably, before returning) and broadcasts it. */
+    Event emit(String type, String jsonData);
+
+    boolean stopRequested();
+
+    /** Registers an action to run at once when the turn is stopped (abort a stream, kill a process). */
+    void onStop(Runnable action);
+}
