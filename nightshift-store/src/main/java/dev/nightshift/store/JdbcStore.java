@@ -1,0 +1,123 @@
+package dev.nightshift.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.nightshift.core.port.ArtifactStore;
+import dev.nightshift.core.port.EventStore;
+import dev.nightshift.core.port.MessageStore;
+import dev.nightshift.core.port.SessionStore;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.port.TokenStore;
+import dev.nightshift.core.port.UserStore;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Store} on SQLite or PostgreSQL. {@link #open} migrates the schema (one set of Flyway
+ * migrations for both) and returns a ready store; {@link #close} releases the pool.
+ */
+public final class JdbcStore implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+
+    private final HikariDataSource dataSource;
+    private final String dialect;
+    private final UserStore users;
+    private final TokenStore tokens;
+    private final SessionStore sessions;
+    private final MessageStore messages;
+    private final EventStore events;
+    private final ArtifactStore artifacts;
+
+    private JdbcStore(HikariDataSource dataSource, boolean sqlite) {
+        this.dataSource = dataSource;
+        this.dialect = sqlite ? "sqlite" : "postgresql";
+        Db db = new Db(Jdbi.create(dataSource), sqlite);
+        this.users = new JdbcUsers(db);
+        this.tokens = new JdbcTokens(db);
+        this.sessions = new JdbcSessions(db);
+        this.messages = new JdbcMessages(db);
+        this.events = new JdbcEvents(db);
+        this.artifacts = new JdbcArtifacts(db);
+    }
+
+    public static JdbcStore open(StoreConfig config) {
+        HikariDataSource dataSource = new HikariDataSource(hikari(config));
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        LOG.info("store ready: {} ({} connections at most)", config.isSqlite() ? "sqlite" : "postgresql",
+                config.poolSize());
+        return new JdbcStore(dataSource, config.isSqlite());
+    }
+
+    private static HikariConfig hikari(StoreConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("nightshift-store");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setMaximumPoolSize(config.poolSize());
+        if (config.user() != null) {
+            hikari.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hikari.setPassword(config.password());
+        }
+        if (config.isSqlite()) {
+            hikari.addDataSourceProperty("journal_mode", "WAL");
+            hikari.addDataSourceProperty("synchronous", config.sqliteSynchronous());
+            hikari.addDataSourceProperty("foreign_keys", "true");
+            hikari.addDataSourceProperty("busy_timeout", "30000");
+        } else {
+            hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        return hikari;
+    }
+
+    @Override
+    public UserStore users() {
+        return users;
+    }
+
+    @Override
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    @Override
+    public MessageStore messages() {
+        return messages;
+    }
+
+    @Override
+    public EventStore events() {
+        return events;
+    }
+
+    @Override
+    public ArtifactStore artifacts() {
+        return artifacts;
+    }
+
+    @Override
+    public String dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

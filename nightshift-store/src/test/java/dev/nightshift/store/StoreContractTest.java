@@ -1,0 +1,371 @@
+package dev.nightshift.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nightshift.core.Ids;
+import dev.nightshift.core.Secrets;
+import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.MessageStatus;
+import dev.nightshift.core.model.NewEvent;
+import dev.nightshift.core.model.NewMessage;
+import dev.nightshift.core.model.NewSession;
+import dev.nightshift.core.model.Role;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.SessionSettings;
+import dev.nightshift.core.model.SessionStatus;
+import dev.nightshift.core.model.Source;
+import dev.nightshift.core.model.TokenKind;
+import dev.nightshift.core.model.User;
+import dev.nightshift.core.port.EnqueueResult;
+import dev.nightshift.core.port.Page;
+import dev.nightshift.core.port.SessionQuery;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.port.StoreException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The same contract for every database: subclasses only say how to open one. */
+abstract class StoreContractTest {
+    protected Store store;
+    protected User alice;
+    private final Instant now = Instant.parse("2026-11-01T10:00:00Z");
+
+    protected abstract StoreConfig config();
+
+    @BeforeEach
+    void openStore() {
+        store = JdbcStore.open(config());
+        alice = store.users().create("alice", "Alice", "alice@example.com", false);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private Session newSession(User creator, String repository) {
+        return store.sessions().create(new NewSession(Ids.newId("ses"), repository, "main", null, "t",
+                creator.id(), Source.API, SessionSettings.DEFAULTS, null), now);
+    }
+
+    private NewMessage prompt(Session s, String crid) {
+        return new NewMessage(Ids.newId("msg"), s.id(), alice.id(), Source.API, "do it", null, crid);
+    }
+
+    @Test
+    void usersHaveUniqueLogins() {
+        assertThat(store.users().byLogin("alice")).contains(alice);
+        assertThatThrownBy(() -> store.users().create("alice", null, null, false))
+                .isInstanceOf(StoreException.class).hasMessageContaining("alice");
+        assertThat(store.users().list()).extracting(User::login).containsExactly("alice");
+    }
+
+    @Test
+    void aNewSessionHasItsCreatorAsOwnerAndIsListedForThem() {
+        User bob = store.users().create("bob", null, null, false);
+        Session s = newSession(alice, "/repo/a");
+        newSession(bob, "/repo/b");
+        assertThat(s.status()).isEqualTo(SessionStatus.CREATED);
+        assertThat(s.lastSeq()).isZero();
+        assertThat(store.sessions().role(s.id(), alice.id())).contains(Role.OWNER);
+        assertThat(store.sessions().role(s.id(), bob.id())).isEmpty();
+
+        Page<Session> visible = store.sessions().list(new SessionQuery(alice.id(), null, null, null, 0, 50));
+        assertThat(visible.items()).extracting(Session::id).containsExactly(s.id());
+
+        store.sessions().upsertParticipant(s.id(), bob.id(), Role.VIEWER, now);
+        store.sessions().upsertParticipant(s.id(), bob.id(), Role.MEMBER, now);
+        assertThat(store.sessions().role(s.id(), bob.id())).contains(Role.MEMBER);
+        assertThat(store.sessions().list(new SessionQuery(bob.id(), null, null, null, 0, 50)).items()).hasSize(2);
+        assertThat(store.sessions().list(new SessionQuery(bob.id(), bob.id(), null, null, 0, 50)).items()).hasSize(1);
+        assertThat(store.sessions().list(new SessionQuery(null, null, null, "/repo/b", 0, 50)).items()).hasSize(1);
+        assertThat(store.sessions().participants(s.id())).extracting(p -> p.login()).containsExactly("alice", "bob");
+        assertThat(store.sessions().removeParticipant(s.id(), bob.id())).isTrue();
+        assertThat(store.sessions().role(s.id(), bob.id())).isEmpty();
+    }
+
+    @Test
+    void sessionListPagesWithAnExactHasMore() {
+        for (int i = 0; i < 5; i++) {
+            newSession(alice, "/r");
+        }
+        SessionQuery all = new SessionQuery(null, null, null, null, 0, 5);
+        assertThat(store.sessions().list(all).hasMore()).isFalse();
+        Page<Session> first = store.sessions().list(new SessionQuery(null, null, null, null, 0, 3));
+        Page<Session> second = store.sessions().list(new SessionQuery(null, null, null, null, 3, 3));
+        assertThat(first.items()).hasSize(3);
+        assertThat(first.hasMore()).isTrue();
+        assertThat(second.items()).hasSize(2);
+        assertThat(second.hasMore()).isFalse();
+    }
+
+    @Test
+    void archivedSessionsKeepTheirStatus() {
+        Session s = newSession(alice, "/r");
+        assertThat(store.sessions().updateStatus(s.id(), SessionStatus.ACTIVE, now)).isTrue();
+        assertThat(store.sessions().archive(s.id(), now)).isTrue();
+        assertThat(store.sessions().archive(s.id(), now)).isFalse();
+        assertThat(store.sessions().updateStatus(s.id(), SessionStatus.ACTIVE, now)).isFalse();
+        assertThat(store.sessions().list(new SessionQuery(null, null, SessionStatus.ARCHIVED, null, 0, 10)).items())
+                .hasSize(1);
+    }
+
+    @Test
+    void eventsGetConsecutiveSequenceNumbersAndPageBothWays() {
+        Session s = newSession(alice, "/r");
+        for (int i = 0; i < 10; i++) {
+            store.events().append(s.id(), new NewEvent("token", null, "{\"i\":" + i + "}"), now);
+        }
+        List<Event> batch = store.events().append(s.id(),
+                List.of(new NewEvent("a", "m1", null), new NewEvent("b", "m1", "{\"x\":1}")), now);
+        assertThat(batch).extracting(Event::seq).containsExactly(11L, 12L);
+        assertThat(batch.get(0).data()).isEqualTo("{}");
+        assertThat(store.sessions().get(s.id()).orElseThrow().lastSeq()).isEqualTo(12);
+
+        Page<Event> after = store.events().after(s.id(), 5, 4);
+        assertThat(after.items()).extracting(Event::seq).containsExactly(6L, 7L, 8L, 9L);
+        assertThat(after.hasMore()).isTrue();
+        assertThat(store.events().after(s.id(), 8, 4).hasMore()).isFalse();
+
+        Page<Event> latest = store.events().latest(s.id(), 12);
+        assertThat(latest.items()).extracting(Event::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, 12).boxed().toList());
+        assertThat(latest.hasMore()).isFalse();
+        Page<Event> older = store.events().before(s.id(), 5, 3);
+        assertThat(older.items()).extracting(Event::seq).containsExactly(2L, 3L, 4L);
+        assertThat(older.hasMore()).isTrue();
+        assertThat(store.events().before(s.id(), 4, 3).hasMore()).isFalse();
+        assertThat(older.items().get(0).data()).isEqualTo("{\"i\":1}");
+    }
+
+    @Test
+    void hasMoreIsExactAtFiveHundredEvents() {
+        Session s = newSession(alice, "/r");
+        List<NewEvent> events = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            events.add(new NewEvent("token", null, null));
+        }
+        store.events().append(s.id(), events, now);
+        assertThat(store.events().latest(s.id(), 500).hasMore()).isFalse();
+        store.events().append(s.id(), new NewEvent("token", null, null), now);
+        Page<Event> page = store.events().latest(s.id(), 500);
+        assertThat(page.hasMore()).isTrue();
+        assertThat(page.items().getFirst().seq()).isEqualTo(2);
+        assertThat(page.items().getLast().seq()).isEqualTo(501);
+    }
+
+    @Test
+    void appendingToAnUnknownSessionFailsAndWritesNothing() {
+        assertThatThrownBy(() -> store.events().append("ses_missing", new NewEvent("x", null, null), now))
+                .isInstanceOf(StoreException.class);
+        assertThat(store.events().latest("ses_missing", 10).items()).isEmpty();
+    }
+
+    @Test
+    void concurrentAppendersNeverLeaveAGapOrADuplicate() throws Exception {
+        Session s = newSession(alice, "/r");
+        int threads = 8;
+        int perThread = 100;
+        List<Callable<Void>> work = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int batchSize = t % 2 == 0 ? 1 : 3;
+            work.add(() -> {
+                for (int i = 0; i < perThread; i += batchSize) {
+                    List<NewEvent> batch = new ArrayList<>();
+                    for (int b = 0; b < batchSize && i + b < perThread; b++) {
+                        batch.add(new NewEvent("token", null, null));
+                    }
+                    store.events().append(s.id(), batch, now);
+                }
+                return null;
+            });
+        }
+        runAll(work);
+        List<Long> seqs = new ArrayList<>();
+        long after = 0;
+        Page<Event> page;
+        do {
+            page = store.events().after(s.id(), after, 500);
+            page.items().forEach(e -> seqs.add(e.seq()));
+            after = page.items().isEmpty() ? after : page.items().getLast().seq();
+        } while (page.hasMore());
+        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
+    }
+
+    @Test
+    void promptsQueueInOrderWithAnIdempotentClientRequestId() {
+        Session s = newSession(alice, "/r");
+        EnqueueResult.Accepted first = accepted(store.messages().enqueue(prompt(s, "req-1"), 10, now));
+        EnqueueResult.Accepted second = accepted(store.messages().enqueue(prompt(s, "req-2"), 10, now));
+        EnqueueResult.Accepted retry = accepted(store.messages().enqueue(prompt(s, "req-1"), 10, now));
+        assertThat(first.created()).isTrue();
+        assertThat(first.position()).isEqualTo(1);
+        assertThat(second.position()).isEqualTo(2);
+        assertThat(retry.created()).isFalse();
+        assertThat(retry.message().id()).isEqualTo(first.message().id());
+        assertThat(retry.position()).isEqualTo(1);
+        assertThat(store.messages().unfinished(s.id())).extracting(Message::id)
+                .containsExactly(first.message().id(), second.message().id());
+        assertThat(store.messages().enqueue(prompt(s, null), 10, now)).isInstanceOf(EnqueueResult.Accepted.class);
+        assertThat(store.messages().enqueue(prompt(s, null), 10, now)).isInstanceOf(EnqueueResult.Accepted.class);
+        assertThat(store.messages().enqueue(new NewMessage("msg_x", "ses_missing", alice.id(), Source.API, "x", null, null), 10, now))
+                .isInstanceOf(EnqueueResult.UnknownSession.class);
+    }
+
+    @Test
+    void theEleventhUnfinishedPromptIsRefusedEvenUnderConcurrency() throws Exception {
+        Session s = newSession(alice, "/r");
+        List<Callable<EnqueueResult>> work = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            work.add(() -> store.messages().enqueue(prompt(s, null), 10, now));
+        }
+        List<EnqueueResult> results = runAll(work);
+        assertThat(results).filteredOn(r -> r instanceof EnqueueResult.Accepted).hasSize(10);
+        assertThat(results).filteredOn(r -> r instanceof EnqueueResult.QueueFull).hasSize(6);
+        assertThat(store.messages().unfinished(s.id())).hasSize(10);
+        List<Long> order = store.messages().unfinished(s.id()).stream().map(Message::queueSeq).toList();
+        assertThat(order).isSorted();
+    }
+
+    @Test
+    void onlyOnePromptProcessesPerSessionEvenWhenNodesRace() throws Exception {
+        Session s = newSession(alice, "/r");
+        for (int i = 0; i < 3; i++) {
+            store.messages().enqueue(prompt(s, null), 10, now);
+        }
+        List<Callable<Optional<Message>>> claimers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String node = "node-" + i;
+            claimers.add(() -> store.messages().claimNext(s.id(), node, now.plusSeconds(30), now));
+        }
+        List<Optional<Message>> claims = runAll(claimers);
+        assertThat(claims).filteredOn(Optional::isPresent).hasSize(1);
+        Message running = claims.stream().flatMap(Optional::stream).findFirst().orElseThrow();
+        assertThat(running.status()).isEqualTo(MessageStatus.PROCESSING);
+        assertThat(running.queueSeq()).isEqualTo(store.messages().unfinished(s.id()).getFirst().queueSeq());
+        assertThat(store.messages().claimNext(s.id(), "other", now.plusSeconds(30), now)).isEmpty();
+
+        assertThat(store.messages().finish(running.id(), MessageStatus.COMPLETED, null, now)).isTrue();
+        assertThat(store.messages().finish(running.id(), MessageStatus.FAILED, "late", now)).isFalse();
+        assertThat(store.messages().get(running.id()).orElseThrow().status()).isEqualTo(MessageStatus.COMPLETED);
+        assertThat(store.messages().claimNext(s.id(), "n", now.plusSeconds(30), now)).isPresent();
+    }
+
+    @Test
+    void theDatabaseItselfRefusesASecondProcessingPrompt() throws Exception {
+        Session s = newSession(alice, "/r");
+        Message a = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        Message b = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        try (Connection c = DriverManager.getConnection(config().jdbcUrl(), config().user(), config().password())) {
+            setProcessing(c, a.id());
+            assertThatThrownBy(() -> setProcessing(c, b.id())).isInstanceOf(SQLException.class);
+        }
+        assertThat(store.messages().get(b.id()).orElseThrow().status()).isEqualTo(MessageStatus.PENDING);
+    }
+
+    private static void setProcessing(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET status = 'processing' WHERE id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void onlyPendingPromptsCanBeCancelled() {
+        Session s = newSession(alice, "/r");
+        Message a = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        Message b = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        store.messages().claimNext(s.id(), "n", now.plusSeconds(30), now);
+        assertThat(store.messages().cancel(s.id(), a.id(), now)).isFalse();
+        assertThat(store.messages().cancel("ses_other", b.id(), now)).isFalse();
+        assertThat(store.messages().cancel(s.id(), b.id(), now)).isTrue();
+        assertThat(store.messages().get(b.id()).orElseThrow().status()).isEqualTo(MessageStatus.CANCELLED);
+        assertThat(store.messages().unfinished(s.id())).extracting(Message::id).containsExactly(a.id());
+    }
+
+    @Test
+    void aDeadNodesPromptIsTakenOverOnceItsLeaseExpires() {
+        Session s = newSession(alice, "/r");
+        Message a = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        store.messages().claimNext(s.id(), "dead", now.plusSeconds(30), now);
+        assertThat(store.messages().expiredLeases(now.plusSeconds(10))).isEmpty();
+        assertThat(store.messages().renewLeases("dead", now.plusSeconds(60))).isEqualTo(1);
+        assertThat(store.messages().expiredLeases(now.plusSeconds(45))).isEmpty();
+        List<Message> orphans = store.messages().expiredLeases(now.plusSeconds(61));
+        assertThat(orphans).extracting(Message::id).containsExactly(a.id());
+        assertThat(store.messages().takeOver(a.id(), "dead", "alive", now.plusSeconds(120))).isTrue();
+        assertThat(store.messages().takeOver(a.id(), "dead", "racer", now.plusSeconds(120))).isFalse();
+        assertThat(store.messages().get(a.id()).orElseThrow().claimedBy()).isEqualTo("alive");
+    }
+
+    @Test
+    void sessionsWithPendingButNoProcessingPromptsWaitForDispatch() {
+        Session idle = newSession(alice, "/r");
+        Session busy = newSession(alice, "/r");
+        newSession(alice, "/r");
+        store.messages().enqueue(prompt(idle, null), 10, now);
+        store.messages().enqueue(prompt(busy, null), 10, now);
+        store.messages().enqueue(prompt(busy, null), 10, now);
+        store.messages().claimNext(busy.id(), "n", now.plusSeconds(30), now);
+        assertThat(store.messages().sessionsWaitingForDispatch()).containsExactly(idle.id());
+    }
+
+    @Test
+    void tokensAreFoundByHashUntilRevokedOrExpired() {
+        String secret = Secrets.newSecret("nsk");
+        var token = store.tokens().create(TokenKind.API, alice.id(), "laptop", null, Secrets.hash(secret), null);
+        var live = store.tokens().create(TokenKind.LIVE, alice.id(), "live", "ses_1", Secrets.hash("live"), now.plusSeconds(60));
+        assertThat(store.tokens().findUsable(Secrets.hash(secret), now)).map(t -> t.id()).contains(token.id());
+        assertThat(store.tokens().findUsable(Secrets.hash("live"), now.plusSeconds(59))).isPresent();
+        assertThat(store.tokens().findUsable(Secrets.hash("live"), now.plusSeconds(60))).isEmpty();
+        assertThat(store.tokens().listForUser(alice.id(), TokenKind.API)).hasSize(1);
+        assertThat(store.tokens().listForSession("ses_1", TokenKind.LIVE)).extracting(t -> t.id()).containsExactly(live.id());
+        assertThat(store.tokens().revoke(token.id(), now)).isTrue();
+        assertThat(store.tokens().revoke(token.id(), now)).isFalse();
+        assertThat(store.tokens().findUsable(Secrets.hash(secret), now)).isEmpty();
+        assertThat(store.tokens().deleteExpired(now.plusSeconds(61))).isEqualTo(1);
+    }
+
+    @Test
+    void artifactsAreListedInOrder() {
+        Session s = newSession(alice, "/r");
+        store.artifacts().add(s.id(), "branch", null, "{\"name\":\"al/1234abcd\"}", now);
+        store.artifacts().add(s.id(), "pr", "https://example.com/pr/1", null, now.plusSeconds(1));
+        assertThat(store.artifacts().list(s.id())).extracting(a -> a.type()).containsExactly("branch", "pr");
+    }
+
+    private static EnqueueResult.Accepted accepted(EnqueueResult result) {
+        assertThat(result).isInstanceOf(EnqueueResult.Accepted.class);
+        return (EnqueueResult.Accepted) result;
+    }
+
+    private static <T> List<T> runAll(List<Callable<T>> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(work.size());
+        try {
+            List<Future<T>> futures = pool.invokeAll(work);
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return Collections.unmodifiableList(results);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
