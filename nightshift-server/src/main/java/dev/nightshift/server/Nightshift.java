@@ -1,0 +1,302 @@
+package dev.nightshift.server;
+
+import dev.nightshift.core.port.PostTurnHook;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.port.TurnExecutor;
+import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.api.ApiRoutes;
+import dev.nightshift.server.api.Json;
+import dev.nightshift.server.api.RouteTable;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.LocalAdmin;
+import dev.nightshift.server.live.EventHub;
+import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.live.Presence;
+import dev.nightshift.server.live.QueueBroadcaster;
+import dev.nightshift.server.live.SseEndpoint;
+import dev.nightshift.server.live.WsEndpoint;
+import dev.nightshift.server.turn.NoAgentExecutor;
+import dev.nightshift.server.turn.TurnDispatcher;
+import dev.nightshift.store.JdbcStore;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Nightshift control plane: store, live hub, turn dispatcher and HTTP server, wired
+ * together. {@code Nightshift.start(config)} is all {@code nightshift serve} does; tests start one
+ * on port 0 with their own executor.
+ */
+public final class Nightshift implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Nightshift.class);
+
+    /** What a deployment (or a test) plugs in. */
+    public static final class Plugins {
+        /** Runs prompts; until an agent is configured, turns fail saying so. */
+        public TurnExecutor executor = new NoAgentExecutor();
+        /** Runs after a turn finished naturally. */
+        public PostTurnHook postTurn = PostTurnHook.NONE;
+        public Clock clock = Clock.systemUTC();
+    }
+
+    private final NightshiftConfig config;
+    private final FileChannel lockChannel;
+    private final FileLock dataDirLock;
+    private final Store store;
+    private final TurnDispatcher dispatcher;
+    private final ScheduledExecutorService timer;
+    private final Javalin app;
+    private final String adminToken;
+    private final RouteTable routeTable;
+    private final WsEndpoint ws;
+    private final EventLog eventLog;
+    private final SessionService sessions;
+
+    private Nightshift(NightshiftConfig config, Plugins plugins) {
+        this.config = config;
+        Path dataDir = config.dataDir();
+        createDirectories(dataDir);
+        this.lockChannel = open(dataDir.resolve("nightshift.lock"));
+        this.dataDirLock = lock(lockChannel, dataDir);
+        Store opened = null;
+        try {
+            opened = JdbcStore.open(config.store());
+        } catch (RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
+        this.store = opened;
+        Clock clock = plugins.clock;
+        this.adminToken = LocalAdmin.ensure(store, dataDir, clock);
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+
+        EventHub hub = new EventHub();
+        this.eventLog = new EventLog(store, hub, clock, metrics);
+        QueueBroadcaster queue = new QueueBroadcaster(store, hub);
+        this.dispatcher = new TurnDispatcher(store, eventLog, plugins.executor, plugins.postTurn, queue::queueChanged,
+                nodeId(), config.turnLease(), clock);
+        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics);
+        Authenticator auth = new Authenticator(store, clock);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nightshift-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock);
+        Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
+        Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
+
+        String publicUrl = config.publicUrl();
+        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, publicUrl == null ? "" : publicUrl);
+        SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub);
+        RouteTable[] table = new RouteTable[1];
+        byte[] openApi = resource("/openapi.json");
+        this.app = Javalin.create(javalin -> {
+            javalin.concurrency.useVirtualThreads = true;
+            javalin.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            javalin.startup.showJavalinBanner = false;
+            javalin.http.maxRequestSize = 1_048_576L;
+            javalin.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofSeconds(60)));
+            RouteTable routes = new RouteTable(javalin.routes);
+            table[0] = routes;
+            routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "store", store.dialect())));
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            api.register(routes);
+            sse.register(routes);
+            ws.register(javalin.routes);
+            javalin.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+            javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
+            javalin.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal", "the server failed to handle this request; the error has been logged");
+            });
+            javalin.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
+                }
+            });
+        });
+        this.routeTable = table[0];
+        try {
+            app.start(config.bind(), config.port());
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        dispatcher.start(store.dialect().equals("sqlite"));
+        LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
+    }
+
+    /** Starts a control plane with the default plugins (no agent yet). */
+    public static Nightshift start(NightshiftConfig config) {
+        return start(config, plugins -> {});
+    }
+
+    public static Nightshift start(NightshiftConfig config, Consumer<Plugins> configure) {
+        Plugins plugins = new Plugins();
+        configure.accept(plugins);
+        return new Nightshift(config, plugins);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The base URL people use: the configured public URL, or this server's own address. */
+    public String url() {
+        if (config.publicUrl() != null) {
+            return config.publicUrl();
+        }
+        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
+        return "http://" + host + ":" + port();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public EventLog eventLog() {
+        return eventLog;
+    }
+
+    public SessionService sessions() {
+        return sessions;
+    }
+
+    public NightshiftConfig config() {
+        return config;
+    }
+
+    /** The HTTP routes this server registered, for documentation checks. */
+    public List<RouteTable.Route> routes() {
+        return routeTable.registered();
+    }
+
+    public int webSocketConnections() {
+        return ws.connectionCount();
+    }
+
+    private static void error(io.javalin.http.Context ctx, int status, String code, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        ctx.status(status).contentType("application/json").result(Json.write(Map.of("error", error)));
+    }
+
+    private static String nodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "node";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = Nightshift.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dir, e);
+        }
+    }
+
+    private static FileChannel open(Path file) {
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + file, e);
+        }
+    }
+
+    private static FileLock lock(FileChannel channel, Path dataDir) {
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new IllegalStateException("another Nightshift server is using the data directory " + dataDir
+                        + "; stop it or choose another NIGHTSHIFT_DATA_DIR");
+            }
+            return lock;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the data directory " + dataDir, e);
+        }
+    }
+
+    private void releaseLock() {
+        try {
+            if (dataDirLock != null) {
+                dataDirLock.release();
+            }
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // the process is going away anyway
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            LOG.warn("error while shutting down", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dispatcher.close();
+        if (app != null) {
+            app.stop();
+        }
+        timer.shutdownNow();
+        store.close();
+        releaseLock();
+    }
+}

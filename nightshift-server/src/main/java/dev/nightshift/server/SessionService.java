@@ -1,0 +1,215 @@
+package dev.nightshift.server;
+
+import dev.nightshift.core.Ids;
+import dev.nightshift.core.Secrets;
+import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.NewMessage;
+import dev.nightshift.core.model.NewSession;
+import dev.nightshift.core.model.Role;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.SessionSettings;
+import dev.nightshift.core.model.Source;
+import dev.nightshift.core.model.Token;
+import dev.nightshift.core.model.TokenKind;
+import dev.nightshift.core.policy.Access;
+import dev.nightshift.core.policy.Limits;
+import dev.nightshift.core.policy.PromptCheck;
+import dev.nightshift.core.policy.SessionStatusPolicy;
+import dev.nightshift.core.port.EnqueueResult;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.api.Requests;
+import dev.nightshift.server.api.Views;
+import dev.nightshift.server.auth.Caller;
+import dev.nightshift.server.live.QueueBroadcaster;
+import dev.nightshift.server.turn.TurnDispatcher;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a session can be asked to do, whatever the surface (REST, WebSocket, later Slack or
+ * GitHub): every method checks the caller's role first and leaves stored state untouched when it
+ * refuses.
+ */
+public final class SessionService {
+    /** The caller's view of one session: the session and the role they act with. */
+    public record SessionAccess(Session session, Role role) {}
+
+    private static final Pattern REMOTE = Pattern.compile(
+            "^(https?|ssh|git|file)://\\S+$|^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\\S+$");
+    private static final int MAX_CLIENT_REQUEST_ID = 200;
+    private static final int MAX_MODEL_ID = 200;
+
+    private final Store store;
+    private final QueueBroadcaster queue;
+    private final TurnDispatcher dispatcher;
+    private final Limits limits;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    public SessionService(Store store, QueueBroadcaster queue, TurnDispatcher dispatcher, Limits limits, Clock clock,
+            MeterRegistry metrics) {
+        this.store = store;
+        this.queue = queue;
+        this.dispatcher = dispatcher;
+        this.limits = limits;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Loads the session and checks that the caller may do {@code action} there (404, then 403). */
+    public SessionAccess require(Caller caller, String sessionId, Access.Action action) {
+        Session session = store.sessions().get(sessionId)
+                .orElseThrow(() -> ApiException.notFound("no session " + sessionId));
+        Role role = roleOf(caller, session)
+                .orElseThrow(() -> ApiException.forbidden("you are not a participant of session " + sessionId
+                        + "; ask its owner to add you"));
+        if (!Access.allows(role, action)) {
+            throw ApiException.forbidden("your role in this session is " + role.wire() + "; "
+                    + action.name().toLowerCase(java.util.Locale.ROOT) + " needs " + action.minimum().wire());
+        }
+        return new SessionAccess(session, role);
+    }
+
+    private Optional<Role> roleOf(Caller caller, Session session) {
+        if (caller.isShareLink()) {
+            return session.id().equals(caller.token().sessionId()) ? Optional.of(Role.VIEWER) : Optional.empty();
+        }
+        return Access.effectiveRole(caller.admin(), store.sessions().role(session.id(), caller.userId()));
+    }
+
+    public Session create(Caller caller, Requests.CreateSession request, Source source) {
+        requireUser(caller);
+        String repository = trimToNull(request.repository());
+        if (repository == null) {
+            throw ApiException.badRequest("'repository' is required: a git URL (https://, ssh://, file://, git@host:path) or an absolute local path");
+        }
+        if (repository.length() > 2000) {
+            throw ApiException.badRequest("'repository' is longer than 2000 characters");
+        }
+        if (!REMOTE.matcher(repository).matches() && !repository.startsWith("/")) {
+            throw ApiException.badRequest("'repository' must be a git URL (https://, ssh://, file://, git@host:path) or an absolute local path, got '"
+                    + repository + "'");
+        }
+        checkLength("baseBranch", request.baseBranch(), 255);
+        checkLength("model", request.model(), MAX_MODEL_ID);
+        checkLength("title", request.title(), 500);
+        SessionSettings settings = settings(request.settings());
+        return store.sessions().create(new NewSession(Ids.newId("ses"), repository, trimToNull(request.baseBranch()),
+                trimToNull(request.model()), trimToNull(request.title()), caller.userId(), source, settings, null),
+                clock.instant());
+    }
+
+    private static SessionSettings settings(Requests.SettingsPatch patch) {
+        SessionSettings d = SessionSettings.DEFAULTS;
+        if (patch == null) {
+            return d;
+        }
+        return new SessionSettings(
+                patch.autoCommit() == null ? d.autoCommit() : patch.autoCommit(),
+                patch.autoPr() == null ? d.autoPr() : patch.autoPr(),
+                patch.draftPr() == null ? d.draftPr() : patch.draftPr());
+    }
+
+    /** Queues a prompt: 413 when too long, 429 when the queue is full, 409 when archived. */
+    public EnqueueResult.Accepted prompt(Caller caller, String sessionId, Requests.Prompt request, Source source) {
+        SessionAccess access = require(caller, sessionId, Access.Action.PROMPT);
+        switch (PromptCheck.check(request.content(), limits)) {
+            case EMPTY -> throw ApiException.badRequest("'content' is required and must not be blank");
+            case TOO_LARGE -> throw new ApiException(413, "prompt_too_large", "the prompt has "
+                    + request.content().length() + " characters; the limit is " + limits.maxPromptChars());
+            case OK -> { }
+        }
+        checkLength("clientRequestId", request.clientRequestId(), MAX_CLIENT_REQUEST_ID);
+        checkLength("model", request.model(), MAX_MODEL_ID);
+        if (!SessionStatusPolicy.acceptsPrompts(access.session().status())) {
+            throw ApiException.conflict("session " + sessionId + " is archived and takes no prompts");
+        }
+        EnqueueResult result = store.messages().enqueue(new NewMessage(Ids.newId("msg"), sessionId, caller.userId(),
+                source, request.content(), trimToNull(request.model()), trimToNull(request.clientRequestId())),
+                limits.maxUnfinishedPrompts(), clock.instant());
+        return switch (result) {
+            case EnqueueResult.Accepted accepted -> {
+                if (accepted.created()) {
+                    metrics.counter("nightshift.prompts.accepted").increment();
+                    queueChanged(sessionId);
+                    dispatcher.kick(sessionId);
+                }
+                yield accepted;
+            }
+            case EnqueueResult.QueueFull full -> {
+                metrics.counter("nightshift.prompts.refused", "reason", "queue_full").increment();
+                throw new ApiException(429, "queue_full", "session " + sessionId + " already has " + full.unfinished()
+                        + " unfinished prompts (the limit); wait for one to finish or cancel a pending one");
+            }
+            case EnqueueResult.UnknownSession unknown -> throw ApiException.notFound("no session " + sessionId);
+        };
+    }
+
+    public void cancelPrompt(Caller caller, String sessionId, String messageId) {
+        require(caller, sessionId, Access.Action.PROMPT);
+        Message message = store.messages().get(messageId)
+                .filter(m -> m.sessionId().equals(sessionId))
+                .orElseThrow(() -> ApiException.notFound("no prompt " + messageId + " in session " + sessionId));
+        if (!store.messages().cancel(sessionId, messageId, clock.instant())) {
+            throw ApiException.conflict("prompt " + messageId + " is " + store.messages().get(messageId)
+                    .map(m -> m.status().wire()).orElse(message.status().wire())
+                    + "; only pending prompts can be cancelled (use stop for a running one)");
+        }
+        queueChanged(sessionId);
+    }
+
+    /** Stops the running turn; returns the stopped message id, or empty when nothing was running. */
+    public Optional<String> stop(Caller caller, String sessionId) {
+        require(caller, sessionId, Access.Action.PROMPT);
+        return dispatcher.stop(sessionId).map(Message::id);
+    }
+
+    public List<Message> queue(String sessionId) {
+        return store.messages().unfinished(sessionId);
+    }
+
+    public void queueChanged(String sessionId) {
+        queue.queueChanged(sessionId);
+    }
+
+    public Session archive(Caller caller, String sessionId) {
+        require(caller, sessionId, Access.Action.MANAGE);
+        store.sessions().archive(sessionId, clock.instant());
+        return store.sessions().get(sessionId).orElseThrow();
+    }
+
+    /** A short-lived token for this session's live stream, bound to the caller. */
+    public Views.NewTokenView liveToken(Caller caller, String sessionId) {
+        require(caller, sessionId, Access.Action.READ);
+        String secret = Secrets.newSecret("nsl");
+        Instant expires = clock.instant().plus(limits.liveTokenTtl());
+        Token token = store.tokens().create(TokenKind.LIVE, caller.userId(), "live", sessionId, Secrets.hash(secret), expires);
+        return new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(),
+                token.expiresAt(), "/api/sessions/" + sessionId + "/ws");
+    }
+
+    private static void requireUser(Caller caller) {
+        if (caller.isShareLink()) {
+            throw ApiException.forbidden("a share link can only watch its session");
+        }
+    }
+
+    private static void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiException.badRequest("'" + field + "' is longer than " + max + " characters");
+        }
+    }
+
+    private static String trimToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,388 @@
+package dev.nightshift.server.api;
+
+import dev.nightshift.core.Secrets;
+import dev.nightshift.core.model.Role;
+import dev.nightshift.core.model.SessionStatus;
+import dev.nightshift.core.model.Source;
+import dev.nightshift.core.model.Token;
+import dev.nightshift.core.model.TokenKind;
+import dev.nightshift.core.model.User;
+import dev.nightshift.core.policy.Access;
+import dev.nightshift.core.policy.HistoryPaging;
+import dev.nightshift.core.port.EnqueueResult;
+import dev.nightshift.core.port.Page;
+import dev.nightshift.core.port.SessionQuery;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.port.StoreException;
+import dev.nightshift.server.SessionService;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The JSON API under {@code /api}: sessions, prompts, events, artifacts, participants, tokens, users. */
+public final class ApiRoutes {
+    private static final int MAX_SESSION_PAGE = 200;
+    private static final int DEFAULT_SESSION_PAGE = 50;
+    private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final Store store;
+    private final SessionService sessions;
+    private final Authenticator auth;
+    private final Clock clock;
+    private final String publicUrl;
+
+    public ApiRoutes(Store store, SessionService sessions, Authenticator auth, Clock clock, String publicUrl) {
+        this.store = store;
+        this.sessions = sessions;
+        this.auth = auth;
+        this.clock = clock;
+        this.publicUrl = publicUrl;
+    }
+
+    public void register(RouteTable routes) {
+        routes.get("/api/me", this::me);
+        routes.post("/api/sessions", this::createSession);
+        routes.get("/api/sessions", this::listSessions);
+        routes.get("/api/sessions/{id}", this::getSession);
+        routes.post("/api/sessions/{id}/archive", this::archive);
+        routes.post("/api/sessions/{id}/prompts", this::prompt);
+        routes.get("/api/sessions/{id}/prompts", this::queue);
+        routes.delete("/api/sessions/{id}/prompts/{messageId}", this::cancelPrompt);
+        routes.post("/api/sessions/{id}/stop", this::stop);
+        routes.get("/api/sessions/{id}/events", this::events);
+        routes.get("/api/sessions/{id}/artifacts", this::artifacts);
+        routes.get("/api/sessions/{id}/participants", this::participants);
+        routes.put("/api/sessions/{id}/participants/{login}", this::setParticipant);
+        routes.delete("/api/sessions/{id}/participants/{login}", this::removeParticipant);
+        routes.post("/api/sessions/{id}/share-links", this::createShareLink);
+        routes.get("/api/sessions/{id}/share-links", this::listShareLinks);
+        routes.delete("/api/sessions/{id}/share-links/{tokenId}", this::revokeShareLink);
+        routes.post("/api/sessions/{id}/live-token", this::liveToken);
+        routes.post("/api/tokens", this::createToken);
+        routes.get("/api/tokens", this::listTokens);
+        routes.delete("/api/tokens/{tokenId}", this::revokeToken);
+        routes.post("/api/users", this::createUser);
+        routes.get("/api/users", this::listUsers);
+    }
+
+    private Caller caller(Context ctx) {
+        return auth.fromHeader(ctx.header("Authorization"));
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    private void me(Context ctx) {
+        Caller caller = caller(ctx);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", caller.user() == null ? null : Views.user(caller.user()));
+        body.put("tokenKind", caller.token().kind().wire());
+        if (caller.token().sessionId() != null) {
+            body.put("sessionId", caller.token().sessionId());
+        }
+        json(ctx, 200, body);
+    }
+
+    private void createSession(Context ctx) {
+        Caller caller = caller(ctx);
+        var request = Json.read(ctx.body(), Requests.CreateSession.class);
+        var session = sessions.create(caller, request, source(ctx));
+        json(ctx, 201, Views.session(session, Role.OWNER.wire()));
+    }
+
+    private static Source source(Context ctx) {
+        String header = ctx.header("X-Nightshift-Source");
+        if (header == null) {
+            return Source.API;
+        }
+        try {
+            return Source.fromWire(header);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("X-Nightshift-Source " + e.getMessage());
+        }
+    }
+
+    private void listSessions(Context ctx) {
+        Caller caller = caller(ctx);
+        if (caller.isShareLink()) {
+            throw ApiException.forbidden("a share link can only watch its own session");
+        }
+        int limit = intParam(ctx, "limit", DEFAULT_SESSION_PAGE, 1, MAX_SESSION_PAGE);
+        int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        boolean mine = "true".equalsIgnoreCase(ctx.queryParam("mine"));
+        SessionStatus status = null;
+        if (ctx.queryParam("status") != null) {
+            try {
+                status = SessionStatus.fromWire(ctx.queryParam("status"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("status " + e.getMessage());
+            }
+        }
+        // admins see every session; everyone else the sessions they take part in
+        String visibleTo = caller.admin() ? null : caller.userId();
+        Page<dev.nightshift.core.model.Session> page = store.sessions().list(new SessionQuery(visibleTo,
+                mine ? caller.userId() : null, status, ctx.queryParam("repository"), offset, limit));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("sessions", page.items().stream().map(s -> Views.session(s, null)).toList());
+        body.put("hasMore", page.hasMore());
+        body.put("offset", offset);
+        body.put("limit", limit);
+        json(ctx, 200, body);
+    }
+
+    private void getSession(Context ctx) {
+        var access = sessions.require(caller(ctx), ctx.pathParam("id"), Access.Action.READ);
+        json(ctx, 200, Views.session(access.session(), access.role().wire()));
+    }
+
+    private void archive(Context ctx) {
+        var session = sessions.archive(caller(ctx), ctx.pathParam("id"));
+        json(ctx, 200, Views.session(session, null));
+    }
+
+    private void prompt(Context ctx) {
+        Caller caller = caller(ctx);
+        String id = ctx.pathParam("id");
+        sessions.require(caller, id, Access.Action.READ); // 404 before parsing, so unknown ids say so
+        var request = Json.read(ctx.body(), Requests.Prompt.class);
+        EnqueueResult.Accepted accepted = sessions.prompt(caller, id, request, source(ctx));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("messageId", accepted.message().id());
+        body.put("position", accepted.position());
+        body.put("status", accepted.message().status().wire());
+        body.put("created", accepted.created());
+        json(ctx, 202, body);
+    }
+
+    private void queue(Context ctx) {
+        String id = ctx.pathParam("id");
+        sessions.require(caller(ctx), id, Access.Action.READ);
+        json(ctx, 200, Map.of("queue", sessions.queue(id).stream().map(Views::message).toList()));
+    }
+
+    private void cancelPrompt(Context ctx) {
+        sessions.cancelPrompt(caller(ctx), ctx.pathParam("id"), ctx.pathParam("messageId"));
+        json(ctx, 200, Map.of("messageId", ctx.pathParam("messageId"), "status", "cancelled"));
+    }
+
+    private void stop(Context ctx) {
+        var stopped = sessions.stop(caller(ctx), ctx.pathParam("id"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("stopped", stopped.isPresent());
+        stopped.ifPresent(m -> body.put("messageId", m));
+        json(ctx, 202, body);
+    }
+
+    private void events(Context ctx) {
+        String id = ctx.pathParam("id");
+        sessions.require(caller(ctx), id, Access.Action.READ);
+        String after = ctx.queryParam("after");
+        String before = ctx.queryParam("before");
+        if (after != null && before != null) {
+            throw ApiException.badRequest("use either 'after' (page forwards) or 'before' (page backwards), not both");
+        }
+        int limit;
+        try {
+            limit = HistoryPaging.limit(optionalInt(ctx, "limit"), sessions.limits());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        var page = before != null
+                ? store.events().before(id, longParam("before", before), limit)
+                : store.events().after(id, after == null ? 0 : longParam("after", after), limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("events", page.items().stream().map(Views::event).toList());
+        body.put("hasMore", page.hasMore());
+        json(ctx, 200, body);
+    }
+
+    private void artifacts(Context ctx) {
+        String id = ctx.pathParam("id");
+        sessions.require(caller(ctx), id, Access.Action.READ);
+        json(ctx, 200, Map.of("artifacts", store.artifacts().list(id).stream().map(Views::artifact).toList()));
+    }
+
+    private void participants(Context ctx) {
+        String id = ctx.pathParam("id");
+        sessions.require(caller(ctx), id, Access.Action.READ);
+        json(ctx, 200, Map.of("participants", store.sessions().participants(id).stream().map(Views::participant).toList()));
+    }
+
+    private void setParticipant(Context ctx) {
+        String id = ctx.pathParam("id");
+        var access = sessions.require(caller(ctx), id, Access.Action.MANAGE);
+        User user = userByLogin(ctx.pathParam("login"));
+        var request = Json.read(ctx.body(), Requests.SetRole.class);
+        Role role;
+        try {
+            role = Role.fromWire(request.role());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("role " + e.getMessage());
+        }
+        if (user.id().equals(access.session().creatorId()) && role != Role.OWNER) {
+            throw ApiException.conflict("the session's creator stays its owner");
+        }
+        store.sessions().upsertParticipant(id, user.id(), role, clock.instant());
+        json(ctx, 200, Map.of("userId", user.id(), "login", user.login(), "role", role.wire()));
+    }
+
+    private void removeParticipant(Context ctx) {
+        String id = ctx.pathParam("id");
+        var access = sessions.require(caller(ctx), id, Access.Action.MANAGE);
+        User user = userByLogin(ctx.pathParam("login"));
+        if (user.id().equals(access.session().creatorId())) {
+            throw ApiException.conflict("the session's creator cannot be removed");
+        }
+        if (!store.sessions().removeParticipant(id, user.id())) {
+            throw ApiException.notFound(user.login() + " is not a participant of session " + id);
+        }
+        ctx.status(204);
+    }
+
+    private User userByLogin(String login) {
+        return store.users().byLogin(login).orElseThrow(() -> ApiException.notFound("no user " + login));
+    }
+
+    private void createShareLink(Context ctx) {
+        Caller caller = caller(ctx);
+        String id = ctx.pathParam("id");
+        sessions.require(caller, id, Access.Action.MANAGE);
+        var request = ctx.body().isBlank() ? new Requests.CreateShareLink(null)
+                : Json.read(ctx.body(), Requests.CreateShareLink.class);
+        String secret = Secrets.newSecret("nss");
+        Token token = store.tokens().create(TokenKind.SHARE, null,
+                request.name() == null ? "share link" : request.name(), id, Secrets.hash(secret), null);
+        json(ctx, 201, new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(),
+                null, publicUrl + "/s/" + secret));
+    }
+
+    private void listShareLinks(Context ctx) {
+        String id = ctx.pathParam("id");
+        sessions.require(caller(ctx), id, Access.Action.MANAGE);
+        json(ctx, 200, Map.of("shareLinks", store.tokens().listForSession(id, TokenKind.SHARE).stream().map(Views::token).toList()));
+    }
+
+    private void revokeShareLink(Context ctx) {
+        String id = ctx.pathParam("id");
+        sessions.require(caller(ctx), id, Access.Action.MANAGE);
+        String tokenId = ctx.pathParam("tokenId");
+        boolean ours = store.tokens().listForSession(id, TokenKind.SHARE).stream().anyMatch(t -> t.id().equals(tokenId));
+        if (!ours || !store.tokens().revoke(tokenId, clock.instant())) {
+            throw ApiException.notFound("no share link " + tokenId + " on session " + id);
+        }
+        ctx.status(204);
+    }
+
+    private void liveToken(Context ctx) {
+        json(ctx, 201, sessions.liveToken(caller(ctx), ctx.pathParam("id")));
+    }
+
+    private void createToken(Context ctx) {
+        Caller caller = caller(ctx);
+        requireUser(caller);
+        var request = ctx.body().isBlank() ? new Requests.CreateToken(null) : Json.read(ctx.body(), Requests.CreateToken.class);
+        String name = request.name() == null || request.name().isBlank() ? "api token" : request.name().trim();
+        if (name.length() > 200) {
+            throw ApiException.badRequest("'name' is longer than 200 characters");
+        }
+        json(ctx, 201, newApiToken(caller.user(), name));
+    }
+
+    private Views.NewTokenView newApiToken(User user, String name) {
+        String secret = Secrets.newSecret("nsk");
+        Token token = store.tokens().create(TokenKind.API, user.id(), name, null, Secrets.hash(secret), null);
+        return new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(), null, null);
+    }
+
+    private void listTokens(Context ctx) {
+        Caller caller = caller(ctx);
+        requireUser(caller);
+        json(ctx, 200, Map.of("tokens", store.tokens().listForUser(caller.userId(), TokenKind.API).stream().map(Views::token).toList()));
+    }
+
+    private void revokeToken(Context ctx) {
+        Caller caller = caller(ctx);
+        requireUser(caller);
+        String tokenId = ctx.pathParam("tokenId");
+        boolean own = store.tokens().listForUser(caller.userId(), TokenKind.API).stream().anyMatch(t -> t.id().equals(tokenId));
+        if (!own || !store.tokens().revoke(tokenId, clock.instant())) {
+            throw ApiException.notFound("you have no token " + tokenId);
+        }
+        ctx.status(204);
+    }
+
+    private void createUser(Context ctx) {
+        requireAdmin(caller(ctx));
+        var request = Json.read(ctx.body(), Requests.CreateUser.class);
+        if (request.login() == null || !LOGIN.matcher(request.login()).matches()) {
+            throw ApiException.badRequest("'login' is required: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        User user;
+        try {
+            user = store.users().create(request.login(), request.name(), request.email(), Boolean.TRUE.equals(request.admin()));
+        } catch (StoreException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", Views.user(user));
+        body.put("token", newApiToken(user, "initial token"));
+        json(ctx, 201, body);
+    }
+
+    private void listUsers(Context ctx) {
+        requireAdmin(caller(ctx));
+        json(ctx, 200, Map.of("users", store.users().list().stream().map(Views::user).toList()));
+    }
+
+    private static void requireUser(Caller caller) {
+        if (caller.isShareLink()) {
+            throw ApiException.forbidden("a share link can only watch its own session");
+        }
+    }
+
+    private static void requireAdmin(Caller caller) {
+        if (!caller.admin()) {
+            throw ApiException.forbidden("only an administrator can manage users");
+        }
+    }
+
+    private static Integer optionalInt(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("'" + name + "' must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        Integer v = optionalInt(ctx, name);
+        if (v == null) {
+            return fallback;
+        }
+        if (v < min || v > max) {
+            throw ApiException.badRequest("'" + name + "' must be between " + min + " and " + max + ", got " + v);
+        }
+        return v;
+    }
+
+    private static long longParam(String name, String raw) {
+        try {
+            long v = Long.parseLong(raw);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("'" + name + "' must be a sequence number (0 or more), got '" + raw + "'");
+        }
+    }
+}

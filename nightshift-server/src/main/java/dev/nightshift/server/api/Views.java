@@ -1,0 +1,72 @@
+package dev.nightshift.server.api;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.nightshift.core.model.Artifact;
+import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.Participant;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.SessionSettings;
+import dev.nightshift.core.model.Token;
+import dev.nightshift.core.model.User;
+import java.time.Instant;
+
+/** What the API sends: records shaped for clients, built from the domain records. */
+public final class Views {
+    private Views() {}
+
+    public record SessionView(String id, String repository, String baseBranch, String workBranch, String model,
+            String title, String status, String creatorId, String source, SessionSettings settings, String parentId,
+            String sandboxStatus, long lastSeq, Instant createdAt, Instant updatedAt, String role) {}
+
+    public static SessionView session(Session s, String role) {
+        return new SessionView(s.id(), s.repository(), s.baseBranch(), s.workBranch(), s.model(), s.title(),
+                s.status().wire(), s.creatorId(), s.source().wire(), s.settings(), s.parentId(), s.sandboxStatus(),
+                s.lastSeq(), s.createdAt(), s.updatedAt(), role);
+    }
+
+    public record MessageView(String id, String sessionId, String authorId, String source, String content,
+            String model, String clientRequestId, String status, String error, Instant createdAt, Instant startedAt,
+            Instant finishedAt) {}
+
+    public static MessageView message(Message m) {
+        return new MessageView(m.id(), m.sessionId(), m.authorId(), m.source().wire(), m.content(), m.model(),
+                m.clientRequestId(), m.status().wire(), m.error(), m.createdAt(), m.startedAt(), m.finishedAt());
+    }
+
+    public record EventView(long seq, String type, String messageId, @JsonRawValue String data, Instant createdAt) {}
+
+    public static EventView event(Event e) {
+        return new EventView(e.seq(), e.type(), e.messageId(), e.data(), e.createdAt());
+    }
+
+    public record ArtifactView(String id, String type, String url, @JsonRawValue String data, Instant createdAt) {}
+
+    public static ArtifactView artifact(Artifact a) {
+        return new ArtifactView(a.id(), a.type(), a.url(), a.data(), a.createdAt());
+    }
+
+    public record ParticipantView(String userId, String login, String role, Instant joinedAt) {}
+
+    public static ParticipantView participant(Participant p) {
+        return new ParticipantView(p.userId(), p.login(), p.role().wire(), p.joinedAt());
+    }
+
+    public record UserView(String id, String login, String name, String email, boolean admin, Instant createdAt) {}
+
+    public static UserView user(User u) {
+        return new UserView(u.id(), u.login(), u.name(), u.email(), u.admin(), u.createdAt());
+    }
+
+    /** A token as listed: never its secret. */
+    public record TokenView(String id, String kind, String name, String sessionId, Instant createdAt,
+            Instant expiresAt) {}
+
+    public static TokenView token(Token t) {
+        return new TokenView(t.id(), t.kind().wire(), t.name(), t.sessionId(), t.createdAt(), t.expiresAt());
+    }
+
+    /** A token just created: the only time its secret is shown. */
+    public record NewTokenView(String id, String kind, String name, String token, Instant createdAt,
+            Instant expiresAt, String url) {}
+}

@@ -1,0 +1,62 @@
+package dev.nightshift.server.auth;
+
+import dev.nightshift.core.Secrets;
+import dev.nightshift.core.model.Token;
+import dev.nightshift.core.model.TokenKind;
+import dev.nightshift.core.model.User;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.server.api.ApiException;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Turns a presented bearer secret into a {@link Caller}, or a 401 that says what is wrong. */
+public final class Authenticator {
+    private final Store store;
+    private final Clock clock;
+
+    public Authenticator(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Authenticates an {@code Authorization} header value; API tokens and share links are accepted. */
+    public Caller fromHeader(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            throw ApiException.unauthorized(
+                    "missing Authorization header: send 'Authorization: Bearer <token>' (the server printed a login token at start)");
+        }
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("the Authorization header must be 'Bearer <token>'");
+        }
+        Token token = lookup(authorization.substring(7).trim())
+                .orElseThrow(() -> ApiException.unauthorized("the token is unknown, expired or revoked"));
+        if (token.kind() == TokenKind.LIVE) {
+            throw ApiException.unauthorized("a live token only opens a session's live stream; use an API token here");
+        }
+        return caller(token);
+    }
+
+    /** Validates a live token for one session's stream. */
+    public Caller live(String secret, String sessionId) {
+        Token token = lookup(secret)
+                .filter(t -> t.kind() == TokenKind.LIVE || t.kind() == TokenKind.SHARE)
+                .filter(t -> sessionId.equals(t.sessionId()))
+                .orElseThrow(() -> ApiException.unauthorized(
+                        "the live token is unknown, expired or for another session: get one from POST /api/sessions/"
+                                + sessionId + "/live-token"));
+        return caller(token);
+    }
+
+    private Optional<Token> lookup(String secret) {
+        if (secret == null || secret.isBlank()) {
+            return Optional.empty();
+        }
+        return store.tokens().findUsable(Secrets.hash(secret), clock.instant());
+    }
+
+    private Caller caller(Token token) {
+        User user = token.userId() == null ? null : store.users().byId(token.userId())
+                .orElseThrow(() -> ApiException.unauthorized("the token's user no longer exists"));
+        return new Caller(user, token);
+    }
+}

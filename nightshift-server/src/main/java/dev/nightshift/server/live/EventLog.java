@@ -1,0 +1,58 @@
+package dev.nightshift.server.live;
+
+import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.NewEvent;
+import dev.nightshift.core.port.Store;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one way to write to a session's log: append durably, then publish. The store alone already
+ * hands out gap-free sequence numbers; the per-session lock (striped, so memory stays bounded)
+ * additionally makes publication happen in sequence order, so live clients see 1, 2, 3 — never 2
+ * before 1.
+ */
+public final class EventLog {
+    private static final int STRIPES = 256;
+
+    private final Store store;
+    private final EventHub hub;
+    private final Clock clock;
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+    private final Counter appended;
+    private final Timer appendTimer;
+
+    public EventLog(Store store, EventHub hub, Clock clock, MeterRegistry metrics) {
+        this.store = store;
+        this.hub = hub;
+        this.clock = clock;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+        this.appended = Counter.builder("nightshift.events.appended").register(metrics);
+        this.appendTimer = Timer.builder("nightshift.events.append").publishPercentiles(0.5, 0.99).register(metrics);
+    }
+
+    public Event append(String sessionId, String type, String messageId, String jsonData) {
+        return append(sessionId, List.of(new NewEvent(type, messageId, jsonData))).getFirst();
+    }
+
+    public List<Event> append(String sessionId, List<NewEvent> events) {
+        ReentrantLock lock = locks[Math.floorMod(sessionId.hashCode(), STRIPES)];
+        lock.lock();
+        try {
+            List<Event> stored = appendTimer.record(() -> store.events().append(sessionId, events, clock.instant()));
+            appended.increment(stored.size());
+            for (Event e : stored) {
+                hub.publish(e);
+            }
+            return stored;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.nightshift.server.turn;
+
+import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.port.Turn;
+import dev.nightshift.server.live.EventLog;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link Turn} handed to an executor, plus the stop machinery the dispatcher drives. */
+final class ActiveTurn implements Turn {
+    private static final Logger LOG = LoggerFactory.getLogger(ActiveTurn.class);
+
+    private final Session session;
+    private final Message message;
+    private final boolean resumed;
+    private final EventLog log;
+    private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
+    private volatile boolean stopRequested;
+    private volatile Instant stopRequestedAt;
+    private volatile boolean ended;
+    private volatile Thread thread;
+
+    ActiveTurn(Session session, Message message, boolean resumed, EventLog log) {
+        this.session = session;
+        this.message = message;
+        this.resumed = resumed;
+        this.log = log;
+    }
+
+    @Override
+    public Session session() {
+        return session;
+    }
+
+    @Override
+    public Message message() {
+        return message;
+    }
+
+    @Override
+    public boolean resumed() {
+        return resumed;
+    }
+
+    @Override
+    public Event emit(String type, String jsonData) {
+        if (ended) {
+            throw new IllegalStateException("the turn has ended (" + (stopRequested ? "stopped" : "finished")
+                    + "); nothing more can be written to it");
+        }
+        return log.append(session.id(), type, message.id(), jsonData);
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    @Override
+    public void onStop(Runnable action) {
+        stopActions.add(action);
+        if (stopRequested) {
+            runQuietly(action);
+        }
+    }
+
+    void attach(Thread executorThread) {
+        this.thread = executorThread;
+    }
+
+    /** Signals the stop: flag, registered actions (abort streams, kill processes), then interrupt. */
+    void requestStop(Instant now) {
+        if (stopRequested) {
+            return;
+        }
+        stopRequestedAt = now;
+        stopRequested = true;
+        stopActions.forEach(ActiveTurn::runQuietly);
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    Instant stopRequestedAt() {
+        return stopRequestedAt;
+    }
+
+    void end() {
+        ended = true;
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a stop action failed", e);
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package dev.nightshift.server.turn;
+
+import dev.nightshift.core.model.EventTypes;
+import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.MessageStatus;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.SessionStatus;
+import dev.nightshift.core.policy.SessionStatusPolicy;
+import dev.nightshift.core.port.PostTurnHook;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.port.TurnExecutor;
+import dev.nightshift.server.api.Json;
+import dev.nightshift.server.live.EventLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims prompts from the durable queue and runs them, one at a time per session, each on its own
+ * virtual thread. The database decides who runs what (conditional claim, one {@code processing}
+ * per session); this class only keeps the local threads busy.
+ *
+ * <p>A claimed prompt carries a lease that this node renews. When a node dies its leases lapse and
+ * another node (or this one after a restart) takes the prompt over and runs it as a resumed turn.
+ * {@link #stop} ends the running turn at once: the message is marked failed ("stopped") and the
+ * executor is signalled; an executor that ignores the signal is abandoned after a grace period so
+ * the queue goes on.
+ */
+public final class TurnDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TurnDispatcher.class);
+    public static final String STOPPED = "stopped";
+    /** How long a stopped executor may take to return before it is abandoned. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+    private final Store store;
+    private final EventLog log;
+    private final TurnExecutor executor;
+    private final PostTurnHook postTurn;
+    private final Consumer<String> queueChanged;
+    private final String nodeId;
+    private final Duration lease;
+    private final Clock clock;
+    private final Map<String, SessionRunner> runners = new ConcurrentHashMap<>();
+    private final Map<String, ActiveTurn> active = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "turn-leases");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    public TurnDispatcher(Store store, EventLog log, TurnExecutor executor, PostTurnHook postTurn,
+            Consumer<String> queueChanged, String nodeId, Duration lease, Clock clock) {
+        this.store = store;
+        this.log = log;
+        this.executor = executor;
+        this.postTurn = postTurn;
+        this.queueChanged = queueChanged;
+        this.nodeId = nodeId;
+        this.lease = lease;
+        this.clock = clock;
+    }
+
+    /**
+     * Takes over orphaned turns and dispatches waiting prompts, then keeps leases fresh.
+     *
+     * @param exclusive true when no other node can share this store (SQLite): every processing
+     *     prompt is then an orphan, without waiting for its lease to lapse
+     */
+    public void start(boolean exclusive) {
+        recoverOrphans(exclusive ? Instant.ofEpochMilli(Long.MAX_VALUE) : clock.instant());
+        store.messages().sessionsWaitingForDispatch().forEach(this::kick);
+        long periodMs = Math.max(50, lease.toMillis() / 3);
+        timer.scheduleAtFixedRate(this::maintain, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public int runningTurns() {
+        return active.size();
+    }
+
+    /** Something was queued for this session: make sure a local runner looks at it. */
+    public void kick(String sessionId) {
+        if (!closed) {
+            runners.computeIfAbsent(sessionId, SessionRunner::new).wake();
+        }
+    }
+
+    /**
+     * Stops the session's running turn, if any: the message ends failed ("stopped"), no post-turn
+     * work runs, and the executor is told at once. Returns the stopped message.
+     */
+    public Optional<Message> stop(String sessionId) {
+        ActiveTurn turn = active.get(sessionId);
+        Instant now = clock.instant();
+        if (turn != null) {
+            turn.requestStop(now);
+        }
+        Optional<Message> running = turn != null ? Optional.of(turn.message())
+                : store.messages().unfinished(sessionId).stream()
+                        .filter(m -> m.status() == MessageStatus.PROCESSING).findFirst();
+        if (running.isEmpty() || !store.messages().finish(running.get().id(), MessageStatus.FAILED, STOPPED, now)) {
+            return Optional.empty();
+        }
+        writeEnd(sessionId, running.get(), "stopped", null, turn);
+        return running;
+    }
+
+    private void maintain() {
+        try {
+            Instant now = clock.instant();
+            if (!active.isEmpty()) {
+                store.messages().renewLeases(nodeId, now.plus(lease));
+                stopTurnsEndedElsewhere();
+            }
+            recoverOrphans(now);
+        } catch (RuntimeException e) {
+            LOG.warn("lease maintenance failed; will retry", e);
+        }
+    }
+
+    /** A turn stopped through another node is no longer processing in the store: stop it here too. */
+    private void stopTurnsEndedElsewhere() {
+        for (ActiveTurn turn : active.values()) {
+            store.messages().get(turn.message().id())
+                    .filter(m -> m.status() != MessageStatus.PROCESSING)
+                    .ifPresent(m -> turn.requestStop(clock.instant()));
+        }
+    }
+
+    private void recoverOrphans(Instant expiredBefore) {
+        for (Message orphan : store.messages().expiredLeases(expiredBefore)) {
+            if (nodeId.equals(orphan.claimedBy()) && active.containsKey(orphan.sessionId())) {
+                continue; // our own, merely late in renewing
+            }
+            if (store.messages().takeOver(orphan.id(), orphan.claimedBy(), nodeId, clock.instant().plus(lease))) {
+                LOG.info("taking over prompt {} of session {} from {}", orphan.id(), orphan.sessionId(), orphan.claimedBy());
+                runners.computeIfAbsent(orphan.sessionId(), SessionRunner::new).resume(orphan);
+            }
+        }
+    }
+
+    private final class SessionRunner {
+        private final String sessionId;
+        private final AtomicInteger signals = new AtomicInteger();
+        private final Queue<Message> resumes = new ConcurrentLinkedQueue<>();
+
+        SessionRunner(String sessionId) {
+            this.sessionId = sessionId;
+        }
+
+        void resume(Message message) {
+            resumes.add(message);
+            wake();
+        }
+
+        void wake() {
+            if (signals.getAndIncrement() == 0) {
+                Thread.ofVirtual().name("session-" + sessionId).start(this::loop);
+            }
+        }
+
+        private void loop() {
+            int seen;
+            do {
+                seen = signals.get();
+                try {
+                    drain();
+                } catch (RuntimeException e) {
+                    LOG.error("dispatch for session {} failed", sessionId, e);
+                }
+            } while (!signals.compareAndSet(seen, 0));
+        }
+
+        private void drain() {
+            while (!closed) {
+                Message resumed = resumes.poll();
+                if (resumed != null) {
+                    run(resumed, true);
+                    continue;
+                }
+                Instant now = clock.instant();
+                Optional<Message> claimed = store.messages().claimNext(sessionId, nodeId, now.plus(lease), now);
+                if (claimed.isEmpty()) {
+                    return;
+                }
+                run(claimed.get(), false);
+            }
+        }
+    }
+
+    private void run(Message message, boolean resumed) {
+        Optional<Session> found = store.sessions().get(message.sessionId());
+        if (found.isEmpty()) {
+            store.messages().finish(message.id(), MessageStatus.FAILED, "session no longer exists", clock.instant());
+            return;
+        }
+        Session session = found.get();
+        ActiveTurn turn = new ActiveTurn(session, message, resumed, log);
+        active.put(session.id(), turn);
+        String failure = null;
+        try {
+            store.sessions().updateStatus(session.id(), SessionStatus.ACTIVE, clock.instant());
+            queueChanged.accept(session.id());
+            if (resumed) {
+                log.append(session.id(), "turn_resumed", message.id(), "{\"node\":" + Json.quote(nodeId) + "}");
+            } else {
+                log.append(session.id(), EventTypes.USER_MESSAGE, message.id(), userMessage(message));
+            }
+            failure = execute(turn);
+            if (failure == null && !turn.stopRequested()) {
+                postTurn.afterTurn(turn);
+            }
+        } catch (Exception e) {
+            failure = describe(e);
+        } finally {
+            active.remove(session.id(), turn);
+        }
+        if (turn.stopRequested()) {
+            turn.end();
+            return; // stop() already ended the message and wrote the event
+        }
+        MessageStatus outcome = failure == null ? MessageStatus.COMPLETED : MessageStatus.FAILED;
+        if (store.messages().finish(message.id(), outcome, failure, clock.instant())) {
+            writeEnd(session.id(), message, outcome.wire(), failure, turn);
+        }
+        turn.end();
+    }
+
+    /** Runs the executor on its own virtual thread so a stopped executor that hangs can be abandoned. */
+    private String execute(ActiveTurn turn) throws InterruptedException {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread thread = Thread.ofVirtual().name("turn-" + turn.message().id()).unstarted(() -> {
+            try {
+                executor.execute(turn);
+                result.complete(null);
+            } catch (Throwable t) {
+                result.complete(describe(t));
+            }
+        });
+        turn.attach(thread);
+        thread.start();
+        while (true) {
+            try {
+                return result.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                Instant stoppedAt = turn.stopRequestedAt();
+                if (stoppedAt != null && clock.instant().isAfter(stoppedAt.plus(STOP_GRACE))) {
+                    LOG.warn("executor for {} ignored stop for {}; abandoning it", turn.message().id(), STOP_GRACE);
+                    return STOPPED;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                return describe(e.getCause());
+            }
+        }
+    }
+
+    private void writeEnd(String sessionId, Message message, String status, String error, ActiveTurn turn) {
+        if (turn != null) {
+            turn.end();
+        }
+        if (error != null && !"stopped".equals(status)) {
+            log.append(sessionId, EventTypes.ERROR, message.id(), "{\"message\":" + Json.quote(error) + "}");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", status);
+        if (error != null) {
+            data.put("error", error);
+        }
+        log.append(sessionId, EventTypes.TURN_COMPLETE, message.id(), Json.write(data));
+        Instant now = clock.instant();
+        boolean more = !store.messages().unfinished(sessionId).isEmpty();
+        MessageStatus outcome = "completed".equals(status) ? MessageStatus.COMPLETED : MessageStatus.FAILED;
+        store.sessions().updateStatus(sessionId, SessionStatusPolicy.afterTurn(outcome, more), now);
+        queueChanged.accept(sessionId);
+    }
+
+    private static String userMessage(Message m) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("messageId", m.id());
+        data.put("authorId", m.authorId());
+        data.put("source", m.source().wire());
+        data.put("content", m.content());
+        if (m.model() != null) {
+            data.put("model", m.model());
+        }
+        return Json.write(data);
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    /** Stops local work without touching the store: leases lapse and the prompts are taken over. */
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        List.copyOf(active.values()).forEach(t -> t.requestStop(clock.instant()));
+    }
+}
