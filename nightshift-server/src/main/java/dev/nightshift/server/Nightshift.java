@@ -63,6 +63,8 @@ public final class Nightshift implements AutoCloseable {
         /** Runs after a turn finished naturally. */
         public PostTurnHook postTurn = PostTurnHook.NONE;
         public Clock clock = Clock.systemUTC();
+        /** How long a stopped executor may take to return before the queue moves on without it. */
+        public Duration stopGrace = TurnDispatcher.DEFAULT_STOP_GRACE;
     }
 
     private final NightshiftConfig config;
@@ -105,7 +107,7 @@ public final class Nightshift implements AutoCloseable {
         this.eventLog = new EventLog(store, hub, clock, metrics);
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         this.dispatcher = new TurnDispatcher(store, eventLog, plugins.executor, plugins.postTurn, queue::queueChanged,
-                nodeId(), config.turnLease(), clock);
+                nodeId(), config.turnLease(), plugins.stopGrace, clock);
         this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics);
         Authenticator auth = new Authenticator(store, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class TurnDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TurnDispatcher.class);
     public static final String STOPPED = "stopped";
-    /** How long a stopped executor may take to return before it is abandoned. */
-    public static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    /** How long a stopped executor may take to return before it is abandoned (OI waits 15 s too). */
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(15);
 
     private final Store store;
     private final EventLog log;
@@ -56,6 +56,7 @@ public final class TurnDispatcher implements AutoCloseable {
     private final String nodeId;
     private final Duration lease;
     private final Clock clock;
+    private final Duration stopGrace;
     private final Map<String, SessionRunner> runners = new ConcurrentHashMap<>();
     private final Map<String, ActiveTurn> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -66,7 +67,7 @@ public final class TurnDispatcher implements AutoCloseable {
     private volatile boolean closed;
 
     public TurnDispatcher(Store store, EventLog log, TurnExecutor executor, PostTurnHook postTurn,
-            Consumer<String> queueChanged, String nodeId, Duration lease, Clock clock) {
+            Consumer<String> queueChanged, String nodeId, Duration lease, Duration stopGrace, Clock clock) {
         this.store = store;
         this.log = log;
         this.executor = executor;
@@ -75,6 +76,7 @@ public final class TurnDispatcher implements AutoCloseable {
         this.nodeId = nodeId;
         this.lease = lease;
         this.clock = clock;
+        this.stopGrace = stopGrace;
     }
 
     /**
@@ -264,8 +266,8 @@ public final class TurnDispatcher implements AutoCloseable {
                 return result.get(100, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 Instant stoppedAt = turn.stopRequestedAt();
-                if (stoppedAt != null && clock.instant().isAfter(stoppedAt.plus(STOP_GRACE))) {
-                    LOG.warn("executor for {} ignored stop for {}; abandoning it", turn.message().id(), STOP_GRACE);
+                if (stoppedAt != null && clock.instant().isAfter(stoppedAt.plus(stopGrace))) {
+                    LOG.warn("executor for {} ignored stop for {}; abandoning it", turn.message().id(), stopGrace);
                     return STOPPED;
                 }
             } catch (java.util.concurrent.ExecutionException e) {
