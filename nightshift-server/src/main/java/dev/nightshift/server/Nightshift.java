@@ -119,8 +119,7 @@ public final class Nightshift implements AutoCloseable {
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
 
-        String publicUrl = config.publicUrl();
-        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, publicUrl == null ? "" : publicUrl);
+        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url);
         SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub);
         RouteTable[] table = new RouteTable[1];
         byte[] openApi = resource("/openapi.json");

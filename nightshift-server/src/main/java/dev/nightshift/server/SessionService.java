@@ -199,7 +199,7 @@ public final class SessionService {
 
     private static void requireUser(Caller caller) {
         if (caller.isShareLink()) {
-            throw ApiException.forbidden("a share link can only watch its session");
+            throw ApiException.forbidden("a share link can only watch its own session");
         }
     }
 

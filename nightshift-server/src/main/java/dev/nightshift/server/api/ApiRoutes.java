@@ -21,21 +21,24 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** The JSON API under {@code /api}: sessions, prompts, events, artifacts, participants, tokens, users. */
 public final class ApiRoutes {
     private static final int MAX_SESSION_PAGE = 200;
     private static final int DEFAULT_SESSION_PAGE = 50;
+    static final String SHARE_LINK_REFUSED = "a share link can only watch its own session";
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final Store store;
     private final SessionService sessions;
     private final Authenticator auth;
     private final Clock clock;
-    private final String publicUrl;
+    private final Supplier<String> publicUrl;
 
-    public ApiRoutes(Store store, SessionService sessions, Authenticator auth, Clock clock, String publicUrl) {
+    /** @param publicUrl the server's base URL, known only once it listens */
+    public ApiRoutes(Store store, SessionService sessions, Authenticator auth, Clock clock, Supplier<String> publicUrl) {
         this.store = store;
         this.sessions = sessions;
         this.auth = auth;
@@ -110,11 +113,11 @@ public final class ApiRoutes {
     private void listSessions(Context ctx) {
         Caller caller = caller(ctx);
         if (caller.isShareLink()) {
-            throw ApiException.forbidden("a share link can only watch its own session");
+            throw ApiException.forbidden(SHARE_LINK_REFUSED);
         }
         int limit = intParam(ctx, "limit", DEFAULT_SESSION_PAGE, 1, MAX_SESSION_PAGE);
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-        boolean mine = "true".equalsIgnoreCase(ctx.queryParam("mine"));
+        boolean mine = booleanParam(ctx, "mine");
         SessionStatus status = null;
         if (ctx.queryParam("status") != null) {
             try {
@@ -255,10 +258,10 @@ public final class ApiRoutes {
         var request = ctx.body().isBlank() ? new Requests.CreateShareLink(null)
                 : Json.read(ctx.body(), Requests.CreateShareLink.class);
         String secret = Secrets.newSecret("nss");
-        Token token = store.tokens().create(TokenKind.SHARE, null,
-                request.name() == null ? "share link" : request.name(), id, Secrets.hash(secret), null);
+        Token token = store.tokens().create(TokenKind.SHARE, null, tokenName(request.name(), "share link"), id,
+                Secrets.hash(secret), null);
         json(ctx, 201, new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(),
-                null, publicUrl + "/s/" + secret));
+                null, publicUrl.get() + "/s/" + secret));
     }
 
     private void listShareLinks(Context ctx) {
@@ -286,11 +289,7 @@ public final class ApiRoutes {
         Caller caller = caller(ctx);
         requireUser(caller);
         var request = ctx.body().isBlank() ? new Requests.CreateToken(null) : Json.read(ctx.body(), Requests.CreateToken.class);
-        String name = request.name() == null || request.name().isBlank() ? "api token" : request.name().trim();
-        if (name.length() > 200) {
-            throw ApiException.badRequest("'name' is longer than 200 characters");
-        }
-        json(ctx, 201, newApiToken(caller.user(), name));
+        json(ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token")));
     }
 
     private Views.NewTokenView newApiToken(User user, String name) {
@@ -319,6 +318,12 @@ public final class ApiRoutes {
     private void createUser(Context ctx) {
         requireAdmin(caller(ctx));
         var request = Json.read(ctx.body(), Requests.CreateUser.class);
+        if (request.email() != null && (request.email().length() > 320 || !request.email().contains("@"))) {
+            throw ApiException.badRequest("'email' must be an address like someone@example.com");
+        }
+        if (request.name() != null && request.name().length() > 200) {
+            throw ApiException.badRequest("'name' is longer than 200 characters");
+        }
         if (request.login() == null || !LOGIN.matcher(request.login()).matches()) {
             throw ApiException.badRequest("'login' is required: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
@@ -341,7 +346,7 @@ public final class ApiRoutes {
 
     private static void requireUser(Caller caller) {
         if (caller.isShareLink()) {
-            throw ApiException.forbidden("a share link can only watch its own session");
+            throw ApiException.forbidden(SHARE_LINK_REFUSED);
         }
     }
 
@@ -349,6 +354,25 @@ public final class ApiRoutes {
         if (!caller.admin()) {
             throw ApiException.forbidden("only an administrator can manage users");
         }
+    }
+
+    private static String tokenName(String requested, String fallback) {
+        String name = requested == null || requested.isBlank() ? fallback : requested.trim();
+        if (name.length() > 200) {
+            throw ApiException.badRequest("'name' is longer than 200 characters");
+        }
+        return name;
+    }
+
+    private static boolean booleanParam(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (raw.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiException.badRequest("'" + name + "' must be true or false, got '" + raw + "'");
     }
 
     private static Integer optionalInt(Context ctx, String name) {

@@ -79,7 +79,11 @@ public final class SseEndpoint {
         }
         if (raw != null) {
             try {
-                return Long.parseLong(raw.trim());
+                long after = Long.parseLong(raw.trim());
+                if (after < 0) {
+                    throw new NumberFormatException();
+                }
+                return after;
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("Last-Event-ID / after must be an event sequence number, got '" + raw + "'");
             }

@@ -199,6 +199,7 @@ public final class WsEndpoint {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("messageId", accepted.message().id());
             body.put("position", accepted.position());
+            body.put("status", accepted.message().status().wire());
             body.put("created", accepted.created());
             if (request.clientRequestId() != null) {
                 body.put("clientRequestId", request.clientRequestId());
@@ -255,13 +256,12 @@ public final class WsEndpoint {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
-            Page<Event> page;
-            if (message.hasNonNull("after")) {
-                page = store.events().after(sessionId, message.get("after").asLong(), limit);
-            } else {
-                long before = message.hasNonNull("before") ? message.get("before").asLong() : Long.MAX_VALUE;
-                page = store.events().before(sessionId, before, limit);
+            if (message.hasNonNull("after") && message.hasNonNull("before")) {
+                throw ApiException.badRequest("use either 'after' (page forwards) or 'before' (page backwards), not both");
             }
+            Page<Event> page = message.hasNonNull("after")
+                    ? store.events().after(sessionId, sequence(message, "after"), limit)
+                    : store.events().before(sessionId, message.hasNonNull("before") ? sequence(message, "before") : Long.MAX_VALUE, limit);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("events", page.items().stream().map(Views::event).toList());
             body.put("hasMore", page.hasMore());
@@ -358,6 +358,14 @@ public final class WsEndpoint {
         frame.put("type", type);
         frame.putAll(body);
         return Json.write(frame);
+    }
+
+    private static long sequence(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (!value.canConvertToLong() || value.asLong() < 0) {
+            throw ApiException.badRequest("'" + field + "' must be an event sequence number (0 or more), got " + value);
+        }
+        return value.asLong();
     }
 
     private static String text(JsonNode node, String field) {

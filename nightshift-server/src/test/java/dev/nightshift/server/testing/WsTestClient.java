@@ -19,6 +19,7 @@ public final class WsTestClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final List<JsonNode> skipped = new ArrayList<>();
     public final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -93,8 +94,18 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
-    /** The next frame of this type (frames of other types before it are dropped). */
+    /**
+     * The oldest unread frame of this type. Frames of other types stay unread for later calls,
+     * so asking for a reply never swallows the events that arrived before it.
+     */
     public JsonNode next(String type, Duration timeout) {
+        for (java.util.Iterator<JsonNode> it = skipped.iterator(); it.hasNext(); ) {
+            JsonNode frame = it.next();
+            if (frame.path("type").asText().equals(type)) {
+                it.remove();
+                return frame;
+            }
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
@@ -106,11 +117,13 @@ public final class WsTestClient implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             if (frame == null) {
-                throw new AssertionError("no '" + type + "' frame within " + timeout);
+                throw new AssertionError("no '" + type + "' frame within " + timeout + "; unread types: "
+                        + skipped.stream().map(f -> f.path("type").asText()).distinct().toList());
             }
             if (frame.path("type").asText().equals(type)) {
                 return frame;
             }
+            skipped.add(frame);
         }
     }
 
@@ -124,7 +137,8 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     public List<JsonNode> drain() {
-        List<JsonNode> out = new ArrayList<>();
+        List<JsonNode> out = new ArrayList<>(skipped);
+        skipped.clear();
         frames.drainTo(out);
         return out;
     }
