@@ -79,6 +79,7 @@ public final class Nightshift implements AutoCloseable {
     private final WsEndpoint ws;
     private final EventLog eventLog;
     private final SessionService sessions;
+    private AutoCloseable otherNodes = () -> {};
 
     private Nightshift(NightshiftConfig config, Plugins plugins) {
         this.config = config;
@@ -157,6 +158,13 @@ public final class Nightshift implements AutoCloseable {
             closeQuietly();
             throw e;
         }
+        this.otherNodes = store.events().watchOtherNodes((sessionId, lastSeq) -> {
+            if (sessionId == null) {
+                eventLog.relayAll();
+            } else {
+                eventLog.relay(sessionId, lastSeq);
+            }
+        });
         dispatcher.start(store.dialect().equals("sqlite"));
         LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
     }
@@ -292,6 +300,11 @@ public final class Nightshift implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            otherNodes.close();
+        } catch (Exception e) {
+            LOG.warn("closing the cross-node watch failed", e);
+        }
         dispatcher.close();
         if (app != null) {
             app.stop();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.server.testing.ApiClient;
 import dev.nightshift.server.testing.TestServer;
+import dev.nightshift.server.testing.WsTestClient;
 import dev.nightshift.store.TestDatabases;
 import java.time.Duration;
 import java.util.List;
@@ -92,6 +93,28 @@ class PostgresFleetTest {
             assertThat(stop.body().path("stopped").asBoolean()).isTrue();
             assertThat(stopped.await(10, TimeUnit.SECONDS)).as("node A's executor was told to stop").isTrue();
             assertThat(types(viaB, id)).containsExactly("user_message", "turn_complete");
+        }
+    }
+
+    @Test
+    void aWatcherOnOneNodeSeesATurnRunningOnTheOtherLiveAndInOrder() {
+        try (TestServer a = TestServer.start(settings, p -> p.executor = turn -> {
+                    for (int i = 0; i < 200; i++) {
+                        turn.emit("token", "{\"i\":" + i + "}");
+                    }
+                });
+                TestServer b = TestServer.start(settings, p -> p.executor = turn -> {
+                    throw new AssertionError("node b must not run this turn");
+                })) {
+            String id = a.admin.createSession("/srv/fleet-live");
+            ApiClient viaB = b.client(a.admin.token());
+            try (WsTestClient watcher = WsTestClient.subscribe(b.wsUrl(id), viaB.liveToken(id))) {
+                a.admin.prompt(id, "stream it", null);
+                List<JsonNode> events = watcher.events(202, WAIT);
+                assertThat(events).extracting(e -> e.path("seq").asLong())
+                        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 202).boxed().toList());
+                assertThat(events.getLast().path("type").asText()).isEqualTo("turn_complete");
+            }
         }
     }
 

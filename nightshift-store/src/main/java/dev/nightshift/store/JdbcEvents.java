@@ -24,9 +24,13 @@ final class JdbcEvents implements EventStore {
             rs.getString("data"), Db.instant(rs, "created_at"));
 
     private final Db db;
+    private final StoreConfig config;
+    /** Tags this instance's notices so its own watcher can skip them. */
+    private final String instanceId = dev.nightshift.core.Ids.newId("store");
 
-    JdbcEvents(Db db) {
+    JdbcEvents(Db db, StoreConfig config) {
         this.db = db;
+        this.config = config;
     }
 
     @Override
@@ -55,8 +59,23 @@ final class JdbcEvents implements EventStore {
                         .bind("messageId", e.messageId()).bind("data", e.data()).bind("createdAt", at).add();
             }
             batch.execute();
+            if (!db.sqlite()) {
+                // delivered at commit, so other nodes never hear of an event they cannot read yet
+                h.createQuery("SELECT pg_notify(:channel, :payload)")
+                        .bind("channel", PgAppendWatcher.CHANNEL)
+                        .bind("payload", instanceId + " " + sessionId + " " + seq)
+                        .mapTo(String.class).one();
+            }
             return stored;
         });
+    }
+
+    @Override
+    public AutoCloseable watchOtherNodes(dev.nightshift.core.port.AppendListener listener) {
+        if (db.sqlite()) {
+            return () -> {};
+        }
+        return new PgAppendWatcher(config, instanceId, listener);
     }
 
     @Override

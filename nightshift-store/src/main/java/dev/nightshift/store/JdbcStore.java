@@ -30,7 +30,8 @@ public final class JdbcStore implements Store {
     private final EventStore events;
     private final ArtifactStore artifacts;
 
-    private JdbcStore(HikariDataSource dataSource, boolean sqlite) {
+    private JdbcStore(HikariDataSource dataSource, StoreConfig config) {
+        boolean sqlite = config.isSqlite();
         this.dataSource = dataSource;
         this.dialect = sqlite ? "sqlite" : "postgresql";
         Db db = new Db(Jdbi.create(dataSource), sqlite);
@@ -38,7 +39,7 @@ public final class JdbcStore implements Store {
         this.tokens = new JdbcTokens(db);
         this.sessions = new JdbcSessions(db);
         this.messages = new JdbcMessages(db);
-        this.events = new JdbcEvents(db);
+        this.events = new JdbcEvents(db, config);
         this.artifacts = new JdbcArtifacts(db);
     }
 
@@ -56,7 +57,7 @@ public final class JdbcStore implements Store {
         }
         LOG.info("store ready: {} ({} connections at most)", config.isSqlite() ? "sqlite" : "postgresql",
                 config.poolSize());
-        return new JdbcStore(dataSource, config.isSqlite());
+        return new JdbcStore(dataSource, config);
     }
 
     private static HikariConfig hikari(StoreConfig config) {

@@ -27,6 +27,16 @@ public interface EventStore {
     /** The newest events with {@code seq < beforeSeq}, returned oldest first. */
     Page<Event> before(String sessionId, long beforeSeq, int limit);
 
+    /**
+     * Watches appends made by other nodes sharing this database. A single-node database (SQLite)
+     * has none, so the default watches nothing.
+     *
+     * @return closes the watch
+     */
+    default AutoCloseable watchOtherNodes(AppendListener listener) {
+        return () -> {};
+    }
+
     /** The newest {@code limit} events, oldest first, and whether older ones exist. */
     default Page<Event> latest(String sessionId, int limit) {
         return before(sessionId, Long.MAX_VALUE, limit);

@@ -25,6 +25,8 @@ public final class EventHub {
     }
 
     private final Map<String, Set<Listener>> listeners = new ConcurrentHashMap<>();
+    /** Newest sequence published per watched session, so a relay knows where to continue. */
+    private final Map<String, Long> highestPublished = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
 
     public void subscribe(String sessionId, Listener listener) {
@@ -38,7 +40,11 @@ public final class EventHub {
             if (set.remove(listener)) {
                 count.decrementAndGet();
             }
-            return set.isEmpty() ? null : set;
+            if (set.isEmpty()) {
+                highestPublished.remove(id);
+                return null;
+            }
+            return set;
         });
     }
 
@@ -48,6 +54,7 @@ public final class EventHub {
         if (watchers == null || watchers.isEmpty()) {
             return;
         }
+        highestPublished.merge(event.sessionId(), event.seq(), Math::max);
         String json = Json.write(Views.event(event));
         for (Listener l : watchers) {
             l.onEvent(event, json);
@@ -61,6 +68,20 @@ public final class EventHub {
                 l.onBroadcast(frame);
             }
         }
+    }
+
+    public boolean watched(String sessionId) {
+        Set<Listener> watchers = listeners.get(sessionId);
+        return watchers != null && !watchers.isEmpty();
+    }
+
+    public Set<String> watchedSessions() {
+        return Set.copyOf(listeners.keySet());
+    }
+
+    /** The newest sequence number published to this session's watchers here, or -1 if none yet. */
+    public long highestPublished(String sessionId) {
+        return highestPublished.getOrDefault(sessionId, -1L);
     }
 
     public int listenerCount() {

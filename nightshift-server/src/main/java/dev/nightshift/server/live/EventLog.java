@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class EventLog {
     private static final int STRIPES = 256;
+    private static final int RELAY_PAGE = 500;
 
     private final Store store;
     private final EventHub hub;
@@ -41,8 +42,49 @@ public final class EventLog {
         return append(sessionId, List.of(new NewEvent(type, messageId, jsonData))).getFirst();
     }
 
+    /**
+     * Another node appended to this session's log (up to {@code lastSeq}): publish what the
+     * watchers here have not had yet. Events that raced ahead locally are skipped by the clients
+     * themselves (they track the last sequence they sent and heal small gaps from the log).
+     */
+    public void relay(String sessionId, long lastSeq) {
+        if (!hub.watched(sessionId)) {
+            return;
+        }
+        ReentrantLock lock = lockFor(sessionId);
+        lock.lock();
+        try {
+            long from = hub.highestPublished(sessionId);
+            if (from >= lastSeq) {
+                return;
+            }
+            long after = from < 0 ? lastSeq - 1 : from;
+            List<Event> missing;
+            do {
+                missing = store.events().after(sessionId, after, RELAY_PAGE).items();
+                for (Event e : missing) {
+                    hub.publish(e);
+                    after = e.seq();
+                }
+            } while (missing.size() == RELAY_PAGE && after < lastSeq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Re-checks every watched session, after notices from other nodes may have been missed. */
+    public void relayAll() {
+        for (String sessionId : hub.watchedSessions()) {
+            store.sessions().get(sessionId).ifPresent(s -> relay(sessionId, s.lastSeq()));
+        }
+    }
+
+    private ReentrantLock lockFor(String sessionId) {
+        return locks[Math.floorMod(sessionId.hashCode(), STRIPES)];
+    }
+
     public List<Event> append(String sessionId, List<NewEvent> events) {
-        ReentrantLock lock = locks[Math.floorMod(sessionId.hashCode(), STRIPES)];
+        ReentrantLock lock = lockFor(sessionId);
         lock.lock();
         try {
             List<Event> stored = appendTimer.record(() -> store.events().append(sessionId, events, clock.instant()));

@@ -36,6 +36,19 @@ public final class LiveClient implements EventHub.Listener {
     /** How long an idle client waits before a heartbeat. */
     static final long HEARTBEAT_MS = 15_000;
 
+    /**
+     * Reads events a client is missing from the log: {@code seq > after && seq < before}. Used
+     * when a live event arrives ahead of one the client has not had (events from another node
+     * can race local ones).
+     */
+    @FunctionalInterface
+    public interface GapFiller {
+        java.util.List<Event> between(long after, long before);
+    }
+
+    /** Larger gaps are not filled here: the client has fallen behind and is told to resync. */
+    public static final int MAX_GAP_FILL = 500;
+
     private record Item(Event event, String text) {}
 
     private static final Item STOP = new Item(null, null);
@@ -46,9 +59,12 @@ public final class LiveClient implements EventHub.Listener {
     private volatile long lastSentSeq;
     private volatile boolean closed;
 
-    public LiveClient(int capacity, Transport transport) {
+    private final GapFiller gapFiller;
+
+    public LiveClient(int capacity, Transport transport, GapFiller gapFiller) {
         this.outbox = new LinkedBlockingQueue<>(capacity);
         this.transport = transport;
+        this.gapFiller = gapFiller;
     }
 
     @Override
@@ -82,9 +98,10 @@ public final class LiveClient implements EventHub.Listener {
             return;
         }
         if (!outbox.offer(item)) {
-            if (overflowed.compareAndSet(false, true)) {
-                outbox.clear();
-            }
+            // too far behind: drop what is queued (the client resyncs from the log) but keep the
+            // newest, so live updates resume as soon as the client reads again
+            overflowed.set(true);
+            outbox.clear();
             outbox.offer(item);
         }
     }
@@ -107,6 +124,7 @@ public final class LiveClient implements EventHub.Listener {
                 if (item.event() == null) {
                     transport.sendFrame(item.text());
                 } else if (item.event().seq() > lastSentSeq) {
+                    fillGapBefore(item.event().seq());
                     transport.sendEvent(item.event(), item.text());
                     lastSentSeq = item.event().seq();
                 }
@@ -117,6 +135,19 @@ public final class LiveClient implements EventHub.Listener {
             LOG.debug("live client gone: {}", e.toString());
             closed = true;
             transport.close("send failed: " + e.getMessage());
+        }
+    }
+
+    private void fillGapBefore(long seq) throws Exception {
+        long gap = seq - lastSentSeq - 1;
+        if (gap <= 0 || gap > MAX_GAP_FILL) {
+            return;
+        }
+        for (Event missing : gapFiller.between(lastSentSeq, seq)) {
+            if (missing.seq() > lastSentSeq) {
+                transport.sendEvent(missing, dev.nightshift.server.api.Json.write(dev.nightshift.server.api.Views.event(missing)));
+                lastSentSeq = missing.seq();
+            }
         }
     }
 

@@ -59,7 +59,8 @@ public final class SseEndpoint {
         response.setHeader("X-Accel-Buffering", "no");
         ServletOutputStream out = response.getOutputStream();
         Stream transport = new Stream(sessionId, out);
-        LiveClient client = new LiveClient(sessions.limits().clientBufferMessages(), transport);
+        LiveClient client = new LiveClient(sessions.limits().clientBufferMessages(), transport,
+                    (from, to) -> store.events().after(sessionId, from, (int) (to - from - 1)).items());
         transport.client = client;
         hub.subscribe(sessionId, client);
         try {

@@ -160,7 +160,8 @@ public final class WsEndpoint {
             }
             cancelDeadline();
             caller = who;
-            LiveClient live = new LiveClient(sessions.limits().clientBufferMessages(), this);
+            LiveClient live = new LiveClient(sessions.limits().clientBufferMessages(), this,
+                    (from, to) -> store.events().after(sessionId, from, (int) (to - from - 1)).items());
             hub.subscribe(sessionId, live); // first, so nothing published during the snapshot is lost
             client = live;
             presence.put(sessionId, connectionId, new Presence.Entry(who.userId(), who.displayName(), "active", clock.instant()));
