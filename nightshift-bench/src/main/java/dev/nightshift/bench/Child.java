@@ -1,6 +1,7 @@
 package dev.nightshift.bench;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.io.File;
 
 /**
  * A child JVM (same java, same classpath) spoken to by lines: commands on its stdin, answers on its
@@ -81,14 +81,20 @@ final class Child implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            send("quit");
-            in.close();
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        send("quit");
+        in.close();
+        try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroy();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            process.destroy();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -7,10 +7,10 @@ import io.javalin.Javalin;
 import java.net.http.HttpClient;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -18,22 +18,35 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
- * Measurement 2: one session, 100 WebSocket clients, 1,000 paced events; delivery latency is the
- * client's arrival nanoTime minus the nanoTime the appender embedded just before appending.
+ * Measurement 2: one session, 100 WebSocket clients, rounds of 1,000 events paced at one per
+ * millisecond. Delivery latency is the client's arrival nanoTime minus the nanoTime the appender
+ * embedded just before appending. Round 1 runs on a server whose send path the JIT has not compiled
+ * yet; round 2 is warm-up; round 3 is the measurement. Every round waits for full delivery first.
  */
 final class FanOut {
     static final int CLIENTS = 100;
     static final int EVENTS = 1000;
-    static final int WARMUP = 200;
+    static final int ROUNDS = 3;
     static final long INTERVAL_NANOS = 1_000_000; // one event per millisecond
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Result(String system, long[] sorted, int deliveries, int clientsComplete, int clientsInOrder,
-            int resyncFrames, double sendMillis, String problems) {}
+    /** One round's deliveries. */
+    record Round(int round, long[] sorted, int deliveries, int clientsInOrder, double sendMillis, double drainMillis,
+            String problems) {}
 
-    /** Sends one timed event (index i, embedded nanoTime t) to every client. */
+    record Result(String system, List<Round> rounds, int resyncFrames, int otherFrames) {
+        Round measured() {
+            return rounds.getLast();
+        }
+
+        Round cold() {
+            return rounds.getFirst();
+        }
+    }
+
+    /** Sends one event of round r with index i, embedding System.nanoTime() taken just before. */
     interface Sink {
-        void send(String type, int i) throws Exception;
+        void send(int round, int i) throws Exception;
     }
 
     static Result nightshift(Consumer<String> progress) throws Exception {
@@ -44,11 +57,10 @@ final class FanOut {
                 tokens.add(s.admin.liveToken(session));
             }
             HttpClient http = HttpClient.newHttpClient();
-            CountDownLatch done = new CountDownLatch(CLIENTS);
             List<Collector> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < CLIENTS; i++) {
-                    Collector c = Collector.connect(http, s.wsUrl(session), WARMUP + EVENTS, done);
+                    Collector c = Collector.connect(http, s.wsUrl(session), ROUNDS * EVENTS, null);
                     clients.add(c);
                     c.subscribe(tokens.get(i));
                 }
@@ -60,11 +72,11 @@ final class FanOut {
                 progress.accept("[2/4] fan-out: " + CLIENTS + " clients connected and subscribed to Nightshift (SQLite)");
                 Thread.sleep(1000); // let the join-time presence broadcasts drain
                 var log = s.ns.eventLog();
-                Sink sink = (type, i) -> {
+                Sink sink = (round, i) -> {
                     long t = System.nanoTime();
-                    log.append(session, List.of(new NewEvent(type, null, Payloads.timed(i, t))));
+                    log.append(session, List.of(new NewEvent("bench", null, Payloads.timed(round, i, t))));
                 };
-                return measure("Nightshift (SQLite)", clients, done, sink, progress);
+                return measure("Nightshift (SQLite)", clients, sink, progress);
             } finally {
                 for (Collector c : clients) {
                     c.close();
@@ -87,12 +99,11 @@ final class FanOut {
             });
         }).start("127.0.0.1", 0);
         HttpClient http = HttpClient.newHttpClient();
-        CountDownLatch done = new CountDownLatch(CLIENTS);
         List<Collector> clients = new ArrayList<>();
         try {
             String url = "ws://127.0.0.1:" + app.port() + "/ws";
             for (int i = 0; i < CLIENTS; i++) {
-                clients.add(Collector.connect(http, url, WARMUP + EVENTS, done));
+                clients.add(Collector.connect(http, url, ROUNDS * EVENTS, null));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sessions.size() < CLIENTS) {
@@ -104,15 +115,15 @@ final class FanOut {
             progress.accept("[2/4] fan-out: " + CLIENTS + " clients connected to the bare Javalin broadcaster");
             Thread.sleep(1000);
             long[] seq = {0};
-            Sink sink = (type, i) -> {
+            Sink sink = (round, i) -> {
                 long t = System.nanoTime();
-                String frame = "{\"type\":\"event\",\"event\":{\"seq\":" + (++seq[0]) + ",\"type\":\"" + type
-                        + "\",\"data\":" + Payloads.timed(i, t) + ",\"createdAt\":\"" + Instant.now() + "\"}}";
+                String frame = "{\"type\":\"event\",\"event\":{\"seq\":" + (++seq[0]) + ",\"type\":\"bench\",\"data\":"
+                        + Payloads.timed(round, i, t) + ",\"createdAt\":\"" + Instant.now() + "\"}}";
                 for (Session ws : sessions.values()) {
                     ws.sendText(frame, Callback.NOOP);
                 }
             };
-            return measure("bare Javalin broadcast", clients, done, sink, progress);
+            return measure("bare Javalin broadcast", clients, sink, progress);
         } finally {
             for (Collector c : clients) {
                 c.close();
@@ -122,24 +133,40 @@ final class FanOut {
         }
     }
 
-    private static Result measure(String system, List<Collector> clients, CountDownLatch done, Sink sink,
-            Consumer<String> progress) throws Exception {
-        paced(WARMUP, "warmup", sink);
-        long sendNanos = paced(EVENTS, "bench", sink);
-        boolean all = done.await(60, TimeUnit.SECONDS);
-        progress.accept("[2/4] fan-out: " + system + ": " + EVENTS + " events sent in "
-                + Stats.fmt(sendNanos / 1e6, 0) + " ms" + (all ? ", all delivered" : ", NOT all delivered within 60 s"));
-        Thread.sleep(200); // anything extra (duplicates) would arrive now
+    private static Result measure(String system, List<Collector> clients, Sink sink, Consumer<String> progress)
+            throws Exception {
+        List<Round> rounds = new ArrayList<>();
+        for (int r = 1; r <= ROUNDS; r++) {
+            long sendNanos = paced(r, sink);
+            long sentAt = System.nanoTime();
+            int target = r * EVENTS;
+            long deadline = sentAt + TimeUnit.SECONDS.toNanos(60);
+            while (clients.stream().anyMatch(c -> c.eventCount() < target) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(200); // anything extra (duplicates) would arrive now
+            Round round = analyse(r, clients, sendNanos / 1e6, sentAt);
+            rounds.add(round);
+            progress.accept("[2/4] fan-out: " + system + ", round " + r + (r == ROUNDS ? " (measured)" : r == 1
+                    ? " (cold)" : " (warm-up)") + ": p50 " + Stats.fmtMs(Stats.pct(round.sorted(), 0.5)) + ", p99 "
+                    + Stats.fmtMs(Stats.pct(round.sorted(), 0.99)) + ", " + round.clientsInOrder() + "/" + CLIENTS
+                    + " clients got all " + EVENTS + " in order");
+        }
+        int resyncs = clients.stream().mapToInt(c -> c.resyncFrames).sum();
+        int other = clients.stream().mapToInt(c -> c.otherFrames).sum();
+        return new Result(system, rounds, resyncs, other);
+    }
+
+    /** Latencies of round r over all clients; checks each client got its 1,000 events once, in order. */
+    private static Round analyse(int r, List<Collector> clients, double sendMillis, long sentAt) throws Exception {
         long[] latencies = new long[CLIENTS * EVENTS];
         int n = 0;
-        int complete = 0;
         int inOrder = 0;
-        int resyncs = 0;
+        long lastArrival = sentAt;
         StringBuilder problems = new StringBuilder();
         for (int k = 0; k < clients.size(); k++) {
             Collector c = clients.get(k);
-            resyncs += c.resyncFrames;
-            int count = Math.min(c.eventCount(), WARMUP + EVENTS);
+            int count = Math.min(c.eventCount(), ROUNDS * EVENTS);
             int nextIndex = 0;
             long lastSeq = 0;
             boolean ordered = true;
@@ -150,10 +177,10 @@ final class FanOut {
                     ordered = false;
                 }
                 lastSeq = seq;
-                if (!event.path("type").asText().equals("bench")) {
+                JsonNode data = event.path("data");
+                if (data.path("r").asInt() != r) {
                     continue;
                 }
-                JsonNode data = event.path("data");
                 int i = data.path("i").asInt();
                 if (i != nextIndex) {
                     ordered = false;
@@ -162,33 +189,30 @@ final class FanOut {
                 if (n < latencies.length) {
                     latencies[n++] = c.eventAt(f) - data.path("t").asLong();
                 }
+                lastArrival = Math.max(lastArrival, c.eventAt(f));
             }
-            boolean got = nextIndex == EVENTS && c.eventCount() == WARMUP + EVENTS;
-            if (got) {
-                complete++;
-            }
-            if (got && ordered) {
+            boolean all = nextIndex == EVENTS && c.eventCount() == r * EVENTS;
+            if (all && ordered) {
                 inOrder++;
-            }
-            if ((!got || !ordered) && problems.length() < 400) {
-                problems.append("client ").append(k).append(": ").append(c.eventCount()).append(" event frames, ")
+            } else if (problems.length() < 400) {
+                problems.append("client ").append(k).append(": ").append(c.eventCount()).append(" event frames so far, ")
                         .append(ordered ? "in order" : "OUT OF ORDER").append("; ");
             }
         }
-        long[] sorted = Stats.sorted(java.util.Arrays.copyOf(latencies, n));
-        return new Result(system, sorted, n, complete, inOrder, resyncs, sendNanos / 1e6, problems.toString());
+        return new Round(r, Stats.sorted(Arrays.copyOf(latencies, n)), n, inOrder, sendMillis,
+                (lastArrival - sentAt) / 1e6, problems.toString());
     }
 
-    /** Sends {@code count} events, the i-th no earlier than start + i × 1 ms. */
-    private static long paced(int count, String type, Sink sink) throws Exception {
+    /** Sends EVENTS events of round r, the i-th no earlier than start + i × INTERVAL_NANOS. */
+    private static long paced(int round, Sink sink) throws Exception {
         long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < EVENTS; i++) {
             long target = start + i * INTERVAL_NANOS;
             long wait;
             while ((wait = target - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            sink.send(type, i);
+            sink.send(round, i);
         }
         return System.nanoTime() - start;
     }

@@ -21,7 +21,7 @@ final class Payloads {
     }
 
     /** A fan-out event: its index, its append time (System.nanoTime of this JVM) and padding to ~200 bytes. */
-    static String timed(int i, long nanoTime) {
-        return "{\"i\":" + i + ",\"t\":" + nanoTime + ",\"text\":\"" + TEXT[i % TEXT.length] + " (fan-out probe)\"}";
+    static String timed(int round, int i, long nanoTime) {
+        return "{\"r\":" + round + ",\"i\":" + i + ",\"t\":" + nanoTime + ",\"text\":\"" + TEXT[i % TEXT.length] + " (fan-out probe)\"}";
     }
 }

@@ -42,8 +42,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,11 +111,13 @@ public final class Nightshift implements AutoCloseable {
                 nodeId(), config.turnLease(), plugins.stopGrace, clock);
         this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics);
         Authenticator auth = new Authenticator(store, clock);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "nightshift-timer");
             t.setDaemon(true);
             return t;
         });
+        timerPool.setRemoveOnCancelPolicy(true); // cancelled subscribe deadlines must not linger
+        this.timer = timerPool;
         this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock);
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
@@ -130,6 +132,7 @@ public final class Nightshift implements AutoCloseable {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = 1_048_576L;
             javalin.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofSeconds(60)));
+            javalin.jetty.modifyServletContextHandler(Nightshift::keepNoHttpSessions);
             RouteTable routes = new RouteTable(javalin.routes);
             table[0] = routes;
             routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "store", store.dialect())));
@@ -220,6 +223,20 @@ public final class Nightshift implements AutoCloseable {
 
     public int webSocketConnections() {
         return ws.connectionCount();
+    }
+
+    /**
+     * Nightshift authenticates every request with a bearer token and never uses HTTP sessions, but
+     * Javalin touches the session at each WebSocket upgrade, which would otherwise keep one session
+     * per connection alive forever. A cache that keeps nothing makes those sessions free.
+     */
+    private static void keepNoHttpSessions(org.eclipse.jetty.ee10.servlet.ServletContextHandler handler) {
+        var sessions = handler.getSessionHandler();
+        if (sessions != null) {
+            var cache = new org.eclipse.jetty.session.NullSessionCache(sessions);
+            cache.setSessionDataStore(new org.eclipse.jetty.session.NullSessionDataStore());
+            sessions.setSessionCache(cache);
+        }
     }
 
     private static void error(io.javalin.http.Context ctx, int status, String code, String message) {

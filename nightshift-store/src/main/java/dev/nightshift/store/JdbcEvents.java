@@ -40,13 +40,16 @@ final class JdbcEvents implements EventStore {
         }
         long at = now.toEpochMilli();
         return db.write(h -> {
-            int bumped = h.createUpdate("UPDATE sessions SET last_seq = last_seq + :n WHERE id = :id")
-                    .bind("n", events.size()).bind("id", sessionId).execute();
-            if (bumped == 0) {
-                throw new StoreException("no session " + sessionId);
+            // one statement bumps the counter, returns it and (PostgreSQL) queues the notice that
+            // other nodes get at commit
+            String notify = db.sqlite() ? "" : ", pg_notify('" + PgAppendWatcher.CHANNEL + "', :tag || ' ' || id || ' ' || last_seq)";
+            var bump = h.createQuery("UPDATE sessions SET last_seq = last_seq + :n WHERE id = :id RETURNING last_seq" + notify)
+                    .bind("n", events.size()).bind("id", sessionId);
+            if (!db.sqlite()) {
+                bump.bind("tag", instanceId);
             }
-            long last = h.createQuery("SELECT last_seq FROM sessions WHERE id = :id")
-                    .bind("id", sessionId).mapTo(Long.class).one();
+            long last = bump.map((rs, ctx) -> rs.getLong(1)).findOne()
+                    .orElseThrow(() -> new StoreException("no session " + sessionId));
             long seq = last - events.size();
             List<Event> stored = new ArrayList<>(events.size());
             PreparedBatch batch = h.prepareBatch("""
@@ -59,13 +62,6 @@ final class JdbcEvents implements EventStore {
                         .bind("messageId", e.messageId()).bind("data", e.data()).bind("createdAt", at).add();
             }
             batch.execute();
-            if (!db.sqlite()) {
-                // delivered at commit, so other nodes never hear of an event they cannot read yet
-                h.createQuery("SELECT pg_notify(:channel, :payload)")
-                        .bind("channel", PgAppendWatcher.CHANNEL)
-                        .bind("payload", instanceId + " " + sessionId + " " + seq)
-                        .mapTo(String.class).one();
-            }
             return stored;
         });
     }
