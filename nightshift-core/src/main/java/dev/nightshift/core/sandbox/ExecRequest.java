@@ -1,0 +1,43 @@
+package dev.nightshift.core.sandbox;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A command to run inside a sandbox.
+ *
+ * @param argv the program and its arguments; {@link #shell} builds {@code bash -lc <script>}
+ * @param workdir a directory relative to the workspace ("" for the workspace itself)
+ * @param env extra environment for this command
+ * @param timeout the command (and everything it started) is killed after this long
+ */
+public record ExecRequest(List<String> argv, String workdir, Map<String, String> env, Duration timeout) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+
+    public ExecRequest {
+        if (argv == null || argv.isEmpty()) {
+            throw new IllegalArgumentException("a command needs at least a program");
+        }
+        argv = List.copyOf(argv);
+        workdir = workdir == null ? "" : workdir;
+        env = env == null ? Map.of() : Map.copyOf(env);
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+
+    public static ExecRequest shell(String script) {
+        return new ExecRequest(List.of("bash", "-c", script), "", Map.of(), DEFAULT_TIMEOUT);
+    }
+
+    public ExecRequest withTimeout(Duration value) {
+        return new ExecRequest(argv, workdir, env, value);
+    }
+
+    public ExecRequest withWorkdir(String value) {
+        return new ExecRequest(argv, value, env, timeout);
+    }
+
+    public ExecRequest withEnv(Map<String, String> value) {
+        return new ExecRequest(argv, workdir, value, timeout);
+    }
+}
