@@ -2,7 +2,6 @@ package dev.nightshift.core.sandbox;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,7 +54,7 @@ public interface Sandbox {
     List<Integer> ports();
 
     /** Opens a connection to a port inside the sandbox, for the control plane's port proxy. */
-    SocketChannel connect(int port) throws IOException;
+    PortConnection connect(int port) throws IOException;
 
     /** True while the sandbox's processes are alive and answering. */
     boolean alive();

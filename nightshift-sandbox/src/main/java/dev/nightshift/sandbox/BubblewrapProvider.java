@@ -1,0 +1,419 @@
+package dev.nightshift.sandbox;
+
+import dev.nightshift.core.Ids;
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.core.sandbox.SandboxException;
+import dev.nightshift.core.sandbox.SandboxProvider;
+import dev.nightshift.core.sandbox.SandboxSpec;
+import dev.nightshift.sandbox.archive.SnapshotArchive;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sandboxes on bubblewrap: Linux namespaces (PID, mount, network with loopback only, IPC, UTS),
+ * the host toolchain read-only, a writable workspace, a private /tmp, a curated /etc, a scrubbed
+ * environment, a uid of the sandbox's own, and cgroup limits where the host lets us set them.
+ *
+ * <p>It runs as root on the host so it can give every sandbox a distinct unprivileged uid and its
+ * own cgroups; {@code --die-with-parent} ties every sandbox's life to the control plane's, so a
+ * crashed control plane leaves directories behind ({@link #removeOrphans}), never processes.
+ */
+public final class BubblewrapProvider implements SandboxProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(BubblewrapProvider.class);
+    private static final int FIRST_UID = 200_000;
+    private static final int UID_RANGE = 100_000;
+    private static final long START_TIMEOUT_MS = 10_000;
+    private static final int MAX_ARCHIVE_ENTRIES = 2_000_000;
+    /**
+     * Printed by the holder once it runs: only then is the mount namespace complete (bubblewrap
+     * reports the child's pid while it is still assembling the file system).
+     */
+    private static final String READY = "nightshift-sandbox-ready";
+    private static final Pattern CHILD_PID = Pattern.compile("\"child-pid\"\\s*:\\s*(\\d+)");
+    /** Host /etc entries a toolchain needs; never secrets (shadow, ssh, sudoers, gitconfig, environment). */
+    private static final List<String> HOST_ETC = List.of("ssl", "ca-certificates", "ca-certificates.conf",
+            "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "bash.bashrc",
+            "profile", "profile.d", "inputrc", "mime.types", "magic", "magic.mime", "protocols", "services", "perl");
+    private static final List<String> HOST_ETC_PREFIXES = List.of("java-", "python3");
+    private static final List<String> TOP_LEVEL = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+
+    private final BubblewrapConfig config;
+    private final EgressAttachment egress;
+    private final Cgroups cgroups;
+    private final AtomicInteger uids = new AtomicInteger();
+    private final Map<String, BubblewrapSandbox> live = new ConcurrentHashMap<>();
+    private final Map<String, AutoCloseable> egressBySandbox = new ConcurrentHashMap<>();
+
+    public BubblewrapProvider(BubblewrapConfig config, EgressAttachment egress) {
+        this.config = config;
+        this.egress = egress;
+        requireTools();
+        if (!"root".equals(System.getProperty("user.name")) && !isRoot()) {
+            throw new SandboxException("the bubblewrap provider runs as root (it gives every sandbox a uid and cgroups of its own);"
+                    + " start Nightshift as root, or choose the unisolated process provider for local development");
+        }
+        try {
+            Files.createDirectories(config.root());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + config.root(), e);
+        }
+        this.cgroups = Cgroups.detect(config.cgroupRoot());
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[1].equals("0"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void requireTools() {
+        for (String tool : List.of("/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setpriv", "/usr/bin/prlimit", "/usr/bin/socat")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                throw new SandboxException(tool + " is missing: install the bubblewrap, util-linux and socat packages");
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return "bubblewrap";
+    }
+
+    @Override
+    public List<String> capabilities() {
+        return List.of(
+                "bubblewrap: PID, mount, network (loopback only), IPC and UTS namespaces; host toolchain read-only",
+                "a distinct unprivileged uid per sandbox, no capabilities, no-new-privileges",
+                cgroups.describe(),
+                "disk: at most " + "the sandbox's disk limit per file (RLIMIT_FSIZE)",
+                "egress: only through the control plane's proxy on 127.0.0.1:" + config.egressPort());
+    }
+
+    @Override
+    public Sandbox create(SandboxSpec spec) {
+        String id = Ids.newId("sbx");
+        Path dir = config.root().resolve(id);
+        try {
+            Files.createDirectories(dir.resolve("workspace"));
+            Files.createDirectories(dir.resolve("home"));
+            return start(id, dir, spec);
+        } catch (IOException e) {
+            deleteTree(dir);
+            throw new SandboxException("could not create a sandbox: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Sandbox restore(SandboxSpec spec, InputStream archive) {
+        String id = Ids.newId("sbx");
+        Path dir = config.root().resolve(id);
+        Path staging = dir.resolve("restore");
+        try {
+            Files.createDirectories(staging);
+            SnapshotArchive.extract(archive, staging, spec.limits().diskBytes(), MAX_ARCHIVE_ENTRIES);
+            for (String keep : List.of("workspace", "home")) {
+                Path from = staging.resolve(keep);
+                if (Files.isDirectory(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(from, dir.resolve(keep));
+                } else {
+                    Files.createDirectories(dir.resolve(keep));
+                }
+            }
+            deleteTree(staging); // anything else in the archive is not ours to keep
+            return start(id, dir, spec);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir);
+            if (e instanceof SandboxException se) {
+                throw se;
+            }
+            throw new SandboxException("could not restore a sandbox: " + e.getMessage(), e);
+        }
+    }
+
+    private Sandbox start(String id, Path dir, SandboxSpec spec) throws IOException {
+        int uid = FIRST_UID + Math.floorMod(uids.getAndIncrement(), UID_RANGE);
+        chown(dir.resolve("workspace"), uid);
+        chown(dir.resolve("home"), uid);
+        writeEtc(dir.resolve("etc"), uid);
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = run.resolve("egress.sock");
+        try {
+            egressBySandbox.put(id, egress.attach(spec.sessionId(), socket));
+            if (Files.exists(socket)) {
+                // the sandbox user must connect, but the directory stays root's: it cannot replace it
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            }
+        } catch (Exception e) {
+            throw new SandboxException("could not attach the egress proxy: " + e.getMessage(), e);
+        }
+        Cgroups.Group group = cgroups.create(id, spec.limits());
+        List<String> argv = CommandLine.joiningCgroups(group.joinFiles(null), bwrap(dir, uid));
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        builder.environment().clear();
+        builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        Process holder = builder.start();
+        long pid;
+        try {
+            pid = childPid(holder);
+        } catch (IOException | RuntimeException e) {
+            holder.destroyForcibly();
+            group.remove();
+            closeEgress(id);
+            throw e;
+        }
+        BubblewrapSandbox sandbox = new BubblewrapSandbox(id, spec, dir, uid, holder, pid, group,
+                BubblewrapSandbox.baseEnvironment(config.egressPort(), Map.of()), config.quickFailureProbe(),
+                () -> {
+                    live.remove(id);
+                    closeEgress(id);
+                });
+        live.put(id, sandbox);
+        LOG.info("{} ready", sandbox);
+        return sandbox;
+    }
+
+    private void closeEgress(String id) {
+        AutoCloseable proxy = egressBySandbox.remove(id);
+        if (proxy != null) {
+            try {
+                proxy.close();
+            } catch (Exception e) {
+                LOG.warn("closing the egress proxy of {} failed", id, e);
+            }
+        }
+    }
+
+    /**
+     * Reads bubblewrap's info JSON (the host pid of the sandbox's first process) and then the
+     * holder's ready line from stdout, within {@link #START_TIMEOUT_MS} even if nothing comes.
+     */
+    private static long childPid(Process holder) throws IOException {
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the holder is gone; the wait below times out or sees it dead
+            }
+        });
+        StringBuilder json = new StringBuilder();
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        Long pid = null;
+        try {
+            while (System.currentTimeMillis() < deadline) {
+                String line = lines.poll(50, TimeUnit.MILLISECONDS);
+                if (line == null) {
+                    if (!holder.isAlive()) {
+                        break;
+                    }
+                    continue;
+                }
+                if (pid == null) {
+                    json.append(line).append('\n');
+                    Matcher m = CHILD_PID.matcher(json);
+                    if (line.startsWith("}") && m.find()) {
+                        pid = Long.parseLong(m.group(1));
+                    }
+                } else if (line.equals(READY)) {
+                    return pid;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting a sandbox", e);
+        }
+        holder.destroyForcibly();
+        String error = new String(holder.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
+        throw new SandboxException("bubblewrap did not start within " + START_TIMEOUT_MS + " ms: "
+                + (error.isEmpty() ? "no output" : error));
+    }
+
+    private List<String> bwrap(Path dir, int uid) {
+        // bubblewrap closes its info fd inside the sandbox: give it a copy of stdout (fd 3), so the
+        // holder's own stdout stays open for its ready line
+        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" 3>&1", "bwrap-info",
+                "/usr/bin/bwrap",
+                "--die-with-parent", "--new-session",
+                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+                "--hostname", "nightshift",
+                "--ro-bind", "/usr", "/usr"));
+        for (String top : TOP_LEVEL) {
+            Path host = Path.of("/" + top);
+            if (Files.isSymbolicLink(host)) {
+                try {
+                    a.addAll(List.of("--symlink", Files.readSymbolicLink(host).toString(), "/" + top));
+                } catch (IOException e) {
+                    LOG.debug("cannot read link {}", host, e);
+                }
+            } else if (Files.isDirectory(host)) {
+                a.addAll(List.of("--ro-bind", host.toString(), host.toString()));
+            }
+        }
+        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+                "--perms", "0755", "--dir", "/etc"));
+        try (Stream<Path> curated = Files.list(dir.resolve("etc"))) {
+            curated.sorted().forEach(f -> a.addAll(List.of("--ro-bind", f.toString(), "/etc/" + f.getFileName())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String entry : hostEtcEntries()) {
+            a.addAll(List.of("--ro-bind", "/etc/" + entry, "/etc/" + entry));
+        }
+        a.addAll(List.of(
+                "--perms", "0755", "--dir", "/home",
+                "--bind", dir.resolve("home").toString(), SandboxPaths.HOME,
+                "--bind", dir.resolve("workspace").toString(), SandboxPaths.WORKSPACE,
+                "--perms", "0755", "--dir", "/run",
+                "--bind", dir.resolve("run").toString(), SandboxPaths.RUN,
+                "--chdir", SandboxPaths.WORKSPACE,
+                "--info-fd", "3",
+                "--"));
+        a.addAll(CommandLine.asSandboxUser(uid));
+        a.addAll(List.of("/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c",
+                "socat TCP-LISTEN:" + config.egressPort() + ",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"
+                        + SandboxPaths.RUN + "/egress.sock >/dev/null 2>&1 & echo " + READY
+                        + "; exec sleep infinity >/dev/null 2>&1"));
+        return a;
+    }
+
+    private static List<String> hostEtcEntries() {
+        List<String> entries = new ArrayList<>();
+        for (String name : HOST_ETC) {
+            if (Files.exists(Path.of("/etc", name))) {
+                entries.add(name);
+            }
+        }
+        try (Stream<Path> all = Files.list(Path.of("/etc"))) {
+            all.map(p -> p.getFileName().toString())
+                    .filter(n -> HOST_ETC_PREFIXES.stream().anyMatch(n::startsWith))
+                    .sorted().forEach(entries::add);
+        } catch (IOException e) {
+            LOG.debug("cannot list /etc", e);
+        }
+        return entries;
+    }
+
+    /** The sandbox's own /etc files: its user, its name, no DNS (the proxy resolves names). */
+    private static void writeEtc(Path etc, int uid) throws IOException {
+        Files.createDirectories(etc);
+        Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/usr/sbin/nologin\n"
+                + SandboxPaths.USER + ":x:" + uid + ":" + uid + ":Nightshift sandbox:" + SandboxPaths.HOME + ":/bin/bash\n"
+                + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+        Files.writeString(etc.resolve("group"), "root:x:0:\n" + SandboxPaths.USER + ":x:" + uid + ":\nnogroup:x:65534:\n");
+        Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost nightshift\n::1 localhost\n");
+        Files.writeString(etc.resolve("hostname"), "nightshift\n");
+        Files.writeString(etc.resolve("resolv.conf"), "# no DNS inside a Nightshift sandbox: the HTTP(S) proxy resolves names\n");
+        Files.writeString(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files\n");
+    }
+
+    private static void chown(Path dir, int uid) throws IOException {
+        try {
+            Process chown = new ProcessBuilder("/bin/chown", "-hR", uid + ":" + uid, dir.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(chown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (chown.waitFor() != 0) {
+                throw new IOException("chown failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    @Override
+    public int removeOrphans() {
+        int removed = 0;
+        try (Stream<Path> dirs = Files.list(config.root())) {
+            for (Path dir : dirs.toList()) {
+                String id = dir.getFileName().toString();
+                if (id.startsWith("sbx_") && !live.containsKey(id)) {
+                    deleteTree(dir);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list {}", config.root(), e);
+        }
+        for (String hierarchy : List.of("memory/nightshift", "pids/nightshift", "cpu/nightshift", "nightshift")) {
+            Path base = config.cgroupRoot().resolve(hierarchy);
+            if (!Files.isDirectory(base)) {
+                continue;
+            }
+            try (Stream<Path> groups = Files.list(base)) {
+                groups.filter(Files::isDirectory)
+                        .filter(g -> g.getFileName().toString().startsWith("sbx_") && !live.containsKey(g.getFileName().toString()))
+                        .forEach(g -> {
+                            try (Stream<Path> leaves = Files.walk(g)) {
+                                leaves.filter(Files::isDirectory).forEach(l -> Cgroups.killProcs(l.resolve("cgroup.procs")));
+                            } catch (IOException e) {
+                                LOG.debug("walking {} failed", g, e);
+                            }
+                            Cgroups.removeTree(g);
+                        });
+            } catch (IOException e) {
+                LOG.debug("cannot list {}", base, e);
+            }
+        }
+        if (removed > 0) {
+            LOG.info("removed {} sandbox directories left by an earlier run", removed);
+        }
+        return removed;
+    }
+
+    @Override
+    public void close() {
+        List.copyOf(live.values()).forEach(BubblewrapSandbox::destroy);
+    }
+
+    /** Deletes a directory tree without ever following a symbolic link out of it. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("could not remove {} completely: {}", dir, e.toString());
+        }
+    }
+}

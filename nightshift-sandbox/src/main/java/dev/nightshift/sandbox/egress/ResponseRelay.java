@@ -1,0 +1,86 @@
+package dev.nightshift.sandbox.egress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Relays an origin's response to the client: interim 1xx heads as they are, then the final head
+ * with {@code Connection: close} (the proxy takes one request per connection, and a client that
+ * expected to reuse the connection would otherwise wait), then the body until the origin closes.
+ */
+final class ResponseRelay {
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection");
+    private static final int SWITCHING_PROTOCOLS = 101;
+
+    private final InputStream origin;
+    private final OutputStream client;
+    private boolean started;
+
+    ResponseRelay(InputStream origin, OutputStream client) {
+        this.origin = origin;
+        this.client = client;
+    }
+
+    /** Whether any byte reached the client, after which no error status can be sent. */
+    boolean started() {
+        return started;
+    }
+
+    void run() throws IOException {
+        while (true) {
+            HttpHead head = readHead();
+            int status = status(head.startLine());
+            if (status >= 100 && status < 200 && status != SWITCHING_PROTOCOLS) {
+                write(head, Set.of(), false);
+                continue;
+            }
+            Set<String> dropped = new HashSet<>(NOT_FORWARDED);
+            dropped.addAll(head.tokens("Connection"));
+            write(head, dropped, true);
+            Pipe.copy(origin, client);
+            return;
+        }
+    }
+
+    private HttpHead readHead() throws IOException {
+        try {
+            HttpHead head = HeadReader.read(origin, PlainHttpForwarder.MAX_RESPONSE_HEAD_BYTES, PlainHttpForwarder.MAX_RESPONSE_FIELDS);
+            if (head == null) {
+                throw new IOException("no response");
+            }
+            return head;
+        } catch (HttpProblem e) {
+            throw new IOException("malformed response head: " + e.getMessage());
+        }
+    }
+
+    private static int status(String statusLine) throws IOException {
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3
+                || !parts[1].chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IOException("malformed status line: " + HeadReader.shorten(statusLine));
+        }
+        return Integer.parseInt(parts[1]);
+    }
+
+    private void write(HttpHead head, Set<String> dropped, boolean closing) throws IOException {
+        StringBuilder text = new StringBuilder(512).append(head.startLine()).append("\r\n");
+        for (HttpHead.Field field : head.fields()) {
+            if (!dropped.contains(field.name().toLowerCase(Locale.ROOT))) {
+                text.append(field.name()).append(": ").append(field.value()).append("\r\n");
+            }
+        }
+        if (closing) {
+            text.append("Connection: close\r\n");
+        }
+        text.append("\r\n");
+        started = true;
+        client.write(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+        client.flush();
+    }
+}
