@@ -39,6 +39,7 @@ public final class Main {
 
                 Nightshift is running at %s
                   database:    %s
+                  sandboxes:   %s
                   data:        %s
                   login token: %s
                                (also in %s)
@@ -46,7 +47,8 @@ public final class Main {
                 Try it:
                   curl -H "Authorization: Bearer $(cat %s)" %s/api/sessions
 
-                %n""", server.url(), server.store().dialect(), config.dataDir(), server.adminToken(), tokenFile,
+                %n""", server.url(), server.store().dialect(),
+                String.join("\n                               ", server.sandboxes().describe()), config.dataDir(), server.adminToken(), tokenFile,
                 tokenFile, server.url());
         System.out.flush();
     }

@@ -17,6 +17,14 @@ import dev.nightshift.server.live.SseEndpoint;
 import dev.nightshift.server.live.WsEndpoint;
 import dev.nightshift.server.turn.NoAgentExecutor;
 import dev.nightshift.server.turn.TurnDispatcher;
+import dev.nightshift.server.turn.TurnSandboxes;
+import dev.nightshift.server.sandbox.PortProxy;
+import dev.nightshift.server.sandbox.SandboxEgress;
+import dev.nightshift.server.sandbox.SandboxManager;
+import dev.nightshift.server.sandbox.SandboxRoutes;
+import dev.nightshift.core.sandbox.SandboxProvider;
+import dev.nightshift.sandbox.BubblewrapConfig;
+import dev.nightshift.sandbox.BubblewrapProvider;
 import dev.nightshift.store.JdbcStore;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -63,6 +71,8 @@ public final class Nightshift implements AutoCloseable {
         /** Runs after a turn finished naturally. */
         public PostTurnHook postTurn = PostTurnHook.NONE;
         public Clock clock = Clock.systemUTC();
+        /** Makes sandboxes; null: the one {@code NIGHTSHIFT_SANDBOX} names. */
+        public dev.nightshift.core.sandbox.SandboxProvider sandboxProvider;
         /** How long a stopped executor may take to return before the queue moves on without it. */
         public Duration stopGrace = TurnDispatcher.DEFAULT_STOP_GRACE;
     }
@@ -79,6 +89,7 @@ public final class Nightshift implements AutoCloseable {
     private final WsEndpoint ws;
     private final EventLog eventLog;
     private final SessionService sessions;
+    private final SandboxManager sandboxes;
     private AutoCloseable otherNodes = () -> {};
 
     private Nightshift(NightshiftConfig config, Plugins plugins) {
@@ -109,7 +120,16 @@ public final class Nightshift implements AutoCloseable {
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         this.dispatcher = new TurnDispatcher(store, eventLog, plugins.executor, plugins.postTurn, queue::queueChanged,
                 nodeId(), config.turnLease(), plugins.stopGrace, clock);
-        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics);
+        SandboxProvider provider = plugins.sandboxProvider;
+        String unavailable = null;
+        if (provider == null) {
+            try {
+                provider = sandboxProvider(config, new SandboxEgress(store, eventLog, config.sandbox()));
+            } catch (RuntimeException e) {
+                unavailable = e.getMessage();
+                LOG.warn("sandboxes unavailable: {}", unavailable);
+            }
+        }
         Authenticator auth = new Authenticator(store, clock);
         ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "nightshift-timer");
@@ -118,7 +138,28 @@ public final class Nightshift implements AutoCloseable {
         });
         timerPool.setRemoveOnCancelPolicy(true); // cancelled subscribe deadlines must not linger
         this.timer = timerPool;
-        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock);
+        this.sandboxes = new SandboxManager(provider, unavailable, store, eventLog, config.dataDir().resolve("snapshots"),
+                config.sandbox(), dispatcher::isRunning, timer, clock);
+        dispatcher.useSandboxes(new TurnSandboxes() {
+            @Override
+            public dev.nightshift.core.sandbox.Sandbox acquire(String sessionId) {
+                return sandboxes.acquire(sessionId);
+            }
+
+            @Override
+            public void killAll(String sessionId) {
+                sandboxes.killAll(sessionId);
+            }
+
+            @Override
+            public void touch(String sessionId) {
+                sandboxes.touch(sessionId);
+            }
+        });
+        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy);
+        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm);
+        PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
+        SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
 
@@ -140,6 +181,8 @@ public final class Nightshift implements AutoCloseable {
             routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             api.register(routes);
             sse.register(routes);
+            sandboxRoutes.register(routes);
+            ports.register(routes);
             ws.register(javalin.routes);
             javalin.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
@@ -168,8 +211,43 @@ public final class Nightshift implements AutoCloseable {
                 eventLog.relay(sessionId, lastSeq);
             }
         });
+        sandboxes.start();
+        timer.scheduleAtFixedRate(() -> announcePorts(ports), PORT_SCAN_MS, PORT_SCAN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         dispatcher.start(store.dialect().equals("sqlite"));
         LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
+    }
+
+    private static final long PORT_SCAN_MS = 2000;
+
+    private static SandboxProvider sandboxProvider(NightshiftConfig config, SandboxEgress egress) {
+        Path root = config.dataDir().resolve("sandboxes");
+        if (config.sandbox().provider().equals("process")) {
+            throw new dev.nightshift.core.sandbox.SandboxException("the process provider is not available in this build");
+        }
+        try {
+            return new BubblewrapProvider(BubblewrapConfig.under(root), egress);
+        } catch (dev.nightshift.core.sandbox.SandboxException e) {
+            throw new dev.nightshift.core.sandbox.SandboxException(e.getMessage()
+                    + " (or set NIGHTSHIFT_SANDBOX=process on a trusted development machine: no isolation)", e);
+        }
+    }
+
+    /** A port that starts listening in a sandbox becomes a preview URL for everyone in the session. */
+    private void announcePorts(PortProxy ports) {
+        try {
+            sandboxes.announceNewPorts(ports::userPorts, (sessionId, port) -> {
+                String url = url() + "/api/sessions/" + sessionId + "/ports/" + port + "/";
+                var artifact = store.artifacts().add(sessionId, "preview_url", url, "{\"port\":" + port + "}", java.time.Instant.now());
+                eventLog.append(sessionId, dev.nightshift.core.model.EventTypes.ARTIFACT, null,
+                        Json.write(dev.nightshift.server.api.Views.artifact(artifact)));
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("port scan failed", e);
+        }
+    }
+
+    public SandboxManager sandboxes() {
+        return sandboxes;
     }
 
     /** Starts a control plane with the default plugins (no agent yet). */
@@ -317,6 +395,11 @@ public final class Nightshift implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            sandboxes.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing sandboxes failed", e);
+        }
         try {
             otherNodes.close();
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package dev.nightshift.server;
 
 import dev.nightshift.core.policy.Limits;
+import dev.nightshift.core.sandbox.SandboxLimits;
 import dev.nightshift.store.StoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,10 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The resolved configuration of one control plane. Build it from the environment with
@@ -24,7 +24,8 @@ public record NightshiftConfig(
         String publicUrl,
         StoreConfig store,
         Limits limits,
-        Duration turnLease) {
+        Duration turnLease,
+        SandboxSettings sandbox) {
 
     public static NightshiftConfig fromEnvironment() {
         return fromSources(System.getenv());
@@ -61,20 +62,38 @@ public record NightshiftConfig(
                 .withMaxUnfinishedPrompts(intValue(values, Setting.MAX_UNFINISHED_PROMPTS, 1, 10_000))
                 .withMaxPromptChars(intValue(values, Setting.MAX_PROMPT_CHARS, 1, 10_000_000))
                 .withLiveTokenTtl(duration(values, Setting.LIVE_TOKEN_TTL));
+        SandboxSettings sandbox = new SandboxSettings(
+                value(values, Setting.SANDBOX).toLowerCase(java.util.Locale.ROOT),
+                new SandboxLimits(
+                        Units.parseBytes(Setting.SANDBOX_MEMORY.env(), value(values, Setting.SANDBOX_MEMORY)),
+                        intValue(values, Setting.SANDBOX_MAX_PROCESSES, 8, 1_000_000),
+                        intValue(values, Setting.SANDBOX_CPU_PERCENT, 1, 100_000),
+                        Units.parseBytes(Setting.SANDBOX_DISK.env(), value(values, Setting.SANDBOX_DISK)),
+                        SandboxLimits.DEFAULTS.maxOutputBytes()),
+                duration(values, Setting.SANDBOX_IDLE_TIMEOUT),
+                SandboxSettings.hosts(value(values, Setting.EGRESS_ALLOW)),
+                SandboxSettings.hostsByRepository(value(values, Setting.EGRESS_ALLOW_BY_REPO)));
+        if (!List.of("bubblewrap", "process").contains(sandbox.provider())) {
+            throw new IllegalArgumentException(Setting.SANDBOX.env() + " must be bubblewrap or process, got '" + sandbox.provider() + "'");
+        }
         return new NightshiftConfig(bind, port, dataDir, blankToNull(value(values, Setting.PUBLIC_URL)), store,
-                limits, duration(values, Setting.TURN_LEASE));
+                limits, duration(values, Setting.TURN_LEASE), sandbox);
     }
 
     public NightshiftConfig withPort(int newPort) {
-        return new NightshiftConfig(bind, newPort, dataDir, publicUrl, store, limits, turnLease);
+        return new NightshiftConfig(bind, newPort, dataDir, publicUrl, store, limits, turnLease, sandbox);
     }
 
     public NightshiftConfig withLimits(Limits newLimits) {
-        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, newLimits, turnLease);
+        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, newLimits, turnLease, sandbox);
     }
 
     public NightshiftConfig withTurnLease(Duration lease) {
-        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, limits, lease);
+        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, limits, lease, sandbox);
+    }
+
+    public NightshiftConfig withSandbox(SandboxSettings settings) {
+        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, limits, turnLease, settings);
     }
 
     private static String value(Map<String, String> values, Setting setting) {
@@ -96,23 +115,8 @@ public record NightshiftConfig(
         }
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
-    /** Durations as a number and a unit: {@code 250ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 7d}. */
     static Duration parseDuration(String name, String raw) {
-        Matcher m = DURATION.matcher(raw.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException(
-                    name + " must be a number and a unit (ms, s, m, h, d) such as 30s or 1h, got '" + raw + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return Units.parseDuration(name, raw);
     }
 
     private static Duration duration(Map<String, String> values, Setting setting) {

@@ -51,8 +51,12 @@ public final class SessionService {
     private final Clock clock;
     private final MeterRegistry metrics;
 
+    private final java.util.function.Consumer<String> archived;
+
+    /** @param archived told when a session is archived (its sandbox goes) */
     public SessionService(Store store, QueueBroadcaster queue, TurnDispatcher dispatcher, Limits limits, Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, java.util.function.Consumer<String> archived) {
+        this.archived = archived;
         this.store = store;
         this.queue = queue;
         this.dispatcher = dispatcher;
@@ -183,7 +187,9 @@ public final class SessionService {
 
     public Session archive(Caller caller, String sessionId) {
         require(caller, sessionId, Access.Action.MANAGE);
-        store.sessions().archive(sessionId, clock.instant());
+        if (store.sessions().archive(sessionId, clock.instant())) {
+            archived.accept(sessionId);
+        }
         return store.sessions().get(sessionId).orElseThrow();
     }
 

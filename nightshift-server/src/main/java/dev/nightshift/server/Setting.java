@@ -1,5 +1,9 @@
 package dev.nightshift.server;
 
+import dev.nightshift.core.policy.Limits;
+import dev.nightshift.core.policy.SandboxLifecycle;
+import dev.nightshift.core.sandbox.SandboxLimits;
+
 /**
  * Every operator setting, with its one default. Each is read from an environment variable of the
  * same name, or from the config file ({@code NIGHTSHIFT_CONFIG_FILE}, a properties file using the
@@ -20,11 +24,29 @@ public enum Setting {
     DATABASE_POOL_SIZE("NIGHTSHIFT_DATABASE_POOL_SIZE", "10", "Most open database connections."),
     SQLITE_SYNCHRONOUS("NIGHTSHIFT_SQLITE_SYNCHRONOUS", "NORMAL",
             "SQLite durability: NORMAL survives a killed server, FULL also a power cut (slower)."),
-    MAX_UNFINISHED_PROMPTS("NIGHTSHIFT_MAX_UNFINISHED_PROMPTS", "10", "Pending + running prompts per session."),
-    MAX_PROMPT_CHARS("NIGHTSHIFT_MAX_PROMPT_CHARS", "64000", "Longest prompt accepted."),
-    LIVE_TOKEN_TTL("NIGHTSHIFT_LIVE_TOKEN_TTL", "1h", "Lifetime of a token that joins a session's live stream."),
+    MAX_UNFINISHED_PROMPTS("NIGHTSHIFT_MAX_UNFINISHED_PROMPTS", String.valueOf(Limits.DEFAULTS.maxUnfinishedPrompts()),
+            "Pending + running prompts per session."),
+    MAX_PROMPT_CHARS("NIGHTSHIFT_MAX_PROMPT_CHARS", String.valueOf(Limits.DEFAULTS.maxPromptChars()), "Longest prompt accepted."),
+    LIVE_TOKEN_TTL("NIGHTSHIFT_LIVE_TOKEN_TTL", Units.formatDuration(Limits.DEFAULTS.liveTokenTtl()),
+            "Lifetime of a token that joins a session's live stream."),
     TURN_LEASE("NIGHTSHIFT_TURN_LEASE", "30s",
-            "How long a running turn stays owned by a node that stopped renewing it before another takes over.");
+            "How long a running turn stays owned by a node that stopped renewing it before another takes over."),
+    SANDBOX("NIGHTSHIFT_SANDBOX", "bubblewrap",
+            "Sandbox provider: bubblewrap (isolated; runs as root), or process (NO isolation, trusted development machines only)."),
+    SANDBOX_MEMORY("NIGHTSHIFT_SANDBOX_MEMORY", Units.formatBytes(SandboxLimits.DEFAULTS.memoryBytes()),
+            "Memory per sandbox."),
+    SANDBOX_MAX_PROCESSES("NIGHTSHIFT_SANDBOX_MAX_PROCESSES", String.valueOf(SandboxLimits.DEFAULTS.maxProcesses()),
+            "Processes and threads per sandbox."),
+    SANDBOX_CPU_PERCENT("NIGHTSHIFT_SANDBOX_CPU_PERCENT", String.valueOf(SandboxLimits.DEFAULTS.cpuPercent()),
+            "CPU per sandbox, in percent of one core."),
+    SANDBOX_DISK("NIGHTSHIFT_SANDBOX_DISK", Units.formatBytes(SandboxLimits.DEFAULTS.diskBytes()),
+            "Largest file a sandbox may write, and the most a restored snapshot may hold."),
+    SANDBOX_IDLE_TIMEOUT("NIGHTSHIFT_SANDBOX_IDLE_TIMEOUT", Units.formatDuration(SandboxLifecycle.DEFAULT_IDLE_TIMEOUT),
+            "A sandbox with no real activity for this long hibernates (its workspace is archived, its processes stop)."),
+    EGRESS_ALLOW("NIGHTSHIFT_EGRESS_ALLOW", "",
+            "Hosts every sandbox may reach through the egress proxy, comma-separated (e.g. registry.npmjs.org,*.pypi.org)."),
+    EGRESS_ALLOW_BY_REPO("NIGHTSHIFT_EGRESS_ALLOW_BY_REPO", "",
+            "More hosts per repository: 'repo=host,host; other-repo=host'.");
 
     private final String env;
     private final String defaultValue;

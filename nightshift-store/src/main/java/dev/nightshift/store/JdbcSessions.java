@@ -121,6 +121,22 @@ final class JdbcSessions implements SessionStore {
     }
 
     @Override
+    public void updateSandbox(String id, String sandboxRef, String sandboxStatus, Instant now) {
+        db.write(h -> h.createUpdate("UPDATE sessions SET sandbox_ref = :ref, sandbox_status = :status, updated_at = :now WHERE id = :id")
+                .bind("ref", sandboxRef).bind("status", sandboxStatus).bind("now", now.toEpochMilli()).bind("id", id)
+                .execute());
+    }
+
+    @Override
+    public List<Session> withSandboxStatus(List<String> statuses) {
+        if (statuses.isEmpty()) {
+            return List.of();
+        }
+        return db.read(h -> h.createQuery("SELECT * FROM sessions WHERE sandbox_status IN (<statuses>)")
+                .bindList("statuses", statuses).map(SESSION).list());
+    }
+
+    @Override
     public void upsertParticipant(String sessionId, String userId, Role role, Instant now) {
         db.write(h -> h.createUpdate("""
                         INSERT INTO participants (session_id, user_id, role, joined_at)

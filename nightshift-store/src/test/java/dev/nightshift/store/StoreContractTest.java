@@ -128,6 +128,20 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aSessionRemembersItsSandbox() {
+        Session s = newSession(alice, "/r");
+        newSession(alice, "/r");
+        store.sessions().updateSandbox(s.id(), "sbx_1", "ready", now);
+        Session read = store.sessions().get(s.id()).orElseThrow();
+        assertThat(read.sandboxRef()).isEqualTo("sbx_1");
+        assertThat(read.sandboxStatus()).isEqualTo("ready");
+        assertThat(store.sessions().withSandboxStatus(List.of("ready", "restoring"))).extracting(Session::id).containsExactly(s.id());
+        store.sessions().updateSandbox(s.id(), null, "hibernated", now);
+        assertThat(store.sessions().withSandboxStatus(List.of("ready"))).isEmpty();
+        assertThat(store.sessions().get(s.id()).orElseThrow().sandboxRef()).isNull();
+    }
+
+    @Test
     void eventsGetConsecutiveSequenceNumbersAndPageBothWays() {
         Session s = newSession(alice, "/r");
         for (int i = 0; i < 10; i++) {

@@ -22,6 +22,12 @@ public interface SessionStore {
 
     boolean archive(String id, Instant now);
 
+    /** Records the session's sandbox and its lifecycle state (null ref: none). */
+    void updateSandbox(String id, String sandboxRef, String sandboxStatus, Instant now);
+
+    /** Sessions whose recorded sandbox state is one of {@code statuses}: what a restart must reconcile. */
+    List<Session> withSandboxStatus(List<String> statuses);
+
     void upsertParticipant(String sessionId, String userId, Role role, Instant now);
 
     boolean removeParticipant(String sessionId, String userId);

@@ -21,6 +21,12 @@ public interface Turn {
 
     boolean stopRequested();
 
+    /**
+     * The session's sandbox, ready to use: created on first use, resumed after hibernation,
+     * replaced if it died. Stop kills every process in it.
+     */
+    dev.nightshift.core.sandbox.Sandbox sandbox();
+
     /** Registers an action to run at once when the turn is stopped (abort a stream, kill a process). */
     void onStop(Runnable action);
 }

@@ -55,9 +55,12 @@ public final class WsEndpoint {
     private final ScheduledExecutorService timer;
     private final Clock clock;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final java.util.function.Consumer<String> typing;
 
+    /** @param typing told when someone types in a session: its sandbox should warm up */
     public WsEndpoint(Store store, SessionService sessions, Authenticator auth, EventHub hub, Presence presence,
-            ScheduledExecutorService timer, Clock clock) {
+            ScheduledExecutorService timer, Clock clock, java.util.function.Consumer<String> typing) {
+        this.typing = typing;
         this.store = store;
         this.sessions = sessions;
         this.auth = auth;
@@ -231,6 +234,7 @@ public final class WsEndpoint {
             body.put("login", caller.displayName());
             body.put("userId", caller.userId());
             hub.broadcast(sessionId, frame("typing", body));
+            typing.accept(sessionId);
         }
 
         private void presence(JsonNode message) {

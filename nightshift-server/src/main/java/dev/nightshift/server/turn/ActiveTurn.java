@@ -25,11 +25,23 @@ final class ActiveTurn implements Turn {
     private volatile boolean ended;
     private volatile Thread thread;
 
-    ActiveTurn(Session session, Message message, boolean resumed, EventLog log) {
+    private final TurnSandboxes sandboxes;
+
+    ActiveTurn(Session session, Message message, boolean resumed, EventLog log, TurnSandboxes sandboxes) {
         this.session = session;
         this.message = message;
         this.resumed = resumed;
         this.log = log;
+        this.sandboxes = sandboxes;
+    }
+
+    @Override
+    public dev.nightshift.core.sandbox.Sandbox sandbox() {
+        if (stopRequested) {
+            throw new IllegalStateException("the turn was stopped");
+        }
+        sandboxes.touch(session.id());
+        return sandboxes.acquire(session.id());
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class TurnDispatcher implements AutoCloseable {
     private final Duration lease;
     private final Clock clock;
     private final Duration stopGrace;
+    private volatile TurnSandboxes sandboxes = TurnSandboxes.NONE;
     private final Map<String, SessionRunner> runners = new ConcurrentHashMap<>();
     private final Map<String, ActiveTurn> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,6 +93,16 @@ public final class TurnDispatcher implements AutoCloseable {
         timer.scheduleAtFixedRate(this::maintain, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
+    /** Plugs in the sandbox manager (created after the dispatcher, since it asks {@link #isRunning}). */
+    public void useSandboxes(TurnSandboxes value) {
+        this.sandboxes = value;
+    }
+
+    /** Whether a turn of this session runs on this node right now. */
+    public boolean isRunning(String sessionId) {
+        return active.containsKey(sessionId);
+    }
+
     public String nodeId() {
         return nodeId;
     }
@@ -117,6 +128,7 @@ public final class TurnDispatcher implements AutoCloseable {
         if (turn != null) {
             turn.requestStop(now);
         }
+        sandboxes.killAll(sessionId); // everything the turn started, within the second
         Optional<Message> running = turn != null ? Optional.of(turn.message())
                 : store.messages().unfinished(sessionId).stream()
                         .filter(m -> m.status() == MessageStatus.PROCESSING).findFirst();
@@ -217,8 +229,9 @@ public final class TurnDispatcher implements AutoCloseable {
             return;
         }
         Session session = found.get();
-        ActiveTurn turn = new ActiveTurn(session, message, resumed, log);
+        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes);
         active.put(session.id(), turn);
+        sandboxes.touch(session.id());
         String failure = null;
         try {
             store.sessions().updateStatus(session.id(), SessionStatus.ACTIVE, clock.instant());
@@ -236,6 +249,7 @@ public final class TurnDispatcher implements AutoCloseable {
             failure = describe(e);
         } finally {
             active.remove(session.id(), turn);
+            sandboxes.touch(session.id());
         }
         if (turn.stopRequested()) {
             turn.end();

@@ -1,0 +1,164 @@
+package dev.nightshift.server.sandbox;
+
+import dev.nightshift.core.policy.Access;
+import dev.nightshift.core.sandbox.PortConnection;
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.server.SessionService;
+import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.api.RouteTable;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Makes a port inside a session's sandbox reachable at {@code /api/sessions/{id}/ports/{port}/…},
+ * so a reviewer can click through the running prototype. Authenticated like the rest of the API,
+ * or with {@code ?token=<live token>} once, which sets a cookie scoped to that port's path (a
+ * browser following links cannot send a header). Requests are forwarded as HTTP/1.0 with
+ * {@code Connection: close}, which every dev server answers without chunking; the Nightshift
+ * credentials are never forwarded into the sandbox.
+ */
+public final class PortProxy {
+    public static final int MAX_USER_PORTS = 10;
+    private static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
+    private static final String COOKIE_PREFIX = "ns_port_";
+    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "keep-alive", "proxy-connection",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "authorization", "content-length");
+    private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "trailer",
+            "proxy-authenticate", "upgrade", "content-length");
+
+    private final SandboxManager sandboxes;
+    private final SessionService sessions;
+    private final Authenticator auth;
+    private final int egressPort;
+
+    public PortProxy(SandboxManager sandboxes, SessionService sessions, Authenticator auth, int egressPort) {
+        this.sandboxes = sandboxes;
+        this.sessions = sessions;
+        this.auth = auth;
+        this.egressPort = egressPort;
+    }
+
+    public void register(RouteTable routes) {
+        for (String path : List.of("/api/sessions/{id}/ports/{port}", "/api/sessions/{id}/ports/{port}/<path>")) {
+            routes.get(path, this::forward);
+            routes.post(path, this::forward);
+            routes.put(path, this::forward);
+            routes.delete(path, this::forward);
+        }
+    }
+
+    /** The ports a session's reviewers may open: what listens, minus Nightshift's own, at most ten. */
+    public List<Integer> userPorts(Sandbox sandbox) {
+        return sandbox.ports().stream().filter(p -> p != egressPort).limit(MAX_USER_PORTS).toList();
+    }
+
+    private Caller caller(Context ctx, String sessionId, int port) {
+        if (ctx.header("Authorization") != null) {
+            return auth.fromHeader(ctx.header("Authorization"));
+        }
+        String token = ctx.queryParam("token");
+        String cookie = COOKIE_PREFIX + port;
+        if (token != null) {
+            Caller caller = auth.live(token, sessionId);
+            ctx.header("Set-Cookie", cookie + "=" + token + "; Path=/api/sessions/" + sessionId + "/ports/" + port
+                    + "/; HttpOnly; SameSite=Lax");
+            return caller;
+        }
+        String fromCookie = ctx.cookie(cookie);
+        if (fromCookie != null) {
+            return auth.live(fromCookie, sessionId);
+        }
+        throw ApiException.unauthorized("open this port with ?token=<live token> (POST /api/sessions/" + sessionId
+                + "/live-token) or an Authorization header");
+    }
+
+    private void forward(Context ctx) throws IOException {
+        String sessionId = ctx.pathParam("id");
+        int port;
+        try {
+            port = Integer.parseInt(ctx.pathParam("port"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("the port must be a number, got '" + ctx.pathParam("port") + "'");
+        }
+        sessions.require(caller(ctx, sessionId, port), sessionId, Access.Action.READ);
+        Sandbox sandbox = sandboxes.current(sessionId).orElseThrow(() -> new ApiException(503, "sandbox_not_running",
+                "the session's sandbox is not running (it may be hibernated); send a prompt or POST /api/sessions/"
+                        + sessionId + "/sandbox/resume"));
+        if (!userPorts(sandbox).contains(port)) {
+            throw new ApiException(502, "port_not_listening", "nothing listens on port " + port
+                    + " in the sandbox; listening: " + userPorts(sandbox));
+        }
+        sandboxes.touch(sessionId);
+        String path = ctx.pathParamMap().containsKey("path") ? "/" + ctx.pathParam("path") : "/";
+        String query = ctx.queryString() == null ? "" : stripToken(ctx.queryString());
+        try (PortConnection c = sandbox.connect(port)) {
+            OutputStream up = c.output();
+            StringBuilder head = new StringBuilder();
+            head.append(ctx.method().name()).append(' ').append(path).append(query.isEmpty() ? "" : "?" + query)
+                    .append(" HTTP/1.0\r\nHost: 127.0.0.1:").append(port).append("\r\n");
+            for (String name : ctx.headerMap().keySet()) {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (!NOT_FORWARDED.contains(lower) && !lower.equals("cookie")) {
+                    head.append(name).append(": ").append(ctx.header(name)).append("\r\n");
+                }
+            }
+            byte[] body = ctx.bodyAsBytes();
+            if (body.length > 0) {
+                head.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            head.append("Connection: close\r\n\r\n");
+            up.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            up.write(body);
+            up.flush();
+            relayResponse(c.input(), ctx, port);
+        }
+    }
+
+    private static String stripToken(String query) {
+        return String.join("&", java.util.Arrays.stream(query.split("&")).filter(p -> !p.startsWith("token=")).toList());
+    }
+
+    private static void relayResponse(InputStream in, Context ctx, int port) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int state = 0;
+        while (state < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new ApiException(502, "bad_gateway", "the server on port " + port + " closed the connection without an answer");
+            }
+            head.write(b);
+            if (head.size() > MAX_RESPONSE_HEAD_BYTES) {
+                throw new ApiException(502, "bad_gateway", "the server on port " + port + " sent an oversized response head");
+            }
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1
+                    : (b == '\r' ? 1 : 0);
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String[] statusLine = lines[0].split(" ", 3);
+        if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+            throw new ApiException(502, "bad_gateway", "the server on port " + port + " did not answer HTTP");
+        }
+        ctx.status(Integer.parseInt(statusLine[1]));
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                String name = lines[i].substring(0, colon).trim();
+                if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {
+                    ctx.res().addHeader(name, lines[i].substring(colon + 1).trim());
+                }
+            }
+        }
+        OutputStream out = ctx.res().getOutputStream();
+        in.transferTo(out);
+        out.flush();
+    }
+}

@@ -1,0 +1,401 @@
+package dev.nightshift.server.sandbox;
+
+import dev.nightshift.core.model.EventTypes;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.policy.SandboxLifecycle;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.sandbox.ExecRequest;
+import dev.nightshift.core.sandbox.ExecResult;
+import dev.nightshift.core.sandbox.OutputListener;
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.core.sandbox.SandboxException;
+import dev.nightshift.core.sandbox.SandboxProvider;
+import dev.nightshift.core.sandbox.SandboxSpec;
+import dev.nightshift.core.sandbox.SandboxState;
+import dev.nightshift.server.SandboxSettings;
+import dev.nightshift.server.api.Json;
+import dev.nightshift.server.live.EventLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives each session its sandbox: creates it on first use, resumes it from its snapshot after
+ * hibernation, replaces it when it died, and hibernates it when it has been idle. The decisions
+ * are {@link SandboxLifecycle}'s pure functions; this class only acts on them. Every transition is
+ * recorded on the session and in its log as a {@code sandbox_status} event.
+ */
+public final class SandboxManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxManager.class);
+    private static final int STRIPES = 64;
+    private static final Duration SETUP_HOOK_TIMEOUT = Duration.ofSeconds(300);
+    private static final Duration START_HOOK_TIMEOUT = Duration.ofSeconds(120);
+    private static final int HOOK_OUTPUT_CHARS = 4000;
+
+    /** What a session's sandbox looks like from outside. */
+    public record Status(String state, String sandboxId, List<Integer> ports, Instant lastActivity) {}
+
+    private record Entry(Sandbox sandbox, Instant lastActivity) {
+        Entry touched(Instant now) {
+            return new Entry(sandbox, now);
+        }
+    }
+
+    private final SandboxProvider provider;
+    private final String unavailable;
+    private final Store store;
+    private final EventLog log;
+    private final Path snapshots;
+    private final SandboxSettings settings;
+    private final Predicate<String> turnRunning;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final Map<String, Entry> live = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<Integer>> announcedPorts = new ConcurrentHashMap<>();
+    private final Map<String, SandboxLifecycle.SpawnBreaker> breakers = new ConcurrentHashMap<>();
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+
+    /**
+     * @param provider null when no sandbox can run here; {@code unavailable} then says why
+     * @param turnRunning whether a session has a turn in progress (never hibernate under one)
+     */
+    public SandboxManager(SandboxProvider provider, String unavailable, Store store, EventLog log, Path snapshots,
+            SandboxSettings settings, Predicate<String> turnRunning, ScheduledExecutorService timer, Clock clock) {
+        this.provider = provider;
+        this.unavailable = unavailable;
+        this.store = store;
+        this.log = log;
+        this.snapshots = snapshots;
+        this.settings = settings;
+        this.turnRunning = turnRunning;
+        this.timer = timer;
+        this.clock = clock;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    public boolean available() {
+        return provider != null;
+    }
+
+    /** Why sandboxes cannot run, or what runs them and with which isolation. */
+    public List<String> describe() {
+        return provider == null ? List.of("sandboxes unavailable: " + unavailable) : provider.capabilities();
+    }
+
+    /** Removes what a crashed control plane left behind and corrects what the store believes. */
+    public void start() {
+        if (provider == null) {
+            return;
+        }
+        provider.removeOrphans();
+        try {
+            Files.createDirectories(snapshots);
+        } catch (IOException e) {
+            throw new SandboxException("cannot create " + snapshots + ": " + e.getMessage(), e);
+        }
+        List<String> mayBeLive = List.of("provisioning", "ready", "restoring", "hibernating");
+        for (Session s : store.sessions().withSandboxStatus(mayBeLive)) {
+            // sandboxes die with the control plane; what survives is the snapshot, if any
+            String state = Files.exists(snapshot(s.id())) ? SandboxState.HIBERNATED.wire() : null;
+            store.sessions().updateSandbox(s.id(), null, state, clock.instant());
+        }
+    }
+
+    private ReentrantLock lock(String sessionId) {
+        return locks[Math.floorMod(sessionId.hashCode(), STRIPES)];
+    }
+
+    private Path snapshot(String sessionId) {
+        return snapshots.resolve(sessionId + ".tar.zst");
+    }
+
+    /**
+     * The session's sandbox, ready: created, resumed or replaced as needed. Idempotent: concurrent
+     * callers get the same sandbox.
+     */
+    public Sandbox acquire(String sessionId) {
+        requireAvailable();
+        ReentrantLock lock = lock(sessionId);
+        lock.lock();
+        try {
+            Entry entry = live.get(sessionId);
+            if (entry != null && entry.sandbox().state() == SandboxState.READY) {
+                live.put(sessionId, entry.touched(clock.instant()));
+                return entry.sandbox();
+            }
+            if (entry != null) {
+                // died under us: clean up the old one first, then replace it
+                status(sessionId, SandboxState.FAILED, entry.sandbox().id(), "its processes died; replacing it");
+                entry.sandbox().destroy();
+                live.remove(sessionId);
+            }
+            return start(sessionId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Sandbox start(String sessionId) {
+        Instant now = clock.instant();
+        SandboxLifecycle.SpawnBreaker breaker = breakers.getOrDefault(sessionId, SandboxLifecycle.SpawnBreaker.closed());
+        if (!breaker.allows(now)) {
+            throw new SandboxException("the sandbox failed to start " + SandboxLifecycle.BREAKER_FAILURES + " times in "
+                    + SandboxLifecycle.BREAKER_WINDOW.toMinutes() + " minutes; next attempt after " + breaker.retryAt(now));
+        }
+        Path archive = snapshot(sessionId);
+        boolean restoring = Files.exists(archive);
+        SandboxSpec spec = new SandboxSpec(sessionId, settings.limits(), Map.of());
+        status(sessionId, restoring ? SandboxState.RESTORING : SandboxState.PROVISIONING, null, null);
+        Sandbox sandbox;
+        try {
+            if (restoring) {
+                try (InputStream in = Files.newInputStream(archive)) {
+                    sandbox = provider.restore(spec, in);
+                }
+            } else {
+                sandbox = provider.create(spec);
+            }
+        } catch (IOException | RuntimeException e) {
+            breakers.put(sessionId, breaker.failed(now));
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            status(sessionId, SandboxState.FAILED, null, reason);
+            throw e instanceof SandboxException se ? se : new SandboxException("the sandbox could not start: " + reason, e);
+        }
+        breakers.remove(sessionId);
+        live.put(sessionId, new Entry(sandbox, clock.instant()));
+        status(sessionId, SandboxState.READY, sandbox.id(), restoring ? "restored from its snapshot" : null);
+        runHooks(sessionId, sandbox);
+        armIdleCheck(sessionId, settings.idleTimeout());
+        return sandbox;
+    }
+
+    /** {@code .nightshift/setup.sh} once per workspace, then {@code .nightshift/start.sh} on every start. */
+    private void runHooks(String sessionId, Sandbox sandbox) {
+        runHook(sessionId, sandbox, "setup.sh", SETUP_HOOK_TIMEOUT,
+                "[ -f .nightshift/setup.sh ] && [ ! -e \"$HOME/.nightshift-setup-done\" ] || exit 200; "
+                        + "bash .nightshift/setup.sh && touch \"$HOME/.nightshift-setup-done\"");
+        runHook(sessionId, sandbox, "start.sh", START_HOOK_TIMEOUT,
+                "[ -f .nightshift/start.sh ] || exit 200; bash .nightshift/start.sh");
+    }
+
+    private void runHook(String sessionId, Sandbox sandbox, String hook, Duration timeout, String script) {
+        ExecResult result;
+        try {
+            result = sandbox.exec(ExecRequest.shell(script).withTimeout(timeout), OutputListener.IGNORE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            event(sessionId, "sandbox_hook", Map.of("hook", hook, "error", String.valueOf(e.getMessage())));
+            return;
+        }
+        if (result.exitCode() == 200) {
+            return; // no such hook (or setup already done)
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("hook", ".nightshift/" + hook);
+        data.put("exitCode", result.exitCode());
+        data.put("timedOut", result.timedOut());
+        data.put("output", tail(result.stdout() + result.stderr(), HOOK_OUTPUT_CHARS));
+        event(sessionId, "sandbox_hook", data);
+    }
+
+    private static String tail(String text, int chars) {
+        return text.length() <= chars ? text : "…" + text.substring(text.length() - chars);
+    }
+
+    /** Warms the sandbox in the background (someone is typing a prompt). */
+    public void warm(String sessionId) {
+        if (provider == null) {
+            return;
+        }
+        Thread.ofVirtual().name("warm-" + sessionId).start(() -> {
+            try {
+                acquire(sessionId);
+            } catch (RuntimeException e) {
+                LOG.debug("warming {} failed: {}", sessionId, e.getMessage());
+            }
+        });
+    }
+
+    /** Real work happened (a turn, a tool call, port traffic); status polls never call this. */
+    public void touch(String sessionId) {
+        live.computeIfPresent(sessionId, (id, e) -> e.touched(clock.instant()));
+    }
+
+    /** The live sandbox, if there is one; never creates or resumes. */
+    public Optional<Sandbox> current(String sessionId) {
+        return Optional.ofNullable(live.get(sessionId)).map(Entry::sandbox);
+    }
+
+    public Status status(String sessionId) {
+        Entry entry = live.get(sessionId);
+        if (entry != null) {
+            Sandbox s = entry.sandbox();
+            return new Status(s.state().wire(), s.id(), s.state() == SandboxState.READY ? s.ports() : List.of(), entry.lastActivity());
+        }
+        String recorded = store.sessions().get(sessionId).map(Session::sandboxStatus).orElse(null);
+        return new Status(recorded == null ? "none" : recorded, null, List.of(), null);
+    }
+
+    /**
+     * Looks for ports that started listening in live sandboxes and reports each once per sandbox
+     * (as a preview URL); run it periodically.
+     */
+    public void announceNewPorts(java.util.function.Function<Sandbox, List<Integer>> userPorts,
+            java.util.function.BiConsumer<String, Integer> announce) {
+        announcedPorts.keySet().removeIf(key -> !live.containsKey(key.substring(0, key.indexOf('/'))));
+        live.forEach((sessionId, entry) -> {
+            Sandbox sandbox = entry.sandbox();
+            if (sandbox.state() != SandboxState.READY) {
+                return;
+            }
+            java.util.Set<Integer> seen = announcedPorts.computeIfAbsent(sessionId + "/" + sandbox.id(),
+                    k -> ConcurrentHashMap.newKeySet());
+            for (int port : userPorts.apply(sandbox)) {
+                if (seen.add(port)) {
+                    announce.accept(sessionId, port);
+                }
+            }
+        });
+    }
+
+    /** Kills every process in the session's sandbox (stop), keeping the sandbox. */
+    public void killAll(String sessionId) {
+        current(sessionId).ifPresent(Sandbox::killAll);
+    }
+
+    private void armIdleCheck(String sessionId, Duration delay) {
+        timer.schedule(() -> idleCheck(sessionId), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    private void idleCheck(String sessionId) {
+        Entry entry = live.get(sessionId);
+        if (entry == null) {
+            return;
+        }
+        try {
+            SandboxLifecycle.Hibernation decision = SandboxLifecycle.hibernation(entry.sandbox().state(),
+                    entry.lastActivity(), turnRunning.test(sessionId), clock.instant(), settings.idleTimeout());
+            switch (decision) {
+                case SandboxLifecycle.Hibernation.Now now -> hibernate(sessionId);
+                case SandboxLifecycle.Hibernation.Later later ->
+                        armIdleCheck(sessionId, Duration.between(clock.instant(), later.at())); // always re-arm
+                case SandboxLifecycle.Hibernation.Never never -> { }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("idle check of {} failed; retrying later", sessionId, e);
+            armIdleCheck(sessionId, Duration.ofMinutes(1));
+        }
+    }
+
+    /**
+     * Stops the sandbox and archives its workspace. Refuses while a turn runs (checked again
+     * under the lock, just before stopping). Returns false when nothing was hibernated.
+     */
+    public boolean hibernate(String sessionId) {
+        ReentrantLock lock = lock(sessionId);
+        lock.lock();
+        try {
+            Entry entry = live.get(sessionId);
+            if (entry == null || entry.sandbox().state() != SandboxState.READY || turnRunning.test(sessionId)) {
+                return false;
+            }
+            Sandbox sandbox = entry.sandbox();
+            status(sessionId, SandboxState.HIBERNATING, sandbox.id(), null);
+            Path archive = snapshot(sessionId);
+            Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                sandbox.hibernate(out);
+            } catch (IOException | RuntimeException e) {
+                status(sessionId, SandboxState.FAILED, sandbox.id(), "hibernation failed: " + e.getMessage());
+                sandbox.destroy();
+                live.remove(sessionId);
+                return false;
+            }
+            try {
+                Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new SandboxException("cannot keep the snapshot of " + sessionId + ": " + e.getMessage(), e);
+            }
+            live.remove(sessionId);
+            status(sessionId, SandboxState.HIBERNATED, null, "idle; the next prompt resumes it");
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The session is archived or gone: stop its sandbox and drop its snapshot. */
+    public void destroy(String sessionId) {
+        ReentrantLock lock = lock(sessionId);
+        lock.lock();
+        try {
+            Entry entry = live.remove(sessionId);
+            if (entry != null) {
+                entry.sandbox().destroy();
+            }
+            Files.deleteIfExists(snapshot(sessionId));
+            status(sessionId, SandboxState.DESTROYED, null, null);
+        } catch (IOException e) {
+            LOG.warn("cannot delete the snapshot of {}", sessionId, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireAvailable() {
+        if (provider == null) {
+            throw new SandboxException("sandboxes are unavailable on this server: " + unavailable);
+        }
+    }
+
+    private void status(String sessionId, SandboxState state, String sandboxId, String reason) {
+        store.sessions().updateSandbox(sessionId, state == SandboxState.READY ? sandboxId : null, state.wire(), clock.instant());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("state", state.wire());
+        if (sandboxId != null) {
+            data.put("sandboxId", sandboxId);
+        }
+        if (reason != null) {
+            data.put("reason", reason);
+        }
+        event(sessionId, EventTypes.SANDBOX_STATUS, data);
+    }
+
+    /** Appends to the session's log; a session that no longer exists just gets nothing. */
+    void event(String sessionId, String type, Map<String, ?> data) {
+        try {
+            log.append(sessionId, type, null, Json.write(data));
+        } catch (RuntimeException e) {
+            LOG.debug("no event for {}: {}", sessionId, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (provider != null) {
+            provider.close();
+        }
+        live.clear();
+    }
+}
