@@ -64,6 +64,11 @@ public final class BubblewrapProvider implements SandboxProvider {
     private final AtomicInteger uids = new AtomicInteger();
     private final Map<String, BubblewrapSandbox> live = new ConcurrentHashMap<>();
     private final Map<String, AutoCloseable> egressBySandbox = new ConcurrentHashMap<>();
+    private final java.util.concurrent.BlockingDeque<BubblewrapSandbox> pool = new java.util.concurrent.LinkedBlockingDeque<>();
+    private final java.util.concurrent.atomic.AtomicBoolean filling = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean closed;
+    /** A pooled sandbox belongs to no session yet. */
+    static final String POOL_SESSION = "";
 
     public BubblewrapProvider(BubblewrapConfig config, EgressAttachment egress) {
         this.config = config;
@@ -79,6 +84,30 @@ public final class BubblewrapProvider implements SandboxProvider {
             throw new UncheckedIOException("cannot create " + config.root(), e);
         }
         this.cgroups = Cgroups.detect(config.cgroupRoot());
+        refillPool();
+    }
+
+    /** Tops the warm pool up in the background. */
+    private void refillPool() {
+        if (config.warmPool() <= 0 || closed || !filling.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("sandbox-pool").start(() -> {
+            try {
+                while (!closed && pool.size() < config.warmPool()) {
+                    pool.add((BubblewrapSandbox) createFresh(new SandboxSpec(POOL_SESSION, config.poolLimits(), Map.of())));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not fill the warm pool: {}", e.getMessage());
+            } finally {
+                filling.set(false);
+            }
+        });
+    }
+
+    /** Sandboxes waiting in the warm pool. */
+    public int pooled() {
+        return pool.size();
     }
 
     private static boolean isRoot() {
@@ -115,6 +144,46 @@ public final class BubblewrapProvider implements SandboxProvider {
 
     @Override
     public Sandbox create(SandboxSpec spec) {
+        if (spec.limits().equals(config.poolLimits()) && spec.env().isEmpty()) {
+            BubblewrapSandbox pooled;
+            while ((pooled = pool.poll()) != null) {
+                if (pooled.alive()) {
+                    try {
+                        return claim(pooled, spec);
+                    } catch (RuntimeException e) {
+                        LOG.warn("a pooled sandbox could not be claimed: {}", e.getMessage());
+                    }
+                }
+                pooled.destroy();
+            }
+            refillPool();
+        }
+        return createFresh(spec);
+    }
+
+    /** Gives a pooled sandbox to a session: its egress proxy is re-attached with that session's policy. */
+    private Sandbox claim(BubblewrapSandbox sandbox, SandboxSpec spec) {
+        closeEgress(sandbox.id());
+        attachEgress(sandbox.id(), spec.sessionId(), sandbox.hostDirectory().resolve("run").resolve("egress.sock"));
+        sandbox.assign(spec);
+        refillPool();
+        LOG.info("{} taken from the warm pool", sandbox);
+        return sandbox;
+    }
+
+    private void attachEgress(String id, String sessionId, Path socket) {
+        try {
+            egressBySandbox.put(id, egress.attach(sessionId, socket));
+            if (Files.exists(socket)) {
+                // the sandbox user must connect, but the directory stays root's: it cannot replace it
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            }
+        } catch (Exception e) {
+            throw new SandboxException("could not attach the egress proxy: " + e.getMessage(), e);
+        }
+    }
+
+    private Sandbox createFresh(SandboxSpec spec) {
         String id = Ids.newId("sbx");
         Path dir = config.root().resolve(id);
         try {
@@ -161,16 +230,7 @@ public final class BubblewrapProvider implements SandboxProvider {
         writeEtc(dir.resolve("etc"), uid);
         Path run = Files.createDirectories(dir.resolve("run"));
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path socket = run.resolve("egress.sock");
-        try {
-            egressBySandbox.put(id, egress.attach(spec.sessionId(), socket));
-            if (Files.exists(socket)) {
-                // the sandbox user must connect, but the directory stays root's: it cannot replace it
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-            }
-        } catch (Exception e) {
-            throw new SandboxException("could not attach the egress proxy: " + e.getMessage(), e);
-        }
+        attachEgress(id, spec.sessionId(), run.resolve("egress.sock"));
         Cgroups.Group group = cgroups.create(id, spec.limits());
         List<String> argv = CommandLine.joiningCgroups(group.joinFiles(null), bwrap(dir, uid));
         ProcessBuilder builder = new ProcessBuilder(argv);
@@ -390,6 +450,8 @@ public final class BubblewrapProvider implements SandboxProvider {
 
     @Override
     public void close() {
+        closed = true;
+        pool.clear();
         List.copyOf(live.values()).forEach(BubblewrapSandbox::destroy);
     }
 

@@ -44,7 +44,7 @@ final class BubblewrapSandbox implements Sandbox {
     static final int MAX_READ_BYTES = 16 << 20;
 
     private final String id;
-    private final SandboxSpec spec;
+    private volatile SandboxSpec spec;
     private final Path dir;
     private final int uid;
     private final Process holder;
@@ -100,6 +100,11 @@ final class BubblewrapSandbox implements Sandbox {
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    /** Hands a pooled sandbox to a session. */
+    void assign(SandboxSpec newSpec) {
+        this.spec = newSpec;
     }
 
     long hostPid() {

@@ -153,6 +153,31 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void aWarmPoolHandsOutReadySandboxesAndReattachesEgressForTheSession() throws Exception {
+        List<String> attachedFor = new CopyOnWriteArrayList<>();
+        BubblewrapProvider pooled = new BubblewrapProvider(BubblewrapConfig.under(data.resolve("pooled"))
+                .withWarmPool(1, SandboxTestSupport.SMALL), (sessionId, socket) -> {
+                    attachedFor.add(sessionId);
+                    return () -> {};
+                });
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> pooled.pooled() == 1);
+            assertThat(attachedFor).containsExactly(BubblewrapProvider.POOL_SESSION);
+            Sandbox sandbox = pooled.create(spec("ses_fast"));
+            assertThat(sandbox.sessionId()).isEqualTo("ses_fast");
+            assertThat(attachedFor).endsWith("ses_fast");
+            assertThat(sh(sandbox, "echo ready").stdout()).isEqualTo("ready\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> pooled.pooled() == 1); // topped up again
+            Sandbox other = pooled.create(new dev.nightshift.core.sandbox.SandboxSpec("ses_big",
+                    dev.nightshift.core.sandbox.SandboxLimits.DEFAULTS, java.util.Map.of()));
+            assertThat(other.id()).isNotEqualTo(sandbox.id());
+            assertThat(pooled.pooled()).as("other limits: made fresh, the pool is kept").isEqualTo(1);
+        } finally {
+            pooled.close();
+        }
+    }
+
+    @Test
     void aDetachedProcessThatDiesAtOnceIsReported() throws Exception {
         Sandbox sandbox = provider.create(spec("ses_probe"));
         DetachedProcess broken = sandbox.startDetached(ExecRequest.shell("echo 'port already in use' >&2; exit 7"));

@@ -225,7 +225,8 @@ public final class Nightshift implements AutoCloseable {
             throw new dev.nightshift.core.sandbox.SandboxException("the process provider is not available in this build");
         }
         try {
-            return new BubblewrapProvider(BubblewrapConfig.under(root), egress);
+            return new BubblewrapProvider(BubblewrapConfig.under(root)
+                    .withWarmPool(config.sandbox().warmPool(), config.sandbox().limits()), egress);
         } catch (dev.nightshift.core.sandbox.SandboxException e) {
             throw new dev.nightshift.core.sandbox.SandboxException(e.getMessage()
                     + " (or set NIGHTSHIFT_SANDBOX=process on a trusted development machine: no isolation)", e);

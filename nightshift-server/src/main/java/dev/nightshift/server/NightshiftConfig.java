@@ -71,6 +71,7 @@ public record NightshiftConfig(
                         Units.parseBytes(Setting.SANDBOX_DISK.env(), value(values, Setting.SANDBOX_DISK)),
                         SandboxLimits.DEFAULTS.maxOutputBytes()),
                 duration(values, Setting.SANDBOX_IDLE_TIMEOUT),
+                intValue(values, Setting.SANDBOX_WARM_POOL, 0, 1000),
                 SandboxSettings.hosts(value(values, Setting.EGRESS_ALLOW)),
                 SandboxSettings.hostsByRepository(value(values, Setting.EGRESS_ALLOW_BY_REPO)));
         if (!List.of("bubblewrap", "process").contains(sandbox.provider())) {

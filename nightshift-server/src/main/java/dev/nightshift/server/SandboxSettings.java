@@ -11,10 +11,11 @@ import java.util.Map;
  * How sessions get sandboxes.
  *
  * @param provider "bubblewrap" or "process"
+ * @param warmPool empty sandboxes kept ready
  * @param egressAllow hosts every sandbox may reach
  * @param egressAllowByRepository more hosts for the sessions of one repository
  */
-public record SandboxSettings(String provider, SandboxLimits limits, Duration idleTimeout, List<String> egressAllow,
+public record SandboxSettings(String provider, SandboxLimits limits, Duration idleTimeout, int warmPool, List<String> egressAllow,
         Map<String, List<String>> egressAllowByRepository) {
 
     public SandboxSettings {

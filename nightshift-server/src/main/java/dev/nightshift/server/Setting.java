@@ -43,6 +43,8 @@ public enum Setting {
             "Largest file a sandbox may write, and the most a restored snapshot may hold."),
     SANDBOX_IDLE_TIMEOUT("NIGHTSHIFT_SANDBOX_IDLE_TIMEOUT", Units.formatDuration(SandboxLifecycle.DEFAULT_IDLE_TIMEOUT),
             "A sandbox with no real activity for this long hibernates (its workspace is archived, its processes stop)."),
+    SANDBOX_WARM_POOL("NIGHTSHIFT_SANDBOX_WARM_POOL", String.valueOf(dev.nightshift.sandbox.BubblewrapConfig.DEFAULT_WARM_POOL),
+            "Empty sandboxes kept ready so a new session skips creation."),
     EGRESS_ALLOW("NIGHTSHIFT_EGRESS_ALLOW", "",
             "Hosts every sandbox may reach through the egress proxy, comma-separated (e.g. registry.npmjs.org,*.pypi.org)."),
     EGRESS_ALLOW_BY_REPO("NIGHTSHIFT_EGRESS_ALLOW_BY_REPO", "",
