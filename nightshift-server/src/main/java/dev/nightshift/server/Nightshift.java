@@ -73,6 +73,8 @@ public final class Nightshift implements AutoCloseable {
         public Clock clock = Clock.systemUTC();
         /** Makes sandboxes; null: the one {@code NIGHTSHIFT_SANDBOX} names. */
         public dev.nightshift.core.sandbox.SandboxProvider sandboxProvider;
+        /** False: this server runs no sandboxes at all (tests of the API alone). */
+        public boolean sandboxes = true;
         /** How long a stopped executor may take to return before the queue moves on without it. */
         public Duration stopGrace = TurnDispatcher.DEFAULT_STOP_GRACE;
     }
@@ -122,7 +124,9 @@ public final class Nightshift implements AutoCloseable {
                 nodeId(), config.turnLease(), plugins.stopGrace, clock);
         SandboxProvider provider = plugins.sandboxProvider;
         String unavailable = null;
-        if (provider == null) {
+        if (!plugins.sandboxes) {
+            unavailable = "sandboxes are switched off for this server";
+        } else if (provider == null) {
             try {
                 provider = sandboxProvider(config, new SandboxEgress(store, eventLog, config.sandbox()));
             } catch (RuntimeException e) {
@@ -156,7 +160,7 @@ public final class Nightshift implements AutoCloseable {
                 sandboxes.touch(sessionId);
             }
         });
-        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy);
+        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy, sandboxes::warm);
         this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);

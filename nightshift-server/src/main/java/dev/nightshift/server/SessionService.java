@@ -52,11 +52,16 @@ public final class SessionService {
     private final MeterRegistry metrics;
 
     private final java.util.function.Consumer<String> archived;
+    private final java.util.function.Consumer<String> prompted;
 
-    /** @param archived told when a session is archived (its sandbox goes) */
+    /**
+     * @param archived told when a session is archived (its sandbox goes)
+     * @param prompted told when a prompt is queued (its sandbox should be resumed by the time it runs)
+     */
     public SessionService(Store store, QueueBroadcaster queue, TurnDispatcher dispatcher, Limits limits, Clock clock,
-            MeterRegistry metrics, java.util.function.Consumer<String> archived) {
+            MeterRegistry metrics, java.util.function.Consumer<String> archived, java.util.function.Consumer<String> prompted) {
         this.archived = archived;
+        this.prompted = prompted;
         this.store = store;
         this.queue = queue;
         this.dispatcher = dispatcher;
@@ -145,6 +150,7 @@ public final class SessionService {
                 if (accepted.created()) {
                     metrics.counter("nightshift.prompts.accepted").increment();
                     queueChanged(sessionId);
+                    prompted.accept(sessionId);
                     dispatcher.kick(sessionId);
                 }
                 yield accepted;

@@ -62,7 +62,7 @@ class SandboxServerTest {
 
     @Test
     void aSessionsSandboxServesAPreviewHibernatesRestoresAndGoesWithTheSession(@TempDir Path work) throws Exception {
-        try (TestServer s = TestServer.start(Map.of("NIGHTSHIFT_EGRESS_ALLOW", "allowed.example"), p -> {})) {
+        try (TestServer s = TestServer.start(Map.of("NIGHTSHIFT_EGRESS_ALLOW", "allowed.example"), p -> p.sandboxes = true)) {
             ApiClient api = s.admin;
             String id = api.createSession("/srv/preview");
             ApiClient.Response resumed = api.post("/api/sessions/" + id + "/sandbox/resume", null);
@@ -128,7 +128,7 @@ class SandboxServerTest {
 
     @Test
     void repositoryHooksRunWithTheirOutputAsEvents(@TempDir Path work) throws Exception {
-        try (TestServer s = TestServer.start(p -> {})) {
+        try (TestServer s = TestServer.start(p -> p.sandboxes = true)) {
             ApiClient api = s.admin;
             String id = api.createSession("/srv/hooks");
             Sandbox sandbox = s.server.sandboxes().acquire(id);
@@ -148,9 +148,12 @@ class SandboxServerTest {
     @Test
     void anIdleSandboxHibernatesButNeverUnderARunningTurn() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (TestServer s = TestServer.start(Map.of("NIGHTSHIFT_SANDBOX_IDLE_TIMEOUT", "1s"), p -> p.executor = turn -> {
-            turn.sandbox().exec(ExecRequest.shell("echo working"), OutputListener.IGNORE);
-            release.await();
+        try (TestServer s = TestServer.start(Map.of("NIGHTSHIFT_SANDBOX_IDLE_TIMEOUT", "1s"), p -> {
+            p.sandboxes = true;
+            p.executor = turn -> {
+                turn.sandbox().exec(ExecRequest.shell("echo working"), OutputListener.IGNORE);
+                release.await();
+            };
         })) {
             ApiClient api = s.admin;
             String idle = api.createSession("/srv/idle");
@@ -171,10 +174,13 @@ class SandboxServerTest {
     @Test
     void stopKillsWhatTheTurnRunsInTheSandboxWithinASecond() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
-        try (TestServer s = TestServer.start(p -> p.executor = turn -> {
-            Sandbox sandbox = turn.sandbox();
-            running.countDown();
-            sandbox.exec(ExecRequest.shell("sleep 300").withTimeout(Duration.ofMinutes(10)), OutputListener.IGNORE);
+        try (TestServer s = TestServer.start(p -> {
+            p.sandboxes = true;
+            p.executor = turn -> {
+                Sandbox sandbox = turn.sandbox();
+                running.countDown();
+                sandbox.exec(ExecRequest.shell("sleep 300").withTimeout(Duration.ofMinutes(10)), OutputListener.IGNORE);
+            };
         })) {
             ApiClient api = s.admin;
             String id = api.createSession("/srv/stop");

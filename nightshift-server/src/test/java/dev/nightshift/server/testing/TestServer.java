@@ -44,11 +44,19 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> values = new HashMap<>(settings);
         values.put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
         values.putIfAbsent("NIGHTSHIFT_PORT", "0");
-        return new TestServer(Nightshift.start(NightshiftConfig.from(values), plugins), dataDir, ownsDataDir);
+        return new TestServer(Nightshift.start(NightshiftConfig.from(values), withoutSandboxes(plugins)), dataDir, ownsDataDir);
     }
 
     public static TestServer start(NightshiftConfig config, Consumer<Nightshift.Plugins> plugins) {
-        return new TestServer(Nightshift.start(config, plugins), config.dataDir(), false);
+        return new TestServer(Nightshift.start(config, withoutSandboxes(plugins)), config.dataDir(), false);
+    }
+
+    /** Sandboxes are off unless a test asks for them ({@code p.sandboxes = true}): most tests are about the API. */
+    private static Consumer<Nightshift.Plugins> withoutSandboxes(Consumer<Nightshift.Plugins> plugins) {
+        return p -> {
+            p.sandboxes = false;
+            plugins.accept(p);
+        };
     }
 
     public ApiClient client(String token) {

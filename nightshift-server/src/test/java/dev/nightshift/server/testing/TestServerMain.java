@@ -20,12 +20,15 @@ public final class TestServerMain {
     public static void main(String[] args) {
         int perTurn = Integer.parseInt(System.getenv().getOrDefault("NIGHTSHIFT_TEST_EVENTS_PER_TURN", "50"));
         AtomicReference<Store> store = new AtomicReference<>();
-        Nightshift server = Nightshift.start(NightshiftConfig.fromEnvironment(), p -> p.executor = turn -> {
-            int from = turn.resumed() ? lastWritten(store.get(), turn) + 1 : 0;
-            for (int i = from; i < perTurn; i++) {
-                turn.emit("token", "{\"i\":" + i + "}");
-                Thread.sleep(2);
-            }
+        Nightshift server = Nightshift.start(NightshiftConfig.fromEnvironment(), p -> {
+            p.sandboxes = false; // this process tests the log and the queue, not sandboxes
+            p.executor = turn -> {
+                int from = turn.resumed() ? lastWritten(store.get(), turn) + 1 : 0;
+                for (int i = from; i < perTurn; i++) {
+                    turn.emit("token", "{\"i\":" + i + "}");
+                    Thread.sleep(2);
+                }
+            };
         });
         store.set(server.store());
         System.out.println("READY " + server.url());
