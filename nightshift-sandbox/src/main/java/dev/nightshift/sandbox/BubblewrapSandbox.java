@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class BubblewrapSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(BubblewrapSandbox.class);
     private static final Duration FILE_OP_TIMEOUT = Duration.ofSeconds(30);
+    /** How often a running command's sandbox is checked against its disk limit. */
+    static final Duration DISK_CHECK_INTERVAL = Duration.ofSeconds(2);
     static final int MAX_READ_BYTES = 16 << 20;
 
     private final String id;
@@ -156,6 +158,8 @@ final class BubblewrapSandbox implements Sandbox {
             Thread stdout = pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
             Thread stderr = pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
             boolean finished;
+            java.util.concurrent.atomic.AtomicLong overDisk = new java.util.concurrent.atomic.AtomicLong(-1);
+            Thread diskWatch = Thread.ofVirtual().start(() -> watchDisk(child, process, overDisk));
             try {
                 finished = process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -163,7 +167,11 @@ final class BubblewrapSandbox implements Sandbox {
                 stdout.join(1000);
                 stderr.join(1000);
                 throw e;
+            } finally {
+                diskWatch.interrupt();
             }
+            long usedAtEnd = overDisk.get() >= 0 ? overDisk.get() : diskUsed();
+            boolean diskExceeded = usedAtEnd > spec.limits().diskBytes();
             boolean cancelled = !finished ? false : !running.containsKey(child);
             // leftovers (a "cmd &" without detaching) would hold the output pipes open: a command
             // ends with everything it started; servers belong in startDetached
@@ -179,10 +187,36 @@ final class BubblewrapSandbox implements Sandbox {
             if (!finished) {
                 errText += "\n[nightshift: killed after the " + request.timeout().toSeconds() + " s timeout]";
             }
+            if (diskExceeded) {
+                errText += "\n[nightshift: the sandbox's files take " + (usedAtEnd >> 20) + " MiB, over its "
+                        + (spec.limits().diskBytes() >> 20) + " MiB disk limit" + (overDisk.get() >= 0 ? "; the command was killed" : "")
+                        + ". Delete files to go on.]";
+            }
             return new ExecResult(exit, !finished, cancelled, Duration.ofNanos(System.nanoTime() - started),
                     out.text(), errText, out.dropped() + err.dropped());
         } finally {
             running.remove(child);
+        }
+    }
+
+    private long diskUsed() {
+        return DiskUsage.of(List.of(dir.resolve("workspace"), dir.resolve("home")));
+    }
+
+    /** Kills a command whose sandbox grows past its disk limit (many files, each under the per-file limit). */
+    private void watchDisk(String child, Process process, java.util.concurrent.atomic.AtomicLong overDisk) {
+        try {
+            while (process.isAlive()) {
+                Thread.sleep(DISK_CHECK_INTERVAL.toMillis());
+                long used = diskUsed();
+                if (used > spec.limits().diskBytes()) {
+                    overDisk.set(used);
+                    kill(child, process);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // the command ended
         }
     }
 

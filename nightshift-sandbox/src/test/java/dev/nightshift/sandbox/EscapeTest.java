@@ -133,6 +133,16 @@ class EscapeTest {
     }
 
     @Test
+    void manyFilesEachUnderTheFileLimitStillStopAtTheSandboxsDiskLimit() throws Exception {
+        ExecResult fill = sh(sandbox, "for i in $(seq 1 40); do head -c 4M /dev/zero > fill-$i.bin || break; sleep 0.1; done; echo wrote",
+                Duration.ofSeconds(60));
+        assertThat(fill.stderr()).contains("over its 50 MiB disk limit");
+        sh(sandbox, "rm -f fill-*.bin");
+        assertThat(sh(sandbox, "echo fine").stderr()).doesNotContain("disk limit");
+        assertStillServing();
+    }
+
+    @Test
     void aGigabyteOnStdoutIsCappedAndTheControlPlaneKeepsItsMemory() throws Exception {
         AtomicLong streamed = new AtomicLong();
         ExecResult flood = sandbox.exec(ExecRequest.shell("head -c 1G /dev/zero | tr '\\0' x").withTimeout(Duration.ofSeconds(60)),
