@@ -19,6 +19,7 @@ import dev.nightshift.server.turn.NoAgentExecutor;
 import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.turn.TurnSandboxes;
 import dev.nightshift.server.sandbox.PortProxy;
+import dev.nightshift.server.sandbox.PortWebSockets;
 import dev.nightshift.server.sandbox.SandboxEgress;
 import dev.nightshift.server.sandbox.SandboxManager;
 import dev.nightshift.server.sandbox.SandboxRoutes;
@@ -164,6 +165,7 @@ public final class Nightshift implements AutoCloseable {
         this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
+        PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
 
@@ -187,6 +189,7 @@ public final class Nightshift implements AutoCloseable {
             sse.register(routes);
             sandboxRoutes.register(routes);
             ports.register(routes);
+            portSockets.register(javalin.routes);
             ws.register(javalin.routes);
             javalin.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             javalin.routes.exception(HttpResponseException.class, (e, ctx) ->

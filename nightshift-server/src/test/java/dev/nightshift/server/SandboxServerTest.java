@@ -127,6 +127,30 @@ class SandboxServerTest {
     }
 
     @Test
+    void aWebSocketInsideTheSandboxIsReachableThroughItsPortUrl() throws Exception {
+        try (TestServer s = TestServer.start(p -> p.sandboxes = true)) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/ws");
+            Sandbox sandbox = s.server.sandboxes().acquire(id);
+            try (var script = SandboxServerTest.class.getResourceAsStream("/ws_echo.py")) {
+                sandbox.writeFile("ws_echo.py", script.readAllBytes());
+            }
+            sandbox.startDetached(new ExecRequest(List.of("python3", "ws_echo.py", "8765"), "", Map.of(), null));
+            await().atMost(WAIT).until(() -> sandbox.ports().contains(8765));
+            String url = s.url().replaceFirst("^http", "ws") + "/api/sessions/" + id + "/ports/8765/live?token=" + api.liveToken(id);
+            try (var client = dev.nightshift.server.testing.WsTestClient.connect(url)) {
+                client.send(Map.of("hello", "sandbox"));
+                JsonNode echo = client.next("echo", WAIT);
+                assertThat(echo.path("text").asText()).isEqualTo("{\"hello\":\"sandbox\"}");
+            }
+            try (var anonymous = dev.nightshift.server.testing.WsTestClient.connect(
+                    s.url().replaceFirst("^http", "ws") + "/api/sessions/" + id + "/ports/8765/live")) {
+                assertThat(anonymous.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1011);
+            }
+        }
+    }
+
+    @Test
     void repositoryHooksRunWithTheirOutputAsEvents(@TempDir Path work) throws Exception {
         try (TestServer s = TestServer.start(p -> p.sandboxes = true)) {
             ApiClient api = s.admin;
