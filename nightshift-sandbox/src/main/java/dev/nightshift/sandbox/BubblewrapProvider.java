@@ -83,8 +83,16 @@ public final class BubblewrapProvider implements SandboxProvider {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + config.root(), e);
         }
-        this.cgroups = Cgroups.detect(config.cgroupRoot());
+        this.cgroups = Cgroups.detect(config.cgroupRoot(), groupName(config.root()));
         refillPool();
+    }
+
+    /**
+     * The cgroup directory of this provider's sandboxes, named after its root so that two control
+     * planes on one host (or two test servers) never clean up each other's sandboxes.
+     */
+    static String groupName(Path root) {
+        return "nightshift-" + Integer.toHexString(root.toAbsolutePath().normalize().toString().hashCode());
     }
 
     /** Tops the warm pool up in the background. */
@@ -275,10 +283,15 @@ public final class BubblewrapProvider implements SandboxProvider {
     private static long childPid(Process holder) throws IOException {
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
+            // stops after the ready line: the holder prints nothing more, and a reader parked on
+            // the pipe for the sandbox's whole life would pin a carrier thread
             try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     lines.add(line);
+                    if (line.equals(READY)) {
+                        return;
+                    }
                 }
             } catch (IOException ignored) {
                 // the holder is gone; the wait below times out or sees it dead
@@ -422,7 +435,8 @@ public final class BubblewrapProvider implements SandboxProvider {
         } catch (IOException e) {
             LOG.warn("cannot list {}", config.root(), e);
         }
-        for (String hierarchy : List.of("memory/nightshift", "pids/nightshift", "cpu/nightshift", "nightshift")) {
+        String group = groupName(config.root());
+        for (String hierarchy : List.of("memory/" + group, "pids/" + group, "cpu/" + group, group)) {
             Path base = config.cgroupRoot().resolve(hierarchy);
             if (!Files.isDirectory(base)) {
                 continue;

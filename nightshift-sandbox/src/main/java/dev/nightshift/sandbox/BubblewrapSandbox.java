@@ -174,10 +174,12 @@ final class BubblewrapSandbox implements Sandbox {
             boolean diskExceeded = usedAtEnd > spec.limits().diskBytes();
             boolean cancelled = !finished ? false : !running.containsKey(child);
             // leftovers (a "cmd &" without detaching) would hold the output pipes open: a command
-            // ends with everything it started; servers belong in startDetached
-            kill(child, process);
+            // ends with everything it started; servers belong in startDetached. The process object
+            // itself is left alone until its output is drained: destroying it closes the pipes.
+            killLeftovers(child, process);
             stdout.join(2000);
             stderr.join(2000);
+            process.destroyForcibly();
             int exit = finished ? process.exitValue() : 137;
             String errText = err.text();
             if (cgroup.oomKilledSinceLastCheck()) {
@@ -226,6 +228,12 @@ final class BubblewrapSandbox implements Sandbox {
         } catch (IOException ignored) {
             // already closed
         }
+    }
+
+    /** Kills what a command left behind, but not the (finished) process object whose pipes we still read. */
+    private void killLeftovers(String child, Process process) {
+        cgroup.kill(child);
+        process.descendants().forEach(ProcessHandle::destroyForcibly); // where no cgroup is writable
     }
 
     private void kill(String child, Process process) {
@@ -318,7 +326,11 @@ final class BubblewrapSandbox implements Sandbox {
                 Thread stderr = pump(process.getErrorStream(), OutputListener.Stream.STDERR, OutputListener.IGNORE, err);
                 process.getInputStream().transferTo(OutputStream.nullOutputStream());
                 boolean finished = process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                kill(child, process);
+                if (finished) {
+                    killLeftovers(child, process);
+                } else {
+                    kill(child, process);
+                }
                 writer.join(1000);
                 stderr.join(1000);
                 return new ExecResult(finished ? process.exitValue() : 137, !finished, false, Duration.ZERO, "", err.text(), 0);

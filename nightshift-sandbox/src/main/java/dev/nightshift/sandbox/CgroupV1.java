@@ -10,9 +10,11 @@ import java.util.List;
 final class CgroupV1 implements Cgroups {
     private static final long CPU_PERIOD_US = 100_000;
     private final Path root;
+    private final String group;
 
-    CgroupV1(Path root) {
+    CgroupV1(Path root, String group) {
         this.root = root;
+        this.group = group;
     }
 
     @Override
@@ -22,9 +24,9 @@ final class CgroupV1 implements Cgroups {
 
     @Override
     public Group create(String sandboxId, SandboxLimits limits) throws IOException {
-        Path memory = Files.createDirectories(root.resolve("memory/nightshift/" + sandboxId));
-        Path pids = Files.createDirectories(root.resolve("pids/nightshift/" + sandboxId));
-        Path cpu = Files.isWritable(root.resolve("cpu")) ? Files.createDirectories(root.resolve("cpu/nightshift/" + sandboxId)) : null;
+        Path memory = Files.createDirectories(root.resolve("memory/" + group + "/" + sandboxId));
+        Path pids = Files.createDirectories(root.resolve("pids/" + group + "/" + sandboxId));
+        Path cpu = Files.isWritable(root.resolve("cpu")) ? Files.createDirectories(root.resolve("cpu/" + group + "/" + sandboxId)) : null;
         Cgroups.write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
         Path swap = memory.resolve("memory.memsw.limit_in_bytes");
         if (Files.exists(swap)) {
@@ -55,10 +57,13 @@ final class CgroupV1 implements Cgroups {
 
             @Override
             public void killAllChildren() {
+                if (!Files.isDirectory(pids)) {
+                    return; // already removed
+                }
                 try (var children = Files.list(pids)) {
                     children.filter(Files::isDirectory).forEach(dir -> kill(dir.getFileName().toString()));
                 } catch (IOException e) {
-                    LOG.warn("cannot list {}", pids, e);
+                    LOG.warn("cannot list {}: {}", pids, e.toString());
                 }
             }
 

@@ -41,20 +41,21 @@ interface Cgroups {
         void remove();
     }
 
-    static Cgroups detect(Path root) {
+    /** @param group the directory (under each hierarchy) that holds this provider's sandboxes */
+    static Cgroups detect(Path root, String group) {
         Path unified = root.resolve("cgroup.controllers");
         if (Files.isRegularFile(unified)) {
             try {
                 String controllers = Files.readString(unified);
                 if (controllers.contains("memory") && controllers.contains("pids") && Files.isWritable(root)) {
-                    return new CgroupV2(root.resolve("nightshift"));
+                    return new CgroupV2(root.resolve(group));
                 }
             } catch (IOException e) {
                 LOG.debug("cgroup v2 not usable", e);
             }
         }
         if (Files.isWritable(root.resolve("memory")) && Files.isWritable(root.resolve("pids"))) {
-            return new CgroupV1(root);
+            return new CgroupV1(root, group);
         }
         return new None();
     }
@@ -150,7 +151,7 @@ interface Cgroups {
         try (var children = Files.list(dir)) {
             children.filter(Files::isDirectory).forEach(Cgroups::removeTree);
         } catch (IOException e) {
-            LOG.debug("listing {} failed", dir, e);
+            LOG.debug("listing {} failed", dir, e.toString());
         }
         try {
             Files.deleteIfExists(dir); // rmdir: cgroup directories go with their (virtual) files

@@ -1,6 +1,5 @@
 package dev.nightshift.sandbox;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,56 +7,67 @@ import java.nio.charset.StandardCharsets;
  * context window sees how it started and how it ended. Counts what it dropped.
  */
 final class OutputCapture {
-    private final int headLimit;
-    private final int tailLimit;
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+    private final byte[] head;
+    private int headSize;
     private final byte[] tail;
     private int tailStart;
     private int tailSize;
     private long dropped;
 
     OutputCapture(long budgetBytes) {
-        int budget = (int) Math.min(Integer.MAX_VALUE - 8, budgetBytes);
-        this.headLimit = budget / 2;
-        this.tailLimit = budget - headLimit;
-        this.tail = new byte[tailLimit];
+        int budget = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2, budgetBytes));
+        this.head = new byte[budget / 2];
+        this.tail = new byte[budget - budget / 2];
     }
 
     synchronized void add(byte[] data, int length) {
         int offset = 0;
-        int headRoom = headLimit - head.size();
-        if (headRoom > 0) {
-            int n = Math.min(headRoom, length);
-            head.write(data, 0, n);
-            offset = n;
+        int toHead = Math.min(head.length - headSize, length);
+        if (toHead > 0) {
+            System.arraycopy(data, 0, head, headSize, toHead);
+            headSize += toHead;
+            offset = toHead;
         }
-        for (int i = offset; i < length; i++) {
-            if (tailSize == tailLimit) {
-                tailStart = (tailStart + 1) % tailLimit;
-                tailSize--;
-                dropped++;
-            }
-            tail[(tailStart + tailSize) % tailLimit] = data[i];
-            tailSize++;
+        int remaining = length - offset;
+        if (remaining <= 0) {
+            return;
         }
+        if (remaining >= tail.length) {
+            // the new data alone fills the tail: everything older in it is dropped
+            dropped += tailSize + (remaining - tail.length);
+            System.arraycopy(data, offset + remaining - tail.length, tail, 0, tail.length);
+            tailStart = 0;
+            tailSize = tail.length;
+            return;
+        }
+        int overflow = Math.max(0, tailSize + remaining - tail.length);
+        dropped += overflow;
+        tailStart = (tailStart + overflow) % tail.length;
+        tailSize -= overflow;
+        int writeAt = (tailStart + tailSize) % tail.length;
+        int first = Math.min(remaining, tail.length - writeAt);
+        System.arraycopy(data, offset, tail, writeAt, first);
+        System.arraycopy(data, offset + first, tail, 0, remaining - first);
+        tailSize += remaining;
     }
 
     synchronized long dropped() {
         return dropped;
     }
 
+    private byte[] tailBytes() {
+        byte[] out = new byte[tailSize];
+        int first = Math.min(tailSize, tail.length - tailStart);
+        System.arraycopy(tail, tailStart, out, 0, first);
+        System.arraycopy(tail, 0, out, first, tailSize - first);
+        return out;
+    }
+
     synchronized String text() {
-        byte[] out = new byte[head.size() + tailSize];
-        System.arraycopy(head.toByteArray(), 0, out, 0, head.size());
-        for (int i = 0; i < tailSize; i++) {
-            out[head.size() + i] = tail[(tailStart + i) % tailLimit];
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (dropped == 0) {
-            return text;
-        }
-        String headText = new String(head.toByteArray(), StandardCharsets.UTF_8);
-        return headText + "\n[… " + dropped + " bytes of output omitted …]\n" + text.substring(headText.length());
+        String headText = new String(head, 0, headSize, StandardCharsets.UTF_8);
+        String tailText = new String(tailBytes(), StandardCharsets.UTF_8);
+        return dropped == 0 ? headText + tailText
+                : headText + "\n[… " + dropped + " bytes of output omitted …]\n" + tailText;
     }
 
     /** The newest {@code maxBytes} of what was kept, for a background process's log. */

@@ -131,6 +131,21 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void largeReadsAndOutputsArriveWholeEveryTime() throws Exception {
+        Sandbox sandbox = provider.create(spec("ses_whole"));
+        byte[] content = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(content);
+        sandbox.writeFile("blob.bin", content);
+        for (int i = 0; i < 30; i++) {
+            assertThat(sandbox.readFile("blob.bin", 0, 1 << 20)).as("read %d", i).isEqualTo(content);
+        }
+        for (int i = 0; i < 10; i++) {
+            ExecResult out = sh(sandbox, "seq 1 20000");
+            assertThat(out.stdout()).as("run %d", i).endsWith("\n20000\n");
+        }
+    }
+
+    @Test
     void aStopKillsEveryProcessWithinASecond() throws Exception {
         Sandbox sandbox = provider.create(spec("ses_stop"));
         Thread runner = Thread.ofVirtual().start(() -> {

@@ -1,0 +1,222 @@
+package dev.nightshift.bench;
+
+import static dev.nightshift.bench.Benchmarks.say;
+
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.core.sandbox.SandboxLimits;
+import dev.nightshift.core.sandbox.SandboxSpec;
+import dev.nightshift.sandbox.BubblewrapConfig;
+import dev.nightshift.sandbox.BubblewrapProvider;
+import dev.nightshift.sandbox.EgressAttachment;
+import dev.nightshift.sandbox.egress.AllowlistPolicy;
+import dev.nightshift.sandbox.egress.EgressListener;
+import dev.nightshift.sandbox.egress.EgressProxy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run of the sandbox benchmarks on the bubblewrap provider: create to first command, a
+ * command's round trip, 1 MiB through the file API, hibernating and restoring a 200 MiB workspace,
+ * and what 20 live sandboxes cost; each next to a physical floor measured in the same run. Prints
+ * progress and (over)writes {@code docs/benchmarks-sandbox.md}.
+ */
+public final class SandboxBenchmarks {
+    static final String COMMAND = "./nightshift bench-sandbox";
+    static final int PARTS = 5;
+    /** Room for the 200 MiB workspace: 2 GiB of memory and disk, 256 processes, two cores, 1 MiB of output. */
+    static final SandboxLimits LIMITS = new SandboxLimits(2L << 30, 256, 200, 2L << 30, 1L << 20);
+    static final long CREATE_TARGET_NANOS = 150_000_000L;
+    static final long EXEC_TARGET_NANOS = 15_000_000L;
+    static final long RESTORE_TARGET_NANOS = 3_000_000_000L;
+
+    private SandboxBenchmarks() {}
+
+    /** Everything one run measured; a part that failed is null and named in {@code errors}. */
+    record Results(List<String> capabilities, SandboxLatency.Create create, SandboxLatency.Exec exec,
+            SandboxLatency.Files1MiB files, SandboxHibernation.Result hibernation, SandboxFleet.Result fleet,
+            List<String> errors, String loadBefore, String loadAfter) {}
+
+    public static void main(String[] args) throws Exception {
+        Benchmarks.quietLogging();
+        long start = System.nanoTime();
+        Path out = output();
+        Path repo = repoRoot();
+        Machine machine = Machine.collect(repo);
+        String sandboxCode = sandboxCode(repo);
+        say("Nightshift sandbox benchmarks; report goes to " + out);
+        machine.lines().forEach(l -> say("  " + l));
+
+        String loadBefore = loadAverage();
+        List<String> errors = new ArrayList<>();
+        List<String> capabilities = List.of();
+        SandboxLatency.Create create = null;
+        SandboxLatency.Exec exec = null;
+        SandboxLatency.Files1MiB files = null;
+        SandboxHibernation.Result hibernation = null;
+        SandboxFleet.Result fleet = null;
+
+        Path work = Files.createTempDirectory("nightshift-sandbox-bench");
+        Path root = work.resolve("sandboxes");
+        // the real egress proxy, refusing everything: each sandbox costs what it will cost in the server
+        EgressAttachment egress = (sessionId, socket) ->
+                EgressProxy.start(socket, new AllowlistPolicy(sessionId, List.of()), EgressListener.NONE);
+        try (BubblewrapProvider provider = new BubblewrapProvider(BubblewrapConfig.under(root), egress)) {
+            capabilities = provider.capabilities();
+            SandboxSpec spec = new SandboxSpec("ses_bench", LIMITS, Map.of());
+
+            say("[1/" + PARTS + "] create to first exec: " + SandboxLatency.CREATE_WARMUP + " warm-up + "
+                    + SandboxLatency.CREATE_RUNS + " measured, each destroyed; floor: raw bwrap true");
+            try {
+                create = SandboxLatency.create(provider, spec, l -> say("[1/" + PARTS + "] " + l));
+            } catch (Exception e) {
+                errors.add("create to first exec: " + describe(e));
+                say("[1/" + PARTS + "] FAILED: " + describe(e));
+            }
+
+            Sandbox warm = null;
+            try {
+                warm = provider.create(spec);
+                say("[2/" + PARTS + "] exec true on a warm sandbox: " + SandboxLatency.EXEC_WARMUP + " warm-up + "
+                        + SandboxLatency.EXEC_RUNS + " measured; floor: ProcessBuilder /usr/bin/true");
+                try {
+                    exec = SandboxLatency.exec(warm, l -> say("[2/" + PARTS + "] " + l));
+                } catch (Exception e) {
+                    errors.add("exec round trip: " + describe(e));
+                    say("[2/" + PARTS + "] FAILED: " + describe(e));
+                }
+                say("[3/" + PARTS + "] 1 MiB file: " + SandboxLatency.FILE_RUNS + " writes, then "
+                        + SandboxLatency.FILE_RUNS + " reads; floor: Files.write / Files.readAllBytes");
+                try {
+                    files = SandboxLatency.files(warm, root, work.resolve("files-floor"), l -> say("[3/" + PARTS + "] " + l));
+                } catch (Exception e) {
+                    errors.add("1 MiB file: " + describe(e));
+                    say("[3/" + PARTS + "] FAILED: " + describe(e));
+                }
+            } catch (Exception e) {
+                errors.add("creating the warm sandbox for parts 2 and 3: " + describe(e));
+                say("[2/" + PARTS + "] FAILED: " + describe(e));
+            } finally {
+                if (warm != null) {
+                    warm.destroy();
+                }
+            }
+
+            say("[4/" + PARTS + "] hibernate and restore a ~200 MiB workspace, " + SandboxHibernation.REPETITIONS
+                    + " times; floor: tar | zstd -3 -T0 and back");
+            try {
+                hibernation = SandboxHibernation.run(provider, spec, root, work.resolve("hibernation"),
+                        l -> say("[4/" + PARTS + "] " + l));
+            } catch (Exception e) {
+                errors.add("hibernate and restore: " + describe(e));
+                say("[4/" + PARTS + "] FAILED: " + describe(e));
+            }
+
+            say("[5/" + PARTS + "] " + SandboxFleet.SANDBOXES + " concurrent sandboxes: footprint; floor: "
+                    + SandboxFleet.SANDBOXES + " raw bwrap sleep processes");
+            try {
+                fleet = SandboxFleet.run(provider, spec, l -> say("[5/" + PARTS + "] " + l));
+            } catch (Exception e) {
+                errors.add("20 concurrent sandboxes: " + describe(e));
+                say("[5/" + PARTS + "] FAILED: " + describe(e));
+            }
+        } catch (Exception e) {
+            errors.add("starting the bubblewrap provider: " + describe(e));
+            say("FAILED: " + describe(e));
+        } finally {
+            HostCommands.deleteQuietly(work);
+        }
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Results results = new Results(capabilities, create, exec, files, hibernation, fleet, errors,
+                loadBefore, loadAverage());
+        String report = new SandboxReport(machine, sandboxCode, command(), seconds, results).render();
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
+        System.out.flush();
+        System.exit(errors.isEmpty() ? 0 : 1);
+    }
+
+    private static String describe(Throwable e) {
+        StringWriter w = new StringWriter();
+        e.printStackTrace(new PrintWriter(w));
+        System.err.println(w);
+        return e.toString();
+    }
+
+    /** Which sandbox build ran: its jar (with build time) and the last commit to its main sources. */
+    private static String sandboxCode(Path repo) {
+        String jar;
+        try {
+            Path file = Path.of(BubblewrapProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Instant built = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
+            jar = "`" + file.getFileName() + "` (" + built + ")";
+        } catch (Exception e) {
+            jar = "nightshift-sandbox: unknown";
+        }
+        if (repo == null) {
+            return jar;
+        }
+        try {
+            String last = HostCommands.run(List.of("git", "-C", repo.toString(), "log", "-1", "--format=%h %cI", "--",
+                    "nightshift-sandbox/src/main", "nightshift-core/src/main/java/dev/nightshift/core/sandbox")).strip();
+            String dirty = HostCommands.run(List.of("git", "-C", repo.toString(), "status", "--porcelain", "--",
+                    "nightshift-sandbox/src/main", "nightshift-core/src/main/java/dev/nightshift/core/sandbox")).strip();
+            return jar + "; last commit to the sandbox sources " + last
+                    + (dirty.isEmpty() ? "" : ", with uncommitted changes to them");
+        } catch (IOException e) {
+            return jar;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return jar;
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages: something else busy on the machine shows here. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** How this run was started, for the report. */
+    private static String command() {
+        String given = System.getProperty("bench.command");
+        return given != null && !given.isBlank() ? given : COMMAND;
+    }
+
+    /** docs/benchmarks-sandbox.md of the repository we run in, or NIGHTSHIFT_BENCH_OUT. */
+    private static Path output() throws IOException {
+        String given = System.getenv("NIGHTSHIFT_BENCH_OUT");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given).toAbsolutePath();
+        }
+        Path root = repoRoot();
+        if (root == null) {
+            throw new IOException("run from the repository (no nightshift-bench/ above " + Path.of("").toAbsolutePath()
+                    + "), or set NIGHTSHIFT_BENCH_OUT=<file>");
+        }
+        return root.resolve("docs").resolve("benchmarks-sandbox.md");
+    }
+
+    /** The repository root: the working directory or the nearest parent holding pom.xml and nightshift-bench/. */
+    private static Path repoRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("nightshift-bench")) && Files.exists(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        return null;
+    }
+}
