@@ -130,6 +130,9 @@ final class BubblewrapSandbox implements Sandbox {
         env.putAll(request.env());
         List<String> argv = new ArrayList<>();
         argv.addAll(CommandLine.enter(pid));
+        if (request.readOnly()) {
+            argv.addAll(CommandLine.readOnlyWorkspace(SandboxPaths.WORKSPACE, SandboxPaths.HOME));
+        }
         argv.addAll(CommandLine.rlimits(spec.limits().diskBytes())); // while still root: it may raise limits
         argv.addAll(CommandLine.asSandboxUser(uid));
         argv.addAll(CommandLine.cleanEnv(SandboxPaths.inWorkspace(request.workdir()), env, request.argv()));

@@ -42,6 +42,17 @@ final class CommandLine {
         return List.of("/usr/bin/nsenter", "-t", Long.toString(pid), "-n", "--");
     }
 
+    /**
+     * A private mount namespace in which the workspace and home are read-only: the command (and
+     * all it starts) cannot write there, whatever it tries. Runs while still root, before the
+     * privileges are dropped.
+     */
+    static List<String> readOnlyWorkspace(String workspace, String home) {
+        return List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                "mount -o bind,remount,ro \"$1\" && mount -o bind,remount,ro \"$2\" || exit 126; shift 2; exec \"$@\"",
+                "read-only", workspace, home);
+    }
+
     /** Per-process limits that cgroups do not give: file size (a runaway write) and core dumps (only lowered, never raised). */
     static List<String> rlimits(long maxFileBytes) {
         return List.of("/usr/bin/prlimit", "--fsize=" + maxFileBytes, "--core=0", "--");

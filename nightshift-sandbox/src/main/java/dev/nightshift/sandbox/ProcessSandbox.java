@@ -165,6 +165,10 @@ final class ProcessSandbox implements Sandbox {
 
     @Override
     public ExecResult exec(ExecRequest request, OutputListener listener) throws InterruptedException {
+        if (request.readOnly()) {
+            throw new SandboxException("the process provider has no isolation, so it cannot give a read-only view of the "
+                    + "workspace; read-only (explorer) commands need the bubblewrap provider");
+        }
         requireReady();
         long started = System.nanoTime();
         ProcessBuilder builder;

@@ -191,6 +191,20 @@ class EscapeTest {
     }
 
     @Test
+    void aReadOnlyCommandCannotWriteTheWorkspaceWhateverItTries() throws Exception {
+        sandbox.writeFile("keep.txt", "original".getBytes(StandardCharsets.UTF_8));
+        ExecResult attempt = sandbox.exec(ExecRequest.shell(
+                "echo changed > keep.txt; touch new.txt; mkdir d; rm -f keep.txt; echo x > ~/h; "
+                        + "mount -o remount,rw /workspace; echo changed > keep.txt; cat keep.txt; echo tmp > /tmp/ok && echo tmp-ok")
+                .asReadOnly(), OutputListener.IGNORE);
+        assertThat(attempt.stderr()).contains("Read-only file system");
+        assertThat(attempt.stdout()).contains("original").contains("tmp-ok");
+        assertThat(sh(sandbox, "cat keep.txt; ls new.txt d 2>&1 | head -2").stdout()).startsWith("original");
+        assertThat(sh(sandbox, "ls new.txt 2>&1").stdout()).contains("No such file");
+        assertThat(sh(sandbox, "echo writable > keep.txt && cat keep.txt").stdout()).isEqualTo("writable\n");
+    }
+
+    @Test
     void theHostsAndOwnProcessesAreHidden() throws Exception {
         ExecResult ps = sh(sandbox, "ps -e -o comm= | sort -u | tr '\\n' ' '");
         assertThat(ps.stdout()).doesNotContain("java").doesNotContain("postgres");

@@ -11,8 +11,10 @@ import java.util.Map;
  * @param workdir a directory relative to the workspace ("" for the workspace itself)
  * @param env extra environment for this command
  * @param timeout the command (and everything it started) is killed after this long
+ * @param readOnly the workspace and home are mounted read-only for this command (an explorer's
+ *     view): enforced by the sandbox, not by asking nicely
  */
-public record ExecRequest(List<String> argv, String workdir, Map<String, String> env, Duration timeout) {
+public record ExecRequest(List<String> argv, String workdir, Map<String, String> env, Duration timeout, boolean readOnly) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
     public ExecRequest {
@@ -25,19 +27,27 @@ public record ExecRequest(List<String> argv, String workdir, Map<String, String>
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     }
 
+    public ExecRequest(List<String> argv, String workdir, Map<String, String> env, Duration timeout) {
+        this(argv, workdir, env, timeout, false);
+    }
+
     public static ExecRequest shell(String script) {
         return new ExecRequest(List.of("bash", "-c", script), "", Map.of(), DEFAULT_TIMEOUT);
     }
 
     public ExecRequest withTimeout(Duration value) {
-        return new ExecRequest(argv, workdir, env, value);
+        return new ExecRequest(argv, workdir, env, value, readOnly);
     }
 
     public ExecRequest withWorkdir(String value) {
-        return new ExecRequest(argv, value, env, timeout);
+        return new ExecRequest(argv, value, env, timeout, readOnly);
     }
 
     public ExecRequest withEnv(Map<String, String> value) {
-        return new ExecRequest(argv, workdir, value, timeout);
+        return new ExecRequest(argv, workdir, value, timeout, readOnly);
+    }
+
+    public ExecRequest asReadOnly() {
+        return new ExecRequest(argv, workdir, env, timeout, true);
     }
 }
