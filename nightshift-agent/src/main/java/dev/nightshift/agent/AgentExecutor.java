@@ -42,6 +42,20 @@ public final class AgentExecutor implements TurnExecutor {
     static final String SUMMARY_REQUEST = "Summarise this conversation for yourself so you can continue the work: "
             + "the task, decisions made, files changed, the current state, and the next steps. Be concise and specific.";
 
+    /** The subagent tool: handled by the loop itself, since a subagent is a loop of its own. */
+    static final String TASK = "task";
+    public static final int SUBAGENT_MAX_STEPS = 100;
+    static final ToolSpec TASK_SPEC = new ToolSpec(TASK, "Delegate a self-contained piece of work to a subagent and get "
+            + "its final summary back (not its transcript). kind=explorer: read-only research (search, read, run "
+            + "read-only commands) — it cannot change anything. kind=executor: a full-powered helper for a well-defined "
+            + "change. Give it everything it needs in the prompt.",
+            "{\"type\":\"object\",\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"explorer\",\"executor\"]},"
+                    + "\"prompt\":{\"type\":\"string\",\"description\":\"The task, with all the context it needs\"}},"
+                    + "\"required\":[\"kind\",\"prompt\"],\"additionalProperties\":false}");
+    static final String SUBAGENT_MESSAGE = "subagent_message";
+    static final String SUBAGENT_TOOL_CALL = "subagent_tool_call";
+    static final String SUBAGENT_TOOL_RESULT = "subagent_tool_result";
+
     private final ModelGateway gateway;
     private final EventStore events;
     private final List<Tool> tools;
@@ -167,10 +181,14 @@ public final class AgentExecutor implements TurnExecutor {
     }
 
     private ToolResult run(ToolCall call, Turn turn) throws InterruptedException {
-        Tool tool = tools.stream().filter(t -> t.spec().name().equals(call.name())).findFirst().orElse(null);
-        if (tool == null) {
+        return run(call, turn, tools, false);
+    }
+
+    private ToolResult run(ToolCall call, Turn turn, List<Tool> available, boolean readOnly) throws InterruptedException {
+        Tool tool = available.stream().filter(t -> t.spec().name().equals(call.name())).findFirst().orElse(null);
+        if (tool == null && !(call.name().equals(TASK) && available == tools)) {
             return ToolResult.error("there is no tool '" + call.name() + "'; the tools are: "
-                    + tools.stream().map(t -> t.spec().name()).toList());
+                    + available.stream().map(t -> t.spec().name()).toList());
         }
         JsonNode arguments;
         try {
@@ -183,6 +201,9 @@ public final class AgentExecutor implements TurnExecutor {
         if (!arguments.isObject()) {
             return ToolResult.error("the arguments must be a JSON object, got " + arguments.getNodeType());
         }
+        if (tool == null) {
+            return subagent(call, arguments, turn);
+        }
         try {
             return tool.run(arguments, new ToolContext() {
                 private Sandbox sandbox;
@@ -190,7 +211,7 @@ public final class AgentExecutor implements TurnExecutor {
                 @Override
                 public Sandbox sandbox() {
                     if (sandbox == null) {
-                        sandbox = turn.sandbox();
+                        sandbox = readOnly ? new ReadOnlySandbox(turn.sandbox()) : turn.sandbox();
                     }
                     return sandbox;
                 }
@@ -202,7 +223,7 @@ public final class AgentExecutor implements TurnExecutor {
 
                 @Override
                 public boolean readOnly() {
-                    return false;
+                    return readOnly;
                 }
 
                 @Override
@@ -215,6 +236,58 @@ public final class AgentExecutor implements TurnExecutor {
         } catch (RuntimeException e) {
             return ToolResult.error("the tool failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Runs a subagent: a loop of its own with a fresh conversation, the explorer's read-only tools
+     * (on a read-only view of the sandbox) or the executor's full set, at most
+     * {@link #SUBAGENT_MAX_STEPS} steps. Its steps go to the log as nested events; the parent gets
+     * only its final answer. Subagents do not start subagents.
+     */
+    private ToolResult subagent(ToolCall parent, JsonNode arguments, Turn turn) throws InterruptedException {
+        String kind = arguments.path("kind").asText("");
+        String prompt = arguments.path("prompt").asText("");
+        if (!kind.equals("explorer") && !kind.equals("executor")) {
+            return ToolResult.error("'kind' must be explorer or executor");
+        }
+        if (prompt.isBlank()) {
+            return ToolResult.error("'prompt' is required: the task with all the context the subagent needs");
+        }
+        boolean explorer = kind.equals("explorer");
+        List<Tool> available = explorer ? tools.stream().filter(Tool::readOnly).toList() : tools;
+        ModelRef model = model(turn);
+        String system = SystemPrompt.build(turn.session(), null) + "\nYou are a " + kind + " subagent. "
+                + (explorer ? "You can read and search but not change anything; the workspace is read-only to you. " : "")
+                + "Work on the task you are given and finish with a concise report of what you found or did.";
+        List<ChatMessage> messages = new ArrayList<>(List.of(new ChatMessage.System(system), new ChatMessage.User(prompt)));
+        for (int step = 1; step <= SUBAGENT_MAX_STEPS && !turn.stopRequested(); step++) {
+            ModelResponse response;
+            try {
+                response = gateway.stream(new ModelRequest(model, messages,
+                        available.stream().map(Tool::spec).toList(), settings.maxOutputTokens()), ModelListener.IGNORE,
+                        turn::stopRequested);
+            } catch (ModelException e) {
+                return ToolResult.error("the " + kind + " subagent's model call failed: " + e.getMessage());
+            }
+            Map<String, Object> answer = answer(step, response, gateway.costUsd(response.model(), response.usage()));
+            answer.put("parentCallId", parent.id());
+            answer.put("kind", kind);
+            emit(turn, SUBAGENT_MESSAGE, answer);
+            messages.add(new ChatMessage.Assistant(response.text(), response.toolCalls()));
+            if (response.toolCalls().isEmpty()) {
+                return ToolResult.ok(response.text());
+            }
+            for (ToolCall call : response.toolCalls()) {
+                emit(turn, SUBAGENT_TOOL_CALL, Map.of("parentCallId", parent.id(), "callId", call.id(), "name", call.name(),
+                        "arguments", call.argumentsJson() == null ? "" : call.argumentsJson()));
+                ToolResult result = run(call, turn, available, explorer);
+                Map<String, Object> data = result(call, result.content(), result.error());
+                data.put("parentCallId", parent.id());
+                emit(turn, SUBAGENT_TOOL_RESULT, data);
+                messages.add(new ChatMessage.ToolResult(call.id(), call.name(), result.content(), result.error()));
+            }
+        }
+        return ToolResult.error("the " + kind + " subagent did not finish within " + SUBAGENT_MAX_STEPS + " steps");
     }
 
     /** Asks the model for a summary, records it, and continues from the summary alone. */
@@ -261,7 +334,9 @@ public final class AgentExecutor implements TurnExecutor {
     }
 
     private List<ToolSpec> specs() {
-        return tools.stream().map(Tool::spec).toList();
+        List<ToolSpec> all = new ArrayList<>(tools.stream().map(Tool::spec).toList());
+        all.add(TASK_SPEC);
+        return all;
     }
 
     private static String instructions(Turn turn) {
