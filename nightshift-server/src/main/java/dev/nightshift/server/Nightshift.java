@@ -15,7 +15,6 @@ import dev.nightshift.server.live.Presence;
 import dev.nightshift.server.live.QueueBroadcaster;
 import dev.nightshift.server.live.SseEndpoint;
 import dev.nightshift.server.live.WsEndpoint;
-import dev.nightshift.server.turn.NoAgentExecutor;
 import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.turn.TurnSandboxes;
 import dev.nightshift.server.sandbox.PortProxy;
@@ -67,8 +66,8 @@ public final class Nightshift implements AutoCloseable {
 
     /** What a deployment (or a test) plugs in. */
     public static final class Plugins {
-        /** Runs prompts; until an agent is configured, turns fail saying so. */
-        public TurnExecutor executor = new NoAgentExecutor();
+        /** Runs prompts; null: the agent, with the model gateway configured from the settings. */
+        public TurnExecutor executor;
         /** Runs after a turn finished naturally. */
         public PostTurnHook postTurn = PostTurnHook.NONE;
         public Clock clock = Clock.systemUTC();
@@ -121,7 +120,8 @@ public final class Nightshift implements AutoCloseable {
         EventHub hub = new EventHub();
         this.eventLog = new EventLog(store, hub, clock, metrics);
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
-        this.dispatcher = new TurnDispatcher(store, eventLog, plugins.executor, plugins.postTurn, queue::queueChanged,
+        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, store);
+        this.dispatcher = new TurnDispatcher(store, eventLog, executor, plugins.postTurn, queue::queueChanged,
                 nodeId(), config.turnLease(), plugins.stopGrace, clock);
         SandboxProvider provider = plugins.sandboxProvider;
         String unavailable = null;
@@ -225,6 +225,18 @@ public final class Nightshift implements AutoCloseable {
     }
 
     private static final long PORT_SCAN_MS = 2000;
+
+    /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
+    private static TurnExecutor agent(NightshiftConfig config, Store store) {
+        var gateway = new dev.nightshift.agent.model.DefaultModelGateway(
+                dev.nightshift.agent.model.GatewayConfig.from(config.values()));
+        if (gateway.defaultModel() == null) {
+            LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
+                    + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
+        }
+        return new dev.nightshift.agent.AgentExecutor(gateway, store.events(), dev.nightshift.agent.tools.Tools.all(),
+                dev.nightshift.agent.AgentSettings.DEFAULTS);
+    }
 
     private static SandboxProvider sandboxProvider(NightshiftConfig config, SandboxEgress egress) {
         Path root = config.dataDir().resolve("sandboxes");

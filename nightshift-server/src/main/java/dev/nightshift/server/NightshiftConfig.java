@@ -25,7 +25,13 @@ public record NightshiftConfig(
         StoreConfig store,
         Limits limits,
         Duration turnLease,
-        SandboxSettings sandbox) {
+        SandboxSettings sandbox,
+        Map<String, String> values) {
+
+    /** Every setting as given (environment over config file), for the parts that read their own (the model gateway). */
+    public NightshiftConfig {
+        values = Map.copyOf(values);
+    }
 
     public static NightshiftConfig fromEnvironment() {
         return fromSources(System.getenv());
@@ -78,23 +84,23 @@ public record NightshiftConfig(
             throw new IllegalArgumentException(Setting.SANDBOX.env() + " must be bubblewrap or process, got '" + sandbox.provider() + "'");
         }
         return new NightshiftConfig(bind, port, dataDir, blankToNull(value(values, Setting.PUBLIC_URL)), store,
-                limits, duration(values, Setting.TURN_LEASE), sandbox);
+                limits, duration(values, Setting.TURN_LEASE), sandbox, values);
     }
 
     public NightshiftConfig withPort(int newPort) {
-        return new NightshiftConfig(bind, newPort, dataDir, publicUrl, store, limits, turnLease, sandbox);
+        return new NightshiftConfig(bind, newPort, dataDir, publicUrl, store, limits, turnLease, sandbox, values);
     }
 
     public NightshiftConfig withLimits(Limits newLimits) {
-        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, newLimits, turnLease, sandbox);
+        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, newLimits, turnLease, sandbox, values);
     }
 
     public NightshiftConfig withTurnLease(Duration lease) {
-        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, limits, lease, sandbox);
+        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, limits, lease, sandbox, values);
     }
 
     public NightshiftConfig withSandbox(SandboxSettings settings) {
-        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, limits, turnLease, settings);
+        return new NightshiftConfig(bind, port, dataDir, publicUrl, store, limits, turnLease, settings, values);
     }
 
     private static String value(Map<String, String> values, Setting setting) {

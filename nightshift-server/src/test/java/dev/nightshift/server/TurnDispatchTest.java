@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.server.testing.ApiClient;
 import dev.nightshift.server.testing.TestServer;
-import dev.nightshift.server.turn.NoAgentExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,13 +78,14 @@ class TurnDispatchTest {
     }
 
     @Test
-    void withoutAnAgentAPromptFailsAndSaysSo() {
+    void withoutAModelAPromptFailsAndSaysHowToConfigureOne() {
         try (TestServer s = TestServer.start(p -> {})) {
             String id = s.admin.createSession("/srv/noagent");
             String msg = s.admin.prompt(id, "hello", null).text("messageId");
             await().atMost(WAIT).until(() -> statusOf(s.admin, id, msg) != null);
             assertThat(s.admin.allEvents(id)).anySatisfy(e ->
-                    assertThat(e.path("data").path("message").asText()).isEqualTo(NoAgentExecutor.MESSAGE));
+                    assertThat(e.path("data").path("message").asText()).contains("no model is configured")
+                            .contains("NIGHTSHIFT_MODEL").contains("OPENAI_COMPATIBLE_BASE_URL"));
         }
     }
 
