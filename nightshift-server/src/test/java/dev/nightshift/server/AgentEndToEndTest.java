@@ -1,0 +1,142 @@
+package dev.nightshift.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.agent.model.FakeModelServer;
+import dev.nightshift.agent.model.FakeModelServer.Reply;
+import dev.nightshift.agent.model.ToolCall;
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.TestServer;
+import dev.nightshift.server.testing.WsTestClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent as a user meets it: a prompt on a session makes it read, edit and run the project's
+ * tests in a real sandbox, with a scripted model speaking the real OpenAI streaming protocol, and
+ * everyone watching sees the same events live.
+ */
+class AgentEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    static final String CALC = "def add(a, b):\n    return a - b\n";
+    static final String TEST = "import unittest\nfrom calc import add\n\n"
+            + "class CalcTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n";
+
+    @Test
+    void aPromptMakesTheAgentReadEditTestAndFinishLiveForEveryone() throws Exception {
+        try (FakeModelServer model = FakeModelServer.start();
+                TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
+                        "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true)) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/calc");
+            Sandbox sandbox = s.server.sandboxes().acquire(id);
+            sandbox.writeFile("calc.py", CALC.getBytes(StandardCharsets.UTF_8));
+            sandbox.writeFile("test_calc.py", TEST.getBytes(StandardCharsets.UTF_8));
+            sandbox.writeFile("AGENTS.md", "Run the tests with: python3 -m unittest -q\n".getBytes(StandardCharsets.UTF_8));
+            model.enqueue(
+                    Reply.toolCalls(new ToolCall("c1", "read", "{\"path\":\"calc.py\"}")).withUsage(900, 0, 20),
+                    Reply.text("Found it: ", "add subtracts.").andToolCalls(new ToolCall("c2", "edit",
+                            "{\"path\":\"calc.py\",\"old_string\":\"return a - b\",\"new_string\":\"return a + b\"}")),
+                    Reply.toolCalls(new ToolCall("c3", "bash", "{\"command\":\"python3 -m unittest -q test_calc\"}")),
+                    Reply.text("Fixed add(); ", "the tests pass."));
+
+            try (WsTestClient alice = WsTestClient.subscribe(s.wsUrl(id), api.liveToken(id));
+                    WsTestClient bob = WsTestClient.subscribe(s.wsUrl(id), api.liveToken(id))) {
+                alice.send(Map.of("type", "prompt", "content", "add(2, 3) should be 5; fix it", "clientRequestId", "p1"));
+                List<JsonNode> seenByAlice = untilTurnComplete(alice);
+                List<JsonNode> seenByBob = untilTurnComplete(bob);
+                assertThat(seenByAlice).isEqualTo(seenByBob);
+                List<String> types = seenByAlice.stream().map(e -> e.path("type").asText()).toList();
+                assertThat(types).containsSubsequence("user_message", "step_start", "assistant_message", "tool_call",
+                        "tool_result", "assistant_message", "tool_call", "tool_result", "assistant_message", "tool_call",
+                        "tool_result", "assistant_message", "turn_complete");
+                assertThat(seenByAlice.getLast().path("data").path("status").asText()).isEqualTo("completed");
+                JsonNode testRun = seenByAlice.stream().filter(e -> e.path("type").asText().equals("tool_result")
+                        && e.path("data").path("callId").asText().equals("c3")).findFirst().orElseThrow();
+                assertThat(testRun.path("data").path("content").asText()).contains("OK").contains("exit code 0");
+                assertThat(seenByAlice).anySatisfy(e -> {
+                    assertThat(e.path("type").asText()).isEqualTo("token");
+                    assertThat(e.path("data").path("text").asText()).contains("Fixed add()");
+                });
+            }
+            assertThat(new String(sandbox.readFile("calc.py", 0, 1000), StandardCharsets.UTF_8)).contains("return a + b");
+
+            // what the model was sent: the system prompt with the repository's instructions, and each result
+            assertThat(model.requests()).hasSize(4);
+            JsonNode first = model.requests().getFirst().messages();
+            assertThat(first.get(0).path("content").asText()).contains("/workspace").contains("python3 -m unittest -q");
+            assertThat(model.requests().getFirst().tools().toString()).contains("\"read\"").contains("\"task\"");
+            assertThat(model.requests().get(1).messages().toString()).contains("return a - b");
+            assertThat(model.requests().get(3).messages().toString()).contains("OK");
+            assertThat(model.requests().getFirst().model()).isEqualTo("coder");
+        }
+    }
+
+    @Test
+    void anExplorerSubagentCannotWriteEvenThroughBash() throws Exception {
+        try (FakeModelServer model = FakeModelServer.start();
+                TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
+                        "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true)) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/explorer");
+            Sandbox sandbox = s.server.sandboxes().acquire(id);
+            sandbox.writeFile("notes.txt", "original".getBytes(StandardCharsets.UTF_8));
+            model.enqueue(
+                    Reply.toolCalls(new ToolCall("t1", "task", "{\"kind\":\"explorer\",\"prompt\":\"look around\"}")),
+                    // the explorer's own steps
+                    Reply.toolCalls(new ToolCall("e1", "bash", "{\"command\":\"echo pwned > notes.txt; cat notes.txt\"}"),
+                            new ToolCall("e2", "write", "{\"path\":\"notes.txt\",\"content\":\"pwned\"}")),
+                    Reply.text("I could only look: the workspace is read-only to me."),
+                    // the parent again
+                    Reply.text("The explorer reported back."));
+            api.prompt(id, "explore", null);
+            await().atMost(WAIT).until(() -> api.allEvents(id).stream().anyMatch(e -> e.path("type").asText().equals("turn_complete")));
+            List<JsonNode> events = api.allEvents(id);
+            assertThat(new String(sandbox.readFile("notes.txt", 0, 100), StandardCharsets.UTF_8)).isEqualTo("original");
+            JsonNode bashResult = events.stream().filter(e -> e.path("type").asText().equals("subagent_tool_result")
+                    && e.path("data").path("callId").asText().equals("e1")).findFirst().orElseThrow();
+            assertThat(bashResult.path("data").path("content").asText()).contains("Read-only file system");
+            assertThat(bashResult.path("data").path("parentCallId").asText()).isEqualTo("t1");
+            JsonNode parentResult = events.stream().filter(e -> e.path("type").asText().equals("tool_result")
+                    && e.path("data").path("callId").asText().equals("t1")).findFirst().orElseThrow();
+            assertThat(parentResult.path("data").path("content").asText()).contains("read-only to me");
+            // the parent's conversation holds the explorer's summary, not its transcript
+            assertThat(model.requests().getLast().messages().toString()).contains("read-only to me").doesNotContain("pwned > notes");
+        }
+    }
+
+    @Test
+    void badToolCallsFromTheModelBecomeErrorsItCanActOn() throws Exception {
+        try (FakeModelServer model = FakeModelServer.start();
+                TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
+                        "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true)) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/bad");
+            model.enqueue(
+                    Reply.malformed("b1", "read", "{\"path\": calc.py"),
+                    Reply.toolCalls(new ToolCall("b2", "teleport", "{}")),
+                    Reply.text("Giving up politely."));
+            api.prompt(id, "do it", null);
+            await().atMost(WAIT).until(() -> api.allEvents(id).stream().anyMatch(e -> e.path("type").asText().equals("turn_complete")));
+            List<JsonNode> results = api.allEvents(id).stream().filter(e -> e.path("type").asText().equals("tool_result")).toList();
+            assertThat(results).hasSize(2);
+            assertThat(results.get(0).path("data").path("content").asText()).contains("not valid JSON");
+            assertThat(results.get(1).path("data").path("content").asText()).contains("there is no tool 'teleport'");
+            assertThat(results).allSatisfy(r -> assertThat(r.path("data").path("error").asBoolean()).isTrue());
+        }
+    }
+
+    private static List<JsonNode> untilTurnComplete(WsTestClient client) {
+        List<JsonNode> events = new java.util.ArrayList<>();
+        while (events.isEmpty() || !events.getLast().path("type").asText().equals("turn_complete")) {
+            events.add(client.next("event", WAIT).path("event"));
+        }
+        return events;
+    }
+}
