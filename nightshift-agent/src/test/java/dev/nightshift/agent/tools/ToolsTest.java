@@ -52,12 +52,12 @@ class ToolsTest {
             }
             schema.path("properties").forEach(p -> assertThat(p.has("type")).isTrue());
         }
-        assertThat(names).containsExactly("read", "write", "edit", "grep", "glob", "ls", "bash", "todo_write");
+        assertThat(names).containsExactly("read", "write", "edit", "grep", "glob", "ls", "bash", "todo_write", "skill", "web_fetch");
     }
 
     @Test
     void anExplorerGetsTheToolsThatWriteNothing() {
-        assertThat(Tools.readOnly().stream().map(t -> t.spec().name())).containsExactly("read", "grep", "glob", "ls", "bash");
+        assertThat(Tools.readOnly().stream().map(t -> t.spec().name())).containsExactly("read", "grep", "glob", "ls", "bash", "skill", "web_fetch");
     }
 
     @Test
