@@ -1,0 +1,284 @@
+package dev.nightshift.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.agent.model.ChatMessage;
+import dev.nightshift.agent.model.ModelException;
+import dev.nightshift.agent.model.ModelGateway;
+import dev.nightshift.agent.model.ModelListener;
+import dev.nightshift.agent.model.ModelRef;
+import dev.nightshift.agent.model.ModelRequest;
+import dev.nightshift.agent.model.ModelResponse;
+import dev.nightshift.agent.model.ToolCall;
+import dev.nightshift.agent.model.ToolSpec;
+import dev.nightshift.agent.model.Usage;
+import dev.nightshift.agent.tools.Tool;
+import dev.nightshift.agent.tools.ToolContext;
+import dev.nightshift.agent.tools.ToolResult;
+import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.MessageStatus;
+import dev.nightshift.core.model.NewEvent;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.SessionSettings;
+import dev.nightshift.core.model.SessionStatus;
+import dev.nightshift.core.model.Source;
+import dev.nightshift.core.port.EventStore;
+import dev.nightshift.core.port.Page;
+import dev.nightshift.core.port.Turn;
+import dev.nightshift.core.sandbox.Sandbox;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The loop's guards and recovery paths, with a scripted gateway and an in-memory log. */
+class AgentExecutorTest {
+    private static final ModelRef MODEL = ModelRef.parse("openai-compatible/coder");
+    private final List<Event> log = new ArrayList<>();
+    private final Deque<Function<ModelRequest, ModelResponse>> script = new ArrayDeque<>();
+    private final List<ModelRequest> requests = new ArrayList<>();
+    private final AtomicInteger counter = new AtomicInteger();
+    private volatile boolean stop;
+
+    private final EventStore store = new EventStore() {
+        @Override
+        public synchronized List<Event> append(String sessionId, List<NewEvent> events, Instant now) {
+            List<Event> out = new ArrayList<>();
+            for (NewEvent e : events) {
+                Event stored = new Event(sessionId, log.size() + 1, e.type(), e.messageId(), e.data(), now);
+                log.add(stored);
+                out.add(stored);
+            }
+            return out;
+        }
+
+        @Override
+        public synchronized Page<Event> after(String sessionId, long afterSeq, int limit) {
+            return Page.fromLookAhead(log.stream().filter(e -> e.seq() > afterSeq).limit(limit + 1L).toList(), limit);
+        }
+
+        @Override
+        public Page<Event> before(String sessionId, long beforeSeq, int limit) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    private final ModelGateway gateway = new ModelGateway() {
+        @Override
+        public ModelResponse stream(ModelRequest request, ModelListener listener, BooleanSupplier cancel) {
+            requests.add(request);
+            Function<ModelRequest, ModelResponse> next = script.poll();
+            if (next == null) {
+                throw new AssertionError("the script ran out");
+            }
+            ModelResponse response = next.apply(request);
+            listener.text(response.text());
+            return response;
+        }
+
+        @Override
+        public ModelRef defaultModel() {
+            return MODEL;
+        }
+
+        @Override
+        public double costUsd(ModelRef model, Usage usage) {
+            return usage.outputTokens() / 1000.0;
+        }
+    };
+
+    private final Tool noop = tool("noop", args -> ToolResult.ok("nothing changed"));
+    private final Tool count = tool("count", args -> ToolResult.ok("call " + counter.incrementAndGet()));
+
+    private static Tool tool(String name, Function<JsonNode, ToolResult> body) {
+        return new Tool() {
+            @Override
+            public ToolSpec spec() {
+                return new ToolSpec(name, name, "{\"type\":\"object\",\"properties\":{}}");
+            }
+
+            @Override
+            public boolean readOnly() {
+                return true;
+            }
+
+            @Override
+            public ToolResult run(JsonNode arguments, ToolContext context) {
+                return body.apply(arguments);
+            }
+        };
+    }
+
+    private static ModelResponse calls(String tool, long outputTokens) {
+        return new ModelResponse(MODEL, "", List.of(new ToolCall("c" + System.nanoTime(), tool, "{}")),
+                new Usage(500, 0, outputTokens), "tool_calls");
+    }
+
+    private static ModelResponse text(String text) {
+        return new ModelResponse(MODEL, text, List.of(), new Usage(100, 0, 10), "stop");
+    }
+
+    private Turn turn(String model) {
+        Session session = new Session("ses_1", "/srv/r", "main", null, null, null, SessionStatus.ACTIVE, "usr_1",
+                Source.API, SessionSettings.DEFAULTS, null, null, null, 0, Instant.EPOCH, Instant.EPOCH);
+        Message message = new Message("msg_1", "ses_1", 1, "usr_1", Source.API, "do it", model, null,
+                MessageStatus.PROCESSING, null, null, Instant.EPOCH, Instant.EPOCH, null);
+        store.append("ses_1", List.of(new NewEvent("user_message", "msg_1", "{\"content\":\"do it\"}")), Instant.EPOCH);
+        return new Turn() {
+            @Override
+            public Session session() {
+                return session;
+            }
+
+            @Override
+            public Message message() {
+                return message;
+            }
+
+            @Override
+            public boolean resumed() {
+                return false;
+            }
+
+            @Override
+            public Event emit(String type, String jsonData) {
+                return store.append("ses_1", List.of(new NewEvent(type, "msg_1", jsonData)), Instant.EPOCH).getFirst();
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return stop;
+            }
+
+            @Override
+            public void onStop(Runnable action) {}
+
+            @Override
+            public Sandbox sandbox() {
+                throw new IllegalStateException("no sandbox in this test");
+            }
+        };
+    }
+
+    private AgentExecutor agent(AgentSettings settings) {
+        return new AgentExecutor(gateway, store, List.of(noop, count), settings);
+    }
+
+    private List<String> types() {
+        return log.stream().map(Event::type).toList();
+    }
+
+    @Test
+    void theSameCallAgainAndAgainIsStoppedAsALoop() {
+        for (int i = 0; i < 10; i++) {
+            script.add(r -> calls("noop", 5));
+        }
+        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS).execute(turn(null)))
+                .isInstanceOf(AgentExecutor.TurnEnded.class).hasMessageContaining("stopped a loop")
+                .hasMessageContaining("'noop'");
+        assertThat(requests).hasSize(StuckDetector.DEFAULT_REPEATS);
+    }
+
+    @Test
+    void theStepLimitEndsTheTurnSayingSo() {
+        for (int i = 0; i < 10; i++) {
+            script.add(r -> calls("count", 5));
+        }
+        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withMaxSteps(3)).execute(turn(null)))
+                .hasMessageContaining("after 3 steps");
+        assertThat(requests).hasSize(3);
+        assertThat(types()).filteredOn("tool_result"::equals).hasSize(3);
+    }
+
+    @Test
+    void theTokenBudgetEndsTheTurnSayingSo() {
+        for (int i = 0; i < 10; i++) {
+            script.add(r -> calls("count", 200));
+        }
+        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withMaxTurnTokens(1000)).execute(turn(null)))
+                .hasMessageContaining("per-turn budget is 1000");
+        assertThat(requests).hasSize(2); // 700 tokens after one step, 1400 after two
+    }
+
+    @Test
+    void anOverflowMasksOldOutputsThenCondensesIntoARecordedSummary() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            script.add(r -> calls("count", 1));
+        }
+        script.add(r -> {
+            throw new ModelException(ModelException.Kind.CONTEXT_OVERFLOW, "too long");
+        });
+        script.add(r -> {
+            assertThat(r.messages().toString()).contains(AgentExecutor.MASKED); // masked, still too long
+            throw new ModelException(ModelException.Kind.CONTEXT_OVERFLOW, "still too long");
+        });
+        script.add(r -> {
+            assertThat(r.tools()).isEmpty();
+            assertThat(((ChatMessage.User) r.messages().getLast()).text()).isEqualTo(AgentExecutor.SUMMARY_REQUEST);
+            return text("We counted to 8; keep going.");
+        });
+        script.add(r -> {
+            assertThat(r.messages().get(1).toString()).contains("We counted to 8; keep going.");
+            return text("Done.");
+        });
+        agent(AgentSettings.DEFAULTS).execute(turn(null));
+        assertThat(types()).contains("context_compacted");
+        JsonNode compacted = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                log.stream().filter(e -> e.type().equals("context_compacted")).findFirst().orElseThrow().data());
+        assertThat(compacted.path("summary").asText()).isEqualTo("We counted to 8; keep going.");
+        assertThat(compacted.path("throughSeq").asLong()).isPositive();
+        assertThat(types().getLast()).isEqualTo("step_finish");
+    }
+
+    @Test
+    void aFallbackIsRecordedAndAPromptsModelOverrideIsUsed() throws Exception {
+        ModelGateway falling = new ModelGateway() {
+            @Override
+            public ModelResponse stream(ModelRequest request, ModelListener listener, BooleanSupplier cancel) {
+                requests.add(request);
+                listener.fallback(request.model(), ModelRef.parse("anthropic/backup"), "429 rate limited");
+                return new ModelResponse(ModelRef.parse("anthropic/backup"), "ok", List.of(), Usage.NONE, "stop");
+            }
+
+            @Override
+            public ModelRef defaultModel() {
+                return MODEL;
+            }
+
+            @Override
+            public double costUsd(ModelRef model, Usage usage) {
+                return 0;
+            }
+        };
+        new AgentExecutor(falling, store, List.of(), AgentSettings.DEFAULTS).execute(turn("ollama/special"));
+        assertThat(requests.getFirst().model()).isEqualTo(ModelRef.parse("ollama/special"));
+        assertThat(types()).contains("model_fallback");
+    }
+
+    @Test
+    void aStopDuringTheModelCallEndsTheTurnQuietly() throws Exception {
+        script.add(r -> {
+            stop = true;
+            throw new ModelException(ModelException.Kind.CANCELLED, "stopped");
+        });
+        agent(AgentSettings.DEFAULTS).execute(turn(null));
+        assertThat(types()).doesNotContain("assistant_message");
+    }
+
+    @Test
+    void aFailedModelCallEndsTheTurnWithTheProvidersReason() {
+        script.add(r -> {
+            throw new ModelException(ModelException.Kind.AUTHENTICATION, "401 from the provider: check OPENAI_COMPATIBLE_API_KEY");
+        });
+        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS).execute(turn(null)))
+                .hasMessageContaining("authentication").hasMessageContaining("OPENAI_COMPATIBLE_API_KEY");
+    }
+}
