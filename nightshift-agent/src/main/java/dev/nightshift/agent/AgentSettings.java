@@ -18,6 +18,10 @@ public record AgentSettings(int maxSteps, long maxTurnTokens, double maxTurnCost
         return new AgentSettings(value, maxTurnTokens, maxTurnCostUsd, maxSessionCostUsd, maxOutputTokens, stuckRepeats);
     }
 
+    public AgentSettings withBudgets(double turnUsd, double sessionUsd) {
+        return new AgentSettings(maxSteps, maxTurnTokens, turnUsd, sessionUsd, maxOutputTokens, stuckRepeats);
+    }
+
     public AgentSettings withMaxTurnTokens(long value) {
         return new AgentSettings(maxSteps, value, maxTurnCostUsd, maxSessionCostUsd, maxOutputTokens, stuckRepeats);
     }

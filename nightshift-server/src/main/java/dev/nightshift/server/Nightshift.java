@@ -235,7 +235,7 @@ public final class Nightshift implements AutoCloseable {
                     + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
         }
         return new dev.nightshift.agent.AgentExecutor(gateway, store.events(), dev.nightshift.agent.tools.Tools.all(),
-                dev.nightshift.agent.AgentSettings.DEFAULTS);
+                config.agent());
     }
 
     private static SandboxProvider sandboxProvider(NightshiftConfig config, SandboxEgress egress) {

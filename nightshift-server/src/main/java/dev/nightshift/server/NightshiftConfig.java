@@ -1,5 +1,6 @@
 package dev.nightshift.server;
 
+import dev.nightshift.agent.AgentSettings;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.sandbox.SandboxLimits;
 import dev.nightshift.store.StoreConfig;
@@ -28,6 +29,38 @@ public record NightshiftConfig(
         SandboxSettings sandbox,
         Map<String, String> values) {
 
+    /** The agent's guards, from the settings. */
+    public AgentSettings agent() {
+        return AgentSettings.DEFAULTS
+                .withMaxSteps(intValue(values, Setting.AGENT_MAX_STEPS, 1, 100_000))
+                .withMaxTurnTokens(longValue(values, Setting.AGENT_TURN_TOKENS))
+                .withBudgets(money(values, Setting.AGENT_TURN_BUDGET_USD), money(values, Setting.AGENT_SESSION_BUDGET_USD));
+    }
+
+    private static long longValue(Map<String, String> values, Setting setting) {
+        try {
+            long v = Long.parseLong(value(values, setting));
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(setting.env() + " must be a whole number, 0 or more, got '" + value(values, setting) + "'");
+        }
+    }
+
+    private static double money(Map<String, String> values, Setting setting) {
+        try {
+            double v = Double.parseDouble(value(values, setting));
+            if (v < 0 || Double.isNaN(v)) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(setting.env() + " must be an amount in USD, 0 or more, got '" + value(values, setting) + "'");
+        }
+    }
+
     /** Every setting as given (environment over config file), for the parts that read their own (the model gateway). */
     public NightshiftConfig {
         values = Map.copyOf(values);
@@ -49,7 +82,9 @@ public record NightshiftConfig(
                 merged.put(k, v);
             }
         });
-        return from(merged);
+        NightshiftConfig config = from(merged);
+        config.agent(); // refuse bad agent settings at start, not at the first prompt
+        return config;
     }
 
     /** Only the given values; every other setting takes its default. */

@@ -1,5 +1,7 @@
 package dev.nightshift.server;
 
+import dev.nightshift.agent.AgentSettings;
+import dev.nightshift.agent.model.GatewayConfig;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.SandboxLifecycle;
 import dev.nightshift.core.sandbox.SandboxLimits;
@@ -48,7 +50,30 @@ public enum Setting {
     EGRESS_ALLOW("NIGHTSHIFT_EGRESS_ALLOW", "",
             "Hosts every sandbox may reach through the egress proxy, comma-separated (e.g. registry.npmjs.org,*.pypi.org)."),
     EGRESS_ALLOW_BY_REPO("NIGHTSHIFT_EGRESS_ALLOW_BY_REPO", "",
-            "More hosts per repository: 'repo=host,host; other-repo=host'.");
+            "More hosts per repository: 'repo=host,host; other-repo=host'."),
+    MODEL(GatewayConfig.MODEL, "",
+            "The default model, as provider/model: anthropic/…, openai/…, openai-compatible/…, ollama/…. A session or prompt may name another."),
+    FALLBACK_MODELS(GatewayConfig.FALLBACK_MODELS, "",
+            "Models tried in order on rate limits, server errors, timeouts and connection failures, comma-separated."),
+    MODEL_TIMEOUT(GatewayConfig.MODEL_TIMEOUT, Units.formatDuration(GatewayConfig.DEFAULT_TIMEOUT),
+            "A model stream silent for this long counts as a timeout."),
+    MODEL_MAX_RETRIES(GatewayConfig.MODEL_MAX_RETRIES, String.valueOf(GatewayConfig.DEFAULT_MAX_RETRIES),
+            "Retries of one model (with backoff honouring Retry-After) before the next in the chain."),
+    MODEL_PRICES(GatewayConfig.MODEL_PRICES, "",
+            "USD per million tokens, input:cached:output, e.g. 'openai/gpt-5=1.25:0.125:10'; used for cost events and budgets."),
+    ANTHROPIC_API_KEY(GatewayConfig.ANTHROPIC_API_KEY, "", "Key for anthropic/… models."),
+    ANTHROPIC_BASE_URL(GatewayConfig.ANTHROPIC_BASE_URL, GatewayConfig.DEFAULT_ANTHROPIC_BASE_URL, "Messages API endpoint."),
+    OPENAI_API_KEY(GatewayConfig.OPENAI_API_KEY, "", "Key for openai/… models."),
+    OPENAI_BASE_URL(GatewayConfig.OPENAI_BASE_URL, GatewayConfig.DEFAULT_OPENAI_BASE_URL, "Chat Completions endpoint for openai/…."),
+    OPENAI_COMPATIBLE_BASE_URL(GatewayConfig.OPENAI_COMPATIBLE_BASE_URL, "",
+            "Any server with the OpenAI Chat Completions API and tools (vLLM, llama.cpp server, LM Studio, OpenRouter, …)."),
+    OPENAI_COMPATIBLE_API_KEY(GatewayConfig.OPENAI_COMPATIBLE_API_KEY, "", "Key for that server, if it needs one."),
+    OLLAMA_BASE_URL(GatewayConfig.OLLAMA_BASE_URL, GatewayConfig.DEFAULT_OLLAMA_BASE_URL, "Ollama's OpenAI-compatible endpoint."),
+    AGENT_MAX_STEPS("NIGHTSHIFT_AGENT_MAX_STEPS", String.valueOf(AgentSettings.DEFAULTS.maxSteps()), "Model calls per turn."),
+    AGENT_TURN_TOKENS("NIGHTSHIFT_AGENT_TURN_TOKENS", String.valueOf(AgentSettings.DEFAULTS.maxTurnTokens()),
+            "Input + output tokens per turn (0: no limit)."),
+    AGENT_TURN_BUDGET_USD("NIGHTSHIFT_AGENT_TURN_BUDGET_USD", "0", "Money per turn, from the price table (0: no limit)."),
+    AGENT_SESSION_BUDGET_USD("NIGHTSHIFT_AGENT_SESSION_BUDGET_USD", "0", "Money per session, across turns (0: no limit).");
 
     private final String env;
     private final String defaultValue;
