@@ -12,6 +12,7 @@ import dev.nightshift.server.testing.ApiClient;
 import dev.nightshift.server.testing.TestServer;
 import dev.nightshift.server.testing.WsTestClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,17 +29,29 @@ class AgentEndToEndTest {
     static final String TEST = "import unittest\nfrom calc import add\n\n"
             + "class CalcTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n";
 
+    /** A local git repository with a bug, its test, and instructions for agents. */
+    static Path repository(Path dir) throws Exception {
+        Path repo = java.nio.file.Files.createDirectories(dir.resolve("calc"));
+        java.nio.file.Files.writeString(repo.resolve("calc.py"), CALC);
+        java.nio.file.Files.writeString(repo.resolve("test_calc.py"), TEST);
+        java.nio.file.Files.writeString(repo.resolve("AGENTS.md"), "Run the tests with: python3 -m unittest -q\n");
+        for (List<String> git : List.of(List.of("init", "-q", "-b", "main"), List.of("add", "."),
+                List.of("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "calc"))) {
+            List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
+            argv.addAll(git);
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        }
+        return repo;
+    }
+
     @Test
-    void aPromptMakesTheAgentReadEditTestAndFinishLiveForEveryone() throws Exception {
+    void aPromptMakesTheAgentReadEditTestAndFinishLiveForEveryone(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
         try (FakeModelServer model = FakeModelServer.start();
                 TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
                         "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true)) {
             ApiClient api = s.admin;
-            String id = api.createSession("/srv/calc");
-            Sandbox sandbox = s.server.sandboxes().acquire(id);
-            sandbox.writeFile("calc.py", CALC.getBytes(StandardCharsets.UTF_8));
-            sandbox.writeFile("test_calc.py", TEST.getBytes(StandardCharsets.UTF_8));
-            sandbox.writeFile("AGENTS.md", "Run the tests with: python3 -m unittest -q\n".getBytes(StandardCharsets.UTF_8));
+            String id = api.createSession(repository(work).toString()); // nothing is put in the sandbox by hand
             model.enqueue(
                     Reply.toolCalls(new ToolCall("c1", "read", "{\"path\":\"calc.py\"}")).withUsage(900, 0, 20),
                     Reply.text("Found it: ", "add subtracts.").andToolCalls(new ToolCall("c2", "edit",
@@ -65,7 +78,14 @@ class AgentEndToEndTest {
                     assertThat(e.path("data").path("text").asText()).contains("Fixed add()");
                 });
             }
+            Sandbox sandbox = s.server.sandboxes().acquire(id);
             assertThat(new String(sandbox.readFile("calc.py", 0, 1000), StandardCharsets.UTF_8)).contains("return a + b");
+            assertThat(sandbox.exec(dev.nightshift.core.sandbox.ExecRequest.shell("git status --short"),
+                    dev.nightshift.core.sandbox.OutputListener.IGNORE).stdout()).contains("M calc.py");
+            assertThat(api.allEvents(id)).anySatisfy(e -> {
+                assertThat(e.path("type").asText()).isEqualTo("git");
+                assertThat(e.path("data").path("action").asText()).isEqualTo("checkout");
+            });
 
             // what the model was sent: the system prompt with the repository's instructions, and each result
             assertThat(model.requests()).hasSize(4);

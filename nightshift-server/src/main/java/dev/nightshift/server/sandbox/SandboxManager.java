@@ -182,10 +182,30 @@ public final class SandboxManager implements AutoCloseable {
         }
         breakers.remove(sessionId);
         live.put(sessionId, new Entry(sandbox, clock.instant()));
+        if (!restoring) {
+            seed(sessionId, sandbox);
+        }
         status(sessionId, SandboxState.READY, sandbox.id(), restoring ? "restored from its snapshot" : null);
         runHooks(sessionId, sandbox);
         armIdleCheck(sessionId, settings.idleTimeout());
         return sandbox;
+    }
+
+    /** A fresh sandbox gets the session's repository checked out (local repositories, for now). */
+    private void seed(String sessionId, Sandbox sandbox) {
+        Optional<Session> session = store.sessions().get(sessionId);
+        Optional<Path> local = session.flatMap(WorkspaceSeeder::localRepository);
+        if (local.isEmpty()) {
+            return;
+        }
+        try {
+            String head = WorkspaceSeeder.seed(session.get(), local.get(), sandbox);
+            event(sessionId, "git", Map.of("action", "checkout", "repository", session.get().repository(), "head", head));
+        } catch (IOException | RuntimeException e) {
+            event(sessionId, EventTypes.ERROR, Map.of("message", "the repository could not be checked out: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code .nightshift/setup.sh} once per workspace, then {@code .nightshift/start.sh} on every start. */
