@@ -146,7 +146,7 @@ public final class BubblewrapProvider implements SandboxProvider {
                 "bubblewrap: PID, mount, network (loopback only), IPC and UTS namespaces; host toolchain read-only",
                 "a distinct unprivileged uid per sandbox, no capabilities, no-new-privileges",
                 cgroups.describe(),
-                "disk: at most " + "the sandbox's disk limit per file (RLIMIT_FSIZE)",
+                "disk: the sandbox's limit per file (RLIMIT_FSIZE), and in total while commands run",
                 "egress: only through the control plane's proxy on 127.0.0.1:" + config.egressPort());
     }
 

@@ -39,6 +39,7 @@ public final class Main {
 
                 Nightshift is running at %s
                   database:    %s
+                  model:       %s
                   sandboxes:   %s
                   data:        %s
                   login token: %s
@@ -47,8 +48,8 @@ public final class Main {
                 Try it:
                   curl -H "Authorization: Bearer $(cat %s)" %s/api/sessions
 
-                %n""", server.url(), server.store().dialect(),
-                String.join("\n                               ", server.sandboxes().describe()), config.dataDir(), server.adminToken(), tokenFile,
+                %n""", server.url(), server.store().dialect(), server.model(),
+                String.join("\n" + " ".repeat(15), server.sandboxes().describe()), config.dataDir(), server.adminToken(), tokenFile,
                 tokenFile, server.url());
         System.out.flush();
     }

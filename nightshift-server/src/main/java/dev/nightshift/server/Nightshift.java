@@ -50,6 +50,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
@@ -92,6 +93,7 @@ public final class Nightshift implements AutoCloseable {
     private final EventLog eventLog;
     private final SessionService sessions;
     private final SandboxManager sandboxes;
+    private final String model;
     private AutoCloseable otherNodes = () -> {};
 
     private Nightshift(NightshiftConfig config, Plugins plugins) {
@@ -121,6 +123,9 @@ public final class Nightshift implements AutoCloseable {
         this.eventLog = new EventLog(store, hub, clock, metrics);
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, store);
+        this.model = plugins.executor != null ? "a custom executor"
+                : Optional.ofNullable(dev.nightshift.agent.model.GatewayConfig.from(config.values()).defaultModel())
+                        .map(Object::toString).orElse(NO_MODEL);
         this.dispatcher = new TurnDispatcher(store, eventLog, executor, plugins.postTurn, queue::queueChanged,
                 nodeId(), config.turnLease(), plugins.stopGrace, clock);
         SandboxProvider provider = plugins.sandboxProvider;
@@ -225,6 +230,13 @@ public final class Nightshift implements AutoCloseable {
     }
 
     private static final long PORT_SCAN_MS = 2000;
+    static final String NO_MODEL = "none — set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with OPENAI_COMPATIBLE_BASE_URL, "
+            + "or anthropic/<model> with ANTHROPIC_API_KEY); until then prompts fail saying so";
+
+    /** The default model, or how to configure one. */
+    public String model() {
+        return model;
+    }
 
     /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
     private static TurnExecutor agent(NightshiftConfig config, Store store) {
