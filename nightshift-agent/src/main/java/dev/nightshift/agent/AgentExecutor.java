@@ -20,8 +20,10 @@ import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.core.port.TurnExecutor;
+import dev.nightshift.core.sandbox.ExecRequest;
+import dev.nightshift.core.sandbox.ExecResult;
+import dev.nightshift.core.sandbox.OutputListener;
 import dev.nightshift.core.sandbox.Sandbox;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ public final class AgentExecutor implements TurnExecutor {
     private static final int LOG_PAGE = 500;
     /** Tool outputs kept whole when the context overflows; older ones are masked first. */
     static final int KEEP_RECENT_TOOL_OUTPUTS = 6;
+    private static final java.time.Duration INSTRUCTIONS_TIMEOUT = java.time.Duration.ofSeconds(10);
     static final String MASKED = "[older tool output elided to fit the context window]";
     static final String SUMMARY_REQUEST = "Summarise this conversation for yourself so you can continue the work: "
             + "the task, decisions made, files changed, the current state, and the next steps. Be concise and specific.";
@@ -80,10 +83,12 @@ public final class AgentExecutor implements TurnExecutor {
         ModelRef model = model(turn);
         List<Event> log = readLog(turn.session().id());
         Conversation.Rebuilt rebuilt = Conversation.rebuild(log);
+        List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
         for (ToolCall call : rebuilt.interrupted()) {
+            // the open calls are the log's last entries, so their answers simply follow
             emit(turn, AgentEvents.TOOL_RESULT, result(call, Conversation.INTERRUPTED, true));
+            messages.add(new ChatMessage.ToolResult(call.id(), call.name(), Conversation.INTERRUPTED, true));
         }
-        List<ChatMessage> messages = new ArrayList<>(Conversation.rebuild(readLog(turn.session().id())).messages());
         double sessionCost = sessionCost(log);
         String system = SystemPrompt.build(turn.session(), instructions(turn));
         StuckDetector stuck = new StuckDetector(settings.stuckRepeats());
@@ -339,18 +344,19 @@ public final class AgentExecutor implements TurnExecutor {
         return all;
     }
 
+    /** The repository's AGENTS.md, else CLAUDE.md: one command in the sandbox, whichever exists. */
     private static String instructions(Turn turn) {
         try {
-            Sandbox sandbox = turn.sandbox();
-            for (String name : List.of("AGENTS.md", "CLAUDE.md")) {
-                if (sandbox.stat(name).isPresent()) {
-                    return new String(sandbox.readFile(name, 0, SystemPrompt.MAX_INSTRUCTIONS_CHARS * 4), StandardCharsets.UTF_8);
-                }
-            }
-        } catch (Exception e) {
-            return null; // no sandbox yet, or no such file: the prompt goes without
+            ExecResult found = turn.sandbox().exec(new ExecRequest(List.of("/bin/sh", "-c",
+                    "for f in AGENTS.md CLAUDE.md; do [ -f \"$f\" ] && exec head -c " + SystemPrompt.MAX_INSTRUCTIONS_CHARS * 4
+                            + " -- \"$f\"; done; exit 3"), "", Map.of(), INSTRUCTIONS_TIMEOUT), OutputListener.IGNORE);
+            return found.exitCode() == 0 ? found.stdout() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (RuntimeException e) {
+            return null; // no sandbox: the prompt goes without the repository's instructions
         }
-        return null;
     }
 
     private List<Event> readLog(String sessionId) {
