@@ -132,6 +132,32 @@ class AgentEndToEndTest {
     }
 
     @Test
+    void stopDuringAToolCallEndsTheTurnWithinASecondAndKillsTheCommand() throws Exception {
+        try (FakeModelServer model = FakeModelServer.start();
+                TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
+                        "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true)) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/stop");
+            model.enqueue(Reply.toolCalls(new ToolCall("s1", "bash", "{\"command\":\"sleep 300\",\"timeout_ms\":600000}")),
+                    Reply.text("never asked for"));
+            api.prompt(id, "wait a long time", null);
+            await().atMost(WAIT).until(() -> api.allEvents(id).stream().anyMatch(e -> e.path("type").asText().equals("tool_call")));
+            Sandbox sandbox = s.server.sandboxes().acquire(id);
+            await().atMost(WAIT).until(() -> sandbox.exec(dev.nightshift.core.sandbox.ExecRequest.shell("pgrep -cf '^sleep 300' || true"),
+                    dev.nightshift.core.sandbox.OutputListener.IGNORE).stdout().trim().equals("1"));
+            long start = System.nanoTime();
+            assertThat(api.post("/api/sessions/" + id + "/stop", null).body().path("stopped").asBoolean()).isTrue();
+            await().atMost(Duration.ofSeconds(2)).until(() -> sandbox.exec(dev.nightshift.core.sandbox.ExecRequest.shell(
+                    "pgrep -cf '^sleep 300' || true"), dev.nightshift.core.sandbox.OutputListener.IGNORE).stdout().trim().equals("0"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            JsonNode end = api.allEvents(id).stream().filter(e -> e.path("type").asText().equals("turn_complete")).findFirst().orElseThrow();
+            assertThat(end.path("data").path("status").asText()).isEqualTo("stopped");
+            Thread.sleep(500);
+            assertThat(model.requests()).hasSize(1); // no further model call after the stop
+        }
+    }
+
+    @Test
     void badToolCallsFromTheModelBecomeErrorsItCanActOn() throws Exception {
         try (FakeModelServer model = FakeModelServer.start();
                 TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
