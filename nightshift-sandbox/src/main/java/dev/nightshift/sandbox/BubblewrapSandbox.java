@@ -1,5 +1,6 @@
 package dev.nightshift.sandbox;
 
+import dev.nightshift.sandbox.SandboxProcesses.Detached;
 import dev.nightshift.core.sandbox.DetachedProcess;
 import dev.nightshift.core.sandbox.ExecRequest;
 import dev.nightshift.core.sandbox.ExecResult;
@@ -60,7 +61,6 @@ final class BubblewrapSandbox implements Sandbox {
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private volatile SandboxState state = SandboxState.READY;
 
-    private record Detached(String id, String command, Instant startedAt, Process process, OutputCapture output) {}
 
     BubblewrapSandbox(String id, SandboxSpec spec, Path dir, int uid, Process holder, long pid, Cgroups.Group cgroup,
             Map<String, String> baseEnv, Duration quickFailureProbe, Runnable onDestroyed) {
@@ -158,8 +158,8 @@ final class BubblewrapSandbox implements Sandbox {
         running.put(child, process);
         try {
             closeQuietly(process.getOutputStream());
-            Thread stdout = pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
-            Thread stderr = pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
+            Thread stdout = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
+            Thread stderr = SandboxProcesses.pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
             boolean finished;
             java.util.concurrent.atomic.AtomicLong overDisk = new java.util.concurrent.atomic.AtomicLong(-1);
             Thread diskWatch = Thread.ofVirtual().start(() -> watchDisk(child, process, overDisk));
@@ -245,25 +245,6 @@ final class BubblewrapSandbox implements Sandbox {
         process.destroyForcibly();
     }
 
-    private static Thread pump(InputStream in, OutputListener.Stream stream, OutputListener listener, OutputCapture capture) {
-        return Thread.ofVirtual().start(() -> {
-            byte[] buffer = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    capture.add(buffer, n);
-                    byte[] chunk = java.util.Arrays.copyOf(buffer, n);
-                    try {
-                        listener.output(stream, chunk);
-                    } catch (RuntimeException e) {
-                        LOG.debug("output listener failed", e);
-                    }
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-        });
-    }
 
     @Override
     public DetachedProcess startDetached(ExecRequest request) throws InterruptedException {
@@ -277,20 +258,17 @@ final class BubblewrapSandbox implements Sandbox {
             throw new SandboxException("could not start a background process in sandbox " + id + ": " + e.getMessage(), e);
         }
         closeQuietly(process.getOutputStream());
-        pump(process.getInputStream(), OutputListener.Stream.STDOUT, OutputListener.IGNORE, output);
+        SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, OutputListener.IGNORE, output);
         Detached entry = new Detached(child, String.join(" ", request.argv()), Instant.now(), process, output);
         detached.put(child, entry);
         process.waitFor(quickFailureProbe.toMillis(), TimeUnit.MILLISECONDS); // the quick-failure probe
-        return view(entry);
+        return entry.view();
     }
 
-    private static DetachedProcess view(Detached d) {
-        return new DetachedProcess(d.id(), d.command(), d.startedAt(), d.process().isAlive() ? null : d.process().exitValue());
-    }
 
     @Override
     public List<DetachedProcess> detached() {
-        return detached.values().stream().map(BubblewrapSandbox::view).toList();
+        return detached.values().stream().map(Detached::view).toList();
     }
 
     @Override
@@ -326,7 +304,7 @@ final class BubblewrapSandbox implements Sandbox {
                     }
                 });
                 OutputCapture err = new OutputCapture(64 * 1024);
-                Thread stderr = pump(process.getErrorStream(), OutputListener.Stream.STDERR, OutputListener.IGNORE, err);
+                Thread stderr = SandboxProcesses.pump(process.getErrorStream(), OutputListener.Stream.STDERR, OutputListener.IGNORE, err);
                 process.getInputStream().transferTo(OutputStream.nullOutputStream());
                 boolean finished = process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
                 if (finished) {

@@ -1,5 +1,6 @@
 package dev.nightshift.sandbox;
 
+import dev.nightshift.sandbox.SandboxProcesses.Detached;
 import dev.nightshift.core.sandbox.DetachedProcess;
 import dev.nightshift.core.sandbox.ExecRequest;
 import dev.nightshift.core.sandbox.ExecResult;
@@ -74,7 +75,6 @@ final class ProcessSandbox implements Sandbox {
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private volatile SandboxState state = SandboxState.READY;
 
-    private record Detached(String id, String command, Instant startedAt, Process process, OutputCapture output) {}
 
     /** A working directory that does not exist or leads out of the workspace. */
     private static final class WorkdirException extends IOException {
@@ -190,8 +190,8 @@ final class ProcessSandbox implements Sandbox {
         running.put(child, process);
         try {
             closeQuietly(process.getOutputStream());
-            Thread stdout = pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
-            Thread stderr = pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
+            Thread stdout = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
+            Thread stderr = SandboxProcesses.pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
             boolean finished;
             try {
                 finished = process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -232,25 +232,6 @@ final class ProcessSandbox implements Sandbox {
         }
     }
 
-    private static Thread pump(InputStream in, OutputListener.Stream stream, OutputListener listener, OutputCapture capture) {
-        return Thread.ofVirtual().start(() -> {
-            byte[] buffer = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    capture.add(buffer, n);
-                    byte[] chunk = Arrays.copyOf(buffer, n);
-                    try {
-                        listener.output(stream, chunk);
-                    } catch (RuntimeException e) {
-                        LOG.debug("output listener failed", e);
-                    }
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-        });
-    }
 
     @Override
     public DetachedProcess startDetached(ExecRequest request) throws InterruptedException {
@@ -270,24 +251,21 @@ final class ProcessSandbox implements Sandbox {
             throw new SandboxException("could not start a background process in sandbox " + id + ": " + e.getMessage(), e);
         }
         closeQuietly(process.getOutputStream());
-        Thread pump = pump(process.getInputStream(), OutputListener.Stream.STDOUT, OutputListener.IGNORE, output);
+        Thread pump = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, OutputListener.IGNORE, output);
         Detached entry = new Detached(child, String.join(" ", request.argv()), Instant.now(), process, output);
         detached.put(child, entry);
         if (process.waitFor(quickFailureProbe.toMillis(), TimeUnit.MILLISECONDS)) { // the quick-failure probe
             pump.join(1000); // so that its output says why it died
         }
-        return view(entry);
+        return entry.view();
     }
 
-    private static DetachedProcess view(Detached d) {
-        return new DetachedProcess(d.id(), d.command(), d.startedAt(), d.process().isAlive() ? null : d.process().exitValue());
-    }
 
     @Override
     public List<DetachedProcess> detached() {
         return detached.values().stream()
                 .sorted(Comparator.comparing(Detached::startedAt).thenComparing(Detached::id))
-                .map(ProcessSandbox::view)
+                .map(Detached::view)
                 .toList();
     }
 

@@ -1,0 +1,44 @@
+package dev.nightshift.sandbox;
+
+import dev.nightshift.core.sandbox.DetachedProcess;
+import dev.nightshift.core.sandbox.OutputListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every provider does with the host processes that run its commands: pump their output, track background ones. */
+final class SandboxProcesses {
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxProcesses.class);
+
+    private SandboxProcesses() {}
+
+    /** A background process and what it printed. */
+    record Detached(String id, String command, Instant startedAt, Process process, OutputCapture output) {
+        DetachedProcess view() {
+            return new DetachedProcess(id, command, startedAt, process.isAlive() ? null : process.exitValue());
+        }
+    }
+
+    /** Copies a stream into the capture and the listener on a virtual thread of its own, until end of stream. */
+    static Thread pump(InputStream in, OutputListener.Stream stream, OutputListener listener, OutputCapture capture) {
+        return Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    capture.add(buffer, n);
+                    try {
+                        listener.output(stream, Arrays.copyOf(buffer, n));
+                    } catch (RuntimeException e) {
+                        LOG.debug("output listener failed", e);
+                    }
+                }
+            } catch (IOException e) {
+                // the process is gone
+            }
+        });
+    }
+}
