@@ -240,7 +240,7 @@ public final class BubblewrapProvider implements SandboxProvider {
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
         attachEgress(id, spec.sessionId(), run.resolve("egress.sock"));
         Cgroups.Group group = cgroups.create(id, spec.limits());
-        List<String> argv = CommandLine.joiningCgroups(group.joinFiles(null), bwrap(dir, uid));
+        List<String> argv = CommandLine.joiningCgroups(group.joinFiles(null), launch(dir, bwrap(dir, uid)));
         ProcessBuilder builder = new ProcessBuilder(argv);
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
@@ -323,17 +323,36 @@ public final class BubblewrapProvider implements SandboxProvider {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting a sandbox", e);
         }
-        holder.destroyForcibly();
-        String error = new String(holder.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
+        String error = holder.isAlive() ? "" : new String(holder.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
+        holder.destroyForcibly(); // after reading: destroying closes its pipes
         throw new SandboxException("bubblewrap did not start within " + START_TIMEOUT_MS + " ms: "
                 + (error.isEmpty() ? "no output" : error));
     }
 
+    /**
+     * Starts bubblewrap with its arguments read from a file (root's, outside the sandbox) rather than
+     * on its command line: the sandbox's pid 1 is bubblewrap, and its command line would otherwise
+     * show every host path it binds. bubblewrap also closes its info fd inside the sandbox, so it
+     * gets a copy of stdout (fd 3) and the holder keeps its own stdout for the ready line.
+     */
+    private static List<String> launch(Path dir, List<String> bwrapArgs) throws IOException {
+        // the options go in the file; the command (which holds only paths inside the sandbox) stays
+        // on the command line, where this bubblewrap expects it
+        int split = bwrapArgs.indexOf("--");
+        Path argsFile = dir.resolve("bwrap.args");
+        StringBuilder nulSeparated = new StringBuilder();
+        bwrapArgs.subList(0, split).forEach(arg -> nulSeparated.append(arg).append('\0'));
+        Files.writeString(argsFile, nulSeparated, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(argsFile, PosixFilePermissions.fromString("rw-------"));
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "f=$1; shift; exec /usr/bin/bwrap --args 4 \"$@\" 4<\"$f\" 3>&1",
+                "bwrap-launch", argsFile.toString()));
+        argv.addAll(bwrapArgs.subList(split, bwrapArgs.size()));
+        return argv;
+    }
+
+    /** bubblewrap's arguments, program name excluded. */
     private List<String> bwrap(Path dir, int uid) {
-        // bubblewrap closes its info fd inside the sandbox: give it a copy of stdout (fd 3), so the
-        // holder's own stdout stays open for its ready line
-        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" 3>&1", "bwrap-info",
-                "/usr/bin/bwrap",
+        List<String> a = new ArrayList<>(List.of(
                 "--die-with-parent", "--new-session",
                 "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                 "--hostname", "nightshift",
