@@ -34,8 +34,8 @@ public final class AgentBenchmarks {
     public static void main(String[] args) throws Exception {
         Benchmarks.quietLogging();
         long start = System.nanoTime();
-        Path repo = repoRoot();
-        Path out = output(repo);
+        Path repo = BenchOutput.repoRoot();
+        Path out = BenchOutput.output("benchmarks-agent.md");
         Machine machine = Machine.collect(repo);
         String agentCode = agentCode(repo);
         say("Nightshift agent-loop benchmarks; report goes to " + out);
@@ -89,7 +89,7 @@ public final class AgentBenchmarks {
         double seconds = (System.nanoTime() - start) / 1e9;
         Results results = new Results(part1, part2, part3, capabilities, synchronous, filesystem, errors, loadBefore,
                 loadAverage());
-        String report = new AgentReport(machine, agentCode, command(), seconds, results).render();
+        String report = new AgentReport(machine, agentCode, BenchOutput.command(COMMAND), seconds, results).render();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
@@ -150,30 +150,6 @@ public final class AgentBenchmarks {
         }
     }
 
-    private static String command() {
-        String given = System.getProperty("bench.command");
-        return given != null && !given.isBlank() ? given : COMMAND;
-    }
 
-    /** docs/benchmarks-agent.md of the repository we run in, or NIGHTSHIFT_BENCH_OUT. */
-    private static Path output(Path root) throws IOException {
-        String given = System.getenv("NIGHTSHIFT_BENCH_OUT");
-        if (given != null && !given.isBlank()) {
-            return Path.of(given).toAbsolutePath();
-        }
-        if (root == null) {
-            throw new IOException("run from the repository (no nightshift-bench/ above " + Path.of("").toAbsolutePath()
-                    + "), or set NIGHTSHIFT_BENCH_OUT=<file>");
-        }
-        return root.resolve("docs").resolve("benchmarks-agent.md");
-    }
 
-    private static Path repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("nightshift-bench")) && Files.exists(dir.resolve("pom.xml"))) {
-                return dir;
-            }
-        }
-        return null;
-    }
 }

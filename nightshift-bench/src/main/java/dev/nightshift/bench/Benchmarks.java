@@ -1,6 +1,5 @@
 package dev.nightshift.bench;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -24,8 +23,8 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         quietLogging();
         long start = System.nanoTime();
-        Path out = output();
-        Machine machine = Machine.collect(repoRoot());
+        Path out = BenchOutput.output("benchmarks.md");
+        Machine machine = Machine.collect(BenchOutput.repoRoot());
         say("Nightshift benchmarks; report goes to " + out);
         machine.lines().forEach(l -> say("  " + l));
 
@@ -82,7 +81,7 @@ public final class Benchmarks {
         }
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        String report = new Report(machine, command(), seconds, appends, fanNs, fanFloor, snapshots, idle, errors).render();
+        String report = new Report(machine, BenchOutput.command(COMMAND), seconds, appends, fanNs, fanFloor, snapshots, idle, errors).render();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
@@ -112,32 +111,6 @@ public final class Benchmarks {
     }
 
     /** How this run was started, for the report. */
-    private static String command() {
-        String given = System.getProperty("bench.command");
-        return given != null && !given.isBlank() ? given : COMMAND;
-    }
 
-    /** docs/benchmarks.md of the repository we run in, or NIGHTSHIFT_BENCH_OUT. */
-    private static Path output() throws IOException {
-        String given = System.getenv("NIGHTSHIFT_BENCH_OUT");
-        if (given != null && !given.isBlank()) {
-            return Path.of(given).toAbsolutePath();
-        }
-        Path root = repoRoot();
-        if (root == null) {
-            throw new IOException("run from the repository (no nightshift-bench/ above " + Path.of("").toAbsolutePath()
-                    + "), or set NIGHTSHIFT_BENCH_OUT=<file>");
-        }
-        return root.resolve("docs").resolve("benchmarks.md");
-    }
 
-    /** The repository root: the working directory or the nearest parent holding pom.xml and nightshift-bench/. */
-    private static Path repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("nightshift-bench")) && Files.exists(dir.resolve("pom.xml"))) {
-                return dir;
-            }
-        }
-        return null;
-    }
 }

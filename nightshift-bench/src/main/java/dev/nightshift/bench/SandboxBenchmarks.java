@@ -47,8 +47,8 @@ public final class SandboxBenchmarks {
     public static void main(String[] args) throws Exception {
         Benchmarks.quietLogging();
         long start = System.nanoTime();
-        Path out = output();
-        Path repo = repoRoot();
+        Path out = BenchOutput.output("benchmarks-sandbox.md");
+        Path repo = BenchOutput.repoRoot();
         Machine machine = Machine.collect(repo);
         String sandboxCode = sandboxCode(repo);
         say("Nightshift sandbox benchmarks; report goes to " + out);
@@ -137,7 +137,7 @@ public final class SandboxBenchmarks {
         double seconds = (System.nanoTime() - start) / 1e9;
         Results results = new Results(capabilities, create, exec, files, hibernation, fleet, errors,
                 loadBefore, loadAverage());
-        String report = new SandboxReport(machine, sandboxCode, command(), seconds, results).render();
+        String report = new SandboxReport(machine, sandboxCode, BenchOutput.command(COMMAND), seconds, results).render();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
@@ -191,32 +191,6 @@ public final class SandboxBenchmarks {
     }
 
     /** How this run was started, for the report. */
-    private static String command() {
-        String given = System.getProperty("bench.command");
-        return given != null && !given.isBlank() ? given : COMMAND;
-    }
 
-    /** docs/benchmarks-sandbox.md of the repository we run in, or NIGHTSHIFT_BENCH_OUT. */
-    private static Path output() throws IOException {
-        String given = System.getenv("NIGHTSHIFT_BENCH_OUT");
-        if (given != null && !given.isBlank()) {
-            return Path.of(given).toAbsolutePath();
-        }
-        Path root = repoRoot();
-        if (root == null) {
-            throw new IOException("run from the repository (no nightshift-bench/ above " + Path.of("").toAbsolutePath()
-                    + "), or set NIGHTSHIFT_BENCH_OUT=<file>");
-        }
-        return root.resolve("docs").resolve("benchmarks-sandbox.md");
-    }
 
-    /** The repository root: the working directory or the nearest parent holding pom.xml and nightshift-bench/. */
-    private static Path repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("nightshift-bench")) && Files.exists(dir.resolve("pom.xml"))) {
-                return dir;
-            }
-        }
-        return null;
-    }
 }
