@@ -203,10 +203,12 @@ final class ProcessSandbox implements Sandbox {
             }
             boolean cancelled = finished && !running.containsKey(child);
             // leftovers ("cmd &" without detaching) would hold the output pipes open: a command
-            // ends with everything it started; servers belong in startDetached
-            kill(process);
+            // ends with everything it started; servers belong in startDetached. The process object
+            // is destroyed only after its output is drained: destroying it closes the pipes.
+            ProcessTrees.kill(List.of(process.toHandle()), LEAD_SESSIONS, true);
             stdout.join(2000);
             stderr.join(2000);
+            process.destroyForcibly();
             int exit = finished ? process.exitValue() : 137;
             String errText = err.text();
             if (!finished) {

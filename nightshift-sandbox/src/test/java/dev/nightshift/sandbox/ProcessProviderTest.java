@@ -147,6 +147,15 @@ class ProcessProviderTest {
     }
 
     @Test
+    void theLastOfACommandsOutputIsNeverLost() throws Exception {
+        Sandbox sandbox = provider.create(spec("ses_whole"));
+        for (int i = 0; i < 30; i++) {
+            ExecResult out = sandbox.exec(ExecRequest.shell("seq 1 20000; echo done"), OutputListener.IGNORE);
+            assertThat(out.stdout()).as("run %d", i).endsWith("\n20000\ndone\n");
+        }
+    }
+
+    @Test
     void theEnvironmentIsScrubbed() throws Exception {
         Sandbox sandbox = provider.create(new SandboxSpec("ses_env", SMALL, Map.of("SPEC_MARK", "from-spec")));
         ExecResult env = sandbox.exec(ExecRequest.shell("env; echo cwd=$(pwd)").withEnv(Map.of("REQUEST_MARK", "from-request")),
