@@ -38,7 +38,7 @@ final class CgroupV1 implements Cgroups {
             Cgroups.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(CPU_PERIOD_US * limits.cpuPercent() / 100));
         }
         return new Group() {
-            private long oomKills = oomKills();
+            private final OomCounter oom = new OomCounter(memory.resolve("memory.oom_control"));
 
             @Override
             public List<Path> joinFiles(String child) throws IOException {
@@ -68,15 +68,8 @@ final class CgroupV1 implements Cgroups {
             }
 
             @Override
-            public synchronized boolean oomKilledSinceLastCheck() {
-                long now = oomKills();
-                boolean killed = now > oomKills;
-                oomKills = now;
-                return killed;
-            }
-
-            private long oomKills() {
-                return Cgroups.readLong(memory.resolve("memory.oom_control"), "oom_kill").orElse(0L);
+            public boolean oomKilledSinceLastCheck() {
+                return oom.killedSinceLastCheck();
             }
 
             @Override

@@ -39,7 +39,7 @@ final class CgroupV2 implements Cgroups {
         }
         enable(group);
         return new Group() {
-            private long oomKills = oomKills();
+            private final OomCounter oom = new OomCounter(group.resolve("memory.events"));
 
             @Override
             public List<Path> joinFiles(String child) throws IOException {
@@ -65,15 +65,8 @@ final class CgroupV2 implements Cgroups {
             }
 
             @Override
-            public synchronized boolean oomKilledSinceLastCheck() {
-                long now = oomKills();
-                boolean killed = now > oomKills;
-                oomKills = now;
-                return killed;
-            }
-
-            private long oomKills() {
-                return Cgroups.readLong(group.resolve("memory.events"), "oom_kill").orElse(0L);
+            public boolean oomKilledSinceLastCheck() {
+                return oom.killedSinceLastCheck();
             }
 
             @Override
