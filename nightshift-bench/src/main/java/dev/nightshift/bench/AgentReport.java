@@ -7,36 +7,22 @@ import java.util.List;
 import java.util.Locale;
 
 /** Renders docs/benchmarks-agent.md from one run's results. */
-final class AgentReport {
-    private final Machine machine;
+final class AgentReport extends MarkdownReport {
     private final String agentCode;
     private final String command;
     private final double seconds;
     private final AgentBenchmarks.Results r;
-    private final StringBuilder md = new StringBuilder();
 
     AgentReport(Machine machine, String agentCode, String command, double seconds, AgentBenchmarks.Results results) {
-        this.machine = machine;
+        super(machine);
         this.agentCode = agentCode;
         this.command = command;
         this.seconds = seconds;
         this.r = results;
     }
 
-    private void line(String s) {
-        md.append(s).append('\n');
-    }
-
-    private void line() {
-        md.append('\n');
-    }
-
     String render() {
-        line("# Agent loop benchmarks");
-        line();
-        line("Written by `nightshift-bench` (`dev.nightshift.bench.AgentBenchmarks`) from one run on " + machine.date()
-                + "; the whole run took " + fmt(seconds, 0) + " s. Do not edit the numbers by hand: run it again.");
-        line();
+        header("Agent loop benchmarks", "AgentBenchmarks", seconds);
         line("What the control plane costs an agent, with the model taken out of the picture. A real Nightshift (the "
                 + "agent loop of `nightshift-agent`, SQLite, bubblewrap sandboxes, the HTTP API and a live WebSocket "
                 + "watcher, all as `nightshift serve` runs them) talks to a scripted model on loopback: the agent tests' "
@@ -82,20 +68,11 @@ final class AgentReport {
             }
             line();
         }
-        return md.toString();
+        return markdown();
     }
 
     private void machine() {
-        line("## Machine");
-        line();
-        line("| | |");
-        line("|---|---|");
-        line("| CPUs (`nproc`) | " + machine.nproc() + " (" + machine.cpuModel() + ") |");
-        line("| Memory (`/proc/meminfo` MemTotal) | " + machine.memTotal() + " |");
-        line("| Kernel (`uname -r`) | " + machine.kernel() + " |");
-        line("| JVM options | " + (machine.jvmOptions().isBlank() ? "(none)" : "`" + machine.jvmOptions() + "`")
-                + ", max heap " + machine.maxHeap() + " |");
-        line("| Date | " + machine.date() + " |");
+        machineRows();
         line("| Load average (1 / 5 / 15 min) | " + r.loadBefore() + " at the start, " + r.loadAfter() + " at the end "
                 + "(a 1-minute load near the CPU count or above means other work shared the machine) |");
         line("| Store | SQLite in the server's data directory (" + r.dataFilesystem() + "), `synchronous="
@@ -108,12 +85,7 @@ final class AgentReport {
             line("Sandboxes (the provider's `capabilities()`): " + String.join("; ", r.capabilities()) + ".");
             line();
         }
-        line("`java -version` of the JVM that ran the benchmark:");
-        line();
-        line("```");
-        line(machine.javaVersion());
-        line("```");
-        line();
+        javaVersion();
     }
 
     private static String met(boolean met) {

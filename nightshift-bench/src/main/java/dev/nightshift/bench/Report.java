@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Renders docs/benchmarks.md from one run's results. */
-final class Report {
-    private final Machine machine;
+final class Report extends MarkdownReport {
     private final String command;
     private final double seconds;
     private final List<Appends.Result> appends;
@@ -18,11 +17,10 @@ final class Report {
     private final List<Snapshot.Result> snapshots;
     private final Idle.Result idle;
     private final List<String> errors;
-    private final StringBuilder md = new StringBuilder();
 
     Report(Machine machine, String command, double seconds, List<Appends.Result> appends, FanOut.Result fanNs,
             FanOut.Result fanFloor, List<Snapshot.Result> snapshots, Idle.Result idle, List<String> errors) {
-        this.machine = machine;
+        super(machine);
         this.command = command;
         this.seconds = seconds;
         this.appends = appends;
@@ -33,20 +31,8 @@ final class Report {
         this.errors = errors;
     }
 
-    private void line(String s) {
-        md.append(s).append('\n');
-    }
-
-    private void line() {
-        md.append('\n');
-    }
-
     String render() {
-        line("# Benchmarks");
-        line();
-        line("Written by `nightshift-bench` (`dev.nightshift.bench.Benchmarks`) from one run on " + machine.date()
-                + "; the whole run took " + fmt(seconds, 0) + " s. Do not edit the numbers by hand: run it again.");
-        line();
+        header("Benchmarks", "Benchmarks", seconds);
         line("## How to run");
         line();
         line("From the repository root, with nothing else loading the machine:");
@@ -63,24 +49,10 @@ final class Report {
         line();
         line("This run: `" + command + "`");
         line();
-        line("## Machine");
-        line();
-        line("| | |");
-        line("|---|---|");
-        line("| CPUs (`nproc`) | " + machine.nproc() + " (" + machine.cpuModel() + ") |");
-        line("| Memory (`/proc/meminfo` MemTotal) | " + machine.memTotal() + " |");
-        line("| Kernel (`uname -r`) | " + machine.kernel() + " |");
-        line("| JVM options | " + (machine.jvmOptions().isBlank() ? "(none)" : "`" + machine.jvmOptions() + "`")
-                + ", max heap " + machine.maxHeap() + " |");
-        line("| Date | " + machine.date() + " |");
+        machineRows();
         line("| Code measured | " + machine.code() + " |");
         line();
-        line("`java -version` of the JVM that ran the benchmark:");
-        line();
-        line("```");
-        line(machine.javaVersion());
-        line("```");
-        line();
+        javaVersion();
         targets();
         appends();
         fanOut();
@@ -94,7 +66,7 @@ final class Report {
             }
             line();
         }
-        return md.toString();
+        return markdown();
     }
 
     private void targets() {

@@ -10,36 +10,22 @@ import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
 /** Renders docs/benchmarks-sandbox.md from one run's results. */
-final class SandboxReport {
-    private final Machine machine;
+final class SandboxReport extends MarkdownReport {
     private final String sandboxCode;
     private final String command;
     private final double seconds;
     private final SandboxBenchmarks.Results r;
-    private final StringBuilder md = new StringBuilder();
 
     SandboxReport(Machine machine, String sandboxCode, String command, double seconds, SandboxBenchmarks.Results results) {
-        this.machine = machine;
+        super(machine);
         this.sandboxCode = sandboxCode;
         this.command = command;
         this.seconds = seconds;
         this.r = results;
     }
 
-    private void line(String s) {
-        md.append(s).append('\n');
-    }
-
-    private void line() {
-        md.append('\n');
-    }
-
     String render() {
-        line("# Sandbox benchmarks");
-        line();
-        line("Written by `nightshift-bench` (`dev.nightshift.bench.SandboxBenchmarks`) from one run on " + machine.date()
-                + "; the whole run took " + fmt(seconds, 0) + " s. Do not edit the numbers by hand: run it again.");
-        line();
+        header("Sandbox benchmarks", "SandboxBenchmarks", seconds);
         line("Every number is for the bubblewrap provider (`BubblewrapProvider`, the real one the control plane uses), "
                 + "next to a physical floor measured in the same run on the same machine: what the operating system "
                 + "and standard tools do for the same job without Nightshift. Where it makes sense the samples of the "
@@ -78,7 +64,7 @@ final class SandboxReport {
             }
             line();
         }
-        return md.toString();
+        return markdown();
     }
 
     /** Wrong results the provider gave while it was being timed. */
@@ -105,16 +91,7 @@ final class SandboxReport {
     }
 
     private void machine() {
-        line("## Machine");
-        line();
-        line("| | |");
-        line("|---|---|");
-        line("| CPUs (`nproc`) | " + machine.nproc() + " (" + machine.cpuModel() + ") |");
-        line("| Memory (`/proc/meminfo` MemTotal) | " + machine.memTotal() + " |");
-        line("| Kernel (`uname -r`) | " + machine.kernel() + " |");
-        line("| JVM options | " + (machine.jvmOptions().isBlank() ? "(none)" : "`" + machine.jvmOptions() + "`")
-                + ", max heap " + machine.maxHeap() + " |");
-        line("| Date | " + machine.date() + " |");
+        machineRows();
         line("| Load average (1 / 5 / 15 min) | " + r.loadBefore() + " at the start, " + r.loadAfter() + " at the end |");
         line("| Sandbox code measured | " + sandboxCode + " |");
         line("| Other modules | " + machine.code() + " |");
@@ -132,12 +109,7 @@ final class SandboxReport {
         line("Each sandbox gets the real egress proxy (`EgressProxy` on its Unix socket, an allowlist that allows "
                 + "nothing), as in the server.");
         line();
-        line("`java -version` of the JVM that ran the benchmark:");
-        line();
-        line("```");
-        line(machine.javaVersion());
-        line("```");
-        line();
+        javaVersion();
     }
 
     private static String met(boolean met) {
