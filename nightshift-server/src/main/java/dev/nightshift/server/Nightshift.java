@@ -122,10 +122,10 @@ public final class Nightshift implements AutoCloseable {
         EventHub hub = new EventHub();
         this.eventLog = new EventLog(store, hub, clock, metrics);
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
-        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, store);
+        var gatewayConfig = dev.nightshift.agent.model.GatewayConfig.from(config.values());
+        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gatewayConfig, store);
         this.model = plugins.executor != null ? "a custom executor"
-                : Optional.ofNullable(dev.nightshift.agent.model.GatewayConfig.from(config.values()).defaultModel())
-                        .map(Object::toString).orElse(NO_MODEL);
+                : Optional.ofNullable(gatewayConfig.defaultModel()).map(Object::toString).orElse(NO_MODEL);
         this.dispatcher = new TurnDispatcher(store, eventLog, executor, plugins.postTurn, queue::queueChanged,
                 nodeId(), config.turnLease(), plugins.stopGrace, clock);
         SandboxProvider provider = plugins.sandboxProvider;
@@ -239,9 +239,9 @@ public final class Nightshift implements AutoCloseable {
     }
 
     /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
-    private static TurnExecutor agent(NightshiftConfig config, Store store) {
-        var gateway = new dev.nightshift.agent.model.DefaultModelGateway(
-                dev.nightshift.agent.model.GatewayConfig.from(config.values()));
+    private static TurnExecutor agent(NightshiftConfig config, dev.nightshift.agent.model.GatewayConfig gatewayConfig,
+            Store store) {
+        var gateway = new dev.nightshift.agent.model.DefaultModelGateway(gatewayConfig);
         if (gateway.defaultModel() == null) {
             LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
                     + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
