@@ -143,7 +143,7 @@ final class BubblewrapSandbox implements Sandbox {
     }
 
     @Override
-    public ExecResult exec(ExecRequest request, OutputListener listener) throws InterruptedException {
+    public ExecResult exec(ExecRequest request, java.io.InputStream input, OutputListener listener) throws InterruptedException {
         requireReady();
         String child = "x" + commandCounter.incrementAndGet();
         long started = System.nanoTime();
@@ -157,7 +157,7 @@ final class BubblewrapSandbox implements Sandbox {
         }
         running.put(child, process);
         try {
-            closeQuietly(process.getOutputStream());
+            SandboxProcesses.feed(process.getOutputStream(), input);
             Thread stdout = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
             Thread stderr = SandboxProcesses.pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
             boolean finished;

@@ -164,7 +164,7 @@ final class ProcessSandbox implements Sandbox {
     }
 
     @Override
-    public ExecResult exec(ExecRequest request, OutputListener listener) throws InterruptedException {
+    public ExecResult exec(ExecRequest request, java.io.InputStream input, OutputListener listener) throws InterruptedException {
         if (request.readOnly()) {
             throw new SandboxException("the process provider has no isolation, so it cannot give a read-only view of the "
                     + "workspace; read-only (explorer) commands need the bubblewrap provider");
@@ -189,7 +189,7 @@ final class ProcessSandbox implements Sandbox {
         }
         running.put(child, process);
         try {
-            closeQuietly(process.getOutputStream());
+            SandboxProcesses.feed(process.getOutputStream(), input);
             Thread stdout = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
             Thread stderr = SandboxProcesses.pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
             boolean finished;

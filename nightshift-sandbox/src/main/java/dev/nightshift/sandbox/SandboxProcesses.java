@@ -4,6 +4,7 @@ import dev.nightshift.core.sandbox.DetachedProcess;
 import dev.nightshift.core.sandbox.OutputListener;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -38,6 +39,20 @@ final class SandboxProcesses {
                 }
             } catch (IOException e) {
                 // the process is gone
+            }
+        });
+    }
+
+    /**
+     * Streams {@code input} into a process's stdin on a virtual thread and closes it at the end;
+     * an empty input closes it at once, so a command waiting on stdin sees end-of-file, not a hang.
+     */
+    static void feed(OutputStream stdin, InputStream input) {
+        Thread.ofVirtual().start(() -> {
+            try (stdin; input) {
+                input.transferTo(stdin);
+            } catch (IOException e) {
+                // the command ended before reading everything; its exit status says why
             }
         });
     }

@@ -1,5 +1,7 @@
 package dev.nightshift.core.sandbox;
 
+import java.io.InputStream;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -25,7 +27,16 @@ public interface Sandbox {
      * Runs a command to its end, streaming its output. Interrupting the calling thread kills the
      * command and everything it started.
      */
-    ExecResult exec(ExecRequest request, OutputListener listener) throws InterruptedException;
+    default ExecResult exec(ExecRequest request, OutputListener listener) throws InterruptedException {
+        return exec(request, InputStream.nullInputStream(), listener);
+    }
+
+    /**
+     * Runs a command to its end with {@code input} streamed to its standard input, for bulk data
+     * the control plane hands in (a repository's objects) without holding it in memory or
+     * writing it to the host first. The input is closed when it ends or the command does.
+     */
+    ExecResult exec(ExecRequest request, InputStream input, OutputListener listener) throws InterruptedException;
 
     /**
      * Starts a background process that keeps running after this call. Waits briefly so that a
