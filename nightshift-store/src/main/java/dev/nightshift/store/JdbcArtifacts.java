@@ -35,4 +35,16 @@ final class JdbcArtifacts implements ArtifactStore {
         return db.read(h -> h.createQuery("SELECT * FROM artifacts WHERE session_id = :sessionId ORDER BY created_at, id")
                 .bind("sessionId", sessionId).map(ARTIFACT).list());
     }
+
+    @Override
+    public List<Artifact> findByUrl(String type, String url) {
+        return db.read(h -> h.createQuery("SELECT * FROM artifacts WHERE type = :type AND url = :url ORDER BY created_at, id")
+                .bind("type", type).bind("url", url).map(ARTIFACT).list());
+    }
+
+    @Override
+    public boolean replaceIfData(String id, String expectedData, String url, String data) {
+        return db.write(h -> h.createUpdate("UPDATE artifacts SET url = :url, data = :data WHERE id = :id AND data = :expected")
+                .bind("url", url).bind("data", data).bind("id", id).bind("expected", expectedData).execute()) == 1;
+    }
 }

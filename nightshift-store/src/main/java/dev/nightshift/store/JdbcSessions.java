@@ -121,6 +121,14 @@ final class JdbcSessions implements SessionStore {
     }
 
     @Override
+    public boolean setBranches(String id, String baseBranch, String workBranch, Instant now) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE sessions SET work_branch = :work, base_branch = COALESCE(base_branch, :base), updated_at = :now
+                        WHERE id = :id AND work_branch IS NULL""")
+                .bind("work", workBranch).bind("base", baseBranch).bind("now", now.toEpochMilli()).bind("id", id).execute()) == 1;
+    }
+
+    @Override
     public void updateSandbox(String id, String sandboxRef, String sandboxStatus, Instant now) {
         db.write(h -> h.createUpdate("UPDATE sessions SET sandbox_ref = :ref, sandbox_status = :status, updated_at = :now WHERE id = :id")
                 .bind("ref", sandboxRef).bind("status", sandboxStatus).bind("now", now.toEpochMilli()).bind("id", id)

@@ -3,6 +3,9 @@ package dev.nightshift.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nightshift.core.port.ArtifactStore;
+import dev.nightshift.core.port.AuditLog;
+import dev.nightshift.core.port.CredentialStore;
+import dev.nightshift.core.port.OneTimeValues;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.MessageStore;
 import dev.nightshift.core.port.SessionStore;
@@ -29,6 +32,9 @@ public final class JdbcStore implements Store {
     private final MessageStore messages;
     private final EventStore events;
     private final ArtifactStore artifacts;
+    private final CredentialStore credentials;
+    private final AuditLog audit;
+    private final OneTimeValues oneTimeValues;
 
     private JdbcStore(HikariDataSource dataSource, StoreConfig config) {
         boolean sqlite = config.isSqlite();
@@ -41,6 +47,9 @@ public final class JdbcStore implements Store {
         this.messages = new JdbcMessages(db);
         this.events = new JdbcEvents(db, config);
         this.artifacts = new JdbcArtifacts(db);
+        this.credentials = new JdbcCredentials(db);
+        this.audit = new JdbcAuditLog(db);
+        this.oneTimeValues = new JdbcOneTimeValues(db);
     }
 
     public static JdbcStore open(StoreConfig config) {
@@ -110,6 +119,21 @@ public final class JdbcStore implements Store {
     @Override
     public ArtifactStore artifacts() {
         return artifacts;
+    }
+
+    @Override
+    public CredentialStore credentials() {
+        return credentials;
+    }
+
+    @Override
+    public AuditLog audit() {
+        return audit;
+    }
+
+    @Override
+    public OneTimeValues oneTimeValues() {
+        return oneTimeValues;
     }
 
     @Override

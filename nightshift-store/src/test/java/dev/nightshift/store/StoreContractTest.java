@@ -382,4 +382,74 @@ abstract class StoreContractTest {
             pool.shutdownNow();
         }
     }
+
+    // -- credentials, audit, one-time values -------------------------------------------------
+
+    @Test
+    void oneCredentialPerPersonAndHostAndRefreshesCompareAndSet() {
+        var first = store.credentials().put(alice.id(), "github.com", "oauth", null, "sealed-1", "refresh-1",
+                now.plusSeconds(3600), null, now);
+        var replaced = store.credentials().put(alice.id(), "github.com", "oauth", null, "sealed-2", "refresh-2",
+                now.plusSeconds(3600), null, now);
+        assertThat(replaced.id()).isEqualTo(first.id());
+        assertThat(replaced.version()).isEqualTo(first.version() + 1);
+        assertThat(store.credentials().list(alice.id())).hasSize(1);
+
+        // two refreshes read the same version: only one may write
+        assertThat(store.credentials().replaceIfVersion(first.id(), replaced.version(), "sealed-3", "refresh-3", null, null, now)).isTrue();
+        assertThat(store.credentials().replaceIfVersion(first.id(), replaced.version(), "sealed-4", "refresh-4", null, null, now)).isFalse();
+        assertThat(store.credentials().find(alice.id(), "github.com").orElseThrow().refreshSealed()).isEqualTo("refresh-3");
+
+        assertThat(store.credentials().delete(alice.id(), "github.com")).isTrue();
+        assertThat(store.credentials().find(alice.id(), "github.com")).isEmpty();
+    }
+
+    @Test
+    void theAuditLogKeepsEveryActionNewestFirst() {
+        store.audit().record(alice.id(), "ses_1", "git.fetch", "https://example.com/a.git", "ok", null, now);
+        store.audit().record(alice.id(), "ses_1", "git.push", "https://example.com/a.git al/1", "refused", "non-fast-forward", now.plusSeconds(1));
+        store.audit().record(alice.id(), "ses_2", "github.pr", "acme/a", "ok", null, now.plusSeconds(2));
+        assertThat(store.audit().list("ses_1", 10)).extracting(e -> e.action()).containsExactly("git.push", "git.fetch");
+        assertThat(store.audit().list(null, 2)).extracting(e -> e.sessionId()).containsExactly("ses_2", "ses_1");
+    }
+
+    @Test
+    void oneTimeValuesAreConsumedOnceAndOnlyBeforeTheyExpire() {
+        store.oneTimeValues().save("oauth", "h1", "/after", now.plusSeconds(600));
+        store.oneTimeValues().save("oauth", "h2", null, now.minusSeconds(1));
+        assertThat(store.oneTimeValues().consume("other", "h1", now)).isEmpty(); // wrong purpose also burns it
+        store.oneTimeValues().save("oauth", "h3", "/x", now.plusSeconds(600));
+        assertThat(store.oneTimeValues().consume("oauth", "h3", now)).contains("/x");
+        assertThat(store.oneTimeValues().consume("oauth", "h3", now)).isEmpty();
+        assertThat(store.oneTimeValues().consume("oauth", "h2", now)).isEmpty();
+        assertThat(store.oneTimeValues().consume("oauth", "missing", now)).isEmpty();
+    }
+
+    @Test
+    void aWebhookDeliveryIsFirstOnlyOnce() {
+        assertThat(store.oneTimeValues().firstDelivery("github", "d-1", now)).isTrue();
+        assertThat(store.oneTimeValues().firstDelivery("github", "d-1", now)).isFalse();
+        assertThat(store.oneTimeValues().firstDelivery("other", "d-1", now)).isTrue();
+    }
+
+    @Test
+    void artifactsAreFoundByUrlAndReplacedOnlyOverWhatWasRead() {
+        var session = newSession(alice, "/srv/repo");
+        var pr = store.artifacts().add(session.id(), "pr", "https://github.com/acme/a/pull/1", "{\"state\":\"open\"}", now);
+        assertThat(store.artifacts().findByUrl("pr", "https://github.com/acme/a/pull/1")).extracting(a -> a.id()).containsExactly(pr.id());
+        assertThat(store.artifacts().replaceIfData(pr.id(), "{\"state\":\"open\"}", pr.url(), "{\"state\":\"merged\"}")).isTrue();
+        assertThat(store.artifacts().replaceIfData(pr.id(), "{\"state\":\"open\"}", pr.url(), "{\"state\":\"closed\"}")).isFalse();
+        assertThat(store.artifacts().list(session.id()).get(0).data()).isEqualTo("{\"state\":\"merged\"}");
+    }
+
+    @Test
+    void theWorkBranchIsSetOnceAndTheBaseBranchFilledIn() {
+        Session session = store.sessions().create(new NewSession(Ids.newId("ses"), "/srv/repo", null, null, "t",
+                alice.id(), Source.API, SessionSettings.DEFAULTS, null), now);
+        assertThat(store.sessions().setBranches(session.id(), "main", "al/1a2b3c4d", now)).isTrue();
+        assertThat(store.sessions().setBranches(session.id(), "develop", "al/ffffffff", now)).isFalse();
+        Session read = store.sessions().get(session.id()).orElseThrow();
+        assertThat(read.workBranch()).isEqualTo("al/1a2b3c4d");
+        assertThat(read.baseBranch()).isEqualTo("main");
+    }
 }

@@ -8,4 +8,10 @@ public interface ArtifactStore {
     Artifact add(String sessionId, String type, String url, String data, Instant now);
 
     List<Artifact> list(String sessionId);
+
+    /** Artifacts of a type at a URL, across sessions (a pull request a webhook speaks of). */
+    List<Artifact> findByUrl(String type, String url);
+
+    /** Replaces an artifact's URL and data if its data is still {@code expectedData}; false when it changed meanwhile. */
+    boolean replaceIfData(String id, String expectedData, String url, String data);
 }

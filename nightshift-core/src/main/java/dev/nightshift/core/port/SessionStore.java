@@ -22,6 +22,12 @@ public interface SessionStore {
 
     boolean archive(String id, Instant now);
 
+    /**
+     * Records the branches of a session's first checkout: the work branch only if none is set yet
+     * (false otherwise, nothing changed), the base branch only where the session named none.
+     */
+    boolean setBranches(String id, String baseBranch, String workBranch, Instant now);
+
     /** Records the session's sandbox and its lifecycle state (null ref: none). */
     void updateSandbox(String id, String sandboxRef, String sandboxStatus, Instant now);
 

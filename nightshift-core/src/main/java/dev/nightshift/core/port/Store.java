@@ -17,6 +17,12 @@ public interface Store extends AutoCloseable {
 
     ArtifactStore artifacts();
 
+    CredentialStore credentials();
+
+    AuditLog audit();
+
+    OneTimeValues oneTimeValues();
+
     /** Which database this is, for logs and metrics ("sqlite", "postgresql"). */
     String dialect();
 
