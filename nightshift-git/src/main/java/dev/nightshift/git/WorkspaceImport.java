@@ -35,9 +35,9 @@ final class WorkspaceImport {
             git config commit.gpgsign false
             git config user.name "$USER_NAME"
             git config user.email "$USER_EMAIL"
-            if [ -n "$BASE_SHA" ]; then
-              git symbolic-ref refs/remotes/origin/HEAD "refs/remotes/origin/$BASE"
-              git checkout -q -b "$WORK" "$BASE_SHA"
+            if [ -n "$START_SHA" ]; then
+              [ -n "$BASE" ] && git symbolic-ref refs/remotes/origin/HEAD "refs/remotes/origin/$BASE"
+              git checkout -q -b "$WORK" "$START_SHA"
               git log -1 --format='%h %s'
             else
               git symbolic-ref HEAD "refs/heads/$WORK"
@@ -47,7 +47,8 @@ final class WorkspaceImport {
 
     private WorkspaceImport() {}
 
-    static Checkout run(HostGit git, Mirror mirror, String baseBranch, String baseCommit, String workBranch,
+    /** @param startCommit where the work branch starts: the base, or the branch's own tip when it already exists */
+    static Checkout run(HostGit git, Mirror mirror, String baseBranch, String baseCommit, String startCommit, String workBranch,
             CommitIdentity user, Sandbox sandbox) throws InterruptedException {
         List<String> tar = new ArrayList<>(List.of("tar", "-c", "-f", "-", "-C", mirror.dir().toString(), "objects", "refs"));
         if (Files.exists(mirror.dir().resolve("packed-refs"))) {
@@ -62,7 +63,7 @@ final class WorkspaceImport {
         try {
             ExecRequest request = new ExecRequest(List.of("bash", "-c", SCRIPT), "", Map.of(
                     "ORIGIN", mirror.repository().url(), "BASE", baseBranch == null ? "" : baseBranch,
-                    "BASE_SHA", baseCommit == null ? "" : baseCommit, "WORK", workBranch,
+                    "START_SHA", startCommit == null ? "" : startCommit, "WORK", workBranch,
                     "USER_NAME", user.name(), "USER_EMAIL", user.email()), IMPORT_TIMEOUT);
             ExecResult result = sandbox.exec(request, producer.getInputStream(), OutputListener.IGNORE);
             if (result.exitCode() != 0) {

@@ -92,8 +92,14 @@ public final class Workspaces {
             if (baseCommit != null) {
                 git.run(outbox, GitAuth.NONE, "update-ref", BASE_REF, baseCommit);
             }
+            // a work branch that exists already (a replaced sandbox, a branch given by name) is continued, not reset
+            String existing = ref(mirror.dir(), "refs/heads/" + workBranch);
+            String start = existing != null ? existing : baseCommit;
+            if (existing != null) {
+                git.run(outbox, GitAuth.NONE, "update-ref", HEAD_REF, existing);
+            }
             try {
-                return WorkspaceImport.run(git, mirror, base, baseCommit, workBranch, user, sandbox);
+                return WorkspaceImport.run(git, mirror, base, baseCommit, start, workBranch, user, sandbox);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GitException("interrupted while checking out " + repository, e);

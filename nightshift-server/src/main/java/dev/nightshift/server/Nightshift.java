@@ -1,6 +1,13 @@
 package dev.nightshift.server;
 
 import dev.nightshift.core.port.PostTurnHook;
+import dev.nightshift.git.CommitIdentity;
+import dev.nightshift.git.Workspaces;
+import dev.nightshift.server.git.CommitMessages;
+import dev.nightshift.server.git.GitCredentials;
+import dev.nightshift.server.git.GitIntegration;
+import dev.nightshift.server.git.GitRoutes;
+import dev.nightshift.server.git.SecretBox;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
 import dev.nightshift.server.api.ApiException;
@@ -94,6 +101,8 @@ public final class Nightshift implements AutoCloseable {
     private final SessionService sessions;
     private final SandboxManager sandboxes;
     private final String model;
+    private final GitCredentials gitCredentials;
+    private final GitIntegration git;
     private AutoCloseable otherNodes = () -> {};
 
     private Nightshift(NightshiftConfig config, Plugins plugins) {
@@ -123,10 +132,20 @@ public final class Nightshift implements AutoCloseable {
         this.eventLog = new EventLog(store, hub, clock, metrics);
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         var gatewayConfig = dev.nightshift.agent.model.GatewayConfig.from(config.values());
-        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gatewayConfig, store);
+        var gateway = new dev.nightshift.agent.model.DefaultModelGateway(gatewayConfig);
+        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store);
+        this.gitCredentials = new GitCredentials(store, SecretBox.open(config.get(Setting.SECRET_KEY), dataDir), clock);
+        this.git = new GitIntegration(store, eventLog, new Workspaces(dataDir.resolve("git")), gitCredentials,
+                new CommitIdentity(config.get(Setting.GIT_AGENT_NAME), config.get(Setting.GIT_AGENT_EMAIL)),
+                session -> CommitMessages.forSession(gateway, session), clock);
+        PostTurnHook custom = plugins.postTurn;
+        PostTurnHook postTurn = turn -> {
+            git.afterTurn(turn);
+            custom.afterTurn(turn);
+        };
         this.model = plugins.executor != null ? "a custom executor"
                 : Optional.ofNullable(gatewayConfig.defaultModel()).map(Object::toString).orElse(NO_MODEL);
-        this.dispatcher = new TurnDispatcher(store, eventLog, executor, plugins.postTurn, queue::queueChanged,
+        this.dispatcher = new TurnDispatcher(store, eventLog, executor, postTurn, queue::queueChanged,
                 nodeId(), config.turnLease(), plugins.stopGrace, clock);
         SandboxProvider provider = plugins.sandboxProvider;
         String unavailable = null;
@@ -150,6 +169,7 @@ public final class Nightshift implements AutoCloseable {
         this.timer = timerPool;
         this.sandboxes = new SandboxManager(provider, unavailable, store, eventLog, config.dataDir().resolve("snapshots"),
                 config.sandbox(), dispatcher::isRunning, timer, clock);
+        sandboxes.useWorkspaceSource(git);
         dispatcher.useSandboxes(new TurnSandboxes() {
             @Override
             public dev.nightshift.core.sandbox.Sandbox acquire(String sessionId) {
@@ -170,6 +190,7 @@ public final class Nightshift implements AutoCloseable {
         this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
+        GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
@@ -193,6 +214,7 @@ public final class Nightshift implements AutoCloseable {
             api.register(routes);
             sse.register(routes);
             sandboxRoutes.register(routes);
+            gitRoutes.register(routes);
             ports.register(routes);
             portSockets.register(javalin.routes);
             ws.register(javalin.routes);
@@ -239,9 +261,8 @@ public final class Nightshift implements AutoCloseable {
     }
 
     /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
-    private static TurnExecutor agent(NightshiftConfig config, dev.nightshift.agent.model.GatewayConfig gatewayConfig,
+    private static TurnExecutor agent(NightshiftConfig config, dev.nightshift.agent.model.DefaultModelGateway gateway,
             Store store) {
-        var gateway = new dev.nightshift.agent.model.DefaultModelGateway(gatewayConfig);
         if (gateway.defaultModel() == null) {
             LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
                     + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
@@ -276,6 +297,15 @@ public final class Nightshift implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("port scan failed", e);
         }
+    }
+
+    /** People's stored git credentials (sealed); tests use it to check no secret reaches a sandbox. */
+    public GitCredentials gitCredentials() {
+        return gitCredentials;
+    }
+
+    public GitIntegration git() {
+        return git;
     }
 
     public SandboxManager sandboxes() {

@@ -29,6 +29,11 @@ public record NightshiftConfig(
         SandboxSettings sandbox,
         Map<String, String> values) {
 
+    /** One setting's value as given, else its default. */
+    public String get(Setting setting) {
+        return value(values, setting);
+    }
+
     /** The agent's guards, from the settings. */
     public AgentSettings agent() {
         return AgentSettings.DEFAULTS

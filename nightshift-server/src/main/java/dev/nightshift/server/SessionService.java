@@ -39,8 +39,6 @@ public final class SessionService {
     /** The caller's view of one session: the session and the role they act with. */
     public record SessionAccess(Session session, Role role) {}
 
-    private static final Pattern REMOTE = Pattern.compile(
-            "^(https?|ssh|git|file)://\\S+$|^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\\S+$");
     private static final int MAX_CLIENT_REQUEST_ID = 200;
     private static final int MAX_MODEL_ID = 200;
 
@@ -104,17 +102,37 @@ public final class SessionService {
         if (repository.length() > 2000) {
             throw ApiException.badRequest("'repository' is longer than 2000 characters");
         }
-        if (!REMOTE.matcher(repository).matches() && !repository.startsWith("/")) {
-            throw ApiException.badRequest("'repository' must be a git URL (https://, ssh://, file://, git@host:path) or an absolute local path, got '"
-                    + repository + "'");
+        try {
+            dev.nightshift.git.RepositoryUrl.parse(repository);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("'repository': " + e.getMessage());
         }
         checkLength("baseBranch", request.baseBranch(), 255);
+        checkBranch("baseBranch", request.baseBranch());
+        checkBranch("workBranch", request.workBranch());
         checkLength("model", request.model(), MAX_MODEL_ID);
         checkLength("title", request.title(), 500);
         SessionSettings settings = settings(request.settings());
-        return store.sessions().create(new NewSession(Ids.newId("ses"), repository, trimToNull(request.baseBranch()),
+        Session session = store.sessions().create(new NewSession(Ids.newId("ses"), repository, trimToNull(request.baseBranch()),
                 trimToNull(request.model()), trimToNull(request.title()), caller.userId(), source, settings, null),
                 clock.instant());
+        String work = trimToNull(request.workBranch());
+        if (work != null) {
+            if (work.equals(trimToNull(request.baseBranch()))) {
+                throw ApiException.badRequest("'workBranch' must differ from 'baseBranch': Nightshift never pushes to the base branch");
+            }
+            store.sessions().setBranches(session.id(), null, work, clock.instant());
+            session = store.sessions().get(session.id()).orElseThrow();
+        }
+        return session;
+    }
+
+    private static void checkBranch(String field, String value) {
+        String name = trimToNull(value);
+        String problem = name == null ? null : dev.nightshift.git.BranchNames.problem(name);
+        if (problem != null) {
+            throw ApiException.badRequest("'" + field + "': " + problem);
+        }
     }
 
     private static SessionSettings settings(Requests.SettingsPatch patch) {

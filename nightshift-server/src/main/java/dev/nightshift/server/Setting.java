@@ -73,7 +73,20 @@ public enum Setting {
     AGENT_TURN_TOKENS("NIGHTSHIFT_AGENT_TURN_TOKENS", String.valueOf(AgentSettings.DEFAULTS.maxTurnTokens()),
             "Input + output tokens per turn (0: no limit)."),
     AGENT_TURN_BUDGET_USD("NIGHTSHIFT_AGENT_TURN_BUDGET_USD", "0", "Money per turn, from the price table (0: no limit)."),
-    AGENT_SESSION_BUDGET_USD("NIGHTSHIFT_AGENT_SESSION_BUDGET_USD", "0", "Money per session, across turns (0: no limit).");
+    AGENT_SESSION_BUDGET_USD("NIGHTSHIFT_AGENT_SESSION_BUDGET_USD", "0", "Money per session, across turns (0: no limit)."),
+    SECRET_KEY("NIGHTSHIFT_SECRET_KEY", "",
+            "Base64 of 32 random bytes (openssl rand -base64 32) sealing stored credentials with AES-GCM. Empty: a key file generated in the data directory at first start."),
+    GIT_AGENT_NAME("NIGHTSHIFT_GIT_AGENT_NAME", "Nightshift", "The agent's name in the Co-Authored-By trailer of its commits."),
+    GIT_AGENT_EMAIL("NIGHTSHIFT_GIT_AGENT_EMAIL", "agent@nightshift.invalid", "The agent's email in that trailer."),
+    GITHUB_API_URL("NIGHTSHIFT_GITHUB_API_URL", "https://api.github.com", "GitHub's REST API (a GitHub Enterprise Server's /api/v3)."),
+    GITHUB_WEB_URL("NIGHTSHIFT_GITHUB_WEB_URL", "https://github.com",
+            "GitHub's web address: repositories on its host get pull requests, and sign-in goes there."),
+    GITHUB_CLIENT_ID("NIGHTSHIFT_GITHUB_CLIENT_ID", "", "The GitHub App's client id, for signing in with GitHub (empty: no GitHub sign-in)."),
+    GITHUB_CLIENT_SECRET("NIGHTSHIFT_GITHUB_CLIENT_SECRET", "", "The GitHub App's client secret."),
+    GITHUB_APP_ID("NIGHTSHIFT_GITHUB_APP_ID", "", "The GitHub App's id, for installation tokens (work that is no person's action)."),
+    GITHUB_APP_PRIVATE_KEY_FILE("NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE", "", "PEM file of the GitHub App's private key."),
+    GITHUB_WEBHOOK_SECRET("NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", "",
+            "Secret of the GitHub webhook; /webhooks/github refuses every delivery while it is empty.");
 
     private final String env;
     private final String defaultValue;

@@ -35,6 +35,7 @@ class AgentEndToEndTest {
         java.nio.file.Files.writeString(repo.resolve("calc.py"), CALC);
         java.nio.file.Files.writeString(repo.resolve("test_calc.py"), TEST);
         java.nio.file.Files.writeString(repo.resolve("AGENTS.md"), "Run the tests with: python3 -m unittest -q\n");
+        java.nio.file.Files.writeString(repo.resolve(".gitignore"), "__pycache__/\n");
         for (List<String> git : List.of(List.of("init", "-q", "-b", "main"), List.of("add", "."),
                 List.of("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "calc"))) {
             List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
@@ -51,13 +52,16 @@ class AgentEndToEndTest {
                 TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
                         "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true)) {
             ApiClient api = s.admin;
-            String id = api.createSession(repository(work).toString()); // nothing is put in the sandbox by hand
+            Path repo = repository(work);
+            String id = api.createSession(repo.toString()); // nothing is put in the sandbox by hand
             model.enqueue(
                     Reply.toolCalls(new ToolCall("c1", "read", "{\"path\":\"calc.py\"}")).withUsage(900, 0, 20),
                     Reply.text("Found it: ", "add subtracts.").andToolCalls(new ToolCall("c2", "edit",
                             "{\"path\":\"calc.py\",\"old_string\":\"return a - b\",\"new_string\":\"return a + b\"}")),
                     Reply.toolCalls(new ToolCall("c3", "bash", "{\"command\":\"python3 -m unittest -q test_calc\"}")),
-                    Reply.text("Fixed add(); ", "the tests pass."));
+                    Reply.text("Fixed add(); ", "the tests pass."),
+                    // after the turn: the commit message, written from the staged diff
+                    Reply.text("Fix add() to add instead of subtract\n\nadd(2, 3) returned -1; the test expects 5."));
 
             try (WsTestClient alice = WsTestClient.subscribe(s.wsUrl(id), api.liveToken(id));
                     WsTestClient bob = WsTestClient.subscribe(s.wsUrl(id), api.liveToken(id))) {
@@ -80,15 +84,43 @@ class AgentEndToEndTest {
             }
             Sandbox sandbox = s.server.sandboxes().acquire(id);
             assertThat(new String(sandbox.readFile("calc.py", 0, 1000), StandardCharsets.UTF_8)).contains("return a + b");
-            assertThat(sandbox.exec(dev.nightshift.core.sandbox.ExecRequest.shell("git status --short"),
-                    dev.nightshift.core.sandbox.OutputListener.IGNORE).stdout()).contains("M calc.py");
             assertThat(api.allEvents(id)).anySatisfy(e -> {
                 assertThat(e.path("type").asText()).isEqualTo("git");
                 assertThat(e.path("data").path("action").asText()).isEqualTo("checkout");
             });
 
+            // the work is on a new branch of the repository: one commit, authored by the person who asked
+            JsonNode session = api.get("/api/sessions/" + id).body();
+            String branch = session.path("workBranch").asText();
+            assertThat(branch).matches("[a-z]{1,3}/[0-9a-f]{8}");
+            assertThat(git(repo, "log", "--format=%an|%s", "main.." + branch)).isEqualTo("Administrator|Fix add() to add instead of subtract");
+            assertThat(git(repo, "log", "-1", "--format=%B", branch)).contains("Co-Authored-By: Nightshift <agent@nightshift.invalid>");
+            assertThat(git(repo, "show", branch + ":calc.py")).contains("return a + b");
+            assertThat(git(repo, "rev-parse", "--abbrev-ref", "HEAD")).isEqualTo("main");
+            assertThat(api.get("/api/sessions/" + id + "/artifacts").body().path("artifacts")).anySatisfy(a -> {
+                assertThat(a.path("type").asText()).isEqualTo("branch");
+                assertThat(a.path("data").path("name").asText()).isEqualTo(branch);
+                assertThat(a.path("data").path("base").asText()).isEqualTo("main");
+            });
+            JsonNode diff = api.get("/api/sessions/" + id + "/diff").body();
+            assertThat(diff.path("available").asBoolean()).isTrue();
+            assertThat(diff.path("files")).hasSize(1);
+            assertThat(diff.path("files").get(0).path("path").asText()).isEqualTo("calc.py");
+            assertThat(diff.path("patch").asText()).contains("-    return a - b", "+    return a + b");
+            assertThat(api.allEvents(id)).anySatisfy(e -> {
+                assertThat(e.path("type").asText()).isEqualTo("git");
+                assertThat(e.path("data").path("action").asText()).isEqualTo("push");
+                assertThat(e.path("data").path("branch").asText()).isEqualTo(branch);
+            });
+            // while the sandbox hibernates, the diff still comes from the control plane's copy
+            assertThat(s.server.sandboxes().hibernate(id)).isTrue();
+            JsonNode stored = api.get("/api/sessions/" + id + "/diff").body();
+            assertThat(stored.path("source").asText()).isEqualTo("branch");
+            assertThat(stored.path("patch").asText()).isEqualTo(diff.path("patch").asText());
+            assertThat(model.requests().get(4).messages().toString()).contains("return a + b"); // the message was written from the diff
+
             // what the model was sent: the system prompt with the repository's instructions, and each result
-            assertThat(model.requests()).hasSize(4);
+            assertThat(model.requests()).hasSize(5);
             JsonNode first = model.requests().getFirst().messages();
             assertThat(first.get(0).path("content").asText()).contains("/workspace").contains("python3 -m unittest -q");
             assertThat(model.requests().getFirst().tools().toString()).contains("\"read\"").contains("\"task\"");
@@ -176,6 +208,15 @@ class AgentEndToEndTest {
             assertThat(results.get(1).path("data").path("content").asText()).contains("there is no tool 'teleport'");
             assertThat(results).allSatisfy(r -> assertThat(r.path("data").path("error").asBoolean()).isTrue());
         }
+    }
+
+    static String git(Path repo, String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
     }
 
     private static List<JsonNode> untilTurnComplete(WsTestClient client) {

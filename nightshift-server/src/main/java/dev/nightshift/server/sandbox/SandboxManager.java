@@ -76,6 +76,8 @@ public final class SandboxManager implements AutoCloseable {
      * @param provider null when no sandbox can run here; {@code unavailable} then says why
      * @param turnRunning whether a session has a turn in progress (never hibernate under one)
      */
+    private volatile WorkspaceSource workspaceSource = WorkspaceSource.NONE;
+
     public SandboxManager(SandboxProvider provider, String unavailable, Store store, EventLog log, Path snapshots,
             SandboxSettings settings, Predicate<String> turnRunning, ScheduledExecutorService timer, Clock clock) {
         this.provider = provider;
@@ -191,20 +193,32 @@ public final class SandboxManager implements AutoCloseable {
         return sandbox;
     }
 
-    /** A fresh sandbox gets the session's repository checked out (local repositories, for now). */
+    /** Plugs in what checks the session's repository out into a fresh sandbox. */
+    public void useWorkspaceSource(WorkspaceSource source) {
+        this.workspaceSource = source;
+    }
+
+    /**
+     * A fresh sandbox gets the session's repository checked out. When that fails (no access, no
+     * such branch) the sandbox is useless: it is destroyed and the caller (the turn) fails with why.
+     */
     private void seed(String sessionId, Sandbox sandbox) {
         Optional<Session> session = store.sessions().get(sessionId);
-        Optional<Path> local = session.flatMap(WorkspaceSeeder::localRepository);
-        if (local.isEmpty()) {
+        if (session.isEmpty()) {
             return;
         }
         try {
-            String head = WorkspaceSeeder.seed(session.get(), local.get(), sandbox);
-            event(sessionId, "git", Map.of("action", "checkout", "repository", session.get().repository(), "head", head));
-        } catch (IOException | RuntimeException e) {
-            event(sessionId, EventTypes.ERROR, Map.of("message", "the repository could not be checked out: " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            workspaceSource.seed(session.get(), sandbox);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            String reason = "the repository could not be checked out: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            live.remove(sessionId);
+            sandbox.destroy();
+            status(sessionId, SandboxState.FAILED, sandbox.id(), reason);
+            event(sessionId, EventTypes.ERROR, Map.of("message", reason));
+            throw new SandboxException(reason, e);
         }
     }
 

@@ -1,0 +1,267 @@
+package dev.nightshift.server.git;
+
+import dev.nightshift.core.model.Artifact;
+import dev.nightshift.core.model.EventTypes;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.User;
+import dev.nightshift.core.port.PostTurnHook;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.port.Turn;
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.git.BranchDiff;
+import dev.nightshift.git.BranchNames;
+import dev.nightshift.git.Checkout;
+import dev.nightshift.git.CommitIdentity;
+import dev.nightshift.git.CommitMessageWriter;
+import dev.nightshift.git.GitAuth;
+import dev.nightshift.git.GitException;
+import dev.nightshift.git.Publication;
+import dev.nightshift.git.PublishRequest;
+import dev.nightshift.git.RepositoryUrl;
+import dev.nightshift.git.Workspaces;
+import dev.nightshift.server.api.Json;
+import dev.nightshift.server.api.Views;
+import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.sandbox.WorkspaceSource;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session's git life: the repository checked out into a fresh sandbox on the session's work
+ * branch, and after each turn that finished on its own, the work committed as the person who
+ * sent the prompt, pushed from the control plane with their credential, and offered as a pull
+ * request. Every credentialed step is written to the audit log; every outcome to the session.
+ */
+public final class GitIntegration implements WorkspaceSource, PostTurnHook {
+    private static final Logger LOG = LoggerFactory.getLogger(GitIntegration.class);
+
+    private final Store store;
+    private final EventLog log;
+    private final Workspaces workspaces;
+    private final GitCredentials credentials;
+    private final CommitIdentity agent;
+    private final Function<Session, CommitMessageWriter> messageWriters;
+    private final Clock clock;
+    private volatile PullRequestPublisher pullRequests;
+
+    public GitIntegration(Store store, EventLog log, Workspaces workspaces, GitCredentials credentials, CommitIdentity agent,
+            Function<Session, CommitMessageWriter> messageWriters, Clock clock) {
+        this.store = store;
+        this.log = log;
+        this.workspaces = workspaces;
+        this.credentials = credentials;
+        this.agent = agent;
+        this.messageWriters = messageWriters;
+        this.clock = clock;
+    }
+
+    public void usePullRequests(PullRequestPublisher publisher) {
+        this.pullRequests = publisher;
+    }
+
+    public Workspaces workspaces() {
+        return workspaces;
+    }
+
+    // -- checkout ---------------------------------------------------------------------------
+
+    @Override
+    public String seed(Session session, Sandbox sandbox) throws InterruptedException {
+        RepositoryUrl repository = RepositoryUrl.parse(session.repository());
+        if (repository.local() && !java.nio.file.Files.exists(repository.localPath())) {
+            // a new project: the agent starts in an empty workspace, and nothing is published
+            log.append(session.id(), EventTypes.GIT, null, Json.write(Map.of("action", "checkout", "repository", repository.url(),
+                    "head", "(no repository at " + repository.localPath() + ": the workspace starts empty)")));
+            return null;
+        }
+        User creator = user(session.creatorId());
+        String work = session.workBranch() != null ? session.workBranch() : BranchNames.generate(creator.name(), creator.login());
+        GitAuth auth = credentials.authFor(creator.id(), repository);
+        Checkout checkout;
+        try {
+            checkout = workspaces.checkout(session.id(), repository, auth, session.baseBranch(), work, identity(creator, repository), sandbox);
+            audit(creator.id(), session.id(), "git.fetch", repository.url(), "ok", null);
+        } catch (GitException e) {
+            audit(creator.id(), session.id(), "git.fetch", repository.url(), "failed", e.getMessage());
+            throw e;
+        }
+        if (store.sessions().setBranches(session.id(), checkout.baseBranch(), work, clock.instant())) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("name", work);
+            data.put("base", checkout.baseBranch());
+            data.put("repository", repository.url());
+            artifact(session.id(), "branch", null, data);
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("action", "checkout");
+        event.put("repository", repository.url());
+        event.put("base", checkout.baseBranch());
+        event.put("branch", work);
+        event.put("head", checkout.summary());
+        log.append(session.id(), EventTypes.GIT, null, Json.write(event));
+        return checkout.summary();
+    }
+
+    // -- after a turn -----------------------------------------------------------------------
+
+    @Override
+    public void afterTurn(Turn turn) throws Exception {
+        Session session = store.sessions().get(turn.session().id()).orElse(turn.session());
+        if (session.workBranch() == null) {
+            return; // never checked out (no sandbox was used): nothing to publish
+        }
+        Sandbox sandbox = turn.sandbox();
+        RepositoryUrl repository = RepositoryUrl.parse(session.repository());
+        User author = user(turn.message().authorId());
+        GitAuth auth = credentials.authFor(author.id(), repository);
+        PublishRequest request = new PublishRequest(session.id(), repository, session.baseBranch(), session.workBranch(),
+                identity(author, repository), agent, session.settings().autoCommit(), session.settings().autoCommit(), auth,
+                messageWriters.apply(session), turn.message().content());
+        Publication publication;
+        try {
+            publication = workspaces.publish(request, sandbox);
+        } catch (GitException e) {
+            turn.emit(EventTypes.GIT, Json.write(Map.of("action", "publish", "error", e.getMessage())));
+            turn.emit(EventTypes.ERROR, Json.write(Map.of("message", "the turn's work was not published: " + e.getMessage())));
+            return;
+        }
+        if (publication.committed() != null) {
+            turn.emit(EventTypes.GIT, Json.write(Map.of("action", "commit", "commit", publication.committed(),
+                    "subject", publication.subject(), "author", request.author().name() + " <" + request.author().email() + ">")));
+        }
+        if (!request.push() || publication.head() == null) {
+            return;
+        }
+        String target = repository.url() + " " + session.workBranch();
+        if (!publication.pushed()) {
+            audit(author.id(), session.id(), "git.push", target, "refused", publication.pushProblem());
+            turn.emit(EventTypes.GIT, Json.write(Map.of("action", "push", "branch", session.workBranch(), "error", publication.pushProblem())));
+            turn.emit(EventTypes.ERROR, Json.write(Map.of("message", "the work branch was not pushed: " + publication.pushProblem())));
+            return;
+        }
+        audit(author.id(), session.id(), "git.push", target, "ok", publication.head());
+        turn.emit(EventTypes.GIT, Json.write(Map.of("action", "push", "branch", session.workBranch(), "head", publication.head())));
+        if (session.settings().autoPr()) {
+            pullRequest(turn, session, repository, author, publication);
+        }
+    }
+
+    private void pullRequest(Turn turn, Session session, RepositoryUrl repository, User author, Publication publication) {
+        PullRequestPublisher publisher = pullRequests;
+        if (publisher == null) {
+            return;
+        }
+        String title = session.title() != null ? session.title() : firstLine(turn.message().content());
+        String body = "Requested by @" + author.login() + " in a Nightshift session.\n\n> "
+                + turn.message().content().strip().replace("\n", "\n> ") + "\n\nLatest commit: " + publication.head();
+        String target = repository.url() + " " + session.workBranch();
+        try {
+            Optional<PullRequestPublisher.Outcome> outcome = publisher.publish(author.id(), repository, session.workBranch(),
+                    session.baseBranch(), title, body, session.settings().draftPr());
+            if (outcome.isEmpty()) {
+                return;
+            }
+            PullRequestPublisher.Outcome pr = outcome.get();
+            audit(author.id(), session.id(), pr.created() ? "pr.create" : "pr.update", target, pr.fallback() ? "refused" : "ok",
+                    pr.fallback() ? pr.fallbackReason() : pr.url());
+            recordPullRequest(turn, session, pr);
+        } catch (Exception e) {
+            audit(author.id(), session.id(), "pr.create", target, "failed", e.getMessage());
+            turn.emit(EventTypes.ERROR, Json.write(Map.of("message", "the pull request could not be opened: " + e.getMessage())));
+        }
+    }
+
+    /** One {@code pr} artifact per session: created the first time, its URL and data kept current after. */
+    private void recordPullRequest(Turn turn, Session session, PullRequestPublisher.Outcome pr) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (pr.fallback()) {
+            data.put("fallback", "compare");
+            data.put("reason", pr.fallbackReason());
+        } else {
+            data.put("number", pr.number());
+            data.put("state", pr.state());
+            data.put("draft", pr.draft());
+        }
+        Optional<Artifact> existing = store.artifacts().list(session.id()).stream().filter(a -> a.type().equals("pr")).findFirst();
+        Artifact artifact;
+        if (existing.isPresent() && !(pr.fallback() && !existing.get().data().contains("\"fallback\""))) {
+            Artifact old = existing.get();
+            if (!store.artifacts().replaceIfData(old.id(), old.data(), pr.url(), Json.write(data))) {
+                return; // a webhook updated it meanwhile; its state is newer than ours
+            }
+            artifact = new Artifact(old.id(), old.sessionId(), old.type(), pr.url(), Json.write(data), old.createdAt());
+        } else if (existing.isPresent()) {
+            return; // a real pull request exists; a later refusal does not replace it with a compare URL
+        } else {
+            artifact = store.artifacts().add(session.id(), "pr", pr.url(), Json.write(data), clock.instant());
+        }
+        turn.emit(EventTypes.ARTIFACT, Json.write(Views.artifact(artifact)));
+        turn.emit(EventTypes.GIT, Json.write(pr.fallback()
+                ? Map.of("action", "pr", "url", pr.url(), "error", pr.fallbackReason())
+                : Map.of("action", "pr", "url", pr.url(), "number", pr.number(), "created", pr.created())));
+    }
+
+    // -- diff -------------------------------------------------------------------------------
+
+    /** The session's work against its base, or why there is none. */
+    public Map<String, Object> diff(Session session, Sandbox live) throws InterruptedException {
+        if (session.workBranch() == null) {
+            return Map.of("available", false, "reason", "the repository has not been checked out yet; it is when the first prompt runs");
+        }
+        Optional<BranchDiff> diff = workspaces.diff(session.id(), RepositoryUrl.parse(session.repository()), session.baseBranch(),
+                session.workBranch(), live);
+        if (diff.isEmpty()) {
+            return Map.of("available", false, "reason", "this node holds no copy of the session's work");
+        }
+        BranchDiff d = diff.get();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("available", true);
+        view.put("base", d.base());
+        view.put("branch", d.branch());
+        view.put("baseCommit", d.baseCommit());
+        view.put("headCommit", d.headCommit());
+        view.put("source", d.source());
+        view.put("files", d.files());
+        view.put("patch", d.patch());
+        view.put("truncated", d.truncated());
+        return view;
+    }
+
+    // -- helpers ----------------------------------------------------------------------------
+
+    private User user(String id) {
+        return store.users().byId(id).orElseThrow(() -> new GitException("the user " + id + " no longer exists"));
+    }
+
+    /** The person's commit identity: their name and email, or a no-reply address on the repository's host. */
+    static CommitIdentity identity(User user, RepositoryUrl repository) {
+        String name = user.name() == null || user.name().isBlank() ? user.login() : user.name();
+        String email = user.email() == null || user.email().isBlank()
+                ? user.login() + "@users.noreply." + (repository.host().isEmpty() ? "localhost" : repository.host())
+                : user.email();
+        return new CommitIdentity(name.replaceAll("[<>\\p{Cntrl}]", ""), email.replaceAll("[<>\\s\\p{Cntrl}]", ""));
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip().lines().findFirst().orElse("Changes from Nightshift").strip();
+        return line.length() > 72 ? line.substring(0, 69) + "..." : line;
+    }
+
+    private void artifact(String sessionId, String type, String url, Map<String, Object> data) {
+        Artifact artifact = store.artifacts().add(sessionId, type, url, Json.write(data), clock.instant());
+        log.append(sessionId, EventTypes.ARTIFACT, null, Json.write(Views.artifact(artifact)));
+    }
+
+    private void audit(String userId, String sessionId, String action, String target, String outcome, String detail) {
+        try {
+            store.audit().record(userId, sessionId, action, target, outcome, detail, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.error("could not write the audit log entry {} {} {}: {}", action, target, outcome, e.getMessage());
+        }
+    }
+}
