@@ -163,10 +163,15 @@ public final class PullRequests {
         return pr.getState() == GHIssueState.OPEN ? PullRequestState.OPEN : PullRequestState.CLOSED;
     }
 
+    /**
+     * A plain authorization provider, not {@code withOAuthToken}: for those github-api first fetches
+     * {@code /user} to learn the login, one more request per call that we do not need.
+     */
     private GitHub connect(String token) throws IOException {
+        String authorization = "Bearer " + Objects.requireNonNull(token, "token");
         return new GitHubBuilder()
                 .withEndpoint(endpoints.api().toString())
-                .withOAuthToken(Objects.requireNonNull(token, "token"))
+                .withAuthorizationProvider(() -> authorization)
                 .withConnector(connector)
                 .withAbuseLimitHandler(LimitHandlers.secondary(sleeper, clock))
                 .withRateLimitHandler(LimitHandlers.PRIMARY)
