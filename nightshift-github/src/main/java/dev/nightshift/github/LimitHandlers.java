@@ -3,6 +3,7 @@ package dev.nightshift.github;
 import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.kohsuke.github.GHIOException;
 import org.kohsuke.github.GitHubAbuseLimitHandler;
@@ -22,8 +23,11 @@ final class LimitHandlers {
      * through unchanged, where it would wrap others into a plain 403 that reads like a refusal.
      */
     static final class LimitExceeded extends GHIOException {
-        LimitExceeded(String message) {
+        final int status;
+
+        LimitExceeded(int status, String message) {
             super(message);
+            this.status = status;
         }
     }
 
@@ -35,7 +39,7 @@ final class LimitHandlers {
                 String retryAfter = response.header("Retry-After");
                 Optional<Duration> wait = SecondaryRateLimit.waitFor(retryAfter, clock.instant());
                 if (wait.isEmpty()) {
-                    throw new LimitExceeded(SecondaryRateLimit.tooLong(retryAfter));
+                    throw new LimitExceeded(response.statusCode(), SecondaryRateLimit.tooLong(retryAfter));
                 }
                 try {
                     sleeper.sleep(wait.get());
@@ -53,8 +57,8 @@ final class LimitHandlers {
         @Override
         public void onError(GitHubConnectorResponse response) throws LimitExceeded {
             String reset = response.header("X-RateLimit-Reset");
-            throw new LimitExceeded("GitHub's API rate limit for this token is used up"
-                    + (reset == null ? "" : " until " + java.time.Instant.ofEpochSecond(Long.parseLong(reset.trim())))
+            throw new LimitExceeded(response.statusCode(), "GitHub's API rate limit for this token is used up"
+                    + (reset == null ? "" : " until " + Instant.ofEpochSecond(Long.parseLong(reset.trim())))
                     + "; try again then");
         }
     };

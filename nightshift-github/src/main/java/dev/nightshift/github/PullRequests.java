@@ -197,6 +197,8 @@ public final class PullRequests {
                     throw translate(e, doing);
                 }
                 pause(SecondaryRateLimit.WAIT_WITHOUT_RETRY_AFTER, doing);
+            } catch (LimitHandlers.LimitExceeded e) {
+                throw new GitHubException(e.status, doing + ": " + e.getMessage(), e);
             } catch (FileNotFoundException e) {
                 throw new GitHubException(404, doing + ": not found, or not visible to your account's token");
             } catch (IOException e) {

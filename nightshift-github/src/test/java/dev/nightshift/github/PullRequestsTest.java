@@ -163,11 +163,22 @@ class PullRequestsTest {
         github.secondaryRateLimitOnce(Duration.ofHours(1));
 
         assertThatThrownBy(() -> pulls.openOrUpdate(token, REPO, HEAD, "main", "T", "B", false))
-                .isInstanceOf(GitHubException.class)
+                .isInstanceOfSatisfying(GitHubException.class, e -> assertThat(e.status()).isEqualTo(403))
                 .hasMessageContaining("Retry-After: 3600")
                 .hasMessageContaining("longer than 60 s");
         assertThat(waits).isEmpty();
         assertThat(github.pullRequests(REPO)).isEmpty();
+    }
+
+    @Test
+    void anExhaustedPrimaryRateLimitFailsAtOnceAndIsNotMistakenForARefusal() {
+        github.exhaustRateLimit();
+
+        assertThatThrownBy(() -> pulls.openOrUpdate(token, REPO, HEAD, "main", "T", "B", false))
+                .isInstanceOfSatisfying(GitHubException.class, e -> assertThat(e.status()).isEqualTo(403))
+                .hasMessageContaining("rate limit for this token is used up until");
+        assertThat(waits).isEmpty();
+        assertThat(github.requests()).hasSize(1);
     }
 
     @Test

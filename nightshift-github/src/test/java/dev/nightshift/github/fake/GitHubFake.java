@@ -334,6 +334,11 @@ public final class GitHubFake implements AutoCloseable {
         this.secondaryRetryAfter = retryAfter;
     }
 
+    /** Uses up the primary rate limit: API requests get 403 with {@code X-RateLimit-Remaining: 0}. */
+    public synchronized void exhaustRateLimit() {
+        this.remaining = 0;
+    }
+
     public List<RecordedRequest> requests() {
         return List.copyOf(requests);
     }
@@ -419,6 +424,13 @@ public final class GitHubFake implements AutoCloseable {
         Optional<Token> token = token(authorization);
         if (token.isEmpty()) {
             return new Reply(401, message(authorization == null ? "Requires authentication" : "Bad credentials"));
+        }
+        if (remaining == 0) {
+            ObjectNode b = message("API rate limit exceeded for user. If you reach out to GitHub Support for help,"
+                    + " please include the request ID.");
+            b.put("documentation_url",
+                    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit");
+            return new Reply(403, b);
         }
         remaining--;
         if (secondaryRateLimitPending) {
