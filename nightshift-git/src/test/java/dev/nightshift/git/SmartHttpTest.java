@@ -10,6 +10,7 @@ import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.core.sandbox.SandboxLimits;
 import dev.nightshift.core.sandbox.SandboxSpec;
 import dev.nightshift.git.testing.GitHttpServer;
+import dev.nightshift.git.testing.TokenScan;
 import dev.nightshift.git.testing.TestRepos;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
@@ -101,42 +102,5 @@ class SmartHttpTest {
     private void shell(String script) throws InterruptedException {
         ExecResult r = sandbox.exec(ExecRequest.shell(script).withTimeout(Duration.ofSeconds(30)), (s, c) -> {});
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-    }
-
-    /**
-     * Streams everything a sandbox can see (every file outside the host's read-only system directories,
-     * and every process's environment and command line) out to the host, which looks for the secrets:
-     * the secrets themselves never enter the sandbox to look for them.
-     */
-    static final class TokenScan {
-        static List<String> find(Sandbox sandbox, List<String> secrets) throws InterruptedException {
-            String script = """
-                    cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null
-                    tar -c -f - --ignore-failed-read --exclude=./proc --exclude=./sys --exclude=./dev \
-                        --exclude=./usr --exclude=./lib --exclude=./lib64 --exclude=./bin --exclude=./sbin -C / . 2>/dev/null
-                    exit 0
-                    """;
-            java.util.Set<String> found = new java.util.LinkedHashSet<>();
-            int longest = secrets.stream().mapToInt(String::length).max().orElse(0);
-            StringBuilder window = new StringBuilder();
-            AtomicBoolean any = new AtomicBoolean();
-            ExecResult r = sandbox.exec(new ExecRequest(List.of("bash", "-c", script), "", Map.of(), Duration.ofMinutes(2)), (stream, chunk) -> {
-                synchronized (window) {
-                    any.set(true);
-                    window.append(new String(chunk, StandardCharsets.ISO_8859_1));
-                    for (String secret : secrets) {
-                        if (window.indexOf(secret) >= 0) {
-                            found.add(secret);
-                        }
-                    }
-                    if (window.length() > longest) {
-                        window.delete(0, window.length() - longest);
-                    }
-                }
-            });
-            assertThat(r.exitCode()).isZero();
-            assertThat(any).as("the scan saw the sandbox's files").isTrue();
-            return List.copyOf(found);
-        }
     }
 }

@@ -8,6 +8,11 @@ import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.GitIntegration;
 import dev.nightshift.server.git.GitRoutes;
 import dev.nightshift.server.git.SecretBox;
+import dev.nightshift.github.GitHubEndpoints;
+import dev.nightshift.github.GitHubOAuth;
+import dev.nightshift.github.OAuthTokens;
+import dev.nightshift.server.github.GitHubPullRequests;
+import dev.nightshift.server.github.GitHubRoutes;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
 import dev.nightshift.server.api.ApiException;
@@ -50,6 +55,7 @@ import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -191,6 +197,7 @@ public final class Nightshift implements AutoCloseable {
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
+        GitHubRoutes gitHubRoutes = gitHub(config, clock);
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
@@ -215,6 +222,7 @@ public final class Nightshift implements AutoCloseable {
             sse.register(routes);
             sandboxRoutes.register(routes);
             gitRoutes.register(routes);
+            gitHubRoutes.register(routes);
             ports.register(routes);
             portSockets.register(javalin.routes);
             ws.register(javalin.routes);
@@ -283,6 +291,30 @@ public final class Nightshift implements AutoCloseable {
             throw new dev.nightshift.core.sandbox.SandboxException(e.getMessage()
                     + " (or set NIGHTSHIFT_SANDBOX=process on a trusted development machine: no isolation)", e);
         }
+    }
+
+    /**
+     * GitHub: pull requests for repositories on its host (always: a personal access token is enough),
+     * sign-in and token refresh when the App's client is configured, and the webhook.
+     */
+    private GitHubRoutes gitHub(NightshiftConfig config, Clock clock) {
+        GitHubEndpoints endpoints = new GitHubEndpoints(URI.create(config.get(Setting.GITHUB_API_URL)),
+                URI.create(config.get(Setting.GITHUB_WEB_URL)));
+        GitHubPullRequests pullRequests = new GitHubPullRequests(endpoints, gitCredentials);
+        git.usePullRequests(pullRequests);
+        GitHubOAuth oauth = null;
+        String clientId = config.get(Setting.GITHUB_CLIENT_ID);
+        if (!clientId.isEmpty()) {
+            GitHubOAuth client = new GitHubOAuth(endpoints, clientId, config.get(Setting.GITHUB_CLIENT_SECRET));
+            oauth = client;
+            gitCredentials.useRefresher((host, refreshToken) -> {
+                OAuthTokens fresh = client.refresh(refreshToken);
+                return new GitCredentials.TokenRefresher.Refreshed(fresh.accessToken(), fresh.accessExpiresAt(), fresh.refreshToken(),
+                        fresh.refreshExpiresAt());
+            });
+        }
+        return new GitHubRoutes(store, eventLog, gitCredentials, oauth, pullRequests.host(), config.get(Setting.GITHUB_WEBHOOK_SECRET),
+                this::url, clock);
     }
 
     /** A port that starts listening in a sandbox becomes a preview URL for everyone in the session. */

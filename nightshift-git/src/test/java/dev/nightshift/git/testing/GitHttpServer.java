@@ -28,18 +28,36 @@ public final class GitHttpServer implements AutoCloseable {
     /** Every Authorization header the server saw (null when none), for assertions about who sent what. */
     public final List<String> authorizations = new CopyOnWriteArrayList<>();
 
-    private GitHttpServer(Path root, String token) throws IOException {
+    private GitHttpServer(Path root, String token, HttpServer existing, String context) throws IOException {
         this.root = root;
         this.token = token;
+        if (existing != null) {
+            server = null;
+            mount = existing;
+            return;
+        }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::handle);
+        server.createContext(context, this::handle);
         server.start();
+        mount = null;
+    }
+
+    private final HttpServer mount;
+
+    /** A handler serving the repositories under {@code root}, for mounting on another test server. */
+    public static GitHttpServer handlerOnly(Path root, String token) throws IOException {
+        return new GitHttpServer(root, token, HttpServer.create(), "/");
+    }
+
+    /** The git smart-HTTP handler itself. */
+    public com.sun.net.httpserver.HttpHandler handler() {
+        return this::handle;
     }
 
     /** Serves the bare repositories under {@code root} at {@code /<name>.git}. */
     public static GitHttpServer start(Path root, String token) throws IOException {
-        return new GitHttpServer(root, token);
+        return new GitHttpServer(root, token, null, "/");
     }
 
     public String url(String repository) {
@@ -143,6 +161,8 @@ public final class GitHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        }
     }
 }

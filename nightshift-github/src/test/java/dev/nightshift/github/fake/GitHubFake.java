@@ -187,6 +187,14 @@ public final class GitHubFake implements AutoCloseable {
 
     // ---- configuration ----------------------------------------------------------------------
 
+    /**
+     * Serves {@code path} (and everything under it) with another handler on the same host and port,
+     * e.g. a git smart-HTTP server, so repository URLs look like GitHub's ({@code <web>/owner/repo.git}).
+     */
+    public void mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public URI webUrl() {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
     }

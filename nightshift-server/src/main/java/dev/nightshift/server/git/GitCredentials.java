@@ -103,6 +103,18 @@ public final class GitCredentials {
         return Optional.of(new Opened(credential.kind(), credential.username(), box.open(credential.secretSealed(), ctx)));
     }
 
+    /** Refreshes an OAuth token now (the host refused it before its expiry); the new secret, if any. */
+    public Optional<String> refreshNow(String userId, String host) {
+        Optional<Credential> stored = store.credentials().find(userId, host);
+        if (stored.isEmpty() || !stored.get().kind().equals("oauth") || stored.get().refreshSealed() == null) {
+            return Optional.empty();
+        }
+        String ctx = context(userId, host);
+        Credential refreshed = refresh(stored.get(), ctx);
+        return refreshed.version() == stored.get().version() && refreshed.secretSealed().equals(stored.get().secretSealed())
+                ? Optional.empty() : Optional.of(box.open(refreshed.secretSealed(), ctx));
+    }
+
     private boolean expiresSoon(Instant expiresAt) {
         return expiresAt != null && !clock.instant().plus(REFRESH_MARGIN).isBefore(expiresAt);
     }

@@ -1,0 +1,205 @@
+package dev.nightshift.server.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.Secrets;
+import dev.nightshift.core.model.Artifact;
+import dev.nightshift.core.model.EventTypes;
+import dev.nightshift.core.model.TokenKind;
+import dev.nightshift.core.model.User;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.github.GitHubException;
+import dev.nightshift.github.GitHubOAuth;
+import dev.nightshift.github.GitHubUser;
+import dev.nightshift.github.OAuthState;
+import dev.nightshift.github.OAuthTokens;
+import dev.nightshift.github.PullRequestEvent;
+import dev.nightshift.github.PullRequestState;
+import dev.nightshift.github.Webhooks;
+import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.api.Json;
+import dev.nightshift.server.api.RouteTable;
+import dev.nightshift.server.api.Views;
+import dev.nightshift.server.git.GitCredentials;
+import dev.nightshift.server.live.EventLog;
+import io.javalin.http.Context;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * GitHub's doors into the control plane: sign-in (a GitHub App's user-to-server OAuth flow, with a
+ * server-stored single-use {@code state}) and the webhook, whose deliveries are checked against
+ * the HMAC of the raw body, applied once per delivery id, and never move a pull request's state
+ * backwards.
+ */
+public final class GitHubRoutes {
+    static final String STATE_PURPOSE = "github-oauth";
+    static final int MAX_WEBHOOK_BYTES = 1 << 20;
+    private static final String PROVIDER = "github";
+
+    private final Store store;
+    private final EventLog log;
+    private final GitCredentials credentials;
+    private final GitHubOAuth oauth; // null: sign-in is not configured
+    private final String host;
+    private final byte[] webhookSecret;
+    private final Supplier<String> publicUrl;
+    private final Clock clock;
+
+    public GitHubRoutes(Store store, EventLog log, GitCredentials credentials, GitHubOAuth oauth, String host, String webhookSecret,
+            Supplier<String> publicUrl, Clock clock) {
+        this.store = store;
+        this.log = log;
+        this.credentials = credentials;
+        this.oauth = oauth;
+        this.host = host;
+        this.webhookSecret = webhookSecret == null ? new byte[0] : webhookSecret.getBytes(StandardCharsets.UTF_8);
+        this.publicUrl = publicUrl;
+        this.clock = clock;
+    }
+
+    public void register(RouteTable routes) {
+        routes.get("/auth/github/login", this::login);
+        routes.get("/auth/github/callback", this::callback);
+        routes.post("/webhooks/github", this::webhook);
+    }
+
+    // -- sign-in ----------------------------------------------------------------------------
+
+    private GitHubOAuth oauth() {
+        if (oauth == null) {
+            throw ApiException.notFound("GitHub sign-in is not configured on this server: set NIGHTSHIFT_GITHUB_CLIENT_ID and "
+                    + "NIGHTSHIFT_GITHUB_CLIENT_SECRET");
+        }
+        return oauth;
+    }
+
+    private URI redirect() {
+        return URI.create(publicUrl.get() + "/auth/github/callback");
+    }
+
+    private void login(Context ctx) {
+        GitHubOAuth client = oauth();
+        OAuthState state = OAuthState.generate(clock.instant());
+        store.oneTimeValues().save(STATE_PURPOSE, Secrets.hash(state.value()), null, state.expiresAt());
+        ctx.redirect(client.authorizeUrl(state.value(), redirect()).toString());
+    }
+
+    private void callback(Context ctx) {
+        GitHubOAuth client = oauth();
+        String state = ctx.queryParam("state");
+        String code = ctx.queryParam("code");
+        if (ctx.queryParam("error") != null) {
+            throw ApiException.badRequest("GitHub did not sign you in: " + ctx.queryParam("error") + "; start again at /auth/github/login");
+        }
+        if (state == null || code == null) {
+            throw ApiException.badRequest("the sign-in callback needs 'code' and 'state'; start again at /auth/github/login");
+        }
+        // consumed before anything else: a replayed or forged callback finds nothing
+        if (store.oneTimeValues().consume(STATE_PURPOSE, Secrets.hash(state), clock.instant()).isEmpty()) {
+            store.audit().record(null, null, "signin.github", host, "refused", "unknown, used or expired state", clock.instant());
+            throw ApiException.badRequest("this sign-in link is unknown, was already used or expired; start again at /auth/github/login");
+        }
+        OAuthTokens tokens;
+        GitHubUser gitHubUser;
+        try {
+            tokens = client.exchange(code, redirect());
+            gitHubUser = client.user(tokens.accessToken());
+        } catch (GitHubException e) {
+            store.audit().record(null, null, "signin.github", host, "failed", e.getMessage(), clock.instant());
+            throw ApiException.badRequest("GitHub refused the sign-in: " + e.getMessage() + "; start again at /auth/github/login");
+        }
+        User user = store.users().byLogin(gitHubUser.login()).orElseGet(() -> store.users().create(gitHubUser.login(),
+                gitHubUser.name() == null ? gitHubUser.login() : gitHubUser.name(), gitHubUser.noreplyEmail(), false));
+        credentials.putOAuth(user.id(), host, tokens.accessToken(), tokens.accessExpiresAt(), tokens.refreshToken(),
+                tokens.refreshExpiresAt());
+        String secret = Secrets.newSecret("nsk");
+        store.tokens().create(TokenKind.API, user.id(), "GitHub sign-in " + clock.instant(), null, Secrets.hash(secret), null);
+        store.audit().record(user.id(), null, "signin.github", host, "ok", gitHubUser.login(), clock.instant());
+        if (Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json")) {
+            ctx.contentType("application/json").result(Json.write(Map.of("token", secret, "login", user.login())));
+        } else {
+            // the fragment never reaches a server log or a Referer header
+            ctx.redirect("/#token=" + secret);
+        }
+    }
+
+    // -- webhooks ---------------------------------------------------------------------------
+
+    private void webhook(Context ctx) {
+        if (webhookSecret.length == 0) {
+            throw new ApiException(503, "not_configured", "webhooks are not configured on this server: set NIGHTSHIFT_GITHUB_WEBHOOK_SECRET "
+                    + "to the secret of the GitHub webhook");
+        }
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length > MAX_WEBHOOK_BYTES) {
+            throw new ApiException(413, "too_large", "a webhook delivery may have at most " + MAX_WEBHOOK_BYTES + " bytes");
+        }
+        if (!Webhooks.verify(webhookSecret, body, ctx.header(Webhooks.SIGNATURE_HEADER))) {
+            throw ApiException.unauthorized("the " + Webhooks.SIGNATURE_HEADER + " signature does not match this body and the "
+                    + "configured webhook secret");
+        }
+        String delivery = ctx.header("X-GitHub-Delivery");
+        if (delivery == null || delivery.isBlank() || delivery.length() > 200) {
+            throw ApiException.badRequest("the X-GitHub-Delivery header is missing");
+        }
+        if (!store.oneTimeValues().firstDelivery(PROVIDER, delivery, clock.instant())) {
+            json(ctx, Map.of("status", "duplicate", "delivery", delivery));
+            return;
+        }
+        String event = Optional.ofNullable(ctx.header(Webhooks.EVENT_HEADER)).orElse("");
+        if (!event.equals("pull_request")) {
+            json(ctx, Map.of("status", "ignored", "event", event));
+            return;
+        }
+        Optional<PullRequestEvent> parsed;
+        try {
+            parsed = Webhooks.parsePullRequest(body);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("the pull_request payload could not be read: " + e.getMessage());
+        }
+        int updated = parsed.map(this::apply).orElse(0);
+        json(ctx, Map.of("status", "applied", "artifactsUpdated", updated));
+    }
+
+    /** Mirrors the pull request's state onto every session artifact for it, never moving backwards. */
+    private int apply(PullRequestEvent event) {
+        int updated = 0;
+        for (Artifact artifact : store.artifacts().findByUrl("pr", event.htmlUrl().toString())) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Artifact current = attempt == 0 ? artifact : store.artifacts().list(artifact.sessionId()).stream()
+                        .filter(a -> a.id().equals(artifact.id())).findFirst().orElse(artifact);
+                JsonNode data = Json.tree(current.data());
+                Instant storedAt = data.hasNonNull("updatedAt") ? Instant.parse(data.get("updatedAt").asText()) : null;
+                PullRequestState storedState = data.hasNonNull("state")
+                        ? PullRequestState.valueOf(data.get("state").asText().toUpperCase(Locale.ROOT)) : null;
+                if (!Webhooks.supersedes(storedAt, storedState, event.updatedAt(), event.state())) {
+                    break;
+                }
+                Map<String, Object> next = new LinkedHashMap<>();
+                next.put("number", event.number());
+                next.put("state", event.state().name().toLowerCase(Locale.ROOT));
+                next.put("draft", data.path("draft").asBoolean(false));
+                next.put("updatedAt", event.updatedAt().toString());
+                if (store.artifacts().replaceIfData(current.id(), current.data(), current.url(), Json.write(next))) {
+                    Artifact written = new Artifact(current.id(), current.sessionId(), current.type(), current.url(), Json.write(next),
+                            current.createdAt());
+                    log.append(current.sessionId(), EventTypes.ARTIFACT, null, Json.write(Views.artifact(written)));
+                    updated++;
+                    break;
+                }
+            }
+        }
+        return updated;
+    }
+
+    private static void json(Context ctx, Object body) {
+        ctx.status(200).contentType("application/json").result(Json.write(body));
+    }
+}
