@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 /** Git over the API: a person's credentials per host, a session's diff, and the audit log. */
 public final class GitRoutes {
     static final int MAX_SECRET_CHARS = 16 * 1024;
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
     private static final int MAX_AUDIT_ENTRIES = 500;
 
     private final Store store;
@@ -148,7 +148,7 @@ public final class GitRoutes {
 
     private static String host(Context ctx) {
         String host = ctx.pathParam("host").toLowerCase(java.util.Locale.ROOT);
-        if (!HOST.matcher(host).matches()) {
+        if (host.length() > 253 || !HOST.matcher(host).matches()) {
             throw ApiException.badRequest("'" + host + "' is not a host name (like github.com or git.example.com, without a port)");
         }
         return host;
