@@ -60,15 +60,17 @@ public final class NightshiftCli implements Runnable {
             terminal.err().flush();
             return INTERNAL_ERROR;
         });
-        describeExitCodes(cli);
+        everyCommand(cli);
         return cli;
     }
 
-    private static void describeExitCodes(CommandLine cli) {
+    /** --help, --version and the exit code list on every subcommand, not only the top one. */
+    private static void everyCommand(CommandLine cli) {
         var codes = new java.util.LinkedHashMap<>(ExitCodes.described());
         codes.put(String.valueOf(INTERNAL_ERROR), "unexpected internal error");
+        cli.getCommandSpec().mixinStandardHelpOptions(true);
         cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
-        cli.getSubcommands().values().forEach(NightshiftCli::describeExitCodes);
+        cli.getSubcommands().values().forEach(NightshiftCli::everyCommand);
     }
 
     private static boolean servedInThisProcess(CommandLine cli) {
