@@ -18,6 +18,8 @@ public final class ExitCodes {
     public static final int AUTH = 4;
     /** The server refused the request otherwise (unknown session, bad input, limits). */
     public static final int REFUSED = 5;
+    /** A failure none of the other codes describe: a bug. EX_SOFTWARE of sysexits.h. */
+    public static final int INTERNAL = 70;
     /** Ctrl-C: the client stopped following; the session goes on. 128 + SIGINT, as shells expect. */
     public static final int DETACHED = 130;
 
@@ -30,6 +32,7 @@ public final class ExitCodes {
         codes.put(" " + UNREACHABLE, "the server cannot be reached");
         codes.put(" " + AUTH, "the token is missing, wrong or revoked, or lacks the right");
         codes.put(" " + REFUSED, "the server refused the request (unknown session, bad input, limit)");
+        codes.put(String.valueOf(INTERNAL), "unexpected internal error (please report it)");
         codes.put(String.valueOf(DETACHED), "Ctrl-C: stopped following; the session keeps running");
         return codes;
     }

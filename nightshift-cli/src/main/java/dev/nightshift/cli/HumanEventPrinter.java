@@ -58,7 +58,7 @@ final class HumanEventPrinter implements EventPrinter {
             case "artifact" -> line(ansi.cyan("artifact  " + data.path("type").asText() + "  "
                     + (data.path("url").isTextual() ? data.path("url").asText() : "")));
             case "git" -> line(ansi.dim("git  " + ToolCallLabel.shorten(compact(data))));
-            case "sandbox_status" -> line(ansi.dim("sandbox  " + data.path("status").asText(compact(data))));
+            case "sandbox_status" -> line(ansi.dim("sandbox  " + data.path("state").asText(compact(data))));
             case "context_compacted" -> line(ansi.dim("(older context summarised)"));
             case "model_fallback" -> line(ansi.yellow("model  " + data.path("from").asText() + " → "
                     + data.path("to").asText() + " (" + data.path("reason").asText() + ")"));
@@ -110,7 +110,7 @@ final class HumanEventPrinter implements EventPrinter {
         switch (status) {
             case "completed" -> block(ansi.green("● turn completed"));
             case "stopped" -> block(ansi.yellow("● turn stopped"));
-            default -> block(ansi.red("● turn " + status + (data.hasNonNull("error") ? ": " + data.path("error").asText() : "")));
+            default -> block(ansi.red("● turn " + status)); // the error event before this said why
         }
     }
 

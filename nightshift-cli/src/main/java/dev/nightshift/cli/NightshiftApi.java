@@ -131,8 +131,14 @@ public final class NightshiftApi {
     }
 
     private CliException unreachable(Exception cause) {
-        String why = cause.getMessage() == null || cause.getMessage().isBlank()
-                ? cause.getClass().getSimpleName() : cause.getMessage();
+        // the JDK's connection exceptions often carry no message; say it in words
+        String why = switch (cause) {
+            case HttpConnectTimeoutException t -> "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s";
+            case ConnectException c -> "connection refused";
+            case UnresolvedAddressException u -> "unknown host";
+            default -> cause.getMessage() == null || cause.getMessage().isBlank()
+                    ? cause.getClass().getSimpleName() : cause.getMessage();
+        };
         return new CliException(ExitCodes.UNREACHABLE, "cannot reach the Nightshift server at " + baseUrl + " (" + why
                 + "). Start one with 'nightshift serve', or point --server / NIGHTSHIFT_SERVER at yours.");
     }

@@ -18,9 +18,6 @@ import picocli.CommandLine.Spec;
                 "and the token in --token, NIGHTSHIFT_TOKEN, or the local data directory's admin-token.",
                 "Colours only on a terminal; NO_COLOR turns them off."})
 public final class NightshiftCli implements Runnable {
-    /** Bugs: a failure none of the other codes describe. 70 is EX_SOFTWARE of sysexits.h. */
-    static final int INTERNAL_ERROR = 70;
-
     @Spec
     CommandSpec spec;
 
@@ -58,7 +55,7 @@ public final class NightshiftCli implements Runnable {
                 e.printStackTrace(terminal.err());
             }
             terminal.err().flush();
-            return INTERNAL_ERROR;
+            return ExitCodes.INTERNAL;
         });
         everyCommand(cli);
         return cli;
@@ -66,10 +63,8 @@ public final class NightshiftCli implements Runnable {
 
     /** --help, --version and the exit code list on every subcommand, not only the top one. */
     private static void everyCommand(CommandLine cli) {
-        var codes = new java.util.LinkedHashMap<>(ExitCodes.described());
-        codes.put(String.valueOf(INTERNAL_ERROR), "unexpected internal error");
         cli.getCommandSpec().mixinStandardHelpOptions(true);
-        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.described());
         cli.getSubcommands().values().forEach(NightshiftCli::everyCommand);
     }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 final class TokenCommand {
     private TokenCommand() {}
 
-    @Command(name = "create", description = {"Create an API token. Its secret is shown this once:",
+    @Command(name = "create", description = {"Create an API token and print its secret, shown only this once.",
             "stdout gets only the secret, so TOKEN=$(nightshift token create) works."})
     static final class CreateToken extends ClientCommand {
         @Option(names = "--name", paramLabel = "NAME", description = "What the token is for (default: the server's).")

@@ -29,8 +29,8 @@ class OutputTest {
     void coloursOnlyOnATerminalAndNeverWithNoColor() throws Exception {
         JsonNode failed = event("{\"seq\":1,\"type\":\"turn_complete\",\"data\":{\"status\":\"failed\",\"error\":\"boom\"}}");
 
-        assertThat(render(true, Map.of(), failed)).contains("\u001b[31m").contains("turn failed: boom");
-        assertThat(render(true, Map.of("NO_COLOR", "1"), failed)).doesNotContain("\u001b[").contains("turn failed: boom");
+        assertThat(render(true, Map.of(), failed)).contains("\u001b[31m").contains("turn failed");
+        assertThat(render(true, Map.of("NO_COLOR", "1"), failed)).doesNotContain("\u001b[").contains("turn failed");
         assertThat(render(false, Map.of(), failed)).doesNotContain("\u001b[");
     }
 

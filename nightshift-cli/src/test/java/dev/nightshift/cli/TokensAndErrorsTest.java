@@ -74,7 +74,7 @@ class TokensAndErrorsTest {
         Cli.Result r = Cli.of(url, "whatever").run("sessions");
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(r.err()).startsWith("nightshift: cannot reach the Nightshift server at " + url)
+        assertThat(r.err()).startsWith("nightshift: cannot reach the Nightshift server at " + url + " (connection refused)")
                 .contains("nightshift serve").contains("NIGHTSHIFT_SERVER");
     }
 
