@@ -46,10 +46,8 @@ final class AttachCommand extends ClientCommand {
         if (messageId == null || watch.end() != null) {
             printer.close();
             if (messageId == null) {
-                if (!json) {
-                    terminal.err().println("nightshift: no turn in progress; session " + sessionId + " is "
-                            + session.path("status").asText());
-                }
+                terminal.err().println("nightshift: no turn in progress; session " + sessionId + " is "
+                        + session.path("status").asText());
                 return ExitCodes.OK;
             }
             return SessionFollow.finish(terminal, api, sessionId, watch.end(), json);

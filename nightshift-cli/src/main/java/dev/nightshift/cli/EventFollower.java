@@ -45,8 +45,12 @@ public final class EventFollower {
             try {
                 stream = api.eventStream(sessionId, cursor);
             } catch (CliException e) {
-                if (e.exitCode() != ExitCodes.UNREACHABLE || failures == 0 || ++failures > RECONNECT_ATTEMPTS) {
-                    throw failures > RECONNECT_ATTEMPTS ? lost(sessionId) : e;
+                boolean reconnecting = failures > 0 && e.exitCode() == ExitCodes.UNREACHABLE;
+                if (!reconnecting) {
+                    throw e; // the first connection failing is the user's to fix (address, token, session)
+                }
+                if (++failures > RECONNECT_ATTEMPTS) {
+                    throw lost(sessionId);
                 }
                 pause();
                 continue;
