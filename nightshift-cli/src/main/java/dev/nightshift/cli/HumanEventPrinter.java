@@ -1,0 +1,219 @@
+package dev.nightshift.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The live view for people: assistant text as it streams, one line per tool call (with a spinner
+ * on a terminal while it runs, then its outcome and duration), and notices for errors, artifacts
+ * and the end of a turn. Methods are synchronized because the spinner redraws from its own thread.
+ */
+final class HumanEventPrinter implements EventPrinter {
+    private static final String[] SPINNER_FRAMES = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+    private static final Duration SPINNER_TICK = Duration.ofMillis(100);
+
+    private record RunningTool(String label, Instant startedAt, String indent) {}
+
+    private final PrintWriter out;
+    private final Ansi ansi;
+    private final boolean interactive;
+    private final Map<String, RunningTool> running = new LinkedHashMap<>();
+    private final Thread spinner;
+    private boolean atLineStart = true;
+    /** Whether the bottom line is a spinner that must be cleared before anything else is written. */
+    private boolean spinnerShown;
+    private boolean streamedThisStep;
+    private int frame;
+
+    HumanEventPrinter(Terminal terminal) {
+        this.out = terminal.out();
+        this.ansi = terminal.ansi();
+        this.interactive = ansi.enabled(); // redrawing a line needs escape codes; NO_COLOR and pipes get plain lines
+        this.spinner = interactive ? Thread.ofVirtual().name("nightshift-spinner").start(this::spin) : null;
+    }
+
+    @Override
+    public synchronized void print(JsonNode event) {
+        JsonNode data = event.path("data");
+        clearSpinner();
+        switch (event.path("type").asText()) {
+            case "user_message" -> block(ansi.bold("› " + data.path("content").asText()));
+            case "step_start" -> streamedThisStep = false;
+            case "token" -> text(data.path("text").asText());
+            case "assistant_message", "subagent_message" -> {
+                // tokens are coarse and optional; an answer that was never streamed is shown whole
+                if (!streamedThisStep && !data.path("text").asText().isBlank()) {
+                    text(data.path("text").asText());
+                }
+            }
+            case "tool_call" -> toolStarted(event, "");
+            case "subagent_tool_call" -> toolStarted(event, "  ↳ ");
+            case "tool_result", "subagent_tool_result" -> toolFinished(event);
+            case "todo" -> line(ansi.dim("todo  " + todoSummary(data)));
+            case "artifact" -> line(ansi.cyan("artifact  " + data.path("type").asText() + "  "
+                    + (data.path("url").isTextual() ? data.path("url").asText() : "")));
+            case "git" -> line(ansi.dim("git  " + ToolCallLabel.shorten(compact(data))));
+            case "sandbox_status" -> line(ansi.dim("sandbox  " + data.path("state").asText(compact(data))));
+            case "context_compacted" -> line(ansi.dim("(older context summarised)"));
+            case "model_fallback" -> line(ansi.yellow("model  " + data.path("from").asText() + " → "
+                    + data.path("to").asText() + " (" + data.path("reason").asText() + ")"));
+            case "error" -> line(ansi.red("error  " + data.path("message").asText()));
+            case "turn_complete" -> turnComplete(data);
+            case "step_finish", "turn_resumed", "typing", "presence" -> { } // bookkeeping, nothing to read
+            default -> line(ansi.dim(event.path("type").asText()));
+        }
+        drawSpinner();
+        out.flush();
+    }
+
+    private void text(String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        streamedThisStep = true;
+        out.print(text);
+        atLineStart = text.endsWith("\n");
+    }
+
+    private void toolStarted(JsonNode event, String indent) {
+        JsonNode data = event.path("data");
+        RunningTool tool = new RunningTool(ToolCallLabel.of(data), instant(event), indent);
+        running.put(data.path("callId").asText(), tool);
+        streamedThisStep = false;
+        if (!interactive) {
+            line(indent + ansi.dim("→ ") + tool.label()); // no spinner to show it is running
+        }
+    }
+
+    private void toolFinished(JsonNode event) {
+        JsonNode data = event.path("data");
+        RunningTool tool = running.remove(data.path("callId").asText());
+        String label = tool != null ? tool.label() : data.path("name").asText("tool");
+        String indent = tool != null ? tool.indent() : "";
+        String took = tool == null ? "" : ansi.dim("  " + seconds(Duration.between(tool.startedAt(), instant(event))));
+        if (data.path("error").asBoolean()) {
+            line(indent + ansi.red("✗ ") + label + took + "\n" + indent + "  "
+                    + ansi.red(ToolCallLabel.shorten(data.path("content").asText())));
+        } else {
+            line(indent + ansi.green("✓ ") + label + took);
+        }
+    }
+
+    private void turnComplete(JsonNode data) {
+        running.clear();
+        String status = data.path("status").asText();
+        switch (status) {
+            case "completed" -> block(ansi.green("● turn completed"));
+            case "stopped" -> block(ansi.yellow("● turn stopped"));
+            default -> block(ansi.red("● turn " + status)); // the error event before this said why
+        }
+    }
+
+    private static String todoSummary(JsonNode data) {
+        JsonNode todos = data.path("todos");
+        int done = 0;
+        String current = null;
+        for (JsonNode todo : todos) {
+            switch (todo.path("status").asText()) {
+                case "completed" -> done++;
+                case "in_progress" -> current = todo.path("content").asText();
+                default -> { }
+            }
+        }
+        return done + "/" + todos.size() + " done" + (current == null ? "" : "  now: " + ToolCallLabel.shorten(current));
+    }
+
+    /** A whole line of its own, after any text still open on the current one. */
+    private void line(String text) {
+        if (!atLineStart) {
+            out.println();
+        }
+        out.println(text);
+        atLineStart = true;
+    }
+
+    /** A line set apart by a blank line before it. */
+    private void block(String text) {
+        if (!atLineStart) {
+            out.println();
+        }
+        out.println();
+        line(text);
+    }
+
+    private void spin() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(SPINNER_TICK);
+                synchronized (this) {
+                    frame++;
+                    if (spinnerShown || !running.isEmpty()) {
+                        clearSpinner();
+                        drawSpinner();
+                        out.flush();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    private void drawSpinner() {
+        if (!interactive || running.isEmpty()) {
+            return;
+        }
+        RunningTool tool = running.values().stream().reduce((a, b) -> b).orElseThrow(); // the latest
+        if (!atLineStart) {
+            out.println();
+            atLineStart = true;
+        }
+        String elapsed = seconds(Duration.between(tool.startedAt(), Instant.now()).isNegative()
+                ? Duration.ZERO : Duration.between(tool.startedAt(), Instant.now()));
+        out.print(tool.indent() + ansi.cyan(SPINNER_FRAMES[frame % SPINNER_FRAMES.length]) + " " + tool.label()
+                + ansi.dim("  " + elapsed));
+        spinnerShown = true;
+    }
+
+    private void clearSpinner() {
+        if (spinnerShown) {
+            out.print(ansi.clearLine());
+            spinnerShown = false;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (spinner != null) {
+            spinner.interrupt();
+        }
+        clearSpinner();
+        running.clear();
+        if (!atLineStart) {
+            out.println();
+            atLineStart = true;
+        }
+        out.flush();
+    }
+
+    private static Instant instant(JsonNode event) {
+        try {
+            return Instant.parse(event.path("createdAt").asText());
+        } catch (DateTimeParseException e) {
+            return Instant.now();
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0);
+    }
+
+    private static String compact(JsonNode data) {
+        return data.isMissingNode() ? "" : data.toString();
+    }
+}
