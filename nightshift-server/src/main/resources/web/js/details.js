@@ -1,7 +1,7 @@
 // The side panel: the agent's plan, the branch and pull request (or the compare link to open one),
 // preview ports, every artifact, and the people in the session with who is here right now.
 
-import { h, clear } from './dom.js';
+import { h, append, clear } from './dom.js';
 import { post, put } from './api.js';
 import { initials } from './format.js';
 
@@ -125,14 +125,14 @@ export class DetailsPanel {
     clear(this.people);
     const here = new Map(this.presence.filter((p) => p.userId).map((p) => [p.userId, p.status]));
     const guests = this.presence.filter((p) => !p.userId).length;
-    this.people.append(h('ul', { class: 'people' }, this.participants.map((p) => {
+    append(this.people, [h('ul', { class: 'people' }, this.participants.map((p) => {
       const status = here.get(p.userId);
       return h('li', { class: 'person', dataset: { login: p.login } },
         h('span', { class: `avatar${status ? ` present-${status}` : ''}`, 'aria-hidden': 'true' }, initials(p.login)),
         h('span', { class: 'person-login' }, p.login),
         h('span', { class: 'muted' }, p.role),
         h('span', { class: 'visually-hidden' }, status ? `, here (${status})` : ', away'));
-    })), guests ? h('p', { class: 'muted' }, `${guests} guest${guests === 1 ? '' : 's'} watching through a share link`) : null);
+    })), guests ? h('p', { class: 'muted' }, `${guests} guest${guests === 1 ? '' : 's'} watching through a share link`) : null]);
     if (this.canManage) this.people.append(this.addPersonForm());
   }
 
@@ -143,7 +143,7 @@ export class DetailsPanel {
     const error = h('p', { class: 'form-error', role: 'alert' });
     error.hidden = true;
     const form = h('form', { class: 'add-person', 'aria-label': 'Add a person' },
-      h('label', { for: 'participant-login' }, 'Add a person'), login,
+      h('label', { for: 'participant-login' }, 'Add a person by login'), login,
       h('label', { for: 'participant-role', class: 'visually-hidden' }, 'Role'), role,
       h('button', { type: 'submit', class: 'button small' }, 'Add'), error);
     form.addEventListener('submit', async (event) => {

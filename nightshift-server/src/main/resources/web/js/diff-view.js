@@ -1,7 +1,7 @@
 // "Changes": the files the session changed and the diff, unified or side by side. It reads
 // GET /api/sessions/{id}/diff; while that is missing (404) or has nothing, it shows an empty state.
 
-import { h, clear, state } from './dom.js';
+import { h, append, clear, state } from './dom.js';
 import { get } from './api.js';
 import { plural } from './format.js';
 import { parsePatch, sideBySide } from './diff-parse.js';
@@ -48,7 +48,7 @@ export class DiffView {
     const additions = diff.files.reduce((n, f) => n + (f.additions ?? 0), 0);
     const deletions = diff.files.reduce((n, f) => n + (f.deletions ?? 0), 0);
     const parsed = new Map(parsePatch(diff.patch).map((f) => [f.path, f]));
-    this.el.append(
+    append(this.el, [
       h('div', { class: 'diff-toolbar' },
         h('p', {}, h('strong', {}, plural(diff.files.length, 'file')), ' changed ',
           h('span', { class: 'additions' }, `+${additions}`), ' ', h('span', { class: 'deletions' }, `−${deletions}`),
@@ -61,7 +61,7 @@ export class DiffView {
           f.oldPath && f.oldPath !== f.path ? `${f.oldPath} → ${f.path}` : f.path),
         h('span', { class: 'file-stats' }, h('span', { class: 'additions' }, `+${f.additions}`), ' ',
           h('span', { class: 'deletions' }, `−${f.deletions}`))))),
-      diff.files.map((f, i) => this.fileView(f, parsed.get(f.path), i)));
+      diff.files.map((f, i) => this.fileView(f, parsed.get(f.path), i))]);
   }
 
   modeSwitch() {

@@ -1,7 +1,7 @@
 // One session: header (status, sandbox, who is here, Share, Stop), the live timeline with the
 // queue and the composer, the Changes tab with the diff, and the details panel.
 
-import { h, clear, state, iconButton } from './dom.js';
+import { h, append, clear, state, iconButton } from './dom.js';
 import { get, post } from './api.js';
 import { auth } from './auth.js';
 import { initials, repositoryName, sessionTitle } from './format.js';
@@ -133,11 +133,11 @@ export class SessionView {
         this.role === 'owner' && !auth.isShareLink ? this.shareButton : null,
         this.canPrompt ? this.stopButton : null,
         iconButton('Show details', '☰', () => this.el.classList.toggle('details-open'), 'details-toggle')));
-    clear(this.el).append(
+    append(clear(this.el), [
       auth.isShareLink ? h('p', { class: 'banner' }, 'You are watching this session through a read-only share link.') : null,
       header, this.tabs,
       h('div', { class: 'session-body' }, h('div', { class: 'session-main' }, this.timelinePane, this.changesPane), this.details.el),
-      this.shareDialog);
+      this.shareDialog]);
     this.scroller.addEventListener('scroll', () => {
       this.pinned = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
     });
@@ -239,7 +239,7 @@ export class SessionView {
       clear(this.shareDialog).append(
         h('h2', { id: 'share-title' }, 'Read-only link'),
         h('p', { class: 'muted' }, 'Anyone with this link can watch this session live, but not prompt or stop it.'),
-        h('label', { for: 'share-url' }, 'Link'), field,
+        h('label', { for: 'share-url' }, 'Address to share'), field,
         h('div', { class: 'form-actions' },
           h('button', { type: 'button', class: 'button', onclick: () => this.shareDialog.close() }, 'Close'), copy));
       this.shareDialog.showModal();
@@ -285,7 +285,7 @@ export class SessionView {
   setPresence(people) {
     this.details?.setPeople(null, people);
     if (!this.presenceList) return;
-    clear(this.presenceList).append(people.map((p) => h('li', {
+    append(clear(this.presenceList), people.map((p) => h('li', {
       class: `avatar present-${p.status}`, title: `${p.login} (${p.status})`, dataset: { login: p.login },
     }, h('span', { 'aria-hidden': 'true' }, initials(p.login)), h('span', { class: 'visually-hidden' }, `${p.login}, ${p.status}`))));
   }

@@ -41,7 +41,8 @@ export class ToolCard {
     this.badge = h('span', { class: 'badge badge-running' }, h('span', { class: 'spinner small', 'aria-hidden': 'true' }), 'running');
     this.body = h('div', { class: 'tool-body' }, this.argumentsView());
     this.el = h('details', {
-      class: `tool-card${nested ? ' nested' : ''}`, dataset: { seq: event.seq, callId: data.callId, tool: this.name },
+      // a top-level card's entry carries the sequence number; a nested one has no entry of its own
+      class: `tool-card${nested ? ' nested' : ''}`, dataset: { callId: data.callId, tool: this.name, ...(nested ? { seq: event.seq } : {}) },
     },
     h('summary', {},
       h('span', { class: 'tool-name' }, this.name),

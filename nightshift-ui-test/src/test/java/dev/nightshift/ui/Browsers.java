@@ -56,7 +56,9 @@ final class Browsers implements AutoCloseable {
     }
 
     static void screenshot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")));
+        // finished transitions: a panel caught mid-slide is not what anyone sees
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png"))
+                .setAnimations(com.microsoft.playwright.options.ScreenshotAnimations.DISABLED));
     }
 
     private static String env(String name, String fallback) {
