@@ -44,6 +44,7 @@ export class SessionView {
     this.live.close();
     document.removeEventListener('visibilitychange', this.onVisibility);
     clearInterval(this.typingTimer);
+    this.resizes?.disconnect();
   }
 
   fatal(error) {
@@ -142,6 +143,12 @@ export class SessionView {
       this.pinned = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
     });
     this.pinned = true;
+    // a window resized (or a card opened) while reading the newest events keeps them in view
+    this.resizes = new ResizeObserver(() => {
+      if (this.pinned) this.scroller.scrollTop = this.scroller.scrollHeight;
+    });
+    this.resizes.observe(this.timeline.el);
+    this.resizes.observe(this.scroller);
     this.typingTimer = setInterval(() => this.renderTyping(), 1000);
   }
 
