@@ -226,6 +226,7 @@ public final class Nightshift implements AutoCloseable {
             ports.register(routes);
             portSockets.register(javalin.routes);
             ws.register(javalin.routes);
+            new dev.nightshift.server.web.WebUi().register(javalin.routes);
             javalin.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
                     error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));

@@ -1,0 +1,51 @@
+// The sign-in screen: paste the login token the server printed at start (or an API token).
+
+import { h } from './dom.js';
+import { get } from './api.js';
+import { keepToken } from './auth.js';
+
+export function signInScreen({ message, onSignedIn }) {
+  const input = h('input', {
+    id: 'token', name: 'token', type: 'password', autocomplete: 'current-password', required: true,
+    spellcheck: 'false', placeholder: 'nsk_…', 'aria-describedby': 'token-help',
+  });
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'signin-error' }, message ?? '');
+  error.hidden = !message;
+  const button = h('button', { type: 'submit', class: 'button primary wide' }, 'Sign in');
+
+  const form = h('form', { class: 'signin-card', 'aria-labelledby': 'signin-title' },
+    h('div', { class: 'brand brand-large' }, h('img', { src: '/ui/icon.svg', alt: '', width: 40, height: 40 }), 'Nightshift'),
+    h('h1', { id: 'signin-title' }, 'Sign in'),
+    h('p', { class: 'muted' }, 'Background coding agents on your own machine.'),
+    h('label', { for: 'token' }, 'Token'),
+    input,
+    h('p', { class: 'hint', id: 'token-help' },
+      'Paste the login token that ', h('code', {}, 'nightshift serve'), ' printed at start (also in ',
+      h('code', {}, 'nightshift-data/admin-token'), '), or an API token. It stays in this browser.'),
+    error,
+    button);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const token = input.value.trim();
+    if (!token) return;
+    button.disabled = true;
+    button.textContent = 'Signing in…';
+    try {
+      const me = await get('/api/me', { token, quiet401: true });
+      keepToken(token, me);
+      onSignedIn(me);
+    } catch (e) {
+      error.textContent = e.status === 401
+        ? `That token was not accepted: ${e.message}. Paste the token the server printed at start.`
+        : e.message;
+      error.hidden = false;
+      button.disabled = false;
+      button.textContent = 'Sign in';
+      input.focus();
+      input.select();
+    }
+  });
+  queueMicrotask(() => input.focus());
+  return h('main', { class: 'signin' }, form);
+}

@@ -1,0 +1,193 @@
+// The session's log as a timeline. Events are kept by sequence number, so one that arrives twice
+// (a reconnect's snapshot overlapping what is shown) is dropped; one older than what is on screen
+// (history paged in, a gap filled) makes the timeline draw itself again from the start.
+
+import { h, clear } from './dom.js';
+import { renderMarkdown } from './markdown.js';
+import { ToolCard } from './tool-card.js';
+
+const TURN_END = { completed: 'Turn finished', stopped: 'Turn stopped', failed: 'Turn failed' };
+
+export class Timeline {
+  /** @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state)} */
+  constructor(context) {
+    this.context = context;
+    this.events = new Map();
+    this.renderedThrough = 0;
+    this.el = h('ol', { class: 'timeline', 'aria-label': 'Session timeline' });
+    this.reset();
+  }
+
+  get lastSeq() {
+    return this.renderedThrough;
+  }
+
+  get firstSeq() {
+    let first = Infinity;
+    for (const seq of this.events.keys()) first = Math.min(first, seq);
+    return first;
+  }
+
+  get size() {
+    return this.events.size;
+  }
+
+  /** Adds events in any order, each once; returns how many were new. */
+  add(events) {
+    const fresh = events.filter((e) => !this.events.has(e.seq));
+    if (!fresh.length) return 0;
+    for (const event of fresh) this.events.set(event.seq, event);
+    if (fresh.some((e) => e.seq < this.renderedThrough)) {
+      this.redraw();
+    } else {
+      fresh.sort((a, b) => a.seq - b.seq).forEach((e) => this.render(e));
+    }
+    return fresh.length;
+  }
+
+  redraw() {
+    clear(this.el);
+    this.reset();
+    [...this.events.values()].sort((a, b) => a.seq - b.seq).forEach((e) => this.render(e));
+  }
+
+  reset() {
+    this.renderedThrough = 0;
+    this.cards = new Map();
+    this.streaming = null;
+  }
+
+  render(event) {
+    this.renderedThrough = Math.max(this.renderedThrough, event.seq);
+    const data = event.data ?? {};
+    switch (event.type) {
+      case 'user_message': return this.item(event, 'user', this.userMessage(event));
+      case 'step_start': this.streaming = null; return undefined;
+      case 'token': return this.token(event);
+      case 'assistant_message': return this.assistant(event);
+      case 'tool_call': return this.toolCall(event);
+      case 'tool_result': return this.cards.get(data.callId)?.finish(event);
+      case 'subagent_message': return this.cards.get(data.parentCallId)?.addSubagentMessage(event);
+      case 'subagent_tool_call': return this.subagentCall(event);
+      case 'subagent_tool_result': return this.cards.get(`${data.parentCallId}/${data.callId}`)?.finish(event);
+      case 'todo': return this.todo(event);
+      case 'artifact': return this.artifact(event);
+      case 'git': return this.git(event);
+      case 'sandbox_status': return this.sandbox(event);
+      case 'error': return this.item(event, 'error', h('p', { role: 'alert' }, h('strong', {}, 'Error: '), data.message ?? 'the turn failed'));
+      case 'turn_complete': return this.turnEnd(event);
+      case 'context_compacted': return this.note(event, 'Earlier conversation was condensed to fit the model’s context window.');
+      case 'model_fallback': return this.note(event, `Switched model from ${data.from} to ${data.to}${data.reason ? `: ${data.reason}` : ''}.`);
+      case 'turn_resumed': return this.note(event, 'The server restarted; the turn resumed from the log.');
+      case 'step_finish': return undefined;
+      default: return this.note(event, `${event.type.replaceAll('_', ' ')}${data.message ? `: ${data.message}` : ''}`);
+    }
+  }
+
+  item(event, kind, ...content) {
+    const li = h('li', { class: `entry entry-${kind}`, dataset: { seq: event.seq, type: event.type } }, content);
+    this.el.append(li);
+    return li;
+  }
+
+  note(event, text) {
+    return this.item(event, 'note', h('p', {}, text));
+  }
+
+  userMessage(event) {
+    const data = event.data ?? {};
+    return [
+      h('p', { class: 'entry-author' }, this.context.personName(data.authorId) ?? 'someone',
+        data.source && data.source !== 'web' ? h('span', { class: 'muted' }, ` via ${data.source}`) : null),
+      h('div', { class: 'user-text' }, data.content ?? ''),
+    ];
+  }
+
+  /** Streamed text: shown as it comes, replaced by the whole answer once the step's message is in. */
+  token(event) {
+    if (!this.streaming) {
+      this.streaming = { text: '', body: h('div', { class: 'markdown' }) };
+      this.streaming.entry = this.item(event, 'assistant streaming', this.streaming.body);
+    }
+    this.streaming.text += event.data?.text ?? '';
+    const streaming = this.streaming;
+    if (!streaming.pending) {
+      streaming.pending = true;
+      requestAnimationFrame(() => {
+        streaming.pending = false;
+        if (!streaming.done) renderMarkdown(streaming.body, streaming.text);
+      });
+    }
+  }
+
+  assistant(event) {
+    const text = event.data?.text ?? '';
+    const streaming = this.streaming;
+    this.streaming = null;
+    if (streaming) {
+      streaming.done = true;
+      streaming.entry.classList.remove('streaming');
+      streaming.entry.dataset.messageSeq = event.seq;
+      if (!text.trim()) return streaming.entry.remove();
+      return renderMarkdown(streaming.body, text);
+    }
+    if (!text.trim()) return undefined;
+    return this.item(event, 'assistant', renderMarkdown(h('div', { class: 'markdown' }), text));
+  }
+
+  toolCall(event) {
+    this.streaming = null;
+    const card = new ToolCard(event);
+    this.cards.set(event.data?.callId, card);
+    return this.item(event, 'tool', card.el);
+  }
+
+  subagentCall(event) {
+    const data = event.data ?? {};
+    const parent = this.cards.get(data.parentCallId);
+    if (!parent) return undefined;
+    const card = new ToolCard(event, { nested: true });
+    this.cards.set(`${data.parentCallId}/${data.callId}`, card);
+    parent.subagentSection(data.kind).append(card.el);
+    return card;
+  }
+
+  todo(event) {
+    const todos = event.data?.todos ?? [];
+    this.context.onTodo(todos);
+    const done = todos.filter((t) => t.status === 'completed').length;
+    return this.note(event, `Plan updated: ${done} of ${todos.length} done.`);
+  }
+
+  artifact(event) {
+    const artifact = event.data ?? {};
+    this.context.onArtifact(artifact);
+    const label = { branch: 'Branch', pr: 'Pull request', preview_url: 'Preview', diff: 'Diff' }[artifact.type] ?? artifact.type;
+    return this.item(event, 'note', h('p', {}, `${label} ready`,
+      artifact.url ? [' — ', h('a', { href: artifact.url, target: '_blank', rel: 'noopener noreferrer' }, artifact.url)] : null));
+  }
+
+  git(event) {
+    const data = event.data ?? {};
+    this.context.onGit(event);
+    const failed = Boolean(data.error);
+    return this.item(event, failed ? 'error' : 'git',
+      h('p', {}, h('span', { class: 'badge badge-git' }, `git ${data.action ?? ''}`), ' ',
+        data.error ?? data.summary ?? ''));
+  }
+
+  sandbox(event) {
+    const data = event.data ?? {};
+    this.context.onSandbox(data.state);
+    return this.item(event, 'sandbox', h('p', {},
+      h('span', { class: `dot dot-${data.state}`, 'aria-hidden': 'true' }), `Sandbox ${data.state ?? ''}`,
+      data.reason ? h('span', { class: 'muted' }, ` — ${data.reason}`) : null));
+  }
+
+  turnEnd(event) {
+    this.streaming = null;
+    const data = event.data ?? {};
+    return this.item(event, `turn-end turn-${data.status}`,
+      h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null));
+  }
+}

@@ -1,0 +1,65 @@
+package dev.nightshift.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nightshift.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The web UI's files: served with the right types, cached by ETag, and never from outside their folders. */
+class WebUiTest {
+    @Test
+    void aPathThatLeavesItsFolderIsNeverServed() {
+        assertThat(WebUi.safe("web/js/app.js")).isTrue();
+        assertThat(WebUi.safe("web/../logback.xml")).isFalse();
+        assertThat(WebUi.safe("web/./index.html")).isFalse();
+        assertThat(WebUi.safe("web//index.html")).isFalse();
+        assertThat(WebUi.safe("web\\..\\x")).isFalse();
+        assertThat(WebUi.safe("web/js/")).isFalse();
+    }
+
+    @Test
+    void onlyTheFileTypesABrowserNeedsAreServed() {
+        assertThat(WebUi.contentType("web/js/app.js")).startsWith("text/javascript");
+        assertThat(WebUi.contentType("x/purify.es.mjs")).startsWith("text/javascript");
+        assertThat(WebUi.contentType("web/css/base.css")).startsWith("text/css");
+        assertThat(WebUi.contentType("dev/nightshift/server/Nightshift.class")).isNull();
+        assertThat(WebUi.contentType("META-INF/maven/org.webjars/highlightjs/pom.properties")).isNull();
+    }
+
+    @Test
+    void filesAndLibrariesAreServedAndRevalidatedByETag() throws Exception {
+        try (TestServer s = TestServer.start(p -> {})) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> app = get(http, s.url() + "/ui/js/app.js", null);
+            assertThat(app.statusCode()).isEqualTo(200);
+            assertThat(app.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+            String etag = app.headers().firstValue("ETag").orElseThrow();
+            assertThat(get(http, s.url() + "/ui/js/app.js", etag).statusCode()).isEqualTo(304);
+
+            HttpResponse<String> marked = get(http, s.url() + "/vendor/marked/lib/marked.esm.js", null);
+            assertThat(marked.statusCode()).isEqualTo(200);
+            assertThat(marked.body()).contains("export");
+            assertThat(get(http, s.url() + "/vendor/highlightjs/highlight.min.js", null).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> share = get(http, s.url() + "/s/nss_secret", null);
+            assertThat(share.statusCode()).isEqualTo(200);
+            assertThat(share.body()).contains("/ui/js/app.js");
+            assertThat(share.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+
+            assertThat(get(http, s.url() + "/ui/js/missing.js", null).statusCode()).isEqualTo(404);
+            assertThat(get(http, s.url() + "/vendor/jquery/jquery.js", null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url, String ifNoneMatch) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (ifNoneMatch != null) {
+            request.header("If-None-Match", ifNoneMatch);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.nightshift.ui;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the tests do in the UI, named as a person would say it. */
+final class Ui {
+    private Ui() {}
+
+    static void signIn(Page page, String token) {
+        page.getByLabel("Token").fill(token);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page.locator(".sidebar, .shell-shared")).isVisible();
+    }
+
+    static void sendPrompt(Page page, String text) {
+        page.locator("#prompt").fill(text);
+        page.locator("#prompt").press("Enter");
+        assertThat(page.locator("#prompt")).hasValue("");
+    }
+
+    /** The sequence numbers of what the timeline shows, in order (tool results live on their call's card). */
+    static List<Long> shownSeqs(Page page) {
+        List<Long> seqs = new ArrayList<>();
+        for (Object value : (List<?>) page.evaluate("() => [...document.querySelectorAll('.timeline [data-seq]')]"
+                + ".flatMap(e => [e.dataset.seq, e.dataset.resultSeq, e.dataset.messageSeq]).filter(Boolean).map(Number)")) {
+            seqs.add(((Number) value).longValue());
+        }
+        return seqs;
+    }
+
+    static void assertNoDuplicates(List<Long> seqs) {
+        assertThat(seqs).as("every event is shown at most once").doesNotHaveDuplicates();
+    }
+
+    static void assertNoHorizontalScroll(Page page) {
+        Object overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(((Number) overflow).intValue()).as("page wider than the window").isLessThanOrEqualTo(0);
+    }
+
+    /** A local git repository with a bug and its test. */
+    static Path repository(Path dir) throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("calc"));
+        Files.writeString(repo.resolve("calc.py"), "def add(a, b):\n    return a - b\n");
+        Files.writeString(repo.resolve("test_calc.py"), "import unittest\nfrom calc import add\n\n"
+                + "class CalcTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n");
+        for (List<String> git : List.of(List.of("init", "-q", "-b", "main"), List.of("add", "."),
+                List.of("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "calc"))) {
+            List<String> argv = new ArrayList<>(List.of("git", "-C", repo.toString()));
+            argv.addAll(git);
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        }
+        return repo;
+    }
+}
