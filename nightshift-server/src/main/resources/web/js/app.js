@@ -46,6 +46,9 @@ async function boot() {
 function tokenInUrl() {
   const share = location.pathname.match(/^\/s\/([^/]+)$/);
   if (share) return { token: decodeURIComponent(share[1]), rest: '/' };
+  // GitHub sign-in hands the new token over in the fragment, which no server or Referer ever sees
+  const fragment = location.hash.match(/^#token=([^&]+)$/);
+  if (fragment) return { token: decodeURIComponent(fragment[1]), rest: location.pathname + location.search };
   const params = new URLSearchParams(location.search);
   const token = params.get('token');
   if (!token) return null;

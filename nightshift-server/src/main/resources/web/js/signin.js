@@ -12,6 +12,10 @@ export function signInScreen({ message, onSignedIn }) {
   const error = h('p', { class: 'form-error', role: 'alert', id: 'signin-error' }, message ?? '');
   error.hidden = !message;
   const button = h('button', { type: 'submit', class: 'button primary wide' }, 'Sign in');
+  // offered only when the server has a GitHub App configured for sign-in
+  const gitHub = h('a', { class: 'button wide', href: '/auth/github/login', id: 'signin-github' }, 'Sign in with GitHub');
+  gitHub.hidden = true;
+  fetch('/auth/providers').then((r) => (r.ok ? r.json() : {})).then((p) => { gitHub.hidden = !p.github; }).catch(() => {});
 
   const form = h('form', { class: 'signin-card', 'aria-labelledby': 'signin-title' },
     h('div', { class: 'brand brand-large' }, h('img', { src: '/ui/icon.svg', alt: '', width: 40, height: 40 }), 'Nightshift'),
@@ -23,7 +27,8 @@ export function signInScreen({ message, onSignedIn }) {
       'Paste the login token that ', h('code', {}, 'nightshift serve'), ' printed at start (also in ',
       h('code', {}, 'nightshift-data/admin-token'), '), or an API token. It stays in this browser.'),
     error,
-    button);
+    button,
+    gitHub);
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -40,9 +40,9 @@ public final class NightshiftApi {
         return baseUrl;
     }
 
-    /** Where people look at a session (the API resource until the web UI has pages of its own). */
+    /** Where people look at a session: its page in the web UI. */
     public String sessionUrl(String sessionId) {
-        return baseUrl + "/api/sessions/" + sessionId;
+        return baseUrl + "/sessions/" + sessionId;
     }
 
     public JsonNode get(String path) {

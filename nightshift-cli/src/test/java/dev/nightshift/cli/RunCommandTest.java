@@ -44,7 +44,7 @@ class RunCommandTest {
                 .contains("turn completed")
                 .contains("branch   " + ScriptedAgent.BRANCH)
                 .contains("PR       " + ScriptedAgent.PR_URL)
-                .containsPattern("session  " + server.url() + "/api/sessions/ses_\\S+");
+                .containsPattern("session  " + server.url() + "/sessions/ses_\\S+");
         assertThat(r.out()).as("no colours when stdout is not a terminal").doesNotContain("\u001b[");
         assertThat(r.err()).isEmpty();
         // the tool lines come in the order the tools ran, after the text before them
@@ -70,7 +70,7 @@ class RunCommandTest {
         assertThat(summary.path("branch").asText()).isEqualTo(ScriptedAgent.BRANCH);
         assertThat(summary.path("pullRequestUrl").asText()).isEqualTo(ScriptedAgent.PR_URL);
         assertThat(summary.path("compareUrl").asText()).isEqualTo(ScriptedAgent.COMPARE_URL);
-        assertThat(summary.path("sessionUrl").asText()).isEqualTo(server.url() + "/api/sessions/" + sessionId);
+        assertThat(summary.path("sessionUrl").asText()).isEqualTo(server.url() + "/sessions/" + sessionId);
         // every event of the session, once and in order
         assertThat(lines.subList(0, lines.size() - 1)).extracting(l -> l.path("seq").asLong())
                 .isEqualTo(server.admin.allEvents(sessionId).stream().map(e -> e.path("seq").asLong()).toList());
@@ -119,7 +119,7 @@ class RunCommandTest {
         JsonNode started = r.json();
         assertThat(started.path("sessionId").asText()).startsWith("ses_");
         assertThat(started.path("messageId").asText()).startsWith("msg_");
-        assertThat(started.path("sessionUrl").asText()).endsWith("/api/sessions/" + started.path("sessionId").asText());
+        assertThat(started.path("sessionUrl").asText()).endsWith("/sessions/" + started.path("sessionId").asText());
     }
 
     @Test

@@ -47,7 +47,9 @@ class SessionFlowTest {
                     Reply.toolCalls(new ToolCall("e1", "grep", "{\"pattern\":\"def add\"}")), // the explorer
                     Reply.text("Only the test calls add()."), // the explorer's report
                     Reply.toolCalls(new ToolCall("c6", "todo_write", DONE)),
-                    Reply.text("Fixed **add()**; the tests pass."));
+                    Reply.text("Fixed **add()**; the tests pass."),
+                    // after the turn: the commit message, written from the staged diff
+                    Reply.text("Fix add() to add\n\nIt subtracted; the test expects 5."));
 
             Page page = owner.newPage();
             page.navigate(server.url());
@@ -89,15 +91,15 @@ class SessionFlowTest {
             assertThat(page.locator(".sandbox-chip")).containsText("ready");
             Browsers.screenshot(page, "03-session-timeline");
 
-            // Changes: the diff, or its designed empty state while the server has no diff yet
+            // the work was committed on the session's branch, shown in the panel; Changes has the diff
+            String branch = server.admin.get("/api/sessions/" + sessionId).body().path("workBranch").asText();
+            assertThat(page.locator(".branch")).containsText(branch);
+            assertThat(page.locator(".branch")).containsText("from main");
             page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Changes")).click();
-            if (server.admin.get("/api/sessions/" + sessionId + "/diff").status() == 404) {
-                assertThat(page.locator(".diff-empty")).containsText("No changes yet");
-            } else {
-                assertThat(page.locator(".file-list")).containsText("calc.py");
-                page.getByText("Side by side").click();
-                assertThat(page.locator(".diff-split .line-del")).containsText("return a - b");
-            }
+            assertThat(page.locator(".file-list")).containsText("calc.py");
+            page.getByText("Side by side").click();
+            assertThat(page.locator(".diff-split .line-del")).containsText("return a - b");
+            assertThat(page.locator(".diff-split .line-add")).containsText("return a + b");
             Browsers.screenshot(page, "04-diff-panel");
             page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Timeline")).click();
             List<Long> ownerSees = Ui.shownSeqs(page);

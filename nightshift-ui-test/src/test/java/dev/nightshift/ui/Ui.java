@@ -52,6 +52,7 @@ final class Ui {
         Files.writeString(repo.resolve("calc.py"), "def add(a, b):\n    return a - b\n");
         Files.writeString(repo.resolve("test_calc.py"), "import unittest\nfrom calc import add\n\n"
                 + "class CalcTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n");
+        Files.writeString(repo.resolve(".gitignore"), "__pycache__/\n");
         for (List<String> git : List.of(List.of("init", "-q", "-b", "main"), List.of("add", "."),
                 List.of("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "calc"))) {
             List<String> argv = new ArrayList<>(List.of("git", "-C", repo.toString()));

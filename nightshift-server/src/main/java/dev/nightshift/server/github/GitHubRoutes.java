@@ -65,6 +65,7 @@ public final class GitHubRoutes {
     }
 
     public void register(RouteTable routes) {
+        routes.get("/auth/providers", ctx -> json(ctx, Map.of("github", oauth != null)));
         routes.get("/auth/github/login", this::login);
         routes.get("/auth/github/callback", this::callback);
         routes.post("/webhooks/github", this::webhook);
