@@ -8,6 +8,7 @@ import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.GitIntegration;
 import dev.nightshift.server.git.GitRoutes;
 import dev.nightshift.server.git.SecretBox;
+import dev.nightshift.github.GitHubApp;
 import dev.nightshift.github.GitHubEndpoints;
 import dev.nightshift.github.GitHubOAuth;
 import dev.nightshift.github.OAuthTokens;
@@ -197,7 +198,7 @@ public final class Nightshift implements AutoCloseable {
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
-        GitHubRoutes gitHubRoutes = gitHub(config, clock);
+        GitHubRoutes gitHubRoutes = gitHub(config, auth, clock);
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
@@ -298,7 +299,7 @@ public final class Nightshift implements AutoCloseable {
      * GitHub: pull requests for repositories on its host (always: a personal access token is enough),
      * sign-in and token refresh when the App's client is configured, and the webhook.
      */
-    private GitHubRoutes gitHub(NightshiftConfig config, Clock clock) {
+    private GitHubRoutes gitHub(NightshiftConfig config, Authenticator auth, Clock clock) {
         GitHubEndpoints endpoints = new GitHubEndpoints(URI.create(config.get(Setting.GITHUB_API_URL)),
                 URI.create(config.get(Setting.GITHUB_WEB_URL)));
         GitHubPullRequests pullRequests = new GitHubPullRequests(endpoints, gitCredentials);
@@ -314,8 +315,18 @@ public final class Nightshift implements AutoCloseable {
                         fresh.refreshExpiresAt());
             });
         }
-        return new GitHubRoutes(store, eventLog, gitCredentials, oauth, pullRequests.host(), config.get(Setting.GITHUB_WEBHOOK_SECRET),
-                this::url, clock);
+        GitHubApp app = null;
+        String appId = config.get(Setting.GITHUB_APP_ID);
+        if (!appId.isEmpty()) {
+            Path keyFile = Path.of(config.get(Setting.GITHUB_APP_PRIVATE_KEY_FILE));
+            try {
+                app = new GitHubApp(endpoints, appId, Files.readString(keyFile));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE: cannot read " + keyFile + ": " + e.getMessage(), e);
+            }
+        }
+        return new GitHubRoutes(store, eventLog, gitCredentials, oauth, app, pullRequests.host(),
+                config.get(Setting.GITHUB_WEBHOOK_SECRET), this::url, auth, clock);
     }
 
     /** A port that starts listening in a sandbox becomes a preview URL for everyone in the session. */

@@ -55,7 +55,11 @@ class GitHubFlowTest {
         TestRepos.git(remote, "config", "http.receivepack", "true");
         github.mount("/acme/", GitHttpServer.handlerOnly(dir.resolve("repos"), gitHubToken).handler());
         github.oauthClient("client-1", "client-secret-1");
+        github.addInstallation(99, List.of("acme/app", "acme/web"));
+        Path appKey = Files.writeString(dir.resolve("app.pem"), github.appPrivateKeyPem());
         server = TestServer.start(Map.of(
+                "NIGHTSHIFT_GITHUB_APP_ID", github.appId(),
+                "NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE", appKey.toString(),
                 "NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString(),
                 "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(),
                 "NIGHTSHIFT_GITHUB_CLIENT_ID", "client-1",
@@ -204,6 +208,19 @@ class GitHubFlowTest {
         assertThat(callback(http, code, state).statusCode()).isEqualTo(400); // the state was single-use
         String raw = Files.readString(server.dataDir.resolve("nightshift.db"), StandardCharsets.ISO_8859_1);
         assertThat(raw).doesNotContain(server.server.gitCredentials().openAll(me.path("id").asText()).get(0));
+    }
+
+    @Test
+    void theAppReadsAnInstallationsRepositoriesWithItsOwnTokenForAdministratorsOnly() {
+        JsonNode listed = server.admin.get("/api/github/installations/99/repositories").body();
+        assertThat(listed.path("repositories").findValuesAsText("")).isEmpty();
+        assertThat(listed.path("repositories").toString()).contains("acme/app", "acme/web");
+        assertThat(server.admin.get("/api/github/installations/99/repositories").status()).isEqualTo(200);
+        // one installation token for both calls: it is cached until shortly before it expires
+        assertThat(github.requests("POST", "/app/installations/99/access_tokens")).hasSize(1);
+        assertThat(server.client(adaToken).get("/api/github/installations/99/repositories").status()).isEqualTo(403);
+        assertThat(server.admin.get("/api/github/installations/abc/repositories").status()).isEqualTo(400);
+        assertThat(server.admin.get("/api/github/installations/12345/repositories").status()).isEqualTo(502);
     }
 
     private HttpResponse<String> callback(HttpClient http, String code, String state) throws Exception {

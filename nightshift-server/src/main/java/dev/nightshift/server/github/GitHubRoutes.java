@@ -7,6 +7,7 @@ import dev.nightshift.core.model.EventTypes;
 import dev.nightshift.core.model.TokenKind;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.Store;
+import dev.nightshift.github.GitHubApp;
 import dev.nightshift.github.GitHubException;
 import dev.nightshift.github.GitHubOAuth;
 import dev.nightshift.github.GitHubUser;
@@ -19,6 +20,7 @@ import dev.nightshift.server.api.ApiException;
 import dev.nightshift.server.api.Json;
 import dev.nightshift.server.api.RouteTable;
 import dev.nightshift.server.api.Views;
+import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.live.EventLog;
 import io.javalin.http.Context;
@@ -47,13 +49,17 @@ public final class GitHubRoutes {
     private final EventLog log;
     private final GitCredentials credentials;
     private final GitHubOAuth oauth; // null: sign-in is not configured
+    private final GitHubApp app; // null: no App credentials
     private final String host;
     private final byte[] webhookSecret;
     private final Supplier<String> publicUrl;
     private final Clock clock;
+    private final Authenticator auth;
 
-    public GitHubRoutes(Store store, EventLog log, GitCredentials credentials, GitHubOAuth oauth, String host, String webhookSecret,
-            Supplier<String> publicUrl, Clock clock) {
+    public GitHubRoutes(Store store, EventLog log, GitCredentials credentials, GitHubOAuth oauth, GitHubApp app, String host,
+            String webhookSecret, Supplier<String> publicUrl, Authenticator auth, Clock clock) {
+        this.app = app;
+        this.auth = auth;
         this.store = store;
         this.log = log;
         this.credentials = credentials;
@@ -69,6 +75,36 @@ public final class GitHubRoutes {
         routes.get("/auth/github/login", this::login);
         routes.get("/auth/github/callback", this::callback);
         routes.post("/webhooks/github", this::webhook);
+        routes.get("/api/github/installations/{installationId}/repositories", this::installationRepositories);
+    }
+
+    // -- the App (what is no person's action) -------------------------------------------------
+
+    /** The repositories an installation of the App can reach, read with an installation token (administrators). */
+    private void installationRepositories(Context ctx) {
+        var caller = auth.fromHeader(ctx.header("Authorization"));
+        if (!caller.admin()) {
+            throw ApiException.forbidden("listing an App installation's repositories is for administrators");
+        }
+        if (app == null) {
+            throw ApiException.notFound("no GitHub App is configured: set NIGHTSHIFT_GITHUB_APP_ID and NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE");
+        }
+        long installation;
+        try {
+            installation = Long.parseLong(ctx.pathParam("installationId"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("the installation id is a number (see the App's installation page or a webhook's installation.id)");
+        }
+        try {
+            var repositories = app.installationRepositories(installation);
+            store.audit().record(caller.userId(), null, "github.app.repositories", "installation " + installation, "ok",
+                    repositories.size() + " repositories", clock.instant());
+            json(ctx, Map.of("installationId", installation, "repositories", repositories));
+        } catch (GitHubException e) {
+            store.audit().record(caller.userId(), null, "github.app.repositories", "installation " + installation, "failed",
+                    e.getMessage(), clock.instant());
+            throw new ApiException(502, "upstream", "GitHub refused: " + e.getMessage());
+        }
     }
 
     // -- sign-in ----------------------------------------------------------------------------
