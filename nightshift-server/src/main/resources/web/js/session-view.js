@@ -17,9 +17,11 @@ const TYPING_SHOWN_MS = 4000;
 const CONNECTION_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Connection lost — reconnecting…' };
 
 export class SessionView {
-  constructor(sessionId, { navigate }) {
+  constructor(sessionId, { navigate, onSeen }) {
     this.sessionId = sessionId;
     this.navigate = navigate;
+    // tells the sidebar that this session's status or unread state changed
+    this.onSeen = onSeen;
     this.session = null;
     this.participants = [];
     this.typers = new Map();
@@ -198,6 +200,7 @@ export class SessionView {
       if (!this.changesPane.hidden) this.diff.refresh();
       this.reloadSession();
     }
+    if (events.some((e) => e.type === 'turn_complete' || e.type === 'user_message')) this.onSeen?.();
   }
 
   markSeen() {

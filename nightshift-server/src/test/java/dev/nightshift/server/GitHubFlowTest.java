@@ -44,6 +44,7 @@ class GitHubFlowTest {
     String adaToken;
     String gitHubToken;
     Path remote;
+    GitHttpServer gitServer;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,7 +54,8 @@ class GitHubFlowTest {
         gitHubToken = github.issueUserToken("ada", Duration.ofDays(1));
         remote = TestRepos.bareWithMain(dir.resolve("repos/acme/app.git"));
         TestRepos.git(remote, "config", "http.receivepack", "true");
-        github.mount("/acme/", GitHttpServer.handlerOnly(dir.resolve("repos"), gitHubToken).handler());
+        gitServer = GitHttpServer.handlerOnly(dir.resolve("repos"), gitHubToken);
+        github.mount("/acme/", gitServer.handler());
         github.oauthClient("client-1", "client-secret-1");
         github.addInstallation(99, List.of("acme/app", "acme/web"));
         Path appKey = Files.writeString(dir.resolve("app.pem"), github.appPrivateKeyPem());
@@ -221,6 +223,33 @@ class GitHubFlowTest {
         assertThat(server.client(adaToken).get("/api/github/installations/99/repositories").status()).isEqualTo(403);
         assertThat(server.admin.get("/api/github/installations/abc/repositories").status()).isEqualTo(400);
         assertThat(server.admin.get("/api/github/installations/12345/repositories").status()).isEqualTo(502);
+    }
+
+    @Test
+    void aTokenGitHubRejectsIsRefreshedOnceAndThePullRequestStillOpens() throws Exception {
+        // ada signs in with GitHub: her OAuth tokens are stored for the host
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        URI authorize = URI.create(http.send(HttpRequest.newBuilder(URI.create(server.url() + "/auth/github/login")).build(),
+                HttpResponse.BodyHandlers.ofString()).headers().firstValue("Location").orElseThrow());
+        String code = github.authorize("ada", URI.create(query(authorize, "redirect_uri")));
+        ApiClient ada = server.client(ApiClient.JSON.readTree(callback(http, code, query(authorize, "state")).body()).path("token").asText());
+        String userId = ada.get("/api/me").body().path("user").path("id").asText();
+        String access = server.server.gitCredentials().openAll(userId).get(0);
+        // git pushes with it; GitHub's API then says it expired
+        gitServer.acceptOnly(access);
+        github.expireToken(access);
+        String id = ada.createSession(repositoryUrl());
+
+        turn(ada, id, "Refresh and carry on");
+
+        JsonNode pr = artifact(ada, id, "pr");
+        assertThat(pr.path("data").path("state").asText()).isEqualTo("open");
+        List<String> secrets = server.server.gitCredentials().openAll(userId);
+        assertThat(secrets.get(0)).isNotEqualTo(access); // the refreshed token is the one stored
+        assertThat(github.requests("POST", "/repos/acme/app/pulls")).last().satisfies(r ->
+                assertThat(r.authorization()).contains(secrets.get(0)));
+        Sandbox sandbox = server.server.sandboxes().acquire(id);
+        assertThat(TokenScan.find(sandbox, java.util.stream.Stream.concat(secrets.stream(), java.util.stream.Stream.of(access)).toList())).isEmpty();
     }
 
     private HttpResponse<String> callback(HttpClient http, String code, String state) throws Exception {

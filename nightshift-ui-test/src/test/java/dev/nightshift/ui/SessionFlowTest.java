@@ -69,6 +69,8 @@ class SessionFlowTest {
             Ui.sendPrompt(page, "add(2, 3) should be 5; fix it");
             assertThat(page.locator(".entry-user")).containsText("add(2, 3) should be 5");
             assertThat(page.locator(".entry-turn-end")).hasText("Turn finished");
+            String status = server.admin.get("/api/sessions/" + sessionId).body().path("status").asText();
+            assertThat(page.locator(".session-list .status")).hasText(status); // the sidebar follows the session
 
             // tool cards: each call once, with how it ended
             Locator topCards = page.locator(".timeline > .entry-tool > .tool-card");
