@@ -237,4 +237,23 @@ class WorkspacesTest {
         }
         assertThat(git(remote, "branch", "--list", "al/1")).isEmpty();
     }
+
+    @Test
+    void aReplacedSandboxContinuesThePushedWorkBranchInsteadOfStartingOver() throws Exception {
+        Sandbox first = sandbox("s1");
+        workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/1", ADA, first);
+        sh(first, "echo first > src/app.txt");
+        String pushed = workspaces.publish(publish("s1", "al/1", true), first).head();
+        first.destroy();
+
+        Sandbox second = sandbox("s1");
+        Checkout again = workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/1", ADA, second);
+
+        assertThat(sh(second, "git rev-parse HEAD")).isEqualTo(pushed);
+        assertThat(sh(second, "cat src/app.txt")).isEqualTo("first");
+        assertThat(again.summary()).endsWith("Say hello to the world");
+        sh(second, "echo second > src/app.txt");
+        assertThat(workspaces.publish(publish("s1", "al/1", true), second).pushed()).isTrue();
+        assertThat(git(remote, "rev-list", "--count", "main..al/1")).isEqualTo("2");
+    }
 }
