@@ -45,12 +45,13 @@ public final class Main {
                   login token: %s
                                (also in %s)
 
-                Try it:
+                Open %s in a browser and sign in with the login token, or from a terminal:
+                  ./nightshift run --repo /path/to/a/git/repo "Describe the change you want"
                   curl -H "Authorization: Bearer $(cat %s)" %s/api/sessions
 
                 %n""", server.url(), server.store().dialect(), server.model(),
                 String.join("\n" + " ".repeat(15), server.sandboxes().describe()), config.dataDir(), server.adminToken(), tokenFile,
-                tokenFile, server.url());
+                server.url(), tokenFile, server.url());
         System.out.flush();
     }
 
