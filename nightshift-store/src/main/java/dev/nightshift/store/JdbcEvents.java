@@ -38,32 +38,35 @@ final class JdbcEvents implements EventStore {
         if (events.isEmpty()) {
             return List.of();
         }
+        return db.write(h -> insert(h, sessionId, events, now));
+    }
+
+    /** Appends inside the caller's transaction (the handle's): bumps the sequence and inserts. */
+    List<Event> insert(org.jdbi.v3.core.Handle h, String sessionId, List<NewEvent> events, Instant now) {
         long at = now.toEpochMilli();
-        return db.write(h -> {
-            // one statement bumps the counter, returns it and (PostgreSQL) queues the notice that
-            // other nodes get at commit
-            String notify = db.sqlite() ? "" : ", pg_notify('" + PgAppendWatcher.CHANNEL + "', :tag || ' ' || id || ' ' || last_seq)";
-            var bump = h.createQuery("UPDATE sessions SET last_seq = last_seq + :n WHERE id = :id RETURNING last_seq" + notify)
-                    .bind("n", events.size()).bind("id", sessionId);
-            if (!db.sqlite()) {
-                bump.bind("tag", instanceId);
-            }
-            long last = bump.map((rs, ctx) -> rs.getLong(1)).findOne()
-                    .orElseThrow(() -> new StoreException("no session " + sessionId));
-            long seq = last - events.size();
-            List<Event> stored = new ArrayList<>(events.size());
-            PreparedBatch batch = h.prepareBatch("""
-                    INSERT INTO events (session_id, seq, type, message_id, data, created_at)
-                    VALUES (:sessionId, :seq, :type, :messageId, :data, :createdAt)""");
-            for (NewEvent e : events) {
-                seq++;
-                stored.add(new Event(sessionId, seq, e.type(), e.messageId(), e.data(), Instant.ofEpochMilli(at)));
-                batch.bind("sessionId", sessionId).bind("seq", seq).bind("type", e.type())
-                        .bind("messageId", e.messageId()).bind("data", e.data()).bind("createdAt", at).add();
-            }
-            batch.execute();
-            return stored;
-        });
+        // one statement bumps the counter, returns it and (PostgreSQL) queues the notice that
+        // other nodes get at commit
+        String notify = db.sqlite() ? "" : ", pg_notify('" + PgAppendWatcher.CHANNEL + "', :tag || ' ' || id || ' ' || last_seq)";
+        var bump = h.createQuery("UPDATE sessions SET last_seq = last_seq + :n WHERE id = :id RETURNING last_seq" + notify)
+                .bind("n", events.size()).bind("id", sessionId);
+        if (!db.sqlite()) {
+            bump.bind("tag", instanceId);
+        }
+        long last = bump.map((rs, ctx) -> rs.getLong(1)).findOne()
+                .orElseThrow(() -> new StoreException("no session " + sessionId));
+        long seq = last - events.size();
+        List<Event> stored = new ArrayList<>(events.size());
+        PreparedBatch batch = h.prepareBatch("""
+                INSERT INTO events (session_id, seq, type, message_id, data, created_at)
+                VALUES (:sessionId, :seq, :type, :messageId, :data, :createdAt)""");
+        for (NewEvent e : events) {
+            seq++;
+            stored.add(new Event(sessionId, seq, e.type(), e.messageId(), e.data(), Instant.ofEpochMilli(at)));
+            batch.bind("sessionId", sessionId).bind("seq", seq).bind("type", e.type())
+                    .bind("messageId", e.messageId()).bind("data", e.data()).bind("createdAt", at).add();
+        }
+        batch.execute();
+        return stored;
     }
 
     @Override

@@ -28,7 +28,10 @@ final class JdbcMessages implements MessageStore {
 
     private final Db db;
 
-    JdbcMessages(Db db) {
+    private final JdbcEvents events;
+
+    JdbcMessages(Db db, JdbcEvents events) {
+        this.events = events;
         this.db = db;
     }
 
@@ -149,6 +152,28 @@ final class JdbcMessages implements MessageStore {
                         WHERE id = :id AND status = 'processing'""")
                 .bind("status", terminal.wire()).bind("error", error).bind("now", now.toEpochMilli())
                 .bind("id", messageId).execute()) == 1;
+    }
+
+    @Override
+    public java.util.Optional<List<dev.nightshift.core.model.Event>> finish(String messageId, MessageStatus terminal, String error,
+            List<dev.nightshift.core.model.NewEvent> endEvents, Instant now) {
+        if (terminal.unfinished()) {
+            throw new IllegalArgumentException("finish needs a terminal status, got " + terminal);
+        }
+        return db.write(h -> {
+            String sessionId = h.createQuery("SELECT session_id FROM messages WHERE id = :id AND status = 'processing'")
+                    .bind("id", messageId).mapTo(String.class).findOne().orElse(null);
+            int finished = sessionId == null ? 0 : h.createUpdate("""
+                            UPDATE messages SET status = :status, error = :error, finished_at = :now, lease_expires_at = NULL
+                            WHERE id = :id AND status = 'processing'""")
+                    .bind("status", terminal.wire()).bind("error", error).bind("now", now.toEpochMilli())
+                    .bind("id", messageId).execute();
+            if (finished != 1) {
+                return java.util.Optional.<List<dev.nightshift.core.model.Event>>empty();
+            }
+            return java.util.Optional.of(endEvents.isEmpty() ? List.<dev.nightshift.core.model.Event>of()
+                    : events.insert(h, sessionId, endEvents, now));
+        });
     }
 
     @Override

@@ -44,8 +44,9 @@ public final class JdbcStore implements Store {
         this.users = new JdbcUsers(db);
         this.tokens = new JdbcTokens(db);
         this.sessions = new JdbcSessions(db);
-        this.messages = new JdbcMessages(db);
-        this.events = new JdbcEvents(db, config);
+        JdbcEvents jdbcEvents = new JdbcEvents(db, config);
+        this.events = jdbcEvents;
+        this.messages = new JdbcMessages(db, jdbcEvents);
         this.artifacts = new JdbcArtifacts(db);
         this.credentials = new JdbcCredentials(db);
         this.audit = new JdbcAuditLog(db);

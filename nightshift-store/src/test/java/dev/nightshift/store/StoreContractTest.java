@@ -452,4 +452,23 @@ abstract class StoreContractTest {
         assertThat(read.workBranch()).isEqualTo("al/1a2b3c4d");
         assertThat(read.baseBranch()).isEqualTo("main");
     }
+
+    @Test
+    void aPromptFinishesTogetherWithItsTurnsEndOrNotAtAll() {
+        Session s = newSession(alice, "/srv/repo");
+        store.messages().enqueue(prompt(s, "c1"), 10, now);
+        Message running = store.messages().claimNext(s.id(), "node", now.plusSeconds(30), now).orElseThrow();
+        long before = store.sessions().get(s.id()).orElseThrow().lastSeq();
+        List<NewEvent> end = List.of(new NewEvent("error", running.id(), "{\"message\":\"boom\"}"),
+                new NewEvent("turn_complete", running.id(), "{\"status\":\"failed\"}"));
+
+        var stored = store.messages().finish(running.id(), MessageStatus.FAILED, "boom", end, now).orElseThrow();
+
+        assertThat(stored).extracting(Event::seq).containsExactly(before + 1, before + 2);
+        assertThat(store.messages().get(running.id()).orElseThrow().status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(store.events().after(s.id(), before, 10).items()).extracting(Event::type).containsExactly("error", "turn_complete");
+        // a second end (a stop racing the natural end) writes nothing
+        assertThat(store.messages().finish(running.id(), MessageStatus.FAILED, "stopped", end, now)).isEmpty();
+        assertThat(store.sessions().get(s.id()).orElseThrow().lastSeq()).isEqualTo(before + 2);
+    }
 }

@@ -97,4 +97,23 @@ public final class EventLog {
             lock.unlock();
         }
     }
+
+    /**
+     * Runs a store operation that may append events in its own transaction (a prompt finished
+     * together with its turn's end) under this session's append lock, then publishes what it stored.
+     */
+    public java.util.Optional<List<Event>> appendWith(String sessionId, java.util.function.Supplier<java.util.Optional<List<Event>>> operation) {
+        ReentrantLock lock = lockFor(sessionId);
+        lock.lock();
+        try {
+            java.util.Optional<List<Event>> stored = operation.get();
+            stored.ifPresent(events -> {
+                appended.increment(events.size());
+                events.forEach(hub::publish);
+            });
+            return stored;
+        } finally {
+            lock.unlock();
+        }
+    }
 }

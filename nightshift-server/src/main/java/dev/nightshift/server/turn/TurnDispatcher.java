@@ -3,6 +3,7 @@ package dev.nightshift.server.turn;
 import dev.nightshift.core.model.EventTypes;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
+import dev.nightshift.core.model.NewEvent;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionStatus;
 import dev.nightshift.core.policy.SessionStatusPolicy;
@@ -14,6 +15,7 @@ import dev.nightshift.server.live.EventLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +134,9 @@ public final class TurnDispatcher implements AutoCloseable {
         Optional<Message> running = turn != null ? Optional.of(turn.message())
                 : store.messages().unfinished(sessionId).stream()
                         .filter(m -> m.status() == MessageStatus.PROCESSING).findFirst();
-        if (running.isEmpty() || !store.messages().finish(running.get().id(), MessageStatus.FAILED, STOPPED, now)) {
+        if (running.isEmpty() || !endTurn(sessionId, running.get(), MessageStatus.FAILED, "stopped", STOPPED, turn)) {
             return Optional.empty();
         }
-        writeEnd(sessionId, running.get(), "stopped", null, turn);
         return running;
     }
 
@@ -256,9 +257,7 @@ public final class TurnDispatcher implements AutoCloseable {
             return; // stop() already ended the message and wrote the event
         }
         MessageStatus outcome = failure == null ? MessageStatus.COMPLETED : MessageStatus.FAILED;
-        if (store.messages().finish(message.id(), outcome, failure, clock.instant())) {
-            writeEnd(session.id(), message, outcome.wire(), failure, turn);
-        }
+        endTurn(session.id(), message, outcome, outcome.wire(), failure, turn);
         turn.end();
     }
 
@@ -290,24 +289,33 @@ public final class TurnDispatcher implements AutoCloseable {
         }
     }
 
-    private void writeEnd(String sessionId, Message message, String status, String error, ActiveTurn turn) {
+    /**
+     * Finishes the prompt and writes the turn's end (its error and {@code turn_complete}) in one
+     * transaction; false when the prompt was no longer processing (another path ended it).
+     * {@code error} is the stored reason; a stop writes no error event, only its status.
+     */
+    private boolean endTurn(String sessionId, Message message, MessageStatus terminal, String status, String error, ActiveTurn turn) {
         if (turn != null) {
             turn.end();
         }
+        List<NewEvent> end = new ArrayList<>();
         if (error != null && !"stopped".equals(status)) {
-            log.append(sessionId, EventTypes.ERROR, message.id(), "{\"message\":" + Json.quote(error) + "}");
+            end.add(new NewEvent(EventTypes.ERROR, message.id(), "{\"message\":" + Json.quote(error) + "}"));
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", status);
-        if (error != null) {
+        if (error != null && !"stopped".equals(status)) {
             data.put("error", error);
         }
-        log.append(sessionId, EventTypes.TURN_COMPLETE, message.id(), Json.write(data));
+        end.add(new NewEvent(EventTypes.TURN_COMPLETE, message.id(), Json.write(data)));
         Instant now = clock.instant();
+        if (log.appendWith(sessionId, () -> store.messages().finish(message.id(), terminal, error, end, now)).isEmpty()) {
+            return false;
+        }
         boolean more = !store.messages().unfinished(sessionId).isEmpty();
-        MessageStatus outcome = "completed".equals(status) ? MessageStatus.COMPLETED : MessageStatus.FAILED;
-        store.sessions().updateStatus(sessionId, SessionStatusPolicy.afterTurn(outcome, more), now);
+        store.sessions().updateStatus(sessionId, SessionStatusPolicy.afterTurn(terminal, more), now);
         queueChanged.accept(sessionId);
+        return true;
     }
 
     private static String userMessage(Message m) {
