@@ -1,14 +1,12 @@
 package dev.nightshift.bench;
 
+import static dev.nightshift.bench.Benchmarks.describe;
 import static dev.nightshift.bench.Benchmarks.say;
+import static dev.nightshift.bench.Machine.loadAverage;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +35,8 @@ public final class AgentBenchmarks {
         Path repo = BenchOutput.repoRoot();
         Path out = BenchOutput.output("benchmarks-agent.md");
         Machine machine = Machine.collect(repo);
-        String agentCode = agentCode(repo);
+        String agentCode = Machine.moduleCode(repo, dev.nightshift.agent.AgentExecutor.class, "nightshift-agent", "agent",
+                "nightshift-agent/src/main");
         say("Nightshift agent-loop benchmarks; report goes to " + out);
         machine.lines().forEach(l -> say("  " + l));
 
@@ -97,13 +96,6 @@ public final class AgentBenchmarks {
         System.exit(errors.isEmpty() ? 0 : 1);
     }
 
-    private static String describe(Throwable e) {
-        StringWriter w = new StringWriter();
-        e.printStackTrace(new PrintWriter(w));
-        System.err.println(w);
-        return e.toString();
-    }
-
     /** The file system type under the server's data directory (where SQLite writes), not its path. */
     private static String filesystem(Path dir) {
         try {
@@ -112,44 +104,4 @@ public final class AgentBenchmarks {
             return "unknown";
         }
     }
-
-    /** Which agent build ran: its jar (with build time) and the last commit to its main sources. */
-    private static String agentCode(Path repo) {
-        String jar;
-        try {
-            Path file = Path.of(dev.nightshift.agent.AgentExecutor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Instant built = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
-            jar = "`" + file.getFileName() + "` (" + built + ")";
-        } catch (Exception e) {
-            jar = "nightshift-agent: unknown";
-        }
-        if (repo == null) {
-            return jar;
-        }
-        try {
-            String last = HostCommands.run(List.of("git", "-C", repo.toString(), "log", "-1", "--format=%h %cI", "--",
-                    "nightshift-agent/src/main")).strip();
-            String dirty = HostCommands.run(List.of("git", "-C", repo.toString(), "status", "--porcelain", "--",
-                    "nightshift-agent/src/main")).strip();
-            return jar + "; last commit to the agent sources " + last + (dirty.isEmpty() ? "" : ", with uncommitted changes to them");
-        } catch (IOException e) {
-            return jar;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return jar;
-        }
-    }
-
-    /** The 1, 5 and 15 minute load averages: something else busy on the machine shows here. */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-
-
 }

@@ -2,6 +2,7 @@ package dev.nightshift.bench;
 
 import static dev.nightshift.bench.Stats.fmt;
 import static dev.nightshift.bench.Stats.fmtMs;
+import static dev.nightshift.bench.Stats.secs;
 
 import java.util.List;
 import java.util.Locale;
@@ -9,20 +10,16 @@ import java.util.Locale;
 /** Renders docs/benchmarks-agent.md from one run's results. */
 final class AgentReport extends MarkdownReport {
     private final String agentCode;
-    private final String command;
-    private final double seconds;
     private final AgentBenchmarks.Results r;
 
     AgentReport(Machine machine, String agentCode, String command, double seconds, AgentBenchmarks.Results results) {
-        super(machine);
+        super(machine, command, seconds);
         this.agentCode = agentCode;
-        this.command = command;
-        this.seconds = seconds;
         this.r = results;
     }
 
     String render() {
-        header("Agent loop benchmarks", "AgentBenchmarks", seconds);
+        header("Agent loop benchmarks", "AgentBenchmarks");
         line("What the control plane costs an agent, with the model taken out of the picture. A real Nightshift (the "
                 + "agent loop of `nightshift-agent`, SQLite, bubblewrap sandboxes, the HTTP API and a live WebSocket "
                 + "watcher, all as `nightshift serve` runs them) talks to a scripted model on loopback: the agent tests' "
@@ -38,58 +35,35 @@ final class AgentReport extends MarkdownReport {
                 + "lands in the gap after every model call, for the agent and the bare floor client alike, and that "
                 + "real providers do not have.");
         line();
-        line("## How to run");
-        line();
-        line("From the repository root, as root (the sandboxes need it), with nothing else loading the machine:");
-        line();
-        line("```sh");
-        line(AgentBenchmarks.COMMAND);
-        line("```");
-        line();
-        line("That builds the benchmark module (with a JDK 21+ the launcher finds) and runs it in a JVM of its own, "
+        howToRun("as root (the sandboxes need it), ", AgentBenchmarks.COMMAND, ", "
                 + "server and fake model included. It needs bubblewrap and the other sandbox tools on the host (see "
                 + "`docs/benchmarks-sandbox.md`). The server's data directory and sandboxes live in a temporary "
                 + "directory that is removed at the end; it overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes "
                 + "elsewhere). It takes well under a minute.");
-        line();
-        line("This run: `" + command + "`");
-        line();
         machine();
         targets();
         part1();
         part2();
         part3();
         observations();
-        if (!r.errors().isEmpty()) {
-            line("## Failures in this run");
-            line();
-            for (String e : r.errors()) {
-                line("- " + e);
-            }
-            line();
-        }
+        failures(r.errors());
         return markdown();
     }
 
     private void machine() {
         machineRows();
-        line("| Load average (1 / 5 / 15 min) | " + r.loadBefore() + " at the start, " + r.loadAfter() + " at the end "
-                + "(a 1-minute load near the CPU count or above means other work shared the machine) |");
+        loadAverageRow(r.loadBefore(), r.loadAfter(),
+                " (a 1-minute load near the CPU count or above means other work shared the machine)");
         line("| Store | SQLite in the server's data directory (" + r.dataFilesystem() + "), `synchronous="
                 + r.sqliteSynchronous() + "` (the default) |");
         line("| Model | `" + AgentLoop.MODEL + "` on `FakeModelServer` (loopback, zero latency, OpenAI streaming) |");
-        line("| Agent code measured | " + agentCode + " |");
-        line("| Other modules | " + machine.code() + " |");
+        codeRows("Agent", agentCode);
         line();
         if (!r.capabilities().isEmpty()) {
             line("Sandboxes (the provider's `capabilities()`): " + String.join("; ", r.capabilities()) + ".");
             line();
         }
         javaVersion();
-    }
-
-    private static String met(boolean met) {
-        return met ? "**met**" : "**not met**";
     }
 
     private void targets() {
@@ -128,16 +102,6 @@ final class AgentReport extends MarkdownReport {
         return s.p(0.99) < target ? " (p99 too)" : " at p50; p99 is over";
     }
 
-    private void header() {
-        line("| Measurement | p50 | p90 | p99 | n | p50 / floor p50 |");
-        line("|---|---:|---:|---:|---:|---:|");
-    }
-
-    private void row(Series s, Series floor) {
-        line("| " + s.name() + " | " + fmtMs(s.p50()) + " | " + fmtMs(s.p(0.9)) + " | " + fmtMs(s.p(0.99)) + " | " + s.n()
-                + " | " + (floor == null ? "" : floor == s ? "1.00× (floor)" : Stats.ratio(s.p50(), floor.p50())) + " |");
-    }
-
     private void part1() {
         line("## 1. Control-plane overhead per agent step");
         line();
@@ -159,12 +123,12 @@ final class AgentReport extends MarkdownReport {
         }
         AgentLoop.Steps s = r.part1().steps();
         AgentLoop.Floor f = r.part1().floor();
-        header();
-        row(s.gap(), f.gap());
-        row(f.gap(), f.gap());
-        row(s.service(), null);
-        row(f.service(), null);
-        row(f.roundTrip(), null);
+        latencyHeader();
+        latencyRow(s.gap(), f.gap());
+        latencyRow(f.gap(), f.gap());
+        latencyRow(s.service(), null);
+        latencyRow(f.service(), null);
+        latencyRow(f.roundTrip(), null);
         line();
         line("The plain average the other way round: (turn wall time − model time) / steps = ("
                 + secs(s.turnWallNanos()) + " from the 202 to `turn_complete` reaching the watcher − " + secs(s.modelNanos())
@@ -237,13 +201,13 @@ final class AgentReport extends MarkdownReport {
         }
         AgentLoop.Part2 p = r.part2();
         AgentLoop.Steps s = p.steps();
-        header();
-        row(s.gap(), p.execFloor());
-        row(s.segments().tool(), p.execFloor());
-        row(p.execFloor(), p.execFloor());
-        row(p.execBefore(), p.execFloor());
-        row(p.execAfter(), p.execFloor());
-        row(s.service(), null);
+        latencyHeader();
+        latencyRow(s.gap(), p.execFloor());
+        latencyRow(s.segments().tool(), p.execFloor());
+        latencyRow(p.execFloor(), p.execFloor());
+        latencyRow(p.execBefore(), p.execFloor());
+        latencyRow(p.execAfter(), p.execFloor());
+        latencyRow(s.service(), null);
         line();
         long overhead = s.gap().p50() - p.execFloor().p50();
         long toolOverhead = s.segments().tool().p50() - p.execFloor().p50();
@@ -276,11 +240,11 @@ final class AgentReport extends MarkdownReport {
         }
         AgentLoop.Part3 p = r.part3();
         Series floor = r.part1() == null ? null : r.part1().floor().sendToArrival();
-        header();
-        row(p.accepted(), floor);
-        row(p.posted(), floor);
+        latencyHeader();
+        latencyRow(p.accepted(), floor);
+        latencyRow(p.posted(), floor);
         if (floor != null) {
-            row(floor, floor);
+            latencyRow(floor, floor);
         }
         line();
         line("The floor here is the bare client of part 1 building a request and getting it to the fake (send → "
@@ -360,10 +324,6 @@ final class AgentReport extends MarkdownReport {
                             : "."));
         }
         line();
-    }
-
-    private static String secs(long nanos) {
-        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
     private static String kib(long bytes) {

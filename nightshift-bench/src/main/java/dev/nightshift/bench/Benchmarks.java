@@ -103,14 +103,11 @@ public final class Benchmarks {
         System.out.flush();
     }
 
-    private static String describe(Throwable e) {
+    /** A failure in one line for the report and the progress output; its stack trace goes to stderr. */
+    static String describe(Throwable e) {
         StringWriter w = new StringWriter();
         e.printStackTrace(new PrintWriter(w));
         System.err.println(w);
         return e.toString();
     }
-
-    /** How this run was started, for the report. */
-
-
 }

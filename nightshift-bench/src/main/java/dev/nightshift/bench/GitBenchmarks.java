@@ -1,6 +1,9 @@
 package dev.nightshift.bench;
 
+import static dev.nightshift.bench.Benchmarks.describe;
 import static dev.nightshift.bench.Benchmarks.say;
+import static dev.nightshift.bench.Machine.loadAverage;
+import static dev.nightshift.bench.Stats.secs;
 
 import dev.nightshift.core.sandbox.ExecRequest;
 import dev.nightshift.core.sandbox.ExecResult;
@@ -24,14 +27,10 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +124,7 @@ public final class GitBenchmarks {
         Path out = BenchOutput.output("benchmarks-git.md");
         Path repoRoot = BenchOutput.repoRoot();
         Machine machine = Machine.collect(repoRoot);
-        String gitCode = gitCode(repoRoot);
+        String gitCode = Machine.moduleCode(repoRoot, Workspaces.class, "nightshift-git", "git", "nightshift-git/src/main");
         say("Nightshift git benchmark; report goes to " + out);
         machine.lines().forEach(l -> say("  " + l));
         String gitVersion = firstLine(HostCommands.run(List.of("git", "--version")));
@@ -580,50 +579,12 @@ public final class GitBenchmarks {
         }
     }
 
-    static String secs(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.2f s", nanos / 1e9);
-    }
-
     static String ms(long nanos) {
         return String.format(java.util.Locale.ROOT, "%.0f ms", nanos / 1e6);
     }
 
     private static String firstLine(String s) {
         return s.strip().lines().findFirst().orElse("");
-    }
-
-    private static String describe(Throwable e) {
-        StringWriter w = new StringWriter();
-        e.printStackTrace(new PrintWriter(w));
-        System.err.println(w);
-        return e.toString();
-    }
-
-    /** Which git build ran: its jar (with build time) and the last commit to its main sources. */
-    private static String gitCode(Path repo) {
-        String jar;
-        try {
-            Path file = Path.of(Workspaces.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Instant built = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
-            jar = "`" + file.getFileName() + "` (" + built + ")";
-        } catch (Exception e) {
-            jar = "nightshift-git: unknown";
-        }
-        if (repo == null) {
-            return jar;
-        }
-        try {
-            String last = HostCommands.run(List.of("git", "-C", repo.toString(), "log", "-1", "--format=%h %cI", "--",
-                    "nightshift-git/src/main")).strip();
-            String dirty = HostCommands.run(List.of("git", "-C", repo.toString(), "status", "--porcelain", "--",
-                    "nightshift-git/src/main")).strip();
-            return jar + "; last commit to the git sources " + last + (dirty.isEmpty() ? "" : ", with uncommitted changes to them");
-        } catch (IOException e) {
-            return jar;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return jar;
-        }
     }
 
     /** The share of time some runnable task waited for a CPU (PSI, {@code /proc/pressure/cpu} "some" avg10 / avg60 / avg300). */
@@ -639,15 +600,6 @@ public final class GitBenchmarks {
                 }
             }
             return "unknown";
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

@@ -1,27 +1,23 @@
 package dev.nightshift.bench;
 
 import static dev.nightshift.bench.GitBenchmarks.ms;
-import static dev.nightshift.bench.GitBenchmarks.secs;
+import static dev.nightshift.bench.Stats.secs;
 
 import java.util.Map;
 
 /** Renders docs/benchmarks-git.md from one run's results. */
 final class GitReport extends MarkdownReport {
     private final String gitCode;
-    private final String command;
-    private final double seconds;
     private final GitBenchmarks.Results r;
 
     GitReport(Machine machine, String gitCode, String command, double seconds, GitBenchmarks.Results results) {
-        super(machine);
+        super(machine, command, seconds);
         this.gitCode = gitCode;
-        this.command = command;
-        this.seconds = seconds;
         this.r = results;
     }
 
     String render() {
-        header("Git benchmarks", "GitBenchmarks", seconds);
+        header("Git benchmarks", "GitBenchmarks");
         line("A new session on a repository whose mirror is already on the node: the time from creating the session's "
                 + "sandbox to a workspace checked out on its work branch, for a repository with ~100 MB of packed "
                 + "history. The code measured is the real one the control plane runs (`BubblewrapProvider.create`, "
@@ -29,62 +25,31 @@ final class GitReport extends MarkdownReport {
                 + "`git clone --local` of the same repository. The samples of the two alternate, so drift on the "
                 + "machine hits both alike.");
         line();
-        line("## How to run");
-        line();
-        line("From the repository root, as root (the provider gives every sandbox a uid and cgroups of its own), with "
-                + "nothing else loading the machine:");
-        line();
-        line("```sh");
-        line(GitBenchmarks.COMMAND);
-        line("```");
-        line();
-        line("That builds the benchmark module (with a JDK 21+ the launcher finds) and runs it in a JVM of its own. It "
+        howToRun(AS_ROOT_FOR_THE_PROVIDER, GitBenchmarks.COMMAND, ". It "
                 + "needs git, bubblewrap, util-linux, socat and tar on the host. The repository, the mirror, the clones "
                 + "and the sandboxes live in a temporary directory that is removed at the end; it overwrites this file "
                 + "(`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). It takes a few minutes and briefly needs ~1 GB of "
                 + "free disk.");
-        line();
-        line("This run: `" + command + "`");
-        line();
         machine();
         repository();
         targets();
         results();
         whereTheTimeGoes();
-        if (!r.errors().isEmpty()) {
-            line("## Failures in this run");
-            line();
-            for (String e : r.errors()) {
-                line("- " + e);
-            }
-            line();
-        }
+        failures(r.errors());
         return markdown();
     }
 
     private void machine() {
         machineRows();
-        line("| Load average (1 / 5 / 15 min) | " + r.loadBefore() + " at the start, " + r.loadAfter() + " at the end |");
+        loadAverageRow(r.loadBefore(), r.loadAfter(), "");
         line("| CPU pressure (`/proc/pressure/cpu` some, avg10 / avg60 / avg300) | " + r.pressureBefore() + " at the start, "
                 + r.pressureAfter() + " at the end |");
         line("| git | " + r.gitVersion() + " (the host's; the sandbox runs the same binary from the read-only host toolchain) |");
-        line("| Git code measured | " + gitCode + " |");
-        line("| Other modules | " + machine.code() + " |");
-        line("| Sandbox limits | memory " + Stats.mib(GitBenchmarks.LIMITS.memoryBytes()) + ", "
-                + GitBenchmarks.LIMITS.maxProcesses() + " processes, " + GitBenchmarks.LIMITS.cpuPercent()
-                + " % CPU, disk " + Stats.mib(GitBenchmarks.LIMITS.diskBytes()) + ", output "
-                + Stats.mib(GitBenchmarks.LIMITS.maxOutputBytes()) + " |");
+        codeRows("Git", gitCode);
+        sandboxLimitsRow(GitBenchmarks.LIMITS);
         line("| Repository, mirror, clones and sandboxes on one file system | " + r.sameFs() + " |");
         line();
-        if (!r.capabilities().isEmpty()) {
-            line("What the provider reported in force (`capabilities()`):");
-            line();
-            r.capabilities().forEach(c -> line("- " + c));
-            line();
-        }
-        line("Each sandbox gets the real egress proxy (`EgressProxy` on its Unix socket, an allowlist that allows "
-                + "nothing), as in the server.");
-        line();
+        providerInForce(r.capabilities());
         javaVersion();
     }
 
@@ -119,10 +84,6 @@ final class GitReport extends MarkdownReport {
         line(repo.countObjects());
         line("```");
         line();
-    }
-
-    private static String met(boolean met) {
-        return met ? "**met**" : "**not met**";
     }
 
     private void targets() {

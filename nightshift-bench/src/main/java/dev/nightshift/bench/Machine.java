@@ -76,6 +76,55 @@ record Machine(String nproc, String cpuModel, String memTotal, String kernel, St
         return out.toString();
     }
 
+    /**
+     * Which build of one module ran, for the report of the benchmark that measures it: the jar
+     * holding {@code anchor} (with its build time) and the last commit to {@code sourcePaths},
+     * noting uncommitted changes to them. Each benchmark names its own module; the wording is shared.
+     */
+    static String moduleCode(Path repo, Class<?> anchor, String module, String what, String... sourcePaths) {
+        String jar;
+        try {
+            Path file = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Instant built = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
+            jar = "`" + file.getFileName() + "` (" + built + ")";
+        } catch (Exception e) {
+            jar = module + ": unknown";
+        }
+        if (repo == null) {
+            return jar;
+        }
+        try {
+            String last = HostCommands.run(git(repo, List.of("log", "-1", "--format=%h %cI"), sourcePaths)).strip();
+            String dirty = HostCommands.run(git(repo, List.of("status", "--porcelain"), sourcePaths)).strip();
+            return jar + "; last commit to the " + what + " sources " + last
+                    + (dirty.isEmpty() ? "" : ", with uncommitted changes to them");
+        } catch (IOException e) {
+            return jar;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return jar;
+        }
+    }
+
+    /** {@code git -C repo <command> -- <paths>}. */
+    private static List<String> git(Path repo, List<String> command, String... paths) {
+        List<String> argv = new ArrayList<>(List.of("git", "-C", repo.toString()));
+        argv.addAll(command);
+        argv.add("--");
+        argv.addAll(List.of(paths));
+        return argv;
+    }
+
+    /** The 1, 5 and 15 minute load averages: something else busy on the machine shows here. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static String readMemTotal() {
         String line = procLine("/proc/meminfo", "MemTotal");
         try {

@@ -9,8 +9,6 @@ import java.util.Locale;
 
 /** Renders docs/benchmarks.md from one run's results. */
 final class Report extends MarkdownReport {
-    private final String command;
-    private final double seconds;
     private final List<Appends.Result> appends;
     private final FanOut.Result fanNs;
     private final FanOut.Result fanFloor;
@@ -20,9 +18,7 @@ final class Report extends MarkdownReport {
 
     Report(Machine machine, String command, double seconds, List<Appends.Result> appends, FanOut.Result fanNs,
             FanOut.Result fanFloor, List<Snapshot.Result> snapshots, Idle.Result idle, List<String> errors) {
-        super(machine);
-        this.command = command;
-        this.seconds = seconds;
+        super(machine, command, seconds);
         this.appends = appends;
         this.fanNs = fanNs;
         this.fanFloor = fanFloor;
@@ -32,23 +28,11 @@ final class Report extends MarkdownReport {
     }
 
     String render() {
-        header("Benchmarks", "Benchmarks", seconds);
-        line("## How to run");
-        line();
-        line("From the repository root, with nothing else loading the machine:");
-        line();
-        line("```sh");
-        line(Benchmarks.COMMAND);
-        line("```");
-        line();
-        line("That builds the benchmark module (with a JDK 21+ the launcher finds) and runs it in a JVM of its "
-                + "own. It needs PostgreSQL on 127.0.0.1:5432 (user `postgres`; override with "
+        header("Benchmarks", "Benchmarks");
+        howToRun("", Benchmarks.COMMAND, ". It needs PostgreSQL on 127.0.0.1:5432 (user `postgres`; override with "
                 + "`NIGHTSHIFT_TEST_POSTGRES_URL` / `_USER` / `_PASSWORD`), creates and drops its own databases and "
                 + "temporary directories, and overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). "
                 + "It takes about two minutes.");
-        line();
-        line("This run: `" + command + "`");
-        line();
         machineRows();
         line("| Code measured | " + machine.code() + " |");
         line();
@@ -58,14 +42,7 @@ final class Report extends MarkdownReport {
         fanOut();
         snapshot();
         idle();
-        if (!errors.isEmpty()) {
-            line("## Failures in this run");
-            line();
-            for (String e : errors) {
-                line("- " + e);
-            }
-            line();
-        }
+        failures(errors);
         return markdown();
     }
 

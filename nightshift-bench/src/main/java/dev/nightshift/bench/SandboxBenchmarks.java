@@ -1,6 +1,8 @@
 package dev.nightshift.bench;
 
+import static dev.nightshift.bench.Benchmarks.describe;
 import static dev.nightshift.bench.Benchmarks.say;
+import static dev.nightshift.bench.Machine.loadAverage;
 
 import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.core.sandbox.SandboxLimits;
@@ -11,13 +13,8 @@ import dev.nightshift.sandbox.EgressAttachment;
 import dev.nightshift.sandbox.egress.AllowlistPolicy;
 import dev.nightshift.sandbox.egress.EgressListener;
 import dev.nightshift.sandbox.egress.EgressProxy;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +47,8 @@ public final class SandboxBenchmarks {
         Path out = BenchOutput.output("benchmarks-sandbox.md");
         Path repo = BenchOutput.repoRoot();
         Machine machine = Machine.collect(repo);
-        String sandboxCode = sandboxCode(repo);
+        String sandboxCode = Machine.moduleCode(repo, BubblewrapProvider.class, "nightshift-sandbox", "sandbox",
+                "nightshift-sandbox/src/main", "nightshift-core/src/main/java/dev/nightshift/core/sandbox");
         say("Nightshift sandbox benchmarks; report goes to " + out);
         machine.lines().forEach(l -> say("  " + l));
 
@@ -144,53 +142,4 @@ public final class SandboxBenchmarks {
         System.out.flush();
         System.exit(errors.isEmpty() ? 0 : 1);
     }
-
-    private static String describe(Throwable e) {
-        StringWriter w = new StringWriter();
-        e.printStackTrace(new PrintWriter(w));
-        System.err.println(w);
-        return e.toString();
-    }
-
-    /** Which sandbox build ran: its jar (with build time) and the last commit to its main sources. */
-    private static String sandboxCode(Path repo) {
-        String jar;
-        try {
-            Path file = Path.of(BubblewrapProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Instant built = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
-            jar = "`" + file.getFileName() + "` (" + built + ")";
-        } catch (Exception e) {
-            jar = "nightshift-sandbox: unknown";
-        }
-        if (repo == null) {
-            return jar;
-        }
-        try {
-            String last = HostCommands.run(List.of("git", "-C", repo.toString(), "log", "-1", "--format=%h %cI", "--",
-                    "nightshift-sandbox/src/main", "nightshift-core/src/main/java/dev/nightshift/core/sandbox")).strip();
-            String dirty = HostCommands.run(List.of("git", "-C", repo.toString(), "status", "--porcelain", "--",
-                    "nightshift-sandbox/src/main", "nightshift-core/src/main/java/dev/nightshift/core/sandbox")).strip();
-            return jar + "; last commit to the sandbox sources " + last
-                    + (dirty.isEmpty() ? "" : ", with uncommitted changes to them");
-        } catch (IOException e) {
-            return jar;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return jar;
-        }
-    }
-
-    /** The 1, 5 and 15 minute load averages: something else busy on the machine shows here. */
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** How this run was started, for the report. */
-
-
 }

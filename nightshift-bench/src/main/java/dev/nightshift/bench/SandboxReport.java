@@ -2,6 +2,7 @@ package dev.nightshift.bench;
 
 import static dev.nightshift.bench.Stats.fmt;
 import static dev.nightshift.bench.Stats.fmtMs;
+import static dev.nightshift.bench.Stats.secs;
 
 import java.util.List;
 import java.util.Locale;
@@ -12,42 +13,26 @@ import java.util.function.ToLongFunction;
 /** Renders docs/benchmarks-sandbox.md from one run's results. */
 final class SandboxReport extends MarkdownReport {
     private final String sandboxCode;
-    private final String command;
-    private final double seconds;
     private final SandboxBenchmarks.Results r;
 
     SandboxReport(Machine machine, String sandboxCode, String command, double seconds, SandboxBenchmarks.Results results) {
-        super(machine);
+        super(machine, command, seconds);
         this.sandboxCode = sandboxCode;
-        this.command = command;
-        this.seconds = seconds;
         this.r = results;
     }
 
     String render() {
-        header("Sandbox benchmarks", "SandboxBenchmarks", seconds);
+        header("Sandbox benchmarks", "SandboxBenchmarks");
         line("Every number is for the bubblewrap provider (`BubblewrapProvider`, the real one the control plane uses), "
                 + "next to a physical floor measured in the same run on the same machine: what the operating system "
                 + "and standard tools do for the same job without Nightshift. Where it makes sense the samples of the "
                 + "two alternate, so drift on the machine hits both alike.");
         line();
-        line("## How to run");
-        line();
-        line("From the repository root, as root (the provider gives every sandbox a uid and cgroups of its own), with "
-                + "nothing else loading the machine:");
-        line();
-        line("```sh");
-        line(SandboxBenchmarks.COMMAND);
-        line("```");
-        line();
-        line("That builds the benchmark module (with a JDK 21+ the launcher finds) and runs it in a JVM of its own. It "
+        howToRun(AS_ROOT_FOR_THE_PROVIDER, SandboxBenchmarks.COMMAND, ". It "
                 + "needs bubblewrap, util-linux, socat, python3, tar and zstd on the host. Sandboxes, archives and "
                 + "scratch copies live in a temporary directory that is removed at the end; it overwrites this file "
                 + "(`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). It takes about a minute and briefly needs ~1 GB "
                 + "of free disk.");
-        line();
-        line("This run: `" + command + "`");
-        line();
         machine();
         targets();
         create();
@@ -56,14 +41,7 @@ final class SandboxReport extends MarkdownReport {
         hibernation();
         fleet();
         problems();
-        if (!r.errors().isEmpty()) {
-            line("## Failures in this run");
-            line();
-            for (String e : r.errors()) {
-                line("- " + e);
-            }
-            line();
-        }
+        failures(r.errors());
         return markdown();
     }
 
@@ -92,28 +70,12 @@ final class SandboxReport extends MarkdownReport {
 
     private void machine() {
         machineRows();
-        line("| Load average (1 / 5 / 15 min) | " + r.loadBefore() + " at the start, " + r.loadAfter() + " at the end |");
-        line("| Sandbox code measured | " + sandboxCode + " |");
-        line("| Other modules | " + machine.code() + " |");
-        line("| Sandbox limits | memory " + Stats.mib(SandboxBenchmarks.LIMITS.memoryBytes()) + ", "
-                + SandboxBenchmarks.LIMITS.maxProcesses() + " processes, " + SandboxBenchmarks.LIMITS.cpuPercent()
-                + " % CPU, disk " + Stats.mib(SandboxBenchmarks.LIMITS.diskBytes()) + ", output "
-                + Stats.mib(SandboxBenchmarks.LIMITS.maxOutputBytes()) + " |");
+        loadAverageRow(r.loadBefore(), r.loadAfter(), "");
+        codeRows("Sandbox", sandboxCode);
+        sandboxLimitsRow(SandboxBenchmarks.LIMITS);
         line();
-        if (!r.capabilities().isEmpty()) {
-            line("What the provider reported in force (`capabilities()`):");
-            line();
-            r.capabilities().forEach(c -> line("- " + c));
-            line();
-        }
-        line("Each sandbox gets the real egress proxy (`EgressProxy` on its Unix socket, an allowlist that allows "
-                + "nothing), as in the server.");
-        line();
+        providerInForce(r.capabilities());
         javaVersion();
-    }
-
-    private static String met(boolean met) {
-        return met ? "**met**" : "**not met**";
     }
 
     private void targets() {
@@ -151,20 +113,6 @@ final class SandboxReport extends MarkdownReport {
         line();
     }
 
-    private static String secs(long nanos) {
-        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
-    }
-
-    private void header() {
-        line("| Measurement | p50 | p90 | p99 | n | p50 / floor p50 |");
-        line("|---|---:|---:|---:|---:|---:|");
-    }
-
-    private void row(Series s, Series floor) {
-        line("| " + s.name() + " | " + fmtMs(s.p50()) + " | " + fmtMs(s.p(0.9)) + " | " + fmtMs(s.p(0.99)) + " | " + s.n()
-                + " | " + (floor == null ? "" : floor == s ? "1.00× (floor)" : Stats.ratio(s.p50(), floor.p50())) + " |");
-    }
-
     private void ratioRow(String label, Series s, Series floor) {
         line("| " + label + " | " + Stats.ratio(s.p50(), floor.p50()) + " | " + Stats.ratio(s.p(0.9), floor.p(0.9)) + " | "
                 + Stats.ratio(s.p(0.99), floor.p(0.99)) + " | | |");
@@ -191,12 +139,12 @@ final class SandboxReport extends MarkdownReport {
             return;
         }
         SandboxLatency.Create c = r.create();
-        header();
-        row(c.toFirstExec(), c.floor());
-        row(c.createOnly(), c.floor());
-        row(c.firstExec(), c.floor());
-        row(c.destroy(), null);
-        row(c.floor(), c.floor());
+        latencyHeader();
+        latencyRow(c.toFirstExec(), c.floor());
+        latencyRow(c.createOnly(), c.floor());
+        latencyRow(c.firstExec(), c.floor());
+        latencyRow(c.destroy(), null);
+        latencyRow(c.floor(), c.floor());
         ratioRow("create + first exec / floor", c.toFirstExec(), c.floor());
         line();
     }
@@ -216,9 +164,9 @@ final class SandboxReport extends MarkdownReport {
             line();
             return;
         }
-        header();
-        row(r.exec().sandbox(), r.exec().floor());
-        row(r.exec().floor(), r.exec().floor());
+        latencyHeader();
+        latencyRow(r.exec().sandbox(), r.exec().floor());
+        latencyRow(r.exec().floor(), r.exec().floor());
         ratioRow("exec(true) / floor", r.exec().sandbox(), r.exec().floor());
         line();
     }
@@ -240,11 +188,11 @@ final class SandboxReport extends MarkdownReport {
             return;
         }
         SandboxLatency.Files1MiB f = r.files();
-        header();
-        row(f.read(), f.readFloor());
-        row(f.readFloor(), f.readFloor());
-        row(f.write(), f.writeFloor());
-        row(f.writeFloor(), f.writeFloor());
+        latencyHeader();
+        latencyRow(f.read(), f.readFloor());
+        latencyRow(f.readFloor(), f.readFloor());
+        latencyRow(f.write(), f.writeFloor());
+        latencyRow(f.writeFloor(), f.writeFloor());
         line();
         if (f.shortReads() > 0) {
             line("**" + f.shortReads() + " of " + (SandboxLatency.FILE_RUNS + SandboxLatency.FILE_WARMUP) + " reads returned "

@@ -30,6 +30,10 @@ final class Stats {
         return String.format(Locale.ROOT, "%.2f ms", ms(nanos));
     }
 
+    static String secs(long nanos) {
+        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+    }
+
     static String fmt(double value, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", value);
     }
