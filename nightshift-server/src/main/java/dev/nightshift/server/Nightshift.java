@@ -427,7 +427,7 @@ public final class Nightshift implements AutoCloseable {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
-        ctx.status(status).contentType("application/json").result(Json.write(Map.of("error", error)));
+        Json.respond(ctx, status, Map.of("error", error));
     }
 
     private static String nodeId() {

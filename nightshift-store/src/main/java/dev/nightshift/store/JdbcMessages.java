@@ -143,15 +143,7 @@ final class JdbcMessages implements MessageStore {
 
     @Override
     public boolean finish(String messageId, MessageStatus terminal, String error, Instant now) {
-        if (terminal.unfinished()) {
-            throw new IllegalArgumentException("finish needs a terminal status, got " + terminal);
-        }
-        return db.write(h -> h.createUpdate("""
-                        UPDATE messages SET status = :status, error = :error, finished_at = :now,
-                            lease_expires_at = NULL
-                        WHERE id = :id AND status = 'processing'""")
-                .bind("status", terminal.wire()).bind("error", error).bind("now", now.toEpochMilli())
-                .bind("id", messageId).execute()) == 1;
+        return finish(messageId, terminal, error, List.of(), now).isPresent();
     }
 
     @Override
@@ -161,18 +153,13 @@ final class JdbcMessages implements MessageStore {
             throw new IllegalArgumentException("finish needs a terminal status, got " + terminal);
         }
         return db.write(h -> {
-            String sessionId = h.createQuery("SELECT session_id FROM messages WHERE id = :id AND status = 'processing'")
-                    .bind("id", messageId).mapTo(String.class).findOne().orElse(null);
-            int finished = sessionId == null ? 0 : h.createUpdate("""
+            Optional<String> sessionId = h.createQuery("""
                             UPDATE messages SET status = :status, error = :error, finished_at = :now, lease_expires_at = NULL
-                            WHERE id = :id AND status = 'processing'""")
+                            WHERE id = :id AND status = 'processing' RETURNING session_id""")
                     .bind("status", terminal.wire()).bind("error", error).bind("now", now.toEpochMilli())
-                    .bind("id", messageId).execute();
-            if (finished != 1) {
-                return java.util.Optional.<List<dev.nightshift.core.model.Event>>empty();
-            }
-            return java.util.Optional.of(endEvents.isEmpty() ? List.<dev.nightshift.core.model.Event>of()
-                    : events.insert(h, sessionId, endEvents, now));
+                    .bind("id", messageId).mapTo(String.class).findOne();
+            return sessionId.map(session -> endEvents.isEmpty() ? List.<dev.nightshift.core.model.Event>of()
+                    : events.insert(h, session, endEvents, now));
         });
     }
 

@@ -76,10 +76,6 @@ public final class ApiRoutes {
         return auth.fromHeader(ctx.header("Authorization"));
     }
 
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
-    }
-
     private void me(Context ctx) {
         Caller caller = caller(ctx);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -88,14 +84,14 @@ public final class ApiRoutes {
         if (caller.token().sessionId() != null) {
             body.put("sessionId", caller.token().sessionId());
         }
-        json(ctx, 200, body);
+        Json.respond(ctx, 200, body);
     }
 
     private void createSession(Context ctx) {
         Caller caller = caller(ctx);
         var request = Json.read(ctx.body(), Requests.CreateSession.class);
         var session = sessions.create(caller, request, source(ctx));
-        json(ctx, 201, Views.session(session, Role.OWNER.wire()));
+        Json.respond(ctx, 201, Views.session(session, Role.OWNER.wire()));
     }
 
     private static Source source(Context ctx) {
@@ -135,17 +131,17 @@ public final class ApiRoutes {
         body.put("hasMore", page.hasMore());
         body.put("offset", offset);
         body.put("limit", limit);
-        json(ctx, 200, body);
+        Json.respond(ctx, 200, body);
     }
 
     private void getSession(Context ctx) {
         var access = sessions.require(caller(ctx), ctx.pathParam("id"), Access.Action.READ);
-        json(ctx, 200, Views.session(access.session(), access.role().wire()));
+        Json.respond(ctx, 200, Views.session(access.session(), access.role().wire()));
     }
 
     private void archive(Context ctx) {
         var session = sessions.archive(caller(ctx), ctx.pathParam("id"));
-        json(ctx, 200, Views.session(session, null));
+        Json.respond(ctx, 200, Views.session(session, null));
     }
 
     private void prompt(Context ctx) {
@@ -159,18 +155,18 @@ public final class ApiRoutes {
         body.put("position", accepted.position());
         body.put("status", accepted.message().status().wire());
         body.put("created", accepted.created());
-        json(ctx, 202, body);
+        Json.respond(ctx, 202, body);
     }
 
     private void queue(Context ctx) {
         String id = ctx.pathParam("id");
         sessions.require(caller(ctx), id, Access.Action.READ);
-        json(ctx, 200, Map.of("queue", sessions.queue(id).stream().map(Views::message).toList()));
+        Json.respond(ctx, 200, Map.of("queue", sessions.queue(id).stream().map(Views::message).toList()));
     }
 
     private void cancelPrompt(Context ctx) {
         sessions.cancelPrompt(caller(ctx), ctx.pathParam("id"), ctx.pathParam("messageId"));
-        json(ctx, 200, Map.of("messageId", ctx.pathParam("messageId"), "status", "cancelled"));
+        Json.respond(ctx, 200, Map.of("messageId", ctx.pathParam("messageId"), "status", "cancelled"));
     }
 
     private void stop(Context ctx) {
@@ -178,7 +174,7 @@ public final class ApiRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("stopped", stopped.isPresent());
         stopped.ifPresent(m -> body.put("messageId", m));
-        json(ctx, 202, body);
+        Json.respond(ctx, 202, body);
     }
 
     private void events(Context ctx) {
@@ -201,19 +197,19 @@ public final class ApiRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("events", page.items().stream().map(Views::event).toList());
         body.put("hasMore", page.hasMore());
-        json(ctx, 200, body);
+        Json.respond(ctx, 200, body);
     }
 
     private void artifacts(Context ctx) {
         String id = ctx.pathParam("id");
         sessions.require(caller(ctx), id, Access.Action.READ);
-        json(ctx, 200, Map.of("artifacts", store.artifacts().list(id).stream().map(Views::artifact).toList()));
+        Json.respond(ctx, 200, Map.of("artifacts", store.artifacts().list(id).stream().map(Views::artifact).toList()));
     }
 
     private void participants(Context ctx) {
         String id = ctx.pathParam("id");
         sessions.require(caller(ctx), id, Access.Action.READ);
-        json(ctx, 200, Map.of("participants", store.sessions().participants(id).stream().map(Views::participant).toList()));
+        Json.respond(ctx, 200, Map.of("participants", store.sessions().participants(id).stream().map(Views::participant).toList()));
     }
 
     private void setParticipant(Context ctx) {
@@ -231,7 +227,7 @@ public final class ApiRoutes {
             throw ApiException.conflict("the session's creator stays its owner");
         }
         store.sessions().upsertParticipant(id, user.id(), role, clock.instant());
-        json(ctx, 200, Map.of("userId", user.id(), "login", user.login(), "role", role.wire()));
+        Json.respond(ctx, 200, Map.of("userId", user.id(), "login", user.login(), "role", role.wire()));
     }
 
     private void removeParticipant(Context ctx) {
@@ -260,14 +256,14 @@ public final class ApiRoutes {
         String secret = Secrets.newSecret("nss");
         Token token = store.tokens().create(TokenKind.SHARE, null, tokenName(request.name(), "share link"), id,
                 Secrets.hash(secret), null);
-        json(ctx, 201, new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(),
+        Json.respond(ctx, 201, new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(),
                 null, publicUrl.get() + "/s/" + secret));
     }
 
     private void listShareLinks(Context ctx) {
         String id = ctx.pathParam("id");
         sessions.require(caller(ctx), id, Access.Action.MANAGE);
-        json(ctx, 200, Map.of("shareLinks", store.tokens().listForSession(id, TokenKind.SHARE).stream().map(Views::token).toList()));
+        Json.respond(ctx, 200, Map.of("shareLinks", store.tokens().listForSession(id, TokenKind.SHARE).stream().map(Views::token).toList()));
     }
 
     private void revokeShareLink(Context ctx) {
@@ -282,14 +278,14 @@ public final class ApiRoutes {
     }
 
     private void liveToken(Context ctx) {
-        json(ctx, 201, sessions.liveToken(caller(ctx), ctx.pathParam("id")));
+        Json.respond(ctx, 201, sessions.liveToken(caller(ctx), ctx.pathParam("id")));
     }
 
     private void createToken(Context ctx) {
         Caller caller = caller(ctx);
         requireUser(caller);
         var request = ctx.body().isBlank() ? new Requests.CreateToken(null) : Json.read(ctx.body(), Requests.CreateToken.class);
-        json(ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token")));
+        Json.respond(ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token")));
     }
 
     private Views.NewTokenView newApiToken(User user, String name) {
@@ -301,7 +297,7 @@ public final class ApiRoutes {
     private void listTokens(Context ctx) {
         Caller caller = caller(ctx);
         requireUser(caller);
-        json(ctx, 200, Map.of("tokens", store.tokens().listForUser(caller.userId(), TokenKind.API).stream().map(Views::token).toList()));
+        Json.respond(ctx, 200, Map.of("tokens", store.tokens().listForUser(caller.userId(), TokenKind.API).stream().map(Views::token).toList()));
     }
 
     private void revokeToken(Context ctx) {
@@ -336,12 +332,12 @@ public final class ApiRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", Views.user(user));
         body.put("token", newApiToken(user, "initial token"));
-        json(ctx, 201, body);
+        Json.respond(ctx, 201, body);
     }
 
     private void listUsers(Context ctx) {
         requireAdmin(caller(ctx));
-        json(ctx, 200, Map.of("users", store.users().list().stream().map(Views::user).toList()));
+        Json.respond(ctx, 200, Map.of("users", store.users().list().stream().map(Views::user).toList()));
     }
 
     private static void requireUser(Caller caller) {

@@ -61,4 +61,9 @@ public final class Json {
     public static String quote(String s) {
         return write(s);
     }
+
+    /** Answers a request with {@code body} as JSON. */
+    public static void respond(io.javalin.http.Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(write(body));
+    }
 }

@@ -66,7 +66,7 @@ public final class GitRoutes {
 
     private void listCredentials(Context ctx) {
         Caller caller = person(ctx);
-        json(ctx, 200, Map.of("credentials", credentials.list(caller.userId()).stream().map(GitRoutes::view).toList()));
+        Json.respond(ctx, 200, Map.of("credentials", credentials.list(caller.userId()).stream().map(GitRoutes::view).toList()));
     }
 
     private void putCredential(Context ctx) {
@@ -96,7 +96,7 @@ public final class GitRoutes {
         }
         Credential stored = credentials.put(caller.userId(), host, kind, request.username(), kind.equals("token") ? secret.strip() : secret);
         store.audit().record(caller.userId(), null, "credential.put", host, "ok", kind, clock.instant());
-        json(ctx, 200, view(stored));
+        Json.respond(ctx, 200, view(stored));
     }
 
     private void deleteCredential(Context ctx) {
@@ -113,9 +113,9 @@ public final class GitRoutes {
         Session session = sessions.require(auth.fromHeader(ctx.header("Authorization")), ctx.pathParam("id"), Access.Action.READ).session();
         Sandbox live = sandboxes.current(session.id()).filter(s -> s.state() == SandboxState.READY).orElse(null);
         try {
-            json(ctx, 200, git.diff(session, live));
+            Json.respond(ctx, 200, git.diff(session, live));
         } catch (GitException e) {
-            json(ctx, 200, Map.of("available", false, "reason", e.getMessage()));
+            Json.respond(ctx, 200, Map.of("available", false, "reason", e.getMessage()));
         }
     }
 
@@ -128,7 +128,7 @@ public final class GitRoutes {
             throw ApiException.forbidden("the whole audit log is for administrators; ask for one session's with ?session=<id>");
         }
         int limit = limit(ctx.queryParam("limit"));
-        json(ctx, 200, Map.of("entries", store.audit().list(sessionId, limit)));
+        Json.respond(ctx, 200, Map.of("entries", store.audit().list(sessionId, limit)));
     }
 
     private static int limit(String value) {
@@ -162,9 +162,5 @@ public final class GitRoutes {
         view.put("expiresAt", c.expiresAt());
         view.put("updatedAt", c.updatedAt());
         return view;
-    }
-
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 }

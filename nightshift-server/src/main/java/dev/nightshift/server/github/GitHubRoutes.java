@@ -71,7 +71,7 @@ public final class GitHubRoutes {
     }
 
     public void register(RouteTable routes) {
-        routes.get("/auth/providers", ctx -> json(ctx, Map.of("github", oauth != null)));
+        routes.get("/auth/providers", ctx -> Json.respond(ctx, 200, Map.of("github", oauth != null)));
         routes.get("/auth/github/login", this::login);
         routes.get("/auth/github/callback", this::callback);
         routes.post("/webhooks/github", this::webhook);
@@ -99,7 +99,7 @@ public final class GitHubRoutes {
             var repositories = app.installationRepositories(installation);
             store.audit().record(caller.userId(), null, "github.app.repositories", "installation " + installation, "ok",
                     repositories.size() + " repositories", clock.instant());
-            json(ctx, Map.of("installationId", installation, "repositories", repositories));
+            Json.respond(ctx, 200, Map.of("installationId", installation, "repositories", repositories));
         } catch (GitHubException e) {
             store.audit().record(caller.userId(), null, "github.app.repositories", "installation " + installation, "failed",
                     e.getMessage(), clock.instant());
@@ -160,7 +160,7 @@ public final class GitHubRoutes {
         store.tokens().create(TokenKind.API, user.id(), "GitHub sign-in " + clock.instant(), null, Secrets.hash(secret), null);
         store.audit().record(user.id(), null, "signin.github", host, "ok", gitHubUser.login(), clock.instant());
         if (Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json")) {
-            ctx.contentType("application/json").result(Json.write(Map.of("token", secret, "login", user.login())));
+            Json.respond(ctx, 200, Map.of("token", secret, "login", user.login()));
         } else {
             // the fragment never reaches a server log or a Referer header
             ctx.redirect("/#token=" + secret);
@@ -187,12 +187,12 @@ public final class GitHubRoutes {
             throw ApiException.badRequest("the X-GitHub-Delivery header is missing");
         }
         if (!store.oneTimeValues().firstDelivery(PROVIDER, delivery, clock.instant())) {
-            json(ctx, Map.of("status", "duplicate", "delivery", delivery));
+            Json.respond(ctx, 200, Map.of("status", "duplicate", "delivery", delivery));
             return;
         }
         String event = Optional.ofNullable(ctx.header(Webhooks.EVENT_HEADER)).orElse("");
         if (!event.equals("pull_request")) {
-            json(ctx, Map.of("status", "ignored", "event", event));
+            Json.respond(ctx, 200, Map.of("status", "ignored", "event", event));
             return;
         }
         Optional<PullRequestEvent> parsed;
@@ -202,7 +202,7 @@ public final class GitHubRoutes {
             throw ApiException.badRequest("the pull_request payload could not be read: " + e.getMessage());
         }
         int updated = parsed.map(this::apply).orElse(0);
-        json(ctx, Map.of("status", "applied", "artifactsUpdated", updated));
+        Json.respond(ctx, 200, Map.of("status", "applied", "artifactsUpdated", updated));
     }
 
     /** Mirrors the pull request's state onto every session artifact for it, never moving backwards. */
@@ -234,9 +234,5 @@ public final class GitHubRoutes {
             }
         }
         return updated;
-    }
-
-    private static void json(Context ctx, Object body) {
-        ctx.status(200).contentType("application/json").result(Json.write(body));
     }
 }

@@ -32,7 +32,7 @@ public final class SandboxRoutes {
     private void status(Context ctx) {
         String id = ctx.pathParam("id");
         sessions.require(auth.fromHeader(ctx.header("Authorization")), id, Access.Action.READ);
-        json(ctx, 200, view(id));
+        Json.respond(ctx, 200, view(id));
     }
 
     private Map<String, Object> view(String id) {
@@ -58,7 +58,7 @@ public final class SandboxRoutes {
         } catch (SandboxException e) {
             throw new ApiException(503, "sandbox_unavailable", e.getMessage());
         }
-        json(ctx, 200, view(id));
+        Json.respond(ctx, 200, view(id));
     }
 
     private void hibernate(Context ctx) {
@@ -70,10 +70,6 @@ public final class SandboxRoutes {
         if (!done) {
             body.put("reason", "nothing to hibernate, or a turn is running");
         }
-        json(ctx, done ? 200 : 409, body);
-    }
-
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+        Json.respond(ctx, done ? 200 : 409, body);
     }
 }
