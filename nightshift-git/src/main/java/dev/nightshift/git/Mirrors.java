@@ -50,7 +50,7 @@ public final class Mirrors {
             }
             return new Mirror(repository, dir, defaultBranch(dir).orElse(head));
         } catch (GitException e) {
-            throw new GitException(describe(repository, auth, e.getMessage()), e);
+            throw new GitException(describe("fetch", repository, auth, e.getMessage()), e);
         } finally {
             lock.writeLock().unlock();
         }
@@ -108,17 +108,17 @@ public final class Mirrors {
         return head.ok() && !head.out().isEmpty() ? Optional.of(head.out()) : Optional.empty();
     }
 
-    /** Turns git's refusal into what the user should do about it. */
-    static String describe(RepositoryUrl repository, GitAuth auth, String gitMessage) {
+    /** Turns git's refusal of an {@code action} ("fetch", "push to") into what the user should do about it. */
+    static String describe(String action, RepositoryUrl repository, GitAuth auth, String gitMessage) {
         String lower = gitMessage.toLowerCase(java.util.Locale.ROOT);
         boolean denied = lower.contains("authentication failed") || lower.contains("403") || lower.contains("401")
                 || lower.contains("could not read username") || lower.contains("permission denied")
                 || lower.contains("terminal prompts disabled");
         if (denied) {
-            return "could not fetch " + repository + ": " + (auth instanceof GitAuth.None ? "the host wants credentials and none are stored"
+            return "could not " + action + " " + repository + ": " + (auth instanceof GitAuth.None ? "the host wants credentials and none are stored"
                     : "the stored credential was refused") + "; store a token for " + repository.host()
                     + " with PUT /api/me/credentials/" + repository.host() + " (" + gitMessage + ")";
         }
-        return "could not fetch " + repository + ": " + gitMessage;
+        return "could not " + action + " " + repository + ": " + gitMessage;
     }
 }

@@ -330,7 +330,7 @@ public final class Workspaces {
             return "the branch " + request.workBranch() + " has commits that are not in this session; Nightshift never "
                     + "force-pushes, so the work stays unpushed until the branch is reconciled (" + text + ")";
         }
-        return Mirrors.describe(request.repository(), request.auth(), text).replaceFirst("could not fetch", "could not push to");
+        return Mirrors.describe("push to", request.repository(), request.auth(), text);
     }
 
     // -- diff -------------------------------------------------------------------------------
