@@ -3,6 +3,7 @@ package dev.nightshift.store;
 import dev.nightshift.core.Ids;
 import dev.nightshift.core.model.AuditEntry;
 import dev.nightshift.core.port.AuditLog;
+import dev.nightshift.core.port.AuditQuery;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -31,9 +32,29 @@ final class JdbcAuditLog implements AuditLog {
     }
 
     @Override
-    public List<AuditEntry> list(String sessionId, int limit) {
-        String where = sessionId == null ? "" : "WHERE session_id = :sessionId ";
-        return db.read(h -> h.createQuery("SELECT * FROM audit_log " + where + "ORDER BY at DESC, id DESC LIMIT :limit")
-                .bind("sessionId", sessionId).bind("limit", limit).map(ENTRY).list());
+    public List<AuditEntry> list(AuditQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM audit_log WHERE 1 = 1");
+        if (q.sessionId() != null) {
+            sql.append(" AND session_id = :sessionId");
+        }
+        if (q.userId() != null) {
+            sql.append(" AND user_id = :userId");
+        }
+        if (q.action() != null) {
+            sql.append(" AND action = :action");
+        }
+        if (q.since() != null) {
+            sql.append(" AND at >= :since");
+        }
+        if (q.before() != null) {
+            // entries are ordered by (at, id); the cursor is the last entry a page ended with
+            sql.append(" AND (at < (SELECT at FROM audit_log WHERE id = :before)"
+                    + " OR (at = (SELECT at FROM audit_log WHERE id = :before) AND id < :before))");
+        }
+        sql.append(" ORDER BY at DESC, id DESC LIMIT :limit");
+        return db.read(h -> h.createQuery(sql.toString())
+                .bind("sessionId", q.sessionId()).bind("userId", q.userId()).bind("action", q.action())
+                .bind("since", Db.millis(q.since())).bind("before", q.before()).bind("limit", q.limit())
+                .map(ENTRY).list());
     }
 }

@@ -7,6 +7,7 @@ import dev.nightshift.core.port.AuditLog;
 import dev.nightshift.core.port.CredentialStore;
 import dev.nightshift.core.port.OneTimeValues;
 import dev.nightshift.core.port.EventStore;
+import dev.nightshift.core.port.IdentityStore;
 import dev.nightshift.core.port.MessageStore;
 import dev.nightshift.core.port.SessionStore;
 import dev.nightshift.core.port.Store;
@@ -27,6 +28,7 @@ public final class JdbcStore implements Store {
     private final HikariDataSource dataSource;
     private final String dialect;
     private final UserStore users;
+    private final IdentityStore identities;
     private final TokenStore tokens;
     private final SessionStore sessions;
     private final MessageStore messages;
@@ -42,6 +44,7 @@ public final class JdbcStore implements Store {
         this.dialect = sqlite ? "sqlite" : "postgresql";
         Db db = new Db(Jdbi.create(dataSource), sqlite);
         this.users = new JdbcUsers(db);
+        this.identities = new JdbcIdentities(db);
         this.tokens = new JdbcTokens(db);
         this.sessions = new JdbcSessions(db);
         JdbcEvents jdbcEvents = new JdbcEvents(db, config);
@@ -95,6 +98,11 @@ public final class JdbcStore implements Store {
     @Override
     public UserStore users() {
         return users;
+    }
+
+    @Override
+    public IdentityStore identities() {
+        return identities;
     }
 
     @Override

@@ -1,12 +1,14 @@
 package dev.nightshift.store;
 
 import dev.nightshift.core.Ids;
+import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.model.Token;
 import dev.nightshift.core.model.TokenKind;
 import dev.nightshift.core.port.TokenStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 final class JdbcTokens implements TokenStore {
@@ -14,7 +16,7 @@ final class JdbcTokens implements TokenStore {
             rs.getString("id"), TokenKind.valueOf(rs.getString("kind").toUpperCase(java.util.Locale.ROOT)),
             rs.getString("user_id"), rs.getString("name"), rs.getString("session_id"),
             Db.instant(rs, "created_at"), Db.instant(rs, "expires_at"), Db.instant(rs, "last_used_at"),
-            Db.instant(rs, "revoked_at"));
+            Db.instant(rs, "revoked_at"), Scope.parse(rs.getString("scopes")), rs.getString("parent_id"));
 
     private final Db db;
 
@@ -24,23 +26,32 @@ final class JdbcTokens implements TokenStore {
 
     @Override
     public Token create(TokenKind kind, String userId, String name, String sessionId, String secretHash,
-            Instant expiresAt) {
-        Token token = new Token(Ids.newId("tok"), kind, userId, name, sessionId, Instant.ofEpochMilli(System.currentTimeMillis()), expiresAt, null, null);
+            Instant expiresAt, Set<Scope> scopes, String parentId) {
+        Token token = new Token(Ids.newId("tok"), kind, userId, name, sessionId, Instant.ofEpochMilli(System.currentTimeMillis()),
+                expiresAt, null, null, scopes, parentId);
         db.write(h -> h.createUpdate("""
-                        INSERT INTO tokens (id, kind, user_id, name, session_id, secret_hash, created_at, expires_at)
-                        VALUES (:id, :kind, :userId, :name, :sessionId, :hash, :createdAt, :expiresAt)""")
+                        INSERT INTO tokens (id, kind, user_id, name, session_id, secret_hash, created_at, expires_at, scopes, parent_id)
+                        VALUES (:id, :kind, :userId, :name, :sessionId, :hash, :createdAt, :expiresAt, :scopes, :parentId)""")
                 .bind("id", token.id()).bind("kind", kind.wire()).bind("userId", userId).bind("name", name)
                 .bind("sessionId", sessionId).bind("hash", secretHash)
                 .bind("createdAt", Db.millis(token.createdAt())).bind("expiresAt", Db.millis(expiresAt))
+                .bind("scopes", Scope.format(token.scopes())).bind("parentId", parentId)
                 .execute());
         return token;
     }
 
     @Override
+    public Optional<Token> byId(String tokenId) {
+        return db.read(h -> h.createQuery("SELECT * FROM tokens WHERE id = :id").bind("id", tokenId).map(TOKEN).findOne());
+    }
+
+    @Override
     public Optional<Token> findUsable(String secretHash, Instant now) {
         return db.read(h -> h.createQuery("""
-                        SELECT * FROM tokens WHERE secret_hash = :hash AND revoked_at IS NULL
-                        AND (expires_at IS NULL OR expires_at > :now)""")
+                        SELECT t.* FROM tokens t LEFT JOIN tokens p ON p.id = t.parent_id
+                        WHERE t.secret_hash = :hash AND t.revoked_at IS NULL
+                        AND (t.expires_at IS NULL OR t.expires_at > :now)
+                        AND (t.parent_id IS NULL OR (p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > :now)))""")
                 .bind("hash", secretHash).bind("now", now.toEpochMilli()).map(TOKEN).findOne());
     }
 
@@ -64,6 +75,12 @@ final class JdbcTokens implements TokenStore {
     public boolean revoke(String tokenId, Instant now) {
         return db.write(h -> h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
                 .bind("now", now.toEpochMilli()).bind("id", tokenId).execute()) == 1;
+    }
+
+    @Override
+    public int revokeAllForUser(String userId, Instant now) {
+        return db.write(h -> h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE user_id = :userId AND revoked_at IS NULL")
+                .bind("now", now.toEpochMilli()).bind("userId", userId).execute());
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 final class JdbcUsers implements UserStore {
     private static final RowMapper<User> USER = (rs, ctx) -> new User(
             rs.getString("id"), rs.getString("login"), rs.getString("name"), rs.getString("email"),
-            rs.getInt("is_admin") == 1, Db.instant(rs, "created_at"));
+            rs.getInt("is_admin") == 1, Db.instant(rs, "created_at"), Db.instant(rs, "deactivated_at"));
 
     private final Db db;
 
@@ -22,7 +22,7 @@ final class JdbcUsers implements UserStore {
 
     @Override
     public User create(String login, String name, String email, boolean admin) {
-        User user = new User(Ids.newId("usr"), login, name, email, admin, Instant.ofEpochMilli(System.currentTimeMillis()));
+        User user = new User(Ids.newId("usr"), login, name, email, admin, Instant.ofEpochMilli(System.currentTimeMillis()), null);
         try {
             db.write(h -> h.createUpdate("""
                             INSERT INTO users (id, login, name, email, is_admin, created_at)
@@ -46,8 +46,20 @@ final class JdbcUsers implements UserStore {
 
     @Override
     public Optional<User> byLogin(String login) {
-        return db.read(h -> h.createQuery("SELECT * FROM users WHERE login = :login")
+        return db.read(h -> h.createQuery("SELECT * FROM users WHERE lower(login) = lower(:login)")
                 .bind("login", login).map(USER).findOne());
+    }
+
+    @Override
+    public boolean setAdmin(String userId, boolean admin) {
+        return db.write(h -> h.createUpdate("UPDATE users SET is_admin = :admin WHERE id = :id")
+                .bind("admin", Db.flag(admin)).bind("id", userId).execute()) == 1;
+    }
+
+    @Override
+    public boolean setDeactivated(String userId, Instant at) {
+        return db.write(h -> h.createUpdate("UPDATE users SET deactivated_at = :at WHERE id = :id")
+                .bind("at", Db.millis(at)).bind("id", userId).execute()) == 1;
     }
 
     @Override

@@ -471,4 +471,79 @@ abstract class StoreContractTest {
         assertThat(store.messages().finish(running.id(), MessageStatus.FAILED, "stopped", end, now)).isEmpty();
         assertThat(store.sessions().get(s.id()).orElseThrow().lastSeq()).isEqualTo(before + 2);
     }
+
+    @Test
+    void identitiesBelongToOneUserAndAreFoundBySubjectOnly() {
+        User bob = store.users().create("bob", "Bob", null, false);
+        var linked = store.identities().link(alice.id(), "github", "github.com", "1001", "alice-gh", "a@example.com", now);
+        assertThat(store.identities().find("github", "github.com", "1001")).contains(linked);
+        assertThat(store.identities().find("github", "ghe.example.com", "1001")).isEmpty();
+        assertThat(store.identities().find("oidc", "github.com", "1001")).isEmpty();
+        // the same account can never be linked twice, to anyone
+        assertThatThrownBy(() -> store.identities().link(bob.id(), "github", "github.com", "1001", "x", null, now))
+                .isInstanceOf(StoreException.class);
+        store.identities().link(alice.id(), "oidc", "https://id.example.com", "1001", "alice", null, now);
+        assertThat(store.identities().forUser(alice.id())).extracting(i -> i.kind()).containsExactly("github", "oidc");
+        store.identities().seen(linked.id(), "alice-renamed", null, now.plusSeconds(5));
+        assertThat(store.identities().find("github", "github.com", "1001").orElseThrow().login()).isEqualTo("alice-renamed");
+        assertThat(store.identities().unlink(bob.id(), linked.id())).isFalse();
+        assertThat(store.identities().unlink(alice.id(), linked.id())).isTrue();
+        assertThat(store.identities().find("github", "github.com", "1001")).isEmpty();
+    }
+
+    @Test
+    void loginsAreUniqueRegardlessOfCaseAndUsersCanBeDeactivated() {
+        assertThatThrownBy(() -> store.users().create("ALICE", null, null, false)).isInstanceOf(StoreException.class);
+        assertThat(store.users().byLogin("Alice")).map(User::id).contains(alice.id());
+        assertThat(store.users().byId(alice.id()).orElseThrow().active()).isTrue();
+        assertThat(store.users().setDeactivated(alice.id(), now)).isTrue();
+        assertThat(store.users().byId(alice.id()).orElseThrow().deactivatedAt()).isEqualTo(now);
+        assertThat(store.users().setDeactivated(alice.id(), null)).isTrue();
+        assertThat(store.users().byId(alice.id()).orElseThrow().active()).isTrue();
+        assertThat(store.users().setAdmin(alice.id(), true)).isTrue();
+        assertThat(store.users().byId(alice.id()).orElseThrow().admin()).isTrue();
+        assertThat(store.users().setAdmin("usr_missing", true)).isFalse();
+    }
+
+    @Test
+    void tokensKeepTheirScopesAndALiveTokenEndsWithItsParent() {
+        var api = store.tokens().create(TokenKind.API, alice.id(), "read only", null, "hash-api", null,
+                java.util.EnumSet.of(dev.nightshift.core.model.Scope.SESSIONS_READ), null);
+        var live = store.tokens().create(TokenKind.LIVE, alice.id(), "live", "ses_1", "hash-live", now.plusSeconds(3600),
+                api.scopes(), api.id());
+        var legacy = store.tokens().create(TokenKind.API, alice.id(), "old", null, "hash-old", null);
+        assertThat(store.tokens().findUsable("hash-api", now).orElseThrow().scopes())
+                .containsExactly(dev.nightshift.core.model.Scope.SESSIONS_READ);
+        assertThat(store.tokens().findUsable("hash-live", now).orElseThrow().parentId()).isEqualTo(api.id());
+        assertThat(store.tokens().findUsable("hash-old", now).orElseThrow().scopes()).isEqualTo(dev.nightshift.core.model.Scope.ALL);
+        assertThat(store.tokens().byId(live.id()).orElseThrow().sessionId()).isEqualTo("ses_1");
+
+        assertThat(store.tokens().revoke(api.id(), now)).isTrue();
+        assertThat(store.tokens().findUsable("hash-live", now)).as("a live token made with a revoked token").isEmpty();
+        assertThat(store.tokens().findUsable("hash-old", now)).isPresent();
+        assertThat(store.tokens().revokeAllForUser(alice.id(), now)).isEqualTo(2); // the live one and the old one
+        assertThat(store.tokens().findUsable("hash-old", now)).isEmpty();
+    }
+
+    @Test
+    void theAuditLogFiltersAndPages() {
+        User bob = store.users().create("bob", "Bob", null, false);
+        for (int i = 0; i < 5; i++) {
+            store.audit().record(alice.id(), null, "signin.github", "github.com", "ok", null, now.plusSeconds(i));
+            store.audit().record(bob.id(), null, "token.create", "t" + i, "ok", null, now.plusSeconds(i));
+        }
+        var mine = store.audit().list(new dev.nightshift.core.port.AuditQuery(alice.id(), null, null, null, null, 10));
+        assertThat(mine).hasSize(5).allMatch(e -> e.userId().equals(alice.id()));
+        var tokens = store.audit().list(new dev.nightshift.core.port.AuditQuery(null, null, "token.create", now.plusSeconds(3), null, 10));
+        assertThat(tokens).extracting(e -> e.target()).containsExactly("t4", "t3");
+        var first = store.audit().list(new dev.nightshift.core.port.AuditQuery(null, null, null, null, null, 4));
+        var second = store.audit().list(new dev.nightshift.core.port.AuditQuery(null, null, null, null, first.getLast().id(), 4));
+        var third = store.audit().list(new dev.nightshift.core.port.AuditQuery(null, null, null, null, second.getLast().id(), 4));
+        List<String> all = new ArrayList<>();
+        for (var page : List.of(first, second, third)) {
+            page.forEach(e -> all.add(e.id()));
+        }
+        assertThat(all).hasSize(10).doesNotHaveDuplicates();
+        assertThat(third).hasSize(2);
+    }
 }

@@ -7,6 +7,8 @@ package dev.nightshift.core.port;
 public interface Store extends AutoCloseable {
     UserStore users();
 
+    IdentityStore identities();
+
     TokenStore tokens();
 
     SessionStore sessions();
