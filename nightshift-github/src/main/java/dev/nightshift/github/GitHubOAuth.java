@@ -93,6 +93,52 @@ public final class GitHubOAuth {
         return new GitHubUser(u.path("id").asLong(), u.path("login").asText(), text(u, "name"), email);
     }
 
+    /**
+     * Every address GitHub says the account has verified (empty when the App was not granted email
+     * access). Admission by e-mail or domain counts only these.
+     */
+    public java.util.List<String> verifiedEmails(String accessToken) {
+        Http.Reply reply = http.api("GET", endpoints.api("/user/emails"), accessToken);
+        if (reply.status() == 403 || reply.status() == 404) {
+            return java.util.List.of();
+        }
+        if (!reply.ok()) {
+            throw Http.refused(reply, "reading the GitHub user's emails");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode e : reply.body()) {
+            if (e.path("verified").asBoolean() && text(e, "email") != null) {
+                out.add(text(e, "email"));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The organisations ({@code acme}) and teams ({@code acme/platform}) the account belongs to, read
+     * with its own token from {@code /user/orgs} and {@code /user/teams} (first 100 of each; the App
+     * needs the "Members" organisation permission to see them). Used for admission at sign-in and
+     * at token refresh, so leaving the organisation ends access.
+     */
+    public java.util.Set<String> memberships(String accessToken) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        Http.Reply orgs = http.api("GET", endpoints.api("/user/orgs?per_page=100"), accessToken);
+        if (!orgs.ok()) {
+            throw Http.refused(orgs, "reading the GitHub user's organisations");
+        }
+        for (JsonNode o : orgs.body()) {
+            out.add(o.path("login").asText().toLowerCase(java.util.Locale.ROOT));
+        }
+        Http.Reply teams = http.api("GET", endpoints.api("/user/teams?per_page=100"), accessToken);
+        if (!teams.ok()) {
+            throw Http.refused(teams, "reading the GitHub user's teams");
+        }
+        for (JsonNode t : teams.body()) {
+            out.add((t.path("organization").path("login").asText() + "/" + t.path("slug").asText()).toLowerCase(java.util.Locale.ROOT));
+        }
+        return out;
+    }
+
     private String primaryVerifiedEmail(String accessToken) {
         Http.Reply reply = http.api("GET", endpoints.api("/user/emails"), accessToken);
         if (reply.status() == 403 || reply.status() == 404) {

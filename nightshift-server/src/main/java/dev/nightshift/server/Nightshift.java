@@ -22,6 +22,10 @@ import dev.nightshift.server.api.Json;
 import dev.nightshift.server.api.RouteTable;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.LocalAdmin;
+import dev.nightshift.server.auth.OidcRoutes;
+import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.api.AccountRoutes;
+import dev.nightshift.server.live.LiveAccess;
 import dev.nightshift.server.live.EventHub;
 import dev.nightshift.server.live.EventLog;
 import dev.nightshift.server.live.Presence;
@@ -110,6 +114,7 @@ public final class Nightshift implements AutoCloseable {
     private final String model;
     private final GitCredentials gitCredentials;
     private final GitIntegration git;
+    private final SignIn signIn;
     private AutoCloseable otherNodes = () -> {};
 
     private Nightshift(NightshiftConfig config, Plugins plugins) {
@@ -193,18 +198,31 @@ public final class Nightshift implements AutoCloseable {
                 sandboxes.touch(sessionId);
             }
         });
-        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy, sandboxes::warm);
-        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm);
+        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy, sandboxes::warm,
+                config.sessionsVisibleToAll());
+        LiveAccess liveAccess = new LiveAccess((caller, sessionId) -> auth.refreshed(caller).map(fresh -> {
+            try {
+                sessions.require(fresh, sessionId, dev.nightshift.core.policy.Access.Action.READ);
+                return true;
+            } catch (ApiException e) {
+                return false;
+            }
+        }).orElse(false));
+        this.signIn = new SignIn(store, config.admission(), config.signInTokenTtl(), config.get(Setting.ADMISSION_CONTACT), clock);
+        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm, liveAccess);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
         GitHubRoutes gitHubRoutes = gitHub(config, auth, clock);
+        OidcRoutes oidcRoutes = new OidcRoutes(store, signIn, config.oidcProviders(), config.get(Setting.OIDC_GROUPS_CLAIM),
+                gitHubRoutes.signInConfigured(), this::url, clock);
+        AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
 
-        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url);
-        SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub);
+        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
+        SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub, liveAccess);
         RouteTable[] table = new RouteTable[1];
         byte[] openApi = resource("/openapi.json");
         this.app = Javalin.create(javalin -> {
@@ -224,6 +242,8 @@ public final class Nightshift implements AutoCloseable {
             sandboxRoutes.register(routes);
             gitRoutes.register(routes);
             gitHubRoutes.register(routes);
+            oidcRoutes.register(routes);
+            accounts.register(routes);
             ports.register(routes);
             portSockets.register(javalin.routes);
             ws.register(javalin.routes);
@@ -257,11 +277,15 @@ public final class Nightshift implements AutoCloseable {
         });
         sandboxes.start();
         timer.scheduleAtFixedRate(() -> announcePorts(ports), PORT_SCAN_MS, PORT_SCAN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        // access withdrawn on another node of a fleet reaches this node's open streams here
+        timer.scheduleAtFixedRate(liveAccess::recheckAll, LIVE_RECHECK_MS, LIVE_RECHECK_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         dispatcher.start(store.dialect().equals("sqlite"));
         LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
     }
 
     private static final long PORT_SCAN_MS = 2000;
+    /** How often every open live stream is re-validated against the store (changes made on this node close them at once). */
+    private static final long LIVE_RECHECK_MS = 10_000;
     static final String NO_MODEL = "none — set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with OPENAI_COMPATIBLE_BASE_URL, "
             + "or anthropic/<model> with ANTHROPIC_API_KEY); until then prompts fail saying so";
 
@@ -326,7 +350,7 @@ public final class Nightshift implements AutoCloseable {
             }
         }
         return new GitHubRoutes(store, eventLog, gitCredentials, oauth, app, pullRequests.host(),
-                config.get(Setting.GITHUB_WEBHOOK_SECRET), this::url, auth, clock);
+                config.get(Setting.GITHUB_WEBHOOK_SECRET), this::url, auth, signIn, clock);
     }
 
     /** A port that starts listening in a sandbox becomes a preview URL for everyone in the session. */

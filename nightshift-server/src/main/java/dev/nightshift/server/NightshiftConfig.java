@@ -66,6 +66,80 @@ public record NightshiftConfig(
         }
     }
 
+    /** Who may sign in, and who is made an administrator at sign-in. */
+    public dev.nightshift.core.policy.Admission.Rules admission() {
+        return new dev.nightshift.core.policy.Admission.Rules(list(Setting.ADMIT_PEOPLE), list(Setting.ADMIT_DOMAINS),
+                list(Setting.ADMIT_GITHUB_ORGS), list(Setting.ADMIT_GROUPS), list(Setting.ADMINS));
+    }
+
+    public boolean sessionsVisibleToAll() {
+        return bool(values, Setting.SESSIONS_VISIBLE_TO_ALL);
+    }
+
+    public Duration signInTokenTtl() {
+        return duration(values, Setting.SIGNIN_TOKEN_TTL);
+    }
+
+    /** One configured OpenID provider. */
+    public record OidcProviderSetting(String name, java.net.URI issuer, String clientId, String clientSecret) {}
+
+    /** The OpenID providers people may sign in with, in the order configured. */
+    public List<OidcProviderSetting> oidcProviders() {
+        Map<String, String> secrets = new HashMap<>();
+        for (String entry : get(Setting.OIDC_CLIENT_SECRETS).split(";")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                secrets.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            } else if (!entry.isBlank()) {
+                throw new IllegalArgumentException(Setting.OIDC_CLIENT_SECRETS.env() + " entries are 'name=secret', got '" + entry.trim() + "'");
+            }
+        }
+        List<OidcProviderSetting> out = new java.util.ArrayList<>();
+        for (String entry : get(Setting.OIDC_PROVIDERS).split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.trim().split("\\s+");
+            if (parts.length != 3 || !parts[0].matches("[a-z0-9][a-z0-9-]{0,31}")) {
+                throw new IllegalArgumentException(Setting.OIDC_PROVIDERS.env() + " entries are 'name issuer-url client-id' with a "
+                        + "lower-case name (letters, digits, '-'), got '" + entry.trim() + "'");
+            }
+            java.net.URI issuer;
+            try {
+                issuer = new java.net.URI(parts[1]);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException(Setting.OIDC_PROVIDERS.env() + ": '" + parts[1] + "' is not a URL");
+            }
+            if (!"https".equals(issuer.getScheme()) && !"http".equals(issuer.getScheme())) {
+                throw new IllegalArgumentException(Setting.OIDC_PROVIDERS.env() + ": the issuer of " + parts[0] + " must be an https:// URL");
+            }
+            if (out.stream().anyMatch(p -> p.name().equals(parts[0]))) {
+                throw new IllegalArgumentException(Setting.OIDC_PROVIDERS.env() + " names " + parts[0] + " twice");
+            }
+            out.add(new OidcProviderSetting(parts[0], issuer, parts[2], secrets.getOrDefault(parts[0], "")));
+        }
+        return out;
+    }
+
+    private java.util.Set<String> list(Setting setting) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String part : get(setting).split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    private static boolean bool(Map<String, String> values, Setting setting) {
+        String raw = value(values, setting).toLowerCase(java.util.Locale.ROOT);
+        return switch (raw) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException(setting.env() + " must be true or false, got '" + raw + "'");
+        };
+    }
+
     /** Every setting as given (environment over config file), for the parts that read their own (the model gateway). */
     public NightshiftConfig {
         values = Map.copyOf(values);
@@ -89,6 +163,9 @@ public record NightshiftConfig(
         });
         NightshiftConfig config = from(merged);
         config.agent(); // refuse bad agent settings at start, not at the first prompt
+        config.oidcProviders();
+        config.sessionsVisibleToAll();
+        config.signInTokenTtl();
         return config;
     }
 

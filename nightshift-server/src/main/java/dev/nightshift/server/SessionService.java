@@ -51,13 +51,17 @@ public final class SessionService {
 
     private final java.util.function.Consumer<String> archived;
     private final java.util.function.Consumer<String> prompted;
+    private final boolean everyoneSees;
 
     /**
      * @param archived told when a session is archived (its sandbox goes)
      * @param prompted told when a prompt is queued (its sandbox should be resumed by the time it runs)
+     * @param everyoneSees every signed-in person may watch every session, as a viewer
      */
     public SessionService(Store store, QueueBroadcaster queue, TurnDispatcher dispatcher, Limits limits, Clock clock,
-            MeterRegistry metrics, java.util.function.Consumer<String> archived, java.util.function.Consumer<String> prompted) {
+            MeterRegistry metrics, java.util.function.Consumer<String> archived, java.util.function.Consumer<String> prompted,
+            boolean everyoneSees) {
+        this.everyoneSees = everyoneSees;
         this.archived = archived;
         this.prompted = prompted;
         this.store = store;
@@ -72,8 +76,14 @@ public final class SessionService {
         return limits;
     }
 
+    /** A deployment setting: every signed-in person may watch every session (as a viewer). */
+    public boolean everyoneSees() {
+        return everyoneSees;
+    }
+
     /** Loads the session and checks that the caller may do {@code action} there (404, then 403). */
     public SessionAccess require(Caller caller, String sessionId, Access.Action action) {
+        caller.require(action.scope());
         Session session = store.sessions().get(sessionId)
                 .orElseThrow(() -> ApiException.notFound("no session " + sessionId));
         Role role = roleOf(caller, session)
@@ -90,11 +100,12 @@ public final class SessionService {
         if (caller.isShareLink()) {
             return session.id().equals(caller.token().sessionId()) ? Optional.of(Role.VIEWER) : Optional.empty();
         }
-        return Access.effectiveRole(caller.admin(), store.sessions().role(session.id(), caller.userId()));
+        return Access.effectiveRole(caller.admin(), store.sessions().role(session.id(), caller.userId()), everyoneSees);
     }
 
     public Session create(Caller caller, Requests.CreateSession request, Source source) {
         requireUser(caller);
+        caller.require(dev.nightshift.core.model.Scope.SESSIONS_WRITE);
         String repository = trimToNull(request.repository());
         if (repository == null) {
             throw ApiException.badRequest("'repository' is required: a git URL (https://, ssh://, file://, git@host:path) or an absolute local path");
@@ -222,9 +233,11 @@ public final class SessionService {
         require(caller, sessionId, Access.Action.READ);
         String secret = Secrets.newSecret("nsl");
         Instant expires = clock.instant().plus(limits.liveTokenTtl());
-        Token token = store.tokens().create(TokenKind.LIVE, caller.userId(), "live", sessionId, Secrets.hash(secret), expires);
-        return new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(),
-                token.expiresAt(), "/api/sessions/" + sessionId + "/ws");
+        // a live token can do what the token it was made with can, and ends when that one is revoked
+        String parent = caller.token().kind() == TokenKind.LIVE ? caller.token().parentId() : caller.token().id();
+        Token token = store.tokens().create(TokenKind.LIVE, caller.userId(), "live", sessionId, Secrets.hash(secret), expires,
+                caller.token().scopes(), parent);
+        return Views.NewTokenView.of(token, secret, "/api/sessions/" + sessionId + "/ws");
     }
 
     private static void requireUser(Caller caller) {

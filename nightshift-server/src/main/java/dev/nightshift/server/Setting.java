@@ -86,7 +86,23 @@ public enum Setting {
     GITHUB_APP_ID("NIGHTSHIFT_GITHUB_APP_ID", "", "The GitHub App's id, for installation tokens (work that is no person's action)."),
     GITHUB_APP_PRIVATE_KEY_FILE("NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE", "", "PEM file of the GitHub App's private key."),
     GITHUB_WEBHOOK_SECRET("NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", "",
-            "Secret of the GitHub webhook; /webhooks/github refuses every delivery while it is empty.");
+            "Secret of the GitHub webhook; /webhooks/github refuses every delivery while it is empty."),
+    OIDC_PROVIDERS("NIGHTSHIFT_OIDC_PROVIDERS", "",
+            "OpenID Connect sign-in: 'name issuer-url client-id' entries separated by ';' (e.g. 'keycloak https://sso.acme.com/realms/acme nightshift')."),
+    OIDC_CLIENT_SECRETS("NIGHTSHIFT_OIDC_CLIENT_SECRETS", "", "Their client secrets: 'name=secret' entries separated by ';'."),
+    OIDC_GROUPS_CLAIM("NIGHTSHIFT_OIDC_GROUPS_CLAIM", "groups", "The ID token claim holding a person's groups (for NIGHTSHIFT_ADMIT_GROUPS)."),
+    ADMIT_PEOPLE("NIGHTSHIFT_ADMIT_PEOPLE", "",
+            "Who may sign in: logins at the provider or e-mail addresses, comma-separated. With no ADMIT_* rule only administrators get in."),
+    ADMIT_DOMAINS("NIGHTSHIFT_ADMIT_DOMAINS", "", "E-mail domains whose verified addresses may sign in, comma-separated (acme.com)."),
+    ADMIT_GITHUB_ORGS("NIGHTSHIFT_ADMIT_GITHUB_ORGS", "",
+            "GitHub organisations (acme) or teams (acme/platform) whose members may sign in, checked with their token."),
+    ADMIT_GROUPS("NIGHTSHIFT_ADMIT_GROUPS", "", "Values of the OpenID group claim that may sign in, comma-separated."),
+    ADMINS("NIGHTSHIFT_ADMINS", "",
+            "Made administrators at sign-in: verified e-mail addresses or kind:subject (github:583231, the account's immutable id)."),
+    ADMISSION_CONTACT("NIGHTSHIFT_ADMISSION_CONTACT", "", "Whom a person who is not admitted should ask (shown on the refusal page)."),
+    SIGNIN_TOKEN_TTL("NIGHTSHIFT_SIGNIN_TOKEN_TTL", "30d", "Lifetime of the token a browser gets at sign-in."),
+    SESSIONS_VISIBLE_TO_ALL("NIGHTSHIFT_SESSIONS_VISIBLE_TO_ALL", "false",
+            "true: every signed-in person may watch every session (as a viewer); false: only its participants and administrators.");
 
     private final String env;
     private final String defaultValue;

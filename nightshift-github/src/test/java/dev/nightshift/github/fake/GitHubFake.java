@@ -89,6 +89,9 @@ public final class GitHubFake implements AutoCloseable {
 
     private record User(long id, String login, String name, String publicEmail, List<Email> emails) {}
 
+    /** Organisation and org/team memberships per login. */
+    private final Map<String, java.util.Set<String>> memberships = new java.util.HashMap<>();
+
     private record Code(String login, String redirectUri) {}
 
     private static final class Pull {
@@ -209,6 +212,12 @@ public final class GitHubFake implements AutoCloseable {
 
     public synchronized void addUser(long id, String login, String name, String publicEmail) {
         users.put(login, new User(id, login, name, publicEmail, new ArrayList<>()));
+    }
+
+    /** Makes the user a member of {@code org}, and of its team {@code teamSlug} when not null. */
+    public synchronized void addMembership(String login, String org, String teamSlug) {
+        user(login);
+        memberships.computeIfAbsent(login, k -> new java.util.TreeSet<>()).add(teamSlug == null ? org : org + "/" + teamSlug);
     }
 
     /** An address on the user's {@code /user/emails}. */
@@ -451,6 +460,12 @@ public final class GitHubFake implements AutoCloseable {
         }
         if (method.equals("GET") && path.equals("/user")) {
             return t.login() == null ? forbidden() : new Reply(200, userJson(user(t.login()), true));
+        }
+        if (method.equals("GET") && path.equals("/user/orgs")) {
+            return t.login() == null ? forbidden() : new Reply(200, orgsJson(t.login()));
+        }
+        if (method.equals("GET") && path.equals("/user/teams")) {
+            return t.login() == null ? forbidden() : new Reply(200, teamsJson(t.login()));
         }
         if (method.equals("GET") && path.equals("/user/emails")) {
             return t.login() == null ? forbidden() : new Reply(200, emailsJson(user(t.login())));
@@ -789,6 +804,40 @@ public final class GitHubFake implements AutoCloseable {
             b.put("created_at", "2011-01-25T18:44:36Z");
         }
         return b;
+    }
+
+    /** {@code GET /user/orgs}: organisation objects as GitHub lists them (login, id, url…). */
+    private ArrayNode orgsJson(String login) {
+        ArrayNode out = json.createArrayNode();
+        java.util.Set<String> orgs = new java.util.TreeSet<>();
+        for (String m : memberships.getOrDefault(login, java.util.Set.of())) {
+            orgs.add(m.contains("/") ? m.substring(0, m.indexOf('/')) : m);
+        }
+        for (String org : orgs) {
+            ObjectNode o = out.addObject();
+            o.put("login", org);
+            o.put("id", Math.abs(org.hashCode()));
+            o.put("url", apiUrl() + "/orgs/" + org);
+            o.put("description", (String) null);
+        }
+        return out;
+    }
+
+    /** {@code GET /user/teams}: team objects with their organisation, as GitHub lists them. */
+    private ArrayNode teamsJson(String login) {
+        ArrayNode out = json.createArrayNode();
+        for (String m : memberships.getOrDefault(login, java.util.Set.of())) {
+            if (m.contains("/")) {
+                String org = m.substring(0, m.indexOf('/'));
+                ObjectNode t = out.addObject();
+                t.put("id", Math.abs(m.hashCode()));
+                t.put("name", m.substring(m.indexOf('/') + 1));
+                t.put("slug", m.substring(m.indexOf('/') + 1));
+                t.put("privacy", "closed");
+                t.putObject("organization").put("login", org).put("id", Math.abs(org.hashCode()));
+            }
+        }
+        return out;
     }
 
     private ArrayNode emailsJson(User u) {

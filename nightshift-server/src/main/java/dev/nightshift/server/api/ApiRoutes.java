@@ -17,6 +17,13 @@ import dev.nightshift.core.port.StoreException;
 import dev.nightshift.server.SessionService;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.Caller;
+import dev.nightshift.server.live.LiveAccess;
+import dev.nightshift.core.model.Scope;
+import dev.nightshift.core.policy.TokenScopes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -28,6 +35,7 @@ import java.util.regex.Pattern;
 public final class ApiRoutes {
     private static final int MAX_SESSION_PAGE = 200;
     private static final int DEFAULT_SESSION_PAGE = 50;
+    private static final int MAX_TOKEN_DAYS = 3650;
     static final String SHARE_LINK_REFUSED = "a share link can only watch its own session";
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -36,9 +44,15 @@ public final class ApiRoutes {
     private final Authenticator auth;
     private final Clock clock;
     private final Supplier<String> publicUrl;
+    private final LiveAccess live;
 
-    /** @param publicUrl the server's base URL, known only once it listens */
-    public ApiRoutes(Store store, SessionService sessions, Authenticator auth, Clock clock, Supplier<String> publicUrl) {
+    /**
+     * @param publicUrl the server's base URL, known only once it listens
+     * @param live the open streams, closed when the access that opened them is withdrawn
+     */
+    public ApiRoutes(Store store, SessionService sessions, Authenticator auth, Clock clock, Supplier<String> publicUrl,
+            LiveAccess live) {
+        this.live = live;
         this.store = store;
         this.sessions = sessions;
         this.auth = auth;
@@ -81,6 +95,10 @@ public final class ApiRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", caller.user() == null ? null : Views.user(caller.user()));
         body.put("tokenKind", caller.token().kind().wire());
+        body.put("scopes", Scope.wires(caller.token().scopes()));
+        if (caller.token().expiresAt() != null) {
+            body.put("tokenExpiresAt", caller.token().expiresAt());
+        }
         if (caller.token().sessionId() != null) {
             body.put("sessionId", caller.token().sessionId());
         }
@@ -111,6 +129,7 @@ public final class ApiRoutes {
         if (caller.isShareLink()) {
             throw ApiException.forbidden(SHARE_LINK_REFUSED);
         }
+        caller.require(Scope.SESSIONS_READ);
         int limit = intParam(ctx, "limit", DEFAULT_SESSION_PAGE, 1, MAX_SESSION_PAGE);
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         boolean mine = booleanParam(ctx, "mine");
@@ -122,8 +141,8 @@ public final class ApiRoutes {
                 throw ApiException.badRequest("status " + e.getMessage());
             }
         }
-        // admins see every session; everyone else the sessions they take part in
-        String visibleTo = caller.admin() ? null : caller.userId();
+        // admins see every session (and so does everyone where the deployment says so); others the sessions they take part in
+        String visibleTo = caller.admin() || sessions.everyoneSees() ? null : caller.userId();
         Page<dev.nightshift.core.model.Session> page = store.sessions().list(new SessionQuery(visibleTo,
                 mine ? caller.userId() : null, status, ctx.queryParam("repository"), offset, limit));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -214,7 +233,8 @@ public final class ApiRoutes {
 
     private void setParticipant(Context ctx) {
         String id = ctx.pathParam("id");
-        var access = sessions.require(caller(ctx), id, Access.Action.MANAGE);
+        Caller caller = caller(ctx);
+        var access = sessions.require(caller, id, Access.Action.MANAGE);
         User user = userByLogin(ctx.pathParam("login"));
         var request = Json.read(ctx.body(), Requests.SetRole.class);
         Role role;
@@ -227,12 +247,15 @@ public final class ApiRoutes {
             throw ApiException.conflict("the session's creator stays its owner");
         }
         store.sessions().upsertParticipant(id, user.id(), role, clock.instant());
+        store.audit().record(caller.userId(), id, "participant.set", user.login(), "ok", role.wire(), clock.instant());
+        live.participantChanged(id, user.id()); // a viewer made from a member keeps watching; nobody keeps more than they have
         Json.respond(ctx, 200, Map.of("userId", user.id(), "login", user.login(), "role", role.wire()));
     }
 
     private void removeParticipant(Context ctx) {
         String id = ctx.pathParam("id");
-        var access = sessions.require(caller(ctx), id, Access.Action.MANAGE);
+        Caller caller = caller(ctx);
+        var access = sessions.require(caller, id, Access.Action.MANAGE);
         User user = userByLogin(ctx.pathParam("login"));
         if (user.id().equals(access.session().creatorId())) {
             throw ApiException.conflict("the session's creator cannot be removed");
@@ -240,6 +263,8 @@ public final class ApiRoutes {
         if (!store.sessions().removeParticipant(id, user.id())) {
             throw ApiException.notFound(user.login() + " is not a participant of session " + id);
         }
+        store.audit().record(caller.userId(), id, "participant.remove", user.login(), "ok", null, clock.instant());
+        live.participantChanged(id, user.id());
         ctx.status(204);
     }
 
@@ -256,8 +281,8 @@ public final class ApiRoutes {
         String secret = Secrets.newSecret("nss");
         Token token = store.tokens().create(TokenKind.SHARE, null, tokenName(request.name(), "share link"), id,
                 Secrets.hash(secret), null);
-        Json.respond(ctx, 201, new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(),
-                null, publicUrl.get() + "/s/" + secret));
+        store.audit().record(caller.userId(), id, "share_link.create", token.id(), "ok", token.name(), clock.instant());
+        Json.respond(ctx, 201, Views.NewTokenView.of(token, secret, publicUrl.get() + "/s/" + secret));
     }
 
     private void listShareLinks(Context ctx) {
@@ -268,12 +293,15 @@ public final class ApiRoutes {
 
     private void revokeShareLink(Context ctx) {
         String id = ctx.pathParam("id");
-        sessions.require(caller(ctx), id, Access.Action.MANAGE);
+        Caller caller = caller(ctx);
+        sessions.require(caller, id, Access.Action.MANAGE);
         String tokenId = ctx.pathParam("tokenId");
         boolean ours = store.tokens().listForSession(id, TokenKind.SHARE).stream().anyMatch(t -> t.id().equals(tokenId));
         if (!ours || !store.tokens().revoke(tokenId, clock.instant())) {
             throw ApiException.notFound("no share link " + tokenId + " on session " + id);
         }
+        store.audit().record(caller.userId(), id, "share_link.revoke", tokenId, "ok", null, clock.instant());
+        live.tokenRevoked(tokenId);
         ctx.status(204);
     }
 
@@ -284,35 +312,67 @@ public final class ApiRoutes {
     private void createToken(Context ctx) {
         Caller caller = caller(ctx);
         requireUser(caller);
-        var request = ctx.body().isBlank() ? new Requests.CreateToken(null) : Json.read(ctx.body(), Requests.CreateToken.class);
-        Json.respond(ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token")));
+        caller.require(Scope.ACCOUNT);
+        var request = ctx.body().isBlank() ? new Requests.CreateToken(null, null, null)
+                : Json.read(ctx.body(), Requests.CreateToken.class);
+        Set<Scope> requested = EnumSet.noneOf(Scope.class);
+        if (request.scopes() != null) {
+            for (String scope : request.scopes()) {
+                try {
+                    requested.add(Scope.fromWire(scope));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("'scopes': " + e.getMessage());
+                }
+            }
+        }
+        Set<Scope> granted;
+        try {
+            granted = TokenScopes.grant(requested, caller.token().scopes(), caller.user().admin());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.forbidden(e.getMessage());
+        }
+        Instant expires = null;
+        if (request.expiresInDays() != null) {
+            if (request.expiresInDays() < 1 || request.expiresInDays() > MAX_TOKEN_DAYS) {
+                throw ApiException.badRequest("'expiresInDays' must be from 1 to " + MAX_TOKEN_DAYS + ", or left out for a token that does not expire");
+            }
+            expires = clock.instant().plus(Duration.ofDays(request.expiresInDays()));
+        }
+        Json.respond(ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token"), granted, expires));
     }
 
-    private Views.NewTokenView newApiToken(User user, String name) {
+    private Views.NewTokenView newApiToken(User user, String name, Set<Scope> scopes, Instant expires) {
         String secret = Secrets.newSecret("nsk");
-        Token token = store.tokens().create(TokenKind.API, user.id(), name, null, Secrets.hash(secret), null);
-        return new Views.NewTokenView(token.id(), token.kind().wire(), token.name(), secret, token.createdAt(), null, null);
+        Token token = store.tokens().create(TokenKind.API, user.id(), name, null, Secrets.hash(secret), expires, scopes, null);
+        store.audit().record(user.id(), null, "token.create", token.id(), "ok",
+                name + " [" + Scope.format(scopes) + "]" + (expires == null ? "" : " until " + expires), clock.instant());
+        return Views.NewTokenView.of(token, secret, null);
     }
 
     private void listTokens(Context ctx) {
         Caller caller = caller(ctx);
         requireUser(caller);
+        caller.require(Scope.ACCOUNT);
         Json.respond(ctx, 200, Map.of("tokens", store.tokens().listForUser(caller.userId(), TokenKind.API).stream().map(Views::token).toList()));
     }
 
     private void revokeToken(Context ctx) {
         Caller caller = caller(ctx);
         requireUser(caller);
+        caller.require(Scope.ACCOUNT);
         String tokenId = ctx.pathParam("tokenId");
         boolean own = store.tokens().listForUser(caller.userId(), TokenKind.API).stream().anyMatch(t -> t.id().equals(tokenId));
         if (!own || !store.tokens().revoke(tokenId, clock.instant())) {
             throw ApiException.notFound("you have no token " + tokenId);
         }
+        store.audit().record(caller.userId(), null, "token.revoke", tokenId, "ok", null, clock.instant());
+        live.tokenRevoked(tokenId);
         ctx.status(204);
     }
 
     private void createUser(Context ctx) {
-        requireAdmin(caller(ctx));
+        Caller caller = caller(ctx);
+        requireAdmin(caller);
         var request = Json.read(ctx.body(), Requests.CreateUser.class);
         if (request.email() != null && (request.email().length() > 320 || !request.email().contains("@"))) {
             throw ApiException.badRequest("'email' must be an address like someone@example.com");
@@ -329,9 +389,11 @@ public final class ApiRoutes {
         } catch (StoreException e) {
             throw ApiException.conflict(e.getMessage());
         }
+        store.audit().record(caller.userId(), null, "user.create", user.login(), "ok", user.admin() ? "administrator" : null,
+                clock.instant());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", Views.user(user));
-        body.put("token", newApiToken(user, "initial token"));
+        body.put("token", newApiToken(user, "initial token", Scope.DEFAULTS, null));
         Json.respond(ctx, 201, body);
     }
 
@@ -347,6 +409,9 @@ public final class ApiRoutes {
     }
 
     private static void requireAdmin(Caller caller) {
+        if (caller.user() != null && caller.user().admin()) {
+            caller.require(Scope.ADMIN);
+        }
         if (!caller.admin()) {
             throw ApiException.forbidden("only an administrator can manage users");
         }

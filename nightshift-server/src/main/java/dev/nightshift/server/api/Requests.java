@@ -11,7 +11,17 @@ public final class Requests {
 
     public record Prompt(String content, String clientRequestId, String model) {}
 
-    public record CreateToken(String name) {}
+    /** @param expiresInDays null: never expires */
+    public record CreateToken(String name, java.util.List<String> scopes, Integer expiresInDays) {}
+
+    /** An administrator's change to a user; null fields stay as they are. */
+    public record UpdateUser(Boolean admin, Boolean active) {}
+
+    /** An administrator links an account to a user by the provider's immutable subject. */
+    public record LinkIdentity(String kind, String issuer, String subject, String login) {}
+
+    /** Starts linking a further account to yourself by signing in to it: {@code github} or {@code oidc:<name>}. */
+    public record StartLink(String provider) {}
 
     public record CreateUser(String login, String name, String email, Boolean admin) {}
 

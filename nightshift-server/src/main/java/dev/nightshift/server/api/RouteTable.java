@@ -34,6 +34,11 @@ public final class RouteTable {
         routes.put(path, handler);
     }
 
+    public void patch(String path, Handler handler) {
+        registered.add(new Route("patch", path));
+        routes.patch(path, handler);
+    }
+
     public void delete(String path, Handler handler) {
         registered.add(new Route("delete", path));
         routes.delete(path, handler);

@@ -3,6 +3,8 @@ package dev.nightshift.server.api;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.Identity;
+import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.Participant;
 import dev.nightshift.core.model.Session;
@@ -10,6 +12,7 @@ import dev.nightshift.core.model.SessionSettings;
 import dev.nightshift.core.model.Token;
 import dev.nightshift.core.model.User;
 import java.time.Instant;
+import java.util.List;
 
 /** What the API sends: records shaped for clients, built from the domain records. */
 public final class Views {
@@ -52,21 +55,34 @@ public final class Views {
         return new ParticipantView(p.userId(), p.login(), p.role().wire(), p.joinedAt());
     }
 
-    public record UserView(String id, String login, String name, String email, boolean admin, Instant createdAt) {}
+    public record UserView(String id, String login, String name, String email, boolean admin, boolean active,
+            Instant createdAt, Instant deactivatedAt) {}
 
     public static UserView user(User u) {
-        return new UserView(u.id(), u.login(), u.name(), u.email(), u.admin(), u.createdAt());
+        return new UserView(u.id(), u.login(), u.name(), u.email(), u.admin(), u.active(), u.createdAt(), u.deactivatedAt());
+    }
+
+    /** A linked external account: which provider vouches for it, never anything secret. */
+    public record IdentityView(String id, String kind, String issuer, String subject, String login, String email,
+            Instant createdAt, Instant lastSeenAt) {}
+
+    public static IdentityView identity(Identity i) {
+        return new IdentityView(i.id(), i.kind(), i.issuer(), i.subject(), i.login(), i.email(), i.createdAt(), i.lastSeenAt());
     }
 
     /** A token as listed: never its secret. */
-    public record TokenView(String id, String kind, String name, String sessionId, Instant createdAt,
+    public record TokenView(String id, String kind, String name, String sessionId, List<String> scopes, Instant createdAt,
             Instant expiresAt) {}
 
     public static TokenView token(Token t) {
-        return new TokenView(t.id(), t.kind().wire(), t.name(), t.sessionId(), t.createdAt(), t.expiresAt());
+        return new TokenView(t.id(), t.kind().wire(), t.name(), t.sessionId(), Scope.wires(t.scopes()), t.createdAt(), t.expiresAt());
     }
 
     /** A token just created: the only time its secret is shown. */
-    public record NewTokenView(String id, String kind, String name, String token, Instant createdAt,
-            Instant expiresAt, String url) {}
+    public record NewTokenView(String id, String kind, String name, String token, List<String> scopes, Instant createdAt,
+            Instant expiresAt, String url) {
+        public static NewTokenView of(Token t, String secret, String url) {
+            return new NewTokenView(t.id(), t.kind().wire(), t.name(), secret, Scope.wires(t.scopes()), t.createdAt(), t.expiresAt(), url);
+        }
+    }
 }

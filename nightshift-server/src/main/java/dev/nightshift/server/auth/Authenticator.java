@@ -7,6 +7,7 @@ import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.server.api.ApiException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /** Turns a presented bearer secret into a {@link Caller}, or a 401 that says what is wrong. */
@@ -47,6 +48,28 @@ public final class Authenticator {
         return caller(token);
     }
 
+    /**
+     * The caller as the store has it now, if what authenticated them still holds: the token (and the
+     * token it was minted with) neither revoked nor expired, the user still active. Open streams
+     * ask this when access is withdrawn, so revocation ends what it granted, not only the next
+     * request; the fresh caller carries the user's current administration.
+     */
+    public Optional<Caller> refreshed(Caller caller) {
+        Instant now = clock.instant();
+        Optional<Token> token = store.tokens().byId(caller.token().id()).filter(t -> t.usableAt(now));
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        String parent = token.get().parentId();
+        if (parent != null && store.tokens().byId(parent).filter(t -> t.usableAt(now)).isEmpty()) {
+            return Optional.empty();
+        }
+        if (caller.user() == null) {
+            return Optional.of(new Caller(null, token.get()));
+        }
+        return store.users().byId(caller.userId()).filter(User::active).map(u -> new Caller(u, token.get()));
+    }
+
     private Optional<Token> lookup(String secret) {
         if (secret == null || secret.isBlank()) {
             return Optional.empty();
@@ -57,6 +80,9 @@ public final class Authenticator {
     private Caller caller(Token token) {
         User user = token.userId() == null ? null : store.users().byId(token.userId())
                 .orElseThrow(() -> ApiException.unauthorized("the token's user no longer exists"));
+        if (user != null && !user.active()) {
+            throw ApiException.unauthorized("the account " + user.login() + " is deactivated; ask an administrator");
+        }
         return new Caller(user, token);
     }
 }

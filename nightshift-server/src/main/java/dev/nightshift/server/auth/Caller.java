@@ -1,7 +1,9 @@
 package dev.nightshift.server.auth;
 
+import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.model.Token;
 import dev.nightshift.core.model.User;
+import dev.nightshift.server.api.ApiException;
 
 /**
  * Who is calling: a user with an API token, or the holder of a share link (no user; viewer of one
@@ -13,8 +15,9 @@ public record Caller(User user, Token token) {
         return user == null;
     }
 
+    /** An administrator whose token carries the admin scope; a narrower token of an administrator acts as a person. */
     public boolean admin() {
-        return user != null && user.admin();
+        return user != null && user.admin() && token.has(Scope.ADMIN);
     }
 
     public String userId() {
@@ -23,5 +26,18 @@ public record Caller(User user, Token token) {
 
     public String displayName() {
         return user == null ? "share-link viewer" : user.login();
+    }
+
+    public boolean has(Scope scope) {
+        return token.has(scope);
+    }
+
+    /** A 403 that names the missing scope, so the person knows which token to make. */
+    public void require(Scope scope) {
+        if (!token.has(scope)) {
+            throw new ApiException(403, "missing_scope", "this token lacks the scope " + scope.wire()
+                    + "; create one that has it: POST /api/tokens {\"scopes\":[\"" + scope.wire() + "\"]} or nightshift token create --scope "
+                    + scope.wire());
+        }
     }
 }

@@ -20,11 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Git over the API: a person's credentials per host, a session's diff, and the audit log. */
+/** Git over the API: a person's credentials per host and a session's diff. */
 public final class GitRoutes {
     static final int MAX_SECRET_CHARS = 16 * 1024;
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
-    private static final int MAX_AUDIT_ENTRIES = 500;
 
     private final Store store;
     private final SessionService sessions;
@@ -50,7 +49,6 @@ public final class GitRoutes {
         routes.put("/api/me/credentials/{host}", this::putCredential);
         routes.delete("/api/me/credentials/{host}", this::deleteCredential);
         routes.get("/api/sessions/{id}/diff", this::diff);
-        routes.get("/api/audit", this::audit);
     }
 
     /** What a person sends to store a credential. */
@@ -61,6 +59,7 @@ public final class GitRoutes {
         if (caller.isShareLink()) {
             throw ApiException.forbidden("a share link cannot manage credentials; sign in with your own token");
         }
+        caller.require(dev.nightshift.core.model.Scope.ACCOUNT);
         return caller;
     }
 
@@ -117,33 +116,6 @@ public final class GitRoutes {
         } catch (GitException e) {
             Json.respond(ctx, 200, Map.of("available", false, "reason", e.getMessage()));
         }
-    }
-
-    private void audit(Context ctx) {
-        Caller caller = auth.fromHeader(ctx.header("Authorization"));
-        String sessionId = ctx.queryParam("session");
-        if (sessionId != null) {
-            sessions.require(caller, sessionId, Access.Action.READ);
-        } else if (!caller.admin()) {
-            throw ApiException.forbidden("the whole audit log is for administrators; ask for one session's with ?session=<id>");
-        }
-        int limit = limit(ctx.queryParam("limit"));
-        Json.respond(ctx, 200, Map.of("entries", store.audit().list(sessionId, limit)));
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return 100;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= MAX_AUDIT_ENTRIES) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("'limit' must be a number from 1 to " + MAX_AUDIT_ENTRIES);
     }
 
     private static String host(Context ctx) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.Secrets;
 import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.EventTypes;
-import dev.nightshift.core.model.TokenKind;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.github.GitHubApp;
@@ -21,6 +20,9 @@ import dev.nightshift.server.api.Json;
 import dev.nightshift.server.api.RouteTable;
 import dev.nightshift.server.api.Views;
 import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.IdentityLinks;
+import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.auth.SignInPage;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.live.EventLog;
 import io.javalin.http.Context;
@@ -55,9 +57,11 @@ public final class GitHubRoutes {
     private final Supplier<String> publicUrl;
     private final Clock clock;
     private final Authenticator auth;
+    private final SignIn signIn;
 
     public GitHubRoutes(Store store, EventLog log, GitCredentials credentials, GitHubOAuth oauth, GitHubApp app, String host,
-            String webhookSecret, Supplier<String> publicUrl, Authenticator auth, Clock clock) {
+            String webhookSecret, Supplier<String> publicUrl, Authenticator auth, SignIn signIn, Clock clock) {
+        this.signIn = signIn;
         this.app = app;
         this.auth = auth;
         this.store = store;
@@ -71,11 +75,15 @@ public final class GitHubRoutes {
     }
 
     public void register(RouteTable routes) {
-        routes.get("/auth/providers", ctx -> Json.respond(ctx, 200, Map.of("github", oauth != null)));
         routes.get("/auth/github/login", this::login);
         routes.get("/auth/github/callback", this::callback);
         routes.post("/webhooks/github", this::webhook);
         routes.get("/api/github/installations/{installationId}/repositories", this::installationRepositories);
+    }
+
+    /** Whether people can sign in with GitHub here. */
+    public boolean signInConfigured() {
+        return oauth != null;
     }
 
     // -- the App (what is no person's action) -------------------------------------------------
@@ -124,7 +132,12 @@ public final class GitHubRoutes {
     private void login(Context ctx) {
         GitHubOAuth client = oauth();
         OAuthState state = OAuthState.generate(clock.instant());
-        store.oneTimeValues().save(STATE_PURPOSE, Secrets.hash(state.value()), null, state.expiresAt());
+        Map<String, String> payload = new LinkedHashMap<>();
+        String linkUser = IdentityLinks.consume(store, ctx.queryParam("link"), PROVIDER, clock);
+        if (linkUser != null) {
+            payload.put("link", linkUser);
+        }
+        store.oneTimeValues().save(STATE_PURPOSE, Secrets.hash(state.value()), Json.write(payload), state.expiresAt());
         ctx.redirect(client.authorizeUrl(state.value(), redirect()).toString());
     }
 
@@ -139,31 +152,59 @@ public final class GitHubRoutes {
             throw ApiException.badRequest("the sign-in callback needs 'code' and 'state'; start again at /auth/github/login");
         }
         // consumed before anything else: a replayed or forged callback finds nothing
-        if (store.oneTimeValues().consume(STATE_PURPOSE, Secrets.hash(state), clock.instant()).isEmpty()) {
+        Optional<String> saved = store.oneTimeValues().consume(STATE_PURPOSE, Secrets.hash(state), clock.instant());
+        if (saved.isEmpty()) {
             store.audit().record(null, null, "signin.github", host, "refused", "unknown, used or expired state", clock.instant());
-            throw ApiException.badRequest("this sign-in link is unknown, was already used or expired; start again at /auth/github/login");
+            throw ApiException.unauthorized("this sign-in link is unknown, was already used or expired; start again at /auth/github/login");
         }
+        JsonNode payload = saved.get().isEmpty() ? Json.tree("{}") : Json.tree(saved.get());
         OAuthTokens tokens;
-        GitHubUser gitHubUser;
+        SignIn.Account account;
         try {
             tokens = client.exchange(code, redirect());
-            gitHubUser = client.user(tokens.accessToken());
+            GitHubUser gitHubUser = client.user(tokens.accessToken());
+            // memberships are read only when admission asks for them: the App may lack the permission otherwise
+            var memberships = signIn.rules().gitHubOrgs().isEmpty() ? java.util.Set.<String>of() : client.memberships(tokens.accessToken());
+            account = new SignIn.Account(PROVIDER, host, String.valueOf(gitHubUser.id()), gitHubUser.login(),
+                    gitHubUser.name() == null ? gitHubUser.login() : gitHubUser.name(), gitHubUser.noreplyEmail(),
+                    client.verifiedEmails(tokens.accessToken()), memberships, java.util.Set.of());
         } catch (GitHubException e) {
             store.audit().record(null, null, "signin.github", host, "failed", e.getMessage(), clock.instant());
             throw ApiException.badRequest("GitHub refused the sign-in: " + e.getMessage() + "; start again at /auth/github/login");
         }
-        User user = store.users().byLogin(gitHubUser.login()).orElseGet(() -> store.users().create(gitHubUser.login(),
-                gitHubUser.name() == null ? gitHubUser.login() : gitHubUser.name(), gitHubUser.noreplyEmail(), false));
+        if (payload.hasNonNull("link")) {
+            String userId = payload.get("link").asText();
+            try {
+                signIn.link(userId, account);
+            } catch (ApiException e) {
+                SignInPage.refused(ctx, e);
+                return;
+            }
+            credentials.putOAuth(userId, host, tokens.accessToken(), tokens.accessExpiresAt(), tokens.refreshToken(),
+                    tokens.refreshExpiresAt());
+            if (SignInPage.wantsJson(ctx)) {
+                Json.respond(ctx, 200, Map.of("linked", PROVIDER, "login", account.login()));
+            } else {
+                ctx.redirect("/#linked=" + PROVIDER);
+            }
+            return;
+        }
+        SignIn.SignedIn signedIn;
+        try {
+            signedIn = signIn.signIn(account);
+        } catch (ApiException e) {
+            SignInPage.refused(ctx, e);
+            return;
+        }
+        User user = signedIn.user();
         credentials.putOAuth(user.id(), host, tokens.accessToken(), tokens.accessExpiresAt(), tokens.refreshToken(),
                 tokens.refreshExpiresAt());
-        String secret = Secrets.newSecret("nsk");
-        store.tokens().create(TokenKind.API, user.id(), "GitHub sign-in " + clock.instant(), null, Secrets.hash(secret), null);
-        store.audit().record(user.id(), null, "signin.github", host, "ok", gitHubUser.login(), clock.instant());
-        if (Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json")) {
-            Json.respond(ctx, 200, Map.of("token", secret, "login", user.login()));
+        ctx.header("Cache-Control", "no-store");
+        if (SignInPage.wantsJson(ctx)) {
+            Json.respond(ctx, 200, Map.of("token", signedIn.token(), "login", user.login()));
         } else {
             // the fragment never reaches a server log or a Referer header
-            ctx.redirect("/#token=" + secret);
+            ctx.redirect("/#token=" + signedIn.token());
         }
     }
 

@@ -31,8 +31,10 @@ public final class SseEndpoint {
     private final SessionService sessions;
     private final Authenticator auth;
     private final EventHub hub;
+    private final LiveAccess access;
 
-    public SseEndpoint(Store store, SessionService sessions, Authenticator auth, EventHub hub) {
+    public SseEndpoint(Store store, SessionService sessions, Authenticator auth, EventHub hub, LiveAccess access) {
+        this.access = access;
         this.store = store;
         this.sessions = sessions;
         this.auth = auth;
@@ -63,13 +65,38 @@ public final class SseEndpoint {
                     (from, to) -> store.events().after(sessionId, from, (int) (to - from - 1)).items());
         transport.client = client;
         hub.subscribe(sessionId, client);
+        AutoCloseable grant = access.register(new LiveAccess.Grant() {
+            @Override
+            public Caller caller() {
+                return caller;
+            }
+
+            @Override
+            public String sessionId() {
+                return sessionId;
+            }
+
+            @Override
+            public void revoke(String reason) {
+                client.stop(); // run() returns, the handler ends and the response closes
+            }
+        });
         try {
             client.markDelivered(after);
             transport.catchUp(after);
-            client.run(); // until the client goes away
+            client.run(); // until the client goes away or its access is withdrawn
         } finally {
+            closeQuietly(grant);
             hub.unsubscribe(sessionId, client);
             client.stop();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable grant) {
+        try {
+            grant.close();
+        } catch (Exception ignored) {
+            // removing from a set does not fail
         }
     }
 

@@ -56,11 +56,13 @@ public final class WsEndpoint {
     private final Clock clock;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<String> typing;
+    private final LiveAccess access;
 
     /** @param typing told when someone types in a session: its sandbox should warm up */
     public WsEndpoint(Store store, SessionService sessions, Authenticator auth, EventHub hub, Presence presence,
-            ScheduledExecutorService timer, Clock clock, java.util.function.Consumer<String> typing) {
+            ScheduledExecutorService timer, Clock clock, java.util.function.Consumer<String> typing, LiveAccess access) {
         this.typing = typing;
+        this.access = access;
         this.store = store;
         this.sessions = sessions;
         this.auth = auth;
@@ -109,6 +111,7 @@ public final class WsEndpoint {
         private volatile LiveClient client;
         private Caller caller;
         private RateWindow historyWindow;
+        private volatile AutoCloseable grant;
 
         Connection(WsContext ctx, String sessionId) {
             this.ctx = ctx;
@@ -178,6 +181,25 @@ public final class WsEndpoint {
             if (!events.items().isEmpty()) {
                 live.markDelivered(events.items().getLast().seq());
             }
+            grant = access.register(new LiveAccess.Grant() {
+                @Override
+                public Caller caller() {
+                    return who;
+                }
+
+                @Override
+                public String sessionId() {
+                    return sessionId;
+                }
+
+                @Override
+                public void revoke(String reason) {
+                    error(null, 401, "access_revoked", "your access to this session ended (" + reason + ")");
+                    if (ctx.session.isOpen()) {
+                        ctx.closeSession(CLOSE_POLICY, reason);
+                    }
+                }
+            });
             Thread.ofVirtual().name("ws-" + connectionId).start(live::run);
             ctx.enableAutomaticPings(PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             broadcastPresence();
@@ -319,6 +341,14 @@ public final class WsEndpoint {
 
         void shutdown() {
             cancelDeadline();
+            AutoCloseable g = grant;
+            if (g != null) {
+                try {
+                    g.close();
+                } catch (Exception ignored) {
+                    // removing from a set does not fail
+                }
+            }
             LiveClient live = client;
             if (live != null) {
                 hub.unsubscribe(sessionId, live);

@@ -1,0 +1,58 @@
+package dev.nightshift.server.auth;
+
+import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.api.Json;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a sign-in callback ends for a browser or a script: a browser that was refused (not admitted,
+ * deactivated, a forged state) gets a small page in words, with a way back; a client asking for
+ * JSON gets the API's error.
+ */
+public final class SignInPage {
+    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+
+    private SignInPage() {}
+
+    public static boolean wantsJson(Context ctx) {
+        return Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json");
+    }
+
+    /** Answers a refused sign-in; the refusal was already audited by whoever threw it. */
+    public static void refused(Context ctx, ApiException e) {
+        if (wantsJson(ctx)) {
+            Json.respond(ctx, e.status(), Map.of("error", Map.of("code", e.code(), "message", e.getMessage())));
+            return;
+        }
+        String title = switch (e.code()) {
+            case "not_admitted" -> "You are not admitted";
+            case "deactivated" -> "Your account is deactivated";
+            default -> "Sign-in failed";
+        };
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.status(e.status()).contentType("text/html; charset=utf-8").result("<!doctype html><html lang=\"en\"><head>"
+                + "<meta charset=\"utf-8\"><title>" + escape(title) + " — Nightshift</title>"
+                + "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}</style></head>"
+                + "<body><h1>" + escape(title) + "</h1><p id=\"reason\">" + escape(e.getMessage()) + "</p>"
+                + "<p><a href=\"/\">Back to Nightshift</a></p></body></html>");
+    }
+
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
