@@ -204,7 +204,7 @@ public final class OidcProvider {
         ClientAuthentication auth = ClientAuthenticationMethod.CLIENT_SECRET_POST.equals(authMethod)
                 ? new ClientSecretPost(clientId, clientSecret)
                 : new ClientSecretBasic(clientId, clientSecret);
-        HTTPRequest http = new TokenRequest(metadata.getTokenEndpointURI(), auth, grant).toHTTPRequest();
+        HTTPRequest http = new TokenRequest.Builder(metadata.getTokenEndpointURI(), auth, grant).build().toHTTPRequest();
         bound(http);
         // The code and the secret go to the token endpoint only, never to wherever it redirects.
         http.setFollowRedirects(false);
