@@ -54,6 +54,24 @@ class TokensAndErrorsTest {
     }
 
     @Test
+    void aScopedExpiringTokenCanReadButNotPrompt() {
+        Cli.Result created = cli.run("token", "create", "--name", "dashboard", "--scope", "sessions:read", "--expires", "30d", "--json");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(created.json().path("scopes").toString()).isEqualTo("[\"sessions:read\"]");
+        assertThat(created.json().path("expiresAt").asText()).isNotEmpty();
+        Cli reader = Cli.of(server.url(), created.json().path("token").asText());
+        assertThat(reader.run("sessions", "--json").exitCode()).isZero();
+        Cli.Result refused = reader.run("token", "create");
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.AUTH); // "lacks the right"
+        assertThat(refused.err()).contains("lacks the scope account");
+        assertThat(cli.run("token", "list").out()).contains("sessions:read");
+        Cli.Result badExpiry = cli.run("token", "create", "--expires", "soon");
+        assertThat(badExpiry.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badExpiry.err()).contains("--expires");
+        assertThat(cli.run("token", "create", "--scope", "sessions:everything").exitCode()).isEqualTo(ExitCodes.REFUSED); // 400
+    }
+
+    @Test
     void aBadTokenIsAClearErrorWithItsOwnExitCode() {
         Cli.Result r = Cli.of(server.url(), "nsk_not_a_real_token").run("run", "--repo", "/srv/x", "hello");
 

@@ -66,7 +66,8 @@ class GitHubFlowTest {
                 "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(),
                 "NIGHTSHIFT_GITHUB_CLIENT_ID", "client-1",
                 "NIGHTSHIFT_GITHUB_CLIENT_SECRET", "client-secret-1",
-                "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET), p -> {
+                "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET,
+                "NIGHTSHIFT_ADMIT_PEOPLE", "grace,ada"), p -> {
                     p.sandboxes = true;
                     p.executor = turn -> {
                         Sandbox sandbox = turn.sandbox();
@@ -135,8 +136,9 @@ class GitHubFlowTest {
         assertThat(github.pullRequests("acme/app").get(0).body()).contains("Now say goodbye too");
         assertThat(TestRepos.git(remote, "rev-list", "--count", "main.." + branch)).isEqualTo("2");
 
-        // every credentialed action is in the audit log
-        List<String> actions = ada.get("/api/audit?session=" + id).body().path("entries").findValuesAsText("action");
+        // every credentialed action is in the audit log, which administrators read
+        assertThat(ada.get("/api/audit?session=" + id).status()).isEqualTo(403);
+        List<String> actions = server.admin.get("/api/audit?session=" + id).body().path("entries").findValuesAsText("action");
         assertThat(actions).contains("git.fetch", "git.push", "pr.create", "pr.update");
 
         // no token anywhere in the sandbox's view
@@ -199,7 +201,7 @@ class GitHubFlowTest {
         String code = github.authorize("grace", redirect);
 
         HttpResponse<String> forged = callback(http, code, "forged-state");
-        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(forged.statusCode()).isEqualTo(401);
         HttpResponse<String> ok = callback(http, code, state);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         JsonNode body = ApiClient.JSON.readTree(ok.body());
@@ -207,7 +209,7 @@ class GitHubFlowTest {
         JsonNode me = grace.get("/api/me").body().path("user");
         assertThat(me.path("login").asText()).isEqualTo("grace");
         assertThat(grace.get("/api/me/credentials").body().path("credentials").get(0).path("kind").asText()).isEqualTo("oauth");
-        assertThat(callback(http, code, state).statusCode()).isEqualTo(400); // the state was single-use
+        assertThat(callback(http, code, state).statusCode()).isEqualTo(401); // the state was single-use
         String raw = Files.readString(server.dataDir.resolve("nightshift.db"), StandardCharsets.ISO_8859_1);
         assertThat(raw).doesNotContain(server.server.gitCredentials().openAll(me.path("id").asText()).get(0));
     }
