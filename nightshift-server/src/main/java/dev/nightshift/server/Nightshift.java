@@ -1,7 +1,9 @@
 package dev.nightshift.server;
 
 import dev.nightshift.core.port.PostTurnHook;
+import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.git.CommitIdentity;
+import dev.nightshift.git.RemoteGuard;
 import dev.nightshift.git.Workspaces;
 import dev.nightshift.server.git.CommitMessages;
 import dev.nightshift.server.git.GitCredentials;
@@ -142,9 +144,11 @@ public final class Nightshift implements AutoCloseable {
         var gateway = new dev.nightshift.agent.model.DefaultModelGateway(gatewayConfig);
         TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store);
         this.gitCredentials = new GitCredentials(store, SecretBox.open(config.get(Setting.SECRET_KEY), dataDir), clock);
-        this.git = new GitIntegration(store, eventLog, new Workspaces(dataDir.resolve("git")), gitCredentials,
+        RepositoryPolicy repositories = config.repositoryPolicy();
+        this.git = new GitIntegration(store, eventLog, new Workspaces(dataDir.resolve("git"),
+                new RemoteGuard(config.gitInternalHosts())), gitCredentials,
                 new CommitIdentity(config.get(Setting.GIT_AGENT_NAME), config.get(Setting.GIT_AGENT_EMAIL)),
-                session -> CommitMessages.forSession(gateway, session), clock);
+                session -> CommitMessages.forSession(gateway, session), clock, repositories);
         PostTurnHook custom = plugins.postTurn;
         PostTurnHook postTurn = turn -> {
             git.afterTurn(turn);
@@ -193,7 +197,8 @@ public final class Nightshift implements AutoCloseable {
                 sandboxes.touch(sessionId);
             }
         });
-        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy, sandboxes::warm);
+        this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy, sandboxes::warm,
+                repositories);
         this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);

@@ -2,6 +2,7 @@ package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentSettings;
 import dev.nightshift.core.policy.Limits;
+import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.sandbox.SandboxLimits;
 import dev.nightshift.store.StoreConfig;
 import java.io.IOException;
@@ -40,6 +41,26 @@ public record NightshiftConfig(
                 .withMaxSteps(intValue(values, Setting.AGENT_MAX_STEPS, 1, 100_000))
                 .withMaxTurnTokens(longValue(values, Setting.AGENT_TURN_TOKENS))
                 .withBudgets(money(values, Setting.AGENT_TURN_BUDGET_USD), money(values, Setting.AGENT_SESSION_BUDGET_USD));
+    }
+
+    /** Which repositories sessions may use, from the settings; a bad pattern or root fails naming its setting. */
+    public RepositoryPolicy repositoryPolicy() {
+        List<Path> roots = list(values, Setting.LOCAL_REPOSITORY_ROOTS).stream().map(Path::of).toList();
+        try {
+            return new RepositoryPolicy(list(values, Setting.REPOSITORY_ALLOW), roots, dataDir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((roots.stream().anyMatch(r -> !r.isAbsolute()) ? Setting.LOCAL_REPOSITORY_ROOTS
+                    : Setting.REPOSITORY_ALLOW).env() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The hosts host git may reach on loopback or private addresses. */
+    public List<String> gitInternalHosts() {
+        return list(values, Setting.GIT_INTERNAL_HOSTS);
+    }
+
+    private static List<String> list(Map<String, String> values, Setting setting) {
+        return java.util.Arrays.stream(value(values, setting).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
     private static long longValue(Map<String, String> values, Setting setting) {
@@ -89,6 +110,7 @@ public record NightshiftConfig(
         });
         NightshiftConfig config = from(merged);
         config.agent(); // refuse bad agent settings at start, not at the first prompt
+        config.repositoryPolicy();
         return config;
     }
 

@@ -66,7 +66,8 @@ class GitHubFlowTest {
                 "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(),
                 "NIGHTSHIFT_GITHUB_CLIENT_ID", "client-1",
                 "NIGHTSHIFT_GITHUB_CLIENT_SECRET", "client-secret-1",
-                "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET), p -> {
+                "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET,
+                "NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1"), p -> {
                     p.sandboxes = true;
                     p.executor = turn -> {
                         Sandbox sandbox = turn.sandbox();
