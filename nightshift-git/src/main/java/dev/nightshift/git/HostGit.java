@@ -68,7 +68,8 @@ public final class HostGit {
     public String run(Path dir, GitAuth auth, String... args) {
         Result result = exec(dir, auth, InputStream.nullInputStream(), null, DEFAULT_TIMEOUT, args);
         if (!result.ok()) {
-            throw new GitException("git " + args[0] + " failed: " + result.stderr().strip());
+            String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-") && !a.contains("=")).findFirst().orElse(args[0]);
+            throw new GitException("git " + command + " failed: " + result.stderr().strip());
         }
         return result.out();
     }

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's bare mirrors, one per repository under {@code <data>/git/mirrors}. A refresh
@@ -18,15 +22,19 @@ import java.util.function.Supplier;
  * still refer to them.
  */
 public final class Mirrors {
+    private static final Logger LOG = LoggerFactory.getLogger(Mirrors.class);
     static final String[] REFSPECS = {"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"};
 
     private final Path root;
     private final HostGit git;
+    private final RemoteGuard guard;
     private final ConcurrentHashMap<String, ReadWriteLock> locks = new ConcurrentHashMap<>();
 
-    public Mirrors(Path root, HostGit git) {
+    /** @param guard what host git may connect to; it is asked before every fetch */
+    public Mirrors(Path root, HostGit git, RemoteGuard guard) {
         this.root = root;
         this.git = git;
+        this.guard = guard;
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -36,6 +44,7 @@ public final class Mirrors {
 
     /** Creates the mirror on first use, else fetches what changed; returns it ready to read. */
     public Mirror refresh(RepositoryUrl repository, GitAuth auth) {
+        List<String> pinned = guard.check(repository);
         Path dir = dir(repository);
         ReadWriteLock lock = lock(repository);
         lock.writeLock().lock();
@@ -43,8 +52,9 @@ public final class Mirrors {
             if (!Files.isDirectory(dir.resolve("objects"))) {
                 create(dir);
             }
-            String head = remoteHead(repository, auth);
-            git.run(dir, auth, "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head", repository.url(), REFSPECS[0], REFSPECS[1]);
+            String head = remoteHead(repository, auth, pinned);
+            git.run(dir, auth, withOptions(pinned, "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head",
+                    repository.url(), REFSPECS[0], REFSPECS[1]));
             if (head != null) {
                 git.run(dir, GitAuth.NONE, "symbolic-ref", "HEAD", "refs/heads/" + head);
             }
@@ -92,8 +102,8 @@ public final class Mirrors {
     }
 
     /** The branch the remote's HEAD points at, or null when it does not say (an empty repository). */
-    private String remoteHead(RepositoryUrl repository, GitAuth auth) {
-        String listing = git.run(null, auth, "ls-remote", "--symref", repository.url(), "HEAD");
+    private String remoteHead(RepositoryUrl repository, GitAuth auth, List<String> options) {
+        String listing = git.run(null, auth, withOptions(options, "ls-remote", "--symref", repository.url(), "HEAD"));
         for (String line : listing.split("\n")) {
             if (line.startsWith("ref: refs/heads/") && line.endsWith("\tHEAD")) {
                 return line.substring("ref: refs/heads/".length(), line.length() - "\tHEAD".length());
@@ -108,6 +118,13 @@ public final class Mirrors {
         return head.ok() && !head.out().isEmpty() ? Optional.of(head.out()) : Optional.empty();
     }
 
+    /** {@code options} (git's own {@code -c …}) before the command and its arguments. */
+    static String[] withOptions(List<String> options, String... command) {
+        List<String> args = new ArrayList<>(options);
+        args.addAll(List.of(command));
+        return args.toArray(String[]::new);
+    }
+
     /** Turns git's refusal of an {@code action} ("fetch", "push to") into what the user should do about it. */
     static String describe(String action, RepositoryUrl repository, GitAuth auth, String gitMessage) {
         String lower = gitMessage.toLowerCase(java.util.Locale.ROOT);
@@ -118,6 +135,11 @@ public final class Mirrors {
             return "could not " + action + " " + repository + ": " + (auth instanceof GitAuth.None ? "the host wants credentials and none are stored"
                     : "the stored credential was refused") + "; store a token for " + repository.host()
                     + " with PUT /api/me/credentials/" + repository.host() + " (" + gitMessage + ")";
+        }
+        if (!repository.local()) {
+            // what git says about a network failure (refused, timed out, no route) tells open ports from closed ones
+            LOG.debug("could not {} {}: {}", action, repository, gitMessage);
+            return RemoteGuard.unreachable(repository).getMessage();
         }
         return "could not " + action + " " + repository + ": " + gitMessage;
     }

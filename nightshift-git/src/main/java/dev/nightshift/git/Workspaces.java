@@ -49,13 +49,23 @@ public final class Workspaces {
     private static final String PUSHED_REF = "refs/nightshift/pushed";
 
     private final HostGit git;
+    private final RemoteGuard guard;
     private final Mirrors mirrors;
     private final Path outboxRoot;
 
-    /** @param gitRoot the control plane's git directory ({@code <data>/git}): mirrors, outboxes, SSH state */
+    /** Host git reaching public addresses only. */
     public Workspaces(Path gitRoot) {
+        this(gitRoot, RemoteGuard.PUBLIC_ONLY);
+    }
+
+    /**
+     * @param gitRoot the control plane's git directory ({@code <data>/git}): mirrors, outboxes, SSH state
+     * @param guard what host git may connect to (fetches and pushes)
+     */
+    public Workspaces(Path gitRoot, RemoteGuard guard) {
         this.git = new HostGit(gitRoot);
-        this.mirrors = new Mirrors(gitRoot.resolve("mirrors"), git);
+        this.guard = guard;
+        this.mirrors = new Mirrors(gitRoot.resolve("mirrors"), git, guard);
         this.outboxRoot = gitRoot.resolve("outbox");
         try {
             Files.createDirectories(outboxRoot);
@@ -138,8 +148,15 @@ public final class Workspaces {
             return new Publication(committed, subject, head, false,
                     "the work branch is the repository's default branch; Nightshift never pushes to it");
         }
+        List<String> pinned;
+        try {
+            pinned = guard.check(request.repository());
+        } catch (GitException e) {
+            return new Publication(committed, subject, head, false, e.getMessage());
+        }
         HostGit.Result push = git.exec(outbox, request.auth(), InputStream.nullInputStream(), null, HostGit.DEFAULT_TIMEOUT,
-                "push", "--porcelain", "--no-verify", request.repository().url(), HEAD_REF + ":refs/heads/" + request.workBranch());
+                Mirrors.withOptions(pinned, "push", "--porcelain", "--no-verify", request.repository().url(),
+                        HEAD_REF + ":refs/heads/" + request.workBranch()));
         if (!push.ok()) {
             return new Publication(committed, subject, head, false, pushProblem(request, push));
         }

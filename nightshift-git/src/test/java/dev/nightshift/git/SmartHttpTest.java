@@ -48,7 +48,7 @@ class SmartHttpTest {
         url = RepositoryUrl.parse(server.url("app.git"));
         provider = new BubblewrapProvider(BubblewrapConfig.under(dir.resolve("sandboxes")), EgressAttachment.NONE);
         sandbox = provider.create(new SandboxSpec("s1", SandboxLimits.DEFAULTS, Map.of()));
-        workspaces = new Workspaces(dir.resolve("git"));
+        workspaces = new Workspaces(dir.resolve("git"), new RemoteGuard(java.util.Set.of("127.0.0.1")));
     }
 
     @AfterEach

@@ -33,7 +33,7 @@ class SshTest {
                 BubblewrapProvider provider = new BubblewrapProvider(BubblewrapConfig.under(dir.resolve("sandboxes")), EgressAttachment.NONE)) {
             Sandbox sandbox = provider.create(new SandboxSpec("s1", SandboxLimits.DEFAULTS, Map.of()));
             try {
-                Workspaces workspaces = new Workspaces(dir.resolve("git"));
+                Workspaces workspaces = new Workspaces(dir.resolve("git"), new RemoteGuard(java.util.Set.of("127.0.0.1")));
                 RepositoryUrl url = RepositoryUrl.parse(ssh.url(remote));
                 GitAuth key = GitAuth.sshKey(ssh.clientKey());
                 assertThatThrownBy(() -> workspaces.checkout("s1", url, GitAuth.NONE, null, "al/1", WorkspacesTest.ADA, sandbox))

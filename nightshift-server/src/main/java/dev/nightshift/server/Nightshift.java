@@ -1,7 +1,9 @@
 package dev.nightshift.server;
 
 import dev.nightshift.core.port.PostTurnHook;
+import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.git.CommitIdentity;
+import dev.nightshift.git.RemoteGuard;
 import dev.nightshift.git.Workspaces;
 import dev.nightshift.server.git.CommitMessages;
 import dev.nightshift.server.git.GitCredentials;
@@ -147,9 +149,11 @@ public final class Nightshift implements AutoCloseable {
         var gateway = new dev.nightshift.agent.model.DefaultModelGateway(gatewayConfig);
         TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store);
         this.gitCredentials = new GitCredentials(store, SecretBox.open(config.get(Setting.SECRET_KEY), dataDir), clock);
-        this.git = new GitIntegration(store, eventLog, new Workspaces(dataDir.resolve("git")), gitCredentials,
+        RepositoryPolicy repositories = config.repositoryPolicy();
+        this.git = new GitIntegration(store, eventLog, new Workspaces(dataDir.resolve("git"),
+                new RemoteGuard(config.gitInternalHosts())), gitCredentials,
                 new CommitIdentity(config.get(Setting.GIT_AGENT_NAME), config.get(Setting.GIT_AGENT_EMAIL)),
-                session -> CommitMessages.forSession(gateway, session), clock);
+                session -> CommitMessages.forSession(gateway, session), clock, repositories);
         PostTurnHook custom = plugins.postTurn;
         PostTurnHook postTurn = turn -> {
             git.afterTurn(turn);
@@ -199,7 +203,7 @@ public final class Nightshift implements AutoCloseable {
             }
         });
         this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy, sandboxes::warm,
-                config.sessionsVisibleToAll());
+                config.sessionsVisibleToAll(), repositories);
         LiveAccess liveAccess = new LiveAccess((caller, sessionId) -> auth.refreshed(caller).map(fresh -> {
             try {
                 sessions.require(fresh, sessionId, dev.nightshift.core.policy.Access.Action.READ);

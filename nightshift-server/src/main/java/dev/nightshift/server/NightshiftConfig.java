@@ -2,6 +2,7 @@ package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentSettings;
 import dev.nightshift.core.policy.Limits;
+import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.sandbox.SandboxLimits;
 import dev.nightshift.store.StoreConfig;
 import java.io.IOException;
@@ -42,6 +43,26 @@ public record NightshiftConfig(
                 .withBudgets(money(values, Setting.AGENT_TURN_BUDGET_USD), money(values, Setting.AGENT_SESSION_BUDGET_USD));
     }
 
+    /** Which repositories sessions may use, from the settings; a bad pattern or root fails naming its setting. */
+    public RepositoryPolicy repositoryPolicy() {
+        List<Path> roots = list(values, Setting.LOCAL_REPOSITORY_ROOTS).stream().map(Path::of).toList();
+        try {
+            return new RepositoryPolicy(list(values, Setting.REPOSITORY_ALLOW), roots, dataDir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((roots.stream().anyMatch(r -> !r.isAbsolute()) ? Setting.LOCAL_REPOSITORY_ROOTS
+                    : Setting.REPOSITORY_ALLOW).env() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The hosts host git may reach on loopback or private addresses. */
+    public List<String> gitInternalHosts() {
+        return list(values, Setting.GIT_INTERNAL_HOSTS);
+    }
+
+    private static List<String> list(Map<String, String> values, Setting setting) {
+        return java.util.Arrays.stream(value(values, setting).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+    }
+
     private static long longValue(Map<String, String> values, Setting setting) {
         try {
             long v = Long.parseLong(value(values, setting));
@@ -68,8 +89,12 @@ public record NightshiftConfig(
 
     /** Who may sign in, and who is made an administrator at sign-in. */
     public dev.nightshift.core.policy.Admission.Rules admission() {
-        return new dev.nightshift.core.policy.Admission.Rules(list(Setting.ADMIT_PEOPLE), list(Setting.ADMIT_DOMAINS),
-                list(Setting.ADMIT_GITHUB_ORGS), list(Setting.ADMIT_GROUPS), list(Setting.ADMINS));
+        return new dev.nightshift.core.policy.Admission.Rules(set(Setting.ADMIT_PEOPLE), set(Setting.ADMIT_DOMAINS),
+                set(Setting.ADMIT_GITHUB_ORGS), set(Setting.ADMIT_GROUPS), set(Setting.ADMINS));
+    }
+
+    private java.util.Set<String> set(Setting setting) {
+        return new java.util.LinkedHashSet<>(list(values, setting));
     }
 
     public boolean sessionsVisibleToAll() {
@@ -121,16 +146,6 @@ public record NightshiftConfig(
         return out;
     }
 
-    private java.util.Set<String> list(Setting setting) {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        for (String part : get(setting).split(",")) {
-            if (!part.isBlank()) {
-                out.add(part.trim());
-            }
-        }
-        return out;
-    }
-
     private static boolean bool(Map<String, String> values, Setting setting) {
         String raw = value(values, setting).toLowerCase(java.util.Locale.ROOT);
         return switch (raw) {
@@ -166,6 +181,7 @@ public record NightshiftConfig(
         config.oidcProviders();
         config.sessionsVisibleToAll();
         config.signInTokenTtl();
+        config.repositoryPolicy();
         return config;
     }
 

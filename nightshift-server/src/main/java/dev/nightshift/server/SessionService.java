@@ -14,6 +14,7 @@ import dev.nightshift.core.model.TokenKind;
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.PromptCheck;
+import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.policy.SessionStatusPolicy;
 import dev.nightshift.core.port.EnqueueResult;
 import dev.nightshift.core.port.Store;
@@ -48,6 +49,7 @@ public final class SessionService {
     private final Limits limits;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final RepositoryPolicy repositories;
 
     private final java.util.function.Consumer<String> archived;
     private final java.util.function.Consumer<String> prompted;
@@ -57,11 +59,13 @@ public final class SessionService {
      * @param archived told when a session is archived (its sandbox goes)
      * @param prompted told when a prompt is queued (its sandbox should be resumed by the time it runs)
      * @param everyoneSees every signed-in person may watch every session, as a viewer
+     * @param repositories which repositories a caller may create a session on
      */
     public SessionService(Store store, QueueBroadcaster queue, TurnDispatcher dispatcher, Limits limits, Clock clock,
             MeterRegistry metrics, java.util.function.Consumer<String> archived, java.util.function.Consumer<String> prompted,
-            boolean everyoneSees) {
+            boolean everyoneSees, RepositoryPolicy repositories) {
         this.everyoneSees = everyoneSees;
+        this.repositories = repositories;
         this.archived = archived;
         this.prompted = prompted;
         this.store = store;
@@ -103,6 +107,10 @@ public final class SessionService {
         return Access.effectiveRole(caller.admin(), store.sessions().role(session.id(), caller.userId()), everyoneSees);
     }
 
+    /**
+     * Creates a session after checking everything the request says, the repository policy
+     * included: a refused request stores nothing (a policy refusal is only audited).
+     */
     public Session create(Caller caller, Requests.CreateSession request, Source source) {
         requireUser(caller);
         caller.require(dev.nightshift.core.model.Scope.SESSIONS_WRITE);
@@ -113,29 +121,50 @@ public final class SessionService {
         if (repository.length() > 2000) {
             throw ApiException.badRequest("'repository' is longer than 2000 characters");
         }
+        dev.nightshift.git.RepositoryUrl url;
         try {
-            dev.nightshift.git.RepositoryUrl.parse(repository);
+            url = dev.nightshift.git.RepositoryUrl.parse(repository);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("'repository': " + e.getMessage());
         }
         checkLength("baseBranch", request.baseBranch(), 255);
         checkBranch("baseBranch", request.baseBranch());
         checkBranch("workBranch", request.workBranch());
+        String work = trimToNull(request.workBranch());
+        if (work != null && work.equals(trimToNull(request.baseBranch()))) {
+            throw ApiException.badRequest("'workBranch' must differ from 'baseBranch': Nightshift never pushes to the base branch");
+        }
         checkLength("model", request.model(), MAX_MODEL_ID);
         checkLength("title", request.title(), 500);
         SessionSettings settings = settings(request.settings());
+        requireAllowed(caller, repository, url);
         Session session = store.sessions().create(new NewSession(Ids.newId("ses"), repository, trimToNull(request.baseBranch()),
                 trimToNull(request.model()), trimToNull(request.title()), caller.userId(), source, settings, null),
                 clock.instant());
-        String work = trimToNull(request.workBranch());
         if (work != null) {
-            if (work.equals(trimToNull(request.baseBranch()))) {
-                throw ApiException.badRequest("'workBranch' must differ from 'baseBranch': Nightshift never pushes to the base branch");
-            }
             store.sessions().setBranches(session.id(), null, work, clock.instant());
             session = store.sessions().get(session.id()).orElseThrow();
         }
         return session;
+    }
+
+    /** 403 naming the setting to change when the repository policy refuses {@code url} to this caller. */
+    private void requireAllowed(Caller caller, String repository, dev.nightshift.git.RepositoryUrl url) {
+        Optional<RepositoryPolicy.Refusal> refusal = repositories.check(url.url(), caller.admin());
+        if (refusal.isEmpty()) {
+            return;
+        }
+        String message = switch (refusal.get()) {
+            case NOT_ALLOWLISTED -> "the repository " + repository + " is not allowed on this server; an administrator can add a "
+                    + "pattern matching it to " + Setting.REPOSITORY_ALLOW.env();
+            case LOCAL_NOT_ALLOWED -> "local repositories (paths and file:// URLs) are for administrators; an administrator can "
+                    + "allow " + repository + " by adding a directory that contains it to " + Setting.LOCAL_REPOSITORY_ROOTS.env();
+            case DATA_DIRECTORY -> "the repository " + repository + " is inside Nightshift's own data directory ("
+                    + Setting.DATA_DIR.env() + "), which is never a repository; use a repository outside it";
+        };
+        store.audit().record(caller.userId(), null, "repository.refused", repository, "refused",
+                refusal.get().name().toLowerCase(java.util.Locale.ROOT), clock.instant());
+        throw new ApiException(403, "repository_not_allowed", message);
     }
 
     private static void checkBranch(String field, String value) {

@@ -67,7 +67,8 @@ class GitHubFlowTest {
                 "NIGHTSHIFT_GITHUB_CLIENT_ID", "client-1",
                 "NIGHTSHIFT_GITHUB_CLIENT_SECRET", "client-secret-1",
                 "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET,
-                "NIGHTSHIFT_ADMIT_PEOPLE", "grace,ada"), p -> {
+                "NIGHTSHIFT_ADMIT_PEOPLE", "grace,ada",
+                "NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1"), p -> {
                     p.sandboxes = true;
                     p.executor = turn -> {
                         Sandbox sandbox = turn.sandbox();

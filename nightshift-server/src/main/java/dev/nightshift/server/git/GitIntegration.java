@@ -4,6 +4,7 @@ import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.EventTypes;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.User;
+import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.port.PostTurnHook;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.Turn;
@@ -47,10 +48,17 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
     private final CommitIdentity agent;
     private final Function<Session, CommitMessageWriter> messageWriters;
     private final Clock clock;
+    private final RepositoryPolicy repositories;
     private volatile PullRequestPublisher pullRequests;
 
+    /**
+     * @param repositories asked again at checkout and before a diff, with the creator's rights, so
+     *     a session created before the policy was tightened (or on a path that became a link into
+     *     the data directory) is not served either
+     */
     public GitIntegration(Store store, EventLog log, Workspaces workspaces, GitCredentials credentials, CommitIdentity agent,
-            Function<Session, CommitMessageWriter> messageWriters, Clock clock) {
+            Function<Session, CommitMessageWriter> messageWriters, Clock clock, RepositoryPolicy repositories) {
+        this.repositories = repositories;
         this.store = store;
         this.log = log;
         this.workspaces = workspaces;
@@ -73,13 +81,14 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
     @Override
     public String seed(Session session, Sandbox sandbox) throws InterruptedException {
         RepositoryUrl repository = RepositoryUrl.parse(session.repository());
+        User creator = user(session.creatorId());
+        requireAllowed(creator, repository);
         if (repository.local() && !java.nio.file.Files.exists(repository.localPath())) {
             // a new project: the agent starts in an empty workspace, and nothing is published
             log.append(session.id(), EventTypes.GIT, null, Json.write(Map.of("action", "checkout", "repository", repository.url(),
                     "head", "(no repository at " + repository.localPath() + ": the workspace starts empty)")));
             return null;
         }
-        User creator = user(session.creatorId());
         String work = session.workBranch() != null ? session.workBranch() : BranchNames.generate(creator.name(), creator.login());
         GitAuth auth = credentials.authFor(creator.id(), repository);
         Checkout checkout;
@@ -213,8 +222,9 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         if (session.workBranch() == null) {
             return Map.of("available", false, "reason", "the repository has not been checked out yet; it is when the first prompt runs");
         }
-        Optional<BranchDiff> diff = workspaces.diff(session.id(), RepositoryUrl.parse(session.repository()), session.baseBranch(),
-                session.workBranch(), live);
+        RepositoryUrl repository = RepositoryUrl.parse(session.repository());
+        requireAllowed(user(session.creatorId()), repository);
+        Optional<BranchDiff> diff = workspaces.diff(session.id(), repository, session.baseBranch(), session.workBranch(), live);
         if (diff.isEmpty()) {
             return Map.of("available", false, "reason", "this node holds no copy of the session's work");
         }
@@ -233,6 +243,13 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
     }
 
     // -- helpers ----------------------------------------------------------------------------
+
+    private void requireAllowed(User creator, RepositoryUrl repository) {
+        if (repositories.check(repository.url(), creator.admin()).isPresent()) {
+            throw new GitException("the repository policy of this server does not allow " + repository + " for the session's "
+                    + "creator; start a session on an allowed repository");
+        }
+    }
 
     private User user(String id) {
         return store.users().byId(id).orElseThrow(() -> new GitException("the user " + id + " no longer exists"));

@@ -44,6 +44,8 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> values = new HashMap<>(settings);
         values.put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
         values.putIfAbsent("NIGHTSHIFT_PORT", "0");
+        // tests' users (not only the administrator) start sessions on made-up paths under /srv
+        values.putIfAbsent("NIGHTSHIFT_LOCAL_REPOSITORY_ROOTS", "/srv");
         return new TestServer(Nightshift.start(NightshiftConfig.from(values), withoutSandboxes(plugins)), dataDir, ownsDataDir);
     }
 
