@@ -28,6 +28,7 @@ import dev.nightshift.server.live.Presence;
 import dev.nightshift.server.live.QueueBroadcaster;
 import dev.nightshift.server.live.SseEndpoint;
 import dev.nightshift.server.live.WsEndpoint;
+import dev.nightshift.server.limits.RateLimits;
 import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.turn.TurnSandboxes;
 import dev.nightshift.server.sandbox.PortProxy;
@@ -195,6 +196,8 @@ public final class Nightshift implements AutoCloseable {
         });
         this.sessions = new SessionService(store, queue, dispatcher, config.limits(), clock, metrics, sandboxes::destroy, sandboxes::warm);
         this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm);
+        RateLimits rateLimits = new RateLimits(config.rateLimits());
+        ws.limitMessages(rateLimits);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
@@ -214,6 +217,7 @@ public final class Nightshift implements AutoCloseable {
             javalin.http.maxRequestSize = 1_048_576L;
             javalin.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofSeconds(60)));
             javalin.jetty.modifyServletContextHandler(Nightshift::keepNoHttpSessions);
+            rateLimits.register(javalin.routes);
             RouteTable routes = new RouteTable(javalin.routes);
             table[0] = routes;
             routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "store", store.dialect())));

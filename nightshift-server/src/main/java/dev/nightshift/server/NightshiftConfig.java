@@ -3,6 +3,7 @@ package dev.nightshift.server;
 import dev.nightshift.agent.AgentSettings;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.sandbox.SandboxLimits;
+import dev.nightshift.server.limits.RateLimitSettings;
 import dev.nightshift.store.StoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +41,22 @@ public record NightshiftConfig(
                 .withMaxSteps(intValue(values, Setting.AGENT_MAX_STEPS, 1, 100_000))
                 .withMaxTurnTokens(longValue(values, Setting.AGENT_TURN_TOKENS))
                 .withBudgets(money(values, Setting.AGENT_TURN_BUDGET_USD), money(values, Setting.AGENT_SESSION_BUDGET_USD));
+    }
+
+    /** The rate limits, from the settings. */
+    public RateLimitSettings rateLimits() {
+        String onOff = value(values, Setting.RATE_LIMITS).toLowerCase(java.util.Locale.ROOT);
+        if (!onOff.equals("on") && !onOff.equals("off")) {
+            throw new IllegalArgumentException(Setting.RATE_LIMITS.env() + " must be on or off, got '" + onOff + "'");
+        }
+        return new RateLimitSettings(onOff.equals("on"),
+                intValue(values, Setting.RATE_LIMIT_API_PER_TOKEN, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_API_PER_ADDRESS, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_FAILED_AUTH_PER_ADDRESS, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_SIGN_IN_PER_ADDRESS, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_WEBHOOKS_PER_ADDRESS, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_WEBSOCKET_MESSAGES, 1, 10_000_000),
+                SandboxSettings.hosts(value(values, Setting.TRUSTED_PROXIES)));
     }
 
     private static long longValue(Map<String, String> values, Setting setting) {
@@ -89,6 +106,7 @@ public record NightshiftConfig(
         });
         NightshiftConfig config = from(merged);
         config.agent(); // refuse bad agent settings at start, not at the first prompt
+        config.rateLimits();
         return config;
     }
 

@@ -16,6 +16,7 @@ import dev.nightshift.server.api.Requests;
 import dev.nightshift.server.api.Views;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.Caller;
+import dev.nightshift.server.limits.RateLimits;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Clock;
@@ -56,6 +57,7 @@ public final class WsEndpoint {
     private final Clock clock;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<String> typing;
+    private volatile RateLimits rateLimits;
 
     /** @param typing told when someone types in a session: its sandbox should warm up */
     public WsEndpoint(Store store, SessionService sessions, Authenticator auth, EventHub hub, Presence presence,
@@ -68,6 +70,11 @@ public final class WsEndpoint {
         this.presence = presence;
         this.timer = timer;
         this.clock = clock;
+    }
+
+    /** Limits each socket's messages (set once at start, before any socket connects). */
+    public void limitMessages(RateLimits limits) {
+        this.rateLimits = limits;
     }
 
     public void register(RoutesConfig routes) {
@@ -109,6 +116,7 @@ public final class WsEndpoint {
         private volatile LiveClient client;
         private Caller caller;
         private RateWindow historyWindow;
+        private final RateLimits.Gate messages = rateLimits == null ? RateLimits.Gate.OPEN : rateLimits.perSocket();
 
         Connection(WsContext ctx, String sessionId) {
             this.ctx = ctx;
@@ -116,6 +124,11 @@ public final class WsEndpoint {
         }
 
         void handle(String text) {
+            long wait = messages.take();
+            if (wait > 0) {
+                error(null, 429, "rate_limited", rateLimits.socketMessage(wait));
+                return;
+            }
             JsonNode message;
             try {
                 message = Json.tree(text);
