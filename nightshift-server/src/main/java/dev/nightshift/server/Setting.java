@@ -44,7 +44,7 @@ public enum Setting {
             "Sign-in requests (/auth/…: starts and callbacks) a minute per client address."),
     RATE_LIMIT_WEBHOOKS_PER_ADDRESS("NIGHTSHIFT_RATE_LIMIT_WEBHOOKS_PER_ADDRESS", "120",
             "Webhook deliveries (/webhooks/…) a minute per client address."),
-    RATE_LIMIT_WEBSOCKET_MESSAGES("NIGHTSHIFT_RATE_LIMIT_WEBSOCKET_MESSAGES", "60",
+    RATE_LIMIT_WEBSOCKET_MESSAGES("NIGHTSHIFT_RATE_LIMIT_WEBSOCKET_MESSAGES", "120",
             "Messages per WebSocket every 10 seconds; more get an error frame with status 429 (the socket stays open)."),
     TRUSTED_PROXIES("NIGHTSHIFT_TRUSTED_PROXIES", "",
             "IP addresses of your reverse proxies, comma-separated: only from them is X-Forwarded-For believed for the client address."),
