@@ -62,7 +62,7 @@ final class AccessReport extends MarkdownReport {
                     + (isFloor ? "1.00× (floor)" : Stats.ratio(s.p(0.99), floor.p(0.99))) + " |");
         }
         line();
-        line("Added latency (on − off): ");
+        line("Added latency (on − off):");
         line();
         line("| Route | p50 added | p99 added |");
         line("|---|---:|---:|");
