@@ -34,6 +34,7 @@ import dev.nightshift.server.live.Presence;
 import dev.nightshift.server.live.QueueBroadcaster;
 import dev.nightshift.server.live.SseEndpoint;
 import dev.nightshift.server.live.WsEndpoint;
+import dev.nightshift.server.limits.RateLimits;
 import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.turn.TurnSandboxes;
 import dev.nightshift.server.sandbox.PortProxy;
@@ -212,8 +213,10 @@ public final class Nightshift implements AutoCloseable {
                 return false;
             }
         }).orElse(false));
+        RateLimits rateLimits = new RateLimits(config.rateLimits());
         this.signIn = new SignIn(store, config.admission(), config.signInTokenTtl(), config.get(Setting.ADMISSION_CONTACT), clock);
-        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm, liveAccess);
+        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm, liveAccess,
+                rateLimits);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
@@ -236,6 +239,7 @@ public final class Nightshift implements AutoCloseable {
             javalin.http.maxRequestSize = 1_048_576L;
             javalin.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofSeconds(60)));
             javalin.jetty.modifyServletContextHandler(Nightshift::keepNoHttpSessions);
+            rateLimits.register(javalin.routes);
             RouteTable routes = new RouteTable(javalin.routes);
             table[0] = routes;
             routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "store", store.dialect())));

@@ -4,6 +4,7 @@ import dev.nightshift.agent.AgentSettings;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.sandbox.SandboxLimits;
+import dev.nightshift.server.limits.RateLimitSettings;
 import dev.nightshift.store.StoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +62,22 @@ public record NightshiftConfig(
 
     private static List<String> list(Map<String, String> values, Setting setting) {
         return java.util.Arrays.stream(value(values, setting).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+    }
+
+    /** The rate limits, from the settings. */
+    public RateLimitSettings rateLimits() {
+        String onOff = value(values, Setting.RATE_LIMITS).toLowerCase(java.util.Locale.ROOT);
+        if (!onOff.equals("on") && !onOff.equals("off")) {
+            throw new IllegalArgumentException(Setting.RATE_LIMITS.env() + " must be on or off, got '" + onOff + "'");
+        }
+        return new RateLimitSettings(onOff.equals("on"),
+                intValue(values, Setting.RATE_LIMIT_API_PER_TOKEN, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_API_PER_ADDRESS, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_FAILED_AUTH_PER_ADDRESS, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_SIGN_IN_PER_ADDRESS, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_WEBHOOKS_PER_ADDRESS, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_WEBSOCKET_MESSAGES, 1, 10_000_000),
+                SandboxSettings.hosts(value(values, Setting.TRUSTED_PROXIES)));
     }
 
     private static long longValue(Map<String, String> values, Setting setting) {
@@ -182,6 +199,7 @@ public record NightshiftConfig(
         config.sessionsVisibleToAll();
         config.signInTokenTtl();
         config.repositoryPolicy();
+        config.rateLimits();
         return config;
     }
 

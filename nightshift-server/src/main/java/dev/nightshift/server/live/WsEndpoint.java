@@ -16,6 +16,7 @@ import dev.nightshift.server.api.Requests;
 import dev.nightshift.server.api.Views;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.Caller;
+import dev.nightshift.server.limits.RateLimits;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Clock;
@@ -57,11 +58,18 @@ public final class WsEndpoint {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final java.util.function.Consumer<String> typing;
     private final LiveAccess access;
+    private final RateLimits rateLimits;
 
-    /** @param typing told when someone types in a session: its sandbox should warm up */
+    /**
+     * @param typing told when someone types in a session: its sandbox should warm up
+     * @param access the open streams, closed when the access that opened them is withdrawn
+     * @param rateLimits each socket's message limit
+     */
     public WsEndpoint(Store store, SessionService sessions, Authenticator auth, EventHub hub, Presence presence,
-            ScheduledExecutorService timer, Clock clock, java.util.function.Consumer<String> typing, LiveAccess access) {
+            ScheduledExecutorService timer, Clock clock, java.util.function.Consumer<String> typing, LiveAccess access,
+            RateLimits rateLimits) {
         this.typing = typing;
+        this.rateLimits = rateLimits;
         this.access = access;
         this.store = store;
         this.sessions = sessions;
@@ -112,6 +120,7 @@ public final class WsEndpoint {
         private Caller caller;
         private RateWindow historyWindow;
         private volatile AutoCloseable grant;
+        private final RateLimits.Gate messages = rateLimits.perSocket();
 
         Connection(WsContext ctx, String sessionId) {
             this.ctx = ctx;
@@ -119,6 +128,11 @@ public final class WsEndpoint {
         }
 
         void handle(String text) {
+            long wait = messages.take();
+            if (wait > 0) {
+                error(null, 429, "rate_limited", rateLimits.socketMessage(wait));
+                return;
+            }
             JsonNode message;
             try {
                 message = Json.tree(text);

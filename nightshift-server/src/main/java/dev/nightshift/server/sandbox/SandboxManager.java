@@ -2,6 +2,7 @@ package dev.nightshift.server.sandbox;
 
 import dev.nightshift.core.model.EventTypes;
 import dev.nightshift.core.model.Session;
+import dev.nightshift.core.policy.RateWindow;
 import dev.nightshift.core.policy.SandboxLifecycle;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.sandbox.ExecRequest;
@@ -48,6 +49,12 @@ public final class SandboxManager implements AutoCloseable {
     private static final Duration SETUP_HOOK_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration START_HOOK_TIMEOUT = Duration.ofSeconds(120);
     private static final int HOOK_OUTPUT_CHARS = 4000;
+    /**
+     * At most one warm-up attempt per session this often. A sandbox, once warm, stays up for the
+     * idle timeout (minutes), so typing never needs a second attempt sooner; a failing one must not
+     * be retried at typing speed.
+     */
+    static final Duration WARM_INTERVAL = Duration.ofSeconds(30);
 
     /** What a session's sandbox looks like from outside. */
     public record Status(String state, String sandboxId, List<Integer> ports, Instant lastActivity) {}
@@ -71,6 +78,8 @@ public final class SandboxManager implements AutoCloseable {
     private final Map<String, java.util.Set<Integer>> announcedPorts = new ConcurrentHashMap<>();
     private final Map<String, SandboxLifecycle.SpawnBreaker> breakers = new ConcurrentHashMap<>();
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+    /** The last warm-up attempt per session; entries go when the session's sandbox is destroyed. */
+    private final Map<String, RateWindow> warmWindows = new ConcurrentHashMap<>();
 
     /**
      * @param provider null when no sandbox can run here; {@code unavailable} then says why
@@ -182,11 +191,16 @@ public final class SandboxManager implements AutoCloseable {
             status(sessionId, SandboxState.FAILED, null, reason);
             throw e instanceof SandboxException se ? se : new SandboxException("the sandbox could not start: " + reason, e);
         }
-        breakers.remove(sessionId);
         live.put(sessionId, new Entry(sandbox, clock.instant()));
         if (!restoring) {
-            seed(sessionId, sandbox);
+            try {
+                seed(sessionId, sandbox);
+            } catch (RuntimeException e) {
+                breakers.put(sessionId, breaker.failed(now)); // a failed checkout is a failed start: it cost a sandbox
+                throw e;
+            }
         }
+        breakers.remove(sessionId);
         status(sessionId, SandboxState.READY, sandbox.id(), restoring ? "restored from its snapshot" : null);
         runHooks(sessionId, sandbox);
         armIdleCheck(sessionId, settings.idleTimeout());
@@ -257,9 +271,24 @@ public final class SandboxManager implements AutoCloseable {
         return text.length() <= chars ? text : "…" + text.substring(text.length() - chars);
     }
 
-    /** Warms the sandbox in the background (someone is typing a prompt). */
+    /**
+     * Warms the sandbox in the background (someone is typing a prompt), at most once per session
+     * every {@link #WARM_INTERVAL}: every typing frame calls this, and each attempt on a session
+     * whose checkout fails would otherwise make and destroy a sandbox and run a host fetch.
+     * Called on WebSocket threads; the window is updated atomically per session.
+     */
     public void warm(String sessionId) {
         if (provider == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        boolean[] allowed = {false};
+        warmWindows.compute(sessionId, (id, window) -> {
+            RateWindow next = (window == null ? RateWindow.fresh(now) : window).tryAcquire(now, 1, WARM_INTERVAL);
+            allowed[0] = next != null;
+            return next == null ? window : next;
+        });
+        if (!allowed[0]) {
             return;
         }
         Thread.ofVirtual().name("warm-" + sessionId).start(() -> {
@@ -385,6 +414,7 @@ public final class SandboxManager implements AutoCloseable {
         lock.lock();
         try {
             Entry entry = live.remove(sessionId);
+            warmWindows.remove(sessionId);
             if (entry != null) {
                 entry.sandbox().destroy();
             }

@@ -55,7 +55,8 @@ class TeamAccessTest {
                 "NIGHTSHIFT_OIDC_CLIENT_SECRETS", "corp=oidc-secret",
                 "NIGHTSHIFT_ADMIT_GITHUB_ORGS", "acme",
                 "NIGHTSHIFT_ADMIT_GROUPS", "engineering",
-                "NIGHTSHIFT_ADMISSION_CONTACT", "the platform team (#nightshift)"), p -> p.executor = turn -> { });
+                "NIGHTSHIFT_ADMISSION_CONTACT", "the platform team (#nightshift)",
+                "NIGHTSHIFT_RATE_LIMIT_SIGN_IN_PER_ADDRESS", "1000"), p -> p.executor = turn -> { });
     }
 
     @AfterAll
