@@ -41,6 +41,7 @@ public final class Main {
                   database:    %s
                   model:       %s
                   sandboxes:   %s
+                  sign-in:     %s
                   data:        %s
                   login token: %s
                                (also in %s)
@@ -50,7 +51,7 @@ public final class Main {
                   curl -H "Authorization: Bearer $(cat %s)" %s/api/sessions
 
                 %n""", server.url(), server.store().dialect(), server.model(),
-                String.join("\n" + " ".repeat(15), server.sandboxes().describe()), config.dataDir(), server.adminToken(), tokenFile,
+                String.join("\n" + " ".repeat(15), server.sandboxes().describe()), config.signInSummary(), config.dataDir(), server.adminToken(), tokenFile,
                 server.url(), tokenFile, server.url());
         System.out.flush();
     }

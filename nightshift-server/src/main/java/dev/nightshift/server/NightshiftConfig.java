@@ -114,6 +114,40 @@ public record NightshiftConfig(
         return new java.util.LinkedHashSet<>(list(values, setting));
     }
 
+    /**
+     * How people sign in here, for the start-up banner: tokens only, or the providers with who is
+     * admitted; says so loudly when a provider is on but admission admits nobody but administrators.
+     */
+    public String signInSummary() {
+        List<String> providers = new java.util.ArrayList<>();
+        if (!get(Setting.GITHUB_CLIENT_ID).isEmpty()) {
+            providers.add("GitHub");
+        }
+        oidcProviders().forEach(p -> providers.add(p.name() + " (OpenID)"));
+        if (providers.isEmpty()) {
+            return "tokens only (no sign-in provider configured)";
+        }
+        var rules = admission();
+        if (rules.admitsNobody()) {
+            return String.join(", ", providers) + "; NOBODY but administrators is admitted: set NIGHTSHIFT_ADMIT_PEOPLE, _DOMAINS, "
+                    + "_GITHUB_ORGS or _GROUPS";
+        }
+        List<String> who = new java.util.ArrayList<>();
+        if (!rules.people().isEmpty()) {
+            who.add(rules.people().size() + " people");
+        }
+        if (!rules.domains().isEmpty()) {
+            who.add("domains " + String.join(", ", rules.domains()));
+        }
+        if (!rules.gitHubOrgs().isEmpty()) {
+            who.add("GitHub " + String.join(", ", rules.gitHubOrgs()));
+        }
+        if (!rules.groups().isEmpty()) {
+            who.add("groups " + String.join(", ", rules.groups()));
+        }
+        return String.join(", ", providers) + "; admitted: " + String.join("; ", who);
+    }
+
     public boolean sessionsVisibleToAll() {
         return bool(values, Setting.SESSIONS_VISIBLE_TO_ALL);
     }

@@ -183,6 +183,25 @@ class TeamAccessTest {
     }
 
     @Test
+    void anIdTokenForAnotherSignInIsRefusedAndAudited() throws Exception {
+        int before = logins().size();
+        oidc.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, "user-77", "JWT", List.of("nightshift"),
+                Map.of("preferred_username", "eve", "groups", List.of("engineering")), 3600));
+        HttpResponse<String> start = get(server.url() + "/auth/oidc/corp/login", null);
+        // an attacker swaps the nonce: the provider signs a genuine ID token, but for another sign-in
+        String authorize = start.headers().firstValue("Location").orElseThrow().replaceFirst("nonce=[^&]+", "nonce=attacker-nonce");
+        HttpResponse<String> atProvider = get(authorize, null);
+        URI back = URI.create(atProvider.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> refused = get(back.toString(), "application/json");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).doesNotContain("attacker-nonce").contains("signin_refused");
+        assertThat(logins()).hasSize(before);
+        JsonNode entry = server.admin.get("/api/audit?action=signin.oidc").body().path("entries").get(0);
+        assertThat(entry.path("outcome").asText()).isEqualTo("refused");
+        assertThat(entry.path("detail").asText()).contains("INVALID_ID_TOKEN");
+    }
+
+    @Test
     void openIdSignInOutsideTheAdmittedGroupsIsRefusedWithAPage() throws Exception {
         int before = logins().size();
         URI back = oidcCallback("user-9", Map.of("preferred_username", "mallory", "groups", List.of("contractors")),
