@@ -220,7 +220,7 @@ public final class Nightshift implements AutoCloseable {
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
-        GitHubRoutes gitHubRoutes = gitHub(config, auth, clock);
+        GitHubRoutes gitHubRoutes = gitHub(config, auth, liveAccess, clock);
         OidcRoutes oidcRoutes = new OidcRoutes(store, signIn, config.oidcProviders(), config.get(Setting.OIDC_GROUPS_CLAIM),
                 gitHubRoutes.signInConfigured(), this::url, clock);
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
@@ -331,7 +331,7 @@ public final class Nightshift implements AutoCloseable {
      * GitHub: pull requests for repositories on its host (always: a personal access token is enough),
      * sign-in and token refresh when the App's client is configured, and the webhook.
      */
-    private GitHubRoutes gitHub(NightshiftConfig config, Authenticator auth, Clock clock) {
+    private GitHubRoutes gitHub(NightshiftConfig config, Authenticator auth, LiveAccess liveAccess, Clock clock) {
         GitHubEndpoints endpoints = new GitHubEndpoints(URI.create(config.get(Setting.GITHUB_API_URL)),
                 URI.create(config.get(Setting.GITHUB_WEB_URL)));
         GitHubPullRequests pullRequests = new GitHubPullRequests(endpoints, gitCredentials);
@@ -341,8 +341,19 @@ public final class Nightshift implements AutoCloseable {
         if (!clientId.isEmpty()) {
             GitHubOAuth client = new GitHubOAuth(endpoints, clientId, config.get(Setting.GITHUB_CLIENT_SECRET));
             oauth = client;
-            gitCredentials.useRefresher((host, refreshToken) -> {
+            gitCredentials.useRefresher((userId, host, refreshToken) -> {
                 OAuthTokens fresh = client.refresh(refreshToken);
+                if (!signIn.rules().gitHubOrgs().isEmpty()) {
+                    // leaving the organisation ends access at the next refresh, not only at the next sign-in
+                    var user = client.user(fresh.accessToken());
+                    var account = new SignIn.Account("github", host, String.valueOf(user.id()), user.login(), user.name(),
+                            user.noreplyEmail(), client.verifiedEmails(fresh.accessToken()), client.memberships(fresh.accessToken()),
+                            java.util.Set.of());
+                    if (!signIn.stillAdmitted(userId, account)) {
+                        liveAccess.userChanged(userId);
+                        throw new IllegalStateException("no longer admitted");
+                    }
+                }
                 return new GitCredentials.TokenRefresher.Refreshed(fresh.accessToken(), fresh.accessExpiresAt(), fresh.refreshToken(),
                         fresh.refreshExpiresAt());
             });

@@ -220,6 +220,11 @@ public final class GitHubFake implements AutoCloseable {
         memberships.computeIfAbsent(login, k -> new java.util.TreeSet<>()).add(teamSlug == null ? org : org + "/" + teamSlug);
     }
 
+    /** Ends every membership of the user in {@code org} (and its teams), as leaving the organisation does. */
+    public synchronized void removeMemberships(String login, String org) {
+        memberships.getOrDefault(login, new java.util.TreeSet<>()).removeIf(m -> m.equals(org) || m.startsWith(org + "/"));
+    }
+
     /** An address on the user's {@code /user/emails}. */
     public synchronized void addEmail(String login, String email, boolean primary, boolean verified) {
         user(login).emails().add(new Email(email, primary, verified));

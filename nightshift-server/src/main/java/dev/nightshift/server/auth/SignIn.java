@@ -118,6 +118,28 @@ public final class SignIn {
         return new SignedIn(user, secret, created, decision.reason());
     }
 
+    /**
+     * Admission again, at a token refresh: a person who left the admitted organisation (or team)
+     * loses access then, not only at their next sign-in. When refused, every token of theirs is
+     * revoked (the caller closes their open streams) and the refusal is audited.
+     */
+    public boolean stillAdmitted(String userId, Account account) {
+        Instant now = clock.instant();
+        User user = store.users().byId(userId).orElse(null);
+        if (user == null) {
+            return false;
+        }
+        var decision = Admission.decide(rules, new Admission.Candidate(account.kind(), account.subject(), account.login(),
+                account.verifiedEmails(), account.gitHubOrgs(), account.groups(), user.admin()));
+        if (decision instanceof Admission.Decision.Admitted) {
+            return true;
+        }
+        int revoked = store.tokens().revokeAllForUser(userId, now);
+        store.audit().record(userId, null, "signin." + account.kind(), account.issuer(), "refused",
+                "at token refresh: " + decision.reason() + "; " + revoked + " tokens revoked", now);
+        return false;
+    }
+
     /** Links the account to an existing user (who started the linking signed in); 409 when it belongs to someone else. */
     public Identity link(String userId, Account account) {
         Instant now = clock.instant();

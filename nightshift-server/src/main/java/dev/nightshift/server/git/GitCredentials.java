@@ -21,7 +21,8 @@ public final class GitCredentials {
 
     /** Exchanges a refresh token for new tokens at the host (GitHub's OAuth endpoint). */
     public interface TokenRefresher {
-        Refreshed refresh(String host, String refreshToken) throws Exception;
+        /** @param userId whose credential it is (a refresh also re-checks that they are still admitted) */
+        Refreshed refresh(String userId, String host, String refreshToken) throws Exception;
 
         record Refreshed(String accessToken, Instant expiresAt, String refreshToken, Instant refreshExpiresAt) {}
     }
@@ -131,7 +132,7 @@ public final class GitCredentials {
         }
         TokenRefresher.Refreshed fresh;
         try {
-            fresh = current.refresh(credential.host(), box.open(credential.refreshSealed(), ctx));
+            fresh = current.refresh(credential.userId(), credential.host(), box.open(credential.refreshSealed(), ctx));
         } catch (Exception e) {
             // another node may have refreshed (and used up this refresh token) first: read again
             return store.credentials().find(credential.userId(), credential.host()).orElse(credential);

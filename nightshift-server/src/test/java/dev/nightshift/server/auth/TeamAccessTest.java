@@ -153,6 +153,24 @@ class TeamAccessTest {
     }
 
     @Test
+    void leavingTheOrganisationEndsAccessAtTheNextTokenRefresh() throws Exception {
+        github.addUser(8080, "leaver", "Leaves Soon", null);
+        github.addMembership("leaver", "acme", null);
+        ApiClient leaver = tokenOf(gitHubSignIn("leaver", "/auth/github/login", "application/json"));
+        JsonNode identity = leaver.get("/api/me/identities").body().path("identities").get(0);
+        String userId = leaver.get("/api/me").body().path("user").path("id").asText();
+        // still a member: a refresh keeps them in
+        assertThat(server.server.gitCredentials().refreshNow(userId, identity.path("issuer").asText())).isPresent();
+        assertThat(leaver.get("/api/me").status()).isEqualTo(200);
+
+        github.removeMemberships("leaver", "acme");
+        assertThat(server.server.gitCredentials().refreshNow(userId, identity.path("issuer").asText())).isEmpty();
+        assertThat(leaver.get("/api/me").status()).isEqualTo(401);
+        assertThat(server.admin.get("/api/audit?action=signin.github&actor=" + leaver.get("/api/me").body().path("user").path("login").asText("leaver"))
+                .body().path("entries").get(0).path("detail").asText()).contains("at token refresh");
+    }
+
+    @Test
     void openIdSignInWorksEndToEndAndAForgedOrReplayedStateIsRefused() throws Exception {
         URI back = oidcCallback("user-4711", Map.of("preferred_username", "grace", "email", "grace@corp.example",
                 "email_verified", true, "name", "Grace Hopper", "groups", List.of("engineering")), "/auth/oidc/corp/login");

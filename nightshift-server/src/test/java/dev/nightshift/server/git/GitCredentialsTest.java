@@ -42,7 +42,7 @@ class GitCredentialsTest {
         github.addUser(7, "grace", "Grace Hopper", "grace@example.com");
         oauth = new GitHubOAuth(github.endpoints(), "client-1", "secret-1");
         credentials = new GitCredentials(store, SecretBox.open(null, dir), Clock.systemUTC());
-        credentials.useRefresher((host, refreshToken) -> {
+        credentials.useRefresher((userId, host, refreshToken) -> {
             OAuthTokens t = oauth.refresh(refreshToken);
             return new GitCredentials.TokenRefresher.Refreshed(t.accessToken(), t.accessExpiresAt(), t.refreshToken(), t.refreshExpiresAt());
         });
