@@ -44,6 +44,7 @@ public final class GitHubRoutes {
     static final String STATE_PURPOSE = "github-oauth";
     static final int MAX_WEBHOOK_BYTES = 1 << 20;
     private static final String PROVIDER = "github";
+    private static final java.util.regex.Pattern UI_STATE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{16,128}");
 
     private final Store store;
     private final EventLog log;
@@ -124,7 +125,7 @@ public final class GitHubRoutes {
     private void login(Context ctx) {
         GitHubOAuth client = oauth();
         OAuthState state = OAuthState.generate(clock.instant());
-        store.oneTimeValues().save(STATE_PURPOSE, Secrets.hash(state.value()), null, state.expiresAt());
+        store.oneTimeValues().save(STATE_PURPOSE, Secrets.hash(state.value()), uiState(ctx), state.expiresAt());
         ctx.redirect(client.authorizeUrl(state.value(), redirect()).toString());
     }
 
@@ -139,10 +140,12 @@ public final class GitHubRoutes {
             throw ApiException.badRequest("the sign-in callback needs 'code' and 'state'; start again at /auth/github/login");
         }
         // consumed before anything else: a replayed or forged callback finds nothing
-        if (store.oneTimeValues().consume(STATE_PURPOSE, Secrets.hash(state), clock.instant()).isEmpty()) {
+        Optional<String> stored = store.oneTimeValues().consume(STATE_PURPOSE, Secrets.hash(state), clock.instant());
+        if (stored.isEmpty()) {
             store.audit().record(null, null, "signin.github", host, "refused", "unknown, used or expired state", clock.instant());
             throw ApiException.badRequest("this sign-in link is unknown, was already used or expired; start again at /auth/github/login");
         }
+        String uiState = stored.get();
         OAuthTokens tokens;
         GitHubUser gitHubUser;
         try {
@@ -160,11 +163,33 @@ public final class GitHubRoutes {
         store.tokens().create(TokenKind.API, user.id(), "GitHub sign-in " + clock.instant(), null, Secrets.hash(secret), null);
         store.audit().record(user.id(), null, "signin.github", host, "ok", gitHubUser.login(), clock.instant());
         if (Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json")) {
-            Json.respond(ctx, 200, Map.of("token", secret, "login", user.login()));
+            Json.respondSecret(ctx, 200, Map.of("token", secret, "login", user.login()));
         } else {
             // the fragment never reaches a server log or a Referer header
-            ctx.redirect("/#token=" + secret);
+            ctx.header("Cache-Control", "no-store");
+            ctx.redirect(signedInRedirect(secret, uiState));
         }
+    }
+
+    /**
+     * The web UI's nonce for a sign-in it started ({@code ?ui_state=}), kept with the OAuth state and
+     * handed back at the end, so the UI accepts a token only from a flow it began itself (a crafted
+     * {@code /#token=} link has no matching nonce: no login CSRF). Empty when a client sent none.
+     */
+    static String uiState(Context ctx) {
+        String value = ctx.queryParam("ui_state");
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        if (!UI_STATE.matcher(value).matches()) {
+            throw ApiException.badRequest("'ui_state' must be 16 to 128 letters, digits, '-' or '_'; start again from the sign-in page");
+        }
+        return value;
+    }
+
+    /** Where the browser goes with its new token: the UI, with the token and its nonce in the fragment. */
+    static String signedInRedirect(String secret, String uiState) {
+        return "/#token=" + secret + (uiState == null || uiState.isEmpty() ? "" : "&ui_state=" + uiState);
     }
 
     // -- webhooks ---------------------------------------------------------------------------
