@@ -122,6 +122,10 @@ public final class GitRoutes {
     private void audit(Context ctx) {
         Caller caller = auth.fromHeader(ctx.header("Authorization"));
         String sessionId = ctx.queryParam("session");
+        if (caller.isShareLink()) {
+            // the shared page shows the session's events, not who did what on the server
+            throw ApiException.forbidden("a share link cannot read the audit log; ask a participant of the session");
+        }
         if (sessionId != null) {
             sessions.require(caller, sessionId, Access.Action.READ);
         } else if (!caller.admin()) {
