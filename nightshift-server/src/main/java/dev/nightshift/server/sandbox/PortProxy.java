@@ -25,6 +25,18 @@ import java.util.Set;
  * browser following links cannot send a header). Requests are forwarded as HTTP/1.0 with
  * {@code Connection: close}, which every dev server answers without chunking; the Nightshift
  * credentials are never forwarded into the sandbox.
+ *
+ * <p>What the sandbox serves is untrusted (the agent wrote it, or a repository it was told to run),
+ * yet it comes from the web UI's own origin. So every relayed response carries
+ * {@value #PREVIEW_POLICY}: the browser runs the page in an opaque origin (there is no
+ * {@code allow-same-origin}), where it cannot read the UI's {@code localStorage} (the person's API
+ * token) or cookies, and its requests to {@code /api} are cross-origin and carry no credentials.
+ * Browsers enforce every CSP header a response has, so a policy the sandbox sends may stay: it can
+ * only narrow ours. Headers that act on the whole origin rather than the page are dropped: CORS
+ * grants ({@code Access-Control-Allow-*}, which would let other origins read the UI's responses),
+ * {@code Set-Cookie} outside this port's path or for the proxy's own cookie, and
+ * {@code Clear-Site-Data} (which would wipe the UI's storage). {@code nosniff} keeps a text file from
+ * being run as a page. Runs on the request's virtual thread.
  */
 public final class PortProxy {
     public static final int MAX_USER_PORTS = 10;
@@ -34,6 +46,9 @@ public final class PortProxy {
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "authorization", "content-length");
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "trailer",
             "proxy-authenticate", "upgrade", "content-length");
+
+    /** The sandbox flags a preview needs to work as a page, without {@code allow-same-origin}. */
+    static final String PREVIEW_POLICY = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads";
 
     private final SandboxManager sandboxes;
     private final SessionService sessions;
@@ -119,7 +134,7 @@ public final class PortProxy {
             up.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             up.write(body);
             up.flush();
-            relayResponse(c.input(), ctx, port);
+            relayResponse(c.input(), ctx, sessionId, port);
         }
     }
 
@@ -127,7 +142,46 @@ public final class PortProxy {
         return String.join("&", java.util.Arrays.stream(query.split("&")).filter(p -> !p.startsWith("token=")).toList());
     }
 
-    private static void relayResponse(InputStream in, Context ctx, int port) throws IOException {
+    /**
+     * Whether a header the sandbox sent reaches the browser. {@code portPath} is the port's prefix,
+     * {@code /api/sessions/{id}/ports/{port}/}.
+     */
+    static boolean returned(String name, String value, String portPath) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (NOT_RETURNED.contains(lower) || lower.startsWith("access-control-allow-") || lower.equals("clear-site-data")
+                || lower.equals("service-worker-allowed")) {
+            return false;
+        }
+        if (lower.equals("set-cookie")) {
+            return cookieStaysInPort(value, portPath);
+        }
+        return true;
+    }
+
+    /** A cookie without a Path lands in the page's own directory, which is inside the port's prefix. */
+    private static boolean cookieStaysInPort(String setCookie, String portPath) {
+        String[] parts = setCookie.split(";");
+        if (parts[0].trim().toLowerCase(Locale.ROOT).startsWith(COOKIE_PREFIX)) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String attribute = parts[i].trim();
+            int eq = attribute.indexOf('=');
+            String key = (eq < 0 ? attribute : attribute.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            if (key.equals("domain")) {
+                return false;
+            }
+            if (key.equals("path")) {
+                String path = eq < 0 ? "" : attribute.substring(eq + 1).trim();
+                if (!(path + "/").startsWith(portPath) || path.contains("..") || path.contains("%")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void relayResponse(InputStream in, Context ctx, String sessionId, int port) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int state = 0;
         while (state < 4) {
@@ -148,15 +202,19 @@ public final class PortProxy {
             throw new ApiException(502, "bad_gateway", "the server on port " + port + " did not answer HTTP");
         }
         ctx.status(Integer.parseInt(statusLine[1]));
+        String portPath = "/api/sessions/" + sessionId + "/ports/" + port + "/";
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
                 String name = lines[i].substring(0, colon).trim();
-                if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {
-                    ctx.res().addHeader(name, lines[i].substring(colon + 1).trim());
+                String value = lines[i].substring(colon + 1).trim();
+                if (returned(name, value, portPath)) {
+                    ctx.res().addHeader(name, value);
                 }
             }
         }
+        ctx.res().addHeader("Content-Security-Policy", PREVIEW_POLICY);
+        ctx.res().setHeader("X-Content-Type-Options", "nosniff");
         OutputStream out = ctx.res().getOutputStream();
         in.transferTo(out);
         out.flush();
