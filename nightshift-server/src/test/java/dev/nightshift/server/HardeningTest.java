@@ -68,7 +68,7 @@ class HardeningTest {
         int before = sessionCount();
         Map<String, String> refused = new LinkedHashMap<>();
         refused.put("{\"repository\":\"/srv/a\"} {\"repository\":\"/srv/b\"}", "more after its JSON object");
-        refused.put("{\"repository\":\"/srv/a\"} trailing", "not valid JSON");
+        refused.put("{\"repository\":\"/srv/a\"} trailing", "malformed JSON at line 1");
         refused.put("{\"repository\":\"/srv/a\",\"title\":5}", "'title' must be a string");
         refused.put("{\"repository\":\"/srv/a\",\"title\":true}", "'title' must be a string");
         refused.put("{\"repository\":\"/srv/a\",\"settings\":{\"autoCommit\":1}}", "'settings.autoCommit' must be true or false");

@@ -108,8 +108,8 @@ public final class Json {
             throw ApiException.badRequest("unknown field '" + path(e) + "'; known fields: " + known(e.getKnownPropertyIds()));
         } catch (StreamReadException e) {
             var location = e.getLocation();
-            throw ApiException.badRequest("the body is not valid JSON" + (location == null ? "" : " (line "
-                    + location.getLineNr() + ", column " + location.getColumnNr() + ")") + "; send one JSON object");
+            throw ApiException.badRequest("malformed JSON" + (location == null ? "" : " at line "
+                    + location.getLineNr() + ", column " + location.getColumnNr()) + "; send one JSON object");
         } catch (MismatchedInputException e) {
             if (e.getPath().isEmpty() && e.getOriginalMessage().startsWith("Trailing token")) {
                 throw ApiException.badRequest("the body has more after its JSON object; send exactly one JSON object");
@@ -120,7 +120,7 @@ public final class Json {
             throw ApiException.badRequest(e.getPath().isEmpty() ? "the request body could not be read as a JSON object"
                     : "'" + path(e) + "' has a value that cannot be used here");
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("the body is not valid JSON; send one JSON object");
+            throw ApiException.badRequest("malformed JSON; send one JSON object");
         }
     }
 
@@ -169,7 +169,7 @@ public final class Json {
         try {
             return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("the body is not valid JSON; send one JSON object");
+            throw ApiException.badRequest("malformed JSON; send one JSON object");
         }
     }
 
