@@ -16,13 +16,17 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Makes a port inside a session's sandbox reachable at {@code /api/sessions/{id}/ports/{port}/…},
- * so a reviewer can click through the running prototype. Authenticated like the rest of the API,
- * or with {@code ?token=<live token>} once, which sets a cookie scoped to that port's path (a
- * browser following links cannot send a header). Requests are forwarded as HTTP/1.0 with
+ * so a reviewer can click through the running prototype. Authenticated like the rest of the API;
+ * in a browser (which cannot send a header while following links) with a live token as the first
+ * path segment, {@code /api/sessions/{id}/ports/{port}/~<live token>/…}, so every relative URL of
+ * the page carries it; or with {@code ?token=<live token>} once, which sets a cookie scoped to that
+ * port's path (for clients that keep cookies; a sandboxed page's own requests are cross-site, so a
+ * browser does not send the cookie with them). Requests are forwarded as HTTP/1.0 with
  * {@code Connection: close}, which every dev server answers without chunking; the Nightshift
  * credentials are never forwarded into the sandbox.
  *
@@ -42,6 +46,7 @@ public final class PortProxy {
     public static final int MAX_USER_PORTS = 10;
     private static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
     private static final String COOKIE_PREFIX = "ns_port_";
+    static final String TOKEN_SEGMENT = "~";
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "authorization", "content-length");
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "trailer",
@@ -76,9 +81,27 @@ public final class PortProxy {
         return sandbox.ports().stream().filter(p -> p != egressPort).limit(MAX_USER_PORTS).toList();
     }
 
-    private Caller caller(Context ctx, String sessionId, int port) {
+    /** What a request under a port names: the live token of a {@code ~<token>} first segment, and the path in the sandbox. */
+    record Target(String token, String path) {
+        static Target of(Map<String, String> pathParams) {
+            String raw = pathParams.get("path");
+            if (raw == null || raw.isEmpty()) {
+                return new Target(null, "/");
+            }
+            if (raw.startsWith(TOKEN_SEGMENT)) {
+                int slash = raw.indexOf('/');
+                return new Target(raw.substring(1, slash < 0 ? raw.length() : slash), slash < 0 ? "/" : raw.substring(slash));
+            }
+            return new Target(null, "/" + raw);
+        }
+    }
+
+    private Caller caller(Context ctx, String sessionId, int port, Target target) {
         if (ctx.header("Authorization") != null) {
             return auth.fromHeader(ctx.header("Authorization"));
+        }
+        if (target.token() != null) {
+            return auth.live(target.token(), sessionId);
         }
         String token = ctx.queryParam("token");
         String cookie = COOKIE_PREFIX + port;
@@ -104,7 +127,8 @@ public final class PortProxy {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("the port must be a number, got '" + ctx.pathParam("port") + "'");
         }
-        sessions.require(caller(ctx, sessionId, port), sessionId, Access.Action.READ);
+        Target target = Target.of(ctx.pathParamMap());
+        sessions.require(caller(ctx, sessionId, port, target), sessionId, Access.Action.READ);
         Sandbox sandbox = sandboxes.current(sessionId).orElseThrow(() -> new ApiException(503, "sandbox_not_running",
                 "the session's sandbox is not running (it may be hibernated); send a prompt or POST /api/sessions/"
                         + sessionId + "/sandbox/resume"));
@@ -113,7 +137,7 @@ public final class PortProxy {
                     + " in the sandbox; listening: " + userPorts(sandbox));
         }
         sandboxes.touch(sessionId);
-        String path = ctx.pathParamMap().containsKey("path") ? "/" + ctx.pathParam("path") : "/";
+        String path = target.path();
         String query = ctx.queryString() == null ? "" : stripToken(ctx.queryString());
         try (PortConnection c = sandbox.connect(port)) {
             OutputStream up = c.output();
@@ -215,6 +239,7 @@ public final class PortProxy {
         }
         ctx.res().addHeader("Content-Security-Policy", PREVIEW_POLICY);
         ctx.res().setHeader("X-Content-Type-Options", "nosniff");
+        ctx.res().setHeader("Referrer-Policy", "no-referrer"); // the page's URL holds its live token
         OutputStream out = ctx.res().getOutputStream();
         in.transferTo(out);
         out.flush();
