@@ -1,9 +1,11 @@
-// Boot, sign-in and routing. URLs: / (no session open), /sessions/{id}, and share links /s/{secret}
-// (or any URL with ?token=), whose token is taken out of the address bar before anything else.
+// Boot, sign-in and routing. URLs: / (no session open), /sessions/{id}, and share links /s/{secret},
+// whose token is taken out of the address bar before anything else. A person's token arrives in the
+// address bar only as the last step of a sign-in this tab started (#token=…&ui_state=<its nonce>);
+// any other token in a URL is ignored, and a signed-in person is never replaced without being asked.
 
 import { h, clear, state } from './dom.js';
 import { get, whenUnauthorized } from './api.js';
-import { auth, loadToken, keepToken, forgetToken } from './auth.js';
+import { auth, loadToken, keepToken, forgetToken, personToken, takeSignInState } from './auth.js';
 import { signInScreen } from './signin.js';
 import { Sidebar } from './sidebar.js';
 import { SessionView } from './session-view.js';
@@ -21,19 +23,26 @@ export function navigate(path) {
 window.addEventListener('popstate', () => route());
 
 async function boot() {
-  const fromUrl = tokenInUrl();
-  if (fromUrl) {
-    history.replaceState({}, '', fromUrl.rest);
+  const share = location.pathname.match(/^\/s\/([^/]+)$/);
+  if (share) {
+    history.replaceState({}, '', '/');
     try {
-      const me = await get('/api/me', { token: fromUrl.token, quiet401: true });
-      keepToken(fromUrl.token, me);
+      const me = await get('/api/me', { token: decodeURIComponent(share[1]), quiet401: true });
+      keepToken(decodeURIComponent(share[1]), me);
       if (me.tokenKind === 'share') history.replaceState({}, '', `/sessions/${me.sessionId}`);
       return start();
     } catch (e) {
       return signIn(e.status === 401 ? `This link no longer works: ${e.message}.` : e.message);
     }
   }
-  if (!loadToken()) return signIn();
+  const handedOver = signInInFragment();
+  if (handedOver) {
+    history.replaceState({}, '', location.pathname + location.search);
+    if (handedOver.startedHere) return finishSignIn(handedOver.token);
+  }
+  if (!loadToken()) {
+    return signIn(handedOver ? 'A sign-in link was ignored because it was not started in this browser. Sign in here.' : undefined);
+  }
   try {
     auth.me = await get('/api/me', { quiet401: true });
   } catch (e) {
@@ -43,18 +52,47 @@ async function boot() {
   start();
 }
 
-function tokenInUrl() {
-  const share = location.pathname.match(/^\/s\/([^/]+)$/);
-  if (share) return { token: decodeURIComponent(share[1]), rest: '/' };
-  // GitHub sign-in hands the new token over in the fragment, which no server or Referer ever sees
-  const fragment = location.hash.match(/^#token=([^&]+)$/);
-  if (fragment) return { token: decodeURIComponent(fragment[1]), rest: location.pathname + location.search };
-  const params = new URLSearchParams(location.search);
-  const token = params.get('token');
+/** {token, startedHere} when the address ends in #token=…; the nonce is checked (and used up) here. */
+function signInInFragment() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const token = fragment.get('token');
   if (!token) return null;
-  params.delete('token');
-  const query = params.toString();
-  return { token, rest: location.pathname + (query ? `?${query}` : '') + location.hash };
+  return { token, startedHere: takeSignInState(fragment.get('ui_state')) };
+}
+
+/** The end of a sign-in this tab started: keep the new token, asking first if it is someone else's. */
+async function finishSignIn(token) {
+  let me;
+  try {
+    me = await get('/api/me', { token, quiet401: true });
+  } catch (e) {
+    return signIn(e.status === 401 ? `The sign-in did not work: ${e.message}.` : e.message);
+  }
+  const current = personToken();
+  if (current && current !== token) {
+    const currentMe = await get('/api/me', { token: current, quiet401: true }).catch(() => null);
+    if (currentMe?.user && currentMe.user.id !== me.user?.id) return confirmSwitch(current, currentMe, token, me);
+  }
+  keepToken(token, me);
+  start();
+}
+
+function confirmSwitch(current, currentMe, token, me) {
+  const stay = () => {
+    auth.token = current;
+    auth.me = currentMe;
+    start();
+  };
+  const change = () => {
+    keepToken(token, me);
+    start();
+  };
+  clear(root).append(h('main', { class: 'signin' },
+    h('section', { class: 'signin-card', role: 'dialog', 'aria-labelledby': 'switch-title', id: 'switch-account' },
+      h('h1', { id: 'switch-title' }, 'Switch account?'),
+      h('p', {}, `Signed in as ${currentMe.user.login}; switch to ${me.user?.login ?? 'the new account'}?`),
+      h('button', { type: 'button', class: 'button primary wide', onclick: change }, `Switch to ${me.user?.login ?? 'the new account'}`),
+      h('button', { type: 'button', class: 'button wide', onclick: stay }, `Stay signed in as ${currentMe.user.login}`))));
 }
 
 function signIn(message) {

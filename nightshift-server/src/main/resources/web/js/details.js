@@ -103,7 +103,10 @@ export class DetailsPanel {
     }
   }
 
-  /** A preview needs a token the new tab can carry once: a fresh live token (or the share link's). */
+  /**
+   * A preview needs a token its page's own requests carry: a fresh live token as the first path
+   * segment (the page runs sandboxed, so the browser sends it no cookie of ours).
+   */
   previewButton(artifact) {
     const port = artifact.data?.port ?? new URL(artifact.url, location.href).pathname.split('/').filter(Boolean).at(-1);
     return h('button', {
@@ -112,7 +115,8 @@ export class DetailsPanel {
         const tab = window.open('about:blank', '_blank');
         try {
           const live = await post(`/api/sessions/${encodeURIComponent(this.sessionId)}/live-token`);
-          tab.location = `${artifact.url}?token=${encodeURIComponent(live.token)}`;
+          tab.opener = null; // the preview's page must not navigate this tab
+          tab.location = `${artifact.url.replace(/\/?$/, '/')}~${encodeURIComponent(live.token)}/`;
         } catch (e) {
           tab?.close();
           alert(`The preview could not be opened: ${e.message}`);

@@ -2,7 +2,7 @@
 
 import { h } from './dom.js';
 import { get } from './api.js';
-import { keepToken } from './auth.js';
+import { keepToken, startSignIn } from './auth.js';
 
 export function signInScreen({ message, onSignedIn }) {
   const input = h('input', {
@@ -15,6 +15,11 @@ export function signInScreen({ message, onSignedIn }) {
   // offered only when the server has a GitHub App configured for sign-in
   const gitHub = h('a', { class: 'button wide', href: '/auth/github/login', id: 'signin-github' }, 'Sign in with GitHub');
   gitHub.hidden = true;
+  // the login route gets a nonce this tab keeps, so only a sign-in started here can hand a token back
+  gitHub.addEventListener('click', (event) => {
+    event.preventDefault();
+    startSignIn('/auth/github/login');
+  });
   fetch('/auth/providers').then((r) => (r.ok ? r.json() : {})).then((p) => { gitHub.hidden = !p.github; }).catch(() => {});
 
   const form = h('form', { class: 'signin-card', 'aria-labelledby': 'signin-title' },

@@ -242,6 +242,7 @@ public final class Nightshift implements AutoCloseable {
             rateLimits.register(javalin.routes);
             RouteTable routes = new RouteTable(javalin.routes);
             table[0] = routes;
+            javalin.routes.before("/api/*", Json::requireJsonContentType);
             routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "store", store.dialect())));
             routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));

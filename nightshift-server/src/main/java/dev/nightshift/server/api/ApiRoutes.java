@@ -37,6 +37,7 @@ public final class ApiRoutes {
     private static final int DEFAULT_SESSION_PAGE = 50;
     private static final int MAX_TOKEN_DAYS = 3650;
     static final String SHARE_LINK_REFUSED = "a share link can only watch its own session";
+    private static final java.util.Set<Source> CLAIMABLE_SOURCES = java.util.EnumSet.of(Source.WEB, Source.CLI, Source.API);
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final Store store;
@@ -112,16 +113,27 @@ public final class ApiRoutes {
         Json.respond(ctx, 201, Views.session(session, Role.OWNER.wire()));
     }
 
-    private static Source source(Context ctx) {
+    /**
+     * The surface a client says it is. Only the clients that speak for a person with their own token
+     * may be claimed; the integrations (Slack, GitHub, schedules …) run inside the server and set
+     * their source directly, so a client claiming one is refused rather than believed.
+     */
+    static Source source(Context ctx) {
         String header = ctx.header("X-Nightshift-Source");
         if (header == null) {
             return Source.API;
         }
+        Source source;
         try {
-            return Source.fromWire(header);
+            source = Source.fromWire(header);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("X-Nightshift-Source " + e.getMessage());
         }
+        if (!CLAIMABLE_SOURCES.contains(source)) {
+            throw ApiException.forbidden("X-Nightshift-Source '" + header + "' is for Nightshift's own integrations; "
+                    + "a client may send 'web', 'cli' or 'api' (or leave the header out)");
+        }
+        return source;
     }
 
     private void listSessions(Context ctx) {
@@ -227,7 +239,9 @@ public final class ApiRoutes {
 
     private void participants(Context ctx) {
         String id = ctx.pathParam("id");
-        sessions.require(caller(ctx), id, Access.Action.READ);
+        Caller caller = caller(ctx);
+        sessions.require(caller, id, Access.Action.READ);
+        requireUser(caller); // a share link sees who is here in the live stream, not the member list
         Json.respond(ctx, 200, Map.of("participants", store.sessions().participants(id).stream().map(Views::participant).toList()));
     }
 
@@ -282,7 +296,7 @@ public final class ApiRoutes {
         Token token = store.tokens().create(TokenKind.SHARE, null, tokenName(request.name(), "share link"), id,
                 Secrets.hash(secret), null);
         store.audit().record(caller.userId(), id, "share_link.create", token.id(), "ok", token.name(), clock.instant());
-        Json.respond(ctx, 201, Views.NewTokenView.of(token, secret, publicUrl.get() + "/s/" + secret));
+        Json.respondSecret(ctx, 201, Views.NewTokenView.of(token, secret, publicUrl.get() + "/s/" + secret));
     }
 
     private void listShareLinks(Context ctx) {
@@ -306,7 +320,7 @@ public final class ApiRoutes {
     }
 
     private void liveToken(Context ctx) {
-        Json.respond(ctx, 201, sessions.liveToken(caller(ctx), ctx.pathParam("id")));
+        Json.respondSecret(ctx, 201, sessions.liveToken(caller(ctx), ctx.pathParam("id")));
     }
 
     private void createToken(Context ctx) {
@@ -338,7 +352,7 @@ public final class ApiRoutes {
             }
             expires = clock.instant().plus(Duration.ofDays(request.expiresInDays()));
         }
-        Json.respond(ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token"), granted, expires));
+        Json.respondSecret(ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token"), granted, expires));
     }
 
     private Views.NewTokenView newApiToken(User user, String name, Set<Scope> scopes, Instant expires) {
@@ -394,7 +408,7 @@ public final class ApiRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", Views.user(user));
         body.put("token", newApiToken(user, "initial token", Scope.DEFAULTS, null));
-        Json.respond(ctx, 201, body);
+        Json.respondSecret(ctx, 201, body);
     }
 
     private void listUsers(Context ctx) {

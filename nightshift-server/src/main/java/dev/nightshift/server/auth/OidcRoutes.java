@@ -120,6 +120,10 @@ public final class OidcRoutes {
         if (linkUser != null) {
             payload.put("link", linkUser);
         }
+        String uiState = SignInPage.uiState(ctx);
+        if (!uiState.isEmpty()) {
+            payload.put("ui", uiState);
+        }
         store.oneTimeValues().save(STATE_PURPOSE, Secrets.hash(request.state()), Json.write(payload), clock.instant().plus(STATE_TTL));
         ctx.header("Cache-Control", "no-store");
         ctx.redirect(request.url().toString());
@@ -181,11 +185,11 @@ public final class OidcRoutes {
             SignInPage.refused(ctx, e);
             return;
         }
-        ctx.header("Cache-Control", "no-store");
         if (SignInPage.wantsJson(ctx)) {
-            Json.respond(ctx, 200, Map.of("token", signedIn.token(), "login", signedIn.user().login()));
+            Json.respondSecret(ctx, 200, Map.of("token", signedIn.token(), "login", signedIn.user().login()));
         } else {
-            ctx.redirect("/#token=" + signedIn.token());
+            ctx.header("Cache-Control", "no-store");
+            ctx.redirect(SignInPage.signedInRedirect(signedIn.token(), payload.path("ui").asText("")));
         }
     }
 

@@ -14,7 +14,31 @@ import java.util.Optional;
 public final class SignInPage {
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
+    private static final java.util.regex.Pattern UI_STATE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{16,128}");
+
     private SignInPage() {}
+
+    /**
+     * The web UI's nonce for a sign-in it started ({@code ?ui_state=}), kept with the provider's
+     * state and handed back at the end, so the UI accepts a token only from a flow it began itself
+     * (a crafted {@code /#token=} link has no matching nonce: no login CSRF). Empty when a client
+     * sent none.
+     */
+    public static String uiState(Context ctx) {
+        String value = ctx.queryParam("ui_state");
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        if (!UI_STATE.matcher(value).matches()) {
+            throw ApiException.badRequest("'ui_state' must be 16 to 128 letters, digits, '-' or '_'; start again from the sign-in page");
+        }
+        return value;
+    }
+
+    /** Where the browser goes with its new token: the UI, with the token and its nonce in the fragment. */
+    public static String signedInRedirect(String secret, String uiState) {
+        return "/#token=" + secret + (uiState == null || uiState.isEmpty() ? "" : "&ui_state=" + uiState);
+    }
 
     public static boolean wantsJson(Context ctx) {
         return Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json");

@@ -137,6 +137,10 @@ public final class GitHubRoutes {
         if (linkUser != null) {
             payload.put("link", linkUser);
         }
+        String uiState = SignInPage.uiState(ctx);
+        if (!uiState.isEmpty()) {
+            payload.put("ui", uiState);
+        }
         store.oneTimeValues().save(STATE_PURPOSE, Secrets.hash(state.value()), Json.write(payload), state.expiresAt());
         ctx.redirect(client.authorizeUrl(state.value(), redirect()).toString());
     }
@@ -158,6 +162,7 @@ public final class GitHubRoutes {
             throw ApiException.unauthorized("this sign-in link is unknown, was already used or expired; start again at /auth/github/login");
         }
         JsonNode payload = saved.get().isEmpty() ? Json.tree("{}") : Json.tree(saved.get());
+        String uiState = payload.path("ui").asText("");
         OAuthTokens tokens;
         SignIn.Account account;
         try {
@@ -199,12 +204,12 @@ public final class GitHubRoutes {
         User user = signedIn.user();
         credentials.putOAuth(user.id(), host, tokens.accessToken(), tokens.accessExpiresAt(), tokens.refreshToken(),
                 tokens.refreshExpiresAt());
-        ctx.header("Cache-Control", "no-store");
         if (SignInPage.wantsJson(ctx)) {
-            Json.respond(ctx, 200, Map.of("token", signedIn.token(), "login", user.login()));
+            Json.respondSecret(ctx, 200, Map.of("token", signedIn.token(), "login", user.login()));
         } else {
             // the fragment never reaches a server log or a Referer header
-            ctx.redirect("/#token=" + signedIn.token());
+            ctx.header("Cache-Control", "no-store");
+            ctx.redirect(SignInPage.signedInRedirect(signedIn.token(), uiState));
         }
     }
 

@@ -16,24 +16,44 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Makes a port inside a session's sandbox reachable at {@code /api/sessions/{id}/ports/{port}/…},
- * so a reviewer can click through the running prototype. Authenticated like the rest of the API,
- * or with {@code ?token=<live token>} once, which sets a cookie scoped to that port's path (a
- * browser following links cannot send a header). Requests are forwarded as HTTP/1.0 with
+ * so a reviewer can click through the running prototype. Authenticated like the rest of the API;
+ * in a browser (which cannot send a header while following links) with a live token as the first
+ * path segment, {@code /api/sessions/{id}/ports/{port}/~<live token>/…}, so every relative URL of
+ * the page carries it; or with {@code ?token=<live token>} once, which sets a cookie scoped to that
+ * port's path (for clients that keep cookies; a sandboxed page's own requests are cross-site, so a
+ * browser does not send the cookie with them). Requests are forwarded as HTTP/1.0 with
  * {@code Connection: close}, which every dev server answers without chunking; the Nightshift
  * credentials are never forwarded into the sandbox.
+ *
+ * <p>What the sandbox serves is untrusted (the agent wrote it, or a repository it was told to run),
+ * yet it comes from the web UI's own origin. So every relayed response carries
+ * {@value #PREVIEW_POLICY}: the browser runs the page in an opaque origin (there is no
+ * {@code allow-same-origin}), where it cannot read the UI's {@code localStorage} (the person's API
+ * token) or cookies, and its requests to {@code /api} are cross-origin and carry no credentials.
+ * Browsers enforce every CSP header a response has, so a policy the sandbox sends may stay: it can
+ * only narrow ours. Headers that act on the whole origin rather than the page are dropped: CORS
+ * grants ({@code Access-Control-Allow-*}, which would let other origins read the UI's responses),
+ * {@code Set-Cookie} outside this port's path or for the proxy's own cookie, and
+ * {@code Clear-Site-Data} (which would wipe the UI's storage). {@code nosniff} keeps a text file from
+ * being run as a page. Runs on the request's virtual thread.
  */
 public final class PortProxy {
     public static final int MAX_USER_PORTS = 10;
     private static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
     private static final String COOKIE_PREFIX = "ns_port_";
+    static final String TOKEN_SEGMENT = "~";
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "authorization", "content-length");
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "trailer",
             "proxy-authenticate", "upgrade", "content-length");
+
+    /** The sandbox flags a preview needs to work as a page, without {@code allow-same-origin}. */
+    static final String PREVIEW_POLICY = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads";
 
     private final SandboxManager sandboxes;
     private final SessionService sessions;
@@ -61,9 +81,27 @@ public final class PortProxy {
         return sandbox.ports().stream().filter(p -> p != egressPort).limit(MAX_USER_PORTS).toList();
     }
 
-    private Caller caller(Context ctx, String sessionId, int port) {
+    /** What a request under a port names: the live token of a {@code ~<token>} first segment, and the path in the sandbox. */
+    record Target(String token, String path) {
+        static Target of(Map<String, String> pathParams) {
+            String raw = pathParams.get("path");
+            if (raw == null || raw.isEmpty()) {
+                return new Target(null, "/");
+            }
+            if (raw.startsWith(TOKEN_SEGMENT)) {
+                int slash = raw.indexOf('/');
+                return new Target(raw.substring(1, slash < 0 ? raw.length() : slash), slash < 0 ? "/" : raw.substring(slash));
+            }
+            return new Target(null, "/" + raw);
+        }
+    }
+
+    private Caller caller(Context ctx, String sessionId, int port, Target target) {
         if (ctx.header("Authorization") != null) {
             return auth.fromHeader(ctx.header("Authorization"));
+        }
+        if (target.token() != null) {
+            return auth.live(target.token(), sessionId);
         }
         String token = ctx.queryParam("token");
         String cookie = COOKIE_PREFIX + port;
@@ -89,7 +127,8 @@ public final class PortProxy {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("the port must be a number, got '" + ctx.pathParam("port") + "'");
         }
-        sessions.require(caller(ctx, sessionId, port), sessionId, Access.Action.READ);
+        Target target = Target.of(ctx.pathParamMap());
+        sessions.require(caller(ctx, sessionId, port, target), sessionId, Access.Action.READ);
         Sandbox sandbox = sandboxes.current(sessionId).orElseThrow(() -> new ApiException(503, "sandbox_not_running",
                 "the session's sandbox is not running (it may be hibernated); send a prompt or POST /api/sessions/"
                         + sessionId + "/sandbox/resume"));
@@ -98,7 +137,7 @@ public final class PortProxy {
                     + " in the sandbox; listening: " + userPorts(sandbox));
         }
         sandboxes.touch(sessionId);
-        String path = ctx.pathParamMap().containsKey("path") ? "/" + ctx.pathParam("path") : "/";
+        String path = target.path();
         String query = ctx.queryString() == null ? "" : stripToken(ctx.queryString());
         try (PortConnection c = sandbox.connect(port)) {
             OutputStream up = c.output();
@@ -119,7 +158,7 @@ public final class PortProxy {
             up.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             up.write(body);
             up.flush();
-            relayResponse(c.input(), ctx, port);
+            relayResponse(c.input(), ctx, sessionId, port);
         }
     }
 
@@ -127,7 +166,46 @@ public final class PortProxy {
         return String.join("&", java.util.Arrays.stream(query.split("&")).filter(p -> !p.startsWith("token=")).toList());
     }
 
-    private static void relayResponse(InputStream in, Context ctx, int port) throws IOException {
+    /**
+     * Whether a header the sandbox sent reaches the browser. {@code portPath} is the port's prefix,
+     * {@code /api/sessions/{id}/ports/{port}/}.
+     */
+    static boolean returned(String name, String value, String portPath) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (NOT_RETURNED.contains(lower) || lower.startsWith("access-control-allow-") || lower.equals("clear-site-data")
+                || lower.equals("service-worker-allowed")) {
+            return false;
+        }
+        if (lower.equals("set-cookie")) {
+            return cookieStaysInPort(value, portPath);
+        }
+        return true;
+    }
+
+    /** A cookie without a Path lands in the page's own directory, which is inside the port's prefix. */
+    private static boolean cookieStaysInPort(String setCookie, String portPath) {
+        String[] parts = setCookie.split(";");
+        if (parts[0].trim().toLowerCase(Locale.ROOT).startsWith(COOKIE_PREFIX)) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String attribute = parts[i].trim();
+            int eq = attribute.indexOf('=');
+            String key = (eq < 0 ? attribute : attribute.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            if (key.equals("domain")) {
+                return false;
+            }
+            if (key.equals("path")) {
+                String path = eq < 0 ? "" : attribute.substring(eq + 1).trim();
+                if (!(path + "/").startsWith(portPath) || path.contains("..") || path.contains("%")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void relayResponse(InputStream in, Context ctx, String sessionId, int port) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int state = 0;
         while (state < 4) {
@@ -148,15 +226,20 @@ public final class PortProxy {
             throw new ApiException(502, "bad_gateway", "the server on port " + port + " did not answer HTTP");
         }
         ctx.status(Integer.parseInt(statusLine[1]));
+        String portPath = "/api/sessions/" + sessionId + "/ports/" + port + "/";
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
                 String name = lines[i].substring(0, colon).trim();
-                if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {
-                    ctx.res().addHeader(name, lines[i].substring(colon + 1).trim());
+                String value = lines[i].substring(colon + 1).trim();
+                if (returned(name, value, portPath)) {
+                    ctx.res().addHeader(name, value);
                 }
             }
         }
+        ctx.res().addHeader("Content-Security-Policy", PREVIEW_POLICY);
+        ctx.res().setHeader("X-Content-Type-Options", "nosniff");
+        ctx.res().setHeader("Referrer-Policy", "no-referrer"); // the page's URL holds its live token
         OutputStream out = ctx.res().getOutputStream();
         in.transferTo(out);
         out.flush();

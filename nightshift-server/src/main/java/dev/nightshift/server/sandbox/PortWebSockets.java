@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * WebSocket connections to a port inside a sandbox (a dev server's live reload, an app's own
  * sockets): the client's socket is accepted here, a WebSocket client connection is made to the
  * port through the sandbox, and messages are relayed both ways. Authenticated like
- * {@link PortProxy}: header, the port's cookie, or {@code ?token=}.
+ * {@link PortProxy}: header, a {@code ~<live token>} first path segment, the port's cookie, or
+ * {@code ?token=}. A socket carries no page, so the proxy's page policy has nothing to add here.
  */
 public final class PortWebSockets {
     private static final Logger LOG = LoggerFactory.getLogger(PortWebSockets.class);
@@ -64,6 +65,10 @@ public final class PortWebSockets {
         if (ctx.header("Authorization") != null) {
             return auth.fromHeader(ctx.header("Authorization"));
         }
+        String inPath = PortProxy.Target.of(ctx.pathParamMap()).token();
+        if (inPath != null) {
+            return auth.live(inPath, sessionId); // a sandboxed preview page's relative URL
+        }
         String token = ctx.queryParam("token") != null ? ctx.queryParam("token") : ctx.cookie("ns_port_" + port);
         if (token == null) {
             throw ApiException.unauthorized("open this port with ?token=<live token> or the port's cookie");
@@ -95,7 +100,7 @@ public final class PortWebSockets {
     private static void handshake(PortConnection upstream, WsConnectContext ctx, int port) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        String path = ctx.pathParamMap().containsKey("path") ? "/" + ctx.pathParam("path") : "/";
+        String path = PortProxy.Target.of(ctx.pathParamMap()).path();
         String query = ctx.queryString() == null ? "" : String.join("&", java.util.Arrays.stream(ctx.queryString().split("&"))
                 .filter(p -> !p.startsWith("token=")).toList());
         StringBuilder request = new StringBuilder()

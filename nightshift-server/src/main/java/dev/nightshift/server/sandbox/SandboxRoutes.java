@@ -7,6 +7,7 @@ import dev.nightshift.server.api.ApiException;
 import dev.nightshift.server.api.Json;
 import dev.nightshift.server.api.RouteTable;
 import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,10 +30,15 @@ public final class SandboxRoutes {
         routes.post("/api/sessions/{id}/sandbox/hibernate", this::hibernate);
     }
 
+    /**
+     * A share link learns only the sandbox's state, which the shared page shows as a chip; its id,
+     * ports, activity and the host's isolation are for the session's participants.
+     */
     private void status(Context ctx) {
         String id = ctx.pathParam("id");
-        sessions.require(auth.fromHeader(ctx.header("Authorization")), id, Access.Action.READ);
-        Json.respond(ctx, 200, view(id));
+        Caller caller = auth.fromHeader(ctx.header("Authorization"));
+        sessions.require(caller, id, Access.Action.READ);
+        Json.respond(ctx, 200, caller.isShareLink() ? Map.of("state", sandboxes.status(id).state()) : view(id));
     }
 
     private Map<String, Object> view(String id) {

@@ -44,15 +44,28 @@ public final class WebUi {
         routes.get("/", this::page);
         routes.get("/sessions/{id}", this::page);
         routes.get("/s/{secret}", this::page);
-        routes.get("/ui/<path>", ctx -> serve(ctx, "web/" + ctx.pathParam("path"), "no-cache"));
+        routes.get("/ui/<path>", this::asset);
         routes.get("/vendor/{library}/<path>", this::vendor);
     }
 
     private void page(Context ctx) {
+        pageHeaders(ctx);
+        serve(ctx, "web/index.html", "no-cache");
+    }
+
+    /** A file of the UI; an HTML one (such as {@code /ui/index.html}) is a page and gets the page's protection. */
+    private void asset(Context ctx) {
+        String resource = "web/" + ctx.pathParam("path");
+        if ("text/html; charset=utf-8".equals(contentType(resource))) {
+            pageHeaders(ctx);
+        }
+        serve(ctx, resource, "no-cache");
+    }
+
+    private static void pageHeaders(Context ctx) {
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("X-Frame-Options", "DENY");
-        serve(ctx, "web/index.html", "no-cache");
     }
 
     private void vendor(Context ctx) {
