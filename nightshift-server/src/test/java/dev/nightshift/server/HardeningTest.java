@@ -186,7 +186,7 @@ class HardeningTest {
             github.oauthClient("client-1", "client-secret-1");
             try (TestServer s = TestServer.start(Map.of("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString(),
                     "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(), "NIGHTSHIFT_GITHUB_CLIENT_ID", "client-1",
-                    "NIGHTSHIFT_GITHUB_CLIENT_SECRET", "client-secret-1"), p -> {})) {
+                    "NIGHTSHIFT_GITHUB_CLIENT_SECRET", "client-secret-1", "NIGHTSHIFT_ADMIT_PEOPLE", "grace"), p -> {})) {
                 assertThat(get(s, "/auth/github/login?ui_state=short").statusCode()).isEqualTo(400);
                 assertThat(get(s, "/auth/github/login?ui_state=" + "a".repeat(20) + "%26token%3Dx").statusCode()).isEqualTo(400);
 
