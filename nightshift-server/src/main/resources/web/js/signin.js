@@ -20,7 +20,20 @@ export function signInScreen({ message, onSignedIn }) {
     event.preventDefault();
     startSignIn('/auth/github/login');
   });
-  fetch('/auth/providers').then((r) => (r.ok ? r.json() : {})).then((p) => { gitHub.hidden = !p.github; }).catch(() => {});
+  // one button per OpenID provider the server names (Keycloak, Google, Entra, Okta…)
+  const openId = h('div', { class: 'signin-providers', id: 'signin-oidc' });
+  fetch('/auth/providers').then((r) => (r.ok ? r.json() : {})).then((p) => {
+    gitHub.hidden = !p.github;
+    for (const provider of p.oidc ?? []) {
+      const link = h('a', { class: 'button wide', href: provider.loginUrl, 'data-provider': provider.name },
+        `Sign in with ${provider.name}`);
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        startSignIn(provider.loginUrl);
+      });
+      openId.append(link);
+    }
+  }).catch(() => {});
 
   const form = h('form', { class: 'signin-card', 'aria-labelledby': 'signin-title' },
     h('div', { class: 'brand brand-large' }, h('img', { src: '/ui/icon.svg', alt: '', width: 40, height: 40 }), 'Nightshift'),
@@ -33,7 +46,8 @@ export function signInScreen({ message, onSignedIn }) {
       h('code', {}, 'nightshift-data/admin-token'), '), or an API token. It stays in this browser.'),
     error,
     button,
-    gitHub);
+    gitHub,
+    openId);
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

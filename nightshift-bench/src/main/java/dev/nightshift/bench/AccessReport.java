@@ -15,11 +15,13 @@ final class AccessReport extends MarkdownReport {
         header("Access-check benchmark", "AccessBenchmarks");
         line("What the API's access checks add to a request. Two servers run in the same JVM (SQLite, no sandboxes): "
                 + "one with access checks on, one with them off (`NIGHTSHIFT_RATE_LIMITS=off`), which is the floor. "
-                + "Access checks are, for now, the rate limits: before every `/api/*` request a Bucket4j bucket per "
+                + "Access checks here are the rate limits: before every `/api/*` request a Bucket4j bucket per "
                 + "client address and one per token (keyed by the SHA-256 of the token) take a token; after it, a "
                 + "401 would count against the address. The \"on\" server's limits are set far above what the "
                 + "benchmark sends (" + AccessBenchmarks.NEVER_REACHED + " a minute), so every request runs the "
-                + "checks and none is refused. Both servers answer the same routes as the admin with a keep-alive "
+                + "checks and none is refused. Token scope checks run on both servers, because authorization cannot "
+                + "be switched off: they read the scopes stored on the token row that authentication loads anyway, and "
+                + "cost one set lookup, no query; so the floor includes them. Both servers answer the same routes as the admin with a keep-alive "
                 + "JDK `HttpClient` (HTTP/1.1) in the same JVM.");
         line();
         line("First both servers are warmed up, uncounted: " + AccessBenchmarks.JIT_WARMUP_REQUESTS + " requests and one "
