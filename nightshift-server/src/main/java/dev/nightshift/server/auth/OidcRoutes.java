@@ -164,33 +164,7 @@ public final class OidcRoutes {
         List<String> verified = identity.emailVerified() && identity.email() != null ? List.of(identity.email()) : List.of();
         SignIn.Account account = new SignIn.Account("oidc", identity.issuer(), identity.subject(), identity.preferredUsername(),
                 identity.name(), verified.isEmpty() ? null : identity.email(), verified, Set.of(), Set.copyOf(identity.groups()));
-        if (payload.hasNonNull("link")) {
-            try {
-                signIn.link(payload.get("link").asText(), account);
-            } catch (ApiException e) {
-                SignInPage.refused(ctx, e);
-                return;
-            }
-            if (SignInPage.wantsJson(ctx)) {
-                Json.respond(ctx, 200, Map.of("linked", "oidc:" + name));
-            } else {
-                ctx.redirect("/#linked=oidc:" + name);
-            }
-            return;
-        }
-        SignIn.SignedIn signedIn;
-        try {
-            signedIn = signIn.signIn(account);
-        } catch (ApiException e) {
-            SignInPage.refused(ctx, e);
-            return;
-        }
-        if (SignInPage.wantsJson(ctx)) {
-            Json.respondSecret(ctx, 200, Map.of("token", signedIn.token(), "login", signedIn.user().login()));
-        } else {
-            ctx.header("Cache-Control", "no-store");
-            ctx.redirect(SignInPage.signedInRedirect(signedIn.token(), payload.path("ui").asText("")));
-        }
+        SignInPage.complete(ctx, signIn, account, payload, "oidc:" + name);
     }
 
     private static String limit(String s) {

@@ -44,6 +44,44 @@ public final class SignInPage {
         return Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json");
     }
 
+    /**
+     * Ends a provider's callback once the account is known: links it to whoever started linking
+     * (the state's payload names them), else signs it in; answers the browser (a redirect into the
+     * UI, the token in the fragment with the UI's nonce) or a script (JSON). A refusal is answered
+     * here too.
+     *
+     * @param payload what was stored with the state: {@code link} (a user id) and {@code ui} (the UI's nonce)
+     * @param provider {@code github} or {@code oidc:<name>}
+     * @return the user the account now belongs to, or null when refused
+     */
+    public static String complete(Context ctx, SignIn signIn, SignIn.Account account, com.fasterxml.jackson.databind.JsonNode payload,
+            String provider) {
+        try {
+            if (payload.hasNonNull("link")) {
+                String userId = payload.get("link").asText();
+                signIn.link(userId, account);
+                if (wantsJson(ctx)) {
+                    Json.respond(ctx, 200, Map.of("linked", provider));
+                } else {
+                    ctx.redirect("/#linked=" + provider);
+                }
+                return userId;
+            }
+            SignIn.SignedIn signedIn = signIn.signIn(account);
+            if (wantsJson(ctx)) {
+                Json.respondSecret(ctx, 200, Map.of("token", signedIn.token(), "login", signedIn.user().login()));
+            } else {
+                // the fragment never reaches a server log or a Referer header
+                ctx.header("Cache-Control", "no-store");
+                ctx.redirect(signedInRedirect(signedIn.token(), payload.path("ui").asText("")));
+            }
+            return signedIn.user().id();
+        } catch (ApiException e) {
+            refused(ctx, e);
+            return null;
+        }
+    }
+
     /** Answers a refused sign-in; the refusal was already audited by whoever threw it. */
     public static void refused(Context ctx, ApiException e) {
         if (wantsJson(ctx)) {

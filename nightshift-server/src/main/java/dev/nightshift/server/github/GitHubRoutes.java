@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.Secrets;
 import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.EventTypes;
-import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.github.GitHubApp;
 import dev.nightshift.github.GitHubException;
@@ -162,7 +161,6 @@ public final class GitHubRoutes {
             throw ApiException.unauthorized("this sign-in link is unknown, was already used or expired; start again at /auth/github/login");
         }
         JsonNode payload = saved.get().isEmpty() ? Json.tree("{}") : Json.tree(saved.get());
-        String uiState = payload.path("ui").asText("");
         OAuthTokens tokens;
         SignIn.Account account;
         try {
@@ -177,39 +175,10 @@ public final class GitHubRoutes {
             store.audit().record(null, null, "signin.github", host, "failed", e.getMessage(), clock.instant());
             throw ApiException.badRequest("GitHub refused the sign-in: " + e.getMessage() + "; start again at /auth/github/login");
         }
-        if (payload.hasNonNull("link")) {
-            String userId = payload.get("link").asText();
-            try {
-                signIn.link(userId, account);
-            } catch (ApiException e) {
-                SignInPage.refused(ctx, e);
-                return;
-            }
+        String userId = SignInPage.complete(ctx, signIn, account, payload, PROVIDER);
+        if (userId != null) {
             credentials.putOAuth(userId, host, tokens.accessToken(), tokens.accessExpiresAt(), tokens.refreshToken(),
                     tokens.refreshExpiresAt());
-            if (SignInPage.wantsJson(ctx)) {
-                Json.respond(ctx, 200, Map.of("linked", PROVIDER, "login", account.login()));
-            } else {
-                ctx.redirect("/#linked=" + PROVIDER);
-            }
-            return;
-        }
-        SignIn.SignedIn signedIn;
-        try {
-            signedIn = signIn.signIn(account);
-        } catch (ApiException e) {
-            SignInPage.refused(ctx, e);
-            return;
-        }
-        User user = signedIn.user();
-        credentials.putOAuth(user.id(), host, tokens.accessToken(), tokens.accessExpiresAt(), tokens.refreshToken(),
-                tokens.refreshExpiresAt());
-        if (SignInPage.wantsJson(ctx)) {
-            Json.respondSecret(ctx, 200, Map.of("token", signedIn.token(), "login", user.login()));
-        } else {
-            // the fragment never reaches a server log or a Referer header
-            ctx.header("Cache-Control", "no-store");
-            ctx.redirect(SignInPage.signedInRedirect(signedIn.token(), uiState));
         }
     }
 
