@@ -27,14 +27,16 @@ final class JdbcTokens implements TokenStore {
     @Override
     public Token create(TokenKind kind, String userId, String name, String sessionId, String secretHash,
             Instant expiresAt, Set<Scope> scopes, String parentId) {
+        // the store keeps milliseconds: what is returned is what a later read gives
+        Instant expires = expiresAt == null ? null : Instant.ofEpochMilli(expiresAt.toEpochMilli());
         Token token = new Token(Ids.newId("tok"), kind, userId, name, sessionId, Instant.ofEpochMilli(System.currentTimeMillis()),
-                expiresAt, null, null, scopes, parentId);
+                expires, null, null, scopes, parentId);
         db.write(h -> h.createUpdate("""
                         INSERT INTO tokens (id, kind, user_id, name, session_id, secret_hash, created_at, expires_at, scopes, parent_id)
                         VALUES (:id, :kind, :userId, :name, :sessionId, :hash, :createdAt, :expiresAt, :scopes, :parentId)""")
                 .bind("id", token.id()).bind("kind", kind.wire()).bind("userId", userId).bind("name", name)
                 .bind("sessionId", sessionId).bind("hash", secretHash)
-                .bind("createdAt", Db.millis(token.createdAt())).bind("expiresAt", Db.millis(expiresAt))
+                .bind("createdAt", Db.millis(token.createdAt())).bind("expiresAt", Db.millis(expires))
                 .bind("scopes", Scope.format(token.scopes())).bind("parentId", parentId)
                 .execute());
         return token;

@@ -509,8 +509,9 @@ abstract class StoreContractTest {
     void tokensKeepTheirScopesAndALiveTokenEndsWithItsParent() {
         var api = store.tokens().create(TokenKind.API, alice.id(), "read only", null, "hash-api", null,
                 java.util.EnumSet.of(dev.nightshift.core.model.Scope.SESSIONS_READ), null);
-        var live = store.tokens().create(TokenKind.LIVE, alice.id(), "live", "ses_1", "hash-live", now.plusSeconds(3600),
+        var live = store.tokens().create(TokenKind.LIVE, alice.id(), "live", "ses_1", "hash-live", now.plusSeconds(3600).plusNanos(123_456),
                 api.scopes(), api.id());
+        assertThat(live.expiresAt()).isEqualTo(store.tokens().byId(live.id()).orElseThrow().expiresAt()); // milliseconds, both
         var legacy = store.tokens().create(TokenKind.API, alice.id(), "old", null, "hash-old", null);
         assertThat(store.tokens().findUsable("hash-api", now).orElseThrow().scopes())
                 .containsExactly(dev.nightshift.core.model.Scope.SESSIONS_READ);
