@@ -5,6 +5,7 @@ import dev.nightshift.agent.model.GatewayConfig;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.SandboxLifecycle;
 import dev.nightshift.core.sandbox.SandboxLimits;
+import dev.nightshift.store.StoreConfig;
 
 /**
  * Every operator setting, with its one default. Each is read from an environment variable of the
@@ -23,8 +24,8 @@ public enum Setting {
             "Empty: SQLite in the data directory. A jdbc:postgresql://… URL switches to PostgreSQL."),
     DATABASE_USER("NIGHTSHIFT_DATABASE_USER", "", "PostgreSQL user."),
     DATABASE_PASSWORD("NIGHTSHIFT_DATABASE_PASSWORD", "", "PostgreSQL password."),
-    DATABASE_POOL_SIZE("NIGHTSHIFT_DATABASE_POOL_SIZE", "10", "Most open database connections."),
-    SQLITE_SYNCHRONOUS("NIGHTSHIFT_SQLITE_SYNCHRONOUS", "NORMAL",
+    DATABASE_POOL_SIZE("NIGHTSHIFT_DATABASE_POOL_SIZE", String.valueOf(StoreConfig.DEFAULT_POOL_SIZE), "Most open database connections."),
+    SQLITE_SYNCHRONOUS("NIGHTSHIFT_SQLITE_SYNCHRONOUS", StoreConfig.DEFAULT_SQLITE_SYNCHRONOUS,
             "SQLite durability: NORMAL survives a killed server, FULL also a power cut (slower)."),
     MAX_UNFINISHED_PROMPTS("NIGHTSHIFT_MAX_UNFINISHED_PROMPTS", String.valueOf(Limits.DEFAULTS.maxUnfinishedPrompts()),
             "Pending + running prompts per session."),
