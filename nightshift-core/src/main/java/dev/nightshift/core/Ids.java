@@ -9,13 +9,15 @@ import java.security.SecureRandom;
 public final class Ids {
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The id's time prefix only orders ids; it decides nothing, so the system clock is read here directly. */
+    private static final java.time.Clock CLOCK = java.time.Clock.systemUTC();
 
     private Ids() {}
 
     public static String newId(String prefix) {
         byte[] random = new byte[10];
         RANDOM.nextBytes(random);
-        long time = System.currentTimeMillis();
+        long time = CLOCK.millis();
         StringBuilder out = new StringBuilder(prefix.length() + 27).append(prefix).append('_');
         for (int shift = 45; shift >= 0; shift -= 5) {
             out.append(ALPHABET[(int) (time >>> shift) & 31]);

@@ -128,7 +128,7 @@ public final class Nightshift implements AutoCloseable {
         this.dataDirLock = lock(lockChannel, dataDir);
         Store opened = null;
         try {
-            opened = JdbcStore.open(config.store());
+            opened = JdbcStore.open(config.store(), plugins.clock);
         } catch (RuntimeException e) {
             releaseLock();
             throw e;

@@ -19,10 +19,17 @@ final class Db {
     private final Jdbi jdbi;
     private final boolean sqlite;
     private final ReentrantLock sqliteWriteLock = new ReentrantLock();
+    private final java.time.Clock clock;
 
-    Db(Jdbi jdbi, boolean sqlite) {
+    Db(Jdbi jdbi, boolean sqlite, java.time.Clock clock) {
         this.jdbi = jdbi;
         this.sqlite = sqlite;
+        this.clock = clock;
+    }
+
+    /** Now, in the milliseconds the store keeps, so a record returned equals the record read back. */
+    java.time.Instant now() {
+        return java.time.Instant.ofEpochMilli(clock.millis());
     }
 
     <T> T read(HandleCallback<T, RuntimeException> work) {

@@ -38,11 +38,11 @@ public final class JdbcStore implements Store {
     private final AuditLog audit;
     private final OneTimeValues oneTimeValues;
 
-    private JdbcStore(HikariDataSource dataSource, StoreConfig config) {
+    private JdbcStore(HikariDataSource dataSource, StoreConfig config, java.time.Clock clock) {
         boolean sqlite = config.isSqlite();
         this.dataSource = dataSource;
         this.dialect = sqlite ? "sqlite" : "postgresql";
-        Db db = new Db(Jdbi.create(dataSource), sqlite);
+        Db db = new Db(Jdbi.create(dataSource), sqlite, clock);
         this.users = new JdbcUsers(db);
         this.identities = new JdbcIdentities(db);
         this.tokens = new JdbcTokens(db);
@@ -56,7 +56,13 @@ public final class JdbcStore implements Store {
         this.oneTimeValues = new JdbcOneTimeValues(db);
     }
 
+    /** Opens the store on the system clock. */
     public static JdbcStore open(StoreConfig config) {
+        return open(config, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock stamps what the store creates on its own (users' and tokens' creation times) */
+    public static JdbcStore open(StoreConfig config, java.time.Clock clock) {
         HikariDataSource dataSource = new HikariDataSource(hikari(config));
         try {
             Flyway.configure()
@@ -70,7 +76,7 @@ public final class JdbcStore implements Store {
         }
         LOG.info("store ready: {} ({} connections at most)", config.isSqlite() ? "sqlite" : "postgresql",
                 config.poolSize());
-        return new JdbcStore(dataSource, config);
+        return new JdbcStore(dataSource, config, clock);
     }
 
     private static HikariConfig hikari(StoreConfig config) {

@@ -29,7 +29,7 @@ final class JdbcTokens implements TokenStore {
             Instant expiresAt, Set<Scope> scopes, String parentId) {
         // the store keeps milliseconds: what is returned is what a later read gives
         Instant expires = expiresAt == null ? null : Instant.ofEpochMilli(expiresAt.toEpochMilli());
-        Token token = new Token(Ids.newId("tok"), kind, userId, name, sessionId, Instant.ofEpochMilli(System.currentTimeMillis()),
+        Token token = new Token(Ids.newId("tok"), kind, userId, name, sessionId, db.now(),
                 expires, null, null, scopes, parentId);
         db.write(h -> h.createUpdate("""
                         INSERT INTO tokens (id, kind, user_id, name, session_id, secret_hash, created_at, expires_at, scopes, parent_id)

@@ -22,7 +22,7 @@ final class JdbcUsers implements UserStore {
 
     @Override
     public User create(String login, String name, String email, boolean admin) {
-        User user = new User(Ids.newId("usr"), login, name, email, admin, Instant.ofEpochMilli(System.currentTimeMillis()), null);
+        User user = new User(Ids.newId("usr"), login, name, email, admin, db.now(), null);
         try {
             db.write(h -> h.createUpdate("""
                             INSERT INTO users (id, login, name, email, is_admin, created_at)
