@@ -68,6 +68,8 @@ final class LangChain4jClient implements ProviderClient {
     private final java.net.http.HttpClient http;
     private final Duration timeout;
     private final boolean anthropic;
+    /** The wall clock, for provider errors that name a time (Retry-After as a date); elapsed time uses nanoTime. */
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
 
     private LangChain4jClient(Endpoint endpoint, java.net.http.HttpClient http, Duration timeout, boolean anthropic) {
         this.endpoint = endpoint;
@@ -125,7 +127,7 @@ final class LangChain4jClient implements ProviderClient {
                 throw failure(model, exchange, e);
             }
             Assembly assembly = new Assembly(anthropic);
-            Instant endedAt = null;
+            Long endedAtNanos = null; // when the stream ended, to allow its last events a grace period
             while (true) {
                 if (cancel.getAsBoolean()) {
                     throw cancelled(model);
@@ -138,11 +140,11 @@ final class LangChain4jClient implements ProviderClient {
                     throw cancelled(model);
                 }
                 if (event == null) {
-                    if (endedAt != null && Duration.between(endedAt, Instant.now()).compareTo(END_GRACE) > 0) {
+                    if (endedAtNanos != null && System.nanoTime() - endedAtNanos > END_GRACE.toNanos()) {
                         throw new ModelException(Kind.CONNECTION, "the stream from " + model
                                 + " ended before the response was complete", null, null);
                     }
-                    if (endedAt == null && exchange.silentFor().compareTo(timeout) > 0) {
+                    if (endedAtNanos == null && exchange.silentFor().compareTo(timeout) > 0) {
                         throw new ModelException(Kind.TIMEOUT, model + " sent nothing for " + readable(timeout) + " ("
                                 + GatewayConfig.MODEL_TIMEOUT + ")", null, null);
                     }
@@ -172,7 +174,7 @@ final class LangChain4jClient implements ProviderClient {
                         return response;
                     }
                     case ErrorEvent e -> throw failure(model, exchange, e.error());
-                    case EndEvent end -> endedAt = Instant.now();
+                    case EndEvent end -> endedAtNanos = System.nanoTime();
                 }
             }
         } finally {
@@ -227,7 +229,7 @@ final class LangChain4jClient implements ProviderClient {
     private ModelException failure(ModelRef model, StreamExchange exchange, Throwable error) {
         StreamExchange.Failure failure = exchange.failure();
         if (failure instanceof StreamExchange.HttpFailure h) {
-            return ProviderErrors.http(model, endpoint, h.status(), h.body(), h.headers(), Instant.now());
+            return ProviderErrors.http(model, endpoint, h.status(), h.body(), h.headers(), clock.instant());
         }
         if (failure instanceof StreamExchange.TransportFailure t) {
             return ProviderErrors.transport(model, endpoint, t.error());
