@@ -30,7 +30,6 @@ import dev.langchain4j.model.output.TokenUsage;
 import dev.nightshift.agent.model.ModelException.Kind;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
