@@ -47,7 +47,7 @@ final class SessionsCommand extends ClientCommand {
             return ExitCodes.OK;
         }
         Table table = new Table("ID", "STATUS", "UPDATED", "REPOSITORY", "TITLE");
-        Instant now = Instant.now();
+        Instant now = terminal.clock().instant();
         for (JsonNode s : sessions) {
             table.row(s.path("id").asText(), s.path("status").asText(), ago(s.path("updatedAt").asText(), now),
                     s.path("repository").asText(), s.path("title").asText(""));

@@ -48,6 +48,11 @@ public record Terminal(PrintWriter out, PrintWriter err, Map<String, String> env
         return value == null || value.isBlank() ? null : value.trim();
     }
 
+    /** The wall clock, for "5 min ago" and elapsed times a person reads; the one place a command reads the time. */
+    public java.time.Clock clock() {
+        return java.time.Clock.systemDefaultZone();
+    }
+
     /** Colours for human output: only on a terminal, and never when NO_COLOR is set (no-color.org). */
     public Ansi ansi() {
         return new Ansi(interactive && !env.containsKey("NO_COLOR"));
