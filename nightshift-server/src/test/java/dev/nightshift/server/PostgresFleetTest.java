@@ -151,13 +151,17 @@ class PostgresFleetTest {
             String onA = a.admin.createSession("/srv/fleet-sandbox-a");
             Sandbox sandbox = a.server.sandboxes().acquire(onA);
             String onB;
+            String ownerB;
             try (TestServer b = TestServer.start(dataDirB, false, settings, p -> p.sandboxes = true)) {
                 onB = b.admin.createSession("/srv/fleet-sandbox-b");
                 b.server.sandboxes().acquire(onB);
+                ownerB = b.server.sandboxes().owner();
+                assertThat(ownerB).isNotEqualTo(a.server.sandboxes().owner());
                 assertThat(b.server.store().sessions().get(onB).orElseThrow().sandboxStatus()).isEqualTo("ready");
             } // node B goes away; its sandbox dies with it, the database still says ready
 
             try (TestServer b = TestServer.start(dataDirB, false, settings, p -> p.sandboxes = true)) {
+                assertThat(b.server.sandboxes().owner()).as("the data directory keeps the node's owner id").isEqualTo(ownerB);
                 Session a1 = b.server.store().sessions().get(onA).orElseThrow();
                 assertThat(a1.sandboxStatus()).as("node A's sandbox is A's business").isEqualTo("ready");
                 assertThat(a1.sandboxRef()).isEqualTo(sandbox.id());
