@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.sandbox.ExecRequest;
+import dev.nightshift.core.sandbox.ExecResult;
+import dev.nightshift.core.sandbox.OutputListener;
+import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.server.testing.ApiClient;
 import dev.nightshift.server.testing.TestServer;
 import dev.nightshift.server.testing.WsTestClient;
 import dev.nightshift.store.TestDatabases;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two control-plane nodes on one PostgreSQL database: the queue invariants hold across them, a
  * node that goes away leaves its turn to the other after the lease, and a stop sent to one node
- * reaches a turn running on the other.
+ * reaches a turn running on the other, and a node that restarts reconciles only the sandboxes it
+ * owned.
  */
 class PostgresFleetTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -134,6 +141,41 @@ class PostgresFleetTest {
                     .findValuesAsText("status").stream().filter("processing"::equals).count();
             assertThat(processing).isLessThanOrEqualTo(1);
             release.countDown();
+        }
+    }
+
+    @Test
+    void aRestartedNodeLeavesTheOtherNodesSandboxesAlone() throws Exception {
+        Path dataDirB = TestServer.tempDir();
+        try (TestServer a = TestServer.start(settings, p -> p.sandboxes = true)) {
+            String onA = a.admin.createSession("/srv/fleet-sandbox-a");
+            Sandbox sandbox = a.server.sandboxes().acquire(onA);
+            String onB;
+            String ownerB;
+            try (TestServer b = TestServer.start(dataDirB, false, settings, p -> p.sandboxes = true)) {
+                onB = b.admin.createSession("/srv/fleet-sandbox-b");
+                b.server.sandboxes().acquire(onB);
+                ownerB = b.server.sandboxes().owner();
+                assertThat(ownerB).isNotEqualTo(a.server.sandboxes().owner());
+                assertThat(b.server.store().sessions().get(onB).orElseThrow().sandboxStatus()).isEqualTo("ready");
+            } // node B goes away; its sandbox dies with it, the database still says ready
+
+            try (TestServer b = TestServer.start(dataDirB, false, settings, p -> p.sandboxes = true)) {
+                assertThat(b.server.sandboxes().owner()).as("the data directory keeps the node's owner id").isEqualTo(ownerB);
+                Session a1 = b.server.store().sessions().get(onA).orElseThrow();
+                assertThat(a1.sandboxStatus()).as("node A's sandbox is A's business").isEqualTo("ready");
+                assertThat(a1.sandboxRef()).isEqualTo(sandbox.id());
+                assertThat(b.client(a.admin.token()).get("/api/sessions/" + onA).text("sandboxStatus")).isEqualTo("ready");
+                assertThat(b.server.store().sessions().get(onB).orElseThrow().sandboxStatus())
+                        .as("node B's own sandbox died with it").isNull();
+
+                assertThat(a.server.sandboxes().acquire(onA).id()).isEqualTo(sandbox.id());
+                ExecResult still = sandbox.exec(ExecRequest.shell("echo still here"), OutputListener.IGNORE);
+                assertThat(still.exitCode()).as(still.stderr()).isZero();
+                assertThat(still.stdout()).isEqualTo("still here\n");
+            }
+        } finally {
+            TestServer.deleteTree(dataDirB);
         }
     }
 }

@@ -129,19 +129,37 @@ final class JdbcSessions implements SessionStore {
     }
 
     @Override
-    public void updateSandbox(String id, String sandboxRef, String sandboxStatus, Instant now) {
-        db.write(h -> h.createUpdate("UPDATE sessions SET sandbox_ref = :ref, sandbox_status = :status, updated_at = :now WHERE id = :id")
-                .bind("ref", sandboxRef).bind("status", sandboxStatus).bind("now", now.toEpochMilli()).bind("id", id)
+    public void updateSandbox(String id, String sandboxRef, String sandboxStatus, String owner, Instant now) {
+        db.write(h -> h.createUpdate("""
+                        UPDATE sessions SET sandbox_ref = :ref, sandbox_status = :status, sandbox_owner = :owner,
+                            updated_at = :now
+                        WHERE id = :id""")
+                .bind("ref", sandboxRef).bind("status", sandboxStatus).bind("owner", owner)
+                .bind("now", now.toEpochMilli()).bind("id", id)
                 .execute());
     }
 
     @Override
-    public List<Session> withSandboxStatus(List<String> statuses) {
+    public List<Session> withSandboxStatus(String owner, List<String> statuses) {
         if (statuses.isEmpty()) {
             return List.of();
         }
-        return db.read(h -> h.createQuery("SELECT * FROM sessions WHERE sandbox_status IN (<statuses>)")
-                .bindList("statuses", statuses).map(SESSION).list());
+        return db.read(h -> h.createQuery("""
+                        SELECT * FROM sessions
+                        WHERE sandbox_status IN (<statuses>) AND (sandbox_owner = :owner OR sandbox_owner IS NULL)""")
+                .bindList("statuses", statuses).bind("owner", owner).map(SESSION).list());
+    }
+
+    @Override
+    public boolean recoverSandbox(String id, String owner, String expected, String sandboxStatus, Instant now) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE sessions SET sandbox_ref = NULL, sandbox_status = :status, sandbox_owner = :owner,
+                            updated_at = :now
+                        WHERE id = :id AND sandbox_status = :expected
+                            AND (sandbox_owner = :owner OR sandbox_owner IS NULL)""")
+                .bind("status", sandboxStatus).bind("owner", owner).bind("expected", expected)
+                .bind("now", now.toEpochMilli()).bind("id", id)
+                .execute()) == 1;
     }
 
     @Override

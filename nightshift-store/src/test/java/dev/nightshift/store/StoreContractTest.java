@@ -131,14 +131,43 @@ abstract class StoreContractTest {
     void aSessionRemembersItsSandbox() {
         Session s = newSession(alice, "/r");
         newSession(alice, "/r");
-        store.sessions().updateSandbox(s.id(), "sbx_1", "ready", now);
+        store.sessions().updateSandbox(s.id(), "sbx_1", "ready", "node-a", now);
         Session read = store.sessions().get(s.id()).orElseThrow();
         assertThat(read.sandboxRef()).isEqualTo("sbx_1");
         assertThat(read.sandboxStatus()).isEqualTo("ready");
-        assertThat(store.sessions().withSandboxStatus(List.of("ready", "restoring"))).extracting(Session::id).containsExactly(s.id());
-        store.sessions().updateSandbox(s.id(), null, "hibernated", now);
-        assertThat(store.sessions().withSandboxStatus(List.of("ready"))).isEmpty();
+        assertThat(store.sessions().withSandboxStatus("node-a", List.of("ready", "restoring"))).extracting(Session::id)
+                .containsExactly(s.id());
+        store.sessions().updateSandbox(s.id(), null, "hibernated", "node-a", now);
+        assertThat(store.sessions().withSandboxStatus("node-a", List.of("ready"))).isEmpty();
         assertThat(store.sessions().get(s.id()).orElseThrow().sandboxRef()).isNull();
+    }
+
+    @Test
+    void aNodeReconcilesOnlyTheSandboxesItOwns() {
+        Session onA = newSession(alice, "/r");
+        Session onB = newSession(alice, "/r");
+        Session unowned = newSession(alice, "/r");
+        store.sessions().updateSandbox(onA.id(), "sbx_a", "ready", "node-a", now);
+        store.sessions().updateSandbox(onB.id(), "sbx_b", "ready", "node-b", now);
+        store.sessions().updateSandbox(unowned.id(), "sbx_old", "ready", null, now); // recorded before owners were kept
+
+        assertThat(store.sessions().withSandboxStatus("node-b", List.of("ready"))).extracting(Session::id)
+                .containsExactlyInAnyOrder(onB.id(), unowned.id());
+        assertThat(store.sessions().recoverSandbox(onA.id(), "node-b", "ready", null, now)).isFalse();
+        assertThat(store.sessions().get(onA.id()).orElseThrow()).extracting(Session::sandboxRef, Session::sandboxStatus)
+                .containsExactly("sbx_a", "ready");
+
+        assertThat(store.sessions().recoverSandbox(onB.id(), "node-b", "ready", "hibernated", now)).isTrue();
+        assertThat(store.sessions().get(onB.id()).orElseThrow()).extracting(Session::sandboxRef, Session::sandboxStatus)
+                .containsExactly(null, "hibernated");
+        assertThat(store.sessions().recoverSandbox(unowned.id(), "node-b", "ready", null, now)).isTrue();
+        assertThat(store.sessions().get(unowned.id()).orElseThrow().sandboxStatus()).isNull();
+
+        // taken over by node A since node B listed it: node B's recovery must not undo that
+        store.sessions().updateSandbox(onB.id(), "sbx_a2", "provisioning", "node-a", now);
+        assertThat(store.sessions().recoverSandbox(onB.id(), "node-b", "hibernated", null, now)).isFalse();
+        assertThat(store.sessions().get(onB.id()).orElseThrow().sandboxStatus()).isEqualTo("provisioning");
+        assertThat(store.sessions().withSandboxStatus("node-b", List.of("ready", "provisioning", "hibernated"))).isEmpty();
     }
 
     @Test

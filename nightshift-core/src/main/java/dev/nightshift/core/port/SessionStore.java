@@ -28,11 +28,26 @@ public interface SessionStore {
      */
     boolean setBranches(String id, String baseBranch, String workBranch, Instant now);
 
-    /** Records the session's sandbox and its lifecycle state (null ref: none). */
-    void updateSandbox(String id, String sandboxRef, String sandboxStatus, Instant now);
+    /**
+     * Records the session's sandbox, its lifecycle state (null ref: none) and its owner: the node
+     * whose sandbox provider holds the sandbox and whose disk holds its snapshot.
+     */
+    void updateSandbox(String id, String sandboxRef, String sandboxStatus, String owner, Instant now);
 
-    /** Sessions whose recorded sandbox state is one of {@code statuses}: what a restart must reconcile. */
-    List<Session> withSandboxStatus(List<String> statuses);
+    /**
+     * Sessions whose sandbox {@code owner} recorded in one of {@code statuses}, plus those recorded
+     * before owners were kept (no owner): what a restart of that node must reconcile. Sessions
+     * whose sandbox another node owns are never among them.
+     */
+    List<Session> withSandboxStatus(String owner, List<String> statuses);
+
+    /**
+     * Start-up recovery of one session's sandbox: sets {@code sandboxStatus} (and clears the
+     * reference) only while the sandbox is still {@code owner}'s (or nobody's) and still in state
+     * {@code expected}. False when nothing changed: another node has taken the session's sandbox
+     * over since it was listed, and its record stands.
+     */
+    boolean recoverSandbox(String id, String owner, String expected, String sandboxStatus, Instant now);
 
     void upsertParticipant(String sessionId, String userId, Role role, Instant now);
 

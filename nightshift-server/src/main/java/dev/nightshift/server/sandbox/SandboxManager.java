@@ -1,5 +1,6 @@
 package dev.nightshift.server.sandbox;
 
+import dev.nightshift.core.Ids;
 import dev.nightshift.core.model.EventTypes;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.policy.RateWindow;
@@ -19,6 +20,8 @@ import dev.nightshift.server.live.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * hibernation, replaces it when it died, and hibernates it when it has been idle. The decisions
  * are {@link SandboxLifecycle}'s pure functions; this class only acts on them. Every transition is
  * recorded on the session and in its log as a {@code sandbox_status} event.
+ *
+ * <p>Several nodes may share one database; each records itself as the owner of the sandboxes it
+ * makes ({@link #owner()}), and a restart reconciles only those ({@link #start()}).
  */
 public final class SandboxManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxManager.class);
@@ -49,6 +55,8 @@ public final class SandboxManager implements AutoCloseable {
     private static final Duration SETUP_HOOK_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration START_HOOK_TIMEOUT = Duration.ofSeconds(120);
     private static final int HOOK_OUTPUT_CHARS = 4000;
+    /** The file in the snapshot directory that keeps this node's owner id across restarts. */
+    static final String OWNER_FILE = "owner";
     /**
      * At most one warm-up attempt per session this often. A sandbox, once warm, stays up for the
      * idle timeout (minutes), so typing never needs a second attempt sooner; a failing one must not
@@ -74,6 +82,7 @@ public final class SandboxManager implements AutoCloseable {
     private final Predicate<String> turnRunning;
     private final ScheduledExecutorService timer;
     private final Clock clock;
+    private final String owner;
     private final Map<String, Entry> live = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<Integer>> announcedPorts = new ConcurrentHashMap<>();
     private final Map<String, SandboxLifecycle.SpawnBreaker> breakers = new ConcurrentHashMap<>();
@@ -98,9 +107,44 @@ public final class SandboxManager implements AutoCloseable {
         this.turnRunning = turnRunning;
         this.timer = timer;
         this.clock = clock;
+        this.owner = ownerId(snapshots);
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
+    }
+
+    /**
+     * The owner id this node records with every sandbox it makes, read from the snapshot directory
+     * or made there on first start. Not the dispatcher's node id: that one is new on every start
+     * (a turn lease must not outlive its process), while a node's sandboxes, that is their
+     * snapshots and the provider's directories, live in its data directory and outlast a restart.
+     * Only one server at a time runs on a data directory (it is locked), so "the sandboxes this
+     * node owned" are exactly those recorded with the id kept there. A data directory copied to
+     * set up another node carries the id along: give every node a fresh one.
+     */
+    private static String ownerId(Path snapshots) {
+        Path file = snapshots.resolve(OWNER_FILE);
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (!id.isEmpty()) {
+                    return id;
+                }
+            }
+            Files.createDirectories(snapshots);
+            String id = Ids.newId("node");
+            Path partial = file.resolveSibling(OWNER_FILE + ".partial");
+            Files.writeString(partial, id + "\n", StandardCharsets.UTF_8);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the sandbox owner id in " + file, e);
+        }
+    }
+
+    /** The owner recorded with this node's sandboxes; the same across restarts on one data directory. */
+    public String owner() {
+        return owner;
     }
 
     public boolean available() {
@@ -112,7 +156,13 @@ public final class SandboxManager implements AutoCloseable {
         return provider == null ? List.of("sandboxes unavailable: " + unavailable) : provider.capabilities();
     }
 
-    /** Removes what a crashed control plane left behind and corrects what the store believes. */
+    /**
+     * Removes what a crashed control plane left behind and corrects what the store believes about
+     * this node's sandboxes: they died with the previous process, and what survives is a snapshot
+     * on this node's disk, if any. Sessions whose sandbox another node owns are left alone (that
+     * node's sandbox is still running), and so is a session another node takes over while this
+     * runs (the store's update is conditional). Called once, on the starting thread.
+     */
     public void start() {
         if (provider == null) {
             return;
@@ -124,10 +174,9 @@ public final class SandboxManager implements AutoCloseable {
             throw new SandboxException("cannot create " + snapshots + ": " + e.getMessage(), e);
         }
         List<String> mayBeLive = List.of("provisioning", "ready", "restoring", "hibernating");
-        for (Session s : store.sessions().withSandboxStatus(mayBeLive)) {
-            // sandboxes die with the control plane; what survives is the snapshot, if any
+        for (Session s : store.sessions().withSandboxStatus(owner, mayBeLive)) {
             String state = Files.exists(snapshot(s.id())) ? SandboxState.HIBERNATED.wire() : null;
-            store.sessions().updateSandbox(s.id(), null, state, clock.instant());
+            store.sessions().recoverSandbox(s.id(), owner, s.sandboxStatus(), state, clock.instant());
         }
     }
 
@@ -434,7 +483,8 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     private void status(String sessionId, SandboxState state, String sandboxId, String reason) {
-        store.sessions().updateSandbox(sessionId, state == SandboxState.READY ? sandboxId : null, state.wire(), clock.instant());
+        store.sessions().updateSandbox(sessionId, state == SandboxState.READY ? sandboxId : null, state.wire(), owner,
+                clock.instant());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("state", state.wire());
         if (sandboxId != null) {
