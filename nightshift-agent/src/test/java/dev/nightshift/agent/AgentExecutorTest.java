@@ -265,11 +265,11 @@ class AgentExecutorTest {
     @Test
     void aSubagentStuckInALoopReportsItToTheParentWhichGoesOn() {
         script.add(r -> task("explorer"));
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < StuckDetector.DEFAULT_REPEATS; i++) {
             script.add(r -> calls("noop", 5));
         }
         script.add(r -> {
-            assertThat(r.messages().getLast().toString()).contains("stopped a loop").contains("'noop'");
+            assertThat(r.messages().getLast().toString()).contains("explorer subagent ended early", "stopped a loop").contains("'noop'");
             return text("the subagent got stuck; I stop here");
         });
         assertThatCode(() -> agent(AgentSettings.DEFAULTS).execute(turn(null))).doesNotThrowAnyException();
@@ -286,12 +286,12 @@ class AgentExecutorTest {
             throw new ModelException(ModelException.Kind.CONTEXT_OVERFLOW, "too long");
         });
         script.add(r -> {
-            assertThat(r.messages().toString()).contains(AgentExecutor.MASKED); // masked, still too long
+            assertThat(r.messages().toString()).contains(AgentLoop.MASKED); // masked, still too long
             throw new ModelException(ModelException.Kind.CONTEXT_OVERFLOW, "still too long");
         });
         script.add(r -> {
             assertThat(r.tools()).isEmpty();
-            assertThat(((ChatMessage.User) r.messages().getLast()).text()).isEqualTo(AgentExecutor.SUMMARY_REQUEST);
+            assertThat(((ChatMessage.User) r.messages().getLast()).text()).isEqualTo(AgentLoop.SUMMARY_REQUEST);
             return text("We counted to 8; keep going.");
         });
         script.add(r -> {
