@@ -142,7 +142,7 @@ final class Journal {
     }
 
     /** Appends one event; a subagent's carry the call that started it. */
-    void emit(String type, Map<String, ?> data) {
+    private void emit(String type, Map<String, ?> data) {
         Map<String, Object> all = new LinkedHashMap<>(data);
         if (nested()) {
             all.put("parentCallId", parentCallId);
