@@ -10,7 +10,11 @@ public final class AgentEvents {
     public static final String TOKEN = "token";
     /** {@code {step, model}}. */
     public static final String STEP_START = "step_start";
-    /** {@code {step, usage, costUsd, turnCostUsd}}. */
+    /**
+     * {@code {step, usage, costUsd, turnCostUsd, sessionCostUsd}}: one model answer's usage and the
+     * running totals, a subagent's too (with {@code parentCallId, kind}); the session's spending is
+     * the sum of their {@code costUsd}.
+     */
     public static final String STEP_FINISH = "step_finish";
     /** {@code {callId, name, arguments}}: written before the tool runs. */
     public static final String TOOL_CALL = "tool_call";

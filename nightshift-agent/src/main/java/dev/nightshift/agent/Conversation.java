@@ -20,6 +20,8 @@ public final class Conversation {
     public static final String INTERRUPTED =
             "This tool call was interrupted (the control plane restarted or it was stopped) and its outcome is unknown. "
                     + "Check the state of the workspace before repeating it.";
+    /** Stands before a summary that replaces the conversation up to it. */
+    static final String SUMMARY_PREFIX = "[Summary of the conversation so far, written when it grew too long]\n";
 
     /**
      * @param messages the conversation without a system prompt
@@ -41,8 +43,7 @@ public final class Conversation {
                 case AgentEvents.CONTEXT_COMPACTED -> {
                     messages.clear();
                     open.clear();
-                    messages.add(new ChatMessage.User("[Summary of the conversation so far, written when it grew too long]\n"
-                            + data.path("summary").asText()));
+                    messages.add(new ChatMessage.User(SUMMARY_PREFIX + data.path("summary").asText()));
                 }
                 case AgentEvents.USER_MESSAGE -> {
                     closeInterrupted(messages, open);

@@ -1,6 +1,7 @@
 package dev.nightshift.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -208,6 +209,74 @@ class AgentExecutorTest {
         assertThat(requests).hasSize(2); // 700 tokens after one step, 1400 after two
     }
 
+    private static ModelResponse task(String kind) {
+        return new ModelResponse(MODEL, "", List.of(new ToolCall("t" + System.nanoTime(), AgentExecutor.TASK,
+                "{\"kind\":\"" + kind + "\",\"prompt\":\"count for me\"}")), new Usage(500, 0, 10), "tool_calls");
+    }
+
+    private double lastTurnCost() throws Exception {
+        Event last = log.stream().filter(e -> e.type().equals("step_finish")).reduce((a, b) -> b).orElseThrow();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(last.data()).path("turnCostUsd").asDouble();
+    }
+
+    @Test
+    void aSubagentThatSpendsPastTheTurnBudgetEndsTheTurn() throws Exception {
+        script.add(r -> task("explorer"));
+        for (int i = 0; i < 5; i++) {
+            script.add(r -> calls("count", 200)); // $0.20 a step
+        }
+        script.add(r -> text("counted"));
+        script.add(r -> text("the subagent counted"));
+        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withBudgets(0.5, 0)).execute(turn(null)))
+                .isInstanceOf(AgentExecutor.TurnEnded.class).hasMessageContaining("per-turn budget is $0.5000");
+        assertThat(requests).hasSize(1 + 3); // $0.01 for the parent, then $0.21, $0.41, $0.61
+        assertThat(lastTurnCost()).isCloseTo(0.61, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(types()).doesNotContain("turn_complete").last().isEqualTo("subagent_tool_result");
+    }
+
+    @Test
+    void aSubagentThatUsesPastTheTurnsTokensEndsTheTurn() {
+        script.add(r -> task("executor"));
+        for (int i = 0; i < 5; i++) {
+            script.add(r -> calls("count", 200));
+        }
+        script.add(r -> text("counted"));
+        script.add(r -> text("the subagent counted"));
+        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withMaxTurnTokens(1000)).execute(turn(null)))
+                .isInstanceOf(AgentExecutor.TurnEnded.class).hasMessageContaining("per-turn budget is 1000");
+        assertThat(requests).hasSize(2); // 510 tokens for the parent, then 1210 after the subagent's first step
+    }
+
+    @Test
+    void aSubagentsSpendingCountsTowardsTheSessionBudgetOfLaterTurns() throws Exception {
+        script.add(r -> task("explorer"));
+        script.add(r -> calls("count", 200));
+        script.add(r -> calls("count", 200));
+        script.add(r -> text("counted"));
+        script.add(r -> text("the subagent counted"));
+        agent(AgentSettings.DEFAULTS).execute(turn(null)); // $0.01 + $0.20 + $0.20 + $0.01 + $0.01
+        assertThat(lastTurnCost()).isCloseTo(0.43, org.assertj.core.api.Assertions.within(1e-9));
+        script.add(r -> calls("count", 100));
+        script.add(r -> text("never asked for"));
+        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withBudgets(0, 0.5)).execute(turn(null)))
+                .hasMessageContaining("stopped at $0.5300 for the session");
+    }
+
+    @Test
+    void aSubagentStuckInALoopReportsItToTheParentWhichGoesOn() {
+        script.add(r -> task("explorer"));
+        for (int i = 0; i < StuckDetector.DEFAULT_REPEATS; i++) {
+            script.add(r -> calls("noop", 5));
+        }
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString()).contains("explorer subagent ended early", "stopped a loop").contains("'noop'");
+            return text("the subagent got stuck; I stop here");
+        });
+        assertThatCode(() -> agent(AgentSettings.DEFAULTS).execute(turn(null))).doesNotThrowAnyException();
+        assertThat(requests).hasSize(1 + StuckDetector.DEFAULT_REPEATS + 1);
+        assertThat(types()).filteredOn("subagent_tool_result"::equals).hasSize(StuckDetector.DEFAULT_REPEATS);
+    }
+
     @Test
     void anOverflowMasksOldOutputsThenCondensesIntoARecordedSummary() throws Exception {
         for (int i = 0; i < 8; i++) {
@@ -217,12 +286,12 @@ class AgentExecutorTest {
             throw new ModelException(ModelException.Kind.CONTEXT_OVERFLOW, "too long");
         });
         script.add(r -> {
-            assertThat(r.messages().toString()).contains(AgentExecutor.MASKED); // masked, still too long
+            assertThat(r.messages().toString()).contains(AgentLoop.MASKED); // masked, still too long
             throw new ModelException(ModelException.Kind.CONTEXT_OVERFLOW, "still too long");
         });
         script.add(r -> {
             assertThat(r.tools()).isEmpty();
-            assertThat(((ChatMessage.User) r.messages().getLast()).text()).isEqualTo(AgentExecutor.SUMMARY_REQUEST);
+            assertThat(((ChatMessage.User) r.messages().getLast()).text()).isEqualTo(AgentLoop.SUMMARY_REQUEST);
             return text("We counted to 8; keep going.");
         });
         script.add(r -> {

@@ -131,6 +131,37 @@ class AgentEndToEndTest {
     }
 
     @Test
+    void aSubagentThatSpendsPastTheTurnBudgetEndsTheTurnWithTheBudgetError() throws Exception {
+        try (FakeModelServer model = FakeModelServer.start();
+                TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
+                        "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl(),
+                        "NIGHTSHIFT_MODEL_PRICES", "openai-compatible/coder=1:1:1", // $0.10 per reply below
+                        "NIGHTSHIFT_AGENT_TURN_BUDGET_USD", "0.25"), p -> { })) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/budget");
+            model.enqueue(
+                    Reply.toolCalls(new ToolCall("t1", "task", "{\"kind\":\"explorer\",\"prompt\":\"look around\"}"))
+                            .withUsage(100_000, 0, 0),
+                    // the explorer's own steps: $0.20, then $0.30 for the turn
+                    Reply.toolCalls(new ToolCall("e1", "nope", "{\"n\":1}")).withUsage(100_000, 0, 0),
+                    Reply.toolCalls(new ToolCall("e2", "nope", "{\"n\":2}")).withUsage(100_000, 0, 0),
+                    Reply.text("never asked for"), Reply.text("never asked for"));
+            api.prompt(id, "explore", null);
+            await().atMost(WAIT).until(() -> api.allEvents(id).stream().anyMatch(e -> e.path("type").asText().equals("turn_complete")));
+            List<JsonNode> events = api.allEvents(id);
+            assertThat(model.requests()).hasSize(3);
+            assertThat(events).filteredOn(e -> e.path("type").asText().equals("error")).singleElement()
+                    .satisfies(e -> assertThat(e.path("data").path("message").asText())
+                            .contains("stopped at $0.3000 (the per-turn budget is $0.2500)"));
+            // the explorer's steps are in the session's totals
+            List<JsonNode> steps = events.stream().filter(e -> e.path("type").asText().equals("step_finish")).toList();
+            assertThat(steps).hasSize(3);
+            assertThat(steps.getLast().path("data").path("parentCallId").asText()).isEqualTo("t1");
+            assertThat(steps.getLast().path("data").path("sessionCostUsd").asDouble()).isCloseTo(0.3, org.assertj.core.api.Assertions.within(1e-9));
+        }
+    }
+
+    @Test
     void anExplorerSubagentCannotWriteEvenThroughBash() throws Exception {
         try (FakeModelServer model = FakeModelServer.start();
                 TestServer s = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
