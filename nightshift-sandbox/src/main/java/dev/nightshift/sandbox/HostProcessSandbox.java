@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,8 @@ abstract class HostProcessSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(HostProcessSandbox.class);
     /** The exit status of a command killed by SIGKILL (timeout, stop), as a shell reports it. */
     static final int KILLED_EXIT = 137;
+    /** The exit status of a refused command: env(1)'s when it cannot change to the working directory. */
+    static final int REFUSED_EXIT = 125;
     /** The most one file read returns. */
     static final int MAX_READ_BYTES = 16 << 20;
 
@@ -86,7 +89,7 @@ abstract class HostProcessSandbox implements Sandbox {
      * The host process that runs {@code request}, not started yet. {@code child} names the
      * command (x…, d…) for a provider that puts it into a group of its own.
      *
-     * @throws RefusedCommand the request cannot run here (reported to the caller as exit 125)
+     * @throws RefusedCommand the request cannot run here (reported as {@link #REFUSED_EXIT} with the reason on stderr)
      */
     abstract ProcessBuilder command(String child, ExecRequest request) throws IOException;
 
@@ -192,7 +195,7 @@ abstract class HostProcessSandbox implements Sandbox {
         try {
             process = command(child, request).start();
         } catch (RefusedCommand e) {
-            return new ExecResult(125, false, false, Duration.ofNanos(System.nanoTime() - started), "",
+            return new ExecResult(REFUSED_EXIT, false, false, Duration.ofNanos(System.nanoTime() - started), "",
                     "nightshift: " + e.getMessage() + "\n", 0);
         } catch (IOException e) {
             throw new SandboxException("could not start a command in sandbox " + id + ": " + e.getMessage(), e);
@@ -289,7 +292,7 @@ abstract class HostProcessSandbox implements Sandbox {
 
     @Override
     public final void killAll() {
-        Map<String, Process> all = new java.util.LinkedHashMap<>(running);
+        Map<String, Process> all = new LinkedHashMap<>(running);
         running.clear(); // the commands in flight see they were cancelled
         detached.forEach((child, d) -> all.put(child, d.process()));
         killEverything(all);
