@@ -1,17 +1,11 @@
 package dev.nightshift.sandbox;
 
-import dev.nightshift.sandbox.SandboxProcesses.Detached;
-import dev.nightshift.core.sandbox.DetachedProcess;
 import dev.nightshift.core.sandbox.ExecRequest;
-import dev.nightshift.core.sandbox.ExecResult;
 import dev.nightshift.core.sandbox.FileEntry;
-import dev.nightshift.core.sandbox.OutputListener;
 import dev.nightshift.core.sandbox.PortConnection;
-import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.core.sandbox.SandboxException;
 import dev.nightshift.core.sandbox.SandboxSpec;
 import dev.nightshift.core.sandbox.SandboxState;
-import dev.nightshift.sandbox.archive.SnapshotArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,11 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One unisolated sandbox: a directory with {@code workspace} and {@code home}, commands as plain
@@ -54,71 +42,28 @@ import org.slf4j.LoggerFactory;
  * its session), output caps, timeouts, and a file API that never follows a symbolic link out of
  * the workspace.
  */
-final class ProcessSandbox implements Sandbox {
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessSandbox.class);
+final class ProcessSandbox extends HostProcessSandbox {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** env(1)'s status when it cannot change to the working directory, as the bubblewrap provider reports it. */
-    private static final int BAD_WORKDIR_EXIT = 125;
     private static final boolean LEAD_SESSIONS = ProcessTrees.SETSID != null;
 
-    private final String id;
-    private final SandboxSpec spec;
-    private final Path dir;
     private final Path workspace;
     private final Path home;
     /** The workspace without any symbolic link in its path: what every file operation must stay under. */
     private final Path workspaceReal;
-    private final Duration quickFailureProbe;
-    private final Runnable onGone;
-    private final AtomicInteger commandCounter = new AtomicInteger();
-    private final Map<String, Detached> detached = new ConcurrentHashMap<>();
-    private final Map<String, Process> running = new ConcurrentHashMap<>();
-    private volatile SandboxState state = SandboxState.READY;
-
-
-    /** A working directory that does not exist or leads out of the workspace. */
-    private static final class WorkdirException extends IOException {
-        WorkdirException(String message) {
-            super(message);
-        }
-    }
 
     ProcessSandbox(String id, SandboxSpec spec, Path dir, Duration quickFailureProbe, Runnable onGone) throws IOException {
-        this.id = id;
-        this.spec = spec;
-        this.dir = dir;
+        super(id, spec, dir, quickFailureProbe, onGone);
         this.workspace = dir.resolve("workspace");
         this.home = dir.resolve("home");
         this.workspaceReal = ProcessFiles.realPath(workspace);
-        this.quickFailureProbe = quickFailureProbe;
-        this.onGone = onGone;
     }
 
     @Override
-    public String id() {
-        return id;
+    String failure() {
+        return "its workspace directory is gone";
     }
 
-    @Override
-    public String sessionId() {
-        return spec.sessionId();
-    }
-
-    @Override
-    public SandboxState state() {
-        if (state == SandboxState.READY && !alive()) {
-            state = SandboxState.FAILED;
-            LOG.warn("{} failed: its workspace directory is gone", this);
-        }
-        return state;
-    }
-
-    private void requireReady() {
-        SandboxState now = state();
-        if (now != SandboxState.READY) {
-            throw new SandboxException("sandbox " + id + " is " + now.wire() + ", not ready");
-        }
-    }
+    // -- commands: plain host processes, each leading a session of its own ---------------------
 
     /** The environment of every command: nothing of the host's but PATH. */
     private Map<String, String> environment(ExecRequest request) {
@@ -130,12 +75,17 @@ final class ProcessSandbox implements Sandbox {
         env.put("LANG", System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac") ? "en_US.UTF-8" : "C.UTF-8");
         env.put("TERM", "dumb");
         env.put("GIT_TERMINAL_PROMPT", "0");
-        env.putAll(spec.env());
+        env.putAll(spec().env());
         env.putAll(request.env());
         return env;
     }
 
-    private ProcessBuilder command(ExecRequest request) throws WorkdirException {
+    @Override
+    ProcessBuilder command(String child, ExecRequest request) throws RefusedCommand {
+        if (request.readOnly()) {
+            throw new SandboxException("the process provider has no isolation, so it cannot give a read-only view of the "
+                    + "workspace; read-only (explorer) commands need the bubblewrap provider");
+        }
         Path workdir = workdir(request.workdir());
         List<String> argv = new ArrayList<>();
         if (ProcessTrees.SETSID != null) {
@@ -149,148 +99,29 @@ final class ProcessSandbox implements Sandbox {
     }
 
     /** The request's working directory on the host; {@code ..} and symbolic links may not leave the workspace. */
-    private Path workdir(String requested) throws WorkdirException {
+    private Path workdir(String requested) throws RefusedCommand {
         String target = SandboxPaths.inWorkspace(requested);
         Path real;
         try {
             real = inside(requested, hostPath(target));
         } catch (IOException e) {
-            throw new WorkdirException("cannot run in '" + requested + "': " + e.getMessage());
+            throw new RefusedCommand("cannot run in '" + requested + "': " + e.getMessage());
         }
         if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw new WorkdirException("cannot run in '" + requested + "': no such directory in the workspace");
+            throw new RefusedCommand("cannot run in '" + requested + "': no such directory in the workspace");
         }
         return real;
     }
 
     @Override
-    public ExecResult exec(ExecRequest request, java.io.InputStream input, OutputListener listener) throws InterruptedException {
-        if (request.readOnly()) {
-            throw new SandboxException("the process provider has no isolation, so it cannot give a read-only view of the "
-                    + "workspace; read-only (explorer) commands need the bubblewrap provider");
-        }
-        requireReady();
-        long started = System.nanoTime();
-        ProcessBuilder builder;
-        try {
-            builder = command(request);
-        } catch (WorkdirException e) {
-            return new ExecResult(BAD_WORKDIR_EXIT, false, false, Duration.ofNanos(System.nanoTime() - started), "",
-                    "nightshift: " + e.getMessage() + "\n", 0);
-        }
-        String child = "x" + commandCounter.incrementAndGet();
-        OutputCapture out = new OutputCapture(spec.limits().maxOutputBytes() / 2);
-        OutputCapture err = new OutputCapture(spec.limits().maxOutputBytes() / 2);
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new SandboxException("could not start a command in sandbox " + id + ": " + e.getMessage(), e);
-        }
-        running.put(child, process);
-        try {
-            SandboxProcesses.feed(process.getOutputStream(), input);
-            Thread stdout = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
-            Thread stderr = SandboxProcesses.pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
-            boolean finished;
-            try {
-                finished = process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                kill(process);
-                stdout.join(1000);
-                stderr.join(1000);
-                throw e;
-            }
-            boolean cancelled = finished && !running.containsKey(child);
-            // leftovers ("cmd &" without detaching) would hold the output pipes open: a command
-            // ends with everything it started; servers belong in startDetached. The process object
-            // is destroyed only after its output is drained: destroying it closes the pipes.
-            ProcessTrees.kill(List.of(process.toHandle()), LEAD_SESSIONS, true);
-            stdout.join(2000);
-            stderr.join(2000);
-            process.destroyForcibly();
-            int exit = finished ? process.exitValue() : 137;
-            String errText = err.text();
-            if (!finished) {
-                errText += "\n[nightshift: killed after the " + request.timeout().toSeconds() + " s timeout]";
-            }
-            return new ExecResult(exit, !finished, cancelled, Duration.ofNanos(System.nanoTime() - started),
-                    out.text(), errText, out.dropped() + err.dropped());
-        } finally {
-            running.remove(child);
-        }
-    }
-
-    private static void kill(Process process) {
+    void killStarted(String child, Process process) {
         ProcessTrees.kill(List.of(process.toHandle()), LEAD_SESSIONS, true);
-        process.destroyForcibly();
     }
 
-    private static void closeQuietly(OutputStream stdin) {
-        try {
-            stdin.close(); // commands get no input: one waiting on stdin sees end-of-file, not a hang
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
-
+    /** All at once: each tree is found and awaited once, not one after the other. */
     @Override
-    public DetachedProcess startDetached(ExecRequest request) throws InterruptedException {
-        requireReady();
-        ProcessBuilder builder;
-        try {
-            builder = command(request).redirectErrorStream(true);
-        } catch (WorkdirException e) {
-            throw new SandboxException("could not start a background process in sandbox " + id + ": " + e.getMessage(), e);
-        }
-        String child = "d" + commandCounter.incrementAndGet();
-        OutputCapture output = new OutputCapture(spec.limits().maxOutputBytes());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new SandboxException("could not start a background process in sandbox " + id + ": " + e.getMessage(), e);
-        }
-        closeQuietly(process.getOutputStream());
-        Thread pump = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, OutputListener.IGNORE, output);
-        Detached entry = new Detached(child, String.join(" ", request.argv()), Instant.now(), process, output);
-        detached.put(child, entry);
-        if (process.waitFor(quickFailureProbe.toMillis(), TimeUnit.MILLISECONDS)) { // the quick-failure probe
-            pump.join(1000); // so that its output says why it died
-        }
-        return entry.view();
-    }
-
-
-    @Override
-    public List<DetachedProcess> detached() {
-        return detached.values().stream()
-                .sorted(Comparator.comparing(Detached::startedAt).thenComparing(Detached::id))
-                .map(Detached::view)
-                .toList();
-    }
-
-    @Override
-    public String detachedOutput(String processId, int maxBytes) {
-        Detached d = detached.get(processId);
-        if (d == null) {
-            throw new SandboxException("no background process " + processId + " in sandbox " + id);
-        }
-        return d.output().newest(maxBytes);
-    }
-
-    private List<ProcessHandle> leaders() {
-        List<ProcessHandle> leaders = new ArrayList<>();
-        running.values().forEach(p -> leaders.add(p.toHandle()));
-        detached.values().forEach(d -> leaders.add(d.process().toHandle()));
-        return leaders;
-    }
-
-    @Override
-    public void killAll() {
-        List<ProcessHandle> leaders = leaders();
-        running.clear(); // the commands in flight see they were cancelled
+    void killEverything(Map<String, Process> processes) {
+        List<ProcessHandle> leaders = processes.values().stream().map(Process::toHandle).toList();
         ProcessTrees.kill(leaders, LEAD_SESSIONS, true);
         leaders.forEach(ProcessHandle::destroyForcibly);
     }
@@ -338,16 +169,13 @@ final class ProcessSandbox implements Sandbox {
 
     @Override
     public byte[] readFile(String path, long offset, int maxBytes) throws IOException {
-        if (offset < 0 || maxBytes < 0) {
-            throw new SandboxException("offset and length must not be negative");
-        }
+        int limit = readLimit(offset, maxBytes);
         requireReady();
         Path real = inside(path, hostPath(SandboxPaths.inWorkspace(path)));
         BasicFileAttributes attrs = attributes(real).orElseThrow(() -> new IOException("'" + path + "' does not exist"));
         if (!attrs.isRegularFile()) {
             throw new IOException("'" + path + "' is not a regular file");
         }
-        int limit = Math.min(maxBytes, BubblewrapSandbox.MAX_READ_BYTES);
         try (FileChannel channel = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long size = channel.size();
             if (offset >= size || limit == 0) {
@@ -368,11 +196,7 @@ final class ProcessSandbox implements Sandbox {
 
     @Override
     public void writeFile(String path, byte[] content) throws IOException {
-        requireReady();
-        String target = SandboxPaths.inWorkspace(path);
-        if (target.equals(SandboxPaths.WORKSPACE)) {
-            throw new SandboxException("cannot write over the workspace directory itself");
-        }
+        String target = writeTarget(path);
         Path real = inside(path, hostPath(target));
         if (real.equals(workspaceReal) || Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("'" + path + "' is a directory");
@@ -444,7 +268,7 @@ final class ProcessSandbox implements Sandbox {
             throw new SandboxException("port must be between 1 and 65535, got " + port);
         }
         if (!ports().contains(port)) {
-            throw new SandboxException("nothing in sandbox " + id + " listens on port " + port
+            throw new SandboxException("nothing in sandbox " + id() + " listens on port " + port
                     + "; the process provider connects only to ports its own processes listen on");
         }
         Socket socket = open(port);
@@ -523,40 +347,18 @@ final class ProcessSandbox implements Sandbox {
 
     @Override
     public boolean alive() {
-        SandboxState now = state;
+        SandboxState now = lastState();
         return now != SandboxState.DESTROYED && now != SandboxState.HIBERNATED && now != SandboxState.FAILED
                 && Files.isDirectory(workspace, LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override
-    public synchronized void hibernate(OutputStream archive) throws IOException {
-        requireReady();
-        state = SandboxState.HIBERNATING;
-        killAll();
-        try {
-            SnapshotArchive.write(dir, List.of("workspace", "home"), archive);
-        } catch (IOException | RuntimeException e) {
-            state = SandboxState.FAILED;
-            throw e;
-        }
-        ProcessFiles.deleteTree(dir);
-        state = SandboxState.HIBERNATED;
-        onGone.run();
-    }
-
-    @Override
-    public synchronized void destroy() {
-        if (state == SandboxState.DESTROYED) {
-            return;
-        }
-        killAll();
-        ProcessFiles.deleteTree(dir);
-        state = SandboxState.DESTROYED;
-        onGone.run();
+    void removeFiles() {
+        ProcessFiles.deleteTree(hostDirectory());
     }
 
     @Override
     public String toString() {
-        return "sandbox " + id + " (session " + spec.sessionId() + ", unisolated process provider)";
+        return "sandbox " + id() + " (session " + sessionId() + ", unisolated process provider)";
     }
 }
