@@ -15,6 +15,8 @@ import dev.nightshift.agent.model.Usage;
 import dev.nightshift.agent.tools.Tool;
 import dev.nightshift.agent.tools.ToolContext;
 import dev.nightshift.agent.tools.ToolResult;
+import dev.nightshift.core.event.EventPayload;
+import dev.nightshift.core.event.EventType;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.Page;
@@ -25,7 +27,6 @@ import dev.nightshift.core.sandbox.ExecResult;
 import dev.nightshift.core.sandbox.OutputListener;
 import dev.nightshift.core.sandbox.Sandbox;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,9 +56,6 @@ public final class AgentExecutor implements TurnExecutor {
             "{\"type\":\"object\",\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"explorer\",\"executor\"]},"
                     + "\"prompt\":{\"type\":\"string\",\"description\":\"The task, with all the context it needs\"}},"
                     + "\"required\":[\"kind\",\"prompt\"],\"additionalProperties\":false}");
-    static final String SUBAGENT_MESSAGE = "subagent_message";
-    static final String SUBAGENT_TOOL_CALL = "subagent_tool_call";
-    static final String SUBAGENT_TOOL_RESULT = "subagent_tool_result";
 
     private final ModelGateway gateway;
     private final EventStore events;
@@ -86,7 +84,7 @@ public final class AgentExecutor implements TurnExecutor {
         List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
         for (ToolCall call : rebuilt.interrupted()) {
             // the open calls are the log's last entries, so their answers simply follow
-            emit(turn, AgentEvents.TOOL_RESULT, result(call, Conversation.INTERRUPTED, true));
+            turn.emit(new EventPayload.ToolResult(call.id(), call.name(), Conversation.INTERRUPTED, true));
             messages.add(new ChatMessage.ToolResult(call.id(), call.name(), Conversation.INTERRUPTED, true));
         }
         double sessionCost = sessionCost(log);
@@ -100,7 +98,7 @@ public final class AgentExecutor implements TurnExecutor {
             if (step >= settings.maxSteps()) {
                 throw new TurnEnded("stopped after " + settings.maxSteps() + " steps (the per-turn step limit)");
             }
-            emit(turn, AgentEvents.STEP_START, Map.of("step", step + 1, "model", model.toString()));
+            turn.emit(new EventPayload.StepStart(step + 1, model.toString()));
             ModelResponse response;
             Streamer streamer = new Streamer(turn);
             try {
@@ -129,9 +127,9 @@ public final class AgentExecutor implements TurnExecutor {
             turnUsage = turnUsage.plus(response.usage());
             turnCost += cost;
             sessionCost += cost;
-            emit(turn, AgentEvents.ASSISTANT_MESSAGE, answer(step, response, cost));
-            emit(turn, AgentEvents.STEP_FINISH, Map.of("step", step, "usage", usage(response.usage()),
-                    "costUsd", cost, "turnCostUsd", turnCost, "sessionCostUsd", sessionCost));
+            turn.emit(new EventPayload.AssistantMessage(step, response.model().toString(), response.text(),
+                    calls(response), response.finishReason(), usage(response.usage()), cost));
+            turn.emit(new EventPayload.StepFinish(step, usage(response.usage()), cost, turnCost, sessionCost));
             messages.add(new ChatMessage.Assistant(response.text(), response.toolCalls()));
             if (response.toolCalls().isEmpty()) {
                 return; // a natural finish
@@ -140,9 +138,9 @@ public final class AgentExecutor implements TurnExecutor {
                 if (turn.stopRequested()) {
                     return;
                 }
-                emit(turn, AgentEvents.TOOL_CALL, Map.of("callId", call.id(), "name", call.name(), "arguments", call.argumentsJson()));
+                turn.emit(new EventPayload.ToolCall(call.id(), call.name(), call.argumentsJson()));
                 ToolResult result = run(call, turn);
-                emit(turn, AgentEvents.TOOL_RESULT, result(call, result.content(), result.error()));
+                turn.emit(new EventPayload.ToolResult(call.id(), call.name(), result.content(), result.error()));
                 messages.add(new ChatMessage.ToolResult(call.id(), call.name(), result.content(), result.error()));
                 String loop = stuck.record(call.name(), call.argumentsJson(), result.content(), result.error());
                 if (loop != null) {
@@ -222,8 +220,8 @@ public final class AgentExecutor implements TurnExecutor {
                 }
 
                 @Override
-                public void emit(String type, String jsonData) {
-                    turn.emit(type, jsonData);
+                public void emit(EventPayload payload) {
+                    turn.emit(payload);
                 }
 
                 @Override
@@ -274,21 +272,19 @@ public final class AgentExecutor implements TurnExecutor {
             } catch (ModelException e) {
                 return ToolResult.error("the " + kind + " subagent's model call failed: " + e.getMessage());
             }
-            Map<String, Object> answer = answer(step, response, gateway.costUsd(response.model(), response.usage()));
-            answer.put("parentCallId", parent.id());
-            answer.put("kind", kind);
-            emit(turn, SUBAGENT_MESSAGE, answer);
+            turn.emit(new EventPayload.SubagentMessage(step, response.model().toString(), response.text(), calls(response),
+                    response.finishReason(), usage(response.usage()), gateway.costUsd(response.model(), response.usage()),
+                    parent.id(), kind));
             messages.add(new ChatMessage.Assistant(response.text(), response.toolCalls()));
             if (response.toolCalls().isEmpty()) {
                 return ToolResult.ok(response.text());
             }
             for (ToolCall call : response.toolCalls()) {
-                emit(turn, SUBAGENT_TOOL_CALL, Map.of("parentCallId", parent.id(), "callId", call.id(), "name", call.name(),
-                        "arguments", call.argumentsJson() == null ? "" : call.argumentsJson()));
+                turn.emit(new EventPayload.SubagentToolCall(parent.id(), call.id(), call.name(),
+                        call.argumentsJson() == null ? "" : call.argumentsJson()));
                 ToolResult result = run(call, turn, available, explorer);
-                Map<String, Object> data = result(call, result.content(), result.error());
-                data.put("parentCallId", parent.id());
-                emit(turn, SUBAGENT_TOOL_RESULT, data);
+                turn.emit(new EventPayload.SubagentToolResult(parent.id(), call.id(), call.name(), result.content(),
+                        result.error()));
                 messages.add(new ChatMessage.ToolResult(call.id(), call.name(), result.content(), result.error()));
             }
         }
@@ -309,7 +305,7 @@ public final class AgentExecutor implements TurnExecutor {
         }
         List<Event> log = readLog(turn.session().id());
         long through = log.isEmpty() ? 0 : log.getLast().seq();
-        emit(turn, AgentEvents.CONTEXT_COMPACTED, Map.of("summary", summary.text(), "throughSeq", through));
+        turn.emit(new EventPayload.ContextCompacted(summary.text(), through));
         return new ArrayList<>(Conversation.rebuild(readLog(turn.session().id())).messages());
     }
 
@@ -376,48 +372,23 @@ public final class AgentExecutor implements TurnExecutor {
     private static double sessionCost(List<Event> log) {
         double total = 0;
         for (Event e : log) {
-            if (e.type().equals(AgentEvents.STEP_FINISH)) {
+            if (e.type().equals(EventType.STEP_FINISH.wire())) {
                 total += parse(e.data()).path("costUsd").asDouble();
             }
         }
         return total;
     }
 
-    private static Map<String, Object> answer(int step, ModelResponse r, double cost) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("step", step);
-        data.put("model", r.model().toString());
-        data.put("text", r.text());
-        List<Map<String, String>> calls = new ArrayList<>();
+    private static List<EventPayload.RequestedCall> calls(ModelResponse r) {
+        List<EventPayload.RequestedCall> calls = new ArrayList<>();
         for (ToolCall c : r.toolCalls()) {
-            calls.add(Map.of("id", c.id(), "name", c.name(), "arguments", c.argumentsJson() == null ? "" : c.argumentsJson()));
+            calls.add(new EventPayload.RequestedCall(c.id(), c.name(), c.argumentsJson() == null ? "" : c.argumentsJson()));
         }
-        data.put("toolCalls", calls);
-        data.put("finishReason", r.finishReason());
-        data.put("usage", usage(r.usage()));
-        data.put("costUsd", cost);
-        return data;
+        return calls;
     }
 
-    private static Map<String, Long> usage(Usage u) {
-        return Map.of("input", u.inputTokens(), "cached", u.cachedInputTokens(), "output", u.outputTokens());
-    }
-
-    private static Map<String, Object> result(ToolCall call, String content, boolean error) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("callId", call.id());
-        data.put("name", call.name());
-        data.put("content", content);
-        data.put("error", error);
-        return data;
-    }
-
-    private static void emit(Turn turn, String type, Map<String, ?> data) {
-        try {
-            turn.emit(type, JSON.writeValueAsString(data));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static EventPayload.Usage usage(Usage u) {
+        return new EventPayload.Usage(u.inputTokens(), u.cachedInputTokens(), u.outputTokens());
     }
 
     private static JsonNode parse(String json) {
@@ -450,12 +421,12 @@ public final class AgentExecutor implements TurnExecutor {
 
         @Override
         public void fallback(ModelRef from, ModelRef to, String reason) {
-            emit(turn, AgentEvents.MODEL_FALLBACK, Map.of("from", from.toString(), "to", to.toString(), "reason", reason));
+            turn.emit(new EventPayload.ModelFallback(from.toString(), to.toString(), reason));
         }
 
         synchronized void flush() {
             if (pending.length() > 0) {
-                emit(turn, AgentEvents.TOKEN, Map.of("text", pending.toString()));
+                turn.emit(new EventPayload.Token(pending.toString()));
                 pending.setLength(0);
             }
             lastFlush = System.nanoTime();
