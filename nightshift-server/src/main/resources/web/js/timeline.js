@@ -1,10 +1,12 @@
 // The session's log as a timeline. Events are kept by sequence number, so one that arrives twice
 // (a reconnect's snapshot overlapping what is shown) is dropped; one older than what is on screen
-// (history paged in, a gap filled) makes the timeline draw itself again from the start.
+// (history paged in, a gap filled) makes the timeline draw itself again from the start. Every type
+// of the server's event catalogue (EventType) has a case below; a test keeps it so.
 
 import { h, clear } from './dom.js';
 import { renderMarkdown } from './markdown.js';
 import { ToolCard } from './tool-card.js';
+import { gitLine, hookFailed, hookLine, networkLine } from './event-lines.js';
 
 const TURN_END = { completed: 'Turn finished', stopped: 'Turn stopped', failed: 'Turn failed' };
 
@@ -74,6 +76,8 @@ export class Timeline {
       case 'artifact': return this.artifact(event);
       case 'git': return this.git(event);
       case 'sandbox_status': return this.sandbox(event);
+      case 'sandbox_hook': return this.item(event, hookFailed(data) ? 'error' : 'sandbox', h('p', {}, hookLine(data)));
+      case 'sandbox_network': return this.item(event, 'error', h('p', {}, networkLine(data)));
       case 'error': return this.item(event, 'error', h('p', { role: 'alert' }, h('strong', {}, 'Error: '), data.message ?? 'the turn failed'));
       case 'turn_complete': return this.turnEnd(event);
       case 'context_compacted': return this.note(event, 'Earlier conversation was condensed to fit the model’s context window.');
@@ -172,8 +176,8 @@ export class Timeline {
     this.context.onGit(event);
     const failed = Boolean(data.error);
     return this.item(event, failed ? 'error' : 'git',
-      h('p', {}, h('span', { class: 'badge badge-git' }, `git ${data.action ?? ''}`), ' ',
-        data.error ?? data.summary ?? ''));
+      h('p', {}, h('span', { class: 'badge badge-git' }, 'git'), ' ', gitLine(data),
+        data.url ? [' — ', h('a', { href: data.url, target: '_blank', rel: 'noopener noreferrer' }, data.url)] : null));
   }
 
   sandbox(event) {

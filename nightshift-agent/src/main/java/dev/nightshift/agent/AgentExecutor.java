@@ -41,9 +41,6 @@ public final class AgentExecutor implements TurnExecutor {
             "{\"type\":\"object\",\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"explorer\",\"executor\"]},"
                     + "\"prompt\":{\"type\":\"string\",\"description\":\"The task, with all the context it needs\"}},"
                     + "\"required\":[\"kind\",\"prompt\"],\"additionalProperties\":false}");
-    static final String SUBAGENT_MESSAGE = "subagent_message";
-    static final String SUBAGENT_TOOL_CALL = "subagent_tool_call";
-    static final String SUBAGENT_TOOL_RESULT = "subagent_tool_result";
 
     private final ModelGateway gateway;
     private final EventStore events;

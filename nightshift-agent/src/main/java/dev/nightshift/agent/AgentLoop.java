@@ -1,5 +1,7 @@
 package dev.nightshift.agent;
 
+import dev.nightshift.core.event.EventPayload;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nightshift.agent.AgentExecutor.TurnEnded;
@@ -232,8 +234,8 @@ final class AgentLoop {
         }
 
         @Override
-        public void emit(String type, String jsonData) {
-            turn.emit(type, jsonData);
+        public void emit(EventPayload payload) {
+            turn.emit(payload);
         }
 
         @Override

@@ -40,7 +40,7 @@ public final class BudgetAccount {
     public static double spentIn(List<Event> log) {
         double total = 0;
         for (Event e : log) {
-            if (e.type().equals(AgentEvents.STEP_FINISH)) {
+            if (e.type().equals(dev.nightshift.core.event.EventType.STEP_FINISH.wire())) {
                 try {
                     total += JSON.readTree(e.data()).path("costUsd").asDouble();
                 } catch (Exception unreadable) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nightshift.agent.model.ChatMessage;
 import dev.nightshift.agent.model.ToolCall;
+import dev.nightshift.core.event.EventType;
 import dev.nightshift.core.model.Event;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,18 +40,19 @@ public final class Conversation {
         int steps = 0;
         for (Event e : events) {
             JsonNode data = parse(e.data());
-            switch (e.type()) {
-                case AgentEvents.CONTEXT_COMPACTED -> {
+            switch (EventType.fromWire(e.type()).orElse(null)) {
+                case null -> { } // an executor's own event type
+                case CONTEXT_COMPACTED -> {
                     messages.clear();
                     open.clear();
                     messages.add(new ChatMessage.User(SUMMARY_PREFIX + data.path("summary").asText()));
                 }
-                case AgentEvents.USER_MESSAGE -> {
+                case USER_MESSAGE -> {
                     closeInterrupted(messages, open);
                     messages.add(new ChatMessage.User(data.path("content").asText()));
                     steps = 0;
                 }
-                case AgentEvents.ASSISTANT_MESSAGE -> {
+                case ASSISTANT_MESSAGE -> {
                     closeInterrupted(messages, open);
                     List<ToolCall> calls = new ArrayList<>();
                     for (JsonNode c : data.path("toolCalls")) {
@@ -60,7 +62,7 @@ public final class Conversation {
                     calls.forEach(c -> open.put(c.id(), c));
                     steps++;
                 }
-                case AgentEvents.TOOL_RESULT -> {
+                case TOOL_RESULT -> {
                     String id = data.path("callId").asText();
                     if (open.remove(id) != null) {
                         messages.add(new ChatMessage.ToolResult(id, data.path("name").asText(), data.path("content").asText(),

@@ -1,7 +1,5 @@
 package dev.nightshift.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nightshift.agent.model.ChatMessage;
 import dev.nightshift.agent.model.ModelListener;
 import dev.nightshift.agent.model.ModelRef;
@@ -9,14 +7,13 @@ import dev.nightshift.agent.model.ModelResponse;
 import dev.nightshift.agent.model.ToolCall;
 import dev.nightshift.agent.model.Usage;
 import dev.nightshift.agent.tools.ToolResult;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.Turn;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How an {@link AgentLoop} writes itself into the session log. A turn's loop writes top-level
@@ -28,7 +25,6 @@ import java.util.Map;
  * and the session's totals are computed from. Used on the turn's thread.
  */
 final class Journal {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LOG_PAGE = 500;
 
     private final Turn turn;
@@ -59,7 +55,7 @@ final class Journal {
 
     void stepStarted(int step, ModelRef model) {
         if (!nested()) {
-            emit(AgentEvents.STEP_START, Map.of("step", step, "model", model.toString()));
+            turn.emit(new EventPayload.StepStart(step, model.toString()));
         }
     }
 
@@ -69,46 +65,32 @@ final class Journal {
     }
 
     void answered(int step, ModelResponse r, double costUsd) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("step", step);
-        data.put("model", r.model().toString());
-        data.put("text", r.text());
-        List<Map<String, String>> calls = new ArrayList<>();
+        List<EventPayload.RequestedCall> calls = new ArrayList<>();
         for (ToolCall c : r.toolCalls()) {
-            calls.add(Map.of("id", c.id(), "name", c.name(), "arguments", arguments(c)));
+            calls.add(new EventPayload.RequestedCall(c.id(), c.name(), arguments(c)));
         }
-        data.put("toolCalls", calls);
-        data.put("finishReason", r.finishReason());
-        data.put("usage", usage(r.usage()));
-        data.put("costUsd", costUsd);
-        emit(nested() ? AgentExecutor.SUBAGENT_MESSAGE : AgentEvents.ASSISTANT_MESSAGE, data);
+        turn.emit(nested()
+                ? new EventPayload.SubagentMessage(step, r.model().toString(), r.text(), calls, r.finishReason(), usage(r.usage()),
+                        costUsd, parentCallId, kind)
+                : new EventPayload.AssistantMessage(step, r.model().toString(), r.text(), calls, r.finishReason(), usage(r.usage()),
+                        costUsd));
     }
 
     void stepFinished(int step, Usage usage, double costUsd, BudgetAccount account) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("step", step);
-        data.put("usage", usage(usage));
-        data.put("costUsd", costUsd);
-        data.put("turnCostUsd", account.turnCostUsd());
-        data.put("sessionCostUsd", account.sessionCostUsd());
-        emit(AgentEvents.STEP_FINISH, data);
+        turn.emit(new EventPayload.StepFinish(step, usage(usage), costUsd, account.turnCostUsd(), account.sessionCostUsd(),
+                parentCallId, kind));
     }
 
     void toolCalled(ToolCall call) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("callId", call.id());
-        data.put("name", call.name());
-        data.put("arguments", arguments(call));
-        emit(nested() ? AgentExecutor.SUBAGENT_TOOL_CALL : AgentEvents.TOOL_CALL, data);
+        turn.emit(nested()
+                ? new EventPayload.SubagentToolCall(parentCallId, call.id(), call.name(), arguments(call), kind)
+                : new EventPayload.ToolCall(call.id(), call.name(), arguments(call)));
     }
 
     void toolAnswered(ToolCall call, ToolResult result) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("callId", call.id());
-        data.put("name", call.name());
-        data.put("content", result.content());
-        data.put("error", result.error());
-        emit(nested() ? AgentExecutor.SUBAGENT_TOOL_RESULT : AgentEvents.TOOL_RESULT, data);
+        turn.emit(nested()
+                ? new EventPayload.SubagentToolResult(parentCallId, call.id(), call.name(), result.content(), result.error(), kind)
+                : new EventPayload.ToolResult(call.id(), call.name(), result.content(), result.error()));
     }
 
     /**
@@ -122,7 +104,7 @@ final class Journal {
         }
         List<Event> log = readLog(events, turn.session().id());
         long through = log.isEmpty() ? 0 : log.getLast().seq();
-        emit(AgentEvents.CONTEXT_COMPACTED, Map.of("summary", summary, "throughSeq", through));
+        turn.emit(new EventPayload.ContextCompacted(summary, through));
         return new ArrayList<>(Conversation.rebuild(readLog(events, turn.session().id())).messages());
     }
 
@@ -141,26 +123,12 @@ final class Journal {
         return all;
     }
 
-    /** Appends one event; a subagent's carry the call that started it. */
-    private void emit(String type, Map<String, ?> data) {
-        Map<String, Object> all = new LinkedHashMap<>(data);
-        if (nested()) {
-            all.put("parentCallId", parentCallId);
-            all.put("kind", kind);
-        }
-        try {
-            turn.emit(type, JSON.writeValueAsString(all));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String arguments(ToolCall call) {
         return call.argumentsJson() == null ? "" : call.argumentsJson();
     }
 
-    private static Map<String, Long> usage(Usage u) {
-        return Map.of("input", u.inputTokens(), "cached", u.cachedInputTokens(), "output", u.outputTokens());
+    private static EventPayload.Usage usage(Usage u) {
+        return new EventPayload.Usage(u.inputTokens(), u.cachedInputTokens(), u.outputTokens());
     }
 
     /** Streams a turn's text to the session in chunks: live enough to watch, few enough writes to the log. */
@@ -183,12 +151,12 @@ final class Journal {
 
         @Override
         public void fallback(ModelRef from, ModelRef to, String reason) {
-            emit(AgentEvents.MODEL_FALLBACK, Map.of("from", from.toString(), "to", to.toString(), "reason", reason));
+            turn.emit(new EventPayload.ModelFallback(from.toString(), to.toString(), reason));
         }
 
         synchronized void flush() {
             if (pending.length() > 0) {
-                emit(AgentEvents.TOKEN, Map.of("text", pending.toString()));
+                turn.emit(new EventPayload.Token(pending.toString()));
                 pending.setLength(0);
             }
             lastFlush = System.nanoTime();

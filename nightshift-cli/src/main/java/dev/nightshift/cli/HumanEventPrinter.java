@@ -1,6 +1,7 @@
 package dev.nightshift.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.event.EventType;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,8 +11,9 @@ import java.util.Map;
 
 /**
  * The live view for people: assistant text as it streams, one line per tool call (with a spinner
- * on a terminal while it runs, then its outcome and duration), and notices for errors, artifacts
- * and the end of a turn. Methods are synchronized because the spinner redraws from its own thread.
+ * on a terminal while it runs, then its outcome and duration), and a line in words for every
+ * other type of the event catalogue (git steps, artifacts, sandbox notices, errors, the end of a
+ * turn). Methods are synchronized because the spinner redraws from its own thread.
  */
 final class HumanEventPrinter implements EventPrinter {
     private static final String[] SPINNER_FRAMES = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
@@ -39,36 +41,50 @@ final class HumanEventPrinter implements EventPrinter {
 
     @Override
     public synchronized void print(JsonNode event) {
-        JsonNode data = event.path("data");
         clearSpinner();
-        switch (event.path("type").asText()) {
-            case "user_message" -> block(ansi.bold("› " + data.path("content").asText()));
-            case "step_start" -> streamedThisStep = false;
-            case "token" -> text(data.path("text").asText());
-            case "assistant_message", "subagent_message" -> {
+        String type = event.path("type").asText();
+        EventType known = EventType.fromWire(type).orElse(null);
+        if (known != null) {
+            render(known, event, event.path("data"));
+        } else {
+            line(ansi.dim(type)); // an executor's own event: its name, never its JSON
+        }
+        drawSpinner();
+        out.flush();
+    }
+
+    /** One case per catalogue type, without a default: a new type does not compile until it has a rendering. */
+    private void render(EventType type, JsonNode event, JsonNode data) {
+        switch (type) {
+            case USER_MESSAGE -> block(ansi.bold("› " + data.path("content").asText()));
+            case STEP_START -> streamedThisStep = false;
+            case TOKEN -> text(data.path("text").asText());
+            case ASSISTANT_MESSAGE, SUBAGENT_MESSAGE -> {
                 // tokens are coarse and optional; an answer that was never streamed is shown whole
                 if (!streamedThisStep && !data.path("text").asText().isBlank()) {
                     text(data.path("text").asText());
                 }
             }
-            case "tool_call" -> toolStarted(event, "");
-            case "subagent_tool_call" -> toolStarted(event, "  ↳ ");
-            case "tool_result", "subagent_tool_result" -> toolFinished(event);
-            case "todo" -> line(ansi.dim("todo  " + todoSummary(data)));
-            case "artifact" -> line(ansi.cyan("artifact  " + data.path("type").asText() + "  "
-                    + (data.path("url").isTextual() ? data.path("url").asText() : "")));
-            case "git" -> line(ansi.dim("git  " + ToolCallLabel.shorten(compact(data))));
-            case "sandbox_status" -> line(ansi.dim("sandbox  " + data.path("state").asText(compact(data))));
-            case "context_compacted" -> line(ansi.dim("(older context summarised)"));
-            case "model_fallback" -> line(ansi.yellow("model  " + data.path("from").asText() + " → "
+            case TOOL_CALL -> toolStarted(event, "");
+            case SUBAGENT_TOOL_CALL -> toolStarted(event, "  ↳ ");
+            case TOOL_RESULT, SUBAGENT_TOOL_RESULT -> toolFinished(event);
+            case TODO -> line(ansi.dim("todo  " + todoSummary(data)));
+            case ARTIFACT -> line(ansi.cyan(EventLines.artifact(data)));
+            case GIT -> line(data.hasNonNull("error") ? ansi.red("git  " + EventLines.git(data))
+                    : ansi.dim("git  " + EventLines.git(data)));
+            case SANDBOX_STATUS -> line(ansi.dim("sandbox  " + EventLines.sandboxStatus(data)));
+            case SANDBOX_HOOK -> line(EventLines.hookFailed(data) ? ansi.yellow("hook  " + EventLines.sandboxHook(data))
+                    : ansi.dim("hook  " + EventLines.sandboxHook(data)));
+            case SANDBOX_NETWORK -> line(ansi.yellow("network  " + EventLines.sandboxNetwork(data)));
+            case CONTEXT_COMPACTED -> line(ansi.dim("(older context summarised)"));
+            case MODEL_FALLBACK -> line(ansi.yellow("model  " + data.path("from").asText() + " → "
                     + data.path("to").asText() + " (" + data.path("reason").asText() + ")"));
-            case "error" -> line(ansi.red("error  " + data.path("message").asText()));
-            case "turn_complete" -> turnComplete(data);
-            case "step_finish", "turn_resumed", "typing", "presence" -> { } // bookkeeping, nothing to read
-            default -> line(ansi.dim(event.path("type").asText()));
+            case ERROR -> line(ansi.red("error  " + data.path("message").asText()));
+            case TURN_COMPLETE -> turnComplete(data);
+            case TURN_RESUMED -> line(ansi.dim("(the turn resumed on " + data.path("node").asText("another node")
+                    + " after a restart)"));
+            case STEP_FINISH -> { } // usage and cost: bookkeeping, nothing to read
         }
-        drawSpinner();
-        out.flush();
     }
 
     private void text(String text) {
@@ -213,7 +229,4 @@ final class HumanEventPrinter implements EventPrinter {
         return String.format(java.util.Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0);
     }
 
-    private static String compact(JsonNode data) {
-        return data.isMissingNode() ? "" : data.toString();
-    }
 }

@@ -1,6 +1,7 @@
 package dev.nightshift.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.event.EventType;
 
 /**
  * Prints a session's events until one turn ends. The end is the {@code turn_complete} event of
@@ -19,7 +20,7 @@ final class TurnWatch implements EventFollower.Listener {
     @Override
     public boolean onEvent(JsonNode event) {
         printer.print(event);
-        if ("turn_complete".equals(event.path("type").asText()) && messageId.equals(event.path("messageId").asText())) {
+        if (EventType.TURN_COMPLETE.wire().equals(event.path("type").asText()) && messageId.equals(event.path("messageId").asText())) {
             end = TurnEnd.from(event);
             return false;
         }

@@ -1,9 +1,8 @@
 package dev.nightshift.cli;
 
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.core.port.TurnExecutor;
-import dev.nightshift.server.api.Json;
-import dev.nightshift.server.api.Views;
 import dev.nightshift.server.testing.TestServer;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -37,14 +36,14 @@ final class ScriptedAgent implements TurnExecutor {
         if (prompt.startsWith("chatty ")) {
             int count = Integer.parseInt(prompt.substring("chatty ".length()).trim());
             for (int i = 0; i < count; i++) {
-                turn.emit("token", "{\"text\":\"t" + i + " \"}");
+                turn.emit(new EventPayload.Token("t" + i + " "));
             }
             return;
         }
         switch (prompt) {
             case "succeed" -> succeed(turn);
             case "fail" -> {
-                turn.emit("token", "{\"text\":\"Trying...\"}");
+                turn.emit(new EventPayload.Token("Trying..."));
                 throw new IllegalStateException(FAILURE);
             }
             case "block" -> {
@@ -53,33 +52,33 @@ final class ScriptedAgent implements TurnExecutor {
             }
             case "wait" -> {
                 started.countDown();
-                turn.emit("token", "{\"text\":\"waiting for the signal\\n\"}");
+                turn.emit(new EventPayload.Token("waiting for the signal\n"));
                 if (!release.await(1, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("never released");
                 }
-                turn.emit("token", "{\"text\":\"" + RELEASED + "\\n\"}");
+                turn.emit(new EventPayload.Token(RELEASED + "\n"));
             }
-            default -> turn.emit("token", "{\"text\":\"nothing scripted for that\"}");
+            default -> turn.emit(new EventPayload.Token("nothing scripted for that"));
         }
     }
 
     private void succeed(Turn turn) {
-        turn.emit("step_start", "{\"step\":1,\"model\":\"scripted/model\"}");
-        turn.emit("token", "{\"text\":\"Looking at \"}");
-        turn.emit("token", "{\"text\":\"the flaky test.\\n\"}");
-        turn.emit("tool_call", "{\"callId\":\"c1\",\"name\":\"bash\",\"arguments\":\"{\\\"command\\\":\\\"./mvnw test\\\"}\"}");
-        turn.emit("tool_result", "{\"callId\":\"c1\",\"name\":\"bash\",\"content\":\"BUILD SUCCESS\",\"error\":false}");
-        turn.emit("tool_call", "{\"callId\":\"c2\",\"name\":\"read\",\"arguments\":\"{\\\"path\\\":\\\"missing.txt\\\"}\"}");
-        turn.emit("tool_result", "{\"callId\":\"c2\",\"name\":\"read\",\"content\":\"no such file: missing.txt\",\"error\":true}");
+        turn.emit(new EventPayload.StepStart(1, "scripted/model"));
+        turn.emit(new EventPayload.Token("Looking at "));
+        turn.emit(new EventPayload.Token("the flaky test.\n"));
+        turn.emit(new EventPayload.ToolCall("c1", "bash", "{\"command\":\"./mvnw test\"}"));
+        turn.emit(new EventPayload.ToolResult("c1", "bash", "BUILD SUCCESS", false));
+        turn.emit(new EventPayload.ToolCall("c2", "read", "{\"path\":\"missing.txt\"}"));
+        turn.emit(new EventPayload.ToolResult("c2", "read", "no such file: missing.txt", true));
         artifact(turn, "branch", COMPARE_URL, "{\"name\":\"" + BRANCH + "\"}");
         artifact(turn, "pr", PR_URL, "{\"number\":7}");
-        turn.emit("token", "{\"text\":\"Fixed it.\"}");
+        turn.emit(new EventPayload.Token("Fixed it."));
     }
 
     /** As the git integration will: the artifact row, then an event announcing it. */
     private void artifact(Turn turn, String type, String url, String data) {
         var artifact = server.server.store().artifacts().add(turn.session().id(), type, url, data,
                 Instant.ofEpochMilli(System.currentTimeMillis()));
-        turn.emit("artifact", Json.write(Views.artifact(artifact)));
+        turn.emit(EventPayload.Artifact.of(artifact));
     }
 }

@@ -379,8 +379,7 @@ public final class Nightshift implements AutoCloseable {
             sandboxes.announceNewPorts(ports::userPorts, (sessionId, port) -> {
                 String url = url() + "/api/sessions/" + sessionId + "/ports/" + port + "/";
                 var artifact = store.artifacts().add(sessionId, "preview_url", url, "{\"port\":" + port + "}", java.time.Instant.now());
-                eventLog.append(sessionId, dev.nightshift.core.model.EventTypes.ARTIFACT, null,
-                        Json.write(dev.nightshift.server.api.Views.artifact(artifact)));
+                eventLog.append(sessionId, null, dev.nightshift.core.event.EventPayload.Artifact.of(artifact));
             });
         } catch (RuntimeException e) {
             LOG.debug("port scan failed", e);

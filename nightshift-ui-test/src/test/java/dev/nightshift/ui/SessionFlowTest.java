@@ -97,6 +97,11 @@ class SessionFlowTest {
             String branch = server.admin.get("/api/sessions/" + sessionId).body().path("workBranch").asText();
             assertThat(page.locator(".branch")).containsText(branch);
             assertThat(page.locator(".branch")).containsText("from main");
+            // the git steps in words, the same sentences the CLI prints (the branch, a/<hex>, needs no quoting)
+            assertThat(page.locator(".timeline")).containsText(
+                    java.util.regex.Pattern.compile("checked out main at [0-9a-f]{7} on " + branch));
+            assertThat(page.locator(".timeline")).containsText(
+                    java.util.regex.Pattern.compile("committed [0-9a-f]{7} Fix add\\(\\) to add"));
             page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Changes")).click();
             assertThat(page.locator(".file-list")).containsText("calc.py");
             page.getByText("Side by side").click();

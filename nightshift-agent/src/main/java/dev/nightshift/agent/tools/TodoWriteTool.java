@@ -1,8 +1,8 @@
 package dev.nightshift.agent.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nightshift.core.event.EventPayload;
+import dev.nightshift.core.event.EventPayload.TodoItem;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.Set;
  */
 public final class TodoWriteTool extends BaseTool {
     public static final String NAME = "todo_write";
-    public static final String EVENT_TYPE = "todo";
     static final int MAX_TODOS = 100;
     static final List<String> STATUSES = List.of("pending", "in_progress", "completed");
     private static final Set<String> ITEM_FIELDS = new LinkedHashSet<>(List.of("content", "status"));
@@ -46,8 +45,6 @@ public final class TodoWriteTool extends BaseTool {
               "additionalProperties": false
             }""".formatted(MAX_TODOS);
 
-    private record Todo(String content, String status) {}
-
     public TodoWriteTool() {
         super(NAME, DESCRIPTION, SCHEMA);
     }
@@ -63,7 +60,7 @@ public final class TodoWriteTool extends BaseTool {
         if (items.size() > MAX_TODOS) {
             return ToolResult.error("'todos' has " + items.size() + " items; keep the list to at most " + MAX_TODOS);
         }
-        List<Todo> todos = new ArrayList<>();
+        List<TodoItem> todos = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             Args item = Args.nested(items.get(i), ITEM_FIELDS, "todos[" + i + "]");
             String content = item.nonBlank("content").strip();
@@ -72,25 +69,18 @@ public final class TodoWriteTool extends BaseTool {
                 throw new Args.Invalid("'todos[" + i + "].status' must be one of " + String.join(", ", STATUSES)
                         + ", got '" + Format.cut(status, 40) + "'");
             }
-            todos.add(new Todo(content, status));
+            todos.add(new TodoItem(content, status));
         }
-        List<String> inProgress = todos.stream().filter(t -> t.status().equals("in_progress")).map(Todo::content).toList();
+        List<String> inProgress = todos.stream().filter(t -> t.status().equals("in_progress")).map(TodoItem::content).toList();
         if (inProgress.size() > 1) {
             return ToolResult.error("at most one todo may be in_progress, but " + inProgress.size() + " are: '"
                     + String.join("', '", inProgress) + "'; keep the one you are working on and set the others to pending");
         }
-        context.emit(EVENT_TYPE, eventJson(todos));
+        context.emit(new EventPayload.Todo(todos));
         return ToolResult.ok(summary(todos, inProgress));
     }
 
-    private static String eventJson(List<Todo> todos) {
-        ObjectNode event = JSON.createObjectNode();
-        ArrayNode list = event.putArray("todos");
-        todos.forEach(t -> list.addObject().put("content", t.content()).put("status", t.status()));
-        return event.toString();
-    }
-
-    private static String summary(List<Todo> todos, List<String> inProgress) {
+    private static String summary(List<TodoItem> todos, List<String> inProgress) {
         if (todos.isEmpty()) {
             return "the todo list is now empty";
         }

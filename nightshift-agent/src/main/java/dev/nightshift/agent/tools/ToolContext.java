@@ -1,5 +1,6 @@
 package dev.nightshift.agent.tools;
 
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.sandbox.Sandbox;
 
 /** What a running tool may use: the sandbox, the session log, and the stop signal. */
@@ -7,7 +8,7 @@ public interface ToolContext {
     Sandbox sandbox();
 
     /** Appends an event to the session log (e.g. the todo list), durably. */
-    void emit(String type, String jsonData);
+    void emit(EventPayload payload);
 
     /** True for an explorer subagent: nothing may be written. */
     boolean readOnly();

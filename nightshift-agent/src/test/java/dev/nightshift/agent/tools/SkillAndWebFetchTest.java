@@ -72,7 +72,7 @@ class SkillAndWebFetchTest {
             }
 
             @Override
-            public void emit(String type, String jsonData) {}
+            public void emit(dev.nightshift.core.event.EventPayload payload) {}
 
             @Override
             public boolean readOnly() {

@@ -86,8 +86,8 @@ final class TestSandbox implements AutoCloseable {
         }
 
         @Override
-        public void emit(String type, String jsonData) {
-            events.add(new Event(type, jsonData));
+        public void emit(dev.nightshift.core.event.EventPayload payload) {
+            events.add(new Event(payload.eventType().wire(), payload.toJson()));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.nightshift.core.port;
 
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.Session;
@@ -16,8 +17,17 @@ public interface Turn {
      */
     boolean resumed();
 
-    /** Appends an event to the session log (durably, before returning) and broadcasts it. */
+    /**
+     * Appends an event to the session log (durably, before returning) and broadcasts it. The
+     * platform's own types go through {@link #emit(EventPayload)}; this form is for an executor's
+     * own event types.
+     */
     Event emit(String type, String jsonData);
+
+    /** Appends one of the catalogue's events (see {@link dev.nightshift.core.event.EventType}). */
+    default Event emit(EventPayload payload) {
+        return emit(payload.eventType().wire(), payload.toJson());
+    }
 
     boolean stopRequested();
 

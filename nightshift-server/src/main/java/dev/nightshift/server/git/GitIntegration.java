@@ -1,7 +1,7 @@
 package dev.nightshift.server.git;
 
 import dev.nightshift.core.model.Artifact;
-import dev.nightshift.core.model.EventTypes;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.policy.RepositoryPolicy;
@@ -21,7 +21,6 @@ import dev.nightshift.git.PublishRequest;
 import dev.nightshift.git.RepositoryUrl;
 import dev.nightshift.git.Workspaces;
 import dev.nightshift.server.api.Json;
-import dev.nightshift.server.api.Views;
 import dev.nightshift.server.live.EventLog;
 import dev.nightshift.server.sandbox.WorkspaceSource;
 import java.time.Clock;
@@ -85,8 +84,8 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         requireAllowed(creator, repository);
         if (repository.local() && !java.nio.file.Files.exists(repository.localPath())) {
             // a new project: the agent starts in an empty workspace, and nothing is published
-            log.append(session.id(), EventTypes.GIT, null, Json.write(Map.of("action", "checkout", "repository", repository.url(),
-                    "head", "(no repository at " + repository.localPath() + ": the workspace starts empty)")));
+            log.append(session.id(), null, EventPayload.Git.checkout(repository.url(), null, null,
+                    "(no repository at " + repository.localPath() + ": the workspace starts empty)"));
             return null;
         }
         String work = session.workBranch() != null ? session.workBranch() : BranchNames.generate(creator.name(), creator.login());
@@ -106,13 +105,7 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             data.put("repository", repository.url());
             artifact(session.id(), "branch", null, data);
         }
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("action", "checkout");
-        event.put("repository", repository.url());
-        event.put("base", checkout.baseBranch());
-        event.put("branch", work);
-        event.put("head", checkout.summary());
-        log.append(session.id(), EventTypes.GIT, null, Json.write(event));
+        log.append(session.id(), null, EventPayload.Git.checkout(repository.url(), checkout.baseBranch(), work, checkout.summary()));
         return checkout.summary();
     }
 
@@ -135,13 +128,13 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         try {
             publication = workspaces.publish(request, sandbox);
         } catch (GitException e) {
-            turn.emit(EventTypes.GIT, Json.write(Map.of("action", "publish", "error", e.getMessage())));
-            turn.emit(EventTypes.ERROR, Json.write(Map.of("message", "the turn's work was not published: " + e.getMessage())));
+            turn.emit(EventPayload.Git.publishFailed(e.getMessage()));
+            turn.emit(new EventPayload.Error("the turn's work was not published: " + e.getMessage()));
             return;
         }
         if (publication.committed() != null) {
-            turn.emit(EventTypes.GIT, Json.write(Map.of("action", "commit", "commit", publication.committed(),
-                    "subject", publication.subject(), "author", request.author().name() + " <" + request.author().email() + ">")));
+            turn.emit(EventPayload.Git.commit(publication.committed(), publication.subject(),
+                    request.author().name() + " <" + request.author().email() + ">"));
         }
         if (!request.push() || publication.head() == null) {
             return;
@@ -149,12 +142,12 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         String target = repository.url() + " " + session.workBranch();
         if (!publication.pushed()) {
             audit(author.id(), session.id(), "git.push", target, "refused", publication.pushProblem());
-            turn.emit(EventTypes.GIT, Json.write(Map.of("action", "push", "branch", session.workBranch(), "error", publication.pushProblem())));
-            turn.emit(EventTypes.ERROR, Json.write(Map.of("message", "the work branch was not pushed: " + publication.pushProblem())));
+            turn.emit(EventPayload.Git.pushFailed(session.workBranch(), publication.pushProblem()));
+            turn.emit(new EventPayload.Error("the work branch was not pushed: " + publication.pushProblem()));
             return;
         }
         audit(author.id(), session.id(), "git.push", target, "ok", publication.head());
-        turn.emit(EventTypes.GIT, Json.write(Map.of("action", "push", "branch", session.workBranch(), "head", publication.head())));
+        turn.emit(EventPayload.Git.pushed(session.workBranch(), publication.head()));
         if (session.settings().autoPr()) {
             pullRequest(turn, session, repository, author, publication);
         }
@@ -181,7 +174,7 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             recordPullRequest(turn, session, pr);
         } catch (Exception e) {
             audit(author.id(), session.id(), "pr.create", target, "failed", e.getMessage());
-            turn.emit(EventTypes.ERROR, Json.write(Map.of("message", "the pull request could not be opened: " + e.getMessage())));
+            turn.emit(new EventPayload.Error("the pull request could not be opened: " + e.getMessage()));
         }
     }
 
@@ -209,10 +202,10 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         } else {
             artifact = store.artifacts().add(session.id(), "pr", pr.url(), Json.write(data), clock.instant());
         }
-        turn.emit(EventTypes.ARTIFACT, Json.write(Views.artifact(artifact)));
-        turn.emit(EventTypes.GIT, Json.write(pr.fallback()
-                ? Map.of("action", "pr", "url", pr.url(), "error", pr.fallbackReason())
-                : Map.of("action", "pr", "url", pr.url(), "number", pr.number(), "created", pr.created())));
+        turn.emit(EventPayload.Artifact.of(artifact));
+        turn.emit(pr.fallback()
+                ? EventPayload.Git.pullRequestRefused(pr.url(), pr.fallbackReason())
+                : EventPayload.Git.pullRequest(pr.url(), pr.number(), pr.created()));
     }
 
     // -- diff -------------------------------------------------------------------------------
@@ -271,7 +264,7 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
 
     private void artifact(String sessionId, String type, String url, Map<String, Object> data) {
         Artifact artifact = store.artifacts().add(sessionId, type, url, Json.write(data), clock.instant());
-        log.append(sessionId, EventTypes.ARTIFACT, null, Json.write(Views.artifact(artifact)));
+        log.append(sessionId, null, EventPayload.Artifact.of(artifact));
     }
 
     private void audit(String userId, String sessionId, String action, String target, String outcome, String detail) {

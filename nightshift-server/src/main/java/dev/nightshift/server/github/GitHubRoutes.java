@@ -3,7 +3,7 @@ package dev.nightshift.server.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.Secrets;
 import dev.nightshift.core.model.Artifact;
-import dev.nightshift.core.model.EventTypes;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.github.GitHubApp;
 import dev.nightshift.github.GitHubException;
@@ -17,7 +17,6 @@ import dev.nightshift.github.Webhooks;
 import dev.nightshift.server.api.ApiException;
 import dev.nightshift.server.api.Json;
 import dev.nightshift.server.api.RouteTable;
-import dev.nightshift.server.api.Views;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.IdentityLinks;
 import dev.nightshift.server.auth.SignIn;
@@ -242,7 +241,7 @@ public final class GitHubRoutes {
                 if (store.artifacts().replaceIfData(current.id(), current.data(), current.url(), Json.write(next))) {
                     Artifact written = new Artifact(current.id(), current.sessionId(), current.type(), current.url(), Json.write(next),
                             current.createdAt());
-                    log.append(current.sessionId(), EventTypes.ARTIFACT, null, Json.write(Views.artifact(written)));
+                    log.append(current.sessionId(), null, EventPayload.Artifact.of(written));
                     updated++;
                     break;
                 }

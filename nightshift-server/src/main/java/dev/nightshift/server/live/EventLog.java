@@ -1,5 +1,6 @@
 package dev.nightshift.server.live;
 
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.NewEvent;
 import dev.nightshift.core.port.Store;
@@ -40,6 +41,11 @@ public final class EventLog {
 
     public Event append(String sessionId, String type, String messageId, String jsonData) {
         return append(sessionId, List.of(new NewEvent(type, messageId, jsonData))).getFirst();
+    }
+
+    /** Appends one of the catalogue's events (see {@link dev.nightshift.core.event.EventType}). */
+    public Event append(String sessionId, String messageId, EventPayload payload) {
+        return append(sessionId, List.of(NewEvent.of(messageId, payload))).getFirst();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.nightshift.server.sandbox;
 
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.sandbox.EgressAttachment;
@@ -7,12 +8,9 @@ import dev.nightshift.sandbox.egress.AllowlistPolicy;
 import dev.nightshift.sandbox.egress.EgressListener;
 import dev.nightshift.sandbox.egress.EgressProxy;
 import dev.nightshift.server.SandboxSettings;
-import dev.nightshift.server.api.Json;
 import dev.nightshift.server.live.EventLog;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SandboxEgress implements EgressAttachment {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxEgress.class);
-    public static final String EVENT = "sandbox_network";
 
     private final Store store;
     private final EventLog log;
@@ -47,13 +44,8 @@ public final class SandboxEgress implements EgressAttachment {
 
             @Override
             public void refused(String session, String host, int port, String reason) {
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("action", "refused");
-                data.put("host", host);
-                data.put("port", port);
-                data.put("reason", reason);
                 try {
-                    log.append(session, EVENT, null, Json.write(data));
+                    log.append(session, null, new EventPayload.SandboxNetwork("refused", host, port, reason));
                 } catch (RuntimeException e) {
                     LOG.debug("no event for refused egress of {}: {}", session, e.getMessage());
                 }

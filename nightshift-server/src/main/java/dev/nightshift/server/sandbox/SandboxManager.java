@@ -1,7 +1,7 @@
 package dev.nightshift.server.sandbox;
 
 import dev.nightshift.core.Ids;
-import dev.nightshift.core.model.EventTypes;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.policy.RateWindow;
 import dev.nightshift.core.policy.SandboxLifecycle;
@@ -15,7 +15,6 @@ import dev.nightshift.core.sandbox.SandboxProvider;
 import dev.nightshift.core.sandbox.SandboxSpec;
 import dev.nightshift.core.sandbox.SandboxState;
 import dev.nightshift.server.SandboxSettings;
-import dev.nightshift.server.api.Json;
 import dev.nightshift.server.live.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +27,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -280,7 +278,7 @@ public final class SandboxManager implements AutoCloseable {
             live.remove(sessionId);
             sandbox.destroy();
             status(sessionId, SandboxState.FAILED, sandbox.id(), reason);
-            event(sessionId, EventTypes.ERROR, Map.of("message", reason));
+            event(sessionId, new EventPayload.Error(reason));
             throw new SandboxException(reason, e);
         }
     }
@@ -302,18 +300,14 @@ public final class SandboxManager implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         } catch (RuntimeException e) {
-            event(sessionId, "sandbox_hook", Map.of("hook", hook, "error", String.valueOf(e.getMessage())));
+            event(sessionId, new EventPayload.SandboxHook(".nightshift/" + hook, null, null, null, String.valueOf(e.getMessage())));
             return;
         }
         if (result.exitCode() == 200) {
             return; // no such hook (or setup already done)
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("hook", ".nightshift/" + hook);
-        data.put("exitCode", result.exitCode());
-        data.put("timedOut", result.timedOut());
-        data.put("output", tail(result.stdout() + result.stderr(), HOOK_OUTPUT_CHARS));
-        event(sessionId, "sandbox_hook", data);
+        event(sessionId, new EventPayload.SandboxHook(".nightshift/" + hook, result.exitCode(), result.timedOut(),
+                tail(result.stdout() + result.stderr(), HOOK_OUTPUT_CHARS), null));
     }
 
     private static String tail(String text, int chars) {
@@ -485,21 +479,13 @@ public final class SandboxManager implements AutoCloseable {
     private void status(String sessionId, SandboxState state, String sandboxId, String reason) {
         store.sessions().updateSandbox(sessionId, state == SandboxState.READY ? sandboxId : null, state.wire(), owner,
                 clock.instant());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("state", state.wire());
-        if (sandboxId != null) {
-            data.put("sandboxId", sandboxId);
-        }
-        if (reason != null) {
-            data.put("reason", reason);
-        }
-        event(sessionId, EventTypes.SANDBOX_STATUS, data);
+        event(sessionId, new EventPayload.SandboxStatus(state.wire(), sandboxId, reason));
     }
 
     /** Appends to the session's log; a session that no longer exists just gets nothing. */
-    void event(String sessionId, String type, Map<String, ?> data) {
+    void event(String sessionId, EventPayload payload) {
         try {
-            log.append(sessionId, type, null, Json.write(data));
+            log.append(sessionId, null, payload);
         } catch (RuntimeException e) {
             LOG.debug("no event for {}: {}", sessionId, e.getMessage());
         }

@@ -1,6 +1,6 @@
 package dev.nightshift.server.turn;
 
-import dev.nightshift.core.model.EventTypes;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
 import dev.nightshift.core.model.NewEvent;
@@ -10,13 +10,11 @@ import dev.nightshift.core.policy.SessionStatusPolicy;
 import dev.nightshift.core.port.PostTurnHook;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
-import dev.nightshift.server.api.Json;
 import dev.nightshift.server.live.EventLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -238,9 +236,10 @@ public final class TurnDispatcher implements AutoCloseable {
             store.sessions().updateStatus(session.id(), SessionStatus.ACTIVE, clock.instant());
             queueChanged.accept(session.id());
             if (resumed) {
-                log.append(session.id(), "turn_resumed", message.id(), "{\"node\":" + Json.quote(nodeId) + "}");
+                log.append(session.id(), message.id(), new EventPayload.TurnResumed(nodeId));
             } else {
-                log.append(session.id(), EventTypes.USER_MESSAGE, message.id(), userMessage(message));
+                log.append(session.id(), message.id(), new EventPayload.UserMessage(message.id(), message.authorId(),
+                        message.source().wire(), message.content(), message.model()));
             }
             failure = execute(turn);
             if (failure == null && !turn.stopRequested()) {
@@ -300,14 +299,10 @@ public final class TurnDispatcher implements AutoCloseable {
         }
         List<NewEvent> end = new ArrayList<>();
         if (error != null && !"stopped".equals(status)) {
-            end.add(new NewEvent(EventTypes.ERROR, message.id(), "{\"message\":" + Json.quote(error) + "}"));
+            end.add(NewEvent.of(message.id(), new EventPayload.Error(error)));
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("status", status);
-        if (error != null && !"stopped".equals(status)) {
-            data.put("error", error);
-        }
-        end.add(new NewEvent(EventTypes.TURN_COMPLETE, message.id(), Json.write(data)));
+        String shown = error != null && !"stopped".equals(status) ? error : null;
+        end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown)));
         Instant now = clock.instant();
         if (log.appendWith(sessionId, () -> store.messages().finish(message.id(), terminal, error, end, now)).isEmpty()) {
             return false;
@@ -316,18 +311,6 @@ public final class TurnDispatcher implements AutoCloseable {
         store.sessions().updateStatus(sessionId, SessionStatusPolicy.afterTurn(terminal, more), now);
         queueChanged.accept(sessionId);
         return true;
-    }
-
-    private static String userMessage(Message m) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("messageId", m.id());
-        data.put("authorId", m.authorId());
-        data.put("source", m.source().wire());
-        data.put("content", m.content());
-        if (m.model() != null) {
-            data.put("model", m.model());
-        }
-        return Json.write(data);
     }
 
     private static String describe(Throwable t) {

@@ -1,0 +1,156 @@
+package dev.nightshift.core.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The {@code data} of each event type in {@link EventType}: one record per type, whose component
+ * names are the JSON field names. {@link #toJson()} is the one place they become JSON; absent
+ * (null) fields are left out. The records are plain values, safe to build and write on any thread.
+ */
+public sealed interface EventPayload {
+
+    /** The catalogue entry this payload belongs to. */
+    default EventType eventType() {
+        return EventType.of(getClass());
+    }
+
+    /** The payload as the JSON document stored in the log. */
+    default String toJson() {
+        return JsonWriter.write(this);
+    }
+
+    // -- the agent's conversation -------------------------------------------------------------
+
+    /**
+     * @param source where the prompt came from (web, cli, api, …)
+     * @param model the prompt's own model, if it named one
+     */
+    record UserMessage(String messageId, String authorId, String source, String content, String model)
+            implements EventPayload {}
+
+    record Token(String text) implements EventPayload {}
+
+    record StepStart(int step, String model) implements EventPayload {}
+
+    /**
+     * One model answer's usage and cost, and the running totals the budgets are checked against; the
+     * session's spending is the sum of every {@code costUsd}, a subagent's steps included.
+     *
+     * @param parentCallId for a subagent's step: the {@code task} call that started it (else absent)
+     * @param kind for a subagent's step: explorer or executor
+     */
+    record StepFinish(int step, Usage usage, double costUsd, double turnCostUsd, double sessionCostUsd, String parentCallId,
+            String kind) implements EventPayload {}
+
+    record AssistantMessage(int step, String model, String text, List<RequestedCall> toolCalls, String finishReason,
+            Usage usage, double costUsd) implements EventPayload {}
+
+    /** @param arguments the tool's arguments as the model sent them (a JSON text) */
+    record ToolCall(String callId, String name, String arguments) implements EventPayload {}
+
+    record ToolResult(String callId, String name, String content, boolean error) implements EventPayload {}
+
+    /** @param kind explorer or executor */
+    record SubagentMessage(int step, String model, String text, List<RequestedCall> toolCalls, String finishReason,
+            Usage usage, double costUsd, String parentCallId, String kind) implements EventPayload {}
+
+    record SubagentToolCall(String parentCallId, String callId, String name, String arguments, String kind)
+            implements EventPayload {}
+
+    record SubagentToolResult(String parentCallId, String callId, String name, String content, boolean error, String kind)
+            implements EventPayload {}
+
+    record Todo(List<TodoItem> todos) implements EventPayload {}
+
+    /** @param throughSeq the last event the summary stands in for */
+    record ContextCompacted(String summary, long throughSeq) implements EventPayload {}
+
+    record ModelFallback(String from, String to, String reason) implements EventPayload {}
+
+    // -- the platform -------------------------------------------------------------------------
+
+    record Error(String message) implements EventPayload {}
+
+    /**
+     * @param status completed, failed or stopped
+     * @param error why it failed
+     */
+    record TurnComplete(String status, String error) implements EventPayload {}
+
+    /** @param node the node that took the turn over */
+    record TurnResumed(String node) implements EventPayload {}
+
+    /**
+     * @param type branch, pr, preview_url, …
+     * @param data the artifact's own JSON document
+     */
+    record Artifact(String id, String type, String url, JsonText data, Instant createdAt) implements EventPayload {
+        public static Artifact of(dev.nightshift.core.model.Artifact a) {
+            return new Artifact(a.id(), a.type(), a.url(), JsonText.of(a.data()), a.createdAt());
+        }
+    }
+
+    /**
+     * One git step; which fields are present depends on {@code action} (checkout, commit, push, pr,
+     * publish), and {@code error} says why a step failed.
+     */
+    record Git(String action, String repository, String base, String branch, String head, String commit,
+            String subject, String author, String url, Integer number, Boolean created, String error)
+            implements EventPayload {
+
+        /** @param head the checked-out commit, as "abbreviated hash subject" */
+        public static Git checkout(String repository, String base, String branch, String head) {
+            return new Git("checkout", repository, base, branch, head, null, null, null, null, null, null, null);
+        }
+
+        public static Git commit(String commit, String subject, String author) {
+            return new Git("commit", null, null, null, null, commit, subject, author, null, null, null, null);
+        }
+
+        public static Git pushed(String branch, String head) {
+            return new Git("push", null, null, branch, head, null, null, null, null, null, null, null);
+        }
+
+        public static Git pushFailed(String branch, String error) {
+            return new Git("push", null, null, branch, null, null, null, null, null, null, null, error);
+        }
+
+        public static Git publishFailed(String error) {
+            return new Git("publish", null, null, null, null, null, null, null, null, null, null, error);
+        }
+
+        public static Git pullRequest(String url, int number, boolean created) {
+            return new Git("pr", null, null, null, null, null, null, null, url, number, created, null);
+        }
+
+        /** The pull request could not be opened; {@code url} is the compare page to open it by hand. */
+        public static Git pullRequestRefused(String url, String error) {
+            return new Git("pr", null, null, null, null, null, null, null, url, null, null, error);
+        }
+    }
+
+    record SandboxStatus(String state, String sandboxId, String reason) implements EventPayload {}
+
+    /**
+     * @param hook the hook's path in the workspace
+     * @param exitCode absent when it could not be run ({@code error} says why)
+     * @param output the end of its output
+     */
+    record SandboxHook(String hook, Integer exitCode, Boolean timedOut, String output, String error)
+            implements EventPayload {}
+
+    /** @param action what the proxy did (refused) */
+    record SandboxNetwork(String action, String host, int port, String reason) implements EventPayload {}
+
+    // -- parts of payloads ----------------------------------------------------------------------
+
+    /** Tokens of one model call. */
+    record Usage(long input, long cached, long output) {}
+
+    /** A tool call inside a model answer. */
+    record RequestedCall(String id, String name, String arguments) {}
+
+    /** @param status pending, in_progress or completed */
+    record TodoItem(String content, String status) {}
+}
