@@ -2,8 +2,8 @@ package dev.nightshift.cli;
 
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.core.port.TurnExecutor;
-import dev.nightshift.server.api.Json;
-import dev.nightshift.server.api.Views;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.Views;
 import dev.nightshift.server.testing.TestServer;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;

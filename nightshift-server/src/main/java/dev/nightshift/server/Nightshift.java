@@ -18,10 +18,10 @@ import dev.nightshift.server.github.GitHubPullRequests;
 import dev.nightshift.server.github.GitHubRoutes;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
-import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.api.ApiRoutes;
-import dev.nightshift.server.api.Json;
-import dev.nightshift.server.api.RouteTable;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.LocalAdmin;
 import dev.nightshift.server.auth.OidcRoutes;
@@ -35,6 +35,7 @@ import dev.nightshift.server.live.QueueBroadcaster;
 import dev.nightshift.server.live.SseEndpoint;
 import dev.nightshift.server.live.WsEndpoint;
 import dev.nightshift.server.limits.RateLimits;
+import dev.nightshift.server.session.SessionService;
 import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.turn.TurnSandboxes;
 import dev.nightshift.server.sandbox.PortProxy;
@@ -380,7 +381,7 @@ public final class Nightshift implements AutoCloseable {
                 String url = url() + "/api/sessions/" + sessionId + "/ports/" + port + "/";
                 var artifact = store.artifacts().add(sessionId, "preview_url", url, "{\"port\":" + port + "}", java.time.Instant.now());
                 eventLog.append(sessionId, dev.nightshift.core.model.EventTypes.ARTIFACT, null,
-                        Json.write(dev.nightshift.server.api.Views.artifact(artifact)));
+                        Json.write(dev.nightshift.server.http.Views.artifact(artifact)));
             });
         } catch (RuntimeException e) {
             LOG.debug("port scan failed", e);

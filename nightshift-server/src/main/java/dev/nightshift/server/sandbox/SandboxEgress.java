@@ -7,7 +7,7 @@ import dev.nightshift.sandbox.egress.AllowlistPolicy;
 import dev.nightshift.sandbox.egress.EgressListener;
 import dev.nightshift.sandbox.egress.EgressProxy;
 import dev.nightshift.server.SandboxSettings;
-import dev.nightshift.server.api.Json;
+import dev.nightshift.server.http.Json;
 import dev.nightshift.server.live.EventLog;
 import java.net.InetAddress;
 import java.nio.file.Path;

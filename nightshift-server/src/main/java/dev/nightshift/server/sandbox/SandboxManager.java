@@ -14,7 +14,7 @@ import dev.nightshift.core.sandbox.SandboxProvider;
 import dev.nightshift.core.sandbox.SandboxSpec;
 import dev.nightshift.core.sandbox.SandboxState;
 import dev.nightshift.server.SandboxSettings;
-import dev.nightshift.server.api.Json;
+import dev.nightshift.server.http.Json;
 import dev.nightshift.server.live.EventLog;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,7 +10,7 @@ import dev.nightshift.core.policy.SessionStatusPolicy;
 import dev.nightshift.core.port.PostTurnHook;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
-import dev.nightshift.server.api.Json;
+import dev.nightshift.server.http.Json;
 import dev.nightshift.server.live.EventLog;
 import java.time.Clock;
 import java.time.Duration;

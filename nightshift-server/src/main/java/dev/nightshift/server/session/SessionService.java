@@ -1,4 +1,4 @@
-package dev.nightshift.server;
+package dev.nightshift.server.session;
 
 import dev.nightshift.core.Ids;
 import dev.nightshift.core.Secrets;
@@ -18,9 +18,10 @@ import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.policy.SessionStatusPolicy;
 import dev.nightshift.core.port.EnqueueResult;
 import dev.nightshift.core.port.Store;
-import dev.nightshift.server.api.ApiException;
-import dev.nightshift.server.api.Requests;
-import dev.nightshift.server.api.Views;
+import dev.nightshift.server.Setting;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.http.Requests;
+import dev.nightshift.server.http.Views;
 import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.live.QueueBroadcaster;
 import dev.nightshift.server.turn.TurnDispatcher;

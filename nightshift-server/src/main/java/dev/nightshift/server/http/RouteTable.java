@@ -1,4 +1,4 @@
-package dev.nightshift.server.api;
+package dev.nightshift.server.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
