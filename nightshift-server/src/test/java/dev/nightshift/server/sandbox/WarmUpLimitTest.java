@@ -42,9 +42,7 @@ class WarmUpLimitTest {
             p.sandboxes = true;
             p.sandboxProvider = provider;
         })) {
-            server.server.sandboxes().useWorkspaceSource((session, sandbox) -> {
-                throw new IllegalStateException("could not reach the repository");
-            });
+            // nothing is at this path: the real checkout fails
             String id = server.admin.createSession("/srv/unreachable");
             try (WsTestClient ws = WsTestClient.subscribe(server.wsUrl(id), server.admin.liveToken(id))) {
                 for (int i = 0; i < 20; i++) {
