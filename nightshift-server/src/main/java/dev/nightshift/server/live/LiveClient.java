@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * are dropped and the transport is told to resynchronise from the last event it really sent.
  * Events the client already has (from the snapshot or a catch-up) are skipped by sequence number.
  */
-public final class LiveClient implements EventHub.Listener {
+final class LiveClient implements EventHub.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(LiveClient.class);
 
     /** How frames reach the client; {@code send} may block (the hub never waits for it). */
