@@ -156,7 +156,7 @@ public final class AccessBenchmarks {
         if (response.statusCode() != 201) {
             throw new IllegalStateException("create session: " + response.statusCode() + " " + response.body());
         }
-        return dev.nightshift.server.api.Json.tree(response.body()).path("id").asText();
+        return dev.nightshift.server.http.Json.tree(response.body()).path("id").asText();
     }
 
     private static HttpRequest get(Nightshift server, String path) {

@@ -3,7 +3,7 @@ package dev.nightshift.bench;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.model.NewEvent;
-import dev.nightshift.server.api.Json;
+import dev.nightshift.server.http.Json;
 import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -4,6 +4,7 @@ import dev.nightshift.agent.AgentSettings;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.sandbox.SandboxLimits;
+import dev.nightshift.server.auth.OidcProviderSetting;
 import dev.nightshift.server.limits.RateLimitSettings;
 import dev.nightshift.store.StoreConfig;
 import java.io.IOException;
@@ -155,9 +156,6 @@ public record NightshiftConfig(
     public Duration signInTokenTtl() {
         return duration(values, Setting.SIGNIN_TOKEN_TTL);
     }
-
-    /** One configured OpenID provider. */
-    public record OidcProviderSetting(String name, java.net.URI issuer, String clientId, String clientSecret) {}
 
     /** The OpenID providers people may sign in with, in the order configured. */
     public List<OidcProviderSetting> oidcProviders() {

@@ -3,6 +3,7 @@ package dev.nightshift.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nightshift.server.auth.OidcProviderSetting;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class AccessConfigTest {
         var config = NightshiftConfig.from(Map.of(
                 "NIGHTSHIFT_OIDC_PROVIDERS", "keycloak https://sso.acme.com/realms/acme nightshift; google https://accounts.google.com 123.apps",
                 "NIGHTSHIFT_OIDC_CLIENT_SECRETS", "keycloak=s3cret"));
-        assertThat(config.oidcProviders()).extracting(NightshiftConfig.OidcProviderSetting::name).containsExactly("keycloak", "google");
+        assertThat(config.oidcProviders()).extracting(OidcProviderSetting::name).containsExactly("keycloak", "google");
         assertThat(config.oidcProviders().get(0).clientSecret()).isEqualTo("s3cret");
         assertThat(config.oidcProviders().get(1).issuer().toString()).isEqualTo("https://accounts.google.com");
         assertThatThrownBy(() -> NightshiftConfig.from(Map.of("NIGHTSHIFT_OIDC_PROVIDERS", "Bad Name https://x y")).oidcProviders())

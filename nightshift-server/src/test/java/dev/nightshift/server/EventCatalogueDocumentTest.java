@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.event.EventType;
-import dev.nightshift.server.api.Json;
+import dev.nightshift.server.http.Json;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import dev.nightshift.core.model.Token;
 import dev.nightshift.core.model.TokenKind;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.Store;
-import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.http.ApiException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package dev.nightshift.server.auth;
 import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.model.Token;
 import dev.nightshift.core.model.User;
-import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.http.ApiException;
 
 /**
  * Who is calling: a user with an API token, or the holder of a share link (no user; viewer of one

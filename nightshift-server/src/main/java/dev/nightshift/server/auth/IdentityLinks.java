@@ -2,7 +2,7 @@ package dev.nightshift.server.auth;
 
 import dev.nightshift.core.Secrets;
 import dev.nightshift.core.port.Store;
-import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.http.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

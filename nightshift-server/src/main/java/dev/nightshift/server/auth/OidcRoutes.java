@@ -8,10 +8,9 @@ import dev.nightshift.oidc.OidcConfig;
 import dev.nightshift.oidc.OidcException;
 import dev.nightshift.oidc.OidcIdentity;
 import dev.nightshift.oidc.OidcProvider;
-import dev.nightshift.server.NightshiftConfig;
-import dev.nightshift.server.api.ApiException;
-import dev.nightshift.server.api.Json;
-import dev.nightshift.server.api.RouteTable;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.RouteTable;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.time.Clock;
@@ -41,7 +40,7 @@ public final class OidcRoutes {
 
     private final Store store;
     private final SignIn signIn;
-    private final Map<String, NightshiftConfig.OidcProviderSetting> settings = new LinkedHashMap<>();
+    private final Map<String, OidcProviderSetting> settings = new LinkedHashMap<>();
     private final String groupsClaim;
     private final boolean gitHub;
     private final Supplier<String> publicUrl;
@@ -49,7 +48,7 @@ public final class OidcRoutes {
     private final Map<String, OidcProvider> discovered = new ConcurrentHashMap<>();
 
     /** @param gitHub whether GitHub sign-in is configured too (listed by {@code /auth/providers}) */
-    public OidcRoutes(Store store, SignIn signIn, List<NightshiftConfig.OidcProviderSetting> providers, String groupsClaim,
+    public OidcRoutes(Store store, SignIn signIn, List<OidcProviderSetting> providers, String groupsClaim,
             boolean gitHub, Supplier<String> publicUrl, Clock clock) {
         this.store = store;
         this.signIn = signIn;
@@ -84,7 +83,7 @@ public final class OidcRoutes {
     }
 
     private OidcProvider provider(String name) {
-        NightshiftConfig.OidcProviderSetting setting = settings.get(name);
+        OidcProviderSetting setting = settings.get(name);
         if (setting == null) {
             throw ApiException.notFound("no sign-in provider '" + name + "' is configured here; see GET /auth/providers");
         }

@@ -9,7 +9,7 @@ import dev.nightshift.core.policy.Admission;
 import dev.nightshift.core.policy.Logins;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.StoreException;
-import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.http.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

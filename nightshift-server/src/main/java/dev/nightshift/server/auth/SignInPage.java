@@ -1,7 +1,7 @@
 package dev.nightshift.server.auth;
 
-import dev.nightshift.server.api.ApiException;
-import dev.nightshift.server.api.Json;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.http.Json;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Optional;

@@ -30,16 +30,14 @@ public final class GitCredentials {
     private final Store store;
     private final SecretBox box;
     private final Clock clock;
-    private volatile TokenRefresher refresher;
+    private final TokenRefresher refresher;
 
-    public GitCredentials(Store store, SecretBox box, Clock clock) {
+    /** @param refresher renews expiring OAuth tokens; null when no host's sign-in is configured (they then just expire) */
+    public GitCredentials(Store store, SecretBox box, TokenRefresher refresher, Clock clock) {
         this.store = store;
         this.box = box;
-        this.clock = clock;
-    }
-
-    public void useRefresher(TokenRefresher refresher) {
         this.refresher = refresher;
+        this.clock = clock;
     }
 
     private static String context(String userId, String host) {
@@ -126,13 +124,12 @@ public final class GitCredentials {
      * version now stored, and a lost race means another node already holds newer tokens.
      */
     Credential refresh(Credential credential, String ctx) {
-        TokenRefresher current = refresher;
-        if (current == null) {
+        if (refresher == null) {
             return credential;
         }
         TokenRefresher.Refreshed fresh;
         try {
-            fresh = current.refresh(credential.userId(), credential.host(), box.open(credential.refreshSealed(), ctx));
+            fresh = refresher.refresh(credential.userId(), credential.host(), box.open(credential.refreshSealed(), ctx));
         } catch (Exception e) {
             // another node may have refreshed (and used up this refresh token) first: read again
             return store.credentials().find(credential.userId(), credential.host()).orElse(credential);

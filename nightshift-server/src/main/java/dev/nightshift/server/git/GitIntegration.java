@@ -20,7 +20,7 @@ import dev.nightshift.git.Publication;
 import dev.nightshift.git.PublishRequest;
 import dev.nightshift.git.RepositoryUrl;
 import dev.nightshift.git.Workspaces;
-import dev.nightshift.server.api.Json;
+import dev.nightshift.server.http.Json;
 import dev.nightshift.server.live.EventLog;
 import dev.nightshift.server.sandbox.WorkspaceSource;
 import java.time.Clock;
@@ -48,15 +48,18 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
     private final Function<Session, CommitMessageWriter> messageWriters;
     private final Clock clock;
     private final RepositoryPolicy repositories;
-    private volatile PullRequestPublisher pullRequests;
+    private final PullRequestPublisher pullRequests;
 
     /**
      * @param repositories asked again at checkout and before a diff, with the creator's rights, so
      *     a session created before the policy was tightened (or on a path that became a link into
      *     the data directory) is not served either
+     * @param pullRequests opens a pull request after a push when the session asks for one; null: none
      */
     public GitIntegration(Store store, EventLog log, Workspaces workspaces, GitCredentials credentials, CommitIdentity agent,
-            Function<Session, CommitMessageWriter> messageWriters, Clock clock, RepositoryPolicy repositories) {
+            Function<Session, CommitMessageWriter> messageWriters, PullRequestPublisher pullRequests, Clock clock,
+            RepositoryPolicy repositories) {
+        this.pullRequests = pullRequests;
         this.repositories = repositories;
         this.store = store;
         this.log = log;
@@ -65,10 +68,6 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         this.agent = agent;
         this.messageWriters = messageWriters;
         this.clock = clock;
-    }
-
-    public void usePullRequests(PullRequestPublisher publisher) {
-        this.pullRequests = publisher;
     }
 
     public Workspaces workspaces() {

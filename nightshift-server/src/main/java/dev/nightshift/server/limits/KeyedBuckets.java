@@ -20,7 +20,7 @@ import java.util.Map;
  * called from Jetty's request threads (virtual threads) at the same time; the map is guarded by
  * its own lock, held only for the lookup, and each bucket is thread-safe itself.
  */
-public final class KeyedBuckets {
+final class KeyedBuckets {
     private final long capacity;
     private final Duration period;
     private final TimeMeter time;

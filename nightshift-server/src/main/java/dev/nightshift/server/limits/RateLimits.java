@@ -1,7 +1,7 @@
 package dev.nightshift.server.limits;
 
 import dev.nightshift.core.Secrets;
-import dev.nightshift.server.api.ApiException;
+import dev.nightshift.server.http.ApiException;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import io.javalin.config.RoutesConfig;

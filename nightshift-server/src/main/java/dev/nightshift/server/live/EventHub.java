@@ -1,8 +1,8 @@
 package dev.nightshift.server.live;
 
 import dev.nightshift.core.model.Event;
-import dev.nightshift.server.api.Json;
-import dev.nightshift.server.api.Views;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.Views;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

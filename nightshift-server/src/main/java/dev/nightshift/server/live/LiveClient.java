@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * are dropped and the transport is told to resynchronise from the last event it really sent.
  * Events the client already has (from the snapshot or a catch-up) are skipped by sequence number.
  */
-public final class LiveClient implements EventHub.Listener {
+final class LiveClient implements EventHub.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(LiveClient.class);
 
     /** How frames reach the client; {@code send} may block (the hub never waits for it). */
@@ -145,7 +145,7 @@ public final class LiveClient implements EventHub.Listener {
         }
         for (Event missing : gapFiller.between(lastSentSeq, seq)) {
             if (missing.seq() > lastSentSeq) {
-                transport.sendEvent(missing, dev.nightshift.server.api.Json.write(dev.nightshift.server.api.Views.event(missing)));
+                transport.sendEvent(missing, dev.nightshift.server.http.Json.write(dev.nightshift.server.http.Views.event(missing)));
                 lastSentSeq = missing.seq();
             }
         }

@@ -1,8 +1,8 @@
 package dev.nightshift.server.live;
 
 import dev.nightshift.core.port.Store;
-import dev.nightshift.server.api.Json;
-import dev.nightshift.server.api.Views;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.Views;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -16,6 +16,7 @@ import dev.nightshift.core.sandbox.SandboxSpec;
 import dev.nightshift.core.sandbox.SandboxState;
 import dev.nightshift.server.SandboxSettings;
 import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.turn.TurnSandboxes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>Several nodes may share one database; each records itself as the owner of the sandboxes it
  * makes ({@link #owner()}), and a restart reconciles only those ({@link #start()}).
  */
-public final class SandboxManager implements AutoCloseable {
+public final class SandboxManager implements TurnSandboxes, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxManager.class);
     private static final int STRIPES = 64;
     private static final Duration SETUP_HOOK_TIMEOUT = Duration.ofSeconds(300);
@@ -88,14 +89,17 @@ public final class SandboxManager implements AutoCloseable {
     /** The last warm-up attempt per session; entries go when the session's sandbox is destroyed. */
     private final Map<String, RateWindow> warmWindows = new ConcurrentHashMap<>();
 
+    private final WorkspaceSource workspaceSource;
+
     /**
      * @param provider null when no sandbox can run here; {@code unavailable} then says why
+     * @param workspaceSource checks the session's repository out into a fresh sandbox
      * @param turnRunning whether a session has a turn in progress (never hibernate under one)
      */
-    private volatile WorkspaceSource workspaceSource = WorkspaceSource.NONE;
-
     public SandboxManager(SandboxProvider provider, String unavailable, Store store, EventLog log, Path snapshots,
-            SandboxSettings settings, Predicate<String> turnRunning, ScheduledExecutorService timer, Clock clock) {
+            SandboxSettings settings, WorkspaceSource workspaceSource, Predicate<String> turnRunning,
+            ScheduledExecutorService timer, Clock clock) {
+        this.workspaceSource = workspaceSource;
         this.provider = provider;
         this.unavailable = unavailable;
         this.store = store;
@@ -190,6 +194,7 @@ public final class SandboxManager implements AutoCloseable {
      * The session's sandbox, ready: created, resumed or replaced as needed. Idempotent: concurrent
      * callers get the same sandbox.
      */
+    @Override
     public Sandbox acquire(String sessionId) {
         requireAvailable();
         ReentrantLock lock = lock(sessionId);
@@ -252,11 +257,6 @@ public final class SandboxManager implements AutoCloseable {
         runHooks(sessionId, sandbox);
         armIdleCheck(sessionId, settings.idleTimeout());
         return sandbox;
-    }
-
-    /** Plugs in what checks the session's repository out into a fresh sandbox. */
-    public void useWorkspaceSource(WorkspaceSource source) {
-        this.workspaceSource = source;
     }
 
     /**
@@ -344,6 +344,7 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     /** Real work happened (a turn, a tool call, port traffic); status polls never call this. */
+    @Override
     public void touch(String sessionId) {
         live.computeIfPresent(sessionId, (id, e) -> e.touched(clock.instant()));
     }
@@ -386,6 +387,7 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     /** Kills every process in the session's sandbox (stop), keeping the sandbox. */
+    @Override
     public void killAll(String sessionId) {
         current(sessionId).ifPresent(Sandbox::killAll);
     }

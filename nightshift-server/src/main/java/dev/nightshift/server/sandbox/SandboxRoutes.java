@@ -2,10 +2,10 @@ package dev.nightshift.server.sandbox;
 
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.sandbox.SandboxException;
-import dev.nightshift.server.SessionService;
-import dev.nightshift.server.api.ApiException;
-import dev.nightshift.server.api.Json;
-import dev.nightshift.server.api.RouteTable;
+import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.Caller;
 import io.javalin.http.Context;

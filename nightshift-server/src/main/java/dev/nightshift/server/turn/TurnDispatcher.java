@@ -11,6 +11,7 @@ import dev.nightshift.core.port.PostTurnHook;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
 import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.session.TurnControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * executor is signalled; an executor that ignores the signal is abandoned after a grace period so
  * the queue goes on.
  */
-public final class TurnDispatcher implements AutoCloseable {
+public final class TurnDispatcher implements TurnControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TurnDispatcher.class);
     public static final String STOPPED = "stopped";
     /** How long a stopped executor may take to return before it is abandoned (OI waits 15 s too). */
@@ -57,9 +58,9 @@ public final class TurnDispatcher implements AutoCloseable {
     private final Duration lease;
     private final Clock clock;
     private final Duration stopGrace;
-    private volatile TurnSandboxes sandboxes = TurnSandboxes.NONE;
+    private final TurnSandboxes sandboxes;
+    private final RunningTurns active;
     private final Map<String, SessionRunner> runners = new ConcurrentHashMap<>();
-    private final Map<String, ActiveTurn> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "turn-leases");
         t.setDaemon(true);
@@ -67,8 +68,15 @@ public final class TurnDispatcher implements AutoCloseable {
     });
     private volatile boolean closed;
 
+    /**
+     * @param sandboxes the sessions' sandboxes ({@link TurnSandboxes#NONE} on a server without them)
+     * @param running where this dispatcher records its running turns; the sandbox manager reads it too
+     */
     public TurnDispatcher(Store store, EventLog log, TurnExecutor executor, PostTurnHook postTurn,
-            Consumer<String> queueChanged, String nodeId, Duration lease, Duration stopGrace, Clock clock) {
+            Consumer<String> queueChanged, TurnSandboxes sandboxes, RunningTurns running, String nodeId, Duration lease,
+            Duration stopGrace, Clock clock) {
+        this.sandboxes = sandboxes;
+        this.active = running;
         this.store = store;
         this.log = log;
         this.executor = executor;
@@ -93,14 +101,9 @@ public final class TurnDispatcher implements AutoCloseable {
         timer.scheduleAtFixedRate(this::maintain, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Plugs in the sandbox manager (created after the dispatcher, since it asks {@link #isRunning}). */
-    public void useSandboxes(TurnSandboxes value) {
-        this.sandboxes = value;
-    }
-
     /** Whether a turn of this session runs on this node right now. */
     public boolean isRunning(String sessionId) {
-        return active.containsKey(sessionId);
+        return active.isRunning(sessionId);
     }
 
     public String nodeId() {
@@ -108,10 +111,11 @@ public final class TurnDispatcher implements AutoCloseable {
     }
 
     public int runningTurns() {
-        return active.size();
+        return active.count();
     }
 
     /** Something was queued for this session: make sure a local runner looks at it. */
+    @Override
     public void kick(String sessionId) {
         if (!closed) {
             runners.computeIfAbsent(sessionId, SessionRunner::new).wake();
@@ -122,6 +126,7 @@ public final class TurnDispatcher implements AutoCloseable {
      * Stops the session's running turn, if any: the message ends failed ("stopped"), no post-turn
      * work runs, and the executor is told at once. Returns the stopped message.
      */
+    @Override
     public Optional<Message> stop(String sessionId) {
         ActiveTurn turn = active.get(sessionId);
         Instant now = clock.instant();
@@ -141,7 +146,7 @@ public final class TurnDispatcher implements AutoCloseable {
     private void maintain() {
         try {
             Instant now = clock.instant();
-            if (!active.isEmpty()) {
+            if (active.count() > 0) {
                 store.messages().renewLeases(nodeId, now.plus(lease));
                 stopTurnsEndedElsewhere();
             }
@@ -153,7 +158,7 @@ public final class TurnDispatcher implements AutoCloseable {
 
     /** A turn stopped through another node is no longer processing in the store: stop it here too. */
     private void stopTurnsEndedElsewhere() {
-        for (ActiveTurn turn : active.values()) {
+        for (ActiveTurn turn : active.all()) {
             store.messages().get(turn.message().id())
                     .filter(m -> m.status() != MessageStatus.PROCESSING)
                     .ifPresent(m -> turn.requestStop(clock.instant()));
@@ -162,7 +167,7 @@ public final class TurnDispatcher implements AutoCloseable {
 
     private void recoverOrphans(Instant expiredBefore) {
         for (Message orphan : store.messages().expiredLeases(expiredBefore)) {
-            if (nodeId.equals(orphan.claimedBy()) && active.containsKey(orphan.sessionId())) {
+            if (nodeId.equals(orphan.claimedBy()) && active.isRunning(orphan.sessionId())) {
                 continue; // our own, merely late in renewing
             }
             if (store.messages().takeOver(orphan.id(), orphan.claimedBy(), nodeId, clock.instant().plus(lease))) {
@@ -229,7 +234,7 @@ public final class TurnDispatcher implements AutoCloseable {
         }
         Session session = found.get();
         ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes);
-        active.put(session.id(), turn);
+        active.add(turn);
         sandboxes.touch(session.id());
         String failure = null;
         try {
@@ -248,7 +253,7 @@ public final class TurnDispatcher implements AutoCloseable {
         } catch (Exception e) {
             failure = describe(e);
         } finally {
-            active.remove(session.id(), turn);
+            active.remove(turn);
             sandboxes.touch(session.id());
         }
         if (turn.stopRequested()) {
@@ -323,6 +328,6 @@ public final class TurnDispatcher implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
-        List.copyOf(active.values()).forEach(t -> t.requestStop(clock.instant()));
+        active.all().forEach(t -> t.requestStop(clock.instant()));
     }
 }

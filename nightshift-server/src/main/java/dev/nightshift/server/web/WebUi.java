@@ -158,7 +158,7 @@ public final class WebUi {
     }
 
     private static void notFound(Context ctx) {
-        ctx.status(404).contentType("application/json").result(dev.nightshift.server.api.Json.write(
+        ctx.status(404).contentType("application/json").result(dev.nightshift.server.http.Json.write(
                 Map.of("error", Map.of("code", "not_found", "message", "no such file " + ctx.path()))));
     }
 }

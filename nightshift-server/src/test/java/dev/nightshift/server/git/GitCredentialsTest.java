@@ -41,11 +41,10 @@ class GitCredentialsTest {
         github.oauthClient("client-1", "secret-1");
         github.addUser(7, "grace", "Grace Hopper", "grace@example.com");
         oauth = new GitHubOAuth(github.endpoints(), "client-1", "secret-1");
-        credentials = new GitCredentials(store, SecretBox.open(null, dir), Clock.systemUTC());
-        credentials.useRefresher((userId, host, refreshToken) -> {
+        credentials = new GitCredentials(store, SecretBox.open(null, dir), (userId, host, refreshToken) -> {
             OAuthTokens t = oauth.refresh(refreshToken);
             return new GitCredentials.TokenRefresher.Refreshed(t.accessToken(), t.accessExpiresAt(), t.refreshToken(), t.refreshExpiresAt());
-        });
+        }, Clock.systemUTC());
         grace = store.users().create("grace", "Grace Hopper", null, false);
     }
 

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.Test;
 class WarmUpLimitTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private final Path root = TestServer.tempDir();
+    private final Path notARepository = TestServer.tempDir();
 
     @AfterEach
     void cleanUp() {
         TestServer.deleteTree(root);
+        TestServer.deleteTree(notARepository);
     }
 
     @Test
@@ -42,10 +44,8 @@ class WarmUpLimitTest {
             p.sandboxes = true;
             p.sandboxProvider = provider;
         })) {
-            server.server.sandboxes().useWorkspaceSource((session, sandbox) -> {
-                throw new IllegalStateException("could not reach the repository");
-            });
-            String id = server.admin.createSession("/srv/unreachable");
+            // a directory that is no git repository: the real checkout fails
+            String id = server.admin.createSession(notARepository.toString());
             try (WsTestClient ws = WsTestClient.subscribe(server.wsUrl(id), server.admin.liveToken(id))) {
                 for (int i = 0; i < 20; i++) {
                     ws.send(Map.of("type", "typing"));

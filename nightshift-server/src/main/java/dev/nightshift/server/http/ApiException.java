@@ -1,4 +1,4 @@
-package dev.nightshift.server.api;
+package dev.nightshift.server.http;
 
 /** An error a client caused, with the HTTP status and a message that says what to do. */
 public final class ApiException extends RuntimeException {

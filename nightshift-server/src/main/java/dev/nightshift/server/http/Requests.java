@@ -1,4 +1,4 @@
-package dev.nightshift.server.api;
+package dev.nightshift.server.http;
 
 /** What clients send. Unknown fields are refused, so a typo is a 400, not a silent default. */
 public final class Requests {

@@ -1,4 +1,4 @@
-package dev.nightshift.server.api;
+package dev.nightshift.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;

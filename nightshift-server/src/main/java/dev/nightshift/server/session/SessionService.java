@@ -1,11 +1,10 @@
-package dev.nightshift.server;
+package dev.nightshift.server.session;
 
 import dev.nightshift.core.Ids;
 import dev.nightshift.core.Secrets;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.NewMessage;
 import dev.nightshift.core.model.NewSession;
-import dev.nightshift.core.model.Role;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionSettings;
 import dev.nightshift.core.model.Source;
@@ -18,12 +17,11 @@ import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.policy.SessionStatusPolicy;
 import dev.nightshift.core.port.EnqueueResult;
 import dev.nightshift.core.port.Store;
-import dev.nightshift.server.api.ApiException;
-import dev.nightshift.server.api.Requests;
-import dev.nightshift.server.api.Views;
+import dev.nightshift.server.Setting;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.http.Requests;
+import dev.nightshift.server.http.Views;
 import dev.nightshift.server.auth.Caller;
-import dev.nightshift.server.live.QueueBroadcaster;
-import dev.nightshift.server.turn.TurnDispatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,15 +35,12 @@ import java.util.regex.Pattern;
  * refuses.
  */
 public final class SessionService {
-    /** The caller's view of one session: the session and the role they act with. */
-    public record SessionAccess(Session session, Role role) {}
-
     private static final int MAX_CLIENT_REQUEST_ID = 200;
     private static final int MAX_MODEL_ID = 200;
 
     private final Store store;
-    private final QueueBroadcaster queue;
-    private final TurnDispatcher dispatcher;
+    private final java.util.function.Consumer<String> queueChanged;
+    private final TurnControl dispatcher;
     private final Limits limits;
     private final Clock clock;
     private final MeterRegistry metrics;
@@ -53,23 +48,25 @@ public final class SessionService {
 
     private final java.util.function.Consumer<String> archived;
     private final java.util.function.Consumer<String> prompted;
-    private final boolean everyoneSees;
+    private final SessionRoles roles;
 
     /**
+     * @param queueChanged told when a session's prompt queue changed (its watchers get the new queue)
+     * @param dispatcher runs queued prompts and stops running ones
      * @param archived told when a session is archived (its sandbox goes)
      * @param prompted told when a prompt is queued (its sandbox should be resumed by the time it runs)
-     * @param everyoneSees every signed-in person may watch every session, as a viewer
+     * @param roles who may do what in a session
      * @param repositories which repositories a caller may create a session on
      */
-    public SessionService(Store store, QueueBroadcaster queue, TurnDispatcher dispatcher, Limits limits, Clock clock,
+    public SessionService(Store store, java.util.function.Consumer<String> queueChanged, TurnControl dispatcher, Limits limits, Clock clock,
             MeterRegistry metrics, java.util.function.Consumer<String> archived, java.util.function.Consumer<String> prompted,
-            boolean everyoneSees, RepositoryPolicy repositories) {
-        this.everyoneSees = everyoneSees;
+            SessionRoles roles, RepositoryPolicy repositories) {
+        this.roles = roles;
         this.repositories = repositories;
         this.archived = archived;
         this.prompted = prompted;
         this.store = store;
-        this.queue = queue;
+        this.queueChanged = queueChanged;
         this.dispatcher = dispatcher;
         this.limits = limits;
         this.clock = clock;
@@ -82,29 +79,12 @@ public final class SessionService {
 
     /** A deployment setting: every signed-in person may watch every session (as a viewer). */
     public boolean everyoneSees() {
-        return everyoneSees;
+        return roles.everyoneSees();
     }
 
     /** Loads the session and checks that the caller may do {@code action} there (404, then 403). */
-    public SessionAccess require(Caller caller, String sessionId, Access.Action action) {
-        caller.require(action.scope());
-        Session session = store.sessions().get(sessionId)
-                .orElseThrow(() -> ApiException.notFound("no session " + sessionId));
-        Role role = roleOf(caller, session)
-                .orElseThrow(() -> ApiException.forbidden("you are not a participant of session " + sessionId
-                        + "; ask its owner to add you"));
-        if (!Access.allows(role, action)) {
-            throw ApiException.forbidden("your role in this session is " + role.wire() + "; "
-                    + action.name().toLowerCase(java.util.Locale.ROOT) + " needs " + action.minimum().wire());
-        }
-        return new SessionAccess(session, role);
-    }
-
-    private Optional<Role> roleOf(Caller caller, Session session) {
-        if (caller.isShareLink()) {
-            return session.id().equals(caller.token().sessionId()) ? Optional.of(Role.VIEWER) : Optional.empty();
-        }
-        return Access.effectiveRole(caller.admin(), store.sessions().role(session.id(), caller.userId()), everyoneSees);
+    public SessionRoles.SessionAccess require(Caller caller, String sessionId, Access.Action action) {
+        return roles.require(caller, sessionId, action);
     }
 
     /**
@@ -188,7 +168,7 @@ public final class SessionService {
 
     /** Queues a prompt: 413 when too long, 429 when the queue is full, 409 when archived. */
     public EnqueueResult.Accepted prompt(Caller caller, String sessionId, Requests.Prompt request, Source source) {
-        SessionAccess access = require(caller, sessionId, Access.Action.PROMPT);
+        SessionRoles.SessionAccess access = require(caller, sessionId, Access.Action.PROMPT);
         switch (PromptCheck.check(request.content(), limits)) {
             case EMPTY -> throw ApiException.badRequest("'content' is required and must not be blank");
             case TOO_LARGE -> throw new ApiException(413, "prompt_too_large", "the prompt has "
@@ -246,7 +226,7 @@ public final class SessionService {
     }
 
     public void queueChanged(String sessionId) {
-        queue.queueChanged(sessionId);
+        queueChanged.accept(sessionId);
     }
 
     public Session archive(Caller caller, String sessionId) {

@@ -1,4 +1,4 @@
-package dev.nightshift.server.api;
+package dev.nightshift.server.http;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.nightshift.core.model.Artifact;

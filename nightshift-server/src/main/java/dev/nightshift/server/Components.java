@@ -1,0 +1,327 @@
+package dev.nightshift.server;
+
+import dev.nightshift.agent.AgentExecutor;
+import dev.nightshift.agent.model.DefaultModelGateway;
+import dev.nightshift.agent.model.GatewayConfig;
+import dev.nightshift.agent.tools.Tools;
+import dev.nightshift.core.policy.Access;
+import dev.nightshift.core.policy.RepositoryPolicy;
+import dev.nightshift.core.port.PostTurnHook;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.port.TurnExecutor;
+import dev.nightshift.core.sandbox.SandboxException;
+import dev.nightshift.core.sandbox.SandboxProvider;
+import dev.nightshift.git.CommitIdentity;
+import dev.nightshift.git.RemoteGuard;
+import dev.nightshift.git.Workspaces;
+import dev.nightshift.github.GitHubApp;
+import dev.nightshift.github.GitHubEndpoints;
+import dev.nightshift.github.GitHubOAuth;
+import dev.nightshift.sandbox.BubblewrapConfig;
+import dev.nightshift.sandbox.BubblewrapProvider;
+import dev.nightshift.sandbox.ProcessProvider;
+import dev.nightshift.server.api.AccountRoutes;
+import dev.nightshift.server.api.ApiRoutes;
+import dev.nightshift.server.api.ApiServer;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.OidcRoutes;
+import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.git.CommitMessages;
+import dev.nightshift.server.git.GitCredentials;
+import dev.nightshift.server.git.GitIntegration;
+import dev.nightshift.server.git.GitRoutes;
+import dev.nightshift.server.git.SecretBox;
+import dev.nightshift.server.github.GitHubPullRequests;
+import dev.nightshift.server.github.GitHubRoutes;
+import dev.nightshift.server.github.GitHubTokenRefresher;
+import dev.nightshift.server.limits.RateLimits;
+import dev.nightshift.server.live.EventHub;
+import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.live.LiveAccess;
+import dev.nightshift.server.live.Presence;
+import dev.nightshift.server.live.QueueBroadcaster;
+import dev.nightshift.server.live.SseEndpoint;
+import dev.nightshift.server.live.WsEndpoint;
+import dev.nightshift.server.sandbox.PortAnnouncer;
+import dev.nightshift.server.sandbox.PortProxy;
+import dev.nightshift.server.sandbox.PortWebSockets;
+import dev.nightshift.server.sandbox.SandboxEgress;
+import dev.nightshift.server.sandbox.SandboxManager;
+import dev.nightshift.server.sandbox.SandboxRoutes;
+import dev.nightshift.server.session.SessionRoles;
+import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.turn.RunningTurns;
+import dev.nightshift.server.turn.TurnDispatcher;
+import dev.nightshift.server.web.WebUi;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every component of a control plane in dependency order, each
+ * through its constructor, then starts and stops them in order. Nothing here decides anything;
+ * what is built is read from {@link NightshiftConfig} and {@link Nightshift.Plugins}.
+ *
+ * <p>How the would-be cycles are broken, so that each component gets what it needs when it is
+ * built:
+ * <ul>
+ *   <li>The sandbox manager never hibernates under a running turn, and the dispatcher runs turns in
+ *       sandboxes: both share {@link RunningTurns}, built before either.
+ *   <li>Live streams are re-checked with {@link SessionRoles}, which needs only the store, so the
+ *       GitHub token refresher (which closes the streams of a person no longer admitted) exists
+ *       before the credentials, git, the dispatcher and the session service that follow from it.
+ *   <li>The session service asks the dispatcher through {@link dev.nightshift.server.session.TurnControl}
+ *       and tells the watchers through a callback, so sessions do not depend on the turn or live packages.
+ *   <li>The one late binding: the base URL ({@link #url}) is known only once the server listens (port 0
+ *       picks a free one), so the components that put it into links and events get a method reference
+ *       and call it when a request or event comes, never during construction.
+ * </ul>
+ * Built and started on the starting thread; {@link #close} runs on whichever thread stops the server.
+ */
+final class Components implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Components.class);
+    /** How often every open live stream is re-validated against the store (changes made on this node close them at once). */
+    private static final long LIVE_RECHECK_MS = 10_000;
+    static final String NO_MODEL = "none — set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with OPENAI_COMPATIBLE_BASE_URL, "
+            + "or anthropic/<model> with ANTHROPIC_API_KEY); until then prompts fail saying so";
+
+    final NightshiftConfig config;
+    final Store store;
+    final String model;
+    final EventLog eventLog;
+    final GitCredentials gitCredentials;
+    final SandboxManager sandboxes;
+    final WsEndpoint ws;
+    final ApiServer server;
+    private final ScheduledExecutorService timer;
+    private final LiveAccess liveAccess;
+    private final TurnDispatcher dispatcher;
+    private final PortAnnouncer portAnnouncer;
+    private AutoCloseable otherNodes = () -> {};
+
+    Components(NightshiftConfig config, Nightshift.Plugins plugins, Store store) {
+        this.config = config;
+        this.store = store;
+        Clock clock = plugins.clock;
+        Path dataDir = config.dataDir();
+        RepositoryPolicy repositories = config.repositoryPolicy();
+        PrometheusMeterRegistry metrics = metrics();
+        this.timer = timer();
+
+        EventHub hub = new EventHub();
+        this.eventLog = new EventLog(store, hub, clock, metrics);
+        QueueBroadcaster queue = new QueueBroadcaster(store, hub);
+        GatewayConfig gatewayConfig = GatewayConfig.from(config.values());
+        DefaultModelGateway gateway = new DefaultModelGateway(gatewayConfig);
+        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store);
+        this.model = plugins.executor != null ? "a custom executor"
+                : Optional.ofNullable(gatewayConfig.defaultModel()).map(Object::toString).orElse(NO_MODEL);
+
+        Authenticator auth = new Authenticator(store, clock);
+        SignIn signIn = new SignIn(store, config.admission(), config.signInTokenTtl(), config.get(Setting.ADMISSION_CONTACT), clock);
+        SessionRoles roles = new SessionRoles(store, config.sessionsVisibleToAll());
+        this.liveAccess = new LiveAccess((caller, sessionId) -> auth.refreshed(caller)
+                .map(fresh -> roles.allows(fresh, sessionId, Access.Action.READ)).orElse(false));
+
+        GitHubEndpoints gitHub = new GitHubEndpoints(URI.create(config.get(Setting.GITHUB_API_URL)),
+                URI.create(config.get(Setting.GITHUB_WEB_URL)));
+        GitHubOAuth gitHubOAuth = gitHubOAuth(config, gitHub);
+        this.gitCredentials = new GitCredentials(store, SecretBox.open(config.get(Setting.SECRET_KEY), dataDir),
+                gitHubOAuth == null ? null : new GitHubTokenRefresher(gitHubOAuth, signIn, liveAccess), clock);
+        GitHubPullRequests pullRequests = new GitHubPullRequests(gitHub, gitCredentials);
+        GitIntegration git = new GitIntegration(store, eventLog, new Workspaces(dataDir.resolve("git"), new RemoteGuard(config.gitInternalHosts())),
+                gitCredentials, new CommitIdentity(config.get(Setting.GIT_AGENT_NAME), config.get(Setting.GIT_AGENT_EMAIL)),
+                session -> CommitMessages.forSession(gateway, session), pullRequests, clock, repositories);
+        PostTurnHook custom = plugins.postTurn;
+        PostTurnHook postTurn = turn -> {
+            git.afterTurn(turn);
+            custom.afterTurn(turn);
+        };
+
+        RunningTurns runningTurns = new RunningTurns();
+        this.sandboxes = sandboxManager(config, plugins, store, eventLog, git, runningTurns, timer, clock);
+        this.dispatcher = new TurnDispatcher(store, eventLog, executor, postTurn, queue::queueChanged, sandboxes, runningTurns,
+                nodeId(), config.turnLease(), plugins.stopGrace, clock);
+        SessionService sessions = new SessionService(store, queue::queueChanged, dispatcher, config.limits(), clock, metrics,
+                sandboxes::destroy, sandboxes::warm, roles, repositories);
+
+        RateLimits rateLimits = new RateLimits(config.rateLimits());
+        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm, liveAccess, rateLimits);
+        SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub, liveAccess);
+        PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
+        PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
+        this.portAnnouncer = new PortAnnouncer(sandboxes, ports, store, eventLog, this::url, clock);
+        SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
+        GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
+        GitHubRoutes gitHubRoutes = new GitHubRoutes(store, eventLog, gitCredentials, gitHubOAuth, gitHubApp(config, gitHub),
+                pullRequests.host(), config.get(Setting.GITHUB_WEBHOOK_SECRET), this::url, auth, signIn, clock);
+        OidcRoutes oidcRoutes = new OidcRoutes(store, signIn, config.oidcProviders(), config.get(Setting.OIDC_GROUPS_CLAIM),
+                gitHubRoutes.signInConfigured(), this::url, clock);
+        AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
+        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
+        WebUi webUi = new WebUi();
+        Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
+        Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
+
+        this.server = new ApiServer(store.dialect(), metrics, rateLimits, List.of(
+                api::register, sse::register, sandboxRoutes::register, gitRoutes::register, gitHubRoutes::register,
+                oidcRoutes::register, accounts::register, ports::register,
+                routes -> routes.javalin(portSockets::register),
+                routes -> routes.javalin(ws::register),
+                routes -> routes.javalin(webUi::register)));
+    }
+
+    /** Starts listening, then the background work, in order; the caller closes everything when this throws. */
+    void start() {
+        server.start(config.bind(), config.port());
+        this.otherNodes = store.events().watchOtherNodes((sessionId, lastSeq) -> {
+            if (sessionId == null) {
+                eventLog.relayAll();
+            } else {
+                eventLog.relay(sessionId, lastSeq);
+            }
+        });
+        sandboxes.start();
+        portAnnouncer.start(timer);
+        // access withdrawn on another node of a fleet reaches this node's open streams here
+        timer.scheduleAtFixedRate(liveAccess::recheckAll, LIVE_RECHECK_MS, LIVE_RECHECK_MS, TimeUnit.MILLISECONDS);
+        dispatcher.start(store.dialect().equals("sqlite"));
+        LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
+    }
+
+    /** The base URL people use: the configured public URL, or this server's own address. */
+    String url() {
+        if (config.publicUrl() != null) {
+            return config.publicUrl();
+        }
+        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
+        return "http://" + host + ":" + server.port();
+    }
+
+    /** Stops in reverse order; the store stays open (its owner closes it). */
+    @Override
+    public void close() {
+        try {
+            sandboxes.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing sandboxes failed", e);
+        }
+        try {
+            otherNodes.close();
+        } catch (Exception e) {
+            LOG.warn("closing the cross-node watch failed", e);
+        }
+        dispatcher.close();
+        server.close();
+        timer.shutdownNow();
+    }
+
+    private static PrometheusMeterRegistry metrics() {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        return metrics;
+    }
+
+    /** One daemon thread for every periodic job (port scans, live re-checks, idle checks, subscribe deadlines). */
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "nightshift-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true); // cancelled subscribe deadlines must not linger
+        return timer;
+    }
+
+    /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
+    private static TurnExecutor agent(NightshiftConfig config, DefaultModelGateway gateway, Store store) {
+        if (gateway.defaultModel() == null) {
+            LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
+                    + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
+        }
+        return new AgentExecutor(gateway, store.events(), Tools.all(), config.agent());
+    }
+
+    /** The sandbox manager; without a provider it still exists and says why no sandbox can run. */
+    private static SandboxManager sandboxManager(NightshiftConfig config, Nightshift.Plugins plugins, Store store, EventLog eventLog,
+            GitIntegration git, RunningTurns runningTurns, ScheduledExecutorService timer, Clock clock) {
+        SandboxProvider provider = plugins.sandboxProvider;
+        String unavailable = null;
+        if (!plugins.sandboxes) {
+            unavailable = "sandboxes are switched off for this server";
+        } else if (provider == null) {
+            try {
+                provider = sandboxProvider(config, new SandboxEgress(store, eventLog, config.sandbox()));
+            } catch (RuntimeException e) {
+                unavailable = e.getMessage();
+                LOG.warn("sandboxes unavailable: {}", unavailable);
+            }
+        }
+        return new SandboxManager(provider, unavailable, store, eventLog, config.dataDir().resolve("snapshots"), config.sandbox(),
+                git, runningTurns::isRunning, timer, clock);
+    }
+
+    private static SandboxProvider sandboxProvider(NightshiftConfig config, SandboxEgress egress) {
+        Path root = config.dataDir().resolve("sandboxes");
+        if (config.sandbox().provider().equals("process")) {
+            return new ProcessProvider(root); // logs its NO ISOLATION warning loudly
+        }
+        try {
+            return new BubblewrapProvider(BubblewrapConfig.under(root)
+                    .withWarmPool(config.sandbox().warmPool(), config.sandbox().limits()), egress);
+        } catch (SandboxException e) {
+            throw new SandboxException(e.getMessage()
+                    + " (or set NIGHTSHIFT_SANDBOX=process on a trusted development machine: no isolation)", e);
+        }
+    }
+
+    /** GitHub sign-in and token refresh, when the App's OAuth client is configured; null otherwise. */
+    private static GitHubOAuth gitHubOAuth(NightshiftConfig config, GitHubEndpoints endpoints) {
+        String clientId = config.get(Setting.GITHUB_CLIENT_ID);
+        return clientId.isEmpty() ? null : new GitHubOAuth(endpoints, clientId, config.get(Setting.GITHUB_CLIENT_SECRET));
+    }
+
+    /** The GitHub App (installation tokens for the webhook's work), when configured; null otherwise. */
+    private static GitHubApp gitHubApp(NightshiftConfig config, GitHubEndpoints endpoints) {
+        String appId = config.get(Setting.GITHUB_APP_ID);
+        if (appId.isEmpty()) {
+            return null;
+        }
+        Path keyFile = Path.of(config.get(Setting.GITHUB_APP_PRIVATE_KEY_FILE));
+        try {
+            return new GitHubApp(endpoints, appId, Files.readString(keyFile));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE: cannot read " + keyFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String nodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "node";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.nightshift.server.session;
+
+import dev.nightshift.core.model.Message;
+import java.util.Optional;
+
+/**
+ * What the session service asks of the turn dispatcher: run what was just queued, stop what runs.
+ * Declared here rather than naming the dispatcher, so sessions do not depend on the turn machinery
+ * (which depends on the live log, whose endpoints ask sessions who may watch). Both methods are
+ * called on the request thread and return at once.
+ */
+public interface TurnControl {
+    /** A prompt was queued for this session: make sure a runner on this node looks at it. */
+    void kick(String sessionId);
+
+    /** Stops the session's running turn, if any; returns the stopped message. */
+    Optional<Message> stop(String sessionId);
+}
