@@ -148,7 +148,7 @@ public final class AccountRoutes {
                 int revoked = store.tokens().revokeAllForUser(user.id(), now);
                 int closed = live.userChanged(user.id());
                 store.audit().record(caller.userId(), null, "user.deactivate", user.login(), "ok",
-                        revoked + " tokens revoked, " + closed + " live connections closed", now);
+                        revoked + " tokens revoked, " + closed + (closed == 1 ? " live connection" : " live connections") + " closed", now);
             }
         }
         if (Boolean.FALSE.equals(request.admin())) {

@@ -282,9 +282,14 @@ public final class ApiRoutes {
         if (!store.sessions().removeParticipant(id, user.id())) {
             throw ApiException.notFound(user.login() + " is not a participant of session " + id);
         }
-        store.audit().record(caller.userId(), id, "participant.remove", user.login(), "ok", null, clock.instant());
-        live.participantChanged(id, user.id());
+        int closed = live.participantChanged(id, user.id());
+        store.audit().record(caller.userId(), id, "participant.remove", user.login(), "ok", closed(closed), clock.instant());
         ctx.status(204);
+    }
+
+    /** The audit detail of a withdrawal: how many open streams it closed (before the request answered). */
+    private static String closed(int streams) {
+        return streams + (streams == 1 ? " live connection" : " live connections") + " closed";
     }
 
     private User userByLogin(String login) {
@@ -319,8 +324,8 @@ public final class ApiRoutes {
         if (!ours || !store.tokens().revoke(tokenId, clock.instant())) {
             throw ApiException.notFound("no share link " + tokenId + " on session " + id);
         }
-        store.audit().record(caller.userId(), id, "share_link.revoke", tokenId, "ok", null, clock.instant());
-        live.tokenRevoked(tokenId);
+        int closed = live.tokenRevoked(tokenId);
+        store.audit().record(caller.userId(), id, "share_link.revoke", tokenId, "ok", closed(closed), clock.instant());
         ctx.status(204);
     }
 
@@ -384,8 +389,8 @@ public final class ApiRoutes {
         if (!own || !store.tokens().revoke(tokenId, clock.instant())) {
             throw ApiException.notFound("you have no token " + tokenId);
         }
-        store.audit().record(caller.userId(), null, "token.revoke", tokenId, "ok", null, clock.instant());
-        live.tokenRevoked(tokenId);
+        int closed = live.tokenRevoked(tokenId);
+        store.audit().record(caller.userId(), null, "token.revoke", tokenId, "ok", closed(closed), clock.instant());
         ctx.status(204);
     }
 
