@@ -32,7 +32,10 @@ final class HumanEventPrinter implements EventPrinter {
     private boolean streamedThisStep;
     private int frame;
 
+    private final java.time.Clock clock;
+
     HumanEventPrinter(Terminal terminal) {
+        this.clock = terminal.clock();
         this.out = terminal.out();
         this.ansi = terminal.ansi();
         this.interactive = ansi.enabled(); // redrawing a line needs escape codes; NO_COLOR and pipes get plain lines
@@ -189,8 +192,8 @@ final class HumanEventPrinter implements EventPrinter {
             out.println();
             atLineStart = true;
         }
-        String elapsed = seconds(Duration.between(tool.startedAt(), Instant.now()).isNegative()
-                ? Duration.ZERO : Duration.between(tool.startedAt(), Instant.now()));
+        Duration running = Duration.between(tool.startedAt(), clock.instant());
+        String elapsed = seconds(running.isNegative() ? Duration.ZERO : running);
         out.print(tool.indent() + ansi.cyan(SPINNER_FRAMES[frame % SPINNER_FRAMES.length]) + " " + tool.label()
                 + ansi.dim("  " + elapsed));
         spinnerShown = true;
@@ -217,11 +220,11 @@ final class HumanEventPrinter implements EventPrinter {
         out.flush();
     }
 
-    private static Instant instant(JsonNode event) {
+    private Instant instant(JsonNode event) {
         try {
             return Instant.parse(event.path("createdAt").asText());
         } catch (DateTimeParseException e) {
-            return Instant.now();
+            return clock.instant();
         }
     }
 

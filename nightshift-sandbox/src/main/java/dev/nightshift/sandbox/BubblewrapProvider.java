@@ -298,10 +298,10 @@ public final class BubblewrapProvider implements SandboxProvider {
             }
         });
         StringBuilder json = new StringBuilder();
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         Long pid = null;
         try {
-            while (System.currentTimeMillis() < deadline) {
+            while (System.nanoTime() - deadline < 0) {
                 String line = lines.poll(50, TimeUnit.MILLISECONDS);
                 if (line == null) {
                     if (!holder.isAlive()) {

@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * virtual threads of its own.
  */
 abstract class HostProcessSandbox implements Sandbox {
+    /** When a background process started, as shown to people listing them; it decides nothing. */
+    private static final java.time.Clock CLOCK = java.time.Clock.systemUTC();
+
     private static final Logger LOG = LoggerFactory.getLogger(HostProcessSandbox.class);
     /** The exit status of a command killed by SIGKILL (timeout, stop), as a shell reports it. */
     static final int KILLED_EXIT = 137;
@@ -256,7 +259,7 @@ abstract class HostProcessSandbox implements Sandbox {
         }
         OutputCapture output = new OutputCapture(spec.limits().maxOutputBytes());
         Thread pump = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, OutputListener.IGNORE, output);
-        Detached entry = new Detached(child, String.join(" ", request.argv()), Instant.now(), process, output);
+        Detached entry = new Detached(child, String.join(" ", request.argv()), CLOCK.instant(), process, output);
         detached.put(child, entry);
         if (process.waitFor(quickFailureProbe.toMillis(), TimeUnit.MILLISECONDS)) { // the quick-failure probe
             pump.join(1000); // so that its output says why it died

@@ -1,0 +1,100 @@
+package dev.nightshift.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.nightshift.store.JdbcStore;
+import dev.nightshift.store.StoreConfig;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering rules of {@code AGENTS.md}, checked on the compiled classes of every module the
+ * server is built from: {@code core} depends on nothing but the JDK; the library modules depend on
+ * {@code core} (and their own vendor's library) and never on each other or on the server; the
+ * store shows two types; HTTP stays at the edge of the server; and nothing reads the time except
+ * through a {@link java.time.Clock}, so every decision can be tested with a controlled clock.
+ */
+class ArchitectureTest {
+    static JavaClasses all;
+
+    @BeforeAll
+    static void importAll() {
+        // main classes only: test classes, and the modules' test jars (fakes, fixtures), are not the product
+        ImportOption mainOnly = location -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
+        all = new ClassFileImporter().withImportOption(mainOnly).importPackages("dev.nightshift");
+    }
+
+    @Test
+    void coreDependsOnNothingButTheJdk() {
+        noClasses().that().resideInAPackage("dev.nightshift.core..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("dev.nightshift.core..", "java..")
+                .check(all);
+    }
+
+    @Test
+    void libraryModulesDependOnCoreOnly() {
+        String[] modules = {"store", "sandbox", "agent", "git", "github", "oidc"};
+        for (String module : modules) {
+            for (String other : modules) {
+                if (!other.equals(module)) {
+                    noClasses().that().resideInAPackage("dev.nightshift." + module + "..")
+                            .should().dependOnClassesThat().resideInAPackage("dev.nightshift." + other + "..")
+                            .check(all);
+                }
+            }
+            noClasses().that().resideInAPackage("dev.nightshift." + module + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage("dev.nightshift.server..", "dev.nightshift.cli..")
+                    .check(all);
+        }
+    }
+
+    @Test
+    void theStoreShowsTwoTypes() {
+        noClasses().that().resideOutsideOfPackage("dev.nightshift.store..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.nightshift.store..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(JdbcStore.class, StoreConfig.class))))
+                .check(all);
+    }
+
+    @Test
+    void theRulesSeeEveryModule() {
+        // a rule over an empty import passes vacuously: make sure each module's classes were found
+        for (String module : new String[] {"core", "store", "sandbox", "agent", "git", "github", "oidc", "server"}) {
+            org.assertj.core.api.Assertions.assertThat(all.containPackage("dev.nightshift." + module)).as(module).isTrue();
+        }
+    }
+
+    @Test
+    void httpStaysAtTheEdgeOfTheServer() {
+        noClasses().that().resideInAnyPackage("dev.nightshift.server.session..", "dev.nightshift.server.turn..")
+                .should().dependOnClassesThat().resideInAPackage("io.javalin..")
+                .check(all);
+        noClasses().that().haveSimpleNameEndingWith("Manager").or().haveSimpleNameEndingWith("Integration")
+                .or().haveSimpleNameEndingWith("Service").or().haveSimpleNameEndingWith("Dispatcher")
+                .should().dependOnClassesThat().resideInAPackage("io.javalin..")
+                .check(all);
+    }
+
+    @Test
+    void timeIsReadThroughAClock() {
+        noClasses().that().resideOutsideOfPackage("dev.nightshift.bench..")
+                .should().callMethod(Instant.class, "now")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(LocalDateTime.class, "now")
+                .orShould().callMethod(LocalDate.class, "now")
+                .orShould().callMethod(OffsetDateTime.class, "now")
+                .orShould().callMethod(ZonedDateTime.class, "now")
+                .because("decisions that depend on the time take an injected java.time.Clock, so tests control it")
+                .check(all);
+    }
+}
