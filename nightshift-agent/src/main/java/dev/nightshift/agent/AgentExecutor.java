@@ -33,11 +33,14 @@ public final class AgentExecutor implements TurnExecutor {
 
     /** The subagent tool: handed to the loop whole, since a subagent is a loop of its own. */
     static final String TASK = "task";
+
     public static final int SUBAGENT_MAX_STEPS = 100;
-    static final ToolSpec TASK_SPEC = new ToolSpec(TASK, "Delegate a self-contained piece of work to a subagent and get "
-            + "its final summary back (not its transcript). kind=explorer: read-only research (search, read, run "
-            + "read-only commands) — it cannot change anything. kind=executor: a full-powered helper for a well-defined "
-            + "change. Give it everything it needs in the prompt.",
+    static final ToolSpec TASK_SPEC = new ToolSpec(
+            TASK,
+            "Delegate a self-contained piece of work to a subagent and get "
+                    + "its final summary back (not its transcript). kind=explorer: read-only research (search, read, run "
+                    + "read-only commands) — it cannot change anything. kind=executor: a full-powered helper for a well-defined "
+                    + "change. Give it everything it needs in the prompt.",
             "{\"type\":\"object\",\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"explorer\",\"executor\"]},"
                     + "\"prompt\":{\"type\":\"string\",\"description\":\"The task, with all the context it needs\"}},"
                     + "\"required\":[\"kind\",\"prompt\"],\"additionalProperties\":false}");
@@ -87,8 +90,14 @@ public final class AgentExecutor implements TurnExecutor {
                 return subagent(turn, model, account, call, arguments);
             }
         };
-        new AgentLoop(gateway, settings, turn, journal, account,
-                new AgentLoop.Scope(model, system, tools, task, false, settings.maxSteps(), "the per-turn step limit"))
+        new AgentLoop(
+                        gateway,
+                        settings,
+                        turn,
+                        journal,
+                        account,
+                        new AgentLoop.Scope(
+                                model, system, tools, task, false, settings.maxSteps(), "the per-turn step limit"))
                 .run(messages, rebuilt.steps());
     }
 
@@ -112,10 +121,18 @@ public final class AgentExecutor implements TurnExecutor {
         boolean explorer = kind.equals("explorer");
         List<Tool> available = explorer ? tools.stream().filter(Tool::readOnly).toList() : tools;
         String system = SystemPrompt.build(turn.session(), null) + "\nYou are a " + kind + " subagent. "
-                + (explorer ? "You can read and search but not change anything; the workspace is read-only to you. " : "")
+                + (explorer
+                        ? "You can read and search but not change anything; the workspace is read-only to you. "
+                        : "")
                 + "Work on the task you are given and finish with a concise report of what you found or did.";
-        AgentLoop loop = new AgentLoop(gateway, settings, turn, Journal.nested(turn, parent.id(), kind), account,
-                new AgentLoop.Scope(model, system, available, null, explorer, SUBAGENT_MAX_STEPS, "a subagent's step limit"));
+        AgentLoop loop = new AgentLoop(
+                gateway,
+                settings,
+                turn,
+                Journal.nested(turn, parent.id(), kind),
+                account,
+                new AgentLoop.Scope(
+                        model, system, available, null, explorer, SUBAGENT_MAX_STEPS, "a subagent's step limit"));
         try {
             String report = loop.run(List.of(new ChatMessage.User(prompt)), 0);
             return report != null ? ToolResult.ok(report) : ToolResult.error("the " + kind + " subagent was stopped");
@@ -127,7 +144,9 @@ public final class AgentExecutor implements TurnExecutor {
     }
 
     private ModelRef model(Turn turn) {
-        String id = turn.message().model() != null ? turn.message().model() : turn.session().model();
+        String id = turn.message().model() != null
+                ? turn.message().model()
+                : turn.session().model();
         if (id != null) {
             try {
                 return ModelRef.parse(id);
@@ -137,8 +156,9 @@ public final class AgentExecutor implements TurnExecutor {
         }
         ModelRef fallback = gateway.defaultModel();
         if (fallback == null) {
-            throw new TurnEnded("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
-                    + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY) and restart the server");
+            throw new TurnEnded(
+                    "no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
+                            + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY) and restart the server");
         }
         return fallback;
     }
@@ -146,9 +166,19 @@ public final class AgentExecutor implements TurnExecutor {
     /** The repository's AGENTS.md, else CLAUDE.md: one command in the sandbox, whichever exists. */
     private static String instructions(Turn turn) {
         try {
-            ExecResult found = turn.sandbox().exec(new ExecRequest(List.of("/bin/sh", "-c",
-                    "for f in AGENTS.md CLAUDE.md; do [ -f \"$f\" ] && exec head -c " + SystemPrompt.MAX_INSTRUCTIONS_CHARS * 4
-                            + " -- \"$f\"; done; exit 3"), "", Map.of(), INSTRUCTIONS_TIMEOUT), OutputListener.IGNORE);
+            ExecResult found = turn.sandbox()
+                    .exec(
+                            new ExecRequest(
+                                    List.of(
+                                            "/bin/sh",
+                                            "-c",
+                                            "for f in AGENTS.md CLAUDE.md; do [ -f \"$f\" ] && exec head -c "
+                                                    + SystemPrompt.MAX_INSTRUCTIONS_CHARS * 4
+                                                    + " -- \"$f\"; done; exit 3"),
+                                    "",
+                                    Map.of(),
+                                    INSTRUCTIONS_TIMEOUT),
+                            OutputListener.IGNORE);
             return found.exitCode() == 0 ? found.stdout() : null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

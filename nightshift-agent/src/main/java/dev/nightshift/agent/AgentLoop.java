@@ -1,7 +1,5 @@
 package dev.nightshift.agent;
 
-import dev.nightshift.core.event.EventPayload;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nightshift.agent.AgentExecutor.TurnEnded;
@@ -17,6 +15,7 @@ import dev.nightshift.agent.model.ToolSpec;
 import dev.nightshift.agent.tools.Tool;
 import dev.nightshift.agent.tools.ToolContext;
 import dev.nightshift.agent.tools.ToolResult;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.core.sandbox.Sandbox;
 import java.util.ArrayList;
@@ -37,6 +36,7 @@ final class AgentLoop {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Tool outputs kept whole when the context overflows; older ones are masked first. */
     static final int KEEP_RECENT_TOOL_OUTPUTS = 6;
+
     static final String MASKED = "[older tool output elided to fit the context window]";
     static final String SUMMARY_REQUEST = "Summarise this conversation for yourself so you can continue the work: "
             + "the task, decisions made, files changed, the current state, and the next steps. Be concise and specific.";
@@ -57,7 +57,13 @@ final class AgentLoop {
      * @param maxSteps model answers before the loop is ended
      * @param stepLimit what the limit is called, in the message that ends the loop
      */
-    record Scope(ModelRef model, String system, List<Tool> tools, Delegate delegate, boolean readOnly, int maxSteps,
+    record Scope(
+            ModelRef model,
+            String system,
+            List<Tool> tools,
+            Delegate delegate,
+            boolean readOnly,
+            int maxSteps,
             String stepLimit) {}
 
     private final ModelGateway gateway;
@@ -67,7 +73,13 @@ final class AgentLoop {
     private final BudgetAccount account;
     private final Scope scope;
 
-    AgentLoop(ModelGateway gateway, AgentSettings settings, Turn turn, Journal journal, BudgetAccount account, Scope scope) {
+    AgentLoop(
+            ModelGateway gateway,
+            AgentSettings settings,
+            Turn turn,
+            Journal journal,
+            BudgetAccount account,
+            Scope scope) {
         this.gateway = gateway;
         this.settings = settings;
         this.turn = turn;
@@ -96,8 +108,14 @@ final class AgentLoop {
             ModelResponse response;
             Journal.Streamer streamer = journal.streamer();
             try {
-                response = gateway.stream(new ModelRequest(scope.model(), withSystem(masked(conversation, masking)), specs(),
-                        settings.maxOutputTokens()), streamer, turn::stopRequested);
+                response = gateway.stream(
+                        new ModelRequest(
+                                scope.model(),
+                                withSystem(masked(conversation, masking)),
+                                specs(),
+                                settings.maxOutputTokens()),
+                        streamer,
+                        turn::stopRequested);
             } catch (ModelException e) {
                 streamer.flush();
                 if (e.kind() == ModelException.Kind.CONTEXT_OVERFLOW && masking == 0) {
@@ -112,8 +130,8 @@ final class AgentLoop {
                 if (e.kind() == ModelException.Kind.CANCELLED) {
                     return null;
                 }
-                throw new TurnEnded("the model call failed (" + e.kind().name().toLowerCase(Locale.ROOT) + "): "
-                        + e.getMessage());
+                throw new TurnEnded(
+                        "the model call failed (" + e.kind().name().toLowerCase(Locale.ROOT) + "): " + e.getMessage());
             }
             streamer.flush();
             step++;
@@ -144,8 +162,13 @@ final class AgentLoop {
     }
 
     private ToolResult dispatch(ToolCall call) throws InterruptedException {
-        Tool tool = scope.tools().stream().filter(t -> t.spec().name().equals(call.name())).findFirst().orElse(null);
-        boolean delegated = tool == null && scope.delegate() != null && scope.delegate().spec().name().equals(call.name());
+        Tool tool = scope.tools().stream()
+                .filter(t -> t.spec().name().equals(call.name()))
+                .findFirst()
+                .orElse(null);
+        boolean delegated = tool == null
+                && scope.delegate() != null
+                && scope.delegate().spec().name().equals(call.name());
         if (tool == null && !delegated) {
             return ToolResult.error("there is no tool '" + call.name() + "'; the tools are: "
                     + specs().stream().map(ToolSpec::name).toList());
@@ -153,10 +176,11 @@ final class AgentLoop {
         JsonNode arguments;
         try {
             arguments = call.argumentsJson() == null || call.argumentsJson().isBlank()
-                    ? JSON.createObjectNode() : JSON.readTree(call.argumentsJson());
+                    ? JSON.createObjectNode()
+                    : JSON.readTree(call.argumentsJson());
         } catch (Exception e) {
-            return ToolResult.error("the arguments are not valid JSON (" + e.getMessage().split("\n")[0]
-                    + "); send one JSON object matching the tool's schema");
+            return ToolResult.error("the arguments are not valid JSON ("
+                    + e.getMessage().split("\n")[0] + "); send one JSON object matching the tool's schema");
         }
         if (!arguments.isObject()) {
             return ToolResult.error("the arguments must be a JSON object, got " + arguments.getNodeType());
@@ -179,11 +203,14 @@ final class AgentLoop {
         request.add(new ChatMessage.User(SUMMARY_REQUEST));
         ModelResponse summary;
         try {
-            summary = gateway.stream(new ModelRequest(scope.model(), withSystem(request), List.of(), settings.maxOutputTokens()),
-                    ModelListener.IGNORE, turn::stopRequested);
+            summary = gateway.stream(
+                    new ModelRequest(scope.model(), withSystem(request), List.of(), settings.maxOutputTokens()),
+                    ModelListener.IGNORE,
+                    turn::stopRequested);
         } catch (ModelException e) {
-            throw new TurnEnded("the conversation no longer fits the model's context window and could not be condensed: "
-                    + e.getMessage());
+            throw new TurnEnded(
+                    "the conversation no longer fits the model's context window and could not be condensed: "
+                            + e.getMessage());
         }
         return journal.compacted(summary.text());
     }
@@ -192,7 +219,9 @@ final class AgentLoop {
         if (level == 0) {
             return messages;
         }
-        int results = (int) messages.stream().filter(m -> m instanceof ChatMessage.ToolResult).count();
+        int results = (int) messages.stream()
+                .filter(m -> m instanceof ChatMessage.ToolResult)
+                .count();
         int toMask = Math.max(0, results - KEEP_RECENT_TOOL_OUTPUTS);
         List<ChatMessage> out = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
@@ -214,7 +243,8 @@ final class AgentLoop {
     }
 
     private List<ToolSpec> specs() {
-        List<ToolSpec> all = new ArrayList<>(scope.tools().stream().map(Tool::spec).toList());
+        List<ToolSpec> all =
+                new ArrayList<>(scope.tools().stream().map(Tool::spec).toList());
         if (scope.delegate() != null) {
             all.add(scope.delegate().spec());
         }

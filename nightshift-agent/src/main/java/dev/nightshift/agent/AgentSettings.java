@@ -10,12 +10,18 @@ package dev.nightshift.agent;
  * @param maxOutputTokens asked of the model per call
  * @param stuckRepeats identical steps that count as a loop
  */
-public record AgentSettings(int maxSteps, long maxTurnTokens, double maxTurnCostUsd, double maxSessionCostUsd,
-        int maxOutputTokens, int stuckRepeats) {
+public record AgentSettings(
+        int maxSteps,
+        long maxTurnTokens,
+        double maxTurnCostUsd,
+        double maxSessionCostUsd,
+        int maxOutputTokens,
+        int stuckRepeats) {
     public static final AgentSettings DEFAULTS = new AgentSettings(500, 0, 0, 0, 8192, StuckDetector.DEFAULT_REPEATS);
 
     public AgentSettings withMaxSteps(int value) {
-        return new AgentSettings(value, maxTurnTokens, maxTurnCostUsd, maxSessionCostUsd, maxOutputTokens, stuckRepeats);
+        return new AgentSettings(
+                value, maxTurnTokens, maxTurnCostUsd, maxSessionCostUsd, maxOutputTokens, stuckRepeats);
     }
 
     public AgentSettings withBudgets(double turnUsd, double sessionUsd) {

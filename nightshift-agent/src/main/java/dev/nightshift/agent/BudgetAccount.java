@@ -70,15 +70,22 @@ public final class BudgetAccount {
     public void check() {
         long tokens = turnUsage.inputTokens() + turnUsage.outputTokens();
         if (settings.maxTurnTokens() > 0 && tokens > settings.maxTurnTokens()) {
-            throw new Exceeded("stopped at " + tokens + " tokens (the per-turn budget is " + settings.maxTurnTokens() + ")");
+            throw new Exceeded(
+                    "stopped at " + tokens + " tokens (the per-turn budget is " + settings.maxTurnTokens() + ")");
         }
         if (settings.maxTurnCostUsd() > 0 && turnCostUsd > settings.maxTurnCostUsd()) {
-            throw new Exceeded(String.format(Locale.ROOT, "stopped at $%.4f (the per-turn budget is $%.4f)",
-                    turnCostUsd, settings.maxTurnCostUsd()));
+            throw new Exceeded(String.format(
+                    Locale.ROOT,
+                    "stopped at $%.4f (the per-turn budget is $%.4f)",
+                    turnCostUsd,
+                    settings.maxTurnCostUsd()));
         }
         if (settings.maxSessionCostUsd() > 0 && sessionCostUsd > settings.maxSessionCostUsd()) {
-            throw new Exceeded(String.format(Locale.ROOT, "stopped at $%.4f for the session (its budget is $%.4f)",
-                    sessionCostUsd, settings.maxSessionCostUsd()));
+            throw new Exceeded(String.format(
+                    Locale.ROOT,
+                    "stopped at $%.4f for the session (its budget is $%.4f)",
+                    sessionCostUsd,
+                    settings.maxSessionCostUsd()));
         }
     }
 }

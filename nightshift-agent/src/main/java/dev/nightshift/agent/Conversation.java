@@ -41,11 +41,12 @@ public final class Conversation {
         for (Event e : events) {
             JsonNode data = parse(e.data());
             switch (EventType.fromWire(e.type()).orElse(null)) {
-                case null -> { } // an executor's own event type
+                case null -> {} // an executor's own event type
                 case CONTEXT_COMPACTED -> {
                     messages.clear();
                     open.clear();
-                    messages.add(new ChatMessage.User(SUMMARY_PREFIX + data.path("summary").asText()));
+                    messages.add(new ChatMessage.User(
+                            SUMMARY_PREFIX + data.path("summary").asText()));
                 }
                 case USER_MESSAGE -> {
                     closeInterrupted(messages, open);
@@ -56,7 +57,10 @@ public final class Conversation {
                     closeInterrupted(messages, open);
                     List<ToolCall> calls = new ArrayList<>();
                     for (JsonNode c : data.path("toolCalls")) {
-                        calls.add(new ToolCall(c.path("id").asText(), c.path("name").asText(), c.path("arguments").asText()));
+                        calls.add(new ToolCall(
+                                c.path("id").asText(),
+                                c.path("name").asText(),
+                                c.path("arguments").asText()));
                     }
                     messages.add(new ChatMessage.Assistant(data.path("text").asText(""), calls));
                     calls.forEach(c -> open.put(c.id(), c));
@@ -65,11 +69,14 @@ public final class Conversation {
                 case TOOL_RESULT -> {
                     String id = data.path("callId").asText();
                     if (open.remove(id) != null) {
-                        messages.add(new ChatMessage.ToolResult(id, data.path("name").asText(), data.path("content").asText(),
+                        messages.add(new ChatMessage.ToolResult(
+                                id,
+                                data.path("name").asText(),
+                                data.path("content").asText(),
                                 data.path("error").asBoolean()));
                     }
                 }
-                default -> { } // tokens, steps, sandbox and turn events do not enter the model's view
+                default -> {} // tokens, steps, sandbox and turn events do not enter the model's view
             }
         }
         List<ToolCall> interrupted = List.copyOf(open.values());

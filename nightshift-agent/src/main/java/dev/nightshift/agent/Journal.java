@@ -69,28 +69,46 @@ final class Journal {
         for (ToolCall c : r.toolCalls()) {
             calls.add(new EventPayload.RequestedCall(c.id(), c.name(), arguments(c)));
         }
-        turn.emit(nested()
-                ? new EventPayload.SubagentMessage(step, r.model().toString(), r.text(), calls, r.finishReason(), usage(r.usage()),
-                        costUsd, parentCallId, kind)
-                : new EventPayload.AssistantMessage(step, r.model().toString(), r.text(), calls, r.finishReason(), usage(r.usage()),
-                        costUsd));
+        turn.emit(
+                nested()
+                        ? new EventPayload.SubagentMessage(
+                                step,
+                                r.model().toString(),
+                                r.text(),
+                                calls,
+                                r.finishReason(),
+                                usage(r.usage()),
+                                costUsd,
+                                parentCallId,
+                                kind)
+                        : new EventPayload.AssistantMessage(
+                                step,
+                                r.model().toString(),
+                                r.text(),
+                                calls,
+                                r.finishReason(),
+                                usage(r.usage()),
+                                costUsd));
     }
 
     void stepFinished(int step, Usage usage, double costUsd, BudgetAccount account) {
-        turn.emit(new EventPayload.StepFinish(step, usage(usage), costUsd, account.turnCostUsd(), account.sessionCostUsd(),
-                parentCallId, kind));
+        turn.emit(new EventPayload.StepFinish(
+                step, usage(usage), costUsd, account.turnCostUsd(), account.sessionCostUsd(), parentCallId, kind));
     }
 
     void toolCalled(ToolCall call) {
-        turn.emit(nested()
-                ? new EventPayload.SubagentToolCall(parentCallId, call.id(), call.name(), arguments(call), kind)
-                : new EventPayload.ToolCall(call.id(), call.name(), arguments(call)));
+        turn.emit(
+                nested()
+                        ? new EventPayload.SubagentToolCall(parentCallId, call.id(), call.name(), arguments(call), kind)
+                        : new EventPayload.ToolCall(call.id(), call.name(), arguments(call)));
     }
 
     void toolAnswered(ToolCall call, ToolResult result) {
-        turn.emit(nested()
-                ? new EventPayload.SubagentToolResult(parentCallId, call.id(), call.name(), result.content(), result.error(), kind)
-                : new EventPayload.ToolResult(call.id(), call.name(), result.content(), result.error()));
+        turn.emit(
+                nested()
+                        ? new EventPayload.SubagentToolResult(
+                                parentCallId, call.id(), call.name(), result.content(), result.error(), kind)
+                        : new EventPayload.ToolResult(call.id(), call.name(), result.content(), result.error()));
     }
 
     /**
@@ -105,7 +123,8 @@ final class Journal {
         List<Event> log = readLog(events, turn.session().id());
         long through = log.isEmpty() ? 0 : log.getLast().seq();
         turn.emit(new EventPayload.ContextCompacted(summary, through));
-        return new ArrayList<>(Conversation.rebuild(readLog(events, turn.session().id())).messages());
+        return new ArrayList<>(
+                Conversation.rebuild(readLog(events, turn.session().id())).messages());
     }
 
     /** A turn's whole log, page by page. */

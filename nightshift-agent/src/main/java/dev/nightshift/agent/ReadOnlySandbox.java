@@ -42,7 +42,8 @@ final class ReadOnlySandbox implements Sandbox {
     }
 
     @Override
-    public ExecResult exec(ExecRequest request, java.io.InputStream input, OutputListener listener) throws InterruptedException {
+    public ExecResult exec(ExecRequest request, java.io.InputStream input, OutputListener listener)
+            throws InterruptedException {
         return delegate.exec(request.asReadOnly(), input, listener);
     }
 

@@ -40,8 +40,11 @@ public final class SystemPrompt {
         p.append("- session: ").append(session.id()).append('\n');
         if (repositoryInstructions != null && !repositoryInstructions.isBlank()) {
             String text = repositoryInstructions.length() > MAX_INSTRUCTIONS_CHARS
-                    ? repositoryInstructions.substring(0, MAX_INSTRUCTIONS_CHARS) + "\n[… cut]" : repositoryInstructions;
-            p.append("\nThe repository's instructions (AGENTS.md / CLAUDE.md):\n\n").append(text).append('\n');
+                    ? repositoryInstructions.substring(0, MAX_INSTRUCTIONS_CHARS) + "\n[… cut]"
+                    : repositoryInstructions;
+            p.append("\nThe repository's instructions (AGENTS.md / CLAUDE.md):\n\n")
+                    .append(text)
+                    .append('\n');
         }
         return p.toString();
     }

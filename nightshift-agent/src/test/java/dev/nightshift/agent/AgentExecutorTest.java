@@ -63,7 +63,12 @@ class AgentExecutorTest {
 
         @Override
         public synchronized Page<Event> after(String sessionId, long afterSeq, int limit) {
-            return Page.fromLookAhead(log.stream().filter(e -> e.seq() > afterSeq).limit(limit + 1L).toList(), limit);
+            return Page.fromLookAhead(
+                    log.stream()
+                            .filter(e -> e.seq() > afterSeq)
+                            .limit(limit + 1L)
+                            .toList(),
+                    limit);
         }
 
         @Override
@@ -119,8 +124,12 @@ class AgentExecutorTest {
     }
 
     private static ModelResponse calls(String tool, long outputTokens) {
-        return new ModelResponse(MODEL, "", List.of(new ToolCall("c" + System.nanoTime(), tool, "{}")),
-                new Usage(500, 0, outputTokens), "tool_calls");
+        return new ModelResponse(
+                MODEL,
+                "",
+                List.of(new ToolCall("c" + System.nanoTime(), tool, "{}")),
+                new Usage(500, 0, outputTokens),
+                "tool_calls");
     }
 
     private static ModelResponse text(String text) {
@@ -128,10 +137,38 @@ class AgentExecutorTest {
     }
 
     private Turn turn(String model) {
-        Session session = new Session("ses_1", "/srv/r", "main", null, null, null, SessionStatus.ACTIVE, "usr_1",
-                Source.API, SessionSettings.DEFAULTS, null, null, null, 0, Instant.EPOCH, Instant.EPOCH);
-        Message message = new Message("msg_1", "ses_1", 1, "usr_1", Source.API, "do it", model, null,
-                MessageStatus.PROCESSING, null, null, Instant.EPOCH, Instant.EPOCH, null);
+        Session session = new Session(
+                "ses_1",
+                "/srv/r",
+                "main",
+                null,
+                null,
+                null,
+                SessionStatus.ACTIVE,
+                "usr_1",
+                Source.API,
+                SessionSettings.DEFAULTS,
+                null,
+                null,
+                null,
+                0,
+                Instant.EPOCH,
+                Instant.EPOCH);
+        Message message = new Message(
+                "msg_1",
+                "ses_1",
+                1,
+                "usr_1",
+                Source.API,
+                "do it",
+                model,
+                null,
+                MessageStatus.PROCESSING,
+                null,
+                null,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                null);
         store.append("ses_1", List.of(new NewEvent("user_message", "msg_1", "{\"content\":\"do it\"}")), Instant.EPOCH);
         return new Turn() {
             @Override
@@ -151,7 +188,8 @@ class AgentExecutorTest {
 
             @Override
             public Event emit(String type, String jsonData) {
-                return store.append("ses_1", List.of(new NewEvent(type, "msg_1", jsonData)), Instant.EPOCH).getFirst();
+                return store.append("ses_1", List.of(new NewEvent(type, "msg_1", jsonData)), Instant.EPOCH)
+                        .getFirst();
             }
 
             @Override
@@ -183,7 +221,8 @@ class AgentExecutorTest {
             script.add(r -> calls("noop", 5));
         }
         assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS).execute(turn(null)))
-                .isInstanceOf(AgentExecutor.TurnEnded.class).hasMessageContaining("stopped a loop")
+                .isInstanceOf(AgentExecutor.TurnEnded.class)
+                .hasMessageContaining("stopped a loop")
                 .hasMessageContaining("'noop'");
         assertThat(requests).hasSize(StuckDetector.DEFAULT_REPEATS);
     }
@@ -204,19 +243,33 @@ class AgentExecutorTest {
         for (int i = 0; i < 10; i++) {
             script.add(r -> calls("count", 200));
         }
-        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withMaxTurnTokens(1000)).execute(turn(null)))
+        assertThatThrownBy(() ->
+                        agent(AgentSettings.DEFAULTS.withMaxTurnTokens(1000)).execute(turn(null)))
                 .hasMessageContaining("per-turn budget is 1000");
         assertThat(requests).hasSize(2); // 700 tokens after one step, 1400 after two
     }
 
     private static ModelResponse task(String kind) {
-        return new ModelResponse(MODEL, "", List.of(new ToolCall("t" + System.nanoTime(), AgentExecutor.TASK,
-                "{\"kind\":\"" + kind + "\",\"prompt\":\"count for me\"}")), new Usage(500, 0, 10), "tool_calls");
+        return new ModelResponse(
+                MODEL,
+                "",
+                List.of(new ToolCall(
+                        "t" + System.nanoTime(),
+                        AgentExecutor.TASK,
+                        "{\"kind\":\"" + kind + "\",\"prompt\":\"count for me\"}")),
+                new Usage(500, 0, 10),
+                "tool_calls");
     }
 
     private double lastTurnCost() throws Exception {
-        Event last = log.stream().filter(e -> e.type().equals("step_finish")).reduce((a, b) -> b).orElseThrow();
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(last.data()).path("turnCostUsd").asDouble();
+        Event last = log.stream()
+                .filter(e -> e.type().equals("step_finish"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(last.data())
+                .path("turnCostUsd")
+                .asDouble();
     }
 
     @Test
@@ -227,8 +280,10 @@ class AgentExecutorTest {
         }
         script.add(r -> text("counted"));
         script.add(r -> text("the subagent counted"));
-        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withBudgets(0.5, 0)).execute(turn(null)))
-                .isInstanceOf(AgentExecutor.TurnEnded.class).hasMessageContaining("per-turn budget is $0.5000");
+        assertThatThrownBy(
+                        () -> agent(AgentSettings.DEFAULTS.withBudgets(0.5, 0)).execute(turn(null)))
+                .isInstanceOf(AgentExecutor.TurnEnded.class)
+                .hasMessageContaining("per-turn budget is $0.5000");
         assertThat(requests).hasSize(1 + 3); // $0.01 for the parent, then $0.21, $0.41, $0.61
         assertThat(lastTurnCost()).isCloseTo(0.61, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(types()).doesNotContain("turn_complete").last().isEqualTo("subagent_tool_result");
@@ -242,8 +297,10 @@ class AgentExecutorTest {
         }
         script.add(r -> text("counted"));
         script.add(r -> text("the subagent counted"));
-        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withMaxTurnTokens(1000)).execute(turn(null)))
-                .isInstanceOf(AgentExecutor.TurnEnded.class).hasMessageContaining("per-turn budget is 1000");
+        assertThatThrownBy(() ->
+                        agent(AgentSettings.DEFAULTS.withMaxTurnTokens(1000)).execute(turn(null)))
+                .isInstanceOf(AgentExecutor.TurnEnded.class)
+                .hasMessageContaining("per-turn budget is 1000");
         assertThat(requests).hasSize(2); // 510 tokens for the parent, then 1210 after the subagent's first step
     }
 
@@ -258,7 +315,8 @@ class AgentExecutorTest {
         assertThat(lastTurnCost()).isCloseTo(0.43, org.assertj.core.api.Assertions.within(1e-9));
         script.add(r -> calls("count", 100));
         script.add(r -> text("never asked for"));
-        assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS.withBudgets(0, 0.5)).execute(turn(null)))
+        assertThatThrownBy(
+                        () -> agent(AgentSettings.DEFAULTS.withBudgets(0, 0.5)).execute(turn(null)))
                 .hasMessageContaining("stopped at $0.5300 for the session");
     }
 
@@ -269,7 +327,9 @@ class AgentExecutorTest {
             script.add(r -> calls("noop", 5));
         }
         script.add(r -> {
-            assertThat(r.messages().getLast().toString()).contains("explorer subagent ended early", "stopped a loop").contains("'noop'");
+            assertThat(r.messages().getLast().toString())
+                    .contains("explorer subagent ended early", "stopped a loop")
+                    .contains("'noop'");
             return text("the subagent got stuck; I stop here");
         });
         assertThatCode(() -> agent(AgentSettings.DEFAULTS).execute(turn(null))).doesNotThrowAnyException();
@@ -300,8 +360,12 @@ class AgentExecutorTest {
         });
         agent(AgentSettings.DEFAULTS).execute(turn(null));
         assertThat(types()).contains("context_compacted");
-        JsonNode compacted = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                log.stream().filter(e -> e.type().equals("context_compacted")).findFirst().orElseThrow().data());
+        JsonNode compacted = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(log.stream()
+                        .filter(e -> e.type().equals("context_compacted"))
+                        .findFirst()
+                        .orElseThrow()
+                        .data());
         assertThat(compacted.path("summary").asText()).isEqualTo("We counted to 8; keep going.");
         assertThat(compacted.path("throughSeq").asLong()).isPositive();
         assertThat(types().getLast()).isEqualTo("step_finish");
@@ -345,9 +409,11 @@ class AgentExecutorTest {
     @Test
     void aFailedModelCallEndsTheTurnWithTheProvidersReason() {
         script.add(r -> {
-            throw new ModelException(ModelException.Kind.AUTHENTICATION, "401 from the provider: check OPENAI_COMPATIBLE_API_KEY");
+            throw new ModelException(
+                    ModelException.Kind.AUTHENTICATION, "401 from the provider: check OPENAI_COMPATIBLE_API_KEY");
         });
         assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS).execute(turn(null)))
-                .hasMessageContaining("authentication").hasMessageContaining("OPENAI_COMPATIBLE_API_KEY");
+                .hasMessageContaining("authentication")
+                .hasMessageContaining("OPENAI_COMPATIBLE_API_KEY");
     }
 }

@@ -22,19 +22,23 @@ class ConversationTest {
         add("user_message", "{\"content\":\"fix the test\"}");
         add("step_start", "{\"step\":1}");
         add("token", "{\"text\":\"Let me\"}");
-        add("assistant_message", "{\"text\":\"Let me look.\",\"toolCalls\":[{\"id\":\"c1\",\"name\":\"read\",\"arguments\":\"{\\\"path\\\":\\\"a\\\"}\"}]}");
+        add(
+                "assistant_message",
+                "{\"text\":\"Let me look.\",\"toolCalls\":[{\"id\":\"c1\",\"name\":\"read\",\"arguments\":\"{\\\"path\\\":\\\"a\\\"}\"}]}");
         add("tool_call", "{\"callId\":\"c1\",\"name\":\"read\",\"arguments\":\"{}\"}");
         add("tool_result", "{\"callId\":\"c1\",\"name\":\"read\",\"content\":\"1  hello\",\"error\":false}");
         add("assistant_message", "{\"text\":\"Done.\",\"toolCalls\":[]}");
         add("turn_complete", "{\"status\":\"completed\"}");
         add("user_message", "{\"content\":\"thanks, now the docs\"}");
         Conversation.Rebuilt rebuilt = Conversation.rebuild(log);
-        assertThat(rebuilt.messages()).containsExactly(
-                new ChatMessage.User("fix the test"),
-                new ChatMessage.Assistant("Let me look.", List.of(new ToolCall("c1", "read", "{\"path\":\"a\"}"))),
-                new ChatMessage.ToolResult("c1", "read", "1  hello", false),
-                new ChatMessage.Assistant("Done.", List.of()),
-                new ChatMessage.User("thanks, now the docs"));
+        assertThat(rebuilt.messages())
+                .containsExactly(
+                        new ChatMessage.User("fix the test"),
+                        new ChatMessage.Assistant(
+                                "Let me look.", List.of(new ToolCall("c1", "read", "{\"path\":\"a\"}"))),
+                        new ChatMessage.ToolResult("c1", "read", "1  hello", false),
+                        new ChatMessage.Assistant("Done.", List.of()),
+                        new ChatMessage.User("thanks, now the docs"));
         assertThat(rebuilt.interrupted()).isEmpty();
         assertThat(rebuilt.steps()).isZero(); // the new prompt has had no answer yet
     }
@@ -42,8 +46,10 @@ class ConversationTest {
     @Test
     void aToolCallWithoutAResultIsReportedAsInterruptedNeverRerun() {
         add("user_message", "{\"content\":\"migrate the db\"}");
-        add("assistant_message", "{\"text\":\"\",\"toolCalls\":[{\"id\":\"c1\",\"name\":\"bash\",\"arguments\":\"{\\\"command\\\":\\\"./migrate\\\"}\"},"
-                + "{\"id\":\"c2\",\"name\":\"bash\",\"arguments\":\"{}\"}]}");
+        add(
+                "assistant_message",
+                "{\"text\":\"\",\"toolCalls\":[{\"id\":\"c1\",\"name\":\"bash\",\"arguments\":\"{\\\"command\\\":\\\"./migrate\\\"}\"},"
+                        + "{\"id\":\"c2\",\"name\":\"bash\",\"arguments\":\"{}\"}]}");
         add("tool_call", "{\"callId\":\"c1\",\"name\":\"bash\"}");
         add("tool_result", "{\"callId\":\"c1\",\"name\":\"bash\",\"content\":\"ok\",\"error\":false}");
         add("tool_call", "{\"callId\":\"c2\",\"name\":\"bash\"}");
@@ -52,10 +58,14 @@ class ConversationTest {
         assertThat(rebuilt.interrupted()).extracting(ToolCall::id).containsExactly("c2");
         assertThat(rebuilt.steps()).isEqualTo(1);
 
-        add("tool_result", "{\"callId\":\"c2\",\"name\":\"bash\",\"content\":\"" + Conversation.INTERRUPTED + "\",\"error\":true}");
+        add(
+                "tool_result",
+                "{\"callId\":\"c2\",\"name\":\"bash\",\"content\":\"" + Conversation.INTERRUPTED
+                        + "\",\"error\":true}");
         Conversation.Rebuilt after = Conversation.rebuild(log);
         assertThat(after.interrupted()).isEmpty();
-        assertThat(after.messages().getLast()).isEqualTo(new ChatMessage.ToolResult("c2", "bash", Conversation.INTERRUPTED, true));
+        assertThat(after.messages().getLast())
+                .isEqualTo(new ChatMessage.ToolResult("c2", "bash", Conversation.INTERRUPTED, true));
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class AccessBenchmarks {
     static final int ROUNDS = 2;
     /** Before anything is counted: this many requests and one throughput run per route and server (JIT). */
     static final int JIT_WARMUP_REQUESTS = 3000;
+
     static final int WARMUP_REQUESTS = 500;
     static final int LATENCY_REQUESTS = 1500;
     static final int CLIENTS = 8;
@@ -47,12 +48,16 @@ public final class AccessBenchmarks {
     /** One route on one server: latency samples of every round, requests/s of every round. */
     record Measured(String route, String mode, List<long[]> latency, List<Double> throughput) {
         Series series() {
-            long[] all = latency.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+            long[] all =
+                    latency.stream().flatMapToLong(java.util.Arrays::stream).toArray();
             return Series.of(route + " — " + mode, all);
         }
 
         double requestsPerSecond() {
-            return throughput.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            return throughput.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(0);
         }
     }
 
@@ -74,8 +79,12 @@ public final class AccessBenchmarks {
             say("FAILED: " + describe(e));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String report = new AccessReport(machine, BenchOutput.command(COMMAND), seconds,
-                new Results(measured, errors, loadBefore, loadAverage())).render();
+        String report = new AccessReport(
+                        machine,
+                        BenchOutput.command(COMMAND),
+                        seconds,
+                        new Results(measured, errors, loadBefore, loadAverage()))
+                .render();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out);
@@ -86,16 +95,23 @@ public final class AccessBenchmarks {
     static List<Measured> run() throws Exception {
         Path onDir = TestServer.tempDir();
         Path offDir = TestServer.tempDir();
-        try (Nightshift on = start(onDir, Map.of("NIGHTSHIFT_RATE_LIMIT_API_PER_TOKEN", NEVER_REACHED,
-                        "NIGHTSHIFT_RATE_LIMIT_API_PER_ADDRESS", NEVER_REACHED));
+        try (Nightshift on = start(
+                        onDir,
+                        Map.of(
+                                "NIGHTSHIFT_RATE_LIMIT_API_PER_TOKEN",
+                                NEVER_REACHED,
+                                "NIGHTSHIFT_RATE_LIMIT_API_PER_ADDRESS",
+                                NEVER_REACHED));
                 Nightshift off = start(offDir, Map.of("NIGHTSHIFT_RATE_LIMITS", "off"))) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Map<String, Measured> results = new LinkedHashMap<>();
             Map<String, List<HttpRequest>> requests = new LinkedHashMap<>();
             for (var server : List.of(Map.entry("access checks on", on), Map.entry("access checks off", off))) {
                 String id = createSession(http, server.getValue());
-                requests.put(server.getKey(), List.of(
-                        get(server.getValue(), "/api/sessions/" + id), get(server.getValue(), "/api/me")));
+                requests.put(
+                        server.getKey(),
+                        List.of(get(server.getValue(), "/api/sessions/" + id), get(server.getValue(), "/api/me")));
             }
             String[] routes = {"GET /api/sessions/{id}", "GET /api/me"};
             say("warming up both servers (" + JIT_WARMUP_REQUESTS + " requests and " + THROUGHPUT_FOR.toSeconds()
@@ -115,13 +131,16 @@ public final class AccessBenchmarks {
                     }
                     for (String mode : modes) {
                         HttpRequest request = requests.get(mode).get(r);
-                        Measured m = results.computeIfAbsent(routes[r] + "|" + mode,
-                                k -> new Measured(k.substring(0, k.indexOf('|')), mode, new ArrayList<>(), new ArrayList<>()));
+                        Measured m = results.computeIfAbsent(
+                                routes[r] + "|" + mode,
+                                k -> new Measured(
+                                        k.substring(0, k.indexOf('|')), mode, new ArrayList<>(), new ArrayList<>()));
                         loop(http, request, WARMUP_REQUESTS);
                         m.latency().add(loop(http, request, LATENCY_REQUESTS));
                         m.throughput().add(throughput(http, request));
                         say("round " + round + ": " + routes[r] + ", " + mode + ": p50 "
-                                + Stats.fmtMs(Series.of("", m.latency().getLast()).p50()) + ", "
+                                + Stats.fmtMs(
+                                        Series.of("", m.latency().getLast()).p50()) + ", "
                                 + Stats.fmt(m.throughput().getLast(), 0) + " requests/s");
                     }
                 }
@@ -162,7 +181,8 @@ public final class AccessBenchmarks {
     private static HttpRequest get(Nightshift server, String path) {
         return HttpRequest.newBuilder(URI.create(server.url() + path))
                 .header("Authorization", "Bearer " + server.adminToken())
-                .GET().build();
+                .GET()
+                .build();
     }
 
     /** One client, one request after another: each one's latency. */
@@ -202,7 +222,8 @@ public final class AccessBenchmarks {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " requests failed during the throughput run of " + request.uri());
+            throw new IllegalStateException(
+                    failed.get() + " requests failed during the throughput run of " + request.uri());
         }
         return done.get() / seconds;
     }

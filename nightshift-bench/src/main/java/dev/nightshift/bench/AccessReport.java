@@ -24,21 +24,30 @@ final class AccessReport extends MarkdownReport {
                 + "cost one set lookup, no query; so the floor includes them. Both servers answer the same routes as the admin with a keep-alive "
                 + "JDK `HttpClient` (HTTP/1.1) in the same JVM.");
         line();
-        line("First both servers are warmed up, uncounted: " + AccessBenchmarks.JIT_WARMUP_REQUESTS + " requests and one "
-                + "throughput run per route each, so the JIT has compiled both paths.");
-        line("Then per route and server, each of " + AccessBenchmarks.ROUNDS + " rounds runs " + AccessBenchmarks.WARMUP_REQUESTS
+        line("First both servers are warmed up, uncounted: " + AccessBenchmarks.JIT_WARMUP_REQUESTS
+                + " requests and one " + "throughput run per route each, so the JIT has compiled both paths.");
+        line("Then per route and server, each of " + AccessBenchmarks.ROUNDS + " rounds runs "
+                + AccessBenchmarks.WARMUP_REQUESTS
                 + " warm-up requests, then " + AccessBenchmarks.LATENCY_REQUESTS + " timed requests from one client "
                 + "one after another (latency), then " + AccessBenchmarks.CLIENTS + " clients in a loop for "
                 + AccessBenchmarks.THROUGHPUT_FOR.toSeconds() + " s (requests/s). The order of the two servers "
                 + "alternates from round to round, so drift on the machine hits both alike. Clients and servers "
                 + "share the machine's cores.");
         line();
-        howToRun("", AccessBenchmarks.COMMAND, ". It needs nothing but the JDK; it creates and removes its own "
-                + "temporary data directories and overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). "
-                + "It takes under a minute.");
+        howToRun(
+                "",
+                AccessBenchmarks.COMMAND,
+                ". It needs nothing but the JDK; it creates and removes its own "
+                        + "temporary data directories and overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). "
+                        + "It takes under a minute.");
         machineRows();
-        loadAverageRow(r.loadBefore(), r.loadAfter(), busy() ? " (**busier than the machine has CPUs**: other work ran "
-                + "during this run, so differences of a few tenths of a millisecond are within its noise)" : "");
+        loadAverageRow(
+                r.loadBefore(),
+                r.loadAfter(),
+                busy()
+                        ? " (**busier than the machine has CPUs**: other work ran "
+                                + "during this run, so differences of a few tenths of a millisecond are within its noise)"
+                        : "");
         line("| Code measured | " + machine.code() + " |");
         line();
         javaVersion();
@@ -58,7 +67,8 @@ final class AccessReport extends MarkdownReport {
             Series s = m.series();
             Series floor = floor(m).series();
             boolean isFloor = floor(m) == m;
-            line("| " + m.route() + " | " + m.mode().replace("access checks ", "") + " | " + Stats.fmtMs(s.p50()) + " | "
+            line("| " + m.route() + " | " + m.mode().replace("access checks ", "") + " | " + Stats.fmtMs(s.p50())
+                    + " | "
                     + Stats.fmtMs(s.p(0.9)) + " | " + Stats.fmtMs(s.p(0.99)) + " | " + s.n() + " | "
                     + (isFloor ? "1.00× (floor)" : Stats.ratio(s.p50(), floor.p50())) + " | "
                     + (isFloor ? "1.00× (floor)" : Stats.ratio(s.p(0.99), floor.p(0.99))) + " |");
@@ -73,7 +83,8 @@ final class AccessReport extends MarkdownReport {
             if (f == m) {
                 continue;
             }
-            line("| " + m.route() + " | " + Stats.fmtMs(m.series().p50() - f.series().p50()) + " | "
+            line("| " + m.route() + " | "
+                    + Stats.fmtMs(m.series().p50() - f.series().p50()) + " | "
                     + Stats.fmtMs(m.series().p(0.99) - f.series().p(0.99)) + " |");
         }
         line();
@@ -83,8 +94,12 @@ final class AccessReport extends MarkdownReport {
         line("|---|---|---:|---|---:|");
         for (AccessBenchmarks.Measured m : r.measured()) {
             AccessBenchmarks.Measured f = floor(m);
-            line("| " + m.route() + " | " + m.mode().replace("access checks ", "") + " | " + Stats.fmt(m.requestsPerSecond(), 0)
-                    + " | " + String.join(", ", m.throughput().stream().map(t -> Stats.fmt(t, 0)).toList()) + " | "
+            line("| " + m.route() + " | " + m.mode().replace("access checks ", "") + " | "
+                    + Stats.fmt(m.requestsPerSecond(), 0)
+                    + " | "
+                    + String.join(
+                            ", ",
+                            m.throughput().stream().map(t -> Stats.fmt(t, 0)).toList()) + " | "
                     + (f == m ? "1.00× (floor)" : Stats.ratio(m.requestsPerSecond(), f.requestsPerSecond())) + " |");
         }
         line();
@@ -110,7 +125,8 @@ final class AccessReport extends MarkdownReport {
     /** The "off" measurement of the same route (the floor). */
     private AccessBenchmarks.Measured floor(AccessBenchmarks.Measured m) {
         List<AccessBenchmarks.Measured> same = r.measured().stream()
-                .filter(o -> o.route().equals(m.route()) && o.mode().endsWith("off")).toList();
+                .filter(o -> o.route().equals(m.route()) && o.mode().endsWith("off"))
+                .toList();
         return same.isEmpty() ? m : same.getFirst();
     }
 }

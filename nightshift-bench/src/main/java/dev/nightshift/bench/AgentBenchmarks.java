@@ -26,8 +26,16 @@ public final class AgentBenchmarks {
     private AgentBenchmarks() {}
 
     /** Everything one run measured; a part that failed is null and named in {@code errors}. */
-    record Results(AgentLoop.Part1 part1, AgentLoop.Part2 part2, AgentLoop.Part3 part3, List<String> capabilities,
-            String sqliteSynchronous, String dataFilesystem, List<String> errors, String loadBefore, String loadAfter) {}
+    record Results(
+            AgentLoop.Part1 part1,
+            AgentLoop.Part2 part2,
+            AgentLoop.Part3 part3,
+            List<String> capabilities,
+            String sqliteSynchronous,
+            String dataFilesystem,
+            List<String> errors,
+            String loadBefore,
+            String loadAfter) {}
 
     public static void main(String[] args) throws Exception {
         Benchmarks.quietLogging();
@@ -35,7 +43,11 @@ public final class AgentBenchmarks {
         Path repo = BenchOutput.repoRoot();
         Path out = BenchOutput.output("benchmarks-agent.md");
         Machine machine = Machine.collect(repo);
-        String agentCode = Machine.moduleCode(repo, dev.nightshift.agent.AgentExecutor.class, "nightshift-agent", "agent",
+        String agentCode = Machine.moduleCode(
+                repo,
+                dev.nightshift.agent.AgentExecutor.class,
+                "nightshift-agent",
+                "agent",
                 "nightshift-agent/src/main");
         say("Nightshift agent-loop benchmarks; report goes to " + out);
         machine.lines().forEach(l -> say("  " + l));
@@ -54,7 +66,8 @@ public final class AgentBenchmarks {
             filesystem = filesystem(loop.server.dataDir);
             say("server up (SQLite, bubblewrap sandboxes); the model is a scripted fake on loopback");
 
-            say("[1/" + PARTS + "] " + AgentLoop.STEPS + " todo_write steps + a final answer, after a " + AgentLoop.STEP_WARMUP
+            say("[1/" + PARTS + "] " + AgentLoop.STEPS + " todo_write steps + a final answer, after a "
+                    + AgentLoop.STEP_WARMUP
                     + "-step warm-up turn; floor: the same request bodies from a bare JDK HTTP client");
             try {
                 part1 = loop.part1(l -> say("[1/" + PARTS + "] " + l));
@@ -86,12 +99,13 @@ public final class AgentBenchmarks {
         }
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        Results results = new Results(part1, part2, part3, capabilities, synchronous, filesystem, errors, loadBefore,
-                loadAverage());
+        Results results = new Results(
+                part1, part2, part3, capabilities, synchronous, filesystem, errors, loadBefore, loadAverage());
         String report = new AgentReport(machine, agentCode, BenchOutput.command(COMMAND), seconds, results).render();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
+        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
+                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
         System.out.flush();
         System.exit(errors.isEmpty() ? 0 : 1);
     }

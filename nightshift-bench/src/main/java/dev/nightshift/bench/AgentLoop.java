@@ -32,6 +32,7 @@ final class AgentLoop implements AutoCloseable {
     static final int STEPS = 200;
     /** Steps of the warm-up turn before each measured turn: enough for the JIT to settle on the loop's code. */
     static final int STEP_WARMUP = 100;
+
     static final int BASH_WARMUP = 30;
     static final int FLOOR_WARMUP = 50;
     static final int EXEC_WARMUP = 10;
@@ -40,6 +41,7 @@ final class AgentLoop implements AutoCloseable {
     static final int PROMPTS = 30;
     /** The pause between the prompts of part 3, so each finds the session idle. */
     static final Duration PROMPT_PAUSE = Duration.ofMillis(100);
+
     static final Duration TURN_TIMEOUT = Duration.ofSeconds(90);
     static final String MODEL = "openai-compatible/coder";
 
@@ -58,8 +60,9 @@ final class AgentLoop implements AutoCloseable {
     static AgentLoop start() {
         TimedModel model = TimedModel.start();
         try {
-            TestServer server = TestServer.start(Map.of("NIGHTSHIFT_MODEL", MODEL,
-                    "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true);
+            TestServer server = TestServer.start(
+                    Map.of("NIGHTSHIFT_MODEL", MODEL, "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()),
+                    p -> p.sandboxes = true);
             return new AgentLoop(model, server);
         } catch (RuntimeException e) {
             model.close();
@@ -89,8 +92,13 @@ final class AgentLoop implements AutoCloseable {
     }
 
     /** One finished turn: when the prompt went in, what the model saw, what the watcher saw. */
-    record Turn(String messageId, long postNanos, long acceptedNanos, long completeNanos,
-            List<TimedModel.Exchange> exchanges, List<LiveWatch.Seen> events) {}
+    record Turn(
+            String messageId,
+            long postNanos,
+            long acceptedNanos,
+            long completeNanos,
+            List<TimedModel.Exchange> exchanges,
+            List<LiveWatch.Seen> events) {}
 
     Turn turn(Live s, List<Reply> replies) throws Exception {
         int m0 = model.count();
@@ -106,13 +114,16 @@ final class AgentLoop implements AutoCloseable {
         LiveWatch.Seen done = s.watch().awaitTurnComplete(messageId, TURN_TIMEOUT);
         String status = done.data().path("status").asText();
         if (!status.equals("completed")) {
-            throw new IOException("the turn ended " + status + ": " + done.data().path("error").asText());
+            throw new IOException("the turn ended " + status + ": "
+                    + done.data().path("error").asText());
         }
         List<TimedModel.Exchange> all = model.awaitCount(m0 + replies.size(), Duration.ofSeconds(10));
         if (model.fake.pendingReplies() != 0 || all.size() != m0 + replies.size()) {
             throw new IOException("the turn made " + (all.size() - m0) + " model calls, scripted " + replies.size());
         }
-        List<LiveWatch.Seen> events = s.watch().since(e0).stream().filter(e -> messageId.equals(e.messageId())).toList();
+        List<LiveWatch.Seen> events = s.watch().since(e0).stream()
+                .filter(e -> messageId.equals(e.messageId()))
+                .toList();
         return new Turn(messageId, post, accepted, done.nanos(), all.subList(m0, all.size()), events);
     }
 
@@ -120,7 +131,9 @@ final class AgentLoop implements AutoCloseable {
         List<Reply> replies = new ArrayList<>();
         for (int k = 1; k <= steps; k++) {
             // a different item each step, so the loop detector never sees a repeat
-            replies.add(Reply.toolCalls(new ToolCall(tag + k, "todo_write",
+            replies.add(Reply.toolCalls(new ToolCall(
+                    tag + k,
+                    "todo_write",
                     "{\"todos\":[{\"content\":\"" + tag + " step " + k + "\",\"status\":\"in_progress\"}]}")));
         }
         replies.add(Reply.text("Done."));
@@ -131,7 +144,8 @@ final class AgentLoop implements AutoCloseable {
         List<Reply> replies = new ArrayList<>();
         for (int k = 1; k <= steps; k++) {
             // `true` with a different comment each step (the loop detector again); bash ignores the comment
-            replies.add(Reply.toolCalls(new ToolCall(tag + k, "bash", "{\"command\":\"true # " + tag + " " + k + "\"}")));
+            replies.add(
+                    Reply.toolCalls(new ToolCall(tag + k, "bash", "{\"command\":\"true # " + tag + " " + k + "\"}")));
         }
         replies.add(Reply.text("Done."));
         return replies;
@@ -140,7 +154,12 @@ final class AgentLoop implements AutoCloseable {
     // ---------------------------------------------------------------- per-step analysis
 
     /** Where the time between two model calls went, by the events a live watcher saw. */
-    record Segments(Series answerToMessage, Series messageToFinish, Series finishToCall, Series tool, Series resultToStart,
+    record Segments(
+            Series answerToMessage,
+            Series messageToFinish,
+            Series finishToCall,
+            Series tool,
+            Series resultToStart,
             Series startToRequest) {
         List<Series> all() {
             return List.of(answerToMessage, messageToFinish, finishToCall, tool, resultToStart, startToRequest);
@@ -148,8 +167,18 @@ final class AgentLoop implements AutoCloseable {
     }
 
     /** A turn of tool steps: the model's time, the gaps between its calls, and their parts. */
-    record Steps(Series gap, Series service, Series gapFirst, Series gapLast, Segments segments, long turnWallNanos,
-            long modelNanos, int steps, long firstRequestBytes, long lastRequestBytes, AppendStats appends,
+    record Steps(
+            Series gap,
+            Series service,
+            Series gapFirst,
+            Series gapLast,
+            Segments segments,
+            long turnWallNanos,
+            long modelNanos,
+            int steps,
+            long firstRequestBytes,
+            long lastRequestBytes,
+            AppendStats appends,
             int eventsPerStep) {
         /** (turn wall time − model time) / steps, the plain average. */
         double meanOverheadNanos() {
@@ -188,8 +217,10 @@ final class AgentLoop implements AutoCloseable {
         for (int k = 1; k <= steps; k++) {
             Map<String, Long> t = byStep.get(k);
             Map<String, Long> next = byStep.get(k + 1);
-            if (t == null || next == null || !t.keySet().containsAll(List.of("assistant_message", "step_finish", "tool_call",
-                    "tool_result")) || !next.containsKey("step_start")) {
+            if (t == null
+                    || next == null
+                    || !t.keySet().containsAll(List.of("assistant_message", "step_finish", "tool_call", "tool_result"))
+                    || !next.containsKey("step_start")) {
                 continue;
             }
             seg[0][n] = t.get("assistant_message") - ex.get(k - 1).endNanos();
@@ -220,10 +251,19 @@ final class AgentLoop implements AutoCloseable {
                 inToolSteps++;
             }
         }
-        return new Steps(Series.of(name, gaps), Series.of("model time per call (at the fake)", service),
-                Series.of("steps 1–" + quarter, first), Series.of("steps " + (steps - quarter + 1) + "–" + steps, last),
-                segments, turn.completeNanos() - turn.acceptedNanos(), model, steps, ex.getFirst().requestBytes(),
-                ex.get(steps).requestBytes(), appends, Math.round(inToolSteps / (float) steps));
+        return new Steps(
+                Series.of(name, gaps),
+                Series.of("model time per call (at the fake)", service),
+                Series.of("steps 1–" + quarter, first),
+                Series.of("steps " + (steps - quarter + 1) + "–" + steps, last),
+                segments,
+                turn.completeNanos() - turn.acceptedNanos(),
+                model,
+                steps,
+                ex.getFirst().requestBytes(),
+                ex.get(steps).requestBytes(),
+                appends,
+                Math.round(inToolSteps / (float) steps));
     }
 
     // ---------------------------------------------------------------- part 1: zero-latency steps
@@ -242,8 +282,9 @@ final class AgentLoop implements AutoCloseable {
         Turn turn = turn(s, todoSteps(STEPS, "t"));
         AppendStats appends = AppendStats.scrape(api).minus(before);
         Steps steps = analyse("per-step overhead (gap between model calls)", turn, appends);
-        say.accept("per-step overhead: p50 " + Stats.fmtMs(steps.gap().p50()) + ", p99 " + Stats.fmtMs(steps.gap().p(0.99))
-                + "; mean by (wall − model) / steps " + Stats.fmtMs((long) steps.meanOverheadNanos()));
+        say.accept("per-step overhead: p50 " + Stats.fmtMs(steps.gap().p50()) + ", p99 "
+                + Stats.fmtMs(steps.gap().p(0.99)) + "; mean by (wall − model) / steps "
+                + Stats.fmtMs((long) steps.meanOverheadNanos()));
         destroy(warm);
 
         // the floor: the very bodies the agent sent, replayed
@@ -255,15 +296,18 @@ final class AgentLoop implements AutoCloseable {
         List<Reply> replies = todoSteps(STEPS, "f");
         replay(bodies.subList(0, FLOOR_WARMUP), replies.subList(0, FLOOR_WARMUP));
         Floor floor = replay(bodies, replies);
-        say.accept("floor (same bodies, bare java.net.http client): gap p50 " + Stats.fmtMs(floor.gap().p50())
-                + ", round trip p50 " + Stats.fmtMs(floor.roundTrip().p50()));
+        say.accept("floor (same bodies, bare java.net.http client): gap p50 "
+                + Stats.fmtMs(floor.gap().p50()) + ", round trip p50 "
+                + Stats.fmtMs(floor.roundTrip().p50()));
         destroy(s);
         return new Part1(steps, floor);
     }
 
     private Floor replay(List<byte[]> bodies, List<Reply> replies) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         try {
             URI uri = URI.create(model.openAiBaseUrl() + "/chat/completions");
             int m0 = model.count();
@@ -273,9 +317,12 @@ final class AgentLoop implements AutoCloseable {
             byte[] sink = new byte[8192];
             for (int k = 0; k < bodies.size(); k++) {
                 long t0 = System.nanoTime();
-                HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json").header("Authorization", "Bearer none")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(k))).build();
+                HttpRequest request = HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer none")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(k)))
+                        .build();
                 HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream in = response.body()) {
                     while (in.read(sink) >= 0) {
@@ -300,7 +347,8 @@ final class AgentLoop implements AutoCloseable {
                     gaps[k] = ex.get(k + 1).arrivalNanos() - ex.get(k).endNanos();
                 }
             }
-            return new Floor(Series.of("floor: gap between calls, bare JDK client", gaps),
+            return new Floor(
+                    Series.of("floor: gap between calls, bare JDK client", gaps),
                     Series.of("floor: client round trip (send → stream read to its end)", trip),
                     Series.of("model time per call, floor run", service),
                     Series.of("floor: request built and sent → the model receives it", toArrival));
@@ -317,8 +365,8 @@ final class AgentLoop implements AutoCloseable {
         Live s = session("/srv/agent-bench-bash");
         turn(s, bashSteps(BASH_WARMUP, "w"));
         long[] before = execFloor(s.id(), EXEC_WARMUP, EXEC_RUNS);
-        say.accept("exec floor before: p50 " + Stats.fmtMs(Stats.pct(Stats.sorted(before), 0.5)) + "; measuring " + STEPS
-                + " bash steps");
+        say.accept("exec floor before: p50 " + Stats.fmtMs(Stats.pct(Stats.sorted(before), 0.5)) + "; measuring "
+                + STEPS + " bash steps");
         AppendStats a0 = AppendStats.scrape(api);
         Turn turn = turn(s, bashSteps(STEPS, "b"));
         AppendStats appends = AppendStats.scrape(api).minus(a0);
@@ -328,16 +376,22 @@ final class AgentLoop implements AutoCloseable {
         System.arraycopy(after, 0, both, before.length, after.length);
         Steps steps = analyse("per-step overhead with `bash true` (gap between model calls)", turn, appends);
         Series floor = Series.of("floor: `acquire(id).exec(shell(\"true\"))` on the same sandbox", both);
-        say.accept("bash step gap p50 " + Stats.fmtMs(steps.gap().p50()) + ", exec floor p50 " + Stats.fmtMs(floor.p50()));
+        say.accept(
+                "bash step gap p50 " + Stats.fmtMs(steps.gap().p50()) + ", exec floor p50 " + Stats.fmtMs(floor.p50()));
         destroy(s);
-        return new Part2(steps, floor, Series.of("exec floor, before the turn", before), Series.of("exec floor, after the turn", after));
+        return new Part2(
+                steps,
+                floor,
+                Series.of("exec floor, before the turn", before),
+                Series.of("exec floor, after the turn", after));
     }
 
     private long[] execFloor(String sessionId, int warmup, int runs) throws Exception {
         long[] out = new long[runs];
         for (int i = -warmup; i < runs; i++) {
             long t0 = System.nanoTime();
-            ExecResult r = server.server.sandboxes().acquire(sessionId).exec(ExecRequest.shell("true"), OutputListener.IGNORE);
+            ExecResult r =
+                    server.server.sandboxes().acquire(sessionId).exec(ExecRequest.shell("true"), OutputListener.IGNORE);
             long took = System.nanoTime() - t0;
             if (!r.succeeded()) {
                 throw new IOException("exec true failed: exit " + r.exitCode() + " " + r.stderr());
@@ -351,9 +405,19 @@ final class AgentLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- part 3: prompt to first model request
 
-    record Part3(Series accepted, Series posted, Series toUserMessage, Series userToStart, Series startToRequest,
-            Series postToAccepted, Series execFloor, Series twoStats, Series twoStatsVirtual, Series execVirtual,
-            Series twoLogReads, int logEvents) {}
+    record Part3(
+            Series accepted,
+            Series posted,
+            Series toUserMessage,
+            Series userToStart,
+            Series startToRequest,
+            Series postToAccepted,
+            Series execFloor,
+            Series twoStats,
+            Series twoStatsVirtual,
+            Series execVirtual,
+            Series twoLogReads,
+            int logEvents) {}
 
     Part3 part3(Consumer<String> say) throws Exception {
         Live s = session("/srv/agent-bench-prompts");
@@ -424,7 +488,8 @@ final class AgentLoop implements AutoCloseable {
                 logs[i] = t2 - t1;
             }
         }
-        Part3 result = new Part3(Series.of("202 received → the model receives the first request", fromAccepted),
+        Part3 result = new Part3(
+                Series.of("202 received → the model receives the first request", fromAccepted),
                 Series.of("POST sent → the model receives the first request", fromPost),
                 Series.of("202 received → `user_message` seen", toUser),
                 Series.of("`user_message` → `step_start`", userToStart),
@@ -434,8 +499,10 @@ final class AgentLoop implements AutoCloseable {
                 Series.of("`stat(\"AGENTS.md\")` + `stat(\"CLAUDE.md\")` on the same sandbox", stats),
                 Series.of("the same two `stat`s from a virtual thread (the turn runs on one)", statsVirtual),
                 Series.of("`exec true` from a virtual thread (as the `bash` tool runs it)", execVirtual),
-                Series.of("the session's log read twice from the store, as the turn start does", logs), logEvents / 2);
-        say.accept("prompt accepted → first model request: p50 " + Stats.fmtMs(result.accepted().p50()) + ", p99 "
+                Series.of("the session's log read twice from the store, as the turn start does", logs),
+                logEvents / 2);
+        say.accept("prompt accepted → first model request: p50 "
+                + Stats.fmtMs(result.accepted().p50()) + ", p99 "
                 + Stats.fmtMs(result.accepted().p(0.99)));
         destroy(s);
         return result;
@@ -485,7 +552,8 @@ final class AgentLoop implements AutoCloseable {
         }
 
         AppendStats minus(AppendStats before) {
-            return count < 0 || before.count < 0 ? new AppendStats(-1, -1)
+            return count < 0 || before.count < 0
+                    ? new AppendStats(-1, -1)
                     : new AppendStats(count - before.count, seconds - before.seconds);
         }
 

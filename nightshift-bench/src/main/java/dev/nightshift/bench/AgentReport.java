@@ -35,11 +35,14 @@ final class AgentReport extends MarkdownReport {
                 + "lands in the gap after every model call, for the agent and the bare floor client alike, and that "
                 + "real providers do not have.");
         line();
-        howToRun("as root (the sandboxes need it), ", AgentBenchmarks.COMMAND, ", "
-                + "server and fake model included. It needs bubblewrap and the other sandbox tools on the host (see "
-                + "`docs/benchmarks-sandbox.md`). The server's data directory and sandboxes live in a temporary "
-                + "directory that is removed at the end; it overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes "
-                + "elsewhere). It takes well under a minute.");
+        howToRun(
+                "as root (the sandboxes need it), ",
+                AgentBenchmarks.COMMAND,
+                ", "
+                        + "server and fake model included. It needs bubblewrap and the other sandbox tools on the host (see "
+                        + "`docs/benchmarks-sandbox.md`). The server's data directory and sandboxes live in a temporary "
+                        + "directory that is removed at the end; it overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes "
+                        + "elsewhere). It takes well under a minute.");
         machine();
         targets();
         part1();
@@ -52,7 +55,9 @@ final class AgentReport extends MarkdownReport {
 
     private void machine() {
         machineRows();
-        loadAverageRow(r.loadBefore(), r.loadAfter(),
+        loadAverageRow(
+                r.loadBefore(),
+                r.loadAfter(),
                 " (a 1-minute load near the CPU count or above means other work shared the machine)");
         line("| Store | SQLite in the server's data directory (" + r.dataFilesystem() + "), `synchronous="
                 + r.sqliteSynchronous() + "` (the default) |");
@@ -131,7 +136,8 @@ final class AgentReport extends MarkdownReport {
         latencyRow(f.roundTrip(), null);
         line();
         line("The plain average the other way round: (turn wall time − model time) / steps = ("
-                + secs(s.turnWallNanos()) + " from the 202 to `turn_complete` reaching the watcher − " + secs(s.modelNanos())
+                + secs(s.turnWallNanos()) + " from the 202 to `turn_complete` reaching the watcher − "
+                + secs(s.modelNanos())
                 + " at the fake over " + (s.steps() + 1) + " calls) / " + s.steps() + " = **"
                 + fmtMs((long) s.meanOverheadNanos()) + " per step** (this one also spreads the turn's start and end "
                 + "over the steps).");
@@ -143,7 +149,8 @@ final class AgentReport extends MarkdownReport {
 
     private void growth(AgentLoop.Steps s) {
         line("The conversation grows with every step, and so does each request: " + kib(s.firstRequestBytes())
-                + " for the first call, " + kib(s.lastRequestBytes()) + " for the last. The gap early and late in the turn:");
+                + " for the first call, " + kib(s.lastRequestBytes())
+                + " for the last. The gap early and late in the turn:");
         line();
         line("| Steps | p50 | p90 | p99 | n |");
         line("|---|---:|---:|---:|---:|");
@@ -155,10 +162,11 @@ final class AgentReport extends MarkdownReport {
     }
 
     private void segments(AgentLoop.Steps s, String tool) {
-        line("Where a gap goes, by when each of the step's events reached the live WebSocket watcher (every event is a "
-                + "database write through `Turn.emit`, then a publish). The first and last rows mix in the watcher's "
-                + "delivery delay (the first gains it, the last loses it); the middle rows are differences between "
-                + "deliveries, so the delay cancels. Medians of parts do not add up to the median of the whole exactly.");
+        line(
+                "Where a gap goes, by when each of the step's events reached the live WebSocket watcher (every event is a "
+                        + "database write through `Turn.emit`, then a publish). The first and last rows mix in the watcher's "
+                        + "delivery delay (the first gains it, the last loses it); the middle rows are differences between "
+                        + "deliveries, so the delay cancels. Medians of parts do not add up to the median of the whole exactly.");
         line();
         line("| Part of the gap (" + tool + " steps) | p50 | p90 | p99 | n |");
         line("|---|---:|---:|---:|---:|");
@@ -175,7 +183,8 @@ final class AgentReport extends MarkdownReport {
         }
         double perStep = s.appends().count() / (s.steps() + 1.0);
         line("The server's own append timer (`nightshift.events.append` on `/metrics`) over the turn: "
-                + fmt(s.appends().count(), 0) + " appends, " + String.format(Locale.ROOT, "%.2f ms", s.appends().meanNanos() / 1e6)
+                + fmt(s.appends().count(), 0) + " appends, "
+                + String.format(Locale.ROOT, "%.2f ms", s.appends().meanNanos() / 1e6)
                 + " each on average; about " + fmt(perStep, 1) + " per model call (the watcher saw " + s.eventsPerStep()
                 + " events per tool step), i.e. about "
                 + String.format(Locale.ROOT, "%.1f ms", perStep * s.appends().meanNanos() / 1e6) + " of each step is "
@@ -186,12 +195,14 @@ final class AgentReport extends MarkdownReport {
     private void part2() {
         line("## 2. A `bash` step against the sandbox's exec floor");
         line();
-        line("The same shape on a fresh session: " + AgentLoop.STEPS + " steps that each call `bash` with `true` (plus a "
+        line("The same shape on a fresh session: " + AgentLoop.STEPS
+                + " steps that each call `bash` with `true` (plus a "
                 + "comment that differs per step, for the loop detector), then a final answer, after a "
                 + AgentLoop.BASH_WARMUP + "-step warm-up turn on the same session. Each command runs in the "
                 + "session's real bubblewrap sandbox. The floor is the sandbox API itself on the same sandbox, "
                 + "`server.sandboxes().acquire(id).exec(ExecRequest.shell(\"true\"), OutputListener.IGNORE)`, "
-                + AgentLoop.EXEC_RUNS + " times just before the turn (after " + AgentLoop.EXEC_WARMUP + " warm-ups) and "
+                + AgentLoop.EXEC_RUNS + " times just before the turn (after " + AgentLoop.EXEC_WARMUP
+                + " warm-ups) and "
                 + AgentLoop.EXEC_RUNS + " times just after it.");
         line();
         if (r.part2() == null) {
@@ -212,10 +223,13 @@ final class AgentReport extends MarkdownReport {
         long overhead = s.gap().p50() - p.execFloor().p50();
         long toolOverhead = s.segments().tool().p50() - p.execFloor().p50();
         line("So a `bash true` step costs the control plane about **" + fmtMs(overhead) + "** above the sandbox's own "
-                + "exec at p50 (gap p50 − floor p50), of which about " + fmtMs(toolOverhead) + " is inside the tool call "
+                + "exec at p50 (gap p50 − floor p50), of which about " + fmtMs(toolOverhead)
+                + " is inside the tool call "
                 + "(`tool_call` → `tool_result` p50 − floor p50: the tool's own thread, output window and result text)"
-                + (r.part1() == null ? "." : "; the `todo_write` step of part 1 had a gap of " + fmtMs(r.part1().steps().gap().p50())
-                        + " at p50."));
+                + (r.part1() == null
+                        ? "."
+                        : "; the `todo_write` step of part 1 had a gap of "
+                                + fmtMs(r.part1().steps().gap().p50()) + " at p50."));
         line();
         growth(s);
         segments(s, "bash");
@@ -225,13 +239,17 @@ final class AgentReport extends MarkdownReport {
     private void part3() {
         line("## 3. Prompt accepted to the first model request");
         line();
-        line("A session whose sandbox was resumed first (`POST /api/sessions/{id}/sandbox/resume`, then its state checked "
-                + "to be `ready`), with a live watcher. " + (AgentLoop.PROMPT_WARMUP + AgentLoop.PROMPTS) + " prompts are "
-                + "sent one after another, each after the previous turn's `turn_complete` reached the watcher and a "
-                + AgentLoop.PROMPT_PAUSE.toMillis() + " ms pause; each turn is one model call answered with text. The "
-                + "first " + AgentLoop.PROMPT_WARMUP + " are warm-ups. The clock runs from the client holding the 202 "
-                + "of `POST /api/sessions/{id}/prompts` to the fake model receiving the turn's first request (same JVM, "
-                + "same `System.nanoTime()`).");
+        line(
+                "A session whose sandbox was resumed first (`POST /api/sessions/{id}/sandbox/resume`, then its state checked "
+                        + "to be `ready`), with a live watcher. " + (AgentLoop.PROMPT_WARMUP + AgentLoop.PROMPTS)
+                        + " prompts are "
+                        + "sent one after another, each after the previous turn's `turn_complete` reached the watcher and a "
+                        + AgentLoop.PROMPT_PAUSE.toMillis()
+                        + " ms pause; each turn is one model call answered with text. The "
+                        + "first " + AgentLoop.PROMPT_WARMUP
+                        + " are warm-ups. The clock runs from the client holding the 202 "
+                        + "of `POST /api/sessions/{id}/prompts` to the fake model receiving the turn's first request (same JVM, "
+                        + "same `System.nanoTime()`).");
         line();
         if (r.part3() == null) {
             line("Not measured (failed).");
@@ -254,8 +272,16 @@ final class AgentReport extends MarkdownReport {
         line();
         line("| Part | p50 | p90 | p99 | n |");
         line("|---|---:|---:|---:|---:|");
-        for (Series q : List.of(p.postToAccepted(), p.toUserMessage(), p.userToStart(), p.startToRequest(), p.execFloor(),
-                p.twoStats(), p.twoStatsVirtual(), p.execVirtual(), p.twoLogReads())) {
+        for (Series q : List.of(
+                p.postToAccepted(),
+                p.toUserMessage(),
+                p.userToStart(),
+                p.startToRequest(),
+                p.execFloor(),
+                p.twoStats(),
+                p.twoStatsVirtual(),
+                p.execVirtual(),
+                p.twoLogReads())) {
             line("| " + q.name() + " | " + fmtMs(q.p50()) + " | " + fmtMs(q.p(0.9)) + " | " + fmtMs(q.p(0.99)) + " | "
                     + q.n() + " |");
         }
@@ -280,44 +306,63 @@ final class AgentReport extends MarkdownReport {
         line();
         if (r.part1() != null) {
             AgentLoop.Steps s = r.part1().steps();
-            long store = s.appends().count() > 0 ? (long) (s.appends().count() / (s.steps() + 1.0) * s.appends().meanNanos()) : -1;
-            line("- **Per step, the store.** Each tool step is " + s.eventsPerStep() + " separate appends (`step_start`, "
+            long store = s.appends().count() > 0
+                    ? (long) (s.appends().count()
+                            / (s.steps() + 1.0)
+                            * s.appends().meanNanos())
+                    : -1;
+            line("- **Per step, the store.** Each tool step is " + s.eventsPerStep()
+                    + " separate appends (`step_start`, "
                     + "`assistant_message`, `step_finish`, `tool_call`, the tool's own `todo`, `tool_result`), each its "
                     + "own transaction, one after another on the turn's thread"
-                    + (store > 0 ? "; by the server's timer they took about " + fmtMs(store) + " of the step's "
-                            + fmtMs(s.gap().p50()) + " p50 gap" : "")
+                    + (store > 0
+                            ? "; by the server's timer they took about " + fmtMs(store) + " of the step's "
+                                    + fmtMs(s.gap().p50()) + " p50 gap"
+                            : "")
                     + ". `assistant_message` and `step_finish` are written back to back, as are `tool_result` and the "
                     + "next `step_start`: each pair could be one batch (`EventLog.append` takes a list).");
-            line("- **Per step, the request.** The gap was " + fmtMs(s.gapFirst().p50()) + " at p50 over the first "
-                    + s.gapFirst().n() + " steps and " + fmtMs(s.gapLast().p50()) + " over the last " + s.gapLast().n()
+            line("- **Per step, the request.** The gap was "
+                    + fmtMs(s.gapFirst().p50()) + " at p50 over the first "
+                    + s.gapFirst().n() + " steps and " + fmtMs(s.gapLast().p50()) + " over the last "
+                    + s.gapLast().n()
                     + ", while the request grew from " + kib(s.firstRequestBytes()) + " to " + kib(s.lastRequestBytes())
                     + ": every call converts and serialises the whole conversation again, and `LangChain4jClient` builds "
                     + "a new LangChain4j streaming model object for every call. Compare the `step_start → request` row with "
-                    + "the floor's send → arrival (" + fmtMs(r.part1().floor().sendToArrival().p50()) + " p50 for the same "
+                    + "the floor's send → arrival ("
+                    + fmtMs(r.part1().floor().sendToArrival().p50()) + " p50 for the same "
                     + "bodies).");
         }
         if (r.part2() != null) {
             AgentLoop.Part2 p = r.part2();
-            line("- **`bash`.** Inside the tool call, `tool_call → tool_result` was " + fmtMs(p.steps().segments().tool().p50())
-                    + " at p50 against the raw exec's " + fmtMs(p.execFloor().p50()) + ": the tool starts a virtual thread "
+            line("- **`bash`.** Inside the tool call, `tool_call → tool_result` was "
+                    + fmtMs(p.steps().segments().tool().p50())
+                    + " at p50 against the raw exec's " + fmtMs(p.execFloor().p50())
+                    + ": the tool starts a virtual thread "
                     + "per command (`StoppableExec`, so a stop can interrupt it), reaches the sandbox through "
                     + "`turn.sandbox()` (the sandbox manager's lock and a liveness check) and formats the result"
-                    + (r.part3() == null ? "" : "; `exec true` from a virtual thread took " + fmtMs(r.part3().execVirtual().p50())
-                            + " at p50 in part 3, against " + fmtMs(r.part3().execFloor().p50()) + " from a platform thread")
+                    + (r.part3() == null
+                            ? ""
+                            : "; `exec true` from a virtual thread took "
+                                    + fmtMs(r.part3().execVirtual().p50()) + " at p50 in part 3, against "
+                                    + fmtMs(r.part3().execFloor().p50()) + " from a platform thread")
                     + ". The rest of a `bash` step's gap is the same per-step bookkeeping as in part 1.");
         }
         if (r.part3() != null) {
             AgentLoop.Part3 p = r.part3();
             long attributed = p.twoStatsVirtual().p50() + p.twoLogReads().p50();
-            line("- **Turn start.** `user_message → step_start` is " + fmtMs(p.userToStart().p50()) + " at p50, most of "
+            line("- **Turn start.** `user_message → step_start` is "
+                    + fmtMs(p.userToStart().p50()) + " at p50, most of "
                     + "the prompt's wait. `AgentExecutor.instructions` looks for `AGENTS.md` and then `CLAUDE.md` with "
                     + "`Sandbox.stat`, and each `stat` is a command run in the sandbox: the two took "
-                    + fmtMs(p.twoStats().p50()) + " at p50 timed alone (" + fmtMs(p.twoStatsVirtual().p50())
+                    + fmtMs(p.twoStats().p50()) + " at p50 timed alone ("
+                    + fmtMs(p.twoStatsVirtual().p50())
                     + " from a virtual thread, as the turn calls them), on every turn of a repository without those "
                     + "files; one command, or a host-side check, would do. It also reads the session's whole log twice "
                     + "(`readLog` for `Conversation.rebuild`, then again to rebuild the messages): "
-                    + fmtMs(p.twoLogReads().p50()) + " here with " + p.logEvents() + " events, growing with the session. "
-                    + "Those two account for about " + fmtMs(attributed) + " of the " + fmtMs(p.userToStart().p50())
+                    + fmtMs(p.twoLogReads().p50()) + " here with " + p.logEvents()
+                    + " events, growing with the session. "
+                    + "Those two account for about " + fmtMs(attributed) + " of the "
+                    + fmtMs(p.userToStart().p50())
                     + (p.userToStart().p50() > attributed * 3 / 2
                             ? "; the rest was not attributed by this run (the parts were timed on a quiet session, the "
                                     + "turn start runs while the prompt's own events are being published)."

@@ -51,7 +51,8 @@ final class Appends {
         for (int i = 0; i < THREADS + 1; i++) {
             sessions.add(s.admin.createSession("/srv/bench-append-" + i));
         }
-        try (Connection c = s.rawConnection(); Statement st = c.createStatement()) {
+        try (Connection c = s.rawConnection();
+                Statement st = c.createStatement()) {
             st.execute("""
                     CREATE TABLE bench_floor (
                         session_id VARCHAR(64) NOT NULL,
@@ -107,12 +108,15 @@ final class Appends {
                         + " events/s with an *unfair* one (what the store's `Db` class does for SQLite writes). "
                         + "The table uses the highest as the floor.");
                 double best = Math.max(fl8, Math.max(flFair, flUnfair));
-                String how = best == fl8 ? "autocommit INSERT, 8 connections (busy_timeout)"
-                        : best == flFair ? "autocommit INSERT, 8 connections, one fair in-process writer lock"
-                        : "autocommit INSERT, 8 connections, one unfair in-process writer lock";
+                String how = best == fl8
+                        ? "autocommit INSERT, 8 connections (busy_timeout)"
+                        : best == flFair
+                                ? "autocommit INSERT, 8 connections, one fair in-process writer lock"
+                                : "autocommit INSERT, 8 connections, one unfair in-process writer lock";
                 rows.add(new Row("single events, 8 threads / 8 sessions", ns8, best, how));
             } else {
-                rows.add(new Row("single events, 8 threads / 8 sessions", ns8, fl8, "autocommit INSERT, 8 connections"));
+                rows.add(
+                        new Row("single events, 8 threads / 8 sessions", ns8, fl8, "autocommit INSERT, 8 connections"));
             }
 
             // batches of 50, one thread
@@ -127,7 +131,8 @@ final class Appends {
             progress.accept(s.db + " Nightshift batches of 50: " + Stats.fmt(nsB, 0) + " events/s");
             double flB = rate(1, t -> floorBatch(s, open, t));
             progress.accept(s.db + " raw JDBC batches of 50: " + Stats.fmt(flB, 0) + " events/s");
-            rows.add(new Row("batches of 50, 1 thread", nsB, flB, "JDBC batch of 50 INSERTs, one transaction per batch"));
+            rows.add(new Row(
+                    "batches of 50, 1 thread", nsB, flB, "JDBC batch of 50 INSERTs, one transaction per batch"));
         } finally {
             for (Connection c : open) {
                 c.close();
@@ -139,7 +144,8 @@ final class Appends {
     /** What the floor's own connection reports, so "same durability" is checked rather than assumed. */
     private static String settings(BenchServer s) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = s.rawConnection(); Statement st = c.createStatement()) {
+        try (Connection c = s.rawConnection();
+                Statement st = c.createStatement()) {
             String[] queries = s.isSqlite()
                     ? new String[] {"PRAGMA journal_mode", "PRAGMA synchronous"}
                     : new String[] {"SHOW synchronous_commit", "SHOW fsync", "SHOW wal_sync_method"};

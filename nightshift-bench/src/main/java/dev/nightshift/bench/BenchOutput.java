@@ -16,8 +16,8 @@ final class BenchOutput {
         }
         Path root = repoRoot();
         if (root == null) {
-            throw new IOException("run from the repository (no nightshift-bench/ above " + Path.of("").toAbsolutePath()
-                    + "), or set NIGHTSHIFT_BENCH_OUT=<file>");
+            throw new IOException("run from the repository (no nightshift-bench/ above "
+                    + Path.of("").toAbsolutePath() + "), or set NIGHTSHIFT_BENCH_OUT=<file>");
         }
         return root.resolve("docs").resolve(fileName);
     }

@@ -33,7 +33,8 @@ final class BenchServer implements AutoCloseable {
     static BenchServer sqlite() {
         Path dir = TestServer.tempDir();
         try {
-            return new BenchServer("SQLite", Nightshift.start(NightshiftConfig.from(settings(dir)), p -> {}), dir, null);
+            return new BenchServer(
+                    "SQLite", Nightshift.start(NightshiftConfig.from(settings(dir)), p -> {}), dir, null);
         } catch (RuntimeException e) {
             TestServer.deleteTree(dir);
             throw e;

@@ -81,10 +81,21 @@ public final class Benchmarks {
         }
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        String report = new Report(machine, BenchOutput.command(COMMAND), seconds, appends, fanNs, fanFloor, snapshots, idle, errors).render();
+        String report = new Report(
+                        machine,
+                        BenchOutput.command(COMMAND),
+                        seconds,
+                        appends,
+                        fanNs,
+                        fanFloor,
+                        snapshots,
+                        idle,
+                        errors)
+                .render();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
+        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
+                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
         System.out.flush();
         System.exit(errors.isEmpty() ? 0 : 1);
     }

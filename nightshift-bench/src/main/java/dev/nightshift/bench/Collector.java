@@ -36,10 +36,13 @@ final class Collector implements WebSocket.Listener {
         this.eventAt = new long[Math.max(expectedEvents, 1)];
     }
 
-    static Collector connect(HttpClient http, String url, int expectedEvents, CountDownLatch allEvents) throws Exception {
+    static Collector connect(HttpClient http, String url, int expectedEvents, CountDownLatch allEvents)
+            throws Exception {
         Collector c = new Collector(expectedEvents, allEvents);
-        c.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create(url), c).get(30, TimeUnit.SECONDS);
+        c.socket = http.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create(url), c)
+                .get(30, TimeUnit.SECONDS);
         return c;
     }
 
@@ -110,7 +113,8 @@ final class Collector implements WebSocket.Listener {
     }
 
     void subscribe(String token) {
-        socket.sendText("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}", true).join();
+        socket.sendText("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}", true)
+                .join();
     }
 
     void close() {

@@ -31,7 +31,13 @@ final class FanOut {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One round's deliveries. */
-    record Round(int round, long[] sorted, int deliveries, int clientsInOrder, double sendMillis, double drainMillis,
+    record Round(
+            int round,
+            long[] sorted,
+            int deliveries,
+            int clientsInOrder,
+            double sendMillis,
+            double drainMillis,
             String problems) {}
 
     record Result(String system, List<Round> rounds, int resyncFrames, int otherFrames) {
@@ -69,7 +75,8 @@ final class FanOut {
                         throw new IllegalStateException("a client got no snapshot within 30 s");
                     }
                 }
-                progress.accept("[2/4] fan-out: " + CLIENTS + " clients connected and subscribed to Nightshift (SQLite)");
+                progress.accept(
+                        "[2/4] fan-out: " + CLIENTS + " clients connected and subscribed to Nightshift (SQLite)");
                 Thread.sleep(1000); // let the join-time presence broadcasts drain
                 var log = s.ns.eventLog();
                 Sink sink = (round, i) -> {
@@ -90,14 +97,15 @@ final class FanOut {
     static Result floor(Consumer<String> progress) throws Exception {
         Map<String, Session> sessions = new ConcurrentHashMap<>();
         Javalin app = Javalin.create(javalin -> {
-            javalin.concurrency.useVirtualThreads = true;
-            javalin.startup.showJavalinBanner = false;
-            javalin.routes.ws("/ws", ws -> {
-                ws.onConnect(ctx -> sessions.put(ctx.sessionId(), ctx.session));
-                ws.onClose(ctx -> sessions.remove(ctx.sessionId()));
-                ws.onError(ctx -> sessions.remove(ctx.sessionId()));
-            });
-        }).start("127.0.0.1", 0);
+                    javalin.concurrency.useVirtualThreads = true;
+                    javalin.startup.showJavalinBanner = false;
+                    javalin.routes.ws("/ws", ws -> {
+                        ws.onConnect(ctx -> sessions.put(ctx.sessionId(), ctx.session));
+                        ws.onClose(ctx -> sessions.remove(ctx.sessionId()));
+                        ws.onError(ctx -> sessions.remove(ctx.sessionId()));
+                    });
+                })
+                .start("127.0.0.1", 0);
         HttpClient http = HttpClient.newHttpClient();
         List<Collector> clients = new ArrayList<>();
         try {
@@ -147,8 +155,9 @@ final class FanOut {
             Thread.sleep(200); // anything extra (duplicates) would arrive now
             Round round = analyse(r, clients, sendNanos / 1e6, sentAt);
             rounds.add(round);
-            progress.accept("[2/4] fan-out: " + system + ", round " + r + (r == ROUNDS ? " (measured)" : r == 1
-                    ? " (cold)" : " (warm-up)") + ": p50 " + Stats.fmtMs(Stats.pct(round.sorted(), 0.5)) + ", p99 "
+            progress.accept("[2/4] fan-out: " + system + ", round " + r
+                    + (r == ROUNDS ? " (measured)" : r == 1 ? " (cold)" : " (warm-up)") + ": p50 "
+                    + Stats.fmtMs(Stats.pct(round.sorted(), 0.5)) + ", p99 "
                     + Stats.fmtMs(Stats.pct(round.sorted(), 0.99)) + ", " + round.clientsInOrder() + "/" + CLIENTS
                     + " clients got all " + EVENTS + " in order");
         }
@@ -195,12 +204,23 @@ final class FanOut {
             if (all && ordered) {
                 inOrder++;
             } else if (problems.length() < 400) {
-                problems.append("client ").append(k).append(": ").append(c.eventCount()).append(" event frames so far, ")
-                        .append(ordered ? "in order" : "OUT OF ORDER").append("; ");
+                problems.append("client ")
+                        .append(k)
+                        .append(": ")
+                        .append(c.eventCount())
+                        .append(" event frames so far, ")
+                        .append(ordered ? "in order" : "OUT OF ORDER")
+                        .append("; ");
             }
         }
-        return new Round(r, Stats.sorted(Arrays.copyOf(latencies, n)), n, inOrder, sendMillis,
-                (lastArrival - sentAt) / 1e6, problems.toString());
+        return new Round(
+                r,
+                Stats.sorted(Arrays.copyOf(latencies, n)),
+                n,
+                inOrder,
+                sendMillis,
+                (lastArrival - sentAt) / 1e6,
+                problems.toString());
     }
 
     /** Sends EVENTS events of round r, the i-th no earlier than start + i × INTERVAL_NANOS. */

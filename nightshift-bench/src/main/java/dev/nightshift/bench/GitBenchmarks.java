@@ -48,6 +48,7 @@ public final class GitBenchmarks {
     static final String COMMAND = "./nightshift bench-git";
     /** The sandbox benchmark's limits: 2 GiB of memory and disk per file are room enough for a 100 MB pack. */
     static final SandboxLimits LIMITS = SandboxBenchmarks.LIMITS;
+
     static final int WARMUP = 1;
     static final int RUNS = 7;
     static final int BREAKDOWN_RUNS = 5;
@@ -58,6 +59,7 @@ public final class GitBenchmarks {
 
     /** The generated repository: commits, each rewriting one incompressible binary file and some text files. */
     static final int COMMITS = 100;
+
     static final int BINARY_FILES = 10;
     static final int BINARY_BYTES = 1 << 20;
     static final int TEXT_FILES = 4000;
@@ -69,15 +71,28 @@ public final class GitBenchmarks {
     private GitBenchmarks() {}
 
     /** The repository measured. */
-    record Repo(Path dir, String head, long packBytes, long packs, long objects, int headFiles, long headBytes,
-            String countObjects, long generateNs) {}
+    record Repo(
+            Path dir,
+            String head,
+            long packBytes,
+            long packs,
+            long objects,
+            int headFiles,
+            long headBytes,
+            String countObjects,
+            long generateNs) {}
 
     /** One sample of the main loop. */
     record Sample(long floor, long noHardlinks, long total, long create, long checkout, long destroy) {}
 
     /** Phases of the same import inside a sandbox and on the host, from timestamps the script prints. */
-    record Phases(Map<String, long[]> sandbox, Map<String, long[]> host, long[] sandboxExec, long[] hostTotal,
-            Cpu sandboxCpu, Cpu hostCpu) {}
+    record Phases(
+            Map<String, long[]> sandbox,
+            Map<String, long[]> host,
+            long[] sandboxExec,
+            long[] hostTotal,
+            Cpu sandboxCpu,
+            Cpu hostCpu) {}
 
     /** User and system CPU time of a command's processes (bash's {@code times}), one pair per run. */
     record Cpu(long[] user, long[] sys) {
@@ -106,14 +121,29 @@ public final class GitBenchmarks {
         }
     }
 
-    private static final java.util.regex.Pattern TIMES = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
+    private static final java.util.regex.Pattern TIMES =
+            java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
 
     /** Everything one run measured; a part that failed is null and named in {@code errors}. */
-    record Results(List<String> capabilities, Repo repo, List<Sample> samples, long[] refresh, long[] tarRead,
-            long[] floorWall, Cpu floorCpu, Phases phases, List<String> errors, String loadBefore, String loadAfter,
-            String pressureBefore, String pressureAfter, String gitVersion, String sameFs) {
+    record Results(
+            List<String> capabilities,
+            Repo repo,
+            List<Sample> samples,
+            long[] refresh,
+            long[] tarRead,
+            long[] floorWall,
+            Cpu floorCpu,
+            Phases phases,
+            List<String> errors,
+            String loadBefore,
+            String loadAfter,
+            String pressureBefore,
+            String pressureAfter,
+            String gitVersion,
+            String sameFs) {
         Series series(String name, java.util.function.ToLongFunction<Sample> what) {
-            return samples == null || samples.isEmpty() ? null
+            return samples == null || samples.isEmpty()
+                    ? null
                     : Series.of(name, samples.stream().mapToLong(what).toArray());
         }
     }
@@ -124,7 +154,8 @@ public final class GitBenchmarks {
         Path out = BenchOutput.output("benchmarks-git.md");
         Path repoRoot = BenchOutput.repoRoot();
         Machine machine = Machine.collect(repoRoot);
-        String gitCode = Machine.moduleCode(repoRoot, Workspaces.class, "nightshift-git", "git", "nightshift-git/src/main");
+        String gitCode =
+                Machine.moduleCode(repoRoot, Workspaces.class, "nightshift-git", "git", "nightshift-git/src/main");
         say("Nightshift git benchmark; report goes to " + out);
         machine.lines().forEach(l -> say("  " + l));
         String gitVersion = firstLine(HostCommands.run(List.of("git", "--version")));
@@ -146,9 +177,11 @@ public final class GitBenchmarks {
         Path work = Files.createTempDirectory("nightshift-git-bench");
         EgressAttachment egress = (sessionId, socket) ->
                 EgressProxy.start(socket, new AllowlistPolicy(sessionId, List.of()), EgressListener.NONE);
-        try (BubblewrapProvider provider = new BubblewrapProvider(BubblewrapConfig.under(work.resolve("sandboxes")), egress)) {
+        try (BubblewrapProvider provider =
+                new BubblewrapProvider(BubblewrapConfig.under(work.resolve("sandboxes")), egress)) {
             capabilities = provider.capabilities();
-            say("[1/4] generating a repository: " + COMMITS + " commits, each rewriting one of " + BINARY_FILES + " files of "
+            say("[1/4] generating a repository: " + COMMITS + " commits, each rewriting one of " + BINARY_FILES
+                    + " files of "
                     + Stats.mib(BINARY_BYTES) + " random bytes and " + TEXT_CHANGES_PER_COMMIT + " of " + TEXT_FILES
                     + " text files; then git gc");
             repo = generate(work.resolve("repo.git"), l -> say("[1/4] " + l));
@@ -159,8 +192,8 @@ public final class GitBenchmarks {
             say("[2/4] warming the mirror (not measured)");
             long w0 = System.nanoTime();
             Mirror mirror = workspaces.mirrors().refresh(url, GitAuth.NONE);
-            say("[2/4] mirror ready in " + secs(System.nanoTime() - w0) + ": " + mirror.dir().getFileName()
-                    + ", default branch " + mirror.defaultBranch());
+            say("[2/4] mirror ready in " + secs(System.nanoTime() - w0) + ": "
+                    + mirror.dir().getFileName() + ", default branch " + mirror.defaultBranch());
 
             say("[3/4] " + WARMUP + " warm-up + " + RUNS + " measured, alternating: git clone --local (floor), "
                     + "git clone --local --no-hardlinks, create + checkout (each workspace verified, then destroyed)");
@@ -181,20 +214,26 @@ public final class GitBenchmarks {
                 for (int i = 0; i < BREAKDOWN_RUNS; i++) {
                     Path clone = work.resolve("timed-clone-" + i);
                     long c0 = System.nanoTime();
-                    String times = HostCommands.run(List.of("/bin/bash", "-c", "git clone --local --quiet \"$0\" \"$1\" && times",
-                            repo.dir().toString(), clone.toString()));
+                    String times = HostCommands.run(List.of(
+                            "/bin/bash",
+                            "-c",
+                            "git clone --local --quiet \"$0\" \"$1\" && times",
+                            repo.dir().toString(),
+                            clone.toString()));
                     floorWall[i] = System.nanoTime() - c0;
                     floorCpu.read(times, i);
                     HostCommands.deleteTree(clone);
                     long t0 = System.nanoTime();
                     workspaces.mirrors().refresh(url, GitAuth.NONE);
                     refresh[i] = System.nanoTime() - t0;
-                    tarRead[i] = HostCommands.spawnAndWait(List.of("/bin/bash", "-c", "set -o pipefail; "
-                            + tarCommand(mirror.dir()) + " | cat > /dev/null"));
+                    tarRead[i] = HostCommands.spawnAndWait(List.of(
+                            "/bin/bash", "-c", "set -o pipefail; " + tarCommand(mirror.dir()) + " | cat > /dev/null"));
                 }
                 say("[4/4] refresh p50 " + secs(Series.of("", refresh).p50()) + ", tar read p50 "
-                        + secs(Series.of("", tarRead).p50()) + "; git clone --local p50 " + secs(Series.of("", floorWall).p50())
-                        + " of which CPU user " + secs(Series.of("", floorCpu.user()).p50()) + ", sys "
+                        + secs(Series.of("", tarRead).p50()) + "; git clone --local p50 "
+                        + secs(Series.of("", floorWall).p50())
+                        + " of which CPU user "
+                        + secs(Series.of("", floorCpu.user()).p50()) + ", sys "
                         + secs(Series.of("", floorCpu.sys()).p50()));
                 phases = phases(provider, mirror, repo, work, l -> say("[4/4] " + l));
             } catch (Exception e) {
@@ -209,21 +248,38 @@ public final class GitBenchmarks {
         }
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        Results results = new Results(capabilities, repo, samples, refresh, tarRead, floorWall, floorCpu, phases, errors,
-                loadBefore, loadAverage(), pressureBefore, cpuPressure(), gitVersion, sameFs);
+        Results results = new Results(
+                capabilities,
+                repo,
+                samples,
+                refresh,
+                tarRead,
+                floorWall,
+                floorCpu,
+                phases,
+                errors,
+                loadBefore,
+                loadAverage(),
+                pressureBefore,
+                cpuPressure(),
+                gitVersion,
+                sameFs);
         String report = new GitReport(machine, gitCode, BenchOutput.command(COMMAND), seconds, results).render();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
+        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
+                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
         System.out.flush();
         System.exit(errors.isEmpty() ? 0 : 1);
     }
 
     // -- the repository -----------------------------------------------------------------------
 
-    private static final String[] WORDS = {"session", "event", "sandbox", "mirror", "branch", "commit", "turn", "model",
-            "stream", "client", "record", "value", "buffer", "limit", "result", "config", "handler", "request", "index",
-            "offset", "payload", "writer", "reader", "state", "token"};
+    private static final String[] WORDS = {
+        "session", "event", "sandbox", "mirror", "branch", "commit", "turn", "model", "stream", "client", "record",
+        "value", "buffer", "limit", "result", "config", "handler", "request", "index", "offset", "payload", "writer",
+        "reader", "state", "token"
+    };
 
     /** A bare repository written with {@code git fast-import} from a seeded generator, then packed into one pack. */
     static Repo generate(Path dir, java.util.function.Consumer<String> say) throws IOException, InterruptedException {
@@ -231,7 +287,9 @@ public final class GitBenchmarks {
         HostCommands.run(List.of("git", "init", "--quiet", "--bare", "--initial-branch=main", dir.toString()));
         Random random = new Random(SEED);
         Process p = new ProcessBuilder("git", "-C", dir.toString(), "fast-import", "--quiet")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(false).start();
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(false)
+                .start();
         Thread errors = Thread.ofVirtual().start(() -> {
             try {
                 p.getErrorStream().transferTo(OutputStream.nullOutputStream());
@@ -244,10 +302,13 @@ public final class GitBenchmarks {
             long time = 1_700_000_000L;
             for (int c = 1; c <= COMMITS; c++) {
                 time += 3600;
-                String message = c == 1 ? "Initial import" : "Change " + c + ": rewrite assets/blob-" + ((c - 1) % BINARY_FILES);
-                write(stream, "commit refs/heads/main\nmark :" + c + "\n"
-                        + "author Bench User <bench@example.com> " + time + " +0000\n"
-                        + "committer Bench User <bench@example.com> " + time + " +0000\n");
+                String message =
+                        c == 1 ? "Initial import" : "Change " + c + ": rewrite assets/blob-" + ((c - 1) % BINARY_FILES);
+                write(
+                        stream,
+                        "commit refs/heads/main\nmark :" + c + "\n"
+                                + "author Bench User <bench@example.com> " + time + " +0000\n"
+                                + "committer Bench User <bench@example.com> " + time + " +0000\n");
                 data(stream, message.getBytes(StandardCharsets.UTF_8));
                 if (c > 1) {
                     write(stream, "from :" + (c - 1) + "\n");
@@ -276,28 +337,35 @@ public final class GitBenchmarks {
             throw new IOException("git fast-import exited with " + exit);
         }
         HostCommands.run(List.of("git", "-C", dir.toString(), "gc", "--quiet"));
-        String count = HostCommands.run(List.of("git", "-C", dir.toString(), "count-objects", "-vH")).strip();
+        String count = HostCommands.run(List.of("git", "-C", dir.toString(), "count-objects", "-vH"))
+                .strip();
         Map<String, String> raw = new LinkedHashMap<>();
-        for (String line : HostCommands.run(List.of("git", "-C", dir.toString(), "count-objects", "-v")).split("\n")) {
+        for (String line : HostCommands.run(List.of("git", "-C", dir.toString(), "count-objects", "-v"))
+                .split("\n")) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                raw.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                raw.put(
+                        line.substring(0, colon).strip(),
+                        line.substring(colon + 1).strip());
             }
         }
         long packBytes = Long.parseLong(raw.getOrDefault("size-pack", "0")) * 1024;
         long packs = Long.parseLong(raw.getOrDefault("packs", "0"));
         long objects = Long.parseLong(raw.getOrDefault("in-pack", "0"));
-        String head = HostCommands.run(List.of("git", "-C", dir.toString(), "rev-parse", "HEAD")).strip();
-        String[] tree = HostCommands.run(List.of("git", "-C", dir.toString(), "ls-tree", "-r", "-l", "HEAD")).split("\n");
+        String head = HostCommands.run(List.of("git", "-C", dir.toString(), "rev-parse", "HEAD"))
+                .strip();
+        String[] tree = HostCommands.run(List.of("git", "-C", dir.toString(), "ls-tree", "-r", "-l", "HEAD"))
+                .split("\n");
         long headBytes = 0;
         for (String entry : tree) {
             String[] f = entry.split("\\s+", 5);
             headBytes += Long.parseLong(f[3]);
         }
         long took = System.nanoTime() - t0;
-        say.accept("repository ready in " + secs(took) + ": pack " + Stats.mib(packBytes) + " in " + packs + " pack(s), "
-                + objects + " objects; HEAD " + head.substring(0, 12) + " has " + tree.length + " files, "
-                + Stats.mib(headBytes));
+        say.accept(
+                "repository ready in " + secs(took) + ": pack " + Stats.mib(packBytes) + " in " + packs + " pack(s), "
+                        + objects + " objects; HEAD " + head.substring(0, 12) + " has " + tree.length + " files, "
+                        + Stats.mib(headBytes));
         return new Repo(dir, head, packBytes, packs, objects, tree.length, headBytes, count, took);
     }
 
@@ -309,17 +377,41 @@ public final class GitBenchmarks {
     private static byte[] text(Random random, int file, int version) {
         StringBuilder s = new StringBuilder(2400);
         s.append("package bench.module").append(file % TEXT_DIRS).append(";\n\n");
-        s.append("/** Generated file ").append(file).append(", version ").append(version).append(". */\n");
+        s.append("/** Generated file ")
+                .append(file)
+                .append(", version ")
+                .append(version)
+                .append(". */\n");
         s.append("final class File").append(file).append(" {\n");
         while (s.length() < 2000) {
             String a = WORDS[random.nextInt(WORDS.length)];
             String b = WORDS[random.nextInt(WORDS.length)];
             switch (random.nextInt(3)) {
-                case 0 -> s.append("    int ").append(a).append(random.nextInt(100)).append(" = ").append(b)
-                        .append("Count(").append(random.nextInt(1000)).append(");\n");
-                case 1 -> s.append("    // the ").append(a).append(" keeps its ").append(b).append(" until the turn ends\n");
-                default -> s.append("    void ").append(a).append(Character.toUpperCase(b.charAt(0))).append(b.substring(1))
-                        .append("() { ").append(b).append(".apply(").append(a).append("); }\n");
+                case 0 ->
+                    s.append("    int ")
+                            .append(a)
+                            .append(random.nextInt(100))
+                            .append(" = ")
+                            .append(b)
+                            .append("Count(")
+                            .append(random.nextInt(1000))
+                            .append(");\n");
+                case 1 ->
+                    s.append("    // the ")
+                            .append(a)
+                            .append(" keeps its ")
+                            .append(b)
+                            .append(" until the turn ends\n");
+                default ->
+                    s.append("    void ")
+                            .append(a)
+                            .append(Character.toUpperCase(b.charAt(0)))
+                            .append(b.substring(1))
+                            .append("() { ")
+                            .append(b)
+                            .append(".apply(")
+                            .append(a)
+                            .append("); }\n");
             }
         }
         s.append("}\n");
@@ -343,21 +435,33 @@ public final class GitBenchmarks {
 
     // -- the main measurement -----------------------------------------------------------------
 
-    static List<Sample> measure(BubblewrapProvider provider, Workspaces workspaces, RepositoryUrl url, Repo repo, Path work,
-            java.util.function.Consumer<String> say) throws Exception {
+    static List<Sample> measure(
+            BubblewrapProvider provider,
+            Workspaces workspaces,
+            RepositoryUrl url,
+            Repo repo,
+            Path work,
+            java.util.function.Consumer<String> say)
+            throws Exception {
         List<Sample> samples = new ArrayList<>();
         Path clones = Files.createDirectories(work.resolve("clones"));
         for (int i = -WARMUP; i < RUNS; i++) {
             String label = i < 0 ? "warm-up" : "run " + (i + 1) + "/" + RUNS;
             Path dest = clones.resolve("floor-" + (i + WARMUP));
-            long floor = HostCommands.spawnAndWait(List.of("git", "clone", "--local", "--quiet", repo.dir().toString(),
-                    dest.toString()));
+            long floor = HostCommands.spawnAndWait(
+                    List.of("git", "clone", "--local", "--quiet", repo.dir().toString(), dest.toString()));
             verifyClone(dest, repo);
             HostCommands.deleteTree(dest);
 
             Path copy = clones.resolve("copy-" + (i + WARMUP));
-            long noHardlinks = HostCommands.spawnAndWait(List.of("git", "clone", "--local", "--no-hardlinks", "--quiet",
-                    repo.dir().toString(), copy.toString()));
+            long noHardlinks = HostCommands.spawnAndWait(List.of(
+                    "git",
+                    "clone",
+                    "--local",
+                    "--no-hardlinks",
+                    "--quiet",
+                    repo.dir().toString(),
+                    copy.toString()));
             verifyClone(copy, repo);
             HostCommands.deleteTree(copy);
 
@@ -372,8 +476,8 @@ public final class GitBenchmarks {
                 Checkout checkout = workspaces.checkout(session, url, GitAuth.NONE, null, branch, USER, sandbox);
                 t2 = System.nanoTime();
                 if (!repo.head().equals(checkout.baseCommit())) {
-                    throw new IllegalStateException("checkout reported base " + checkout.baseCommit() + ", the repository's HEAD is "
-                            + repo.head());
+                    throw new IllegalStateException("checkout reported base " + checkout.baseCommit()
+                            + ", the repository's HEAD is " + repo.head());
                 }
                 verifyWorkspace(sandbox, repo, branch);
             } finally {
@@ -384,7 +488,8 @@ public final class GitBenchmarks {
             Sample s = new Sample(floor, noHardlinks, t2 - t0, t1 - t0, t2 - t1, destroyed);
             say.accept(label + ": floor " + secs(s.floor()) + ", --no-hardlinks " + secs(s.noHardlinks())
                     + ", create + checkout " + secs(s.total()) + " (create " + ms(s.create()) + ", checkout "
-                    + secs(s.checkout()) + "), " + Stats.ratio(s.total(), s.floor()) + " the floor; workspace verified");
+                    + secs(s.checkout()) + "), " + Stats.ratio(s.total(), s.floor())
+                    + " the floor; workspace verified");
             if (i >= 0) {
                 samples.add(s);
             }
@@ -393,7 +498,8 @@ public final class GitBenchmarks {
     }
 
     private static void verifyClone(Path dest, Repo repo) throws IOException, InterruptedException {
-        String head = HostCommands.run(List.of("git", "-C", dest.toString(), "rev-parse", "HEAD")).strip();
+        String head = HostCommands.run(List.of("git", "-C", dest.toString(), "rev-parse", "HEAD"))
+                .strip();
         if (!head.equals(repo.head())) {
             throw new IllegalStateException("the floor's clone is at " + head + ", not " + repo.head());
         }
@@ -410,10 +516,12 @@ public final class GitBenchmarks {
 
     /** Fails loudly unless the sandbox's workspace is a clean checkout of the repository's HEAD on the work branch. */
     static void verifyWorkspace(Sandbox sandbox, Repo repo, String branch) throws InterruptedException {
-        ExecResult r = sandbox.exec(new ExecRequest(List.of("bash", "-c", VERIFY), "", Map.of(), Duration.ofMinutes(2)),
+        ExecResult r = sandbox.exec(
+                new ExecRequest(List.of("bash", "-c", VERIFY), "", Map.of(), Duration.ofMinutes(2)),
                 OutputListener.IGNORE);
         if (r.exitCode() != 0) {
-            throw new IllegalStateException("verifying the workspace failed (exit " + r.exitCode() + "): " + r.stderr().strip());
+            throw new IllegalStateException("verifying the workspace failed (exit " + r.exitCode() + "): "
+                    + r.stderr().strip());
         }
         String[] lines = r.stdout().strip().split("\n");
         List<String> problems = new ArrayList<>();
@@ -441,7 +549,8 @@ public final class GitBenchmarks {
 
     /** The command WorkspaceImport streams the mirror with. */
     static String tarCommand(Path mirror) {
-        return "tar -c -f - -C '" + mirror + "' objects refs" + (Files.exists(mirror.resolve("packed-refs")) ? " packed-refs" : "");
+        return "tar -c -f - -C '" + mirror + "' objects refs"
+                + (Files.exists(mirror.resolve("packed-refs")) ? " packed-refs" : "");
     }
 
     /**
@@ -477,7 +586,8 @@ public final class GitBenchmarks {
 
     static final List<String> STEPS = List.of("init", "untar", "refs", "checkout", "log");
 
-    static Phases phases(BubblewrapProvider provider, Mirror mirror, Repo repo, Path work, java.util.function.Consumer<String> say)
+    static Phases phases(
+            BubblewrapProvider provider, Mirror mirror, Repo repo, Path work, java.util.function.Consumer<String> say)
             throws Exception {
         Map<String, long[]> inSandbox = new LinkedHashMap<>();
         Map<String, long[]> onHost = new LinkedHashMap<>();
@@ -489,24 +599,39 @@ public final class GitBenchmarks {
         long[] hostTotal = new long[BREAKDOWN_RUNS];
         Cpu sandboxCpu = Cpu.of(BREAKDOWN_RUNS);
         Cpu hostCpu = Cpu.of(BREAKDOWN_RUNS);
-        Map<String, String> env = Map.of("ORIGIN", mirror.repository().url(), "BASE", mirror.defaultBranch(),
-                "START_SHA", repo.head(), "WORK", "nightshift/phases", "USER_NAME", USER.name(), "USER_EMAIL", USER.email());
+        Map<String, String> env = Map.of(
+                "ORIGIN",
+                mirror.repository().url(),
+                "BASE",
+                mirror.defaultBranch(),
+                "START_SHA",
+                repo.head(),
+                "WORK",
+                "nightshift/phases",
+                "USER_NAME",
+                USER.name(),
+                "USER_EMAIL",
+                USER.email());
         for (int i = 0; i < BREAKDOWN_RUNS; i++) {
             Sandbox sandbox = provider.create(new SandboxSpec("ses_gitphases_" + i, LIMITS, Map.of()));
             try {
                 Process producer = new ProcessBuilder("/bin/bash", "-c", tarCommand(mirror.dir()))
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 ExecResult r;
                 long t0 = System.nanoTime();
                 try (InputStream tar = producer.getInputStream()) {
-                    r = sandbox.exec(new ExecRequest(List.of("bash", "-c", TIMED_IMPORT), "", env, Duration.ofMinutes(10)),
-                            tar, OutputListener.IGNORE);
+                    r = sandbox.exec(
+                            new ExecRequest(List.of("bash", "-c", TIMED_IMPORT), "", env, Duration.ofMinutes(10)),
+                            tar,
+                            OutputListener.IGNORE);
                 } finally {
                     producer.destroyForcibly();
                 }
                 sandboxExec[i] = System.nanoTime() - t0;
                 if (r.exitCode() != 0) {
-                    throw new IllegalStateException("the timed import failed in the sandbox: " + r.stderr().strip());
+                    throw new IllegalStateException("the timed import failed in the sandbox: "
+                            + r.stderr().strip());
                 }
                 stamps(r.stdout(), inSandbox, i);
                 sandboxCpu.read(r.stdout(), i);
@@ -522,17 +647,24 @@ public final class GitBenchmarks {
             stamps(out, onHost, i);
             hostCpu.read(out, i);
             HostCommands.deleteTree(dir);
-            say.accept("run " + (i + 1) + "/" + BREAKDOWN_RUNS + ": in the sandbox " + describeSteps(inSandbox, i) + " (exec "
-                    + secs(sandboxExec[i]) + ", CPU user " + ms(sandboxCpu.user()[i]) + " sys " + ms(sandboxCpu.sys()[i])
+            say.accept("run " + (i + 1) + "/" + BREAKDOWN_RUNS + ": in the sandbox " + describeSteps(inSandbox, i)
+                    + " (exec "
+                    + secs(sandboxExec[i]) + ", CPU user " + ms(sandboxCpu.user()[i]) + " sys "
+                    + ms(sandboxCpu.sys()[i])
                     + "); on the host " + describeSteps(onHost, i) + " (CPU user " + ms(hostCpu.user()[i]) + " sys "
                     + ms(hostCpu.sys()[i]) + ")");
         }
         return new Phases(inSandbox, onHost, sandboxExec, hostTotal, sandboxCpu, hostCpu);
     }
 
-    private static String hostImport(Path dir, Mirror mirror, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "set -o pipefail; " + tarCommand(mirror.dir())
-                + " | /bin/bash -c \"$SCRIPT\"").directory(dir.toFile()).redirectErrorStream(true);
+    private static String hostImport(Path dir, Mirror mirror, Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(
+                        "/bin/bash",
+                        "-c",
+                        "set -o pipefail; " + tarCommand(mirror.dir()) + " | /bin/bash -c \"$SCRIPT\"")
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
         pb.environment().putAll(env);
         pb.environment().put("SCRIPT", TIMED_IMPORT);
         Process p = pb.start();
@@ -561,7 +693,8 @@ public final class GitBenchmarks {
 
     private static String describeSteps(Map<String, long[]> steps, int i) {
         StringBuilder s = new StringBuilder();
-        steps.forEach((name, v) -> s.append(s.isEmpty() ? "" : ", ").append(name).append(' ').append(ms(v[i])));
+        steps.forEach((name, v) ->
+                s.append(s.isEmpty() ? "" : ", ").append(name).append(' ').append(ms(v[i])));
         return s.toString();
     }
 
@@ -592,8 +725,9 @@ public final class GitBenchmarks {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/pressure/cpu"))) {
                 if (line.startsWith("some ")) {
-                    java.util.regex.Matcher m = java.util.regex.Pattern
-                            .compile("avg10=([\\d.]+) avg60=([\\d.]+) avg300=([\\d.]+)").matcher(line);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                                    "avg10=([\\d.]+) avg60=([\\d.]+) avg300=([\\d.]+)")
+                            .matcher(line);
                     if (m.find()) {
                         return m.group(1) + " % / " + m.group(2) + " % / " + m.group(3) + " %";
                     }

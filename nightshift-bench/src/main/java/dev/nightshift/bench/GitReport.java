@@ -25,11 +25,14 @@ final class GitReport extends MarkdownReport {
                 + "`git clone --local` of the same repository. The samples of the two alternate, so drift on the "
                 + "machine hits both alike.");
         line();
-        howToRun(AS_ROOT_FOR_THE_PROVIDER, GitBenchmarks.COMMAND, ". It "
-                + "needs git, bubblewrap, util-linux, socat and tar on the host. The repository, the mirror, the clones "
-                + "and the sandboxes live in a temporary directory that is removed at the end; it overwrites this file "
-                + "(`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). It takes a few minutes and briefly needs ~1 GB of "
-                + "free disk.");
+        howToRun(
+                AS_ROOT_FOR_THE_PROVIDER,
+                GitBenchmarks.COMMAND,
+                ". It "
+                        + "needs git, bubblewrap, util-linux, socat and tar on the host. The repository, the mirror, the clones "
+                        + "and the sandboxes live in a temporary directory that is removed at the end; it overwrites this file "
+                        + "(`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). It takes a few minutes and briefly needs ~1 GB of "
+                        + "free disk.");
         machine();
         repository();
         targets();
@@ -42,9 +45,10 @@ final class GitReport extends MarkdownReport {
     private void machine() {
         machineRows();
         loadAverageRow(r.loadBefore(), r.loadAfter(), "");
-        line("| CPU pressure (`/proc/pressure/cpu` some, avg10 / avg60 / avg300) | " + r.pressureBefore() + " at the start, "
-                + r.pressureAfter() + " at the end |");
-        line("| git | " + r.gitVersion() + " (the host's; the sandbox runs the same binary from the read-only host toolchain) |");
+        line("| CPU pressure (`/proc/pressure/cpu` some, avg10 / avg60 / avg300) | " + r.pressureBefore()
+                + " at the start, " + r.pressureAfter() + " at the end |");
+        line("| git | " + r.gitVersion()
+                + " (the host's; the sandbox runs the same binary from the read-only host toolchain) |");
         codeRows("Git", gitCode);
         sandboxLimitsRow(GitBenchmarks.LIMITS);
         line("| Repository, mirror, clones and sandboxes on one file system | " + r.sameFs() + " |");
@@ -106,9 +110,13 @@ final class GitReport extends MarkdownReport {
                 + " against " + secs(floor.p50()) + ": " + Stats.ratio(total.p50(), floor.p50()) + " | "
                 + met(ratio <= GitBenchmarks.RATIO_TARGET) + " |");
         line("| … and under " + secs(GitBenchmarks.TARGET_NANOS) + ", p50 | p50 " + secs(total.p50()) + ", slowest of "
-                + total.n() + " " + secs(total.sorted()[total.n() - 1]) + " | " + met(total.p50() < GitBenchmarks.TARGET_NANOS)
-                + (total.p50() < GitBenchmarks.TARGET_NANOS && total.sorted()[total.n() - 1] >= GitBenchmarks.TARGET_NANOS
-                        ? " at the median, not in every run" : "") + " |");
+                + total.n() + " " + secs(total.sorted()[total.n() - 1]) + " | "
+                + met(total.p50() < GitBenchmarks.TARGET_NANOS)
+                + (total.p50() < GitBenchmarks.TARGET_NANOS
+                                && total.sorted()[total.n() - 1] >= GitBenchmarks.TARGET_NANOS
+                        ? " at the median, not in every run"
+                        : "")
+                + " |");
         line();
     }
 
@@ -119,20 +127,22 @@ final class GitReport extends MarkdownReport {
                 + "Then " + GitBenchmarks.WARMUP + " warm-up and " + GitBenchmarks.RUNS + " measured rounds, each of "
                 + "three, in this order:");
         line();
-        line("1. **Floor**: `git clone --local --quiet <repo> <fresh dir>`, spawned with `ProcessBuilder` and waited for "
-                + "(wall clock); then the clone's HEAD is checked and the clone deleted. On one file system "
-                + "`--local` hard-links the pack instead of copying it, so this is little more than writing the "
-                + "working tree and the index.");
+        line(
+                "1. **Floor**: `git clone --local --quiet <repo> <fresh dir>`, spawned with `ProcessBuilder` and waited for "
+                        + "(wall clock); then the clone's HEAD is checked and the clone deleted. On one file system "
+                        + "`--local` hard-links the pack instead of copying it, so this is little more than writing the "
+                        + "working tree and the index.");
         line("2. **Copying floor**: the same with `--no-hardlinks`, which copies the ~100 MB pack as Nightshift "
                 + "does (the mirror's objects reach the sandbox as a tar stream, never as links).");
-        line("3. **Nightshift**: the clock runs from before `provider.create(new SandboxSpec(<fresh session id>, …))` to "
-                + "after `workspaces.checkout(<session id>, url, GitAuth.NONE, null, <work branch>, user, sandbox)` "
-                + "returns. `checkout` refreshes the mirror (`git ls-remote` and a `git fetch` that finds nothing new), "
-                + "makes the session's outbox, then streams the mirror's `objects` and `refs` as a tar into the sandbox, "
-                + "where git (as the sandbox's user) turns them into a clone and checks the work branch out. Afterwards, "
-                + "untimed, a command in the sandbox checks that HEAD is the repository's HEAD, that the work branch "
-                + "is checked out, that every file of HEAD is tracked and that `git status --porcelain` is empty (the "
-                + "run fails otherwise); then the sandbox is destroyed.");
+        line(
+                "3. **Nightshift**: the clock runs from before `provider.create(new SandboxSpec(<fresh session id>, …))` to "
+                        + "after `workspaces.checkout(<session id>, url, GitAuth.NONE, null, <work branch>, user, sandbox)` "
+                        + "returns. `checkout` refreshes the mirror (`git ls-remote` and a `git fetch` that finds nothing new), "
+                        + "makes the session's outbox, then streams the mirror's `objects` and `refs` as a tar into the sandbox, "
+                        + "where git (as the sandbox's user) turns them into a clone and checks the work branch out. Afterwards, "
+                        + "untimed, a command in the sandbox checks that HEAD is the repository's HEAD, that the work branch "
+                        + "is checked out, that every file of HEAD is tracked and that `git status --porcelain` is empty (the "
+                        + "run fails otherwise); then the sandbox is destroyed.");
         line();
         Series floor = r.series("`git clone --local` (floor)", GitBenchmarks.Sample::floor);
         if (floor == null) {
@@ -151,7 +161,8 @@ final class GitReport extends MarkdownReport {
         line();
         line("Every run, in order (each verified):");
         line();
-        line("| Run | Floor | `--no-hardlinks` | Create + checkout | `create()` | `checkout()` | Create + checkout / floor |");
+        line(
+                "| Run | Floor | `--no-hardlinks` | Create + checkout | `create()` | `checkout()` | Create + checkout / floor |");
         line("|---:|---:|---:|---:|---:|---:|---:|");
         int i = 1;
         for (GitBenchmarks.Sample s : r.samples()) {
@@ -165,8 +176,9 @@ final class GitReport extends MarkdownReport {
         if (s == null) {
             return;
         }
-        line("| " + s.name() + " | " + secs(s.p50()) + " | " + secs(s.sorted()[0]) + " | " + secs(s.sorted()[s.n() - 1]) + " | "
-                + s.n() + " | " + (floor == null ? "" : floor == s ? "1.00× (floor)" : Stats.ratio(s.p50(), floor.p50())) + " |");
+        line("| " + s.name() + " | " + secs(s.p50()) + " | " + secs(s.sorted()[0]) + " | " + secs(s.sorted()[s.n() - 1])
+                + " | " + s.n() + " | "
+                + (floor == null ? "" : floor == s ? "1.00× (floor)" : Stats.ratio(s.p50(), floor.p50())) + " |");
     }
 
     private void whereTheTimeGoes() {
@@ -174,18 +186,21 @@ final class GitReport extends MarkdownReport {
         line();
         line("Measured after the rounds above, " + GitBenchmarks.BREAKDOWN_RUNS + " times each:");
         line();
-        line("- `mirrors().refresh(url, GitAuth.NONE)` alone: the `git ls-remote` and `git fetch` every checkout starts with.");
+        line(
+                "- `mirrors().refresh(url, GitAuth.NONE)` alone: the `git ls-remote` and `git fetch` every checkout starts with.");
         line("- `git clone --local` once more, as `bash -c 'git clone … && times'`: the wall clock (including that "
                 + "bash) and the user and system CPU time of the clone's processes.");
-        line("- The mirror's tar read to the end, `" + "tar -c -f - -C <mirror> objects refs [packed-refs] | cat > /dev/null"
+        line("- The mirror's tar read to the end, `"
+                + "tar -c -f - -C <mirror> objects refs [packed-refs] | cat > /dev/null"
                 + "` (through `cat`: GNU tar skips reading the files when it writes to /dev/null itself).");
-        line("- The import's steps, timed: the script `WorkspaceImport` runs in the sandbox, with `date +%s%N` after each "
-                + "step, fed the same tar, once in a fresh sandbox through `sandbox.exec` and once on the host in an empty "
-                + "directory (no sandbox: the cost of the method itself). Steps: `init` is `git init`; `untar` is "
-                + "`tar -x` of the streamed objects and refs into `.git` (it includes waiting for the host's tar); "
-                + "`refs` moves the branches to `origin`'s and writes the config; `checkout` is `git checkout -b "
-                + "<work> <sha>` (the working tree and the index); `log` is the `git log -1` that names the commit. "
-                + "The script ends with bash's `times`: the CPU time of the import's processes (not of the host's tar).");
+        line(
+                "- The import's steps, timed: the script `WorkspaceImport` runs in the sandbox, with `date +%s%N` after each "
+                        + "step, fed the same tar, once in a fresh sandbox through `sandbox.exec` and once on the host in an empty "
+                        + "directory (no sandbox: the cost of the method itself). Steps: `init` is `git init`; `untar` is "
+                        + "`tar -x` of the streamed objects and refs into `.git` (it includes waiting for the host's tar); "
+                        + "`refs` moves the branches to `origin`'s and writes the config; `checkout` is `git checkout -b "
+                        + "<work> <sha>` (the working tree and the index); `log` is the `git log -1` that names the commit. "
+                        + "The script ends with bash's `times`: the CPU time of the import's processes (not of the host's tar).");
         line();
         if (r.refresh() == null || r.tarRead() == null) {
             line("Not measured (failed).");
@@ -243,7 +258,8 @@ final class GitReport extends MarkdownReport {
                 + secs(floor.p50()) + ". Of that, `create()` was " + ms(create.p50()) + " and `checkout()` "
                 + secs(checkout.p50()) + "; inside `checkout()` the mirror refresh costs about " + ms(refresh)
                 + " and the import (`sandbox.exec` of the streamed tar) about " + secs(exec) + ", of which streaming "
-                + "and unpacking the " + Stats.mib(r.repo() == null ? 0 : r.repo().packBytes()) + " of objects (`untar`) is "
+                + "and unpacking the "
+                + Stats.mib(r.repo() == null ? 0 : r.repo().packBytes()) + " of objects (`untar`) is "
                 + ms(untar) + " and writing the working tree (`checkout`) " + ms(co) + ". Reading the mirror as a tar "
                 + "alone takes " + ms(tar) + ".");
         line();
@@ -262,27 +278,34 @@ final class GitReport extends MarkdownReport {
             long floorWall = Series.of("", r.floorWall()).p50();
             long sandboxSys = Series.of("", p.sandboxCpu().sys()).p50();
             long sandboxUser = Series.of("", p.sandboxCpu().user()).p50();
-            line("CPU time: the floor's clone spent " + ms(floorUser) + " in user space and " + ms(floorSys) + " in the "
+            line("CPU time: the floor's clone spent " + ms(floorUser) + " in user space and " + ms(floorSys)
+                    + " in the "
                     + "kernel for " + ms(floorWall) + " of wall clock; the import in the sandbox " + ms(sandboxUser)
-                    + " and " + ms(sandboxSys) + ". " + (floorSys > floorWall / 2
+                    + " and " + ms(sandboxSys) + ". "
+                    + (floorSys > floorWall / 2
                             ? "Most of the floor's time is the kernel creating and writing the "
-                                    + Stats.fmt(r.repo() == null ? 0 : r.repo().headFiles(), 0) + " files of the working "
+                                    + Stats.fmt(r.repo() == null ? 0 : r.repo().headFiles(), 0)
+                                    + " files of the working "
                                     + "tree, not git's own work, and the sandbox's checkout pays the same."
                             : "The kernel's share is not the larger part of the floor's time."));
             line();
         }
         if (total.p50() >= GitBenchmarks.TARGET_NANOS) {
             long co2 = Series.of("", p.sandbox().get("checkout")).p50();
-            line("**Why the " + secs(GitBenchmarks.TARGET_NANOS) + " target is not met here:** "
-                    + (floor.p50() >= GitBenchmarks.TARGET_NANOS
-                            ? "the floor itself takes " + secs(floor.p50()) + ", so no way of making a workspace that "
-                                    + "writes this working tree can meet it on this machine in this state. "
-                            : "")
-                    + "Writing the working tree (`git checkout`, " + ms(co2) + " in the sandbox) is "
-                    + Math.round(100.0 * co2 / total.p50()) + " % of create + checkout; the part that is Nightshift's "
-                    + "own (copying the history, the mirror refresh, creating the sandbox) is "
-                    + ms(untar + refresh + create.p50()) + ". For how busy the machine was, see the load average and "
-                    + "CPU pressure in the machine table: other work on it inflates the kernel time of both sides alike.");
+            line(
+                    "**Why the " + secs(GitBenchmarks.TARGET_NANOS) + " target is not met here:** "
+                            + (floor.p50() >= GitBenchmarks.TARGET_NANOS
+                                    ? "the floor itself takes " + secs(floor.p50())
+                                            + ", so no way of making a workspace that "
+                                            + "writes this working tree can meet it on this machine in this state. "
+                                    : "")
+                            + "Writing the working tree (`git checkout`, " + ms(co2) + " in the sandbox) is "
+                            + Math.round(100.0 * co2 / total.p50())
+                            + " % of create + checkout; the part that is Nightshift's "
+                            + "own (copying the history, the mirror refresh, creating the sandbox) is "
+                            + ms(untar + refresh + create.p50())
+                            + ". For how busy the machine was, see the load average and "
+                            + "CPU pressure in the machine table: other work on it inflates the kernel time of both sides alike.");
             line();
         }
     }
@@ -292,6 +315,7 @@ final class GitReport extends MarkdownReport {
             return;
         }
         Series s = Series.of(name, samples);
-        line("| " + name + " | " + ms(s.p50()) + " | " + ms(s.sorted()[0]) + " | " + ms(s.sorted()[s.n() - 1]) + " | " + s.n() + " |");
+        line("| " + name + " | " + ms(s.p50()) + " | " + ms(s.sorted()[0]) + " | " + ms(s.sorted()[s.n() - 1]) + " | "
+                + s.n() + " |");
     }
 }

@@ -44,7 +44,8 @@ final class HostCommands {
         if (exit != 0) {
             String err = new String(p.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
             close(p);
-            throw new IOException("exit " + exit + " from " + String.join(" ", argv) + (err.isEmpty() ? "" : ": " + err));
+            throw new IOException(
+                    "exit " + exit + " from " + String.join(" ", argv) + (err.isEmpty() ? "" : ": " + err));
         }
         close(p);
         return took;

@@ -24,19 +24,31 @@ final class Idle {
     record Sample(long heap, long rss, int connections, int threads, long httpSessions) {
         static Sample parse(String line) {
             String[] p = line.split(" ");
-            return new Sample(Long.parseLong(p[0]), Long.parseLong(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]),
+            return new Sample(
+                    Long.parseLong(p[0]),
+                    Long.parseLong(p[1]),
+                    Integer.parseInt(p[2]),
+                    Integer.parseInt(p[3]),
                     Long.parseLong(p[4]));
         }
     }
 
     /** {@code connected} and {@code disconnected} hold one sample per connect/disconnect cycle. */
-    record Result(Sample before, List<Sample> connected, List<Sample> disconnected, int snapshots, long clientsRss,
-            double setupSeconds, double connectSeconds) {}
+    record Result(
+            Sample before,
+            List<Sample> connected,
+            List<Sample> disconnected,
+            int snapshots,
+            long clientsRss,
+            double setupSeconds,
+            double connectSeconds) {}
 
     static Result run(Consumer<String> progress) throws Exception {
         Path dir = TestServer.tempDir();
-        try (Child server = Child.start("server", List.of("--enable-native-access=ALL-UNNAMED",
-                "-Dlogback.configurationFile=logback-bench.xml"), IdleServer.class)) {
+        try (Child server = Child.start(
+                "server",
+                List.of("--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback-bench.xml"),
+                IdleServer.class)) {
             String[] ready = server.await("READY", 60).split(" ");
             ApiClient admin = new ApiClient(ready[0], ready[1]);
             String wsBase = ready[0].replaceFirst("^http", "ws");
@@ -58,8 +70,8 @@ final class Idle {
             double setup = (System.nanoTime() - t0) / 1e9;
             Path file = dir.resolve("pairs.txt");
             Files.write(file, pairs);
-            progress.accept("[4/4] idle: " + SESSIONS + " sessions and live tokens created in "
-                    + Stats.fmt(setup, 1) + " s; measuring the server's baseline");
+            progress.accept("[4/4] idle: " + SESSIONS + " sessions and live tokens created in " + Stats.fmt(setup, 1)
+                    + " s; measuring the server's baseline");
             server.send("measure");
             Sample before = Sample.parse(server.await("MEASURE", 60));
 
@@ -70,8 +82,11 @@ final class Idle {
             double connect = 0;
             for (int cycle = 1; cycle <= CYCLES; cycle++) {
                 long t1 = System.nanoTime();
-                try (Child clients = Child.start("clients", List.of("-Xmx512m",
-                        "-Dlogback.configurationFile=logback-bench.xml"), IdleClients.class, file.toString())) {
+                try (Child clients = Child.start(
+                        "clients",
+                        List.of("-Xmx512m", "-Dlogback.configurationFile=logback-bench.xml"),
+                        IdleClients.class,
+                        file.toString())) {
                     int got = Integer.parseInt(clients.await("READY", 180));
                     double took = (System.nanoTime() - t1) / 1e9;
                     if (cycle == 1) {

@@ -22,9 +22,12 @@ public final class IdleServer {
     /** Live instances of a class, from the JVM's own class histogram (-1 when unavailable). */
     static long liveInstances(String className) {
         try {
-            Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            Object histogram = ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "gcClassHistogram",
+                            new Object[] {new String[0]},
+                            new String[] {String[].class.getName()});
             for (String line : histogram.toString().split("\n")) {
                 String[] cols = line.trim().split("\\s+");
                 if (cols.length >= 4 && cols[3].equals(className)) {
@@ -40,8 +43,8 @@ public final class IdleServer {
     public static void main(String[] args) throws Exception {
         Benchmarks.quietLogging();
         Path dir = TestServer.tempDir();
-        Nightshift ns = Nightshift.start(NightshiftConfig.from(Map.of(
-                "NIGHTSHIFT_PORT", "0", "NIGHTSHIFT_DATA_DIR", dir.toString())), p -> {});
+        Nightshift ns = Nightshift.start(
+                NightshiftConfig.from(Map.of("NIGHTSHIFT_PORT", "0", "NIGHTSHIFT_DATA_DIR", dir.toString())), p -> {});
         try {
             System.out.println("READY " + ns.url() + " " + ns.adminToken());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -30,46 +30,54 @@ final class LiveWatch implements AutoCloseable {
     private final WebSocket socket;
 
     private LiveWatch(String url) {
-        this.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
+        this.socket = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create(url), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
 
-            @Override
-            public void onOpen(WebSocket ws) {
-                ws.request(1);
-            }
-
-            @Override
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                long now = System.nanoTime();
-                partial.append(data);
-                if (last) {
-                    try {
-                        JsonNode frame = ApiClient.JSON.readTree(partial.toString());
-                        String type = frame.path("type").asText();
-                        if (type.equals("snapshot")) {
-                            subscribed.complete(null);
-                        } else if (type.equals("event")) {
-                            JsonNode e = frame.path("event");
-                            synchronized (LiveWatch.this) {
-                                events.add(new Seen(now, e.path("seq").asLong(), e.path("type").asText(),
-                                        e.path("messageId").asText(null), e.path("data")));
-                                LiveWatch.this.notifyAll();
-                            }
-                        }
-                    } catch (Exception e) {
-                        subscribed.completeExceptionally(e);
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        ws.request(1);
                     }
-                    partial.setLength(0);
-                }
-                ws.request(1);
-                return null;
-            }
-        }).join();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        long now = System.nanoTime();
+                        partial.append(data);
+                        if (last) {
+                            try {
+                                JsonNode frame = ApiClient.JSON.readTree(partial.toString());
+                                String type = frame.path("type").asText();
+                                if (type.equals("snapshot")) {
+                                    subscribed.complete(null);
+                                } else if (type.equals("event")) {
+                                    JsonNode e = frame.path("event");
+                                    synchronized (LiveWatch.this) {
+                                        events.add(new Seen(
+                                                now,
+                                                e.path("seq").asLong(),
+                                                e.path("type").asText(),
+                                                e.path("messageId").asText(null),
+                                                e.path("data")));
+                                        LiveWatch.this.notifyAll();
+                                    }
+                                }
+                            } catch (Exception e) {
+                                subscribed.completeExceptionally(e);
+                            }
+                            partial.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                })
+                .join();
     }
 
     static LiveWatch subscribe(String wsUrl, String liveToken) throws Exception {
         LiveWatch watch = new LiveWatch(wsUrl);
-        watch.socket.sendText(ApiClient.JSON.writeValueAsString(Map.of("type", "subscribe", "token", liveToken)), true).join();
+        watch.socket
+                .sendText(ApiClient.JSON.writeValueAsString(Map.of("type", "subscribe", "token", liveToken)), true)
+                .join();
         watch.subscribed.get(10, TimeUnit.SECONDS);
         return watch;
     }

@@ -8,15 +8,23 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** What the numbers were measured on. */
-record Machine(String nproc, String cpuModel, String memTotal, String kernel, String javaVersion, String jvmOptions,
-        String maxHeap, String date, String code) {
+record Machine(
+        String nproc,
+        String cpuModel,
+        String memTotal,
+        String kernel,
+        String javaVersion,
+        String jvmOptions,
+        String maxHeap,
+        String date,
+        String code) {
 
     static Machine collect(Path repo) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -42,10 +50,14 @@ record Machine(String nproc, String cpuModel, String memTotal, String kernel, St
         }
         List<String> jars = new ArrayList<>();
         Instant oldest = null;
-        for (Class<?> c : new Class<?>[] {dev.nightshift.core.model.Event.class, dev.nightshift.store.JdbcStore.class,
-                dev.nightshift.server.Nightshift.class}) {
+        for (Class<?> c : new Class<?>[] {
+            dev.nightshift.core.model.Event.class,
+            dev.nightshift.store.JdbcStore.class,
+            dev.nightshift.server.Nightshift.class
+        }) {
             try {
-                Path jar = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path jar = Path.of(
+                        c.getProtectionDomain().getCodeSource().getLocation().toURI());
                 Instant built = Files.getLastModifiedTime(jar).toInstant();
                 oldest = oldest == null || built.isBefore(oldest) ? built : oldest;
                 jars.add("`" + jar.getFileName() + "` (" + built.truncatedTo(ChronoUnit.SECONDS) + ")");
@@ -54,12 +66,29 @@ record Machine(String nproc, String cpuModel, String memTotal, String kernel, St
             }
         }
         String head = run(repo, "git", "log", "-1", "--format=%h %cI");
-        String lastSource = run(repo, "git", "log", "-1", "--format=%h %cI", "--", "nightshift-core/src/main",
-                "nightshift-store/src/main", "nightshift-server/src/main");
-        String dirty = run(repo, "git", "status", "--porcelain", "--", "nightshift-core/src/main",
-                "nightshift-store/src/main", "nightshift-server/src/main");
+        String lastSource = run(
+                repo,
+                "git",
+                "log",
+                "-1",
+                "--format=%h %cI",
+                "--",
+                "nightshift-core/src/main",
+                "nightshift-store/src/main",
+                "nightshift-server/src/main");
+        String dirty = run(
+                repo,
+                "git",
+                "status",
+                "--porcelain",
+                "--",
+                "nightshift-core/src/main",
+                "nightshift-store/src/main",
+                "nightshift-server/src/main");
         StringBuilder out = new StringBuilder(String.join(", ", jars));
-        out.append("; repository HEAD ").append(head).append(", last commit to the modules' main sources ")
+        out.append("; repository HEAD ")
+                .append(head)
+                .append(", last commit to the modules' main sources ")
                 .append(lastSource);
         if (!dirty.isBlank()) {
             out.append(", with uncommitted changes to them");
@@ -84,7 +113,8 @@ record Machine(String nproc, String cpuModel, String memTotal, String kernel, St
     static String moduleCode(Path repo, Class<?> anchor, String module, String what, String... sourcePaths) {
         String jar;
         try {
-            Path file = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path file = Path.of(
+                    anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
             Instant built = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
             jar = "`" + file.getFileName() + "` (" + built + ")";
         } catch (Exception e) {
@@ -94,8 +124,10 @@ record Machine(String nproc, String cpuModel, String memTotal, String kernel, St
             return jar;
         }
         try {
-            String last = HostCommands.run(git(repo, List.of("log", "-1", "--format=%h %cI"), sourcePaths)).strip();
-            String dirty = HostCommands.run(git(repo, List.of("status", "--porcelain"), sourcePaths)).strip();
+            String last = HostCommands.run(git(repo, List.of("log", "-1", "--format=%h %cI"), sourcePaths))
+                    .strip();
+            String dirty = HostCommands.run(git(repo, List.of("status", "--porcelain"), sourcePaths))
+                    .strip();
             return jar + "; last commit to the " + what + " sources " + last
                     + (dirty.isEmpty() ? "" : ", with uncommitted changes to them");
         } catch (IOException e) {

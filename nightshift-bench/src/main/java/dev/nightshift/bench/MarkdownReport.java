@@ -9,7 +9,8 @@ import java.util.List;
  */
 abstract class MarkdownReport {
     /** For {@link #howToRun}: why the benchmarks that start bubblewrap sandboxes must run as root. */
-    static final String AS_ROOT_FOR_THE_PROVIDER = "as root (the provider gives every sandbox a uid and cgroups of its own), ";
+    static final String AS_ROOT_FOR_THE_PROVIDER =
+            "as root (the provider gives every sandbox a uid and cgroups of its own), ";
 
     protected final Machine machine;
     private final String command;
@@ -39,8 +40,9 @@ abstract class MarkdownReport {
     final void header(String title, String mainClass) {
         line("# " + title);
         line();
-        line("Written by `nightshift-bench` (`dev.nightshift.bench." + mainClass + "`) from one run on " + machine.date()
-                + "; the whole run took " + Stats.fmt(seconds, 0) + " s. Do not edit the numbers by hand: run it again.");
+        line("Written by `nightshift-bench` (`dev.nightshift.bench." + mainClass + "`) from one run on "
+                + machine.date() + "; the whole run took " + Stats.fmt(seconds, 0)
+                + " s. Do not edit the numbers by hand: run it again.");
         line();
     }
 

@@ -22,6 +22,7 @@ final class Payloads {
 
     /** A fan-out event: its index, its append time (System.nanoTime of this JVM) and padding to ~200 bytes. */
     static String timed(int round, int i, long nanoTime) {
-        return "{\"r\":" + round + ",\"i\":" + i + ",\"t\":" + nanoTime + ",\"text\":\"" + TEXT[i % TEXT.length] + " (fan-out probe)\"}";
+        return "{\"r\":" + round + ",\"i\":" + i + ",\"t\":" + nanoTime + ",\"text\":\"" + TEXT[i % TEXT.length]
+                + " (fan-out probe)\"}";
     }
 }

@@ -16,8 +16,16 @@ final class Report extends MarkdownReport {
     private final Idle.Result idle;
     private final List<String> errors;
 
-    Report(Machine machine, String command, double seconds, List<Appends.Result> appends, FanOut.Result fanNs,
-            FanOut.Result fanFloor, List<Snapshot.Result> snapshots, Idle.Result idle, List<String> errors) {
+    Report(
+            Machine machine,
+            String command,
+            double seconds,
+            List<Appends.Result> appends,
+            FanOut.Result fanNs,
+            FanOut.Result fanFloor,
+            List<Snapshot.Result> snapshots,
+            Idle.Result idle,
+            List<String> errors) {
         super(machine, command, seconds);
         this.appends = appends;
         this.fanNs = fanNs;
@@ -29,10 +37,13 @@ final class Report extends MarkdownReport {
 
     String render() {
         header("Benchmarks", "Benchmarks");
-        howToRun("", Benchmarks.COMMAND, ". It needs PostgreSQL on 127.0.0.1:5432 (user `postgres`; override with "
-                + "`NIGHTSHIFT_TEST_POSTGRES_URL` / `_USER` / `_PASSWORD`), creates and drops its own databases and "
-                + "temporary directories, and overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). "
-                + "It takes about two minutes.");
+        howToRun(
+                "",
+                Benchmarks.COMMAND,
+                ". It needs PostgreSQL on 127.0.0.1:5432 (user `postgres`; override with "
+                        + "`NIGHTSHIFT_TEST_POSTGRES_URL` / `_USER` / `_PASSWORD`), creates and drops its own databases and "
+                        + "temporary directories, and overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). "
+                        + "It takes about two minutes.");
         machineRows();
         line("| Code measured | " + machine.code() + " |");
         line();
@@ -64,7 +75,8 @@ final class Report extends MarkdownReport {
         for (Snapshot.Result s : snapshots) {
             long p50 = pct(s.sorted(), 0.5);
             long p99 = pct(s.sorted(), 0.99);
-            String met = p99 < Benchmarks.TARGET_NANOS ? "**yes** (p99 and p50)"
+            String met = p99 < Benchmarks.TARGET_NANOS
+                    ? "**yes** (p99 and p50)"
                     : p50 < Benchmarks.TARGET_NANOS ? "**no** at p99 (yes at p50)" : "**no**";
             line("| Newcomer snapshot under 50 ms (" + s.db() + ", 500 events) | p50 " + fmtMs(p50) + ", p99 "
                     + fmtMs(p99) + " | " + met + " |");
@@ -75,13 +87,14 @@ final class Report extends MarkdownReport {
     private void appends() {
         line("## 1. Event append throughput");
         line();
-        line("`Nightshift.eventLog().append(sessionId, List<NewEvent>)`: the real write path (one transaction that bumps "
-                + "`sessions.last_seq`, reads it back and inserts the rows, then publishes to the live hub; no client is "
-                + "subscribed here). Events carry ~200 bytes of JSON. Each mode runs 1 s of warm-up, then 3 s counted. "
-                + "The floor is raw JDBC on the same database, same durability settings (SQLite: WAL and "
-                + "the server's `synchronous` level; PostgreSQL: the server's defaults; what was in effect is listed "
-                + "under each table), inserting the same "
-                + "rows into a plain table with the same columns and primary key but no foreign key.");
+        line(
+                "`Nightshift.eventLog().append(sessionId, List<NewEvent>)`: the real write path (one transaction that bumps "
+                        + "`sessions.last_seq`, reads it back and inserts the rows, then publishes to the live hub; no client is "
+                        + "subscribed here). Events carry ~200 bytes of JSON. Each mode runs 1 s of warm-up, then 3 s counted. "
+                        + "The floor is raw JDBC on the same database, same durability settings (SQLite: WAL and "
+                        + "the server's `synchronous` level; PostgreSQL: the server's defaults; what was in effect is listed "
+                        + "under each table), inserting the same "
+                        + "rows into a plain table with the same columns and primary key but no foreign key.");
         line();
         for (Appends.Result r : appends) {
             line("### " + r.db());
@@ -108,7 +121,8 @@ final class Report extends MarkdownReport {
                 + FanOut.ROUNDS + " rounds of " + FanOut.EVENTS + " events appended through `eventLog().append` at one "
                 + "per millisecond; each round waits until every client has every event. Round 1 is the first traffic "
                 + "the server's send path sees (the JIT is still compiling it), round 2 is warm-up, round "
-                + FanOut.ROUNDS + " is the measurement. Each event's data carries `System.nanoTime()` taken just before "
+                + FanOut.ROUNDS
+                + " is the measurement. Each event's data carries `System.nanoTime()` taken just before "
                 + "the append, so a latency includes the database commit, the publish, the client's outbox, the "
                 + "WebSocket write and the client's read. Latency = arrival nanoTime at the client − embedded "
                 + "nanoTime, over all " + fmt((double) FanOut.CLIENTS * FanOut.EVENTS, 0) + " deliveries of the round. "
@@ -118,7 +132,8 @@ final class Report extends MarkdownReport {
         line();
         line("Measured round:");
         line();
-        line("| System | p50 | p90 | p99 | max | Deliveries | Clients with all 1,000, in order | Appending 1,000 took | Last delivery after last append |");
+        line(
+                "| System | p50 | p90 | p99 | max | Deliveries | Clients with all 1,000, in order | Appending 1,000 took | Last delivery after last append |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (FanOut.Result r : new FanOut.Result[] {fanNs, fanFloor}) {
             if (r == null) {
@@ -148,8 +163,10 @@ final class Report extends MarkdownReport {
                 continue;
             }
             for (FanOut.Round round : r.rounds()) {
-                String label = round.round() + (round.round() == 1 ? " (cold)"
-                        : round.round() == FanOut.ROUNDS ? " (measured)" : " (warm-up)");
+                String label = round.round()
+                        + (round.round() == 1
+                                ? " (cold)"
+                                : round.round() == FanOut.ROUNDS ? " (measured)" : " (warm-up)");
                 line("| " + r.system() + " | " + label + " | " + fmtMs(pct(round.sorted(), 0.5)) + " | "
                         + fmtMs(pct(round.sorted(), 0.99)) + " | " + fmtMs(max(round.sorted())) + " | "
                         + round.clientsInOrder() + " / " + FanOut.CLIENTS + " |");
@@ -169,8 +186,9 @@ final class Report extends MarkdownReport {
         }
         if (fanNs != null) {
             boolean all = fanNs.rounds().stream().allMatch(round -> round.clientsInOrder() == FanOut.CLIENTS);
-            line((all ? "Every Nightshift client received every event of every round exactly once and in order"
-                    : "**Not every Nightshift client received every event in order** (see above)")
+            line((all
+                            ? "Every Nightshift client received every event of every round exactly once and in order"
+                            : "**Not every Nightshift client received every event in order** (see above)")
                     + "; the server sent " + fanNs.resyncFrames() + " `resync` frames and " + fanNs.otherFrames()
                     + " other non-event frames (presence) in total.");
             line();
@@ -184,13 +202,15 @@ final class Report extends MarkdownReport {
     private void snapshot() {
         line("## 3. Snapshot for a newcomer");
         line();
-        line("A session holding " + Snapshot.EVENTS + " events of realistic data. Each join opens a fresh WebSocket "
-                + "(not timed), then the clock runs from sending `subscribe` to having the complete `snapshot` frame "
-                + "(the last fragment). " + Snapshot.WARMUP + " warm-up joins, then " + Snapshot.RUNS
-                + " measured. The floor reads the same 501 newest rows with one raw JDBC query and serialises them with "
-                + "Jackson (the server's `ObjectMapper`), in the same JVM: no network, no auth, no other snapshot parts.");
+        line(
+                "A session holding " + Snapshot.EVENTS + " events of realistic data. Each join opens a fresh WebSocket "
+                        + "(not timed), then the clock runs from sending `subscribe` to having the complete `snapshot` frame "
+                        + "(the last fragment). " + Snapshot.WARMUP + " warm-up joins, then " + Snapshot.RUNS
+                        + " measured. The floor reads the same 501 newest rows with one raw JDBC query and serialises them with "
+                        + "Jackson (the server's `ObjectMapper`), in the same JVM: no network, no auth, no other snapshot parts.");
         line();
-        line("| Database | Nightshift p50 | Nightshift p99 | Floor p50 | Floor p99 | Nightshift / floor (p50) | Frame size | Events in frame |");
+        line(
+                "| Database | Nightshift p50 | Nightshift p99 | Floor p50 | Floor p99 | Nightshift / floor (p50) | Frame size | Events in frame |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Snapshot.Result s : snapshots) {
             line("| " + s.db() + " | " + fmtMs(pct(s.sorted(), 0.5)) + " | " + fmtMs(pct(s.sorted(), 0.99)) + " | "
@@ -201,7 +221,10 @@ final class Report extends MarkdownReport {
         }
         if (!snapshots.isEmpty()) {
             line();
-            line(String.format(Locale.ROOT, "Event data averaged %.0f bytes.", snapshots.getFirst().avgEventBytes()));
+            line(String.format(
+                    Locale.ROOT,
+                    "Event data averaged %.0f bytes.",
+                    snapshots.getFirst().avgEventBytes()));
         }
         line();
     }
@@ -225,25 +248,30 @@ final class Report extends MarkdownReport {
         row("before the clients connect", idle.before());
         for (int i = 0; i < idle.connected().size(); i++) {
             String cycle = idle.connected().size() > 1 ? " (cycle " + (i + 1) + ")" : "";
-            row("1,000 clients connected and subscribed" + cycle, idle.connected().get(i));
+            row(
+                    "1,000 clients connected and subscribed" + cycle,
+                    idle.connected().get(i));
             row("after the clients closed" + cycle, idle.disconnected().get(i));
         }
         Idle.Sample first = idle.connected().getFirst();
         double heapPer = (first.heap() - idle.before().heap()) / (double) Idle.SESSIONS;
         double rssPer = (first.rss() - idle.before().rss()) / (double) Idle.SESSIONS;
         line("| **per connected session** (cycle 1 − before) | **" + Stats.kib(heapPer) + "** | **"
-                + Stats.kib(rssPer) + "** | | " + fmt((first.threads() - idle.before().threads()) / (double) Idle.SESSIONS, 2)
+                + Stats.kib(rssPer) + "** | | "
+                + fmt((first.threads() - idle.before().threads()) / (double) Idle.SESSIONS, 2)
                 + " | |");
         line();
         long left = idle.disconnected().getLast().heap() - idle.before().heap();
-        long sessionsLeft = idle.disconnected().getLast().httpSessions() - idle.before().httpSessions();
+        long sessionsLeft =
+                idle.disconnected().getLast().httpSessions() - idle.before().httpSessions();
         line("After the last disconnect the server's heap is " + Stats.mib(left) + " above the baseline ("
                 + Stats.kib(left / (double) (Idle.SESSIONS * Idle.CYCLES)) + " per connection made) and "
                 + sessionsLeft + " Jetty HTTP sessions are still alive for " + Idle.SESSIONS * Idle.CYCLES
                 + " WebSocket connections made and closed"
-                + (sessionsLeft > 0 ? ": every WebSocket upgrade creates an HTTP session (Javalin copies the session "
-                        + "attributes at upgrade) and, with no session timeout configured, it is never freed. "
-                        + "That is a leak per connection for clients that do not send the session cookie back."
+                + (sessionsLeft > 0
+                        ? ": every WebSocket upgrade creates an HTTP session (Javalin copies the session "
+                                + "attributes at upgrade) and, with no session timeout configured, it is never freed. "
+                                + "That is a leak per connection for clients that do not send the session cookie back."
                         : "."));
         line();
         line("All " + idle.snapshots() + " clients got their snapshot (setup: " + fmt(idle.setupSeconds(), 1)

@@ -30,6 +30,7 @@ public final class SandboxBenchmarks {
     static final int PARTS = 5;
     /** Room for the 200 MiB workspace: 2 GiB of memory and disk, 256 processes, two cores, 1 MiB of output. */
     static final SandboxLimits LIMITS = new SandboxLimits(2L << 30, 256, 200, 2L << 30, 1L << 20);
+
     static final long CREATE_TARGET_NANOS = 150_000_000L;
     static final long EXEC_TARGET_NANOS = 15_000_000L;
     static final long RESTORE_TARGET_NANOS = 3_000_000_000L;
@@ -37,9 +38,16 @@ public final class SandboxBenchmarks {
     private SandboxBenchmarks() {}
 
     /** Everything one run measured; a part that failed is null and named in {@code errors}. */
-    record Results(List<String> capabilities, SandboxLatency.Create create, SandboxLatency.Exec exec,
-            SandboxLatency.Files1MiB files, SandboxHibernation.Result hibernation, SandboxFleet.Result fleet,
-            List<String> errors, String loadBefore, String loadAfter) {}
+    record Results(
+            List<String> capabilities,
+            SandboxLatency.Create create,
+            SandboxLatency.Exec exec,
+            SandboxLatency.Files1MiB files,
+            SandboxHibernation.Result hibernation,
+            SandboxFleet.Result fleet,
+            List<String> errors,
+            String loadBefore,
+            String loadAfter) {}
 
     public static void main(String[] args) throws Exception {
         Benchmarks.quietLogging();
@@ -47,8 +55,13 @@ public final class SandboxBenchmarks {
         Path out = BenchOutput.output("benchmarks-sandbox.md");
         Path repo = BenchOutput.repoRoot();
         Machine machine = Machine.collect(repo);
-        String sandboxCode = Machine.moduleCode(repo, BubblewrapProvider.class, "nightshift-sandbox", "sandbox",
-                "nightshift-sandbox/src/main", "nightshift-core/src/main/java/dev/nightshift/core/sandbox");
+        String sandboxCode = Machine.moduleCode(
+                repo,
+                BubblewrapProvider.class,
+                "nightshift-sandbox",
+                "sandbox",
+                "nightshift-sandbox/src/main",
+                "nightshift-core/src/main/java/dev/nightshift/core/sandbox");
         say("Nightshift sandbox benchmarks; report goes to " + out);
         machine.lines().forEach(l -> say("  " + l));
 
@@ -93,7 +106,8 @@ public final class SandboxBenchmarks {
                 say("[3/" + PARTS + "] 1 MiB file: " + SandboxLatency.FILE_RUNS + " writes, then "
                         + SandboxLatency.FILE_RUNS + " reads; floor: Files.write / Files.readAllBytes");
                 try {
-                    files = SandboxLatency.files(warm, root, work.resolve("files-floor"), l -> say("[3/" + PARTS + "] " + l));
+                    files = SandboxLatency.files(
+                            warm, root, work.resolve("files-floor"), l -> say("[3/" + PARTS + "] " + l));
                 } catch (Exception e) {
                     errors.add("1 MiB file: " + describe(e));
                     say("[3/" + PARTS + "] FAILED: " + describe(e));
@@ -110,8 +124,8 @@ public final class SandboxBenchmarks {
             say("[4/" + PARTS + "] hibernate and restore a ~200 MiB workspace, " + SandboxHibernation.REPETITIONS
                     + " times; floor: tar | zstd -3 -T0 and back");
             try {
-                hibernation = SandboxHibernation.run(provider, spec, root, work.resolve("hibernation"),
-                        l -> say("[4/" + PARTS + "] " + l));
+                hibernation = SandboxHibernation.run(
+                        provider, spec, root, work.resolve("hibernation"), l -> say("[4/" + PARTS + "] " + l));
             } catch (Exception e) {
                 errors.add("hibernate and restore: " + describe(e));
                 say("[4/" + PARTS + "] FAILED: " + describe(e));
@@ -133,12 +147,14 @@ public final class SandboxBenchmarks {
         }
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        Results results = new Results(capabilities, create, exec, files, hibernation, fleet, errors,
-                loadBefore, loadAverage());
-        String report = new SandboxReport(machine, sandboxCode, BenchOutput.command(COMMAND), seconds, results).render();
+        Results results =
+                new Results(capabilities, create, exec, files, hibernation, fleet, errors, loadBefore, loadAverage());
+        String report =
+                new SandboxReport(machine, sandboxCode, BenchOutput.command(COMMAND), seconds, results).render();
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
+        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
+                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
         System.out.flush();
         System.exit(errors.isEmpty() ? 0 : 1);
     }

@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  */
 final class SandboxFleet {
     static final int SANDBOXES = 20;
-    private static final List<String> RAW_BWRAP_SLEEP = SandboxLatency.concat(SandboxLatency.RAW_BWRAP,
-            "/usr/bin/sleep", "infinity");
+    private static final List<String> RAW_BWRAP_SLEEP =
+            SandboxLatency.concat(SandboxLatency.RAW_BWRAP, "/usr/bin/sleep", "infinity");
 
     private SandboxFleet() {}
 
@@ -33,8 +33,16 @@ final class SandboxFleet {
      * work: they outlive the processes they waited for by up to a minute, so they are counted
      * apart from the threads something really holds.
      */
-    record Footprint(long jvmRssBytes, long heapUsedBytes, int threads, int idleReapers, int processes,
-            long processRssBytes, long processPssBytes, Map<String, Integer> processNames, Map<String, Integer> threadNames) {
+    record Footprint(
+            long jvmRssBytes,
+            long heapUsedBytes,
+            int threads,
+            int idleReapers,
+            int processes,
+            long processRssBytes,
+            long processPssBytes,
+            Map<String, Integer> processNames,
+            Map<String, Integer> threadNames) {
         int busyThreads() {
             return threads - idleReapers;
         }
@@ -59,13 +67,15 @@ final class SandboxFleet {
             for (int i = 0; i < SANDBOXES; i++) {
                 holders.add(new ProcessBuilder(RAW_BWRAP_SLEEP).start());
             }
-            // ready when each runs its sleep: outer bwrap, its pid-1 child, sleep (what create() waits for, near enough)
+            // ready when each runs its sleep: outer bwrap, its pid-1 child, sleep (what create() waits for, near
+            // enough)
             awaitProcesses(before.processes() + 3 * SANDBOXES, false, 5_000);
             long startNs = System.nanoTime() - t0;
             live = sample();
             for (Process p : holders) {
                 if (!p.isAlive()) {
-                    throw new IOException("a raw bwrap sleep exited: " + new String(p.getErrorStream().readNBytes(2000)));
+                    throw new IOException("a raw bwrap sleep exited: "
+                            + new String(p.getErrorStream().readNBytes(2000)));
                 }
             }
             say.accept("floor: " + SANDBOXES + " raw bwrap sleep processes: " + (live.processes() - before.processes())
@@ -104,12 +114,14 @@ final class SandboxFleet {
             Footprint live = sample();
             long dead = sandboxes.stream().filter(s -> !s.alive()).count();
             if (dead > 0) {
-                throw new IOException(dead + " of " + SANDBOXES + " sandboxes died while idle; is another control plane or a "
-                        + "test run starting on this host? (its removeOrphans kills every sandbox cgroup it does not own)");
+                throw new IOException(
+                        dead + " of " + SANDBOXES + " sandboxes died while idle; is another control plane or a "
+                                + "test run starting on this host? (its removeOrphans kills every sandbox cgroup it does not own)");
             }
             say.accept("Nightshift: " + SANDBOXES + " sandboxes created in " + Stats.fmt(startNs / 1e9, 2) + " s: "
                     + (live.processes() - before.processes()) + " host processes, JVM RSS +"
-                    + Stats.mib(live.jvmRssBytes() - before.jvmRssBytes()) + ", threads +" + (live.threads() - before.threads()));
+                    + Stats.mib(live.jvmRssBytes() - before.jvmRssBytes()) + ", threads +"
+                    + (live.threads() - before.threads()));
             for (Sandbox s : sandboxes) {
                 s.destroy();
             }

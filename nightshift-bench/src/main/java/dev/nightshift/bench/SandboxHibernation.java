@@ -112,8 +112,17 @@ final class SandboxHibernation {
      * One repetition. {@code writeOnlyNs} and {@code extractOnlyNs} are {@link SnapshotArchive#write} and
      * {@link SnapshotArchive#extract} alone on the same content, the archive part of hibernate and restore.
      */
-    record Rep(long hibernateNs, long restoreNs, long archiveBytes, long floorHibernateNs, long floorRestoreNs,
-            long floorArchiveBytes, long deleteCopyNs, long writeOnlyNs, long extractOnlyNs, long tmpfsRestoreNs,
+    record Rep(
+            long hibernateNs,
+            long restoreNs,
+            long archiveBytes,
+            long floorHibernateNs,
+            long floorRestoreNs,
+            long floorArchiveBytes,
+            long deleteCopyNs,
+            long writeOnlyNs,
+            long extractOnlyNs,
+            long tmpfsRestoreNs,
             boolean nightshiftFirst) {}
 
     record Result(long generateNs, long files, long bytes, long hostBytes, List<Rep> reps) {
@@ -131,25 +140,42 @@ final class SandboxHibernation {
         List<Rep> reps = new ArrayList<>();
         try {
             long g0 = System.nanoTime();
-            ExecResult gen = sandbox.exec(new ExecRequest(List.of("python3", "-c", GENERATOR,
-                    Integer.toString(SOURCE_FILES), Integer.toString(SOURCE_FILE_BYTES)), "", Map.of(),
-                    Duration.ofMinutes(5)), OutputListener.IGNORE);
+            ExecResult gen = sandbox.exec(
+                    new ExecRequest(
+                            List.of(
+                                    "python3",
+                                    "-c",
+                                    GENERATOR,
+                                    Integer.toString(SOURCE_FILES),
+                                    Integer.toString(SOURCE_FILE_BYTES)),
+                            "",
+                            Map.of(),
+                            Duration.ofMinutes(5)),
+                    OutputListener.IGNORE);
             SandboxLatency.requireSuccess("generating the source files", gen);
-            ExecResult blobs = sandbox.exec(ExecRequest.shell("mkdir -p assets && for i in $(seq 1 " + BLOBS
-                    + "); do head -c " + BLOB_BYTES + " /dev/urandom > assets/blob_$i.bin || exit 1; done")
-                    .withTimeout(Duration.ofMinutes(2)), OutputListener.IGNORE);
+            ExecResult blobs = sandbox.exec(
+                    ExecRequest.shell("mkdir -p assets && for i in $(seq 1 " + BLOBS + "); do head -c " + BLOB_BYTES
+                                    + " /dev/urandom > assets/blob_$i.bin || exit 1; done")
+                            .withTimeout(Duration.ofMinutes(2)),
+                    OutputListener.IGNORE);
             SandboxLatency.requireSuccess("writing the random blobs", blobs);
             long generateNs = System.nanoTime() - g0;
             Path dir = sandboxRoot.resolve(sandbox.id());
             HostCommands.Content content = HostCommands.content(dir.resolve("workspace"));
             HostCommands.Content home = HostCommands.content(dir.resolve("home"));
-            say.accept("workspace filled inside the sandbox: " + content.files() + " files, " + Stats.mib(content.bytes())
-                    + " in " + Stats.fmt(generateNs / 1e9, 1) + " s; copying it for the floor (cp -a)");
-            HostCommands.run(List.of("cp", "-a", dir.resolve("workspace").toString(), dir.resolve("home").toString(),
+            say.accept(
+                    "workspace filled inside the sandbox: " + content.files() + " files, " + Stats.mib(content.bytes())
+                            + " in " + Stats.fmt(generateNs / 1e9, 1) + " s; copying it for the floor (cp -a)");
+            HostCommands.run(List.of(
+                    "cp",
+                    "-a",
+                    dir.resolve("workspace").toString(),
+                    dir.resolve("home").toString(),
                     floorSource.toString()));
             HostCommands.Content copied = HostCommands.content(floorSource);
             if (copied.bytes() != content.bytes() + home.bytes()) {
-                throw new IOException("the floor's copy holds " + copied.bytes() + " bytes, the sandbox " + content.bytes());
+                throw new IOException(
+                        "the floor's copy holds " + copied.bytes() + " bytes, the sandbox " + content.bytes());
             }
 
             for (int rep = 1; rep <= REPETITIONS; rep++) {
@@ -163,13 +189,14 @@ final class SandboxHibernation {
                         current[0].hibernate(out);
                     }
                 };
-                Timed floorHibernate = () -> HostCommands.bash("tar -C '" + floorSource + "' -cf - workspace home | zstd -3 -T0 -q -o '"
-                        + floorArchive + "'");
+                Timed floorHibernate = () -> HostCommands.bash(
+                        "tar -C '" + floorSource + "' -cf - workspace home | zstd -3 -T0 -q -o '" + floorArchive + "'");
                 long[] hib = pair(nightshiftFirst, hibernate, floorHibernate);
                 long archiveBytes = Files.size(archive);
                 long floorArchiveBytes = Files.size(floorArchive);
                 say.accept("hibernate " + rep + "/" + REPETITIONS + " (" + order + "): " + Stats.mib(content.bytes())
-                        + " written in " + Stats.fmt(hib[0] / 1e9, 2) + " s (" + Stats.mib(archiveBytes) + " archive; floor "
+                        + " written in " + Stats.fmt(hib[0] / 1e9, 2) + " s (" + Stats.mib(archiveBytes)
+                        + " archive; floor "
                         + Stats.fmt(hib[1] / 1e9, 2) + " s)");
 
                 Path writeOnly = scratch.resolve("write-only-" + rep + ".tar.zst");
@@ -186,18 +213,21 @@ final class SandboxHibernation {
                         current[0] = provider.restore(spec, in);
                     }
                 };
-                Timed floorRestore = () -> HostCommands.bash("zstd -d -q -c '" + floorArchive + "' | tar -C '" + floorDest + "' -xf -");
+                Timed floorRestore = () ->
+                        HostCommands.bash("zstd -d -q -c '" + floorArchive + "' | tar -C '" + floorDest + "' -xf -");
                 long[] res = pair(nightshiftFirst, restore, floorRestore);
                 say.accept("restore " + rep + "/" + REPETITIONS + " (" + order + "): " + Stats.fmt(res[0] / 1e9, 2)
                         + " s (floor " + Stats.fmt(res[1] / 1e9, 2) + " s)");
 
-                HostCommands.Content restored = HostCommands.content(sandboxRoot.resolve(current[0].id()).resolve("workspace"));
+                HostCommands.Content restored = HostCommands.content(
+                        sandboxRoot.resolve(current[0].id()).resolve("workspace"));
                 HostCommands.Content floorRestored = HostCommands.content(floorDest.resolve("workspace"));
                 if (!restored.equals(content) || !floorRestored.equals(content)) {
                     throw new IOException("restore " + rep + " gave " + restored + " (floor " + floorRestored
                             + "), expected " + content);
                 }
-                ExecResult check = current[0].exec(ExecRequest.shell("test -f src/pkg000/module_0000.py && test -s assets/blob_1.bin"),
+                ExecResult check = current[0].exec(
+                        ExecRequest.shell("test -f src/pkg000/module_0000.py && test -s assets/blob_1.bin"),
                         OutputListener.IGNORE);
                 SandboxLatency.requireSuccess("using the restored sandbox", check);
 
@@ -212,7 +242,8 @@ final class SandboxHibernation {
                 if (Files.isDirectory(TMPFS) && Files.getFileStore(TMPFS).getUsableSpace() > 4 * content.bytes()) {
                     Path inMemory = Files.createTempDirectory(TMPFS, "nightshift-bench-");
                     try {
-                        tmpfsNs = time(() -> HostCommands.bash("zstd -d -q -c '" + floorArchive + "' | tar -C '" + inMemory + "' -xf -"));
+                        tmpfsNs = time(() -> HostCommands.bash(
+                                "zstd -d -q -c '" + floorArchive + "' | tar -C '" + inMemory + "' -xf -"));
                     } finally {
                         HostCommands.deleteQuietly(inMemory);
                     }
@@ -220,8 +251,18 @@ final class SandboxHibernation {
                 long deleteNs = HostCommands.deleteTree(floorDest);
                 Files.delete(archive);
                 Files.delete(floorArchive);
-                reps.add(new Rep(hib[0], res[0], archiveBytes, hib[1], res[1], floorArchiveBytes, deleteNs,
-                        writeOnlyNs, extractOnlyNs, tmpfsNs, nightshiftFirst));
+                reps.add(new Rep(
+                        hib[0],
+                        res[0],
+                        archiveBytes,
+                        hib[1],
+                        res[1],
+                        floorArchiveBytes,
+                        deleteNs,
+                        writeOnlyNs,
+                        extractOnlyNs,
+                        tmpfsNs,
+                        nightshiftFirst));
             }
             return new Result(generateNs, content.files(), content.bytes(), content.bytes() + home.bytes(), reps);
         } finally {

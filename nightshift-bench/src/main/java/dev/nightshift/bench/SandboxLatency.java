@@ -32,9 +32,28 @@ final class SandboxLatency {
     static final String FILE_PATH = "bench/one-mib.bin";
 
     /** The floor of part 1: the least bubblewrap that runs a program in fresh PID and network namespaces. */
-    static final List<String> RAW_BWRAP = List.of("/usr/bin/bwrap", "--ro-bind", "/usr", "/usr",
-            "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-            "--proc", "/proc", "--dev", "/dev", "--unshare-pid", "--unshare-net", "--die-with-parent");
+    static final List<String> RAW_BWRAP = List.of(
+            "/usr/bin/bwrap",
+            "--ro-bind",
+            "/usr",
+            "/usr",
+            "--symlink",
+            "usr/bin",
+            "/bin",
+            "--symlink",
+            "usr/lib",
+            "/lib",
+            "--symlink",
+            "usr/lib64",
+            "/lib64",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--unshare-pid",
+            "--unshare-net",
+            "--die-with-parent");
+
     static final List<String> RAW_BWRAP_TRUE = concat(RAW_BWRAP, "/usr/bin/true");
     static final List<String> RAW_TRUE = List.of("/usr/bin/true");
     static final ExecRequest TRUE = new ExecRequest(List.of("true"), "", Map.of(), Duration.ofSeconds(30));
@@ -81,10 +100,15 @@ final class SandboxLatency {
                 floor[i] = f;
             }
         }
-        Create result = new Create(Series.of("create + first exec", total), Series.of("create() alone", created),
-                Series.of("first exec(true)", first), Series.of("destroy()", destroyed), Series.of("raw bwrap true", floor));
-        say.accept("create to first exec: p50 " + Stats.fmtMs(result.toFirstExec().p50()) + " (floor "
-                + Stats.fmtMs(result.floor().p50()) + ")");
+        Create result = new Create(
+                Series.of("create + first exec", total),
+                Series.of("create() alone", created),
+                Series.of("first exec(true)", first),
+                Series.of("destroy()", destroyed),
+                Series.of("raw bwrap true", floor));
+        say.accept(
+                "create to first exec: p50 " + Stats.fmtMs(result.toFirstExec().p50()) + " (floor "
+                        + Stats.fmtMs(result.floor().p50()) + ")");
         return result;
     }
 
@@ -106,7 +130,8 @@ final class SandboxLatency {
             }
         }
         Exec result = new Exec(Series.of("exec(true)", inside), Series.of("ProcessBuilder /usr/bin/true", floor));
-        say.accept("exec true: p50 " + Stats.fmtMs(result.sandbox().p50()) + " (floor " + Stats.fmtMs(result.floor().p50()) + ")");
+        say.accept("exec true: p50 " + Stats.fmtMs(result.sandbox().p50()) + " (floor "
+                + Stats.fmtMs(result.floor().p50()) + ")");
         return result;
     }
 
@@ -116,7 +141,13 @@ final class SandboxLatency {
      * @param shortestRead the fewest bytes a read returned
      * @param badWrites writes after which the host file did not hold exactly the bytes written
      */
-    record Files1MiB(Series read, Series readFloor, Series write, Series writeFloor, int shortReads, int shortestRead,
+    record Files1MiB(
+            Series read,
+            Series readFloor,
+            Series write,
+            Series writeFloor,
+            int shortReads,
+            int shortestRead,
             int badWrites) {}
 
     static Files1MiB files(Sandbox sandbox, Path sandboxRoot, Path scratch, Consumer<String> say) throws Exception {
@@ -163,12 +194,23 @@ final class SandboxLatency {
                 readFloor[i] = t2 - t1;
             }
         }
-        Files1MiB result = new Files1MiB(Series.of("readFile 1 MiB", read), Series.of("Files.readAllBytes", readFloor),
-                Series.of("writeFile 1 MiB", write), Series.of("Files.write", writeFloor), shortReads, shortest, badWrites);
-        say.accept("1 MiB read: p50 " + Stats.fmtMs(result.read().p50()) + " (floor " + Stats.fmtMs(result.readFloor().p50())
-                + "), write: p50 " + Stats.fmtMs(result.write().p50()) + " (floor " + Stats.fmtMs(result.writeFloor().p50()) + ")"
-                + (shortReads == 0 ? "" : "; " + shortReads + " of " + (FILE_RUNS + FILE_WARMUP) + " reads came back SHORT (shortest "
-                        + shortest + " bytes)") + (badWrites == 0 ? "" : "; " + badWrites + " writes left a wrong file"));
+        Files1MiB result = new Files1MiB(
+                Series.of("readFile 1 MiB", read),
+                Series.of("Files.readAllBytes", readFloor),
+                Series.of("writeFile 1 MiB", write),
+                Series.of("Files.write", writeFloor),
+                shortReads,
+                shortest,
+                badWrites);
+        say.accept("1 MiB read: p50 " + Stats.fmtMs(result.read().p50()) + " (floor "
+                + Stats.fmtMs(result.readFloor().p50())
+                + "), write: p50 " + Stats.fmtMs(result.write().p50()) + " (floor "
+                + Stats.fmtMs(result.writeFloor().p50()) + ")"
+                + (shortReads == 0
+                        ? ""
+                        : "; " + shortReads + " of " + (FILE_RUNS + FILE_WARMUP) + " reads came back SHORT (shortest "
+                                + shortest + " bytes)")
+                + (badWrites == 0 ? "" : "; " + badWrites + " writes left a wrong file"));
         return result;
     }
 

@@ -15,7 +15,8 @@ final class SandboxReport extends MarkdownReport {
     private final String sandboxCode;
     private final SandboxBenchmarks.Results r;
 
-    SandboxReport(Machine machine, String sandboxCode, String command, double seconds, SandboxBenchmarks.Results results) {
+    SandboxReport(
+            Machine machine, String sandboxCode, String command, double seconds, SandboxBenchmarks.Results results) {
         super(machine, command, seconds);
         this.sandboxCode = sandboxCode;
         this.r = results;
@@ -28,11 +29,14 @@ final class SandboxReport extends MarkdownReport {
                 + "and standard tools do for the same job without Nightshift. Where it makes sense the samples of the "
                 + "two alternate, so drift on the machine hits both alike.");
         line();
-        howToRun(AS_ROOT_FOR_THE_PROVIDER, SandboxBenchmarks.COMMAND, ". It "
-                + "needs bubblewrap, util-linux, socat, python3, tar and zstd on the host. Sandboxes, archives and "
-                + "scratch copies live in a temporary directory that is removed at the end; it overwrites this file "
-                + "(`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). It takes about a minute and briefly needs ~1 GB "
-                + "of free disk.");
+        howToRun(
+                AS_ROOT_FOR_THE_PROVIDER,
+                SandboxBenchmarks.COMMAND,
+                ". It "
+                        + "needs bubblewrap, util-linux, socat, python3, tar and zstd on the host. Sandboxes, archives and "
+                        + "scratch copies live in a temporary directory that is removed at the end; it overwrites this file "
+                        + "(`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). It takes about a minute and briefly needs ~1 GB "
+                        + "of free disk.");
         machine();
         targets();
         create();
@@ -85,28 +89,38 @@ final class SandboxReport extends MarkdownReport {
         line("|---|---|---|");
         if (r.create() != null) {
             Series s = r.create().toFirstExec();
-            line("| Create a sandbox (to its first command returning) under 150 ms, p50 | p50 " + fmtMs(s.p50()) + ", p90 "
+            line("| Create a sandbox (to its first command returning) under 150 ms, p50 | p50 " + fmtMs(s.p50())
+                    + ", p90 "
                     + fmtMs(s.p(0.9)) + ", p99 " + fmtMs(s.p(0.99)) + " (`create()` alone: p50 "
-                    + fmtMs(r.create().createOnly().p50()) + ") | " + met(s.p50() < SandboxBenchmarks.CREATE_TARGET_NANOS) + " |");
+                    + fmtMs(r.create().createOnly().p50()) + ") | "
+                    + met(s.p50() < SandboxBenchmarks.CREATE_TARGET_NANOS) + " |");
         } else {
             line("| Create under 150 ms, p50 | not measured (failed) | **unknown** |");
         }
         if (r.exec() != null) {
             Series s = r.exec().sandbox();
             line("| `exec true` round trip on a warm sandbox under 15 ms, p50 | p50 " + fmtMs(s.p50()) + ", p90 "
-                    + fmtMs(s.p(0.9)) + ", p99 " + fmtMs(s.p(0.99)) + " | " + met(s.p50() < SandboxBenchmarks.EXEC_TARGET_NANOS) + " |");
+                    + fmtMs(s.p(0.9)) + ", p99 " + fmtMs(s.p(0.99)) + " | "
+                    + met(s.p50() < SandboxBenchmarks.EXEC_TARGET_NANOS) + " |");
         } else {
             line("| `exec true` under 15 ms, p50 | not measured (failed) | **unknown** |");
         }
         if (r.hibernation() != null) {
             SandboxHibernation.Result h = r.hibernation();
             long median = h.median(SandboxHibernation.Rep::restoreNs);
-            long worst = h.reps().stream().mapToLong(SandboxHibernation.Rep::restoreNs).max().orElse(-1);
-            line("| Restore of a 200 MB workspace under 3 s (" + Stats.mib(h.bytes()) + " here) | median " + secs(median)
+            long worst = h.reps().stream()
+                    .mapToLong(SandboxHibernation.Rep::restoreNs)
+                    .max()
+                    .orElse(-1);
+            line("| Restore of a 200 MB workspace under 3 s (" + Stats.mib(h.bytes()) + " here) | median "
+                    + secs(median)
                     + ", slowest of " + h.reps().size() + " " + secs(worst) + " | "
                     + met(median < SandboxBenchmarks.RESTORE_TARGET_NANOS)
-                    + (median < SandboxBenchmarks.RESTORE_TARGET_NANOS && worst >= SandboxBenchmarks.RESTORE_TARGET_NANOS
-                            ? " at the median, not in every repetition" : "") + " |");
+                    + (median < SandboxBenchmarks.RESTORE_TARGET_NANOS
+                                    && worst >= SandboxBenchmarks.RESTORE_TARGET_NANOS
+                            ? " at the median, not in every repetition"
+                            : "")
+                    + " |");
         } else {
             line("| Restore of a 200 MB workspace under 3 s | not measured (failed) | **unknown** |");
         }
@@ -114,20 +128,23 @@ final class SandboxReport extends MarkdownReport {
     }
 
     private void ratioRow(String label, Series s, Series floor) {
-        line("| " + label + " | " + Stats.ratio(s.p50(), floor.p50()) + " | " + Stats.ratio(s.p(0.9), floor.p(0.9)) + " | "
-                + Stats.ratio(s.p(0.99), floor.p(0.99)) + " | | |");
+        line("| " + label + " | " + Stats.ratio(s.p50(), floor.p50()) + " | " + Stats.ratio(s.p(0.9), floor.p(0.9))
+                + " | " + Stats.ratio(s.p(0.99), floor.p(0.99)) + " | | |");
     }
 
     private void create() {
         line("## 1. Create to first exec");
         line();
-        line("The clock runs from `provider.create(spec)` to `exec(true)` returning on the new sandbox; each sandbox is "
-                + "destroyed afterwards (`destroy()` timed apart). " + SandboxLatency.CREATE_WARMUP + " warm-ups, then "
-                + SandboxLatency.CREATE_RUNS + " samples. `create()` makes the sandbox's directories, `chown -R`s them, "
-                + "writes its /etc, attaches the egress proxy, creates its cgroups and starts the holder (a shell that "
-                + "joins the cgroups, then bwrap with the full mount set, then `setpriv`, a `socat` bridge and "
-                + "`sleep infinity`), returning once the holder prints its ready line. The floor, spawned with "
-                + "`ProcessBuilder` and waited for, is:");
+        line(
+                "The clock runs from `provider.create(spec)` to `exec(true)` returning on the new sandbox; each sandbox is "
+                        + "destroyed afterwards (`destroy()` timed apart). " + SandboxLatency.CREATE_WARMUP
+                        + " warm-ups, then "
+                        + SandboxLatency.CREATE_RUNS
+                        + " samples. `create()` makes the sandbox's directories, `chown -R`s them, "
+                        + "writes its /etc, attaches the egress proxy, creates its cgroups and starts the holder (a shell that "
+                        + "joins the cgroups, then bwrap with the full mount set, then `setpriv`, a `socat` bridge and "
+                        + "`sleep infinity`), returning once the holder prints its ready line. The floor, spawned with "
+                        + "`ProcessBuilder` and waited for, is:");
         line();
         line("```sh");
         line(String.join(" ", SandboxLatency.RAW_BWRAP_TRUE));
@@ -174,7 +191,8 @@ final class SandboxReport extends MarkdownReport {
     private void files() {
         line("## 3. 1 MiB through the file API");
         line();
-        line("A 1 MiB file of random bytes. `sandbox.writeFile(path, bytes)` " + SandboxLatency.FILE_RUNS + " times (the "
+        line("A 1 MiB file of random bytes. `sandbox.writeFile(path, bytes)` " + SandboxLatency.FILE_RUNS
+                + " times (the "
                 + "same path, overwritten), then `sandbox.readFile(path, 0, 1 << 20)` " + SandboxLatency.FILE_RUNS
                 + " times, " + SandboxLatency.FILE_WARMUP + " warm-ups each; every read is compared with what was "
                 + "written. Both run inside the sandbox as its user (a shell resolving the path, then `cat` or "
@@ -195,7 +213,8 @@ final class SandboxReport extends MarkdownReport {
         latencyRow(f.writeFloor(), f.writeFloor());
         line();
         if (f.shortReads() > 0) {
-            line("**" + f.shortReads() + " of " + (SandboxLatency.FILE_RUNS + SandboxLatency.FILE_WARMUP) + " reads returned "
+            line("**" + f.shortReads() + " of " + (SandboxLatency.FILE_RUNS + SandboxLatency.FILE_WARMUP)
+                    + " reads returned "
                     + "fewer bytes than the file holds** (the shortest " + fmt(f.shortestRead(), 0) + " of "
                     + fmt(SandboxLatency.FILE_BYTES, 0) + "), without an error: see Problems below.");
         } else {
@@ -205,8 +224,10 @@ final class SandboxReport extends MarkdownReport {
             line("**" + f.badWrites() + " writes left the host file different from the bytes written.**");
         }
         line();
-        line("At p50 that is " + mibPerSecond(f.read().p50()) + " read and " + mibPerSecond(f.write().p50())
-                + " written through the sandbox (floor " + mibPerSecond(f.readFloor().p50()) + " and "
+        line("At p50 that is " + mibPerSecond(f.read().p50()) + " read and "
+                + mibPerSecond(f.write().p50())
+                + " written through the sandbox (floor "
+                + mibPerSecond(f.readFloor().p50()) + " and "
                 + mibPerSecond(f.writeFloor().p50()) + ").");
         line();
     }
@@ -218,7 +239,8 @@ final class SandboxReport extends MarkdownReport {
     private void hibernation() {
         line("## 4. Hibernate and restore a 200 MiB workspace");
         line();
-        line("The workspace is filled from inside the sandbox: python3 writes " + fmt(SandboxHibernation.SOURCE_FILES, 0)
+        line("The workspace is filled from inside the sandbox: python3 writes "
+                + fmt(SandboxHibernation.SOURCE_FILES, 0)
                 + " source-like text files of " + fmt(SandboxHibernation.SOURCE_FILE_BYTES / 1024.0, 1) + " KiB (lines "
                 + "of identifiers, calls and comments drawn from a pool, with the repetition real code has; seeded, so "
                 + "every run writes the same bytes) in 32 directories, and `head -c … /dev/urandom` writes "
@@ -244,27 +266,40 @@ final class SandboxReport extends MarkdownReport {
             return;
         }
         SandboxHibernation.Result h = r.hibernation();
-        line("Content: " + fmt(h.files(), 0) + " files, " + Stats.mib(h.bytes()) + " (" + fmt(h.bytes(), 0) + " bytes), "
-                + "written inside the sandbox in " + secs(h.generateNs()) + ".");
+        line("Content: " + fmt(h.files(), 0) + " files, " + Stats.mib(h.bytes()) + " (" + fmt(h.bytes(), 0)
+                + " bytes), " + "written inside the sandbox in " + secs(h.generateNs()) + ".");
         line();
         line("| Repetition | Hibernate | Floor `tar \\| zstd` | Hibernate / floor | Restore | Floor `zstd -d \\| tar` "
                 + "| Restore / floor | Archive | Floor archive |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         int i = 1;
         for (SandboxHibernation.Rep rep : h.reps()) {
-            repRow(Integer.toString(i++), rep.hibernateNs(), rep.floorHibernateNs(), rep.restoreNs(), rep.floorRestoreNs(),
-                    rep.archiveBytes(), rep.floorArchiveBytes());
+            repRow(
+                    Integer.toString(i++),
+                    rep.hibernateNs(),
+                    rep.floorHibernateNs(),
+                    rep.restoreNs(),
+                    rep.floorRestoreNs(),
+                    rep.archiveBytes(),
+                    rep.floorArchiveBytes());
         }
         ToLongFunction<SandboxHibernation.Rep> hib = SandboxHibernation.Rep::hibernateNs;
-        repRow("**median**", h.median(hib), h.median(SandboxHibernation.Rep::floorHibernateNs),
-                h.median(SandboxHibernation.Rep::restoreNs), h.median(SandboxHibernation.Rep::floorRestoreNs),
-                h.median(SandboxHibernation.Rep::archiveBytes), h.median(SandboxHibernation.Rep::floorArchiveBytes));
+        repRow(
+                "**median**",
+                h.median(hib),
+                h.median(SandboxHibernation.Rep::floorHibernateNs),
+                h.median(SandboxHibernation.Rep::restoreNs),
+                h.median(SandboxHibernation.Rep::floorRestoreNs),
+                h.median(SandboxHibernation.Rep::archiveBytes),
+                h.median(SandboxHibernation.Rep::floorArchiveBytes));
         line();
         long archive = h.median(SandboxHibernation.Rep::archiveBytes);
         long floorArchive = h.median(SandboxHibernation.Rep::floorArchiveBytes);
         line("Compression: " + Stats.mib(h.hostBytes()) + " of file content became a " + Stats.mib(archive)
-                + " archive, " + String.format(Locale.ROOT, "%.2f×", h.hostBytes() / (double) archive) + " (the floor's: "
-                + Stats.mib(floorArchive) + ", " + String.format(Locale.ROOT, "%.2f×", h.hostBytes() / (double) floorArchive)
+                + " archive, " + String.format(Locale.ROOT, "%.2f×", h.hostBytes() / (double) archive)
+                + " (the floor's: "
+                + Stats.mib(floorArchive) + ", "
+                + String.format(Locale.ROOT, "%.2f×", h.hostBytes() / (double) floorArchive)
                 + "). Median throughput: hibernate " + mibPerSecondOf(h.hostBytes(), h.median(hib)) + ", restore "
                 + mibPerSecondOf(h.hostBytes(), h.median(SandboxHibernation.Rep::restoreNs)) + " (floor "
                 + mibPerSecondOf(h.hostBytes(), h.median(SandboxHibernation.Rep::floorHibernateNs)) + " and "
@@ -273,12 +308,14 @@ final class SandboxReport extends MarkdownReport {
         line("What the parts cost, each timed on its own right after the pair above (medians: `SnapshotArchive.write` "
                 + secs(h.median(SandboxHibernation.Rep::writeOnlyNs)) + " against hibernate's " + secs(h.median(hib))
                 + ", `SnapshotArchive.extract` " + secs(h.median(SandboxHibernation.Rep::extractOnlyNs))
-                + " against restore's " + secs(h.median(SandboxHibernation.Rep::restoreNs)) + "). Hibernate adds stopping "
+                + " against restore's " + secs(h.median(SandboxHibernation.Rep::restoreNs))
+                + "). Hibernate adds stopping "
                 + "the sandbox and deleting its files to the first; restore adds moving the directories into place, "
                 + "`chown -R` and starting the sandbox to the second. The last column is the floor's extraction into "
                 + "a memory file system (tmpfs), which shows how much of every extraction here is the disk:");
         line();
-        line("| Repetition | Order | `SnapshotArchive.write` alone | `SnapshotArchive.extract` alone | Floor `zstd -d \\| tar` into tmpfs |");
+        line(
+                "| Repetition | Order | `SnapshotArchive.write` alone | `SnapshotArchive.extract` alone | Floor `zstd -d \\| tar` into tmpfs |");
         line("|---|---|---:|---:|---:|");
         int k = 1;
         for (SandboxHibernation.Rep rep : h.reps()) {
@@ -302,7 +339,8 @@ final class SandboxReport extends MarkdownReport {
         return nanos <= 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f MiB/s", bytes / 1048576.0 / (nanos / 1e9));
     }
 
-    private void repRow(String label, long hib, long floorHib, long restore, long floorRestore, long archive, long floorArchive) {
+    private void repRow(
+            String label, long hib, long floorHib, long restore, long floorRestore, long archive, long floorArchive) {
         line("| " + label + " | " + secs(hib) + " | " + secs(floorHib) + " | " + Stats.ratio(hib, floorHib) + " | "
                 + secs(restore) + " | " + secs(floorRestore) + " | " + Stats.ratio(restore, floorRestore) + " | "
                 + Stats.mib(archive) + " | " + Stats.mib(floorArchive) + " |");
@@ -341,7 +379,9 @@ final class SandboxReport extends MarkdownReport {
         line();
         line("Per sandbox ((live − before) / " + n + "):");
         line();
-        line("| System | JVM RSS | Heap used | JVM threads | Busy threads | Host processes | Their RSS | Their PSS | Start of all " + n + " |");
+        line(
+                "| System | JVM RSS | Heap used | JVM threads | Busy threads | Host processes | Their RSS | Their PSS | Start of all "
+                        + n + " |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         perRow(floor);
         perRow(ns);
@@ -355,14 +395,18 @@ final class SandboxReport extends MarkdownReport {
                 + Stats.ratio(ns.startNs(), floor.startNs()) + " |");
         line();
         for (SandboxFleet.Fleet f : List.of(floor, ns)) {
-            line("Processes per sandbox, " + f.system() + ": " + perName(f.before().processNames(), f.live().processNames())
-                    + ". Threads that came with them: " + perName(f.before().threadNames(), f.live().threadNames()) + ".");
+            line("Processes per sandbox, " + f.system() + ": "
+                    + perName(f.before().processNames(), f.live().processNames()) + ". Threads that came with them: "
+                    + perName(f.before().threadNames(), f.live().threadNames()) + ".");
             line();
         }
         int leftProcesses = ns.after().processes() - ns.before().processes();
         int leftThreads = ns.after().busyThreads() - ns.before().busyThreads();
-        line("After destroying all " + n + ": " + leftProcesses + " processes and " + leftThreads + " busy threads more than "
-                + "before they were created" + (leftProcesses == 0 && leftThreads <= 0 ? ", so nothing was left behind."
+        line("After destroying all " + n + ": " + leftProcesses + " processes and " + leftThreads
+                + " busy threads more than "
+                + "before they were created"
+                + (leftProcesses == 0 && leftThreads <= 0
+                        ? ", so nothing was left behind."
                         : " (" + delta(ns.before().threadNames(), ns.after().threadNames()) + ")."));
         line();
         line("`ForkJoinPool-#-worker-#` threads are the carriers of virtual threads. The JDK adds one (up to "
@@ -382,15 +426,22 @@ final class SandboxReport extends MarkdownReport {
         StringBuilder out = new StringBuilder();
         d.forEach((name, c) -> {
             if (c != 0) {
-                out.append(out.isEmpty() ? "" : ", ").append(c > 0 ? "+" : "").append(c).append(" `").append(name).append('`');
+                out.append(out.isEmpty() ? "" : ", ")
+                        .append(c > 0 ? "+" : "")
+                        .append(c)
+                        .append(" `")
+                        .append(name)
+                        .append('`');
             }
         });
         return out.isEmpty() ? "no change by name" : out.toString();
     }
 
     private void footprintRow(String system, String state, SandboxFleet.Footprint f) {
-        line("| " + system + " | " + state + " | " + Stats.mib(f.jvmRssBytes()) + " | " + Stats.mib(f.heapUsedBytes()) + " | "
-                + f.threads() + " (" + f.busyThreads() + ") | " + f.processes() + " | " + Stats.mib(f.processRssBytes()) + " | "
+        line("| " + system + " | " + state + " | " + Stats.mib(f.jvmRssBytes()) + " | " + Stats.mib(f.heapUsedBytes())
+                + " | "
+                + f.threads() + " (" + f.busyThreads() + ") | " + f.processes() + " | " + Stats.mib(f.processRssBytes())
+                + " | "
                 + Stats.mib(f.processPssBytes()) + " |");
     }
 
@@ -398,7 +449,8 @@ final class SandboxReport extends MarkdownReport {
         return (what.applyAsLong(f.live()) - what.applyAsLong(f.before())) / (double) SandboxFleet.SANDBOXES;
     }
 
-    private static String ratio(SandboxFleet.Fleet ns, SandboxFleet.Fleet floor, ToLongFunction<SandboxFleet.Footprint> what) {
+    private static String ratio(
+            SandboxFleet.Fleet ns, SandboxFleet.Fleet floor, ToLongFunction<SandboxFleet.Footprint> what) {
         double a = per(ns, what);
         double b = per(floor, what);
         return b <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f×", a / b);
@@ -407,7 +459,8 @@ final class SandboxReport extends MarkdownReport {
     private void perRow(SandboxFleet.Fleet f) {
         line("| " + f.system() + " | " + Stats.kib(per(f, SandboxFleet.Footprint::jvmRssBytes)) + " | "
                 + Stats.kib(per(f, SandboxFleet.Footprint::heapUsedBytes)) + " | "
-                + fmt(per(f, SandboxFleet.Footprint::threads), 2) + " | " + fmt(per(f, SandboxFleet.Footprint::busyThreads), 2)
+                + fmt(per(f, SandboxFleet.Footprint::threads), 2) + " | "
+                + fmt(per(f, SandboxFleet.Footprint::busyThreads), 2)
                 + " | " + fmt(per(f, SandboxFleet.Footprint::processes), 2) + " | "
                 + Stats.kib(per(f, SandboxFleet.Footprint::processRssBytes)) + " | "
                 + Stats.kib(per(f, SandboxFleet.Footprint::processPssBytes)) + " | " + fmtMs(f.startNs()) + " |");
@@ -432,7 +485,10 @@ final class SandboxReport extends MarkdownReport {
         }
         StringBuilder out = new StringBuilder();
         added.forEach((name, d) -> out.append(out.isEmpty() ? "" : ", ")
-                .append(d == Math.rint(d) ? fmt(d, 0) : fmt(d, 2)).append(" × `").append(name).append('`'));
+                .append(d == Math.rint(d) ? fmt(d, 0) : fmt(d, 2))
+                .append(" × `")
+                .append(name)
+                .append('`'));
         return out.toString();
     }
 }

@@ -26,10 +26,21 @@ final class Snapshot {
     static final int WARMUP = 10;
     static final int RUNS = 50;
 
-    record Result(String db, long[] sorted, long[] floorSorted, int snapshotEvents, int snapshotBytes,
-            int floorBytes, double avgEventBytes) {}
+    record Result(
+            String db,
+            long[] sorted,
+            long[] floorSorted,
+            int snapshotEvents,
+            int snapshotBytes,
+            int floorBytes,
+            double avgEventBytes) {}
 
-    record FloorEvent(long seq, String type, String messageId, @JsonRawValue String data, Instant createdAt) {}
+    record FloorEvent(
+            long seq,
+            String type,
+            String messageId,
+            @JsonRawValue String data,
+            Instant createdAt) {}
 
     static Result run(BenchServer s, Consumer<String> progress) throws Exception {
         String session = s.admin.createSession("/srv/bench-snapshot");
@@ -72,7 +83,8 @@ final class Snapshot {
         } finally {
             http.close();
         }
-        progress.accept("[3/4] snapshot: " + s.db + " Nightshift p50 " + Stats.fmtMs(Stats.pct(Stats.sorted(times), 0.5)));
+        progress.accept(
+                "[3/4] snapshot: " + s.db + " Nightshift p50 " + Stats.fmtMs(Stats.pct(Stats.sorted(times), 0.5)));
 
         long[] floor = new long[RUNS];
         int floorBytes = -1;
@@ -87,8 +99,12 @@ final class Snapshot {
                 List<FloorEvent> rows = new ArrayList<>(EVENTS + 1);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new FloorEvent(rs.getLong("seq"), rs.getString("type"), rs.getString("message_id"),
-                                rs.getString("data"), Instant.ofEpochMilli(rs.getLong("created_at"))));
+                        rows.add(new FloorEvent(
+                                rs.getLong("seq"),
+                                rs.getString("type"),
+                                rs.getString("message_id"),
+                                rs.getString("data"),
+                                Instant.ofEpochMilli(rs.getLong("created_at"))));
                     }
                 }
                 boolean hasMore = rows.size() > EVENTS;
@@ -108,8 +124,15 @@ final class Snapshot {
                 floorBytes = json.length();
             }
         }
-        progress.accept("[3/4] snapshot: " + s.db + " raw JDBC + Jackson p50 " + Stats.fmtMs(Stats.pct(Stats.sorted(floor), 0.5)));
-        return new Result(s.db, Stats.sorted(times), Stats.sorted(floor), snapshotEvents, snapshotBytes, floorBytes,
+        progress.accept("[3/4] snapshot: " + s.db + " raw JDBC + Jackson p50 "
+                + Stats.fmtMs(Stats.pct(Stats.sorted(floor), 0.5)));
+        return new Result(
+                s.db,
+                Stats.sorted(times),
+                Stats.sorted(floor),
+                snapshotEvents,
+                snapshotBytes,
+                floorBytes,
                 bytes / (double) EVENTS);
     }
 }

@@ -46,7 +46,8 @@ final class TimedModel implements AutoCloseable {
             return timed;
         } catch (ReflectiveOperationException | RuntimeException e) {
             fake.close();
-            throw new IllegalStateException("could not put a stopwatch on FakeModelServer (its internals changed?): " + e, e);
+            throw new IllegalStateException(
+                    "could not put a stopwatch on FakeModelServer (its internals changed?): " + e, e);
         }
     }
 
@@ -73,8 +74,8 @@ final class TimedModel implements AutoCloseable {
             } finally {
                 long end = System.nanoTime();
                 synchronized (this) {
-                    exchanges.add(new Exchange(exchanges.size(), arrival, end,
-                            length == null ? -1 : Long.parseLong(length.trim()), path));
+                    exchanges.add(new Exchange(
+                            exchanges.size(), arrival, end, length == null ? -1 : Long.parseLong(length.trim()), path));
                     notifyAll();
                 }
             }
@@ -99,8 +100,8 @@ final class TimedModel implements AutoCloseable {
         while (exchanges.size() < n) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new IllegalStateException("the model got " + exchanges.size() + " requests, expected " + n
-                        + " within " + timeout);
+                throw new IllegalStateException(
+                        "the model got " + exchanges.size() + " requests, expected " + n + " within " + timeout);
             }
             wait(Math.max(1, left / 1_000_000));
         }

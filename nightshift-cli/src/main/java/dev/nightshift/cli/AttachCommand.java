@@ -6,15 +6,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nightshift attach}: recent history, then the live stream until the turn in progress ends. */
-@Command(name = "attach", sortOptions = false,
-        description = {"Show a session's recent events, then follow it live until the turn in progress ends.",
-                "With no turn in progress it shows the history and returns. Ctrl-C stops following only."})
+@Command(
+        name = "attach",
+        sortOptions = false,
+        description = {
+            "Show a session's recent events, then follow it live until the turn in progress ends.",
+            "With no turn in progress it shows the history and returns. Ctrl-C stops following only."
+        })
 final class AttachCommand extends ClientCommand {
     @Parameters(paramLabel = "SESSION", description = "Session id.")
     String sessionId;
 
-    @Option(names = "--history", paramLabel = "N", defaultValue = "100",
-            description = "How many recent events to show first (default: ${DEFAULT-VALUE}; 'nightshift logs' shows all).")
+    @Option(
+            names = "--history",
+            paramLabel = "N",
+            defaultValue = "100",
+            description =
+                    "How many recent events to show first (default: ${DEFAULT-VALUE}; 'nightshift logs' shows all).")
     int history;
 
     @Option(names = "--json", description = "For scripts: one JSON object per line.")
@@ -46,8 +54,9 @@ final class AttachCommand extends ClientCommand {
         if (messageId == null || watch.end() != null) {
             printer.close();
             if (messageId == null) {
-                terminal.err().println("nightshift: no turn in progress; session " + sessionId + " is "
-                        + session.path("status").asText());
+                terminal.err()
+                        .println("nightshift: no turn in progress; session " + sessionId + " is "
+                                + session.path("status").asText());
                 return ExitCodes.OK;
             }
             return SessionFollow.finish(terminal, api, sessionId, watch.end(), json);
@@ -64,7 +73,7 @@ final class AttachCommand extends ClientCommand {
                     return message.path("id").asText();
                 }
                 case "pending" -> pending = pending == null ? message.path("id").asText() : pending;
-                default -> { }
+                default -> {}
             }
         }
         return pending;

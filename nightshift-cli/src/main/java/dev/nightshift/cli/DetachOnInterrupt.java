@@ -10,15 +10,18 @@ final class DetachOnInterrupt implements AutoCloseable {
 
     /** @param tidy ends the live display (spinner, open line) before the notice is printed */
     DetachOnInterrupt(Terminal terminal, String sessionId, Runnable tidy) {
-        this.hook = new Thread(() -> {
-            tidy.run();
-            terminal.out().flush();
-            terminal.err().println("nightshift: detached; session " + sessionId + " keeps running on the server."
-                    + " Follow it again with: nightshift attach " + sessionId);
-            terminal.err().flush();
-            // the exit status a shell expects after Ctrl-C; nothing else needs to run on the way out
-            Runtime.getRuntime().halt(ExitCodes.DETACHED);
-        }, "nightshift-detach");
+        this.hook = new Thread(
+                () -> {
+                    tidy.run();
+                    terminal.out().flush();
+                    terminal.err()
+                            .println("nightshift: detached; session " + sessionId + " keeps running on the server."
+                                    + " Follow it again with: nightshift attach " + sessionId);
+                    terminal.err().flush();
+                    // the exit status a shell expects after Ctrl-C; nothing else needs to run on the way out
+                    Runtime.getRuntime().halt(ExitCodes.DETACHED);
+                },
+                "nightshift-detach");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

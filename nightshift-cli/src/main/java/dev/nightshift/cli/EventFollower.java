@@ -112,8 +112,11 @@ public final class EventFollower {
     }
 
     private CliException lost(String sessionId) {
-        return new CliException(ExitCodes.UNREACHABLE, "lost the connection to " + api.baseUrl()
-                + " and could not get it back; the session goes on: 'nightshift attach " + sessionId + "' to follow it again");
+        return new CliException(
+                ExitCodes.UNREACHABLE,
+                "lost the connection to " + api.baseUrl()
+                        + " and could not get it back; the session goes on: 'nightshift attach " + sessionId
+                        + "' to follow it again");
     }
 
     private static void pause() {

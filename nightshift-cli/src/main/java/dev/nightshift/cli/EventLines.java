@@ -19,9 +19,10 @@ final class EventLines {
         return switch (text(d, "action")) {
             case "checkout" -> checkout(d);
             case "commit" -> "committed " + abbreviate(text(d, "commit")) + suffix(" ", text(d, "subject"));
-            case "push" -> error.isEmpty()
-                    ? "pushed " + text(d, "branch") + suffix(" at ", abbreviate(text(d, "head")))
-                    : "push of " + text(d, "branch") + " failed: " + error;
+            case "push" ->
+                error.isEmpty()
+                        ? "pushed " + text(d, "branch") + suffix(" at ", abbreviate(text(d, "head")))
+                        : "push of " + text(d, "branch") + " failed: " + error;
             case "pr" -> pullRequest(d, error);
             case "publish" -> "publishing failed: " + error;
             default -> text(d, "action") + (error.isEmpty() ? "" : " failed: " + error);
@@ -32,7 +33,9 @@ final class EventLines {
         String head = text(d, "head");
         if (text(d, "branch").isEmpty()) {
             // a new project: no repository to check out, head says so
-            return head.startsWith("(") && head.endsWith(")") ? head.substring(1, head.length() - 1) : "checked out " + head;
+            return head.startsWith("(") && head.endsWith(")")
+                    ? head.substring(1, head.length() - 1)
+                    : "checked out " + head;
         }
         String sha = head.contains(" ") ? head.substring(0, head.indexOf(' ')) : head;
         return "checked out " + (text(d, "base").isEmpty() ? "an empty repository" : text(d, "base"))
@@ -53,11 +56,18 @@ final class EventLines {
         String url = text(a, "url");
         return switch (text(a, "type")) {
             case "branch" -> "branch " + text(data, "name") + suffix(" from ", text(data, "base"));
-            case "pr" -> data.hasNonNull("fallback") ? "pull request to open by hand" + suffix(": ", url)
-                    : "pull request" + (data.hasNonNull("number") ? " #" + data.path("number").asText() : "")
-                            + (data.path("draft").asBoolean() ? " (draft)" : "") + suffix(": ", url);
-            case "preview_url" -> "preview" + (data.hasNonNull("port") ? " of port " + data.path("port").asText() : "")
-                    + suffix(": ", url);
+            case "pr" ->
+                data.hasNonNull("fallback")
+                        ? "pull request to open by hand" + suffix(": ", url)
+                        : "pull request"
+                                + (data.hasNonNull("number")
+                                        ? " #" + data.path("number").asText()
+                                        : "") + (data.path("draft").asBoolean() ? " (draft)" : "") + suffix(": ", url);
+            case "preview_url" ->
+                "preview"
+                        + (data.hasNonNull("port")
+                                ? " of port " + data.path("port").asText()
+                                : "") + suffix(": ", url);
             default -> text(a, "type").replace('_', ' ') + suffix(": ", url);
         };
     }
@@ -67,7 +77,9 @@ final class EventLines {
     }
 
     static boolean hookFailed(JsonNode d) {
-        return d.hasNonNull("error") || d.path("timedOut").asBoolean() || d.path("exitCode").asInt(0) != 0;
+        return d.hasNonNull("error")
+                || d.path("timedOut").asBoolean()
+                || d.path("exitCode").asInt(0) != 0;
     }
 
     static String sandboxHook(JsonNode d) {
@@ -83,8 +95,9 @@ final class EventLines {
     }
 
     static String sandboxNetwork(JsonNode d) {
-        return text(d, "action") + " " + text(d, "host") + (d.hasNonNull("port") ? ":" + d.path("port").asText() : "")
-                + suffix(" (", text(d, "reason")) + (text(d, "reason").isEmpty() ? "" : ")");
+        return text(d, "action") + " " + text(d, "host")
+                + (d.hasNonNull("port") ? ":" + d.path("port").asText() : "") + suffix(" (", text(d, "reason"))
+                + (text(d, "reason").isEmpty() ? "" : ")");
     }
 
     private static String lastLine(JsonNode d) {

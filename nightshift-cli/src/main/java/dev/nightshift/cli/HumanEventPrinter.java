@@ -29,6 +29,7 @@ final class HumanEventPrinter implements EventPrinter {
     private boolean atLineStart = true;
     /** Whether the bottom line is a spinner that must be cleared before anything else is written. */
     private boolean spinnerShown;
+
     private boolean streamedThisStep;
     private int frame;
 
@@ -39,7 +40,8 @@ final class HumanEventPrinter implements EventPrinter {
         this.out = terminal.out();
         this.ansi = terminal.ansi();
         this.interactive = ansi.enabled(); // redrawing a line needs escape codes; NO_COLOR and pipes get plain lines
-        this.spinner = interactive ? Thread.ofVirtual().name("nightshift-spinner").start(this::spin) : null;
+        this.spinner =
+                interactive ? Thread.ofVirtual().name("nightshift-spinner").start(this::spin) : null;
     }
 
     @Override
@@ -73,20 +75,28 @@ final class HumanEventPrinter implements EventPrinter {
             case TOOL_RESULT, SUBAGENT_TOOL_RESULT -> toolFinished(event);
             case TODO -> line(ansi.dim("todo  " + todoSummary(data)));
             case ARTIFACT -> line(ansi.cyan(EventLines.artifact(data)));
-            case GIT -> line(data.hasNonNull("error") ? ansi.red("git  " + EventLines.git(data))
-                    : ansi.dim("git  " + EventLines.git(data)));
+            case GIT ->
+                line(
+                        data.hasNonNull("error")
+                                ? ansi.red("git  " + EventLines.git(data))
+                                : ansi.dim("git  " + EventLines.git(data)));
             case SANDBOX_STATUS -> line(ansi.dim("sandbox  " + EventLines.sandboxStatus(data)));
-            case SANDBOX_HOOK -> line(EventLines.hookFailed(data) ? ansi.yellow("hook  " + EventLines.sandboxHook(data))
-                    : ansi.dim("hook  " + EventLines.sandboxHook(data)));
+            case SANDBOX_HOOK ->
+                line(
+                        EventLines.hookFailed(data)
+                                ? ansi.yellow("hook  " + EventLines.sandboxHook(data))
+                                : ansi.dim("hook  " + EventLines.sandboxHook(data)));
             case SANDBOX_NETWORK -> line(ansi.yellow("network  " + EventLines.sandboxNetwork(data)));
             case CONTEXT_COMPACTED -> line(ansi.dim("(older context summarised)"));
-            case MODEL_FALLBACK -> line(ansi.yellow("model  " + data.path("from").asText() + " → "
-                    + data.path("to").asText() + " (" + data.path("reason").asText() + ")"));
+            case MODEL_FALLBACK ->
+                line(ansi.yellow("model  " + data.path("from").asText() + " → "
+                        + data.path("to").asText() + " (" + data.path("reason").asText() + ")"));
             case ERROR -> line(ansi.red("error  " + data.path("message").asText()));
             case TURN_COMPLETE -> turnComplete(data);
-            case TURN_RESUMED -> line(ansi.dim("(the turn resumed on " + data.path("node").asText("another node")
-                    + " after a restart)"));
-            case STEP_FINISH -> { } // usage and cost: bookkeeping, nothing to read
+            case TURN_RESUMED ->
+                line(ansi.dim(
+                        "(the turn resumed on " + data.path("node").asText("another node") + " after a restart)"));
+            case STEP_FINISH -> {} // usage and cost: bookkeeping, nothing to read
         }
     }
 
@@ -141,10 +151,11 @@ final class HumanEventPrinter implements EventPrinter {
             switch (todo.path("status").asText()) {
                 case "completed" -> done++;
                 case "in_progress" -> current = todo.path("content").asText();
-                default -> { }
+                default -> {}
             }
         }
-        return done + "/" + todos.size() + " done" + (current == null ? "" : "  now: " + ToolCallLabel.shorten(current));
+        return done + "/" + todos.size() + " done"
+                + (current == null ? "" : "  now: " + ToolCallLabel.shorten(current));
     }
 
     /** A whole line of its own, after any text still open on the current one. */
@@ -231,5 +242,4 @@ final class HumanEventPrinter implements EventPrinter {
     private static String seconds(Duration duration) {
         return String.format(java.util.Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0);
     }
-
 }

@@ -27,8 +27,10 @@ public final class NightshiftApi {
     private final String baseUrl;
     private final String token;
     // HTTP/1.1: the server speaks it, and it spares an h2c upgrade attempt on every request
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .build();
 
     /** @param baseUrl the server, e.g. {@code http://127.0.0.1:8080}, without {@code /api} */
     public NightshiftApi(String baseUrl, String token) {
@@ -50,7 +52,8 @@ public final class NightshiftApi {
     }
 
     public JsonNode post(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json")
+        return send(request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(write(body == null ? java.util.Map.of() : body))));
     }
 
@@ -83,7 +86,8 @@ public final class NightshiftApi {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT)
+        return HttpRequest.newBuilder(uri(path))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
                 .header("X-Nightshift-Source", "cli");
@@ -93,7 +97,8 @@ public final class NightshiftApi {
         try {
             return URI.create(baseUrl + path);
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, "'" + baseUrl + "' is not a server URL; use e.g. http://127.0.0.1:8080");
+            throw new CliException(
+                    ExitCodes.USAGE, "'" + baseUrl + "' is not a server URL; use e.g. http://127.0.0.1:8080");
         }
     }
 
@@ -109,8 +114,10 @@ public final class NightshiftApi {
         try {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new CliException(ExitCodes.REFUSED, baseUrl + " answered with something other than JSON;"
-                    + " is it a Nightshift server? (check --server / NIGHTSHIFT_SERVER)");
+            throw new CliException(
+                    ExitCodes.REFUSED,
+                    baseUrl + " answered with something other than JSON;"
+                            + " is it a Nightshift server? (check --server / NIGHTSHIFT_SERVER)");
         }
     }
 
@@ -120,8 +127,9 @@ public final class NightshiftApi {
         } catch (ConnectException | HttpConnectTimeoutException | UnresolvedAddressException e) {
             throw unreachable(e);
         } catch (HttpTimeoutException e) {
-            throw new CliException(ExitCodes.UNREACHABLE, "the server at " + baseUrl + " did not answer within "
-                    + REQUEST_TIMEOUT.toSeconds() + " s");
+            throw new CliException(
+                    ExitCodes.UNREACHABLE,
+                    "the server at " + baseUrl + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
@@ -136,19 +144,26 @@ public final class NightshiftApi {
             case HttpConnectTimeoutException t -> "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s";
             case ConnectException c -> "connection refused";
             case UnresolvedAddressException u -> "unknown host";
-            default -> cause.getMessage() == null || cause.getMessage().isBlank()
-                    ? cause.getClass().getSimpleName() : cause.getMessage();
+            default ->
+                cause.getMessage() == null || cause.getMessage().isBlank()
+                        ? cause.getClass().getSimpleName()
+                        : cause.getMessage();
         };
-        return new CliException(ExitCodes.UNREACHABLE, "cannot reach the Nightshift server at " + baseUrl + " (" + why
-                + "). Start one with 'nightshift serve', or point --server / NIGHTSHIFT_SERVER at yours.");
+        return new CliException(
+                ExitCodes.UNREACHABLE,
+                "cannot reach the Nightshift server at " + baseUrl + " (" + why
+                        + "). Start one with 'nightshift serve', or point --server / NIGHTSHIFT_SERVER at yours.");
     }
 
     /** The server's own {@code {"error":{"message"}}} text, with advice for the statuses a user can fix. */
     private CliException refused(int status, String body) {
         String message = serverMessage(body);
         return switch (status) {
-            case 401 -> new CliException(ExitCodes.AUTH, "the server refused the token (" + message + "). Pass a valid one"
-                    + " with --token or NIGHTSHIFT_TOKEN; 'nightshift token create' makes one.");
+            case 401 ->
+                new CliException(
+                        ExitCodes.AUTH,
+                        "the server refused the token (" + message + "). Pass a valid one"
+                                + " with --token or NIGHTSHIFT_TOKEN; 'nightshift token create' makes one.");
             case 403 -> new CliException(ExitCodes.AUTH, "not allowed: " + message);
             default -> new CliException(ExitCodes.REFUSED, message + " (HTTP " + status + ")");
         };
@@ -156,7 +171,8 @@ public final class NightshiftApi {
 
     private static String serverMessage(String body) {
         try {
-            JsonNode message = JSON.readTree(body == null ? "" : body).path("error").path("message");
+            JsonNode message =
+                    JSON.readTree(body == null ? "" : body).path("error").path("message");
             if (message.isTextual() && !message.asText().isBlank()) {
                 return message.asText();
             }

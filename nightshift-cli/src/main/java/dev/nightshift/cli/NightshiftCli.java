@@ -9,14 +9,28 @@ import picocli.CommandLine.Spec;
  * The {@code nightshift} command: {@code serve} runs the control plane; the other subcommands are
  * a terminal client for a running server over its HTTP API and live event stream.
  */
-@Command(name = "nightshift", mixinStandardHelpOptions = true, versionProvider = NightshiftCli.Version.class,
+@Command(
+        name = "nightshift",
+        mixinStandardHelpOptions = true,
+        versionProvider = NightshiftCli.Version.class,
         description = "Self-hosted background coding agents. 'nightshift serve' runs the server; the rest talk to it.",
-        subcommands = {ServeCommand.class, RunCommand.class, SessionsCommand.class, AttachCommand.class,
-                PromptCommand.class, StopCommand.class, LogsCommand.class, TokenCommand.class,
-                CommandLine.HelpCommand.class},
-        footer = {"", "Client commands find the server in --server, NIGHTSHIFT_SERVER, or the local server's settings,",
-                "and the token in --token, NIGHTSHIFT_TOKEN, or the local data directory's admin-token.",
-                "Colours only on a terminal; NO_COLOR turns them off."})
+        subcommands = {
+            ServeCommand.class,
+            RunCommand.class,
+            SessionsCommand.class,
+            AttachCommand.class,
+            PromptCommand.class,
+            StopCommand.class,
+            LogsCommand.class,
+            TokenCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Client commands find the server in --server, NIGHTSHIFT_SERVER, or the local server's settings,",
+            "and the token in --token, NIGHTSHIFT_TOKEN, or the local data directory's admin-token.",
+            "Colours only on a terminal; NO_COLOR turns them off."
+        })
 public final class NightshiftCli implements Runnable {
     @Spec
     CommandSpec spec;
@@ -64,13 +78,17 @@ public final class NightshiftCli implements Runnable {
     /** --help, --version and the exit code list on every subcommand, not only the top one. */
     private static void everyCommand(CommandLine cli) {
         cli.getCommandSpec().mixinStandardHelpOptions(true);
-        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.described());
+        cli.getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ExitCodes.described());
         cli.getSubcommands().values().forEach(NightshiftCli::everyCommand);
     }
 
     private static boolean servedInThisProcess(CommandLine cli) {
         CommandLine.ParseResult parsed = cli.getParseResult();
-        return parsed != null && parsed.subcommand() != null
+        return parsed != null
+                && parsed.subcommand() != null
                 && parsed.subcommand().commandSpec().userObject() instanceof ServeCommand
                 && !parsed.subcommand().isUsageHelpRequested();
     }

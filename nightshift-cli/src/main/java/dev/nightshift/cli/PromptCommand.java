@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nightshift prompt}: queue another prompt in a session, optionally following it to its end. */
-@Command(name = "prompt", sortOptions = false,
+@Command(
+        name = "prompt",
+        sortOptions = false,
         description = "Queue a prompt in a session. It runs after the prompts before it.")
 final class PromptCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "SESSION", description = "Session id.")
@@ -22,10 +24,14 @@ final class PromptCommand extends ClientCommand {
     @Option(names = "--model", paramLabel = "ID", description = "Model for this prompt only.")
     String model;
 
-    @Option(names = "--follow", description = "Follow the session live until this prompt's turn ends (exit code as for run).")
+    @Option(
+            names = "--follow",
+            description = "Follow the session live until this prompt's turn ends (exit code as for run).")
     boolean follow;
 
-    @Option(names = "--json", description = "For scripts: the queued message as JSON (with --follow: one JSON object per line).")
+    @Option(
+            names = "--json",
+            description = "For scripts: the queued message as JSON (with --follow: one JSON object per line).")
     boolean json;
 
     PromptCommand(Terminal terminal) {
@@ -51,13 +57,15 @@ final class PromptCommand extends ClientCommand {
         if (json && !follow) {
             terminal.out().println(accepted.toString());
         } else if (!json) {
-            terminal.out().println("queued " + messageId + " (position " + accepted.path("position").asInt() + ")");
+            terminal.out()
+                    .println("queued " + messageId + " (position "
+                            + accepted.path("position").asInt() + ")");
         }
         terminal.out().flush();
         if (!follow) {
             return ExitCodes.OK;
         }
-        return SessionFollow.untilTurnEnds(terminal, api, sessionId, messageId, lastSeq,
-                EventPrinter.forOutput(terminal, json), json);
+        return SessionFollow.untilTurnEnds(
+                terminal, api, sessionId, messageId, lastSeq, EventPrinter.forOutput(terminal, json), json);
     }
 }

@@ -12,22 +12,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nightshift run}: a new session on a repository, one prompt, followed live to its end. */
-@Command(name = "run", sortOptions = false,
-        description = {"Start a session on a repository, send it a prompt and follow it live until the turn ends.",
-                "Prints the branch, the pull request (or compare) URL and the session URL at the end.",
-                "Ctrl-C stops following; the session keeps running ('nightshift attach ID' to follow it again)."})
+@Command(
+        name = "run",
+        sortOptions = false,
+        description = {
+            "Start a session on a repository, send it a prompt and follow it live until the turn ends.",
+            "Prints the branch, the pull request (or compare) URL and the session URL at the end.",
+            "Ctrl-C stops following; the session keeps running ('nightshift attach ID' to follow it again)."
+        })
 final class RunCommand extends ClientCommand {
     /** Longest session title made from the prompt; the title is for lists, the prompt keeps every word. */
     static final int TITLE_CHARS = 80;
 
-    @Option(names = "--repo", required = true, paramLabel = "URL|PATH",
+    @Option(
+            names = "--repo",
+            required = true,
+            paramLabel = "URL|PATH",
             description = "Git URL, or a path of the server's machine (a relative path is made absolute).")
     String repository;
 
-    @Option(names = "--base", paramLabel = "BRANCH", description = "Branch to start from (default: the repository's default).")
+    @Option(
+            names = "--base",
+            paramLabel = "BRANCH",
+            description = "Branch to start from (default: the repository's default).")
     String baseBranch;
 
-    @Option(names = "--model", paramLabel = "ID", description = "Model as provider/model (default: the server's NIGHTSHIFT_MODEL).")
+    @Option(
+            names = "--model",
+            paramLabel = "ID",
+            description = "Model as provider/model (default: the server's NIGHTSHIFT_MODEL).")
     String model;
 
     @Option(names = "--detach", description = "Print the session id and return at once; the session runs on.")
@@ -71,8 +84,8 @@ final class RunCommand extends ClientCommand {
             terminal.out().println(terminal.ansi().dim("session " + sessionId + "  " + api.sessionUrl(sessionId)));
         }
         // the session is new, so everything after sequence 0 is this run's
-        return SessionFollow.untilTurnEnds(terminal, api, sessionId, messageId, 0L,
-                EventPrinter.forOutput(terminal, json), json);
+        return SessionFollow.untilTurnEnds(
+                terminal, api, sessionId, messageId, 0L, EventPrinter.forOutput(terminal, json), json);
     }
 
     private void printDetached(NightshiftApi api, String sessionId, String messageId) {

@@ -18,11 +18,16 @@ public final class ServerOptions {
     public static final String SERVER_ENV = "NIGHTSHIFT_SERVER";
     public static final String TOKEN_ENV = "NIGHTSHIFT_TOKEN";
 
-    @Option(names = "--server", paramLabel = "URL",
-            description = "Server URL. Default: $" + SERVER_ENV + ", else this machine's server (NIGHTSHIFT_PORT, NIGHTSHIFT_PUBLIC_URL).")
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            description = "Server URL. Default: $" + SERVER_ENV
+                    + ", else this machine's server (NIGHTSHIFT_PORT, NIGHTSHIFT_PUBLIC_URL).")
     String server;
 
-    @Option(names = "--token", paramLabel = "TOKEN",
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
             description = "API token. Default: $" + TOKEN_ENV + ", else the admin token in the local data directory.")
     String token;
 
@@ -46,8 +51,10 @@ public final class ServerOptions {
         try {
             return NightshiftConfig.fromSources(terminal.env());
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, "cannot work out the local server from its settings: " + e.getMessage()
-                    + ". Fix the setting, or pass --server and --token.");
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "cannot work out the local server from its settings: " + e.getMessage()
+                            + ". Fix the setting, or pass --server and --token.");
         }
     }
 
@@ -70,7 +77,9 @@ public final class ServerOptions {
         } catch (IOException e) {
             // explained below
         }
-        throw new CliException(ExitCodes.AUTH, "no token: pass --token or set " + TOKEN_ENV
-                + " (no local admin token in " + file + "; 'nightshift serve' writes one there)");
+        throw new CliException(
+                ExitCodes.AUTH,
+                "no token: pass --token or set " + TOKEN_ENV + " (no local admin token in " + file
+                        + "; 'nightshift serve' writes one there)");
     }
 }

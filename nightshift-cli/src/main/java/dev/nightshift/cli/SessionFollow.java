@@ -11,10 +11,17 @@ final class SessionFollow {
      * @param afterSeq replay the events after this sequence number first (null: the server's recent events)
      * @param printer  already showing the session; closed here
      */
-    static int untilTurnEnds(Terminal terminal, NightshiftApi api, String sessionId, String messageId, Long afterSeq,
-            EventPrinter printer, boolean json) {
+    static int untilTurnEnds(
+            Terminal terminal,
+            NightshiftApi api,
+            String sessionId,
+            String messageId,
+            Long afterSeq,
+            EventPrinter printer,
+            boolean json) {
         TurnWatch watch = new TurnWatch(printer, messageId);
-        try (printer; DetachOnInterrupt detach = new DetachOnInterrupt(terminal, sessionId, printer::close)) {
+        try (printer;
+                DetachOnInterrupt detach = new DetachOnInterrupt(terminal, sessionId, printer::close)) {
             new EventFollower(api, terminal).follow(sessionId, afterSeq, watch);
         }
         return finish(terminal, api, sessionId, watch.end(), json);
@@ -24,8 +31,11 @@ final class SessionFollow {
     static int finish(Terminal terminal, NightshiftApi api, String sessionId, TurnEnd end, boolean json) {
         TurnSummary.fetch(api, sessionId, end).print(terminal, json);
         if (!end.completed()) {
-            terminal.err().println("nightshift: the turn " + ("stopped".equals(end.status()) ? "was stopped"
-                    : end.status() + (end.error() == null ? "" : ": " + end.error())));
+            terminal.err()
+                    .println("nightshift: the turn "
+                            + ("stopped".equals(end.status())
+                                    ? "was stopped"
+                                    : end.status() + (end.error() == null ? "" : ": " + end.error())));
             terminal.err().flush();
         }
         return end.exitCode();

@@ -10,8 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code nightshift sessions}: a table of sessions, newest activity first. */
-@Command(name = "sessions", description = {"List your sessions, most recently active first (one page).",
-        "--all lists every session you can see (an admin sees everyone's), every page."})
+@Command(
+        name = "sessions",
+        description = {
+            "List your sessions, most recently active first (one page).",
+            "--all lists every session you can see (an admin sees everyone's), every page."
+        })
 final class SessionsCommand extends ClientCommand {
     @Option(names = "--all", description = "Every session you can see, not only your own; all pages.")
     boolean all;
@@ -43,14 +47,20 @@ final class SessionsCommand extends ClientCommand {
             return ExitCodes.OK;
         }
         if (sessions.isEmpty()) {
-            terminal.err().println("nightshift: no sessions yet; start one with: nightshift run --repo <url|path> \"<prompt>\"");
+            terminal.err()
+                    .println(
+                            "nightshift: no sessions yet; start one with: nightshift run --repo <url|path> \"<prompt>\"");
             return ExitCodes.OK;
         }
         Table table = new Table("ID", "STATUS", "UPDATED", "REPOSITORY", "TITLE");
         Instant now = terminal.clock().instant();
         for (JsonNode s : sessions) {
-            table.row(s.path("id").asText(), s.path("status").asText(), ago(s.path("updatedAt").asText(), now),
-                    s.path("repository").asText(), s.path("title").asText(""));
+            table.row(
+                    s.path("id").asText(),
+                    s.path("status").asText(),
+                    ago(s.path("updatedAt").asText(), now),
+                    s.path("repository").asText(),
+                    s.path("title").asText(""));
         }
         table.print(terminal.out(), terminal.ansi());
         if (more) {

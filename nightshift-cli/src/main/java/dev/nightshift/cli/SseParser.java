@@ -17,7 +17,8 @@ public final class SseParser {
     /** @return the message this line completes, if it is the blank line ending one */
     public Optional<Message> line(String line) {
         if (line.isEmpty()) {
-            Optional<Message> done = data == null ? Optional.empty()
+            Optional<Message> done = data == null
+                    ? Optional.empty()
                     : Optional.of(new Message(id, event == null ? "message" : event, data.toString()));
             id = null;
             event = null;
@@ -36,8 +37,11 @@ public final class SseParser {
         switch (field) {
             case "id" -> id = value;
             case "event" -> event = value;
-            case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-            default -> { } // retry and unknown fields mean nothing to us
+            case "data" ->
+                data = data == null
+                        ? new StringBuilder(value)
+                        : data.append('\n').append(value);
+            default -> {} // retry and unknown fields mean nothing to us
         }
         return Optional.empty();
     }

@@ -6,7 +6,9 @@ import java.util.List;
 /** One line naming a tool call by its most telling argument: {@code bash  ./mvnw test}, {@code read  src/App.java}. */
 final class ToolCallLabel {
     /** The argument that says most about a call, in order of preference; the tools name theirs like this. */
-    private static final List<String> TELLING_ARGUMENTS = List.of("command", "path", "pattern", "url", "description", "query");
+    private static final List<String> TELLING_ARGUMENTS =
+            List.of("command", "path", "pattern", "url", "description", "query");
+
     static final int MAX_CHARS = 80;
 
     private ToolCallLabel() {}
@@ -22,11 +24,14 @@ final class ToolCallLabel {
             }
         }
         for (String key : TELLING_ARGUMENTS) {
-            if (arguments.path(key).isValueNode() && !arguments.path(key).asText().isBlank()) {
+            if (arguments.path(key).isValueNode()
+                    && !arguments.path(key).asText().isBlank()) {
                 return name + "  " + shorten(arguments.path(key).asText());
             }
         }
-        return arguments.isObject() && arguments.isEmpty() || arguments.isMissingNode() ? name : name + "  " + shorten(arguments.toString());
+        return arguments.isObject() && arguments.isEmpty() || arguments.isMissingNode()
+                ? name
+                : name + "  " + shorten(arguments.toString());
     }
 
     /** The first line, cut to fit a terminal line. */

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record TurnEnd(String messageId, String status, String error) {
     static TurnEnd from(JsonNode turnComplete) {
         JsonNode data = turnComplete.path("data");
-        return new TurnEnd(turnComplete.path("messageId").asText(), data.path("status").asText("failed"),
+        return new TurnEnd(
+                turnComplete.path("messageId").asText(),
+                data.path("status").asText("failed"),
                 data.hasNonNull("error") ? data.path("error").asText() : null);
     }
 

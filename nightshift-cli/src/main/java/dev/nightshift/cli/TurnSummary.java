@@ -9,15 +9,16 @@ import java.util.Map;
  * request (or, before one exists, the compare URL) and where to look at the session. Read from the
  * session's {@code branch} and {@code pr} artifacts, falling back to the session's work branch.
  */
-record TurnSummary(String sessionId, TurnEnd end, String branch, String pullRequestUrl, String compareUrl,
-        String sessionUrl) {
+record TurnSummary(
+        String sessionId, TurnEnd end, String branch, String pullRequestUrl, String compareUrl, String sessionUrl) {
 
     static TurnSummary fetch(NightshiftApi api, String sessionId, TurnEnd end) {
         JsonNode session = api.get("/api/sessions/" + sessionId);
         String branch = text(session.path("workBranch"));
         String pr = null;
         String compare = null;
-        for (JsonNode artifact : api.get("/api/sessions/" + sessionId + "/artifacts").path("artifacts")) {
+        for (JsonNode artifact :
+                api.get("/api/sessions/" + sessionId + "/artifacts").path("artifacts")) {
             JsonNode data = artifact.path("data");
             switch (artifact.path("type").asText()) {
                 case "branch" -> {
@@ -26,7 +27,7 @@ record TurnSummary(String sessionId, TurnEnd end, String branch, String pullRequ
                     compare = firstNonNull(text(artifact.path("url")), firstText(data, "compareUrl"), compare);
                 }
                 case "pr", "pull_request" -> pr = firstNonNull(text(artifact.path("url")), firstText(data, "url"), pr);
-                default -> { }
+                default -> {}
             }
         }
         return new TurnSummary(sessionId, end, branch, pr, compare, api.sessionUrl(sessionId));

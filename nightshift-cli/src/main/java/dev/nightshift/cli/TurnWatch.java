@@ -20,7 +20,8 @@ final class TurnWatch implements EventFollower.Listener {
     @Override
     public boolean onEvent(JsonNode event) {
         printer.print(event);
-        if (EventType.TURN_COMPLETE.wire().equals(event.path("type").asText()) && messageId.equals(event.path("messageId").asText())) {
+        if (EventType.TURN_COMPLETE.wire().equals(event.path("type").asText())
+                && messageId.equals(event.path("messageId").asText())) {
             end = TurnEnd.from(event);
             return false;
         }

@@ -19,19 +19,36 @@ class ClientLayeringTest {
 
     @BeforeAll
     static void importCli() {
-        cli = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.nightshift.cli");
+        cli = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.nightshift.cli");
     }
 
     @Test
     void theCliTalksHttpAndNeedsTheServerOnlyToServe() {
-        noClasses().that().doNotHaveSimpleName("ServeCommand").and().doNotHaveSimpleName("ServerOptions")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.nightshift.server..", "dev.nightshift.store..",
-                        "dev.nightshift.agent..", "dev.nightshift.sandbox..", "dev.nightshift.git..")
+        noClasses()
+                .that()
+                .doNotHaveSimpleName("ServeCommand")
+                .and()
+                .doNotHaveSimpleName("ServerOptions")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.nightshift.server..",
+                        "dev.nightshift.store..",
+                        "dev.nightshift.agent..",
+                        "dev.nightshift.sandbox..",
+                        "dev.nightshift.git..")
                 .check(cli);
     }
 
     @Test
     void timeIsReadThroughTheTerminalsClock() {
-        noClasses().should().callMethod(Instant.class, "now").orShould().callMethod(System.class, "currentTimeMillis").check(cli);
+        noClasses()
+                .should()
+                .callMethod(Instant.class, "now")
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
+                .check(cli);
     }
 }

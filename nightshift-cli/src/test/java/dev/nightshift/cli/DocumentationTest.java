@@ -18,8 +18,13 @@ class DocumentationTest {
                 assertThat(exitCodes).as("exit code " + code.strip()).containsPattern("\\b" + code.strip() + " ");
             }
         }
-        for (String command : NightshiftCli.commandLine(new Terminal(new java.io.PrintWriter(java.io.Writer.nullWriter()),
-                new java.io.PrintWriter(java.io.Writer.nullWriter()), java.util.Map.of(), false)).getSubcommands().keySet()) {
+        for (String command : NightshiftCli.commandLine(new Terminal(
+                        new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                        new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                        java.util.Map.of(),
+                        false))
+                .getSubcommands()
+                .keySet()) {
             if (!command.equals("help") && !command.equals("serve")) {
                 assertThat(section).as(command).contains("./nightshift " + command);
             }

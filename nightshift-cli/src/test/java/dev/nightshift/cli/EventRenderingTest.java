@@ -27,28 +27,49 @@ class EventRenderingTest {
             case TOKEN -> new EventPayload.Token("Looking at it.\n");
             case STEP_START -> new EventPayload.StepStart(1, "openai/model");
             case STEP_FINISH -> new EventPayload.StepFinish(1, USAGE, 0.002, 0.002, 0.01, null, null);
-            case ASSISTANT_MESSAGE -> new EventPayload.AssistantMessage(1, "openai/model", "Done: the test waits now.",
-                    List.of(), "stop", USAGE, 0.002);
+            case ASSISTANT_MESSAGE ->
+                new EventPayload.AssistantMessage(
+                        1, "openai/model", "Done: the test waits now.", List.of(), "stop", USAGE, 0.002);
             case TOOL_CALL -> new EventPayload.ToolCall("c1", "bash", "{\"command\":\"./mvnw test\"}");
             case TOOL_RESULT -> new EventPayload.ToolResult("c1", "bash", "BUILD SUCCESS", false);
-            case SUBAGENT_MESSAGE -> new EventPayload.SubagentMessage(1, "openai/model", "Found two callers.",
-                    List.of(new EventPayload.RequestedCall("s1", "grep", "{\"pattern\":\"flaky\"}")), "tool_calls", USAGE,
-                    0.001, "c9", "explorer");
-            case SUBAGENT_TOOL_CALL -> new EventPayload.SubagentToolCall("c9", "s1", "grep", "{\"pattern\":\"flaky\"}", "explorer");
-            case SUBAGENT_TOOL_RESULT -> new EventPayload.SubagentToolResult("c9", "s1", "grep", "no matches", true, "explorer");
-            case TODO -> new EventPayload.Todo(List.of(new EventPayload.TodoItem("reproduce", "completed"),
-                    new EventPayload.TodoItem("fix", "in_progress")));
+            case SUBAGENT_MESSAGE ->
+                new EventPayload.SubagentMessage(
+                        1,
+                        "openai/model",
+                        "Found two callers.",
+                        List.of(new EventPayload.RequestedCall("s1", "grep", "{\"pattern\":\"flaky\"}")),
+                        "tool_calls",
+                        USAGE,
+                        0.001,
+                        "c9",
+                        "explorer");
+            case SUBAGENT_TOOL_CALL ->
+                new EventPayload.SubagentToolCall("c9", "s1", "grep", "{\"pattern\":\"flaky\"}", "explorer");
+            case SUBAGENT_TOOL_RESULT ->
+                new EventPayload.SubagentToolResult("c9", "s1", "grep", "no matches", true, "explorer");
+            case TODO ->
+                new EventPayload.Todo(List.of(
+                        new EventPayload.TodoItem("reproduce", "completed"),
+                        new EventPayload.TodoItem("fix", "in_progress")));
             case CONTEXT_COMPACTED -> new EventPayload.ContextCompacted("The task so far.", 42);
             case MODEL_FALLBACK -> new EventPayload.ModelFallback("openai/big", "openai/small", "rate limited");
             case ERROR -> new EventPayload.Error("the model call failed (timeout)");
             case TURN_COMPLETE -> new EventPayload.TurnComplete("completed", null);
             case TURN_RESUMED -> new EventPayload.TurnResumed("node-b");
-            case ARTIFACT -> new EventPayload.Artifact("art_1", "branch", null,
-                    JsonText.of("{\"name\":\"a/5f8442c2\",\"base\":\"main\",\"repository\":\"file:///srv/r\"}"), AT);
+            case ARTIFACT ->
+                new EventPayload.Artifact(
+                        "art_1",
+                        "branch",
+                        null,
+                        JsonText.of("{\"name\":\"a/5f8442c2\",\"base\":\"main\",\"repository\":\"file:///srv/r\"}"),
+                        AT);
             case GIT -> EventPayload.Git.checkout("file:///srv/r", "main", "a/5f8442c2", "1a2b3c4 Initial commit");
-            case SANDBOX_STATUS -> new EventPayload.SandboxStatus("failed", null, "the repository could not be checked out");
-            case SANDBOX_HOOK -> new EventPayload.SandboxHook(".nightshift/setup.sh", 1, false, "npm ci\nnpm ERR! missing", null);
-            case SANDBOX_NETWORK -> new EventPayload.SandboxNetwork("refused", "example.com", 443, "not on the allowlist");
+            case SANDBOX_STATUS ->
+                new EventPayload.SandboxStatus("failed", null, "the repository could not be checked out");
+            case SANDBOX_HOOK ->
+                new EventPayload.SandboxHook(".nightshift/setup.sh", 1, false, "npm ci\nnpm ERR! missing", null);
+            case SANDBOX_NETWORK ->
+                new EventPayload.SandboxNetwork("refused", "example.com", 443, "not on the allowlist");
         };
     }
 
@@ -79,7 +100,11 @@ class EventRenderingTest {
         EnumSet<EventType> silent = EnumSet.of(EventType.STEP_START, EventType.STEP_FINISH); // bookkeeping
         for (EventType type : EventType.values()) {
             String out = render(event(1, sample(type)));
-            assertThat(out).as(type.wire()).doesNotContain("{\"").doesNotContain("\":").doesNotContain("\\n");
+            assertThat(out)
+                    .as(type.wire())
+                    .doesNotContain("{\"")
+                    .doesNotContain("\":")
+                    .doesNotContain("\\n");
             if (silent.contains(type)) {
                 assertThat(out).as(type.wire()).isEmpty();
             } else {
@@ -92,7 +117,8 @@ class EventRenderingTest {
     void gitStepsReadAsSentences() throws Exception {
         assertThat(line(EventPayload.Git.checkout("file:///srv/r", "main", "a/5f8442c2", "1a2b3c4 Initial commit")))
                 .isEqualTo("git  checked out main at 1a2b3c4 on a/5f8442c2");
-        assertThat(line(EventPayload.Git.commit("357f8dc9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", "Update README", "Ann <ann@x>")))
+        assertThat(line(EventPayload.Git.commit(
+                        "357f8dc9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", "Update README", "Ann <ann@x>")))
                 .isEqualTo("git  committed 357f8dc Update README");
         assertThat(line(EventPayload.Git.pushed("a/5f8442c2", "357f8dc9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5")))
                 .isEqualTo("git  pushed a/5f8442c2 at 357f8dc");
@@ -100,22 +126,30 @@ class EventRenderingTest {
                 .isEqualTo("git  pull request #12 opened: https://github.com/o/r/pull/12");
         assertThat(line(EventPayload.Git.pushFailed("a/5f8442c2", "the remote refused it")))
                 .isEqualTo("git  push of a/5f8442c2 failed: the remote refused it");
-        assertThat(line(EventPayload.Git.checkout("file:///srv/new", null, null,
-                "(no repository at /srv/new: the workspace starts empty)")))
+        assertThat(line(EventPayload.Git.checkout(
+                        "file:///srv/new", null, null, "(no repository at /srv/new: the workspace starts empty)")))
                 .isEqualTo("git  no repository at /srv/new: the workspace starts empty");
     }
 
     @Test
     void artifactsAndSandboxNoticesReadAsSentences() throws Exception {
         assertThat(line(sample(EventType.ARTIFACT))).isEqualTo("branch a/5f8442c2 from main");
-        assertThat(line(new EventPayload.Artifact("art_2", "pr", "https://github.com/o/r/pull/12",
-                JsonText.of("{\"number\":12,\"state\":\"open\",\"draft\":true}"), AT)))
+        assertThat(line(new EventPayload.Artifact(
+                        "art_2",
+                        "pr",
+                        "https://github.com/o/r/pull/12",
+                        JsonText.of("{\"number\":12,\"state\":\"open\",\"draft\":true}"),
+                        AT)))
                 .isEqualTo("pull request #12 (draft): https://github.com/o/r/pull/12");
-        assertThat(line(new EventPayload.Artifact("art_3", "preview_url", "https://ns.example/p/", JsonText.of("{\"port\":3000}"), AT)))
+        assertThat(line(new EventPayload.Artifact(
+                        "art_3", "preview_url", "https://ns.example/p/", JsonText.of("{\"port\":3000}"), AT)))
                 .isEqualTo("preview of port 3000: https://ns.example/p/");
-        assertThat(line(sample(EventType.SANDBOX_HOOK))).isEqualTo("hook  .nightshift/setup.sh failed (exit 1): npm ERR! missing");
-        assertThat(line(sample(EventType.SANDBOX_NETWORK))).isEqualTo("network  refused example.com:443 (not on the allowlist)");
-        assertThat(line(sample(EventType.SANDBOX_STATUS))).isEqualTo("sandbox  failed: the repository could not be checked out");
+        assertThat(line(sample(EventType.SANDBOX_HOOK)))
+                .isEqualTo("hook  .nightshift/setup.sh failed (exit 1): npm ERR! missing");
+        assertThat(line(sample(EventType.SANDBOX_NETWORK)))
+                .isEqualTo("network  refused example.com:443 (not on the allowlist)");
+        assertThat(line(sample(EventType.SANDBOX_STATUS)))
+                .isEqualTo("sandbox  failed: the repository could not be checked out");
     }
 
     @Test

@@ -44,12 +44,13 @@ class NightshiftJarIT {
 
     private static Launched launch(String... args) throws IOException {
         assertThat(JAR).as("built by the package phase").exists();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                JAR.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("nightshift-out", ".txt");
         Path err = Files.createTempFile("nightshift-err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put(ServerOptions.SERVER_ENV, server.url());
         builder.environment().put(ServerOptions.TOKEN_ENV, server.admin.token());
         return new Launched(builder.start(), out, err);
@@ -61,7 +62,9 @@ class NightshiftJarIT {
 
         assertThat(run.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(run.process().exitValue()).as(run.stdout() + run.stderr()).isZero();
-        assertThat(run.stdout()).contains("✓ bash  ./mvnw test").contains("PR       " + ScriptedAgent.PR_URL)
+        assertThat(run.stdout())
+                .contains("✓ bash  ./mvnw test")
+                .contains("PR       " + ScriptedAgent.PR_URL)
                 .contains("branch   " + ScriptedAgent.BRANCH);
     }
 
@@ -69,16 +72,26 @@ class NightshiftJarIT {
     void aSignalDetachesWithoutStoppingTheSession() throws Exception {
         Launched run = launch("run", "--repo", "/srv/app", "block");
         await().atMost(Duration.ofSeconds(60)).until(() -> run.stdout().contains("› block"));
-        String sessionId = run.stdout().lines().filter(l -> l.startsWith("session ")).findFirst().orElseThrow().split(" ")[1];
+        String sessionId = run.stdout()
+                .lines()
+                .filter(l -> l.startsWith("session "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1];
 
         run.process().destroy(); // SIGTERM; Ctrl-C's SIGINT takes the same path through the shutdown hook
 
         assertThat(run.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(run.process().exitValue()).isEqualTo(ExitCodes.DETACHED);
-        assertThat(run.stderr()).contains("detached; session " + sessionId + " keeps running")
+        assertThat(run.stderr())
+                .contains("detached; session " + sessionId + " keeps running")
                 .contains("nightshift attach " + sessionId);
-        assertThat(server.admin.get("/api/sessions/" + sessionId + "/prompts").body().path("queue")
-                .findValuesAsText("status")).containsExactly("processing");
+        assertThat(server.admin
+                        .get("/api/sessions/" + sessionId + "/prompts")
+                        .body()
+                        .path("queue")
+                        .findValuesAsText("status"))
+                .containsExactly("processing");
         server.admin.post("/api/sessions/" + sessionId + "/stop", null);
     }
 }

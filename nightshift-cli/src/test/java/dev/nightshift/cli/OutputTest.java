@@ -27,28 +27,39 @@ class OutputTest {
 
     @Test
     void coloursOnlyOnATerminalAndNeverWithNoColor() throws Exception {
-        JsonNode failed = event("{\"seq\":1,\"type\":\"turn_complete\",\"data\":{\"status\":\"failed\",\"error\":\"boom\"}}");
+        JsonNode failed =
+                event("{\"seq\":1,\"type\":\"turn_complete\",\"data\":{\"status\":\"failed\",\"error\":\"boom\"}}");
 
         assertThat(render(true, Map.of(), failed)).contains("\u001b[31m").contains("turn failed");
-        assertThat(render(true, Map.of("NO_COLOR", "1"), failed)).doesNotContain("\u001b[").contains("turn failed");
+        assertThat(render(true, Map.of("NO_COLOR", "1"), failed))
+                .doesNotContain("\u001b[")
+                .contains("turn failed");
         assertThat(render(false, Map.of(), failed)).doesNotContain("\u001b[");
     }
 
     @Test
     void withoutATerminalAToolCallIsALineWhenItStartsAndAnotherWithItsOutcome() throws Exception {
-        String out = render(false, Map.of(),
+        String out = render(
+                false,
+                Map.of(),
                 event("{\"seq\":1,\"type\":\"token\",\"data\":{\"text\":\"half a line\"}}"),
-                event("{\"seq\":2,\"type\":\"tool_call\",\"createdAt\":\"2030-01-01T00:00:00Z\",\"data\":{\"callId\":\"a\",\"name\":\"grep\",\"arguments\":\"{\\\"pattern\\\":\\\"TODO\\\"}\"}}"),
-                event("{\"seq\":3,\"type\":\"tool_result\",\"createdAt\":\"2030-01-01T00:00:02.500Z\",\"data\":{\"callId\":\"a\",\"name\":\"grep\",\"content\":\"x\",\"error\":false}}"));
+                event(
+                        "{\"seq\":2,\"type\":\"tool_call\",\"createdAt\":\"2030-01-01T00:00:00Z\",\"data\":{\"callId\":\"a\",\"name\":\"grep\",\"arguments\":\"{\\\"pattern\\\":\\\"TODO\\\"}\"}}"),
+                event(
+                        "{\"seq\":3,\"type\":\"tool_result\",\"createdAt\":\"2030-01-01T00:00:02.500Z\",\"data\":{\"callId\":\"a\",\"name\":\"grep\",\"content\":\"x\",\"error\":false}}"));
 
         assertThat(out).isEqualTo("half a line\n→ grep  TODO\n✓ grep  TODO  2.5s\n");
     }
 
     @Test
     void aLongOrMultiLineArgumentIsCutToOneLine() throws Exception {
-        String label = ToolCallLabel.of(event("{\"name\":\"bash\",\"arguments\":{\"command\":\"echo a\\necho b " + "x".repeat(200) + "\"}}"));
+        String label = ToolCallLabel.of(
+                event("{\"name\":\"bash\",\"arguments\":{\"command\":\"echo a\\necho b " + "x".repeat(200) + "\"}}"));
 
-        assertThat(label).startsWith("bash  echo a ⏎ echo b").doesNotContain("\n").endsWith("…");
+        assertThat(label)
+                .startsWith("bash  echo a ⏎ echo b")
+                .doesNotContain("\n")
+                .endsWith("…");
         assertThat(label).hasSize("bash  ".length() + ToolCallLabel.MAX_CHARS);
     }
 

@@ -35,10 +35,12 @@ class RunCommandTest {
         Cli.Result r = cli.run("run", "--repo", "/srv/app", "succeed");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("› succeed")
+        assertThat(r.out())
+                .contains("› succeed")
                 .contains("Looking at the flaky test.")
                 .contains("✓ bash  ./mvnw test")
-                .contains("✗ read  missing.txt").contains("no such file: missing.txt")
+                .contains("✗ read  missing.txt")
+                .contains("no such file: missing.txt")
                 .contains("branch " + ScriptedAgent.BRANCH + "\n")
                 .contains("pull request #7: " + ScriptedAgent.PR_URL)
                 .contains("Fixed it.")
@@ -59,7 +61,8 @@ class RunCommandTest {
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         List<JsonNode> lines = r.jsonLines();
-        assertThat(lines).extracting(l -> l.path("type").asText())
+        assertThat(lines)
+                .extracting(l -> l.path("type").asText())
                 .startsWith("user_message")
                 .contains("token", "tool_call", "tool_result", "artifact")
                 .endsWith("turn_complete", "summary");
@@ -73,8 +76,11 @@ class RunCommandTest {
         assertThat(summary.path("compareUrl").asText()).isEqualTo(ScriptedAgent.COMPARE_URL);
         assertThat(summary.path("sessionUrl").asText()).isEqualTo(server.url() + "/sessions/" + sessionId);
         // every event of the session, once and in order
-        assertThat(lines.subList(0, lines.size() - 1)).extracting(l -> l.path("seq").asLong())
-                .isEqualTo(server.admin.allEvents(sessionId).stream().map(e -> e.path("seq").asLong()).toList());
+        assertThat(lines.subList(0, lines.size() - 1))
+                .extracting(l -> l.path("seq").asLong())
+                .isEqualTo(server.admin.allEvents(sessionId).stream()
+                        .map(e -> e.path("seq").asLong())
+                        .toList());
     }
 
     @Test
@@ -82,7 +88,10 @@ class RunCommandTest {
         Cli.Result r = cli.run("run", "--repo", "/srv/app", "fail");
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.TURN_FAILED);
-        assertThat(r.out()).contains("Trying...").contains("error  " + ScriptedAgent.FAILURE).contains("turn failed");
+        assertThat(r.out())
+                .contains("Trying...")
+                .contains("error  " + ScriptedAgent.FAILURE)
+                .contains("turn failed");
         assertThat(r.err()).contains("nightshift: the turn failed: " + ScriptedAgent.FAILURE);
     }
 
@@ -94,12 +103,18 @@ class RunCommandTest {
         String sessionId = r.out().strip();
         assertThat(sessionId).startsWith("ses_");
         assertThat(r.err()).contains("nightshift attach " + sessionId);
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.admin.get("/api/sessions/" + sessionId + "/prompts")
-                .body().path("queue").findValuesAsText("status").contains("processing"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> server.admin
+                        .get("/api/sessions/" + sessionId + "/prompts")
+                        .body()
+                        .path("queue")
+                        .findValuesAsText("status")
+                        .contains("processing"));
 
         // attach follows the running turn; stop from another client ends it, and attach says so
         Cli.Running attached = cli.start("attach", sessionId);
-        await().atMost(Duration.ofSeconds(10)).until(() -> attached.out().toString().contains("› block"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> attached.out().toString().contains("› block"));
         Cli.Result stopped = cli.run("stop", sessionId);
         assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
         assertThat(stopped.out()).startsWith("stopped msg_");
@@ -120,18 +135,24 @@ class RunCommandTest {
         JsonNode started = r.json();
         assertThat(started.path("sessionId").asText()).startsWith("ses_");
         assertThat(started.path("messageId").asText()).startsWith("msg_");
-        assertThat(started.path("sessionUrl").asText()).endsWith("/sessions/" + started.path("sessionId").asText());
+        assertThat(started.path("sessionUrl").asText())
+                .endsWith("/sessions/" + started.path("sessionId").asText());
     }
 
     @Test
     void aLocalDirectoryIsSentAsItsAbsolutePathAndTheTitleIsThePromptsFirstLine() {
         Cli.Result r = cli.run("run", "--repo", ".", "--base", "develop", "--detach", "--json", "succeed");
 
-        JsonNode session = server.admin.get("/api/sessions/" + r.json().path("sessionId").asText()).body();
-        assertThat(session.path("repository").asText()).isEqualTo(Path.of(".").toAbsolutePath().normalize().toString());
+        JsonNode session = server.admin
+                .get("/api/sessions/" + r.json().path("sessionId").asText())
+                .body();
+        assertThat(session.path("repository").asText())
+                .isEqualTo(Path.of(".").toAbsolutePath().normalize().toString());
         assertThat(session.path("baseBranch").asText()).isEqualTo("develop");
         assertThat(session.path("source").asText()).isEqualTo("cli");
         assertThat(session.path("title").asText()).isEqualTo("succeed");
-        assertThat(RunCommand.title("x".repeat(200) + "\nmore")).hasSize(RunCommand.TITLE_CHARS).endsWith("…");
+        assertThat(RunCommand.title("x".repeat(200) + "\nmore"))
+                .hasSize(RunCommand.TITLE_CHARS)
+                .endsWith("…");
     }
 }

@@ -77,8 +77,10 @@ final class ScriptedAgent implements TurnExecutor {
 
     /** As the git integration will: the artifact row, then an event announcing it. */
     private void artifact(Turn turn, String type, String url, String data) {
-        var artifact = server.server.store().artifacts().add(turn.session().id(), type, url, data,
-                Instant.ofEpochMilli(System.currentTimeMillis()));
+        var artifact = server.server
+                .store()
+                .artifacts()
+                .add(turn.session().id(), type, url, data, Instant.ofEpochMilli(System.currentTimeMillis()));
         turn.emit(EventPayload.Artifact.of(artifact));
     }
 }

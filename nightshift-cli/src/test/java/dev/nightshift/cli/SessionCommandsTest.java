@@ -17,8 +17,11 @@ class SessionCommandsTest {
 
     private static String statusOf(ApiClient api, String sessionId, String messageId) {
         return api.allEvents(sessionId).stream()
-                .filter(e -> e.path("type").asText().equals("turn_complete") && e.path("messageId").asText().equals(messageId))
-                .map(e -> e.path("data").path("status").asText()).findFirst().orElse(null);
+                .filter(e -> e.path("type").asText().equals("turn_complete")
+                        && e.path("messageId").asText().equals(messageId))
+                .map(e -> e.path("data").path("status").asText())
+                .findFirst()
+                .orElse(null);
     }
 
     private static String runToEnd(TestServer s, String sessionId, String prompt) {
@@ -41,13 +44,19 @@ class SessionCommandsTest {
             Cli.Running attached = cli.start("attach", id);
             // the finished turn comes from history, the one in progress live
             await().atMost(WAIT).until(() -> attached.out().toString().contains("waiting for the signal"));
-            assertThat(attached.out().toString()).contains("› succeed").contains("✓ bash  ./mvnw test").contains("› wait");
+            assertThat(attached.out().toString())
+                    .contains("› succeed")
+                    .contains("✓ bash  ./mvnw test")
+                    .contains("› wait");
             assertThat(attached.result()).isNotDone();
             agent.release.countDown();
 
             Cli.Result r = attached.await();
             assertThat(r.exitCode()).as(r.toString()).isZero();
-            assertThat(r.out()).contains(ScriptedAgent.RELEASED).contains("turn completed").contains("PR       " + ScriptedAgent.PR_URL);
+            assertThat(r.out())
+                    .contains(ScriptedAgent.RELEASED)
+                    .contains("turn completed")
+                    .contains("PR       " + ScriptedAgent.PR_URL);
             assertThat(r.out().indexOf("› succeed")).isLessThan(r.out().indexOf(ScriptedAgent.RELEASED));
         }
     }
@@ -66,8 +75,11 @@ class SessionCommandsTest {
 
             assertThat(r.exitCode()).as(r.toString()).isZero();
             List<JsonNode> events = s.admin.allEvents(id);
-            assertThat(r.jsonLines()).extracting(e -> e.path("seq").asLong())
-                    .isEqualTo(events.subList(events.size() - 10, events.size()).stream().map(e -> e.path("seq").asLong()).toList());
+            assertThat(r.jsonLines())
+                    .extracting(e -> e.path("seq").asLong())
+                    .isEqualTo(events.subList(events.size() - 10, events.size()).stream()
+                            .map(e -> e.path("seq").asLong())
+                            .toList());
             assertThat(cli.run("attach", id).err()).contains("no turn in progress");
         }
     }
@@ -85,11 +97,16 @@ class SessionCommandsTest {
 
             Cli.Result json = cli.run("logs", "--json", id);
             assertThat(json.exitCode()).as(json.toString()).isZero();
-            assertThat(json.jsonLines()).extracting(e -> e.path("seq").asLong())
+            assertThat(json.jsonLines())
+                    .extracting(e -> e.path("seq").asLong())
                     .isEqualTo(all.stream().map(e -> e.path("seq").asLong()).toList());
 
             Cli.Result human = cli.run("logs", id);
-            assertThat(human.out()).contains("› chatty 450").contains("t0 t1 ").contains("t449").contains("turn completed");
+            assertThat(human.out())
+                    .contains("› chatty 450")
+                    .contains("t0 t1 ")
+                    .contains("t449")
+                    .contains("turn completed");
         }
     }
 
@@ -109,7 +126,10 @@ class SessionCommandsTest {
 
             Cli.Result failed = cli.run("prompt", "--follow", id, "fail");
             assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCodes.TURN_FAILED);
-            assertThat(failed.out()).startsWith("queued msg_").contains("› fail").contains("turn failed")
+            assertThat(failed.out())
+                    .startsWith("queued msg_")
+                    .contains("› fail")
+                    .contains("turn failed")
                     .doesNotContain("› succeed"); // only what came after the prompt
             assertThat(failed.err()).contains(ScriptedAgent.FAILURE);
         }
@@ -117,7 +137,7 @@ class SessionCommandsTest {
 
     @Test
     void sessionsListsYourOwnAndAllListsEveryoneElsesToo() {
-        try (TestServer s = TestServer.start(p -> p.executor = turn -> { })) {
+        try (TestServer s = TestServer.start(p -> p.executor = turn -> {})) {
             Cli cli = Cli.of(s.url(), s.admin.token());
             String mine = s.admin.createSession("/srv/mine");
             ApiClient.Response bob = s.admin.post("/api/users", Map.of("login", "bob"));
@@ -126,7 +146,11 @@ class SessionCommandsTest {
 
             Cli.Result own = cli.run("sessions");
             assertThat(own.exitCode()).as(own.toString()).isZero();
-            assertThat(own.out()).startsWith("ID").contains(mine).contains("/srv/mine").doesNotContain(theirs);
+            assertThat(own.out())
+                    .startsWith("ID")
+                    .contains(mine)
+                    .contains("/srv/mine")
+                    .doesNotContain(theirs);
 
             Cli.Result all = cli.run("sessions", "--all", "--json");
             assertThat(all.json().path("sessions").findValuesAsText("id")).contains(mine, theirs);

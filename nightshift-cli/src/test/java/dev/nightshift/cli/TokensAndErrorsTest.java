@@ -17,7 +17,7 @@ class TokensAndErrorsTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(p -> p.executor = turn -> { });
+        server = TestServer.start(p -> p.executor = turn -> {});
         cli = Cli.of(server.url(), server.admin.token());
     }
 
@@ -39,7 +39,9 @@ class TokensAndErrorsTest {
 
         Cli.Result listed = cli.run("token", "list", "--json");
         var laptop = listed.json().path("tokens").findParents("name").stream()
-                .filter(t -> t.path("name").asText().equals("laptop")).findFirst().orElseThrow();
+                .filter(t -> t.path("name").asText().equals("laptop"))
+                .findFirst()
+                .orElseThrow();
         assertThat(listed.out()).doesNotContain(secret);
         String tokenId = laptop.path("id").asText();
         assertThat(cli.run("token", "list").out()).contains(tokenId).contains("laptop");
@@ -55,7 +57,8 @@ class TokensAndErrorsTest {
 
     @Test
     void aScopedExpiringTokenCanReadButNotPrompt() {
-        Cli.Result created = cli.run("token", "create", "--name", "dashboard", "--scope", "sessions:read", "--expires", "30d", "--json");
+        Cli.Result created = cli.run(
+                "token", "create", "--name", "dashboard", "--scope", "sessions:read", "--expires", "30d", "--json");
         assertThat(created.exitCode()).as(created.toString()).isZero();
         assertThat(created.json().path("scopes").toString()).isEqualTo("[\"sessions:read\"]");
         assertThat(created.json().path("expiresAt").asText()).isNotEmpty();
@@ -68,7 +71,8 @@ class TokensAndErrorsTest {
         Cli.Result badExpiry = cli.run("token", "create", "--expires", "soon");
         assertThat(badExpiry.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(badExpiry.err()).contains("--expires");
-        assertThat(cli.run("token", "create", "--scope", "sessions:everything").exitCode()).isEqualTo(ExitCodes.REFUSED); // 400
+        assertThat(cli.run("token", "create", "--scope", "sessions:everything").exitCode())
+                .isEqualTo(ExitCodes.REFUSED); // 400
     }
 
     @Test
@@ -77,7 +81,10 @@ class TokensAndErrorsTest {
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.AUTH);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("nightshift: the server refused the token").contains("--token").contains("NIGHTSHIFT_TOKEN")
+        assertThat(r.err())
+                .startsWith("nightshift: the server refused the token")
+                .contains("--token")
+                .contains("NIGHTSHIFT_TOKEN")
                 .doesNotContain("Exception");
     }
 
@@ -92,8 +99,10 @@ class TokensAndErrorsTest {
         Cli.Result r = Cli.of(url, "whatever").run("sessions");
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(r.err()).startsWith("nightshift: cannot reach the Nightshift server at " + url + " (connection refused)")
-                .contains("nightshift serve").contains("NIGHTSHIFT_SERVER");
+        assertThat(r.err())
+                .startsWith("nightshift: cannot reach the Nightshift server at " + url + " (connection refused)")
+                .contains("nightshift serve")
+                .contains("NIGHTSHIFT_SERVER");
     }
 
     @Test
@@ -112,16 +121,30 @@ class TokensAndErrorsTest {
 
         Cli.Result help = cli.run("run", "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("Exit codes:").contains("the turn failed or was stopped")
-                .contains("the server cannot be reached").contains("130").contains("--detach");
-        assertThat(cli.run("--help").out()).contains("serve").contains("run").contains("attach").contains("sessions")
-                .contains("logs").contains("prompt").contains("stop").contains("token");
+        assertThat(help.out())
+                .contains("Exit codes:")
+                .contains("the turn failed or was stopped")
+                .contains("the server cannot be reached")
+                .contains("130")
+                .contains("--detach");
+        assertThat(cli.run("--help").out())
+                .contains("serve")
+                .contains("run")
+                .contains("attach")
+                .contains("sessions")
+                .contains("logs")
+                .contains("prompt")
+                .contains("stop")
+                .contains("token");
     }
 
     @Test
     void withoutServerOrTokenItUsesTheLocalServersPortAndAdminToken() {
-        Cli local = Cli.withEnv(Map.of("NIGHTSHIFT_PORT", String.valueOf(server.server.port()),
-                "NIGHTSHIFT_DATA_DIR", server.dataDir.toString()));
+        Cli local = Cli.withEnv(Map.of(
+                "NIGHTSHIFT_PORT",
+                String.valueOf(server.server.port()),
+                "NIGHTSHIFT_DATA_DIR",
+                server.dataDir.toString()));
         assertThat(server.dataDir.resolve(LocalAdmin.TOKEN_FILE)).exists();
 
         Cli.Result r = local.run("sessions", "--json");
@@ -129,8 +152,12 @@ class TokensAndErrorsTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.json().has("sessions")).isTrue();
 
-        Cli.Result noToken = Cli.withEnv(Map.of("NIGHTSHIFT_DATA_DIR", server.dataDir.resolve("elsewhere").toString(),
-                ServerOptions.SERVER_ENV, server.url())).run("sessions");
+        Cli.Result noToken = Cli.withEnv(Map.of(
+                        "NIGHTSHIFT_DATA_DIR",
+                        server.dataDir.resolve("elsewhere").toString(),
+                        ServerOptions.SERVER_ENV,
+                        server.url()))
+                .run("sessions");
         assertThat(noToken.exitCode()).isEqualTo(ExitCodes.AUTH);
         assertThat(noToken.err()).contains("no token").contains("--token");
     }

@@ -18,7 +18,8 @@ public final class Ids {
         byte[] random = new byte[10];
         RANDOM.nextBytes(random);
         long time = CLOCK.millis();
-        StringBuilder out = new StringBuilder(prefix.length() + 27).append(prefix).append('_');
+        StringBuilder out =
+                new StringBuilder(prefix.length() + 27).append(prefix).append('_');
         for (int shift = 45; shift >= 0; shift -= 5) {
             out.append(ALPHABET[(int) (time >>> shift) & 31]);
         }

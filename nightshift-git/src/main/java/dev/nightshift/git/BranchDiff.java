@@ -9,8 +9,15 @@ import java.util.List;
  * @param source "workspace" when read from the live sandbox (uncommitted changes included), "branch"
  *     when read from the control plane's copy of the last published work (works while hibernated)
  */
-public record BranchDiff(String base, String branch, String baseCommit, String headCommit, String source,
-        List<FileChange> files, String patch, boolean truncated) {
+public record BranchDiff(
+        String base,
+        String branch,
+        String baseCommit,
+        String headCommit,
+        String source,
+        List<FileChange> files,
+        String patch,
+        boolean truncated) {
 
     /** One changed file; {@code oldPath} is set for renames, counts are -1 for binary files. */
     public record FileChange(String path, String oldPath, String status, int additions, int deletions) {}

@@ -46,7 +46,9 @@ public final class BranchNames {
         if (text == null) {
             return "";
         }
-        return Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(text, Normalizer.Form.NFD)
+                .replaceAll("[^A-Za-z0-9]", "")
+                .toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -60,14 +62,23 @@ public final class BranchNames {
         if (name.length() > 200) {
             return "a branch name can have at most 200 characters";
         }
-        if (name.startsWith("-") || name.startsWith("/") || name.endsWith("/") || name.endsWith(".") || name.endsWith(".lock")
-                || name.contains("..") || name.contains("//") || name.contains("@{") || name.equals("@") || name.contains("/.")
+        if (name.startsWith("-")
+                || name.startsWith("/")
+                || name.endsWith("/")
+                || name.endsWith(".")
+                || name.endsWith(".lock")
+                || name.contains("..")
+                || name.contains("//")
+                || name.contains("@{")
+                || name.equals("@")
+                || name.contains("/.")
                 || name.startsWith(".")) {
             return "'" + name + "' is not a valid git branch name";
         }
         for (char c : name.toCharArray()) {
             if (c < 0x20 || c == 0x7f || " ~^:?*[\\".indexOf(c) >= 0) {
-                return "'" + name + "' is not a valid git branch name: it contains '" + (c < 0x20 ? "\\x" + Integer.toHexString(c) : c) + "'";
+                return "'" + name + "' is not a valid git branch name: it contains '"
+                        + (c < 0x20 ? "\\x" + Integer.toHexString(c) : c) + "'";
             }
         }
         return null;

@@ -40,7 +40,8 @@ public sealed interface GitAuth {
 
         @Override
         public List<String> secrets() {
-            String basic = java.util.Base64.getEncoder().encodeToString((username + ":" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String basic = java.util.Base64.getEncoder()
+                    .encodeToString((username + ":" + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return List.of(token, basic);
         }
 

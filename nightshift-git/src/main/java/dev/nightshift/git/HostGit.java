@@ -68,8 +68,12 @@ public final class HostGit {
     public String run(Path dir, GitAuth auth, String... args) {
         Result result = exec(dir, auth, InputStream.nullInputStream(), null, DEFAULT_TIMEOUT, args);
         if (!result.ok()) {
-            String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-") && !a.contains("=")).findFirst().orElse(args[0]);
-            throw new GitException("git " + command + " failed: " + result.stderr().strip());
+            String command = java.util.Arrays.stream(args)
+                    .filter(a -> !a.startsWith("-") && !a.contains("="))
+                    .findFirst()
+                    .orElse(args[0]);
+            throw new GitException(
+                    "git " + command + " failed: " + result.stderr().strip());
         }
         return result.out();
     }
@@ -78,7 +82,8 @@ public final class HostGit {
      * Runs git in {@code dir} (null: no repository) with {@code input} on stdin; stdout goes to
      * {@code stdout} when given (for large output such as a bundle), else into the result.
      */
-    public Result exec(Path dir, GitAuth auth, InputStream input, OutputStream stdout, Duration timeout, String... args) {
+    public Result exec(
+            Path dir, GitAuth auth, InputStream input, OutputStream stdout, Duration timeout, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add("git");
         argv.addAll(HARDENING);
@@ -102,13 +107,18 @@ public final class HostGit {
             String ssh = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=" + knownHosts;
             switch (auth) {
                 case GitAuth.Token t -> {
-                    String basic = Base64.getEncoder().encodeToString((t.username() + ":" + t.token()).getBytes(StandardCharsets.UTF_8));
+                    String basic = Base64.getEncoder()
+                            .encodeToString((t.username() + ":" + t.token()).getBytes(StandardCharsets.UTF_8));
                     env.put("GIT_CONFIG_COUNT", "1");
                     env.put("GIT_CONFIG_KEY_0", "http.extraHeader");
                     env.put("GIT_CONFIG_VALUE_0", "Authorization: Basic " + basic);
                 }
                 case GitAuth.SshKey k -> {
-                    keyFile = Files.createTempFile(home, "key", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    keyFile = Files.createTempFile(
+                            home,
+                            "key",
+                            "",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                     Files.writeString(keyFile, k.privateKey().endsWith("\n") ? k.privateKey() : k.privateKey() + "\n");
                     ssh += " -o IdentitiesOnly=yes -i " + keyFile;
                 }
@@ -129,11 +139,13 @@ public final class HostGit {
         }
     }
 
-    private static Result run(ProcessBuilder builder, GitAuth auth, InputStream input, OutputStream stdout, Duration timeout)
+    private static Result run(
+            ProcessBuilder builder, GitAuth auth, InputStream input, OutputStream stdout, Duration timeout)
             throws IOException {
         Process process = builder.start();
         Thread feeder = Thread.ofVirtual().start(() -> {
-            try (OutputStream in = process.getOutputStream(); input) {
+            try (OutputStream in = process.getOutputStream();
+                    input) {
                 input.transferTo(in);
             } catch (IOException ignored) {
                 // git stopped reading; its exit status says why

@@ -53,8 +53,19 @@ public final class Mirrors {
                 create(dir);
             }
             String head = remoteHead(repository, auth, pinned);
-            git.run(dir, auth, withOptions(pinned, "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head",
-                    repository.url(), REFSPECS[0], REFSPECS[1]));
+            git.run(
+                    dir,
+                    auth,
+                    withOptions(
+                            pinned,
+                            "fetch",
+                            "--quiet",
+                            "--prune",
+                            "--no-tags",
+                            "--no-write-fetch-head",
+                            repository.url(),
+                            REFSPECS[0],
+                            REFSPECS[1]));
             if (head != null) {
                 git.run(dir, GitAuth.NONE, "symbolic-ref", "HEAD", "refs/heads/" + head);
             }
@@ -113,8 +124,15 @@ public final class Mirrors {
     }
 
     private Optional<String> defaultBranch(Path dir) {
-        HostGit.Result head = git.exec(dir, GitAuth.NONE, java.io.InputStream.nullInputStream(), null, HostGit.DEFAULT_TIMEOUT,
-                "symbolic-ref", "--short", "HEAD");
+        HostGit.Result head = git.exec(
+                dir,
+                GitAuth.NONE,
+                java.io.InputStream.nullInputStream(),
+                null,
+                HostGit.DEFAULT_TIMEOUT,
+                "symbolic-ref",
+                "--short",
+                "HEAD");
         return head.ok() && !head.out().isEmpty() ? Optional.of(head.out()) : Optional.empty();
     }
 
@@ -128,12 +146,18 @@ public final class Mirrors {
     /** Turns git's refusal of an {@code action} ("fetch", "push to") into what the user should do about it. */
     static String describe(String action, RepositoryUrl repository, GitAuth auth, String gitMessage) {
         String lower = gitMessage.toLowerCase(java.util.Locale.ROOT);
-        boolean denied = lower.contains("authentication failed") || lower.contains("403") || lower.contains("401")
-                || lower.contains("could not read username") || lower.contains("permission denied")
+        boolean denied = lower.contains("authentication failed")
+                || lower.contains("403")
+                || lower.contains("401")
+                || lower.contains("could not read username")
+                || lower.contains("permission denied")
                 || lower.contains("terminal prompts disabled");
         if (denied) {
-            return "could not " + action + " " + repository + ": " + (auth instanceof GitAuth.None ? "the host wants credentials and none are stored"
-                    : "the stored credential was refused") + "; store a token for " + repository.host()
+            return "could not " + action + " " + repository + ": "
+                    + (auth instanceof GitAuth.None
+                            ? "the host wants credentials and none are stored"
+                            : "the stored credential was refused")
+                    + "; store a token for " + repository.host()
                     + " with PUT /api/me/credentials/" + repository.host() + " (" + gitMessage + ")";
         }
         if (!repository.local()) {

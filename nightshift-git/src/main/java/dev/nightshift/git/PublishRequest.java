@@ -9,6 +9,15 @@ package dev.nightshift.git;
  * @param push push the work branch to the repository with {@code auth}
  * @param fallbackMessage the commit subject when the writer has nothing (e.g. the prompt's first line)
  */
-public record PublishRequest(String sessionId, RepositoryUrl repository, String baseBranch, String workBranch,
-        CommitIdentity author, CommitIdentity coAuthor, boolean commit, boolean push, GitAuth auth,
-        CommitMessageWriter messageWriter, String fallbackMessage) {}
+public record PublishRequest(
+        String sessionId,
+        RepositoryUrl repository,
+        String baseBranch,
+        String workBranch,
+        CommitIdentity author,
+        CommitIdentity coAuthor,
+        boolean commit,
+        boolean push,
+        GitAuth auth,
+        CommitMessageWriter messageWriter,
+        String fallbackMessage) {}

@@ -55,8 +55,14 @@ public final class RemoteGuard {
         this(internalHosts, InetAddress::getAllByName, PublicAddresses::interfaceAddresses);
     }
 
-    public RemoteGuard(Collection<String> internalHosts, Resolver resolver, Supplier<? extends Collection<InetAddress>> ownAddresses) {
-        this.internalHosts = internalHosts.stream().map(RemoteGuard::bare).filter(h -> !h.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    public RemoteGuard(
+            Collection<String> internalHosts,
+            Resolver resolver,
+            Supplier<? extends Collection<InetAddress>> ownAddresses) {
+        this.internalHosts = internalHosts.stream()
+                .map(RemoteGuard::bare)
+                .filter(h -> !h.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
         this.resolver = resolver;
         this.ownAddresses = ownAddresses;
     }
@@ -87,11 +93,17 @@ public final class RemoteGuard {
         for (InetAddress address : addresses) {
             Optional<String> refusal = PublicAddresses.refusal(address, own);
             if (refusal.isPresent()) {
-                LOG.debug("{}: refused to connect to {} ({}), which is {}", repository, host, address.getHostAddress(), refusal.get());
+                LOG.debug(
+                        "{}: refused to connect to {} ({}), which is {}",
+                        repository,
+                        host,
+                        address.getHostAddress(),
+                        refusal.get());
                 throw unreachable(repository);
             }
         }
-        if (addresses.length == 0 || (repository.kind() != RepositoryUrl.Kind.HTTPS && repository.kind() != RepositoryUrl.Kind.HTTP)) {
+        if (addresses.length == 0
+                || (repository.kind() != RepositoryUrl.Kind.HTTPS && repository.kind() != RepositoryUrl.Kind.HTTP)) {
             return List.of();
         }
         int port = URI.create(repository.url()).getPort();
@@ -100,15 +112,19 @@ public final class RemoteGuard {
         }
         List<String> literals = new ArrayList<>();
         for (InetAddress address : addresses) {
-            literals.add(address.getAddress().length == 16 ? "[" + address.getHostAddress() + "]" : address.getHostAddress());
+            literals.add(
+                    address.getAddress().length == 16
+                            ? "[" + address.getHostAddress() + "]"
+                            : address.getHostAddress());
         }
         return List.of("-c", "http.curloptResolve=" + host + ":" + port + ":" + String.join(",", literals));
     }
 
     /** The one message a person sees for a repository that could not be reached, whatever git or the network said. */
     public static GitException unreachable(RepositoryUrl repository) {
-        return new GitException("could not reach the repository " + repository + "; check the URL and that the Nightshift "
-                + "server can reach its host (an internal git host must be listed in NIGHTSHIFT_GIT_INTERNAL_HOSTS)");
+        return new GitException(
+                "could not reach the repository " + repository + "; check the URL and that the Nightshift "
+                        + "server can reach its host (an internal git host must be listed in NIGHTSHIFT_GIT_INTERNAL_HOSTS)");
     }
 
     private static String bare(String host) {

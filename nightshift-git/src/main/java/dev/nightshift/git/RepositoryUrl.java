@@ -22,14 +22,20 @@ import java.util.regex.Pattern;
  * @param kind how git reaches it
  */
 public record RepositoryUrl(String url, String host, Kind kind) {
-    public enum Kind { LOCAL, HTTPS, HTTP, SSH }
+    public enum Kind {
+        LOCAL,
+        HTTPS,
+        HTTP,
+        SSH
+    }
 
     private static final Pattern SCP_LIKE = Pattern.compile("^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!/)(.+)$");
 
     /** Parses and checks a repository as a person gave it; the message of the exception says how to fix it. */
     public static RepositoryUrl parse(String raw) {
         if (raw == null || raw.isBlank()) {
-            throw new IllegalArgumentException("a repository is needed: a git URL (https://, ssh://, file://) or a local path");
+            throw new IllegalArgumentException(
+                    "a repository is needed: a git URL (https://, ssh://, file://) or a local path");
         }
         String value = raw.strip();
         if (value.startsWith("-") || value.chars().anyMatch(c -> c < 0x20)) {
@@ -54,8 +60,9 @@ public record RepositoryUrl(String url, String host, Kind kind) {
             case "http" -> Kind.HTTP;
             case "ssh" -> Kind.SSH;
             case "file" -> Kind.LOCAL;
-            default -> throw new IllegalArgumentException("'" + value + "' uses an unsupported scheme; use https://, ssh://, "
-                    + "file://, git@host:owner/repo.git or an absolute path");
+            default ->
+                throw new IllegalArgumentException("'" + value + "' uses an unsupported scheme; use https://, ssh://, "
+                        + "file://, git@host:owner/repo.git or an absolute path");
         };
         if (kind == Kind.LOCAL) {
             if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
@@ -68,8 +75,9 @@ public record RepositoryUrl(String url, String host, Kind kind) {
         }
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null && (kind != Kind.SSH || userInfo.contains(":"))) {
-            throw new IllegalArgumentException("the repository URL carries credentials; remove them from the URL and store "
-                    + "them with PUT /api/me/credentials/" + uri.getHost() + " instead");
+            throw new IllegalArgumentException(
+                    "the repository URL carries credentials; remove them from the URL and store "
+                            + "them with PUT /api/me/credentials/" + uri.getHost() + " instead");
         }
         return new RepositoryUrl(value, uri.getHost().toLowerCase(Locale.ROOT), kind);
     }
@@ -95,12 +103,14 @@ public record RepositoryUrl(String url, String host, Kind kind) {
         if (name.isEmpty() || name.startsWith(".")) {
             name = "repo" + name;
         }
-        return (name.length() > 40 ? name.substring(0, 40) : name) + "-" + sha256(url).substring(0, 16);
+        return (name.length() > 40 ? name.substring(0, 40) : name) + "-"
+                + sha256(url).substring(0, 16);
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

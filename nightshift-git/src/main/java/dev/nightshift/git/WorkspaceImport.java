@@ -48,26 +48,51 @@ final class WorkspaceImport {
     private WorkspaceImport() {}
 
     /** @param startCommit where the work branch starts: the base, or the branch's own tip when it already exists */
-    static Checkout run(HostGit git, Mirror mirror, String baseBranch, String baseCommit, String startCommit, String workBranch,
-            CommitIdentity user, Sandbox sandbox) throws InterruptedException {
-        List<String> tar = new ArrayList<>(List.of("tar", "-c", "-f", "-", "-C", mirror.dir().toString(), "objects", "refs"));
+    static Checkout run(
+            HostGit git,
+            Mirror mirror,
+            String baseBranch,
+            String baseCommit,
+            String startCommit,
+            String workBranch,
+            CommitIdentity user,
+            Sandbox sandbox)
+            throws InterruptedException {
+        List<String> tar = new ArrayList<>(
+                List.of("tar", "-c", "-f", "-", "-C", mirror.dir().toString(), "objects", "refs"));
         if (Files.exists(mirror.dir().resolve("packed-refs"))) {
             tar.add("packed-refs");
         }
         Process producer;
         try {
-            producer = new ProcessBuilder(tar).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            producer = new ProcessBuilder(tar)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             throw new GitException("could not read the mirror of " + mirror.repository() + ": " + e.getMessage(), e);
         }
         try {
-            ExecRequest request = new ExecRequest(List.of("bash", "-c", SCRIPT), "", Map.of(
-                    "ORIGIN", mirror.repository().url(), "BASE", baseBranch == null ? "" : baseBranch,
-                    "START_SHA", startCommit == null ? "" : startCommit, "WORK", workBranch,
-                    "USER_NAME", user.name(), "USER_EMAIL", user.email()), IMPORT_TIMEOUT);
+            ExecRequest request = new ExecRequest(
+                    List.of("bash", "-c", SCRIPT),
+                    "",
+                    Map.of(
+                            "ORIGIN",
+                            mirror.repository().url(),
+                            "BASE",
+                            baseBranch == null ? "" : baseBranch,
+                            "START_SHA",
+                            startCommit == null ? "" : startCommit,
+                            "WORK",
+                            workBranch,
+                            "USER_NAME",
+                            user.name(),
+                            "USER_EMAIL",
+                            user.email()),
+                    IMPORT_TIMEOUT);
             ExecResult result = sandbox.exec(request, producer.getInputStream(), OutputListener.IGNORE);
             if (result.exitCode() != 0) {
-                throw new GitException("could not check out " + mirror.repository() + " in the sandbox: " + result.stderr().strip());
+                throw new GitException("could not check out " + mirror.repository() + " in the sandbox: "
+                        + result.stderr().strip());
             }
             String[] lines = result.stdout().strip().split("\n");
             return new Checkout(baseBranch, baseCommit, workBranch, lines[lines.length - 1]);
@@ -75,5 +100,4 @@ final class WorkspaceImport {
             producer.destroyForcibly();
         }
     }
-
 }

@@ -41,6 +41,7 @@ public final class Workspaces {
     public static final int MAX_PATCH_BYTES = 1 << 20;
     /** How much of the staged patch the commit message writer sees. */
     static final int MESSAGE_PATCH_BYTES = 60_000;
+
     static final Duration GIT_IN_SANDBOX_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final String SEPARATOR = "\u0001NIGHTSHIFT-SEPARATOR\u0001";
@@ -82,15 +83,30 @@ public final class Workspaces {
      * Refreshes the mirror with {@code auth} and checks the repository out into the sandbox's
      * (empty) workspace on a new work branch from {@code baseBranch} (null: the default branch).
      */
-    public Checkout checkout(String sessionId, RepositoryUrl repository, GitAuth auth, String baseBranch, String workBranch,
-            CommitIdentity user, Sandbox sandbox) throws InterruptedException {
+    public Checkout checkout(
+            String sessionId,
+            RepositoryUrl repository,
+            GitAuth auth,
+            String baseBranch,
+            String workBranch,
+            CommitIdentity user,
+            Sandbox sandbox)
+            throws InterruptedException {
         Mirror mirror = mirrors.refresh(repository, auth);
         String base = baseBranch == null || baseBranch.isBlank() ? mirror.defaultBranch() : baseBranch;
         return mirrors.read(mirror, () -> {
             String baseCommit = null;
             if (base != null) {
-                HostGit.Result resolved = git.exec(mirror.dir(), GitAuth.NONE, InputStream.nullInputStream(), null,
-                        HostGit.DEFAULT_TIMEOUT, "rev-parse", "--verify", "--quiet", "refs/heads/" + base + "^{commit}");
+                HostGit.Result resolved = git.exec(
+                        mirror.dir(),
+                        GitAuth.NONE,
+                        InputStream.nullInputStream(),
+                        null,
+                        HostGit.DEFAULT_TIMEOUT,
+                        "rev-parse",
+                        "--verify",
+                        "--quiet",
+                        "refs/heads/" + base + "^{commit}");
                 if (resolved.ok()) {
                     baseCommit = resolved.out();
                 } else if (baseBranch != null && !baseBranch.isBlank()) {
@@ -145,7 +161,11 @@ public final class Workspaces {
             return new Publication(committed, subject, head, false, null);
         }
         if (request.workBranch().equals(mirror.defaultBranch())) {
-            return new Publication(committed, subject, head, false,
+            return new Publication(
+                    committed,
+                    subject,
+                    head,
+                    false,
                     "the work branch is the repository's default branch; Nightshift never pushes to it");
         }
         List<String> pinned;
@@ -154,8 +174,18 @@ public final class Workspaces {
         } catch (GitException e) {
             return new Publication(committed, subject, head, false, e.getMessage());
         }
-        HostGit.Result push = git.exec(outbox, request.auth(), InputStream.nullInputStream(), null, HostGit.DEFAULT_TIMEOUT,
-                Mirrors.withOptions(pinned, "push", "--porcelain", "--no-verify", request.repository().url(),
+        HostGit.Result push = git.exec(
+                outbox,
+                request.auth(),
+                InputStream.nullInputStream(),
+                null,
+                HostGit.DEFAULT_TIMEOUT,
+                Mirrors.withOptions(
+                        pinned,
+                        "push",
+                        "--porcelain",
+                        "--no-verify",
+                        request.repository().url(),
                         HEAD_REF + ":refs/heads/" + request.workBranch()));
         if (!push.ok()) {
             return new Publication(committed, subject, head, false, pushProblem(request, push));
@@ -165,8 +195,9 @@ public final class Workspaces {
     }
 
     /** The work against its base: from the live sandbox when there is one, else from the last published work. */
-    public Optional<BranchDiff> diff(String sessionId, RepositoryUrl repository, String baseBranch, String workBranch,
-            Sandbox liveSandbox) throws InterruptedException {
+    public Optional<BranchDiff> diff(
+            String sessionId, RepositoryUrl repository, String baseBranch, String workBranch, Sandbox liveSandbox)
+            throws InterruptedException {
         Optional<Mirror> mirror = mirrors.existing(repository);
         if (mirror.isEmpty() || !Files.isDirectory(outboxDir(sessionId))) {
             return Optional.empty();
@@ -178,14 +209,44 @@ public final class Workspaces {
         }
         String head = ref(outbox, HEAD_REF);
         if (base == null || head == null) {
-            return Optional.of(new BranchDiff(baseBranch, workBranch, base, head == null ? base : head, "branch", List.of(), "", false));
+            return Optional.of(new BranchDiff(
+                    baseBranch, workBranch, base, head == null ? base : head, "branch", List.of(), "", false));
         }
-        String nameStatus = git.run(outbox, GitAuth.NONE, "diff", "--no-ext-diff", "--no-textconv", "-M", "--name-status", "-z", base, head);
-        String numstat = git.run(outbox, GitAuth.NONE, "diff", "--no-ext-diff", "--no-textconv", "-M", "--numstat", "-z", base, head);
+        String nameStatus = git.run(
+                outbox,
+                GitAuth.NONE,
+                "diff",
+                "--no-ext-diff",
+                "--no-textconv",
+                "-M",
+                "--name-status",
+                "-z",
+                base,
+                head);
+        String numstat = git.run(
+                outbox, GitAuth.NONE, "diff", "--no-ext-diff", "--no-textconv", "-M", "--numstat", "-z", base, head);
         java.io.ByteArrayOutputStream patch = new java.io.ByteArrayOutputStream();
-        git.exec(outbox, GitAuth.NONE, InputStream.nullInputStream(), new Capped(patch, MAX_PATCH_BYTES + 1), HostGit.DEFAULT_TIMEOUT,
-                "diff", "--no-ext-diff", "--no-textconv", "--no-color", "-M", base, head);
-        return Optional.of(diff(baseBranch, workBranch, base, head, "branch", nameStatus + "\n" + SEPARATOR + numstat, patch.toByteArray()));
+        git.exec(
+                outbox,
+                GitAuth.NONE,
+                InputStream.nullInputStream(),
+                new Capped(patch, MAX_PATCH_BYTES + 1),
+                HostGit.DEFAULT_TIMEOUT,
+                "diff",
+                "--no-ext-diff",
+                "--no-textconv",
+                "--no-color",
+                "-M",
+                base,
+                head);
+        return Optional.of(diff(
+                baseBranch,
+                workBranch,
+                base,
+                head,
+                "branch",
+                nameStatus + "\n" + SEPARATOR + numstat,
+                patch.toByteArray()));
     }
 
     // -- checkout ---------------------------------------------------------------------------
@@ -203,7 +264,9 @@ public final class Workspaces {
         if (!Files.isDirectory(dir.resolve("objects"))) {
             git.run(null, GitAuth.NONE, "init", "--quiet", "--bare", dir.toString());
             try {
-                Files.writeString(dir.resolve("objects/info/alternates"), mirror.dir().resolve("objects").toAbsolutePath() + "\n");
+                Files.writeString(
+                        dir.resolve("objects/info/alternates"),
+                        mirror.dir().resolve("objects").toAbsolutePath() + "\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -227,7 +290,8 @@ public final class Workspaces {
 
     /** Stages everything; null when nothing changed. */
     private Staged stage(Sandbox sandbox) throws InterruptedException {
-        ExecResult result = inSandbox(sandbox, STAGE, Map.of("SEPARATOR", SEPARATOR, "LIMIT", Integer.toString(MESSAGE_PATCH_BYTES)), null);
+        ExecResult result = inSandbox(
+                sandbox, STAGE, Map.of("SEPARATOR", SEPARATOR, "LIMIT", Integer.toString(MESSAGE_PATCH_BYTES)), null);
         String out = result.stdout();
         int cut = out.indexOf(SEPARATOR);
         if (cut < 0) {
@@ -243,14 +307,20 @@ public final class Workspaces {
         } catch (Exception e) {
             LOG.info("the commit message writer failed; using the plain message: {}", e.getMessage());
         }
-        String message = written == null || written.isBlank() ? plainMessage(request.fallbackMessage(), staged.stat()) : written.strip();
+        String message = written == null || written.isBlank()
+                ? plainMessage(request.fallbackMessage(), staged.stat())
+                : written.strip();
         return message + "\n\n" + request.coAuthor().trailer() + "\n";
     }
 
     /** The message when no model wrote one: the request's first line and the stat. */
     static String plainMessage(String request, String stat) {
-        String first = request == null ? "" : request.strip().lines().findFirst().orElse("").strip();
-        String subject = first.isEmpty() ? "Changes made by Nightshift" : first.length() > 72 ? first.substring(0, 69) + "..." : first;
+        String first = request == null
+                ? ""
+                : request.strip().lines().findFirst().orElse("").strip();
+        String subject = first.isEmpty()
+                ? "Changes made by Nightshift"
+                : first.length() > 72 ? first.substring(0, 69) + "..." : first;
         return subject + "\n\n" + stat;
     }
 
@@ -263,8 +333,19 @@ public final class Workspaces {
 
     private String commit(Sandbox sandbox, PublishRequest request, String message) throws InterruptedException {
         CommitIdentity a = request.author();
-        ExecResult result = inSandbox(sandbox, COMMIT, Map.of("GIT_AUTHOR_NAME", a.name(), "GIT_AUTHOR_EMAIL", a.email(),
-                "GIT_COMMITTER_NAME", a.name(), "GIT_COMMITTER_EMAIL", a.email()), message.getBytes(StandardCharsets.UTF_8));
+        ExecResult result = inSandbox(
+                sandbox,
+                COMMIT,
+                Map.of(
+                        "GIT_AUTHOR_NAME",
+                        a.name(),
+                        "GIT_AUTHOR_EMAIL",
+                        a.email(),
+                        "GIT_COMMITTER_NAME",
+                        a.name(),
+                        "GIT_COMMITTER_EMAIL",
+                        a.email()),
+                message.getBytes(StandardCharsets.UTF_8));
         String[] lines = result.stdout().strip().split("\n");
         return lines[lines.length - 1].strip();
     }
@@ -284,8 +365,11 @@ public final class Workspaces {
 
     /** Fetches HEAD out of the workspace into the outbox; returns the new head, or null when nothing is new. */
     private String bringHome(Sandbox sandbox, Path outbox) throws InterruptedException {
-        String known = String.join(" ", java.util.stream.Stream.of(ref(outbox, HEAD_REF), ref(outbox, BASE_REF))
-                .filter(java.util.Objects::nonNull).toList());
+        String known = String.join(
+                " ",
+                java.util.stream.Stream.of(ref(outbox, HEAD_REF), ref(outbox, BASE_REF))
+                        .filter(java.util.Objects::nonNull)
+                        .toList());
         Path bundle;
         try {
             bundle = Files.createTempFile(outbox, "incoming", ".bundle");
@@ -297,7 +381,9 @@ public final class Workspaces {
             ExecResult result;
             try (OutputStream file = Files.newOutputStream(bundle)) {
                 Capped capped = new Capped(file, MAX_BUNDLE_BYTES);
-                result = sandbox.exec(new ExecRequest(List.of("bash", "-c", BUNDLE), "", Map.of("KNOWN", known), GIT_IN_SANDBOX_TIMEOUT),
+                result = sandbox.exec(
+                        new ExecRequest(
+                                List.of("bash", "-c", BUNDLE), "", Map.of("KNOWN", known), GIT_IN_SANDBOX_TIMEOUT),
                         (stream, chunk) -> {
                             if (stream == OutputListener.Stream.STDOUT && !capped.accept(chunk)) {
                                 tooBig.set(true);
@@ -308,14 +394,25 @@ public final class Workspaces {
                 return null;
             }
             if (tooBig.get()) {
-                throw new GitException("the work is larger than " + (MAX_BUNDLE_BYTES >> 20) + " MiB as a git bundle; not publishing it");
+                throw new GitException("the work is larger than " + (MAX_BUNDLE_BYTES >> 20)
+                        + " MiB as a git bundle; not publishing it");
             }
             if (result.exitCode() != 0) {
-                throw new GitException("could not read the work out of the sandbox: " + result.stderr().strip());
+                throw new GitException("could not read the work out of the sandbox: "
+                        + result.stderr().strip());
             }
             git.run(outbox, GitAuth.NONE, "bundle", "verify", "--quiet", bundle.toString());
-            git.run(outbox, GitAuth.NONE, "-c", "fetch.fsckObjects=true", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
-                    bundle.toString(), "+HEAD:" + HEAD_REF);
+            git.run(
+                    outbox,
+                    GitAuth.NONE,
+                    "-c",
+                    "fetch.fsckObjects=true",
+                    "fetch",
+                    "--quiet",
+                    "--no-tags",
+                    "--no-write-fetch-head",
+                    bundle.toString(),
+                    "+HEAD:" + HEAD_REF);
             return ref(outbox, HEAD_REF);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -333,11 +430,20 @@ public final class Workspaces {
         if (base == null) {
             return;
         }
-        HostGit.Result ancestor = git.exec(outbox, GitAuth.NONE, InputStream.nullInputStream(), null, HostGit.DEFAULT_TIMEOUT,
-                "merge-base", "--is-ancestor", base, head);
+        HostGit.Result ancestor = git.exec(
+                outbox,
+                GitAuth.NONE,
+                InputStream.nullInputStream(),
+                null,
+                HostGit.DEFAULT_TIMEOUT,
+                "merge-base",
+                "--is-ancestor",
+                base,
+                head);
         if (!ancestor.ok()) {
-            throw new GitException("the workspace's HEAD (" + head.substring(0, 8) + ") does not build on the base commit "
-                    + base.substring(0, 8) + "; check out the work branch again before the next turn");
+            throw new GitException(
+                    "the workspace's HEAD (" + head.substring(0, 8) + ") does not build on the base commit "
+                            + base.substring(0, 8) + "; check out the work branch again before the next turn");
         }
     }
 
@@ -370,30 +476,43 @@ public final class Workspaces {
             rm -f "$GIT_INDEX_FILE"
             """;
 
-    private BranchDiff liveDiff(Sandbox sandbox, String base, String baseBranch, String workBranch) throws InterruptedException {
+    private BranchDiff liveDiff(Sandbox sandbox, String base, String baseBranch, String workBranch)
+            throws InterruptedException {
         String against = base == null ? "4b825dc642cb6eb9a060e54bf8d69288fbee4904" : base; // git's empty tree
         java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
         Capped capped = new Capped(raw, 8L * MAX_PATCH_BYTES);
-        ExecResult result = sandbox.exec(new ExecRequest(List.of("bash", "-c", LIVE_DIFF), "", Map.of("BASE", against,
-                "SEPARATOR", SEPARATOR, "LIMIT", Integer.toString(MAX_PATCH_BYTES + 1)), GIT_IN_SANDBOX_TIMEOUT), (stream, chunk) -> {
+        ExecResult result = sandbox.exec(
+                new ExecRequest(
+                        List.of("bash", "-c", LIVE_DIFF),
+                        "",
+                        Map.of("BASE", against, "SEPARATOR", SEPARATOR, "LIMIT", Integer.toString(MAX_PATCH_BYTES + 1)),
+                        GIT_IN_SANDBOX_TIMEOUT),
+                (stream, chunk) -> {
                     if (stream == OutputListener.Stream.STDOUT) {
                         capped.accept(chunk);
                     }
                 });
         if (result.exitCode() != 0) {
-            throw new GitException("could not read the workspace's changes: " + result.stderr().strip());
+            throw new GitException(
+                    "could not read the workspace's changes: " + result.stderr().strip());
         }
         String[] parts = raw.toString(StandardCharsets.UTF_8).split(Pattern.quote(SEPARATOR), 4);
         if (parts.length < 4) {
             throw new GitException("the workspace's git printed something unexpected");
         }
         String head = parts[2].isBlank() ? null : parts[2].strip();
-        return diff(baseBranch, workBranch, base, head, "workspace", parts[0] + "\n" + SEPARATOR + parts[1],
+        return diff(
+                baseBranch,
+                workBranch,
+                base,
+                head,
+                "workspace",
+                parts[0] + "\n" + SEPARATOR + parts[1],
                 parts[3].getBytes(StandardCharsets.UTF_8));
     }
 
-    private static BranchDiff diff(String baseBranch, String workBranch, String base, String head, String source, String lists,
-            byte[] patch) {
+    private static BranchDiff diff(
+            String baseBranch, String workBranch, String base, String head, String source, String lists, byte[] patch) {
         String[] split = lists.split(Pattern.quote(SEPARATOR), 2);
         List<BranchDiff.FileChange> files = DiffParser.parse(split[0].strip(), split[1].strip());
         boolean truncated = patch.length > MAX_PATCH_BYTES;
@@ -404,17 +523,29 @@ public final class Workspaces {
     // -- helpers ----------------------------------------------------------------------------
 
     private String ref(Path repo, String name) {
-        HostGit.Result result = git.exec(repo, GitAuth.NONE, InputStream.nullInputStream(), null, HostGit.DEFAULT_TIMEOUT,
-                "rev-parse", "--verify", "--quiet", name + "^{commit}");
+        HostGit.Result result = git.exec(
+                repo,
+                GitAuth.NONE,
+                InputStream.nullInputStream(),
+                null,
+                HostGit.DEFAULT_TIMEOUT,
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                name + "^{commit}");
         return result.ok() && !result.out().isEmpty() ? result.out() : null;
     }
 
-    private static ExecResult inSandbox(Sandbox sandbox, String script, Map<String, String> env, byte[] stdin) throws InterruptedException {
+    private static ExecResult inSandbox(Sandbox sandbox, String script, Map<String, String> env, byte[] stdin)
+            throws InterruptedException {
         InputStream input = stdin == null ? InputStream.nullInputStream() : new ByteArrayInputStream(stdin);
-        ExecResult result = sandbox.exec(new ExecRequest(List.of("bash", "-c", script), "", env, GIT_IN_SANDBOX_TIMEOUT), input,
+        ExecResult result = sandbox.exec(
+                new ExecRequest(List.of("bash", "-c", script), "", env, GIT_IN_SANDBOX_TIMEOUT),
+                input,
                 OutputListener.IGNORE);
         if (result.exitCode() != 0) {
-            throw new GitException("git in the sandbox failed: " + result.stderr().strip());
+            throw new GitException(
+                    "git in the sandbox failed: " + result.stderr().strip());
         }
         return result;
     }

@@ -30,7 +30,8 @@ final class HostileSandbox implements Sandbox {
     }
 
     @Override
-    public ExecResult exec(ExecRequest request, InputStream input, OutputListener listener) throws InterruptedException {
+    public ExecResult exec(ExecRequest request, InputStream input, OutputListener listener)
+            throws InterruptedException {
         if (String.join(" ", request.argv()).contains("git bundle create")) {
             Map<String, String> env = new HashMap<>(request.env());
             env.put("REPLY", bundleReply);
@@ -39,20 +40,83 @@ final class HostileSandbox implements Sandbox {
         return delegate.exec(request, input, listener);
     }
 
-    @Override public String id() { return delegate.id(); }
-    @Override public String sessionId() { return delegate.sessionId(); }
-    @Override public SandboxState state() { return delegate.state(); }
-    @Override public DetachedProcess startDetached(ExecRequest request) throws InterruptedException { return delegate.startDetached(request); }
-    @Override public List<DetachedProcess> detached() { return delegate.detached(); }
-    @Override public String detachedOutput(String processId, int maxBytes) { return delegate.detachedOutput(processId, maxBytes); }
-    @Override public void killAll() { delegate.killAll(); }
-    @Override public byte[] readFile(String path, long offset, int maxBytes) throws IOException { return delegate.readFile(path, offset, maxBytes); }
-    @Override public void writeFile(String path, byte[] content) throws IOException { delegate.writeFile(path, content); }
-    @Override public List<FileEntry> list(String directory) throws IOException { return delegate.list(directory); }
-    @Override public Optional<FileEntry> stat(String path) throws IOException { return delegate.stat(path); }
-    @Override public List<Integer> ports() { return delegate.ports(); }
-    @Override public PortConnection connect(int port) throws IOException { return delegate.connect(port); }
-    @Override public boolean alive() { return delegate.alive(); }
-    @Override public void hibernate(OutputStream archive) throws IOException { delegate.hibernate(archive); }
-    @Override public void destroy() { delegate.destroy(); }
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    @Override
+    public String sessionId() {
+        return delegate.sessionId();
+    }
+
+    @Override
+    public SandboxState state() {
+        return delegate.state();
+    }
+
+    @Override
+    public DetachedProcess startDetached(ExecRequest request) throws InterruptedException {
+        return delegate.startDetached(request);
+    }
+
+    @Override
+    public List<DetachedProcess> detached() {
+        return delegate.detached();
+    }
+
+    @Override
+    public String detachedOutput(String processId, int maxBytes) {
+        return delegate.detachedOutput(processId, maxBytes);
+    }
+
+    @Override
+    public void killAll() {
+        delegate.killAll();
+    }
+
+    @Override
+    public byte[] readFile(String path, long offset, int maxBytes) throws IOException {
+        return delegate.readFile(path, offset, maxBytes);
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content) throws IOException {
+        delegate.writeFile(path, content);
+    }
+
+    @Override
+    public List<FileEntry> list(String directory) throws IOException {
+        return delegate.list(directory);
+    }
+
+    @Override
+    public Optional<FileEntry> stat(String path) throws IOException {
+        return delegate.stat(path);
+    }
+
+    @Override
+    public List<Integer> ports() {
+        return delegate.ports();
+    }
+
+    @Override
+    public PortConnection connect(int port) throws IOException {
+        return delegate.connect(port);
+    }
+
+    @Override
+    public boolean alive() {
+        return delegate.alive();
+    }
+
+    @Override
+    public void hibernate(OutputStream archive) throws IOException {
+        delegate.hibernate(archive);
+    }
+
+    @Override
+    public void destroy() {
+        delegate.destroy();
+    }
 }

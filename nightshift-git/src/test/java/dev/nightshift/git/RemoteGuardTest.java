@@ -26,7 +26,8 @@ class RemoteGuardTest {
     @Test
     void loopbackPrivateAndMetadataAddressesAreRefusedBeforeConnectingWithOneMessage() throws Exception {
         Mirrors mirrors = new Workspaces(dir.resolve("git")).mirrors();
-        try (ServerSocketChannel listening = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        try (ServerSocketChannel listening =
+                        ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 ServerSocket closing = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             listening.configureBlocking(false);
             int open = ((InetSocketAddress) listening.getLocalAddress()).getPort();
@@ -35,15 +36,25 @@ class RemoteGuardTest {
 
             String toOpen = refusal(mirrors, "http://127.0.0.1:" + open + "/acme/app.git");
             String toClosed = refusal(mirrors, "http://127.0.0.1:" + closed + "/acme/app.git");
-            assertThat(toOpen.replace(String.valueOf(open), "PORT")).isEqualTo(toClosed.replace(String.valueOf(closed), "PORT"));
-            assertThat(toOpen).isEqualTo("could not reach the repository http://127.0.0.1:" + open + "/acme/app.git; check the URL "
-                    + "and that the Nightshift server can reach its host (an internal git host must be listed in NIGHTSHIFT_GIT_INTERNAL_HOSTS)");
+            assertThat(toOpen.replace(String.valueOf(open), "PORT"))
+                    .isEqualTo(toClosed.replace(String.valueOf(closed), "PORT"));
+            assertThat(toOpen)
+                    .isEqualTo(
+                            "could not reach the repository http://127.0.0.1:" + open + "/acme/app.git; check the URL "
+                                    + "and that the Nightshift server can reach its host (an internal git host must be listed in NIGHTSHIFT_GIT_INTERNAL_HOSTS)");
             // nothing connected: a completed handshake would wait in the backlog
             assertThat(listening.accept()).isNull();
         }
-        for (String url : List.of("https://10.1.2.3/acme/app.git", "https://169.254.169.254/latest/meta-data", "ssh://git@[::1]/x.git",
-                "git@192.168.1.1:acme/app.git", "https://localhost/acme/app.git", "https://no-such-host.invalid/acme/app.git")) {
-            assertThat(refusal(mirrors, url)).as(url).startsWith("could not reach the repository " + url + "; check the URL");
+        for (String url : List.of(
+                "https://10.1.2.3/acme/app.git",
+                "https://169.254.169.254/latest/meta-data",
+                "ssh://git@[::1]/x.git",
+                "git@192.168.1.1:acme/app.git",
+                "https://localhost/acme/app.git",
+                "https://no-such-host.invalid/acme/app.git")) {
+            assertThat(refusal(mirrors, url))
+                    .as(url)
+                    .startsWith("could not reach the repository " + url + "; check the URL");
         }
         assertThat(dir.resolve("git/mirrors")).isEmptyDirectory();
     }
@@ -71,16 +82,23 @@ class RemoteGuardTest {
         assertThatThrownBy(() -> guard.check(RepositoryUrl.parse("https://mixed.example/team/app.git")))
                 .hasMessageStartingWith("could not reach the repository");
         // what was checked is what curl connects to: a second, different answer (DNS rebinding) is never asked for
-        assertThat(guard.check(RepositoryUrl.parse("https://public.example/team/app.git"))).containsExactly("-c",
-                "http.curloptResolve=public.example:443:93.184.215.14,[2606:2800:21f:cb07:6820:80da:af6b:ba5b]");
-        assertThat(guard.check(RepositoryUrl.parse("http://public.example:8080/team/app.git"))).containsExactly("-c",
-                "http.curloptResolve=public.example:8080:93.184.215.14,[2606:2800:21f:cb07:6820:80da:af6b:ba5b]");
-        assertThat(guard.check(RepositoryUrl.parse("git@public.example:team/app.git"))).isEmpty();
+        assertThat(guard.check(RepositoryUrl.parse("https://public.example/team/app.git")))
+                .containsExactly(
+                        "-c",
+                        "http.curloptResolve=public.example:443:93.184.215.14,[2606:2800:21f:cb07:6820:80da:af6b:ba5b]");
+        assertThat(guard.check(RepositoryUrl.parse("http://public.example:8080/team/app.git")))
+                .containsExactly(
+                        "-c",
+                        "http.curloptResolve=public.example:8080:93.184.215.14,[2606:2800:21f:cb07:6820:80da:af6b:ba5b]");
+        assertThat(guard.check(RepositoryUrl.parse("git@public.example:team/app.git")))
+                .isEmpty();
         assertThat(guard.check(RepositoryUrl.parse("/srv/repos/app"))).isEmpty();
 
         RemoteGuard internal = new RemoteGuard(Set.of("GIT.internal.example", "[::1]"), resolver, Set::of);
-        assertThat(internal.check(RepositoryUrl.parse("https://git.internal.example/team/app.git"))).isEmpty();
-        assertThat(internal.check(RepositoryUrl.parse("ssh://git@[::1]/team/app.git"))).isEmpty();
+        assertThat(internal.check(RepositoryUrl.parse("https://git.internal.example/team/app.git")))
+                .isEmpty();
+        assertThat(internal.check(RepositoryUrl.parse("ssh://git@[::1]/team/app.git")))
+                .isEmpty();
         assertThatThrownBy(() -> internal.check(RepositoryUrl.parse("https://mixed.example/team/app.git")))
                 .hasMessageStartingWith("could not reach the repository");
 
@@ -115,7 +133,8 @@ class RemoteGuardTest {
             closing.close();
             String hangUp = refusal(mirrors, "http://127.0.0.1:" + notGit.getLocalPort() + "/app.git");
             String nobody = refusal(mirrors, "http://127.0.0.1:" + closed + "/app.git");
-            assertThat(hangUp.replace(String.valueOf(notGit.getLocalPort()), "PORT")).isEqualTo(nobody.replace(String.valueOf(closed), "PORT"))
+            assertThat(hangUp.replace(String.valueOf(notGit.getLocalPort()), "PORT"))
+                    .isEqualTo(nobody.replace(String.valueOf(closed), "PORT"))
                     .startsWith("could not reach the repository http://127.0.0.1:PORT/app.git;");
             // the real server on the same address is reached: the internal host is allowed
             Mirror mirror = mirrors.refresh(RepositoryUrl.parse(server.url("app.git")), GitAuth.token("x", "tok"));
@@ -125,7 +144,8 @@ class RemoteGuardTest {
     }
 
     private static String refusal(Mirrors mirrors, String url) {
-        GitException e = catchThrowableOfType(GitException.class, () -> mirrors.refresh(RepositoryUrl.parse(url), GitAuth.NONE));
+        GitException e =
+                catchThrowableOfType(GitException.class, () -> mirrors.refresh(RepositoryUrl.parse(url), GitAuth.NONE));
         assertThat(e).as(url).isNotNull();
         return e.getMessage();
     }

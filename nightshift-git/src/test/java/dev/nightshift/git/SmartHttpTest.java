@@ -10,8 +10,8 @@ import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.core.sandbox.SandboxLimits;
 import dev.nightshift.core.sandbox.SandboxSpec;
 import dev.nightshift.git.testing.GitHttpServer;
-import dev.nightshift.git.testing.TokenScan;
 import dev.nightshift.git.testing.TestRepos;
+import dev.nightshift.git.testing.TokenScan;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
 import dev.nightshift.sandbox.EgressAttachment;
@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +32,7 @@ class SmartHttpTest {
 
     @TempDir
     Path dir;
+
     GitHttpServer server;
     BubblewrapProvider provider;
     Sandbox sandbox;
@@ -60,10 +60,15 @@ class SmartHttpTest {
 
     @Test
     void withoutTheTokenTheHostRefusesAndTheMessageSaysWhatToDo() {
-        assertThatThrownBy(() -> workspaces.checkout("s1", url, GitAuth.NONE, null, "al/1", WorkspacesTest.ADA, sandbox))
-                .isInstanceOf(GitException.class).hasMessageContaining("PUT /api/me/credentials/127.0.0.1");
-        assertThatThrownBy(() -> workspaces.checkout("s1", url, GitAuth.token("ada", "wrong"), null, "al/1", WorkspacesTest.ADA, sandbox))
-                .isInstanceOf(GitException.class).hasMessageContaining("the stored credential was refused").hasMessageNotContaining("wrong");
+        assertThatThrownBy(
+                        () -> workspaces.checkout("s1", url, GitAuth.NONE, null, "al/1", WorkspacesTest.ADA, sandbox))
+                .isInstanceOf(GitException.class)
+                .hasMessageContaining("PUT /api/me/credentials/127.0.0.1");
+        assertThatThrownBy(() -> workspaces.checkout(
+                        "s1", url, GitAuth.token("ada", "wrong"), null, "al/1", WorkspacesTest.ADA, sandbox))
+                .isInstanceOf(GitException.class)
+                .hasMessageContaining("the stored credential was refused")
+                .hasMessageNotContaining("wrong");
     }
 
     @Test
@@ -73,24 +78,51 @@ class SmartHttpTest {
         int requestsAfterCheckout = server.authorizations.size();
         shell("echo 'over http' > src/app.txt");
 
-        Publication publication = workspaces.publish(new PublishRequest("s1", url, "main", "al/1", WorkspacesTest.ADA,
-                WorkspacesTest.AGENT, true, true, auth, CommitMessageWriter.NONE, "Push over smart HTTP"), sandbox);
+        Publication publication = workspaces.publish(
+                new PublishRequest(
+                        "s1",
+                        url,
+                        "main",
+                        "al/1",
+                        WorkspacesTest.ADA,
+                        WorkspacesTest.AGENT,
+                        true,
+                        true,
+                        auth,
+                        CommitMessageWriter.NONE,
+                        "Push over smart HTTP"),
+                sandbox);
 
         assertThat(publication.pushed()).isTrue();
         assertThat(git(remote, "show", "al/1:src/app.txt")).isEqualTo("over http");
-        String expected = "Basic " + Base64.getEncoder().encodeToString(("ada:" + TOKEN).getBytes(StandardCharsets.UTF_8));
-        assertThat(server.authorizations.subList(requestsAfterCheckout, server.authorizations.size())).contains(expected);
+        String expected =
+                "Basic " + Base64.getEncoder().encodeToString(("ada:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+        assertThat(server.authorizations.subList(requestsAfterCheckout, server.authorizations.size()))
+                .contains(expected);
 
         // a rotated token: the push is refused, nothing changes upstream, and the message carries no secret
         server.acceptOnly("ghp_rotated");
         shell("echo again > src/app.txt");
-        Publication refused = workspaces.publish(new PublishRequest("s1", url, "main", "al/1", WorkspacesTest.ADA,
-                WorkspacesTest.AGENT, true, true, auth, CommitMessageWriter.NONE, "again"), sandbox);
+        Publication refused = workspaces.publish(
+                new PublishRequest(
+                        "s1",
+                        url,
+                        "main",
+                        "al/1",
+                        WorkspacesTest.ADA,
+                        WorkspacesTest.AGENT,
+                        true,
+                        true,
+                        auth,
+                        CommitMessageWriter.NONE,
+                        "again"),
+                sandbox);
         assertThat(refused.pushed()).isFalse();
         assertThat(refused.pushProblem()).contains("could not push").doesNotContain(TOKEN);
         assertThat(git(remote, "rev-parse", "al/1")).isEqualTo(publication.head());
 
-        assertThat(TokenScan.find(sandbox, List.of(TOKEN, expected.substring("Basic ".length())))).isEmpty();
+        assertThat(TokenScan.find(sandbox, List.of(TOKEN, expected.substring("Basic ".length()))))
+                .isEmpty();
     }
 
     @Test

@@ -32,6 +32,7 @@ class WorkspacesTest {
 
     @TempDir
     Path dir;
+
     BubblewrapProvider provider;
     Workspaces workspaces;
     Path remote;
@@ -59,14 +60,25 @@ class WorkspacesTest {
     }
 
     static String sh(Sandbox sandbox, String script) throws InterruptedException {
-        ExecResult r = sandbox.exec(ExecRequest.shell(script).withTimeout(Duration.ofSeconds(60)), OutputListener.IGNORE);
+        ExecResult r =
+                sandbox.exec(ExecRequest.shell(script).withTimeout(Duration.ofSeconds(60)), OutputListener.IGNORE);
         assertThat(r.exitCode()).as(script + "\n" + r.stderr()).isZero();
         return r.stdout().strip();
     }
 
     PublishRequest publish(String session, String work, boolean push) {
-        return new PublishRequest(session, url, "main", work, ADA, AGENT, true, push, GitAuth.NONE,
-                (stat, patch) -> "Say hello to the world\n\nThe app greets everyone now.", "make it greet");
+        return new PublishRequest(
+                session,
+                url,
+                "main",
+                work,
+                ADA,
+                AGENT,
+                true,
+                push,
+                GitAuth.NONE,
+                (stat, patch) -> "Say hello to the world\n\nThe app greets everyone now.",
+                "make it greet");
     }
 
     @Test
@@ -79,7 +91,8 @@ class WorkspacesTest {
         assertThat(checkout.summary()).endsWith("First commit");
         assertThat(sh(sandbox, "git symbolic-ref --short HEAD")).isEqualTo("al/0000abcd");
         assertThat(sh(sandbox, "cat src/app.txt")).isEqualTo("hello");
-        assertThat(sh(sandbox, "git branch -r --format='%(refname:short)' | sort")).contains("origin/develop", "origin/main");
+        assertThat(sh(sandbox, "git branch -r --format='%(refname:short)' | sort"))
+                .contains("origin/develop", "origin/main");
         assertThat(sh(sandbox, "git remote get-url origin")).isEqualTo(url.url());
         assertThat(sh(sandbox, "git status --porcelain")).isEmpty();
     }
@@ -88,7 +101,9 @@ class WorkspacesTest {
     void aBaseBranchThatDoesNotExistIsRefusedWithTheDefault() {
         Sandbox sandbox = sandbox("s1");
         assertThatThrownBy(() -> workspaces.checkout("s1", url, GitAuth.NONE, "nope", "al/1", ADA, sandbox))
-                .isInstanceOf(GitException.class).hasMessageContaining("'nope' does not exist").hasMessageContaining("default: main");
+                .isInstanceOf(GitException.class)
+                .hasMessageContaining("'nope' does not exist")
+                .hasMessageContaining("default: main");
     }
 
     @Test
@@ -102,18 +117,25 @@ class WorkspacesTest {
 
         assertThat(publication.pushed()).isTrue();
         assertThat(publication.subject()).isEqualTo("Say hello to the world");
-        assertThat(git(remote, "rev-parse", "al/1a2b3c4d")).isEqualTo(publication.head()).isEqualTo(publication.committed());
+        assertThat(git(remote, "rev-parse", "al/1a2b3c4d"))
+                .isEqualTo(publication.head())
+                .isEqualTo(publication.committed());
         assertThat(git(remote, "log", "--format=%an <%ae>|%cn <%ce>", "main..al/1a2b3c4d"))
                 .isEqualTo("Ada Lovelace <ada@example.com>|Ada Lovelace <ada@example.com>");
         assertThat(git(remote, "log", "-1", "--format=%B", "al/1a2b3c4d"))
-                .contains("The app greets everyone now.").endsWith("Co-Authored-By: Nightshift <agent@nightshift.invalid>");
+                .contains("The app greets everyone now.")
+                .endsWith("Co-Authored-By: Nightshift <agent@nightshift.invalid>");
         assertThat(git(remote, "rev-parse", "main")).isEqualTo(mainBefore);
 
-        BranchDiff live = workspaces.diff("s1", url, "main", "al/1a2b3c4d", sandbox).orElseThrow();
-        BranchDiff stored = workspaces.diff("s1", url, "main", "al/1a2b3c4d", null).orElseThrow();
+        BranchDiff live =
+                workspaces.diff("s1", url, "main", "al/1a2b3c4d", sandbox).orElseThrow();
+        BranchDiff stored =
+                workspaces.diff("s1", url, "main", "al/1a2b3c4d", null).orElseThrow();
         for (BranchDiff diff : List.of(live, stored)) {
-            assertThat(diff.files()).extracting(BranchDiff.FileChange::path, BranchDiff.FileChange::status)
-                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("src/app.txt", "modified"),
+            assertThat(diff.files())
+                    .extracting(BranchDiff.FileChange::path, BranchDiff.FileChange::status)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("src/app.txt", "modified"),
                             org.assertj.core.groups.Tuple.tuple("src/new.txt", "added"));
             assertThat(diff.patch()).contains("-hello", "+hello, world");
             assertThat(diff.headCommit()).isEqualTo(publication.head());
@@ -127,19 +149,28 @@ class WorkspacesTest {
         assertThat(second.pushed()).isTrue();
         assertThat(git(remote, "rev-list", "--count", "main..al/1a2b3c4d")).isEqualTo("2");
         // nothing changed: nothing to do
-        assertThat(workspaces.publish(publish("s1", "al/1a2b3c4d", true), sandbox).nothingNew()).isTrue();
+        assertThat(workspaces
+                        .publish(publish("s1", "al/1a2b3c4d", true), sandbox)
+                        .nothingNew())
+                .isTrue();
     }
 
     @Test
     void uncommittedWorkShowsInTheLiveDiffBeforeAnythingIsPublished() throws Exception {
         Sandbox sandbox = sandbox("s1");
         workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/1", ADA, sandbox);
-        assertThat(workspaces.diff("s1", url, "main", "al/1", null).orElseThrow().files()).isEmpty();
+        assertThat(workspaces
+                        .diff("s1", url, "main", "al/1", null)
+                        .orElseThrow()
+                        .files())
+                .isEmpty();
         sh(sandbox, "rm README.md && echo x > untracked.txt");
 
         BranchDiff diff = workspaces.diff("s1", url, "main", "al/1", sandbox).orElseThrow();
 
-        assertThat(diff.files()).extracting(BranchDiff.FileChange::path).containsExactlyInAnyOrder("README.md", "untracked.txt");
+        assertThat(diff.files())
+                .extracting(BranchDiff.FileChange::path)
+                .containsExactlyInAnyOrder("README.md", "untracked.txt");
         assertThat(sh(sandbox, "git status --porcelain")).contains("?? untracked.txt"); // the real index is untouched
     }
 
@@ -152,14 +183,31 @@ class WorkspacesTest {
         sh(one, "echo one > src/app.txt");
         sh(two, "echo two > src/app.txt");
 
-        assertThat(workspaces.publish(publish("s1", "al/1", true), one).pushed()).isTrue();
-        assertThat(workspaces.publish(new PublishRequest("s2", url, "develop", "al/2", ADA, AGENT, true, true, GitAuth.NONE,
-                CommitMessageWriter.NONE, "second session"), two).pushed()).isTrue();
+        assertThat(workspaces.publish(publish("s1", "al/1", true), one).pushed())
+                .isTrue();
+        assertThat(workspaces
+                        .publish(
+                                new PublishRequest(
+                                        "s2",
+                                        url,
+                                        "develop",
+                                        "al/2",
+                                        ADA,
+                                        AGENT,
+                                        true,
+                                        true,
+                                        GitAuth.NONE,
+                                        CommitMessageWriter.NONE,
+                                        "second session"),
+                                two)
+                        .pushed())
+                .isTrue();
 
         assertThat(git(remote, "show", "al/1:src/app.txt")).isEqualTo("one");
         assertThat(git(remote, "show", "al/2:src/app.txt")).isEqualTo("two");
         assertThat(git(remote, "log", "-1", "--format=%s", "al/2")).isEqualTo("second session");
-        assertThat(git(remote, "merge-base", "--is-ancestor", "develop", "al/2")).isEmpty();
+        assertThat(git(remote, "merge-base", "--is-ancestor", "develop", "al/2"))
+                .isEmpty();
         assertThat(sh(one, "cat src/app.txt")).isEqualTo("one");
     }
 
@@ -168,7 +216,8 @@ class WorkspacesTest {
         Sandbox sandbox = sandbox("s1");
         workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/1", ADA, sandbox);
         sh(sandbox, "echo mine > src/app.txt");
-        assertThat(workspaces.publish(publish("s1", "al/1", true), sandbox).pushed()).isTrue();
+        assertThat(workspaces.publish(publish("s1", "al/1", true), sandbox).pushed())
+                .isTrue();
         // someone else pushes to the work branch
         Path other = dir.resolve("other");
         git(null, "clone", "-q", "-b", "al/1", remote.toString(), other.toString());
@@ -190,7 +239,8 @@ class WorkspacesTest {
     void refusesToPushToTheBaseBranch() {
         Sandbox sandbox = sandbox("s1");
         assertThatThrownBy(() -> workspaces.publish(publish("s1", "main", true), sandbox))
-                .isInstanceOf(GitException.class).hasMessageContaining("never pushes to the base branch");
+                .isInstanceOf(GitException.class)
+                .hasMessageContaining("never pushes to the base branch");
     }
 
     @Test
@@ -199,22 +249,37 @@ class WorkspacesTest {
         workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/1", ADA, sandbox);
         Path marker = dir.resolve("pwned");
         String payload = "touch " + marker;
-        for (String hook : List.of("pre-push", "post-commit", "pre-commit", "post-checkout", "reference-transaction", "pre-receive",
-                "post-update", "update", "push-to-checkout", "fsmonitor-watchman")) {
-            sh(sandbox, "printf '#!/bin/sh\\n%s\\n' '" + payload + "' > .git/hooks/" + hook + " && chmod +x .git/hooks/" + hook);
+        for (String hook : List.of(
+                "pre-push",
+                "post-commit",
+                "pre-commit",
+                "post-checkout",
+                "reference-transaction",
+                "pre-receive",
+                "post-update",
+                "update",
+                "push-to-checkout",
+                "fsmonitor-watchman")) {
+            sh(
+                    sandbox,
+                    "printf '#!/bin/sh\\n%s\\n' '" + payload + "' > .git/hooks/" + hook + " && chmod +x .git/hooks/"
+                            + hook);
         }
-        sh(sandbox, String.join("\n",
-                "git config core.fsmonitor '" + payload + "'",
-                "git config core.sshCommand '" + payload + "'",
-                "git config core.pager '" + payload + "'",
-                "git config credential.helper '!" + payload + "'",
-                "git config uploadpack.packObjectsHook '" + payload + "'",
-                "git config diff.external '" + payload + "'",
-                "git config core.hooksPath .git/hooks",
-                "git config remote.origin.url 'ext::sh -c " + payload + "'",
-                "echo '*.txt diff=evil' > .gitattributes",
-                "git config diff.evil.textconv '" + payload + "'",
-                "echo changed > src/app.txt"));
+        sh(
+                sandbox,
+                String.join(
+                        "\n",
+                        "git config core.fsmonitor '" + payload + "'",
+                        "git config core.sshCommand '" + payload + "'",
+                        "git config core.pager '" + payload + "'",
+                        "git config credential.helper '!" + payload + "'",
+                        "git config uploadpack.packObjectsHook '" + payload + "'",
+                        "git config diff.external '" + payload + "'",
+                        "git config core.hooksPath .git/hooks",
+                        "git config remote.origin.url 'ext::sh -c " + payload + "'",
+                        "echo '*.txt diff=evil' > .gitattributes",
+                        "git config diff.evil.textconv '" + payload + "'",
+                        "echo changed > src/app.txt"));
 
         Publication publication = workspaces.publish(publish("s1", "al/1", true), sandbox);
         workspaces.diff("s1", url, "main", "al/1", null);
@@ -229,11 +294,12 @@ class WorkspacesTest {
         Sandbox sandbox = sandbox("s1");
         workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/1", ADA, sandbox);
         sh(sandbox, "echo changed > src/app.txt");
-        PublishRequest request = new PublishRequest("s1", url, "main", "al/1", ADA, AGENT, true, true, GitAuth.NONE,
-                CommitMessageWriter.NONE, "x");
+        PublishRequest request = new PublishRequest(
+                "s1", url, "main", "al/1", ADA, AGENT, true, true, GitAuth.NONE, CommitMessageWriter.NONE, "x");
         String unrelated = "# v2 git bundle\n" + "0".repeat(40) + " HEAD\n\nPACK-not-really";
         for (String reply : List.of("not-a-bundle", unrelated)) {
-            assertThatThrownBy(() -> workspaces.publish(request, new HostileSandbox(sandbox, reply))).isInstanceOf(GitException.class);
+            assertThatThrownBy(() -> workspaces.publish(request, new HostileSandbox(sandbox, reply)))
+                    .isInstanceOf(GitException.class);
         }
         assertThat(git(remote, "branch", "--list", "al/1")).isEmpty();
     }
@@ -253,7 +319,8 @@ class WorkspacesTest {
         assertThat(sh(second, "cat src/app.txt")).isEqualTo("first");
         assertThat(again.summary()).endsWith("Say hello to the world");
         sh(second, "echo second > src/app.txt");
-        assertThat(workspaces.publish(publish("s1", "al/1", true), second).pushed()).isTrue();
+        assertThat(workspaces.publish(publish("s1", "al/1", true), second).pushed())
+                .isTrue();
         assertThat(git(remote, "rev-list", "--count", "main..al/1")).isEqualTo("2");
     }
 }

@@ -35,6 +35,7 @@ public final class GitHubApp {
     static final Duration JWT_LIFETIME = Duration.ofMinutes(9);
     /** A cached installation token is replaced this long before it expires, so no call carries a dying one. */
     static final Duration TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
+
     private static final int PAGE_SIZE = 100;
 
     private final GitHubEndpoints endpoints;
@@ -136,7 +137,8 @@ public final class GitHubApp {
 
     private CachedToken requestToken(long installationId) {
         String doing = "creating a token for installation " + installationId;
-        Http.Reply reply = http.api("POST", endpoints.api("/app/installations/" + installationId + "/access_tokens"), jwt());
+        Http.Reply reply =
+                http.api("POST", endpoints.api("/app/installations/" + installationId + "/access_tokens"), jwt());
         if (!reply.ok()) {
             throw Http.refused(reply, doing);
         }

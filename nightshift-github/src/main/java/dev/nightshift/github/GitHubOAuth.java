@@ -32,7 +32,8 @@ public final class GitHubOAuth {
      * @param clientSecret one of the App's client secrets
      * @param clock turns GitHub's {@code expires_in} into instants
      */
-    public GitHubOAuth(GitHubEndpoints endpoints, String clientId, String clientSecret, HttpClient client, Clock clock) {
+    public GitHubOAuth(
+            GitHubEndpoints endpoints, String clientId, String clientSecret, HttpClient client, Clock clock) {
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
@@ -134,7 +135,9 @@ public final class GitHubOAuth {
             throw Http.refused(teams, "reading the GitHub user's teams");
         }
         for (JsonNode t : teams.body()) {
-            out.add((t.path("organization").path("login").asText() + "/" + t.path("slug").asText()).toLowerCase(java.util.Locale.ROOT));
+            out.add((t.path("organization").path("login").asText() + "/"
+                            + t.path("slug").asText())
+                    .toLowerCase(java.util.Locale.ROOT));
         }
         return out;
     }
@@ -172,8 +175,10 @@ public final class GitHubOAuth {
         String error = text(b, "error");
         if (error != null) {
             String description = text(b, "error_description");
-            throw new GitHubOAuthException(error, doing + ": GitHub refused it (" + error
-                    + (description == null ? "" : ": " + description) + "); sign in again");
+            throw new GitHubOAuthException(
+                    error,
+                    doing + ": GitHub refused it (" + error + (description == null ? "" : ": " + description)
+                            + "); sign in again");
         }
         String accessToken = text(b, "access_token");
         if (accessToken == null) {
@@ -183,7 +188,10 @@ public final class GitHubOAuth {
         if (type != null && !type.equalsIgnoreCase("bearer")) {
             throw new GitHubException(reply.status(), doing + ": unexpected token_type " + type);
         }
-        return new OAuthTokens(accessToken, after(now, b, "expires_in"), text(b, "refresh_token"),
+        return new OAuthTokens(
+                accessToken,
+                after(now, b, "expires_in"),
+                text(b, "refresh_token"),
                 after(now, b, "refresh_token_expires_in"));
     }
 

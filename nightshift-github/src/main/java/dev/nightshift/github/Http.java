@@ -27,6 +27,7 @@ final class Http {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** The REST API version this module was written against. */
     static final String API_VERSION = "2022-11-28";
+
     static final String API_MEDIA_TYPE = "application/vnd.github+json";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,8 +100,10 @@ final class Http {
                 return reply;
             }
             if (attempt >= SecondaryRateLimit.MAX_ATTEMPTS) {
-                throw new GitHubException(reply.status(), request.method() + " " + request.uri().getPath()
-                        + ": still rate limited after " + attempt + " tries: " + reply.message());
+                throw new GitHubException(
+                        reply.status(),
+                        request.method() + " " + request.uri().getPath() + ": still rate limited after " + attempt
+                                + " tries: " + reply.message());
             }
             Duration wait = SecondaryRateLimit.waitFor(retryAfter, clock.instant())
                     .orElseThrow(() -> new GitHubException(reply.status(), SecondaryRateLimit.tooLong(retryAfter)));
@@ -135,11 +138,11 @@ final class Http {
     /** A refusal as an exception: 401 as {@link GitHubAuthException}, so callers can refresh and retry. */
     static GitHubException refused(Reply reply, String doing) {
         if (reply.status() == 401) {
-            return new GitHubAuthException(doing + ": GitHub refused the token (401 " + reply.message()
-                    + "); refresh it or sign in again");
+            return new GitHubAuthException(
+                    doing + ": GitHub refused the token (401 " + reply.message() + "); refresh it or sign in again");
         }
-        return new GitHubException(reply.status(), doing + ": GitHub answered " + reply.status() + " "
-                + reply.message());
+        return new GitHubException(
+                reply.status(), doing + ": GitHub answered " + reply.status() + " " + reply.message());
     }
 
     private static String origin(URI uri) {

@@ -45,8 +45,9 @@ final class LimitHandlers {
                     sleeper.sleep(wait.get());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw (InterruptedIOException) new InterruptedIOException("interrupted while waiting out GitHub's rate limit")
-                            .initCause(e);
+                    throw (InterruptedIOException)
+                            new InterruptedIOException("interrupted while waiting out GitHub's rate limit")
+                                    .initCause(e);
                 }
             }
         };
@@ -57,9 +58,11 @@ final class LimitHandlers {
         @Override
         public void onError(GitHubConnectorResponse response) throws LimitExceeded {
             String reset = response.header("X-RateLimit-Reset");
-            throw new LimitExceeded(response.statusCode(), "GitHub's API rate limit for this token is used up"
-                    + (reset == null ? "" : " until " + Instant.ofEpochSecond(Long.parseLong(reset.trim())))
-                    + "; try again then");
+            throw new LimitExceeded(
+                    response.statusCode(),
+                    "GitHub's API rate limit for this token is used up"
+                            + (reset == null ? "" : " until " + Instant.ofEpochSecond(Long.parseLong(reset.trim())))
+                            + "; try again then");
         }
     };
 }

@@ -61,8 +61,14 @@ public final class PullRequests {
      * @throws GitHubAuthException when the token is expired or revoked (refresh it and retry once)
      * @throws GitHubException for other refusals, with GitHub's message
      */
-    public PullRequestOutcome openOrUpdate(String token, String ownerAndRepo, String headBranch, String baseBranch,
-                                           String title, String body, boolean draft) {
+    public PullRequestOutcome openOrUpdate(
+            String token,
+            String ownerAndRepo,
+            String headBranch,
+            String baseBranch,
+            String title,
+            String body,
+            boolean draft) {
         Matcher repo = parse(ownerAndRepo);
         Objects.requireNonNull(headBranch, "headBranch");
         Objects.requireNonNull(baseBranch, "baseBranch");
@@ -108,8 +114,16 @@ public final class PullRequests {
         return RemoteUrls.ownerAndRepo(gitUrl, webUrl);
     }
 
-    private PullRequestOutcome openOrUpdateOnce(String token, String owner, String ownerAndRepo, String head,
-                                                String base, String title, String body, boolean draft) throws IOException {
+    private PullRequestOutcome openOrUpdateOnce(
+            String token,
+            String owner,
+            String ownerAndRepo,
+            String head,
+            String base,
+            String title,
+            String body,
+            boolean draft)
+            throws IOException {
         GHRepository repo = connect(token).getRepository(ownerAndRepo);
         Optional<GHPullRequest> open = findOpen(repo, owner, head, base);
         if (open.isPresent()) {
@@ -155,8 +169,8 @@ public final class PullRequests {
 
     /** {@code isDraft} fetches the full pull request when {@code pr} came from a list (lists omit some fields). */
     private static PullRequestOutcome.Opened opened(GHPullRequest pr, boolean created) throws IOException {
-        return new PullRequestOutcome.Opened(pr.getNumber(), URI.create(pr.getHtmlUrl().toString()), state(pr),
-                pr.isDraft(), created);
+        return new PullRequestOutcome.Opened(
+                pr.getNumber(), URI.create(pr.getHtmlUrl().toString()), state(pr), pr.isDraft(), created);
     }
 
     private static PullRequestState state(GHPullRequest pr) {
@@ -218,11 +232,11 @@ public final class PullRequests {
 
     private static GitHubException translate(HttpException e, String doing) {
         if (e.getResponseCode() == 401) {
-            return new GitHubAuthException(doing + ": GitHub refused the token (401 " + githubMessage(e)
-                    + "); refresh it or sign in again");
+            return new GitHubAuthException(
+                    doing + ": GitHub refused the token (401 " + githubMessage(e) + "); refresh it or sign in again");
         }
-        return new GitHubException(e.getResponseCode(), doing + ": GitHub answered " + e.getResponseCode() + " "
-                + githubMessage(e), e);
+        return new GitHubException(
+                e.getResponseCode(), doing + ": GitHub answered " + e.getResponseCode() + " " + githubMessage(e), e);
     }
 
     /** github-api puts the whole error body in the message; GitHub's own words are its "message". */

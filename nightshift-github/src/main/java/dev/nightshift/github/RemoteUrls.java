@@ -35,7 +35,9 @@ final class RemoteUrls {
             return Optional.empty();
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        if (uri.getHost() == null || !uri.getHost().equalsIgnoreCase(host) || uri.getQuery() != null
+        if (uri.getHost() == null
+                || !uri.getHost().equalsIgnoreCase(host)
+                || uri.getQuery() != null
                 || uri.getFragment() != null) {
             return Optional.empty();
         }

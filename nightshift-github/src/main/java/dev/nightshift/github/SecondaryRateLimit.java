@@ -53,7 +53,8 @@ final class SecondaryRateLimit {
             return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 return Optional.of(Duration.between(now, at));
             } catch (DateTimeParseException notADate) {
                 return Optional.empty();
@@ -62,7 +63,7 @@ final class SecondaryRateLimit {
     }
 
     static String tooLong(String retryAfter) {
-        return "GitHub's secondary rate limit asks to wait (Retry-After: " + retryAfter
-                + ") longer than " + MAX_WAIT.toSeconds() + " s; try again later";
+        return "GitHub's secondary rate limit asks to wait (Retry-After: " + retryAfter + ") longer than "
+                + MAX_WAIT.toSeconds() + " s; try again later";
     }
 }

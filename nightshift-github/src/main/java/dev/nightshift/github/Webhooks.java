@@ -70,7 +70,11 @@ public final class Webhooks {
         String action = root.path("action").asText(null);
         String repository = root.path("repository").path("full_name").asText(null);
         String updatedAt = pr.path("updated_at").asText(null);
-        if (!pr.isObject() || action == null || repository == null || updatedAt == null || !pr.path("number").canConvertToInt()) {
+        if (!pr.isObject()
+                || action == null
+                || repository == null
+                || updatedAt == null
+                || !pr.path("number").canConvertToInt()) {
             return Optional.empty();
         }
         try {
@@ -81,7 +85,8 @@ public final class Webhooks {
                     pr.path("number").asInt(),
                     pr.path("head").path("ref").asText(null),
                     pr.path("base").path("ref").asText(null),
-                    PullRequestState.of(pr.path("state").asText(), pr.path("merged").asBoolean(false)),
+                    PullRequestState.of(
+                            pr.path("state").asText(), pr.path("merged").asBoolean(false)),
                     html == null ? null : URI.create(html),
                     Instant.parse(updatedAt)));
         } catch (DateTimeParseException | IllegalArgumentException malformed) {
@@ -107,8 +112,11 @@ public final class Webhooks {
      * cannot reopen a merged pull request), and since {@code updated_at} has one-second resolution a
      * merge wins over another event stamped the same second.
      */
-    public static boolean supersedes(Instant storedUpdatedAt, PullRequestState storedState,
-                                     Instant incomingUpdatedAt, PullRequestState incomingState) {
+    public static boolean supersedes(
+            Instant storedUpdatedAt,
+            PullRequestState storedState,
+            Instant incomingUpdatedAt,
+            PullRequestState incomingState) {
         if (storedState == PullRequestState.MERGED) {
             return false;
         }

@@ -41,7 +41,8 @@ class GitHubAppTest {
     void start() {
         github = GitHubFake.start(clock);
         github.addInstallation(INSTALLATION, List.of("octo-org/hello-world", "octo-org/api", "octo-org/docs"));
-        app = new GitHubApp(github.endpoints(), github.appId(), github.appPrivateKeyPem(), HttpClient.newHttpClient(), clock);
+        app = new GitHubApp(
+                github.endpoints(), github.appId(), github.appPrivateKeyPem(), HttpClient.newHttpClient(), clock);
     }
 
     @AfterEach
@@ -55,10 +56,12 @@ class GitHubAppTest {
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
 
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
-        assertThat(jwt.verify(new RSASSAVerifier(publicKeyOf(github.appPrivateKeyPem())))).isTrue();
+        assertThat(jwt.verify(new RSASSAVerifier(publicKeyOf(github.appPrivateKeyPem()))))
+                .isTrue();
         assertThat(claims.getIssuer()).isEqualTo(github.appId());
         assertThat(claims.getIssueTime().toInstant()).isEqualTo(clock.instant().minusSeconds(60));
-        assertThat(claims.getExpirationTime().toInstant()).isEqualTo(clock.instant().plus(Duration.ofMinutes(9)));
+        assertThat(claims.getExpirationTime().toInstant())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(9)));
     }
 
     @Test
@@ -67,7 +70,8 @@ class GitHubAppTest {
         String second = app.installationToken(INSTALLATION);
 
         assertThat(first).startsWith("ghs_").isEqualTo(second);
-        assertThat(github.requests("POST", "/app/installations/" + INSTALLATION + "/access_tokens")).singleElement()
+        assertThat(github.requests("POST", "/app/installations/" + INSTALLATION + "/access_tokens"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.authorization()).startsWith("Bearer ey"));
     }
 
@@ -76,11 +80,16 @@ class GitHubAppTest {
         int callers = 8;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
-            List<Callable<String>> calls = java.util.Collections.nCopies(callers, () -> app.installationToken(INSTALLATION));
-            List<String> tokens = pool.invokeAll(calls).stream().map(GitHubAppTest::get).distinct().toList();
+            List<Callable<String>> calls =
+                    java.util.Collections.nCopies(callers, () -> app.installationToken(INSTALLATION));
+            List<String> tokens = pool.invokeAll(calls).stream()
+                    .map(GitHubAppTest::get)
+                    .distinct()
+                    .toList();
 
             assertThat(tokens).hasSize(1);
-            assertThat(github.requests("POST", "/app/installations/" + INSTALLATION + "/access_tokens")).hasSize(1);
+            assertThat(github.requests("POST", "/app/installations/" + INSTALLATION + "/access_tokens"))
+                    .hasSize(1);
         } finally {
             pool.shutdownNow();
         }
@@ -90,14 +99,16 @@ class GitHubAppTest {
     void aTokenIsReplacedFiveMinutesBeforeItExpires() {
         String first = app.installationToken(INSTALLATION);
 
-        clock.advance(GitHubFake.INSTALLATION_TOKEN_TTL.minus(Duration.ofMinutes(5)).minusSeconds(1));
+        clock.advance(
+                GitHubFake.INSTALLATION_TOKEN_TTL.minus(Duration.ofMinutes(5)).minusSeconds(1));
         assertThat(app.installationToken(INSTALLATION)).isEqualTo(first);
 
         clock.advance(Duration.ofSeconds(1));
         String renewed = app.installationToken(INSTALLATION);
 
         assertThat(renewed).isNotEqualTo(first);
-        assertThat(github.requests("POST", "/app/installations/" + INSTALLATION + "/access_tokens")).hasSize(2);
+        assertThat(github.requests("POST", "/app/installations/" + INSTALLATION + "/access_tokens"))
+                .hasSize(2);
     }
 
     @Test
@@ -108,13 +119,15 @@ class GitHubAppTest {
 
         assertThat(repos).containsExactly("octo-org/hello-world", "octo-org/api", "octo-org/docs");
         String token = app.installationToken(INSTALLATION);
-        assertThat(github.requests("GET", "/installation/repositories")).hasSize(2)
+        assertThat(github.requests("GET", "/installation/repositories"))
+                .hasSize(2)
                 .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + token));
     }
 
     @Test
     void aKeyInGitHubsPkcs1FormatWorksToo() throws Exception {
-        RSAPrivateCrtKey key = (RSAPrivateCrtKey) KeyPairGenerator.getInstance("RSA").genKeyPair().getPrivate();
+        RSAPrivateCrtKey key = (RSAPrivateCrtKey)
+                KeyPairGenerator.getInstance("RSA").genKeyPair().getPrivate();
         String pkcs1Pem = "-----BEGIN RSA PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(pkcs1Of(key.getEncoded()))
                 + "\n-----END RSA PRIVATE KEY-----\n";
@@ -128,20 +141,24 @@ class GitHubAppTest {
 
     @Test
     void aJwtSignedWithAnotherKeyIsRefused() throws Exception {
-        RSAPrivateCrtKey other = (RSAPrivateCrtKey) KeyPairGenerator.getInstance("RSA").genKeyPair().getPrivate();
-        String otherPem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(other.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-        GitHubApp impostor = new GitHubApp(github.endpoints(), github.appId(), otherPem, HttpClient.newHttpClient(), clock);
+        RSAPrivateCrtKey other = (RSAPrivateCrtKey)
+                KeyPairGenerator.getInstance("RSA").genKeyPair().getPrivate();
+        String otherPem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(other.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        GitHubApp impostor =
+                new GitHubApp(github.endpoints(), github.appId(), otherPem, HttpClient.newHttpClient(), clock);
 
         assertThatThrownBy(() -> impostor.installationToken(INSTALLATION))
-                .isInstanceOfSatisfying(GitHubException.class, e -> assertThat(e.status()).isEqualTo(401))
+                .isInstanceOfSatisfying(
+                        GitHubException.class, e -> assertThat(e.status()).isEqualTo(401))
                 .hasMessageContaining("A JSON web token could not be decoded");
     }
 
     @Test
     void anUnknownInstallationIsNotFound() {
         assertThatThrownBy(() -> app.installationToken(1))
-                .isInstanceOfSatisfying(GitHubException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        GitHubException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 
     @Test
@@ -161,11 +178,11 @@ class GitHubAppTest {
 
     /** The PKCS#1 key inside a PKCS#8 PrivateKeyInfo: its last element, an OCTET STRING. */
     private static byte[] pkcs1Of(byte[] pkcs8) {
-        int[] outer = header(pkcs8, 0);                 // SEQUENCE
+        int[] outer = header(pkcs8, 0); // SEQUENCE
         int at = outer[0];
-        at = skip(pkcs8, at);                           // INTEGER version
-        at = skip(pkcs8, at);                           // SEQUENCE algorithm
-        int[] octets = header(pkcs8, at);               // OCTET STRING
+        at = skip(pkcs8, at); // INTEGER version
+        at = skip(pkcs8, at); // SEQUENCE algorithm
+        int[] octets = header(pkcs8, at); // OCTET STRING
         assertThat(pkcs8[at]).isEqualTo((byte) 0x04);
         return Arrays.copyOfRange(pkcs8, octets[0], octets[0] + octets[1]);
     }

@@ -16,10 +16,12 @@ class GitHubEndpointsTest {
 
     @Test
     void aTrailingSlashDoesNotDoubleInPaths() {
-        GitHubEndpoints e = new GitHubEndpoints(URI.create("https://ghe.example.com/api/v3/"), URI.create("https://ghe.example.com/"));
+        GitHubEndpoints e = new GitHubEndpoints(
+                URI.create("https://ghe.example.com/api/v3/"), URI.create("https://ghe.example.com/"));
 
         assertThat(e.api("/user")).isEqualTo(URI.create("https://ghe.example.com/api/v3/user"));
-        assertThat(e.web("/login/oauth/access_token")).isEqualTo(URI.create("https://ghe.example.com/login/oauth/access_token"));
+        assertThat(e.web("/login/oauth/access_token"))
+                .isEqualTo(URI.create("https://ghe.example.com/login/oauth/access_token"));
     }
 
     @Test

@@ -24,7 +24,8 @@ class GitHubOAuthTest {
     void start() {
         github = GitHubFake.start(clock);
         github.addUser(583231, "octocat", "The Octocat", "octocat@github.com");
-        oauth = new GitHubOAuth(github.endpoints(), github.clientId(), github.clientSecret(), HttpClient.newHttpClient(), clock);
+        oauth = new GitHubOAuth(
+                github.endpoints(), github.clientId(), github.clientSecret(), HttpClient.newHttpClient(), clock);
     }
 
     @AfterEach
@@ -36,8 +37,8 @@ class GitHubOAuthTest {
     void theAuthorizeUrlCarriesClientRedirectAndStateEncoded() {
         GitHubOAuth app = new GitHubOAuth(GitHubEndpoints.GITHUB_COM, "Iv1.8a61f9b3a7aba766", "secret");
 
-        assertThat(app.authorizeUrl("a-b_c", REDIRECT)).isEqualTo(URI.create(
-                "https://github.com/login/oauth/authorize?client_id=Iv1.8a61f9b3a7aba766"
+        assertThat(app.authorizeUrl("a-b_c", REDIRECT))
+                .isEqualTo(URI.create("https://github.com/login/oauth/authorize?client_id=Iv1.8a61f9b3a7aba766"
                         + "&redirect_uri=https%3A%2F%2Fnightshift.example.com%2Fauth%2Fgithub%2Fcallback&state=a-b_c"));
     }
 
@@ -53,7 +54,9 @@ class GitHubOAuthTest {
         assertThat(tokens.refreshExpiresAt()).isEqualTo(clock.instant().plus(GitHubFake.REFRESH_TOKEN_TTL));
         assertThat(tokens.toString()).doesNotContain(tokens.accessToken()).doesNotContain(tokens.refreshToken());
         assertThat(oauth.user(tokens.accessToken()).login()).isEqualTo("octocat");
-        assertThat(github.requests()).filteredOn(r -> r.path().equals("/login/oauth/access_token")).hasSize(1);
+        assertThat(github.requests())
+                .filteredOn(r -> r.path().equals("/login/oauth/access_token"))
+                .hasSize(1);
     }
 
     @Test
@@ -62,8 +65,8 @@ class GitHubOAuthTest {
         oauth.exchange(code, REDIRECT);
 
         assertThatThrownBy(() -> oauth.exchange(code, REDIRECT))
-                .isInstanceOfSatisfying(GitHubOAuthException.class,
-                        e -> assertThat(e.error()).isEqualTo("bad_verification_code"))
+                .isInstanceOfSatisfying(
+                        GitHubOAuthException.class, e -> assertThat(e.error()).isEqualTo("bad_verification_code"))
                 .hasMessageContaining("The code passed is incorrect or expired.");
     }
 
@@ -72,17 +75,18 @@ class GitHubOAuthTest {
         String code = github.authorize("octocat", REDIRECT);
 
         assertThatThrownBy(() -> oauth.exchange(code, URI.create("https://evil.example/callback")))
-                .isInstanceOfSatisfying(GitHubOAuthException.class,
-                        e -> assertThat(e.error()).isEqualTo("redirect_uri_mismatch"));
+                .isInstanceOfSatisfying(
+                        GitHubOAuthException.class, e -> assertThat(e.error()).isEqualTo("redirect_uri_mismatch"));
     }
 
     @Test
     void wrongClientCredentialsAreReported() {
-        GitHubOAuth wrong = new GitHubOAuth(github.endpoints(), github.clientId(), "not-the-secret",
-                HttpClient.newHttpClient(), clock);
+        GitHubOAuth wrong = new GitHubOAuth(
+                github.endpoints(), github.clientId(), "not-the-secret", HttpClient.newHttpClient(), clock);
 
         assertThatThrownBy(() -> wrong.exchange(github.authorize("octocat", REDIRECT), REDIRECT))
-                .isInstanceOfSatisfying(GitHubOAuthException.class,
+                .isInstanceOfSatisfying(
+                        GitHubOAuthException.class,
                         e -> assertThat(e.error()).isEqualTo("incorrect_client_credentials"));
     }
 
@@ -98,8 +102,8 @@ class GitHubOAuthTest {
         assertThat(second.accessExpiresAt()).isEqualTo(clock.instant().plus(GitHubFake.USER_TOKEN_TTL));
         assertThat(oauth.user(second.accessToken()).id()).isEqualTo(583231);
         assertThatThrownBy(() -> oauth.refresh(first.refreshToken()))
-                .isInstanceOfSatisfying(GitHubOAuthException.class,
-                        e -> assertThat(e.error()).isEqualTo("bad_refresh_token"))
+                .isInstanceOfSatisfying(
+                        GitHubOAuthException.class, e -> assertThat(e.error()).isEqualTo("bad_refresh_token"))
                 .hasMessageContaining("sign in again");
     }
 
@@ -112,7 +116,8 @@ class GitHubOAuthTest {
         assertThat(tokens.accessExpiresAt()).isNull();
         assertThat(tokens.refreshToken()).isNull();
         assertThat(tokens.refreshExpiresAt()).isNull();
-        assertThat(tokens.accessExpired(clock.instant().plus(Duration.ofDays(3650)))).isFalse();
+        assertThat(tokens.accessExpired(clock.instant().plus(Duration.ofDays(3650))))
+                .isFalse();
     }
 
     @Test
@@ -124,7 +129,8 @@ class GitHubOAuthTest {
         assertThat(user).isEqualTo(new GitHubUser(583231, "octocat", "The Octocat", "octocat@github.com"));
         assertThat(user.noreplyEmail()).isEqualTo("583231+octocat@users.noreply.github.com");
         assertThat(github.requests("GET", "/user/emails")).isEmpty();
-        assertThat(github.requests("GET", "/user")).singleElement()
+        assertThat(github.requests("GET", "/user"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.authorization()).isEqualTo("Bearer " + token));
     }
 
@@ -165,7 +171,8 @@ class GitHubOAuthTest {
         github.close();
 
         assertThatThrownBy(() -> oauth.exchange("code", REDIRECT))
-                .isInstanceOfSatisfying(GitHubException.class, e -> assertThat(e.status()).isZero())
+                .isInstanceOfSatisfying(
+                        GitHubException.class, e -> assertThat(e.status()).isZero())
                 .hasMessageContaining(closed.toString());
     }
 }

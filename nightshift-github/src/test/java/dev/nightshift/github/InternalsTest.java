@@ -17,8 +17,10 @@ class InternalsTest {
     @Test
     void retryAfterIsSecondsOrAnHttpDate() {
         assertThat(SecondaryRateLimit.waitFor("7", NOW)).contains(Duration.ofSeconds(7));
-        assertThat(SecondaryRateLimit.waitFor("Sat, 21 Nov 2026 08:00:30 GMT", NOW)).contains(Duration.ofSeconds(30));
-        assertThat(SecondaryRateLimit.waitFor("Sat, 21 Nov 2026 07:59:00 GMT", NOW)).contains(Duration.ZERO);
+        assertThat(SecondaryRateLimit.waitFor("Sat, 21 Nov 2026 08:00:30 GMT", NOW))
+                .contains(Duration.ofSeconds(30));
+        assertThat(SecondaryRateLimit.waitFor("Sat, 21 Nov 2026 07:59:00 GMT", NOW))
+                .contains(Duration.ZERO);
     }
 
     @Test
@@ -36,8 +38,10 @@ class InternalsTest {
     @Test
     void onlyRateLimitAnswersCountAsSecondaryLimits() {
         assertThat(SecondaryRateLimit.applies(403, "1", "whatever")).isTrue();
-        assertThat(SecondaryRateLimit.applies(429, null, "You have exceeded a secondary rate limit.")).isTrue();
-        assertThat(SecondaryRateLimit.applies(403, null, "Resource not accessible by integration")).isFalse();
+        assertThat(SecondaryRateLimit.applies(429, null, "You have exceeded a secondary rate limit."))
+                .isTrue();
+        assertThat(SecondaryRateLimit.applies(403, null, "Resource not accessible by integration"))
+                .isFalse();
         assertThat(SecondaryRateLimit.applies(500, "1", "secondary rate limit")).isFalse();
     }
 
@@ -47,8 +51,10 @@ class InternalsTest {
                 + "<https://api.github.com/installation/repositories?page=3>; rel=\"next\", "
                 + "<https://api.github.com/installation/repositories?page=5>; rel=\"last\"";
 
-        assertThat(Links.next(header, API)).contains(URI.create("https://api.github.com/installation/repositories?page=3"));
-        assertThat(Links.next("<https://api.github.com/x?page=1>; rel=\"first\"", API)).isEmpty();
+        assertThat(Links.next(header, API))
+                .contains(URI.create("https://api.github.com/installation/repositories?page=3"));
+        assertThat(Links.next("<https://api.github.com/x?page=1>; rel=\"first\"", API))
+                .isEmpty();
         assertThat(Links.next(null, API)).isEmpty();
     }
 
@@ -68,7 +74,8 @@ class InternalsTest {
 
     @Test
     void readsBothPemFormsAndRefusesOthers() {
-        assertThatThrownBy(() -> Pem.rsaPrivateKey("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----"))
+        assertThatThrownBy(
+                        () -> Pem.rsaPrivateKey("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Pem.rsaPrivateKey("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"))
                 .isInstanceOf(IllegalArgumentException.class)

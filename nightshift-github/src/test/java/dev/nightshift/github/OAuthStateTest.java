@@ -29,14 +29,17 @@ class OAuthStateTest {
         OAuthState s = OAuthState.generate(NOW, Duration.ofMinutes(10));
 
         assertThat(OAuthState.validate(s, s.value(), NOW)).isTrue();
-        assertThat(OAuthState.validate(s, s.value(), NOW.plus(Duration.ofMinutes(10)).minusMillis(1))).isTrue();
+        assertThat(OAuthState.validate(
+                        s, s.value(), NOW.plus(Duration.ofMinutes(10)).minusMillis(1)))
+                .isTrue();
     }
 
     @Test
     void anExpiredStateIsRefused() {
         OAuthState s = OAuthState.generate(NOW, Duration.ofMinutes(10));
 
-        assertThat(OAuthState.validate(s, s.value(), NOW.plus(Duration.ofMinutes(10)))).isFalse();
+        assertThat(OAuthState.validate(s, s.value(), NOW.plus(Duration.ofMinutes(10))))
+                .isFalse();
     }
 
     @Test

@@ -47,21 +47,25 @@ class PullRequestsTest {
         assertThat(first.state()).isEqualTo(PullRequestState.OPEN);
         assertThat(first.draft()).isFalse();
         assertThat(first.htmlUrl()).isEqualTo(URI.create(github.webUrl() + "/" + REPO + "/pull/" + first.number()));
-        GitHubFake.PullRequest created = github.pullRequest(REPO, first.number()).orElseThrow();
+        GitHubFake.PullRequest created =
+                github.pullRequest(REPO, first.number()).orElseThrow();
         assertThat(created.author()).isEqualTo("octocat");
         assertThat(created.head()).isEqualTo(HEAD);
         assertThat(created.base()).isEqualTo("main");
 
-        Opened second = (Opened) pulls.openOrUpdate(token, REPO, HEAD, "main", "Add retries to the importer", "Second try", false);
+        Opened second = (Opened)
+                pulls.openOrUpdate(token, REPO, HEAD, "main", "Add retries to the importer", "Second try", false);
 
         assertThat(second.created()).isFalse();
         assertThat(second.number()).isEqualTo(first.number());
         assertThat(github.pullRequests(REPO)).hasSize(1);
-        GitHubFake.PullRequest updated = github.pullRequest(REPO, first.number()).orElseThrow();
+        GitHubFake.PullRequest updated =
+                github.pullRequest(REPO, first.number()).orElseThrow();
         assertThat(updated.title()).isEqualTo("Add retries to the importer");
         assertThat(updated.body()).isEqualTo("Second try");
         assertThat(github.requests("POST", "/repos/" + REPO + "/pulls")).hasSize(1);
-        assertThat(github.requests()).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + token));
+        assertThat(github.requests())
+                .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + token));
     }
 
     @Test
@@ -72,7 +76,8 @@ class PullRequestsTest {
         Opened again = (Opened) pulls.openOrUpdate(token, REPO, HEAD, "main", "Add retries", "Body", false);
 
         assertThat(again.created()).isFalse();
-        assertThat(github.requests()).noneMatch(r -> r.method().equals("PATCH") || r.method().equals("POST"));
+        assertThat(github.requests())
+                .noneMatch(r -> r.method().equals("PATCH") || r.method().equals("POST"));
     }
 
     @Test
@@ -114,13 +119,14 @@ class PullRequestsTest {
     void whenGitHubRefusesCreationTheUserGetsAPrefilledComparePage() {
         github.refusePullRequestCreation();
 
-        PullRequestOutcome outcome = pulls.openOrUpdate(token, REPO, "nightshift/fix login#2", "main",
-                "Fix login & retry", "Line 1\nLine 2 ünï", false);
+        PullRequestOutcome outcome = pulls.openOrUpdate(
+                token, REPO, "nightshift/fix login#2", "main", "Fix login & retry", "Line 1\nLine 2 ünï", false);
 
         CompareFallback fallback = (CompareFallback) outcome;
-        assertThat(fallback.url()).isEqualTo(URI.create(github.webUrl() + "/octo-org/hello-world/compare/"
-                + "main...nightshift/fix%20login%232?expand=1&title=Fix%20login%20%26%20retry"
-                + "&body=Line%201%0ALine%202%20%C3%BCn%C3%AF"));
+        assertThat(fallback.url())
+                .isEqualTo(URI.create(github.webUrl() + "/octo-org/hello-world/compare/"
+                        + "main...nightshift/fix%20login%232?expand=1&title=Fix%20login%20%26%20retry"
+                        + "&body=Line%201%0ALine%202%20%C3%BCn%C3%AF"));
         assertThat(fallback.reason()).contains("403").contains("Resource not accessible by integration");
         assertThat(github.pullRequests(REPO)).isEmpty();
     }
@@ -163,7 +169,8 @@ class PullRequestsTest {
         github.secondaryRateLimitOnce(Duration.ofHours(1));
 
         assertThatThrownBy(() -> pulls.openOrUpdate(token, REPO, HEAD, "main", "T", "B", false))
-                .isInstanceOfSatisfying(GitHubException.class, e -> assertThat(e.status()).isEqualTo(403))
+                .isInstanceOfSatisfying(
+                        GitHubException.class, e -> assertThat(e.status()).isEqualTo(403))
                 .hasMessageContaining("Retry-After: 3600")
                 .hasMessageContaining("longer than 60 s");
         assertThat(waits).isEmpty();
@@ -175,7 +182,8 @@ class PullRequestsTest {
         github.exhaustRateLimit();
 
         assertThatThrownBy(() -> pulls.openOrUpdate(token, REPO, HEAD, "main", "T", "B", false))
-                .isInstanceOfSatisfying(GitHubException.class, e -> assertThat(e.status()).isEqualTo(403))
+                .isInstanceOfSatisfying(
+                        GitHubException.class, e -> assertThat(e.status()).isEqualTo(403))
                 .hasMessageContaining("rate limit for this token is used up until");
         assertThat(waits).isEmpty();
         assertThat(github.requests()).hasSize(1);

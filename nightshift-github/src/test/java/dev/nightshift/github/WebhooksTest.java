@@ -29,21 +29,25 @@ class WebhooksTest {
 
     @Test
     void refusesASignatureOfAnotherBodyOrSecret() {
-        assertThat(Webhooks.verify(SECRET, "Hello, World?".getBytes(StandardCharsets.UTF_8), SIGNATURE)).isFalse();
-        assertThat(Webhooks.verify("another secret".getBytes(StandardCharsets.UTF_8), BODY, SIGNATURE)).isFalse();
-        assertThat(Webhooks.verify(SECRET, BODY, SIGNATURE.substring(0, SIGNATURE.length() - 1) + "8")).isFalse();
+        assertThat(Webhooks.verify(SECRET, "Hello, World?".getBytes(StandardCharsets.UTF_8), SIGNATURE))
+                .isFalse();
+        assertThat(Webhooks.verify("another secret".getBytes(StandardCharsets.UTF_8), BODY, SIGNATURE))
+                .isFalse();
+        assertThat(Webhooks.verify(SECRET, BODY, SIGNATURE.substring(0, SIGNATURE.length() - 1) + "8"))
+                .isFalse();
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {
-        "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",          // no prefix
-        "sha1=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",     // other algorithm
-        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e1",    // too short
-        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17aa", // too long
-        "sha256=zz7107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",   // not hex
-        "sha256=",
-    })
+    @ValueSource(
+            strings = {
+                "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", // no prefix
+                "sha1=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", // other algorithm
+                "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e1", // too short
+                "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17aa", // too long
+                "sha256=zz7107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", // not hex
+                "sha256=",
+            })
     void refusesMissingOrMalformedHeaders(String header) {
         assertThat(Webhooks.verify(SECRET, BODY, header)).isFalse();
     }
@@ -56,18 +60,27 @@ class WebhooksTest {
 
     @Test
     void readsAnOpenedEvent() throws IOException {
-        PullRequestEvent e = Webhooks.parsePullRequest(payload("pull_request.opened.json")).orElseThrow();
+        PullRequestEvent e =
+                Webhooks.parsePullRequest(payload("pull_request.opened.json")).orElseThrow();
 
-        assertThat(e).isEqualTo(new PullRequestEvent("opened", "octo-org/hello-world", 1347,
-                "nightshift/importer-retries", "main", OPEN,
-                URI.create("https://github.com/octo-org/hello-world/pull/1347"),
-                Instant.parse("2026-11-21T08:02:30Z")));
+        assertThat(e)
+                .isEqualTo(new PullRequestEvent(
+                        "opened",
+                        "octo-org/hello-world",
+                        1347,
+                        "nightshift/importer-retries",
+                        "main",
+                        OPEN,
+                        URI.create("https://github.com/octo-org/hello-world/pull/1347"),
+                        Instant.parse("2026-11-21T08:02:30Z")));
     }
 
     @Test
     void aClosedEventIsClosedAndAMergedOneMerged() throws IOException {
-        PullRequestEvent closed = Webhooks.parsePullRequest(payload("pull_request.closed.json")).orElseThrow();
-        PullRequestEvent merged = Webhooks.parsePullRequest(payload("pull_request.closed-merged.json")).orElseThrow();
+        PullRequestEvent closed =
+                Webhooks.parsePullRequest(payload("pull_request.closed.json")).orElseThrow();
+        PullRequestEvent merged = Webhooks.parsePullRequest(payload("pull_request.closed-merged.json"))
+                .orElseThrow();
 
         assertThat(closed.action()).isEqualTo("closed");
         assertThat(closed.state()).isEqualTo(CLOSED);
@@ -78,7 +91,8 @@ class WebhooksTest {
 
     @Test
     void aReopenedEventIsOpen() throws IOException {
-        PullRequestEvent e = Webhooks.parsePullRequest(payload("pull_request.reopened.json")).orElseThrow();
+        PullRequestEvent e =
+                Webhooks.parsePullRequest(payload("pull_request.reopened.json")).orElseThrow();
 
         assertThat(e.action()).isEqualTo("reopened");
         assertThat(e.state()).isEqualTo(OPEN);
@@ -90,9 +104,12 @@ class WebhooksTest {
         String issues = "{\"action\":\"opened\",\"issue\":{\"number\":1},\"repository\":{\"full_name\":\"o/r\"}}";
         String ping = "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":109948940}";
 
-        assertThat(Webhooks.parsePullRequest(issues.getBytes(StandardCharsets.UTF_8))).isEmpty();
-        assertThat(Webhooks.parsePullRequest(ping.getBytes(StandardCharsets.UTF_8))).isEmpty();
-        assertThat(Webhooks.parsePullRequest("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(Webhooks.parsePullRequest(issues.getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        assertThat(Webhooks.parsePullRequest(ping.getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
+        assertThat(Webhooks.parsePullRequest("not json".getBytes(StandardCharsets.UTF_8)))
+                .isEmpty();
         assertThat(Webhooks.parsePullRequest(new byte[0])).isEmpty();
     }
 
@@ -109,14 +126,20 @@ class WebhooksTest {
 
     @Test
     void aLateOpenedDeliveryNeverTakesAMergeBack() throws IOException {
-        PullRequestEvent opened = Webhooks.parsePullRequest(payload("pull_request.opened.json")).orElseThrow();
-        PullRequestEvent merged = Webhooks.parsePullRequest(payload("pull_request.closed-merged.json")).orElseThrow();
+        PullRequestEvent opened =
+                Webhooks.parsePullRequest(payload("pull_request.opened.json")).orElseThrow();
+        PullRequestEvent merged = Webhooks.parsePullRequest(payload("pull_request.closed-merged.json"))
+                .orElseThrow();
 
         assertThat(Webhooks.supersedes(merged.updatedAt(), opened.updatedAt())).isFalse();
-        assertThat(Webhooks.supersedes(merged.updatedAt(), MERGED, opened.updatedAt(), OPEN)).isFalse();
+        assertThat(Webhooks.supersedes(merged.updatedAt(), MERGED, opened.updatedAt(), OPEN))
+                .isFalse();
         // merged is final even against a later timestamp
-        assertThat(Webhooks.supersedes(merged.updatedAt(), MERGED, merged.updatedAt().plusSeconds(60), OPEN)).isFalse();
-        assertThat(Webhooks.supersedes(opened.updatedAt(), OPEN, merged.updatedAt(), MERGED)).isTrue();
+        assertThat(Webhooks.supersedes(
+                        merged.updatedAt(), MERGED, merged.updatedAt().plusSeconds(60), OPEN))
+                .isFalse();
+        assertThat(Webhooks.supersedes(opened.updatedAt(), OPEN, merged.updatedAt(), MERGED))
+                .isTrue();
     }
 
     @Test

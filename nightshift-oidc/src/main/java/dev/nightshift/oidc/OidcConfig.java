@@ -25,8 +25,15 @@ import java.util.regex.Pattern;
  * @param httpTimeout the connect and the read timeout of every call to the provider (discovery,
  *     key set, token endpoint), so a provider that hangs cannot hold a request thread for long
  */
-public record OidcConfig(String name, URI issuer, String clientId, String clientSecret, List<String> scopes,
-        String groupsClaim, Duration clockSkew, Duration httpTimeout) {
+public record OidcConfig(
+        String name,
+        URI issuer,
+        String clientId,
+        String clientSecret,
+        List<String> scopes,
+        String groupsClaim,
+        Duration clockSkew,
+        Duration httpTimeout) {
 
     public static final List<String> DEFAULT_SCOPES = List.of("openid", "email", "profile");
     public static final String DEFAULT_GROUPS_CLAIM = "groups";
@@ -38,7 +45,8 @@ public record OidcConfig(String name, URI issuer, String clientId, String client
     public OidcConfig {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("an OpenID provider's name is 1-32 lowercase letters, digits and dashes: " + name);
+            throw new IllegalArgumentException(
+                    "an OpenID provider's name is 1-32 lowercase letters, digits and dashes: " + name);
         }
         Objects.requireNonNull(issuer, "issuer");
         requireSafeIssuer(name, issuer);
@@ -57,7 +65,8 @@ public record OidcConfig(String name, URI issuer, String clientId, String client
         clockSkew = clockSkew == null ? DEFAULT_CLOCK_SKEW : clockSkew;
         httpTimeout = httpTimeout == null ? DEFAULT_HTTP_TIMEOUT : httpTimeout;
         if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new IllegalArgumentException("OpenID provider " + name + ": the clock skew must be between 0 and 10 minutes");
+            throw new IllegalArgumentException(
+                    "OpenID provider " + name + ": the clock skew must be between 0 and 10 minutes");
         }
         if (httpTimeout.isNegative() || httpTimeout.isZero()) {
             throw new IllegalArgumentException("OpenID provider " + name + ": the HTTP timeout must be positive");
@@ -87,7 +96,8 @@ public record OidcConfig(String name, URI issuer, String clientId, String client
     private static void requireSafeIssuer(String name, URI issuer) {
         String scheme = issuer.getScheme();
         if (issuer.getHost() == null || issuer.getQuery() != null || issuer.getFragment() != null) {
-            throw new IllegalArgumentException("OpenID provider " + name + ": the issuer must be a URL with a host and no query or fragment: " + issuer);
+            throw new IllegalArgumentException("OpenID provider " + name
+                    + ": the issuer must be a URL with a host and no query or fragment: " + issuer);
         }
         if ("https".equals(scheme)) {
             return;
@@ -95,7 +105,8 @@ public record OidcConfig(String name, URI issuer, String clientId, String client
         if ("http".equals(scheme) && isLoopback(issuer.getHost())) {
             return;
         }
-        throw new IllegalArgumentException("OpenID provider " + name + ": the issuer must be an https URL (http only on loopback): " + issuer);
+        throw new IllegalArgumentException(
+                "OpenID provider " + name + ": the issuer must be an https URL (http only on loopback): " + issuer);
     }
 
     /** Literal loopback addresses and {@code localhost} only; no name lookup of other hosts. */

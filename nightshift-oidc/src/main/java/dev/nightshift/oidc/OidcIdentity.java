@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param preferredUsername the {@code preferred_username} claim, or null
  * @param groups the configured groups claim as a list (a single string becomes one group); empty when absent
  */
-public record OidcIdentity(String issuer, String subject, String email, boolean emailVerified,
-        String name, String preferredUsername, List<String> groups) {
+public record OidcIdentity(
+        String issuer,
+        String subject,
+        String email,
+        boolean emailVerified,
+        String name,
+        String preferredUsername,
+        List<String> groups) {
 
     public OidcIdentity {
         Objects.requireNonNull(issuer, "issuer");

@@ -76,6 +76,7 @@ public final class OidcProvider {
     private static final long KEY_REFRESH_MIN_INTERVAL_MS = 30_000;
     /** A key set larger than this is refused (a hostile or broken provider cannot fill our memory). */
     private static final int KEY_SET_SIZE_LIMIT = 512 * 1024;
+
     private static final int ERROR_CODE_MAX = 64;
 
     private final OidcConfig config;
@@ -95,8 +96,10 @@ public final class OidcProvider {
         this.clientSecret = new Secret(config.clientSecret());
         this.authMethod = clientAuthentication(config, metadata);
         if (metadata.getAuthorizationEndpointURI() == null || metadata.getTokenEndpointURI() == null) {
-            throw new OidcException(Reason.DISCOVERY_FAILED, "OpenID provider " + config.name()
-                    + " does not name an authorization and a token endpoint in its discovery document");
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "OpenID provider " + config.name()
+                            + " does not name an authorization and a token endpoint in its discovery document");
         }
         // Only the asymmetric algorithms the provider lists: a token whose header says "none" or
         // HS256 is refused before any key is looked at (an HMAC "signed" with the public key or the
@@ -123,8 +126,10 @@ public final class OidcProvider {
         OIDCProviderMetadata metadata = fetchMetadata(config);
         URI jwksUri = metadata.getJWKSetURI();
         if (jwksUri == null) {
-            throw new OidcException(Reason.DISCOVERY_FAILED,
-                    "OpenID provider " + config.name() + " does not name its key set (jwks_uri) in its discovery document");
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "OpenID provider " + config.name()
+                            + " does not name its key set (jwks_uri) in its discovery document");
         }
         int timeout = timeoutMillis(config);
         var retriever = new DefaultResourceRetriever(timeout, timeout, KEY_SET_SIZE_LIMIT);
@@ -192,7 +197,8 @@ public final class OidcProvider {
             throws OidcException {
         Objects.requireNonNull(redirectUri, "redirectUri");
         if (code == null || code.isBlank()) {
-            throw new OidcException(Reason.PROVIDER_REFUSED, "The sign-in provider sent no code: start signing in again.");
+            throw new OidcException(
+                    Reason.PROVIDER_REFUSED, "The sign-in provider sent no code: start signing in again.");
         }
         CodeVerifier verifier;
         try {
@@ -204,7 +210,9 @@ public final class OidcProvider {
         ClientAuthentication auth = ClientAuthenticationMethod.CLIENT_SECRET_POST.equals(authMethod)
                 ? new ClientSecretPost(clientId, clientSecret)
                 : new ClientSecretBasic(clientId, clientSecret);
-        HTTPRequest http = new TokenRequest.Builder(metadata.getTokenEndpointURI(), auth, grant).build().toHTTPRequest();
+        HTTPRequest http = new TokenRequest.Builder(metadata.getTokenEndpointURI(), auth, grant)
+                .build()
+                .toHTTPRequest();
         bound(http);
         // The code and the secret go to the token endpoint only, never to wherever it redirects.
         http.setFollowRedirects(false);
@@ -212,24 +220,35 @@ public final class OidcProvider {
         try {
             response = OIDCTokenResponseParser.parse(http.send());
         } catch (IOException e) {
-            throw new OidcException(Reason.PROVIDER_UNREACHABLE,
-                    "Could not reach the sign-in provider " + config.name() + ": try again in a moment.", e);
+            throw new OidcException(
+                    Reason.PROVIDER_UNREACHABLE,
+                    "Could not reach the sign-in provider " + config.name() + ": try again in a moment.",
+                    e);
         } catch (ParseException e) {
-            throw new OidcException(Reason.PROVIDER_UNREACHABLE,
-                    "The sign-in provider " + config.name() + " answered with something unreadable: try again, or ask an administrator.", e);
+            throw new OidcException(
+                    Reason.PROVIDER_UNREACHABLE,
+                    "The sign-in provider " + config.name()
+                            + " answered with something unreadable: try again, or ask an administrator.",
+                    e);
         }
         if (!response.indicatesSuccess()) {
             ErrorObject error = response.toErrorResponse().getErrorObject();
             String errorCode = safeErrorCode(error);
-            throw new OidcException(Reason.PROVIDER_REFUSED,
-                    "The sign-in provider " + config.name() + " refused the sign-in (" + errorCode + "): start signing in again.",
+            throw new OidcException(
+                    Reason.PROVIDER_REFUSED,
+                    "The sign-in provider " + config.name() + " refused the sign-in (" + errorCode
+                            + "): start signing in again.",
                     new IOException("token endpoint: HTTP " + error.getHTTPStatusCode() + " " + errorCode
                             + (error.getDescription() == null ? "" : ": " + error.getDescription())));
         }
-        JWT idToken = ((OIDCTokenResponse) response.toSuccessResponse()).getOIDCTokens().getIDToken();
+        JWT idToken = ((OIDCTokenResponse) response.toSuccessResponse())
+                .getOIDCTokens()
+                .getIDToken();
         if (idToken == null) {
-            throw new OidcException(Reason.INVALID_ID_TOKEN,
-                    "The sign-in provider " + config.name() + " sent no ID token: ask an administrator to check that the openid scope is allowed.");
+            throw new OidcException(
+                    Reason.INVALID_ID_TOKEN,
+                    "The sign-in provider " + config.name()
+                            + " sent no ID token: ask an administrator to check that the openid scope is allowed.");
         }
         return validate(idToken, expectedNonce);
     }
@@ -266,14 +285,19 @@ public final class OidcProvider {
         try {
             claims = validator.validate(idToken, new Nonce(expectedNonce));
         } catch (KeySourceException e) {
-            throw new OidcException(Reason.PROVIDER_UNREACHABLE,
-                    "Could not fetch the signing keys of the sign-in provider " + config.name() + ": try again in a moment.", e);
+            throw new OidcException(
+                    Reason.PROVIDER_UNREACHABLE,
+                    "Could not fetch the signing keys of the sign-in provider " + config.name()
+                            + ": try again in a moment.",
+                    e);
         } catch (BadJOSEException | JOSEException e) {
             throw invalid(e);
         }
         List<Audience> audience = claims.getAudience();
-        if (audience.size() > 1 && (claims.getAuthorizedParty() == null
-                || !clientId.getValue().equals(claims.getAuthorizedParty().getValue()))) {
+        if (audience.size() > 1
+                && (claims.getAuthorizedParty() == null
+                        || !clientId.getValue()
+                                .equals(claims.getAuthorizedParty().getValue()))) {
             throw invalid(new BadJOSEException("ID token with several audiences and no azp naming this client"));
         }
         return identity(claims);
@@ -297,8 +321,11 @@ public final class OidcProvider {
     }
 
     private OidcException invalid(Exception cause) {
-        return new OidcException(Reason.INVALID_ID_TOKEN, "The sign-in provider " + config.name()
-                + "'s answer could not be verified, so the sign-in was refused: start signing in again.", cause);
+        return new OidcException(
+                Reason.INVALID_ID_TOKEN,
+                "The sign-in provider " + config.name()
+                        + "'s answer could not be verified, so the sign-in was refused: start signing in again.",
+                cause);
     }
 
     private static String string(Object claim) {
@@ -332,7 +359,10 @@ public final class OidcProvider {
         try {
             http = new HTTPRequest(HTTPRequest.Method.GET, OIDCProviderMetadata.resolveURL(expected));
         } catch (com.nimbusds.oauth2.sdk.GeneralException e) {
-            throw new OidcException(Reason.DISCOVERY_FAILED, "OpenID provider " + config.name() + ": the issuer URL is not usable: " + config.issuer(), e);
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "OpenID provider " + config.name() + ": the issuer URL is not usable: " + config.issuer(),
+                    e);
         }
         bound(http, config);
         http.setFollowRedirects(false);
@@ -340,30 +370,41 @@ public final class OidcProvider {
         try {
             response = http.send();
         } catch (IOException e) {
-            throw new OidcException(Reason.DISCOVERY_FAILED, "Could not read the discovery document of OpenID provider "
-                    + config.name() + " at " + config.issuer() + ": check the issuer URL and that the provider is reachable.", e);
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "Could not read the discovery document of OpenID provider " + config.name() + " at "
+                            + config.issuer() + ": check the issuer URL and that the provider is reachable.",
+                    e);
         }
         if (response.getStatusCode() != HTTPResponse.SC_OK) {
-            throw new OidcException(Reason.DISCOVERY_FAILED, "OpenID provider " + config.name() + " answered HTTP "
-                    + response.getStatusCode() + " for its discovery document: check the issuer URL " + config.issuer() + ".");
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "OpenID provider " + config.name() + " answered HTTP " + response.getStatusCode()
+                            + " for its discovery document: check the issuer URL " + config.issuer() + ".");
         }
         OIDCProviderMetadata metadata;
         try {
             metadata = OIDCProviderMetadata.parse(response.getBody());
         } catch (ParseException e) {
-            throw new OidcException(Reason.DISCOVERY_FAILED, "The discovery document of OpenID provider " + config.name()
-                    + " is not a valid OpenID provider configuration.", e);
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "The discovery document of OpenID provider " + config.name()
+                            + " is not a valid OpenID provider configuration.",
+                    e);
         }
         if (!expected.equals(metadata.getIssuer())) {
-            throw new OidcException(Reason.DISCOVERY_FAILED, "The discovery document of OpenID provider " + config.name()
-                    + " names the issuer " + metadata.getIssuer() + ", not the configured " + config.issuer()
-                    + ": configure the issuer exactly as the provider writes it.");
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "The discovery document of OpenID provider " + config.name()
+                            + " names the issuer " + metadata.getIssuer() + ", not the configured " + config.issuer()
+                            + ": configure the issuer exactly as the provider writes it.");
         }
         return metadata;
     }
 
     /** The provider's asymmetric ID token algorithms; RS256 (the one every provider must support) when it lists none. */
-    private static Set<JWSAlgorithm> acceptedAlgorithms(OidcConfig config, OIDCProviderMetadata metadata) throws OidcException {
+    private static Set<JWSAlgorithm> acceptedAlgorithms(OidcConfig config, OIDCProviderMetadata metadata)
+            throws OidcException {
         List<JWSAlgorithm> listed = metadata.getIDTokenJWSAlgs();
         if (listed == null || listed.isEmpty()) {
             return Set.of(JWSAlgorithm.RS256);
@@ -375,8 +416,10 @@ public final class OidcProvider {
             }
         }
         if (accepted.isEmpty()) {
-            throw new OidcException(Reason.DISCOVERY_FAILED, "OpenID provider " + config.name()
-                    + " signs ID tokens only with " + listed + "; Nightshift accepts RSA, EC and EdDSA signatures.");
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "OpenID provider " + config.name() + " signs ID tokens only with " + listed
+                            + "; Nightshift accepts RSA, EC and EdDSA signatures.");
         }
         return Set.copyOf(accepted);
     }
@@ -391,8 +434,10 @@ public final class OidcProvider {
         if (methods.contains(ClientAuthenticationMethod.CLIENT_SECRET_POST)) {
             return ClientAuthenticationMethod.CLIENT_SECRET_POST;
         }
-        throw new OidcException(Reason.DISCOVERY_FAILED, "OpenID provider " + config.name()
-                + " accepts no client secret at its token endpoint (it offers " + methods + ").");
+        throw new OidcException(
+                Reason.DISCOVERY_FAILED,
+                "OpenID provider " + config.name() + " accepts no client secret at its token endpoint (it offers "
+                        + methods + ").");
     }
 
     private void bound(HTTPRequest http) {
@@ -413,7 +458,10 @@ public final class OidcProvider {
         try {
             return uri.toURL();
         } catch (MalformedURLException | IllegalArgumentException e) {
-            throw new OidcException(Reason.DISCOVERY_FAILED, "OpenID provider " + config.name() + " names a key set URL that is not usable.", e);
+            throw new OidcException(
+                    Reason.DISCOVERY_FAILED,
+                    "OpenID provider " + config.name() + " names a key set URL that is not usable.",
+                    e);
         }
     }
 

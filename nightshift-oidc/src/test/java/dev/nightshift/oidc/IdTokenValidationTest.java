@@ -50,7 +50,8 @@ class IdTokenValidationTest {
     }
 
     private static OidcProvider providerWithAlgorithms(List<JWSAlgorithm> algorithms) throws OidcException {
-        var metadata = new OIDCProviderMetadata(new Issuer(ISSUER), List.of(SubjectType.PUBLIC), URI.create(ISSUER + "/certs"));
+        var metadata = new OIDCProviderMetadata(
+                new Issuer(ISSUER), List.of(SubjectType.PUBLIC), URI.create(ISSUER + "/certs"));
         metadata.setAuthorizationEndpointURI(URI.create(ISSUER + "/auth"));
         metadata.setTokenEndpointURI(URI.create(ISSUER + "/token"));
         metadata.setIDTokenJWSAlgs(algorithms);
@@ -76,7 +77,8 @@ class IdTokenValidationTest {
     }
 
     private static String signed(RSAKey key, JWTClaimsSet claims) throws JOSEException {
-        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        var jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }
@@ -86,29 +88,41 @@ class IdTokenValidationTest {
     }
 
     private static void assertRefused(String token, String nonce, String detail) {
-        assertThatThrownBy(() -> provider.validate(token, nonce))
-                .isInstanceOfSatisfying(OidcException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.INVALID_ID_TOKEN);
-                    assertThat(e.getMessage()).contains("could not be verified").doesNotContain(token);
-                    assertThat(e.detail()).containsIgnoringCase(detail);
-                });
+        assertThatThrownBy(() -> provider.validate(token, nonce)).isInstanceOfSatisfying(OidcException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.INVALID_ID_TOKEN);
+            assertThat(e.getMessage()).contains("could not be verified").doesNotContain(token);
+            assertThat(e.detail()).containsIgnoringCase(detail);
+        });
     }
 
     @Test
     void aGoodTokenGivesTheIdentity() throws Exception {
         OidcIdentity identity = provider.validate(signed(b -> b), NONCE);
-        assertThat(identity).isEqualTo(new OidcIdentity(ISSUER, "f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
-                "ada@example.com", true, "Ada Lovelace", "ada", List.of("engineering", "oncall")));
+        assertThat(identity)
+                .isEqualTo(new OidcIdentity(
+                        ISSUER,
+                        "f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
+                        "ada@example.com",
+                        true,
+                        "Ada Lovelace",
+                        "ada",
+                        List.of("engineering", "oncall")));
     }
 
     @Test
     void groupsMayBeOneStringAndEmailVerifiedAString() throws Exception {
-        OidcIdentity identity = provider.validate(signed(b -> b.claim("groups", "admins").claim("email_verified", "true")), NONCE);
+        OidcIdentity identity =
+                provider.validate(signed(b -> b.claim("groups", "admins").claim("email_verified", "true")), NONCE);
         assertThat(identity.groups()).containsExactly("admins");
         assertThat(identity.emailVerified()).isTrue();
 
-        OidcIdentity bare = provider.validate(signed(b -> b.claim("groups", null).claim("email_verified", null)
-                .claim("email", null).claim("name", null).claim("preferred_username", null)), NONCE);
+        OidcIdentity bare = provider.validate(
+                signed(b -> b.claim("groups", null)
+                        .claim("email_verified", null)
+                        .claim("email", null)
+                        .claim("name", null)
+                        .claim("preferred_username", null)),
+                NONCE);
         assertThat(bare.groups()).isEmpty();
         assertThat(bare.emailVerified()).isFalse();
         assertThat(bare.email()).isNull();
@@ -117,7 +131,8 @@ class IdTokenValidationTest {
     @Test
     void aTokenSignedByAnotherKeyIsRefused() throws Exception {
         // the same key ID as the provider's, so the signature itself is what fails
-        RSAKey impostor = new RSAKeyGenerator(2048).keyID(providerKey.getKeyID()).generate();
+        RSAKey impostor =
+                new RSAKeyGenerator(2048).keyID(providerKey.getKeyID()).generate();
         assertRefused(signed(impostor, claims(b -> b)), NONCE, "signature");
 
         RSAKey unknown = new RSAKeyGenerator(2048).keyID("some-other-key").generate();
@@ -151,19 +166,26 @@ class IdTokenValidationTest {
     @Test
     void anExpiredTokenIsRefusedBeyondTheClockSkew() throws Exception {
         Instant now = Instant.now();
-        assertRefused(signed(b -> b.issueTime(Date.from(now.minusSeconds(900))).expirationTime(Date.from(now.minusSeconds(300)))),
-                NONCE, "expired");
+        assertRefused(
+                signed(b ->
+                        b.issueTime(Date.from(now.minusSeconds(900))).expirationTime(Date.from(now.minusSeconds(300)))),
+                NONCE,
+                "expired");
         // within the 60 s skew a provider clock a little ahead of ours is no reason to refuse
         OidcIdentity justExpired = provider.validate(
-                signed(b -> b.issueTime(Date.from(now.minusSeconds(600))).expirationTime(Date.from(now.minusSeconds(10)))), NONCE);
+                signed(b ->
+                        b.issueTime(Date.from(now.minusSeconds(600))).expirationTime(Date.from(now.minusSeconds(10)))),
+                NONCE);
         assertThat(justExpired.subject()).isNotBlank();
     }
 
     @Test
     void aTokenIssuedInTheFutureIsRefused() throws Exception {
         Instant later = Instant.now().plus(Duration.ofMinutes(10));
-        assertRefused(signed(b -> b.issueTime(Date.from(later)).expirationTime(Date.from(later.plusSeconds(300)))),
-                NONCE, "issue time");
+        assertRefused(
+                signed(b -> b.issueTime(Date.from(later)).expirationTime(Date.from(later.plusSeconds(300)))),
+                NONCE,
+                "issue time");
     }
 
     @Test
@@ -174,8 +196,10 @@ class IdTokenValidationTest {
     @Test
     void severalAudiencesNeedAnAzpNamingThisClient() throws Exception {
         assertRefused(signed(b -> b.audience(List.of(CLIENT_ID, "another-app"))), NONCE, "azp");
-        assertRefused(signed(b -> b.audience(List.of(CLIENT_ID, "another-app")).claim("azp", "another-app")), NONCE, "azp");
-        OidcIdentity ok = provider.validate(signed(b -> b.audience(List.of(CLIENT_ID, "another-app")).claim("azp", CLIENT_ID)), NONCE);
+        assertRefused(
+                signed(b -> b.audience(List.of(CLIENT_ID, "another-app")).claim("azp", "another-app")), NONCE, "azp");
+        OidcIdentity ok = provider.validate(
+                signed(b -> b.audience(List.of(CLIENT_ID, "another-app")).claim("azp", CLIENT_ID)), NONCE);
         assertThat(ok.subject()).isNotBlank();
     }
 

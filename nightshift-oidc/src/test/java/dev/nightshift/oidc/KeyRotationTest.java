@@ -47,7 +47,8 @@ class KeyRotationTest {
     void startProvider() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        server.createContext("/realm/.well-known/openid-configuration", exchange -> json(exchange, """
+        server.createContext(
+                "/realm/.well-known/openid-configuration", exchange -> json(exchange, """
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/auth","token_endpoint":"%1$s/token",
                  "jwks_uri":"%1$s/certs","response_types_supported":["code"],"subject_types_supported":["public"],
                  "id_token_signing_alg_values_supported":["RS256"]}""".formatted(issuer)));
@@ -73,9 +74,16 @@ class KeyRotationTest {
 
     private String token(RSAKey key) throws Exception {
         Instant now = Instant.now();
-        var claims = new JWTClaimsSet.Builder().issuer(issuer).subject("user-1").audience(CLIENT_ID)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).claim("nonce", NONCE).build();
-        var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject("user-1")
+                .audience(CLIENT_ID)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("nonce", NONCE)
+                .build();
+        var jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }

@@ -41,7 +41,8 @@ class OidcProviderTest {
 
     private static MockOAuth2Server server;
     private static OidcProvider provider;
-    private static final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient browser =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void startProvider() throws Exception {
@@ -64,7 +65,8 @@ class OidcProviderTest {
 
     /** Plays the browser: follows the authorization URL to the provider and reads its redirect. */
     private static Callback authorize(OidcAuthorizationRequest request) throws Exception {
-        HttpResponse<String> response = browser.send(HttpRequest.newBuilder(request.url()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                browser.send(HttpRequest.newBuilder(request.url()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(302);
         URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
         assertThat(location.getPath()).isEqualTo(CALLBACK.getPath());
@@ -76,7 +78,8 @@ class OidcProviderTest {
         Map<String, String> query = new HashMap<>();
         for (String pair : uri.getRawQuery().split("&")) {
             int eq = pair.indexOf('=');
-            query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            query.put(
+                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                     URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return query;
@@ -88,17 +91,35 @@ class OidcProviderTest {
 
     @Test
     void signsInEndToEnd() throws Exception {
-        nextTokenFor("user-4711", List.of(CLIENT_ID), Map.of(
-                "email", "ada@example.com", "email_verified", true, "name", "Ada Lovelace",
-                "preferred_username", "ada", "groups", List.of("engineering", "oncall")));
+        nextTokenFor(
+                "user-4711",
+                List.of(CLIENT_ID),
+                Map.of(
+                        "email",
+                        "ada@example.com",
+                        "email_verified",
+                        true,
+                        "name",
+                        "Ada Lovelace",
+                        "preferred_username",
+                        "ada",
+                        "groups",
+                        List.of("engineering", "oncall")));
         OidcAuthorizationRequest request = provider.start(CALLBACK);
         Callback callback = authorize(request);
         assertThat(callback.state()).isEqualTo(request.state());
 
         OidcIdentity identity = provider.complete(callback.code(), CALLBACK, request.codeVerifier(), request.nonce());
 
-        assertThat(identity).isEqualTo(new OidcIdentity(issuer().toString(), "user-4711", "ada@example.com", true,
-                "Ada Lovelace", "ada", List.of("engineering", "oncall")));
+        assertThat(identity)
+                .isEqualTo(new OidcIdentity(
+                        issuer().toString(),
+                        "user-4711",
+                        "ada@example.com",
+                        true,
+                        "Ada Lovelace",
+                        "ada",
+                        List.of("engineering", "oncall")));
         assertThat(provider.name()).isEqualTo("acme");
         assertThat(provider.issuer()).isEqualTo(issuer());
     }
@@ -107,13 +128,20 @@ class OidcProviderTest {
     void theAuthorizationRequestCarriesStateNonceAndAnS256Challenge() throws Exception {
         OidcAuthorizationRequest request = provider.start(CALLBACK);
         Map<String, String> query = query(request.url());
-        assertThat(request.url().toString()).startsWith(server.authorizationEndpointUrl(ISSUER_ID).toString());
-        assertThat(query).containsEntry("response_type", "code").containsEntry("client_id", CLIENT_ID)
-                .containsEntry("redirect_uri", CALLBACK.toString()).containsEntry("state", request.state())
-                .containsEntry("nonce", request.nonce()).containsEntry("code_challenge_method", "S256")
+        assertThat(request.url().toString())
+                .startsWith(server.authorizationEndpointUrl(ISSUER_ID).toString());
+        assertThat(query)
+                .containsEntry("response_type", "code")
+                .containsEntry("client_id", CLIENT_ID)
+                .containsEntry("redirect_uri", CALLBACK.toString())
+                .containsEntry("state", request.state())
+                .containsEntry("nonce", request.nonce())
+                .containsEntry("code_challenge_method", "S256")
                 .containsEntry("scope", "openid email profile");
-        byte[] hash = MessageDigest.getInstance("SHA-256").digest(request.codeVerifier().getBytes(StandardCharsets.US_ASCII));
-        assertThat(query.get("code_challenge")).isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(hash));
+        byte[] hash = MessageDigest.getInstance("SHA-256")
+                .digest(request.codeVerifier().getBytes(StandardCharsets.US_ASCII));
+        assertThat(query.get("code_challenge"))
+                .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(hash));
         assertThat(query).doesNotContainKey("code_verifier");
         assertThat(request.toString()).doesNotContain(request.codeVerifier());
 
@@ -129,10 +157,13 @@ class OidcProviderTest {
         OidcAuthorizationRequest request = provider.start(CALLBACK);
         Callback callback = authorize(request);
 
-        assertThatThrownBy(() -> provider.complete(callback.code(), CALLBACK, new CodeVerifier().getValue(), request.nonce()))
+        assertThatThrownBy(() ->
+                        provider.complete(callback.code(), CALLBACK, new CodeVerifier().getValue(), request.nonce()))
                 .isInstanceOfSatisfying(OidcException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reason.PROVIDER_REFUSED);
-                    assertThat(e.getMessage()).contains("refused the sign-in (invalid_grant)").doesNotContain(callback.code());
+                    assertThat(e.getMessage())
+                            .contains("refused the sign-in (invalid_grant)")
+                            .doesNotContain(callback.code());
                 });
     }
 
@@ -141,10 +172,13 @@ class OidcProviderTest {
         nextTokenFor("user-2", List.of(CLIENT_ID), Map.of());
         OidcAuthorizationRequest request = provider.start(CALLBACK);
         Callback callback = authorize(request);
-        assertThat(provider.complete(callback.code(), CALLBACK, request.codeVerifier(), request.nonce()).subject()).isEqualTo("user-2");
+        assertThat(provider.complete(callback.code(), CALLBACK, request.codeVerifier(), request.nonce())
+                        .subject())
+                .isEqualTo("user-2");
 
         assertThatThrownBy(() -> provider.complete(callback.code(), CALLBACK, request.codeVerifier(), request.nonce()))
-                .isInstanceOfSatisfying(OidcException.class, e -> assertThat(e.reason()).isEqualTo(Reason.PROVIDER_REFUSED));
+                .isInstanceOfSatisfying(
+                        OidcException.class, e -> assertThat(e.reason()).isEqualTo(Reason.PROVIDER_REFUSED));
     }
 
     @Test
@@ -163,8 +197,12 @@ class OidcProviderTest {
 
     /** A token signed by this provider's own key, with our nonce, and the given audience and lifetime. */
     private static String providerToken(String nonce, List<String> audience, long expirySeconds) {
-        return server.issueToken(ISSUER_ID, CLIENT_ID, new DefaultOAuth2TokenCallback(
-                ISSUER_ID, "user-4", "JWT", audience, Map.of("nonce", nonce), expirySeconds)).serialize();
+        return server.issueToken(
+                        ISSUER_ID,
+                        CLIENT_ID,
+                        new DefaultOAuth2TokenCallback(
+                                ISSUER_ID, "user-4", "JWT", audience, Map.of("nonce", nonce), expirySeconds))
+                .serialize();
     }
 
     @Test
@@ -194,19 +232,28 @@ class OidcProviderTest {
         // a genuine token of the same server, but of another issuer with its own key, with our
         // audience and nonce: the signature check refuses it (the key set is this issuer's)
         String nonce = provider.start(CALLBACK).nonce();
-        String foreign = server.issueToken("elsewhere", CLIENT_ID, new DefaultOAuth2TokenCallback(
-                "elsewhere", "user-6", "JWT", List.of(CLIENT_ID), Map.of("nonce", nonce), 3600)).serialize();
+        String foreign = server.issueToken(
+                        "elsewhere",
+                        CLIENT_ID,
+                        new DefaultOAuth2TokenCallback(
+                                "elsewhere", "user-6", "JWT", List.of(CLIENT_ID), Map.of("nonce", nonce), 3600))
+                .serialize();
 
         assertThatThrownBy(() -> provider.validate(foreign, nonce))
-                .isInstanceOfSatisfying(OidcException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_ID_TOKEN));
+                .isInstanceOfSatisfying(
+                        OidcException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_ID_TOKEN));
     }
 
     @Test
     void aGenuineTokenOfThisIssuerPassesTheSameCheck() throws Exception {
         // the counterpart of the test above: the same kind of token from the right issuer is accepted
         String nonce = provider.start(CALLBACK).nonce();
-        String own = server.issueToken(ISSUER_ID, CLIENT_ID, new DefaultOAuth2TokenCallback(
-                ISSUER_ID, "user-7", "JWT", List.of(CLIENT_ID), Map.of("nonce", nonce), 3600)).serialize();
+        String own = server.issueToken(
+                        ISSUER_ID,
+                        CLIENT_ID,
+                        new DefaultOAuth2TokenCallback(
+                                ISSUER_ID, "user-7", "JWT", List.of(CLIENT_ID), Map.of("nonce", nonce), 3600))
+                .serialize();
         assertThat(provider.validate(own, nonce).subject()).isEqualTo("user-7");
     }
 
@@ -215,8 +262,12 @@ class OidcProviderTest {
         HttpServer hostile = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         String base = "http://127.0.0.1:" + hostile.getAddress().getPort() + "/realm";
         // the real provider's document, served under another issuer URL
-        String document = browser.send(HttpRequest.newBuilder(URI.create(server.wellKnownUrl(ISSUER_ID).toString())).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String document = browser.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        server.wellKnownUrl(ISSUER_ID).toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         hostile.createContext("/realm/.well-known/openid-configuration", exchange -> {
             byte[] body = document.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -226,10 +277,13 @@ class OidcProviderTest {
         });
         hostile.start();
         try {
-            assertThatThrownBy(() -> OidcProvider.discover(OidcConfig.of("acme", URI.create(base), CLIENT_ID, "secret")))
+            assertThatThrownBy(
+                            () -> OidcProvider.discover(OidcConfig.of("acme", URI.create(base), CLIENT_ID, "secret")))
                     .isInstanceOfSatisfying(OidcException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.DISCOVERY_FAILED);
-                        assertThat(e.getMessage()).contains("names the issuer " + issuer()).contains("not the configured " + base);
+                        assertThat(e.getMessage())
+                                .contains("names the issuer " + issuer())
+                                .contains("not the configured " + base);
                     });
         } finally {
             hostile.stop(0);
@@ -240,7 +294,8 @@ class OidcProviderTest {
     void discoveryRefusesAnIssuerThatDiffersOnlyByATrailingSlash() {
         URI withSlash = URI.create(issuer() + "/");
         assertThatThrownBy(() -> OidcProvider.discover(OidcConfig.of("acme", withSlash, CLIENT_ID, "secret")))
-                .isInstanceOfSatisfying(OidcException.class, e -> assertThat(e.reason()).isEqualTo(Reason.DISCOVERY_FAILED));
+                .isInstanceOfSatisfying(
+                        OidcException.class, e -> assertThat(e.reason()).isEqualTo(Reason.DISCOVERY_FAILED));
     }
 
     @Test
@@ -248,13 +303,13 @@ class OidcProviderTest {
         // accepts connections (the backlog) but never reads or answers: the read timeout ends it
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             URI issuer = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/realm");
-            OidcConfig config = OidcConfig.of("acme", issuer, CLIENT_ID, "secret").withHttpTimeout(Duration.ofMillis(300));
-            assertThatThrownBy(() -> OidcProvider.discover(config))
-                    .isInstanceOfSatisfying(OidcException.class, e -> {
-                        assertThat(e.reason()).isEqualTo(Reason.DISCOVERY_FAILED);
-                        assertThat(e.getMessage()).contains("Could not read the discovery document");
-                        assertThat(e.detail()).containsIgnoringCase("timed out");
-                    });
+            OidcConfig config =
+                    OidcConfig.of("acme", issuer, CLIENT_ID, "secret").withHttpTimeout(Duration.ofMillis(300));
+            assertThatThrownBy(() -> OidcProvider.discover(config)).isInstanceOfSatisfying(OidcException.class, e -> {
+                assertThat(e.reason()).isEqualTo(Reason.DISCOVERY_FAILED);
+                assertThat(e.getMessage()).contains("Could not read the discovery document");
+                assertThat(e.detail()).containsIgnoringCase("timed out");
+            });
         }
     }
 
@@ -263,8 +318,9 @@ class OidcProviderTest {
         // discovered while up, then gone: the code exchange cannot reach the token endpoint
         MockOAuth2Server shortLived = new MockOAuth2Server();
         shortLived.start(InetAddress.getLoopbackAddress(), 0);
-        OidcProvider gone = OidcProvider.discover(OidcConfig.of("gone", URI.create(shortLived.issuerUrl("x").toString()),
-                CLIENT_ID, "secret").withHttpTimeout(Duration.ofSeconds(2)));
+        OidcProvider gone = OidcProvider.discover(
+                OidcConfig.of("gone", URI.create(shortLived.issuerUrl("x").toString()), CLIENT_ID, "secret")
+                        .withHttpTimeout(Duration.ofSeconds(2)));
         shortLived.shutdown();
         OidcAuthorizationRequest request = gone.start(CALLBACK);
 

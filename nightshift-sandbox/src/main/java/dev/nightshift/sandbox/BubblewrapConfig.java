@@ -13,7 +13,12 @@ import java.time.Duration;
  * @param warmPool empty sandboxes kept ready, so a new session skips creation (0 on a laptop)
  * @param poolLimits the limits pooled sandboxes are made with; a request with other limits is made fresh
  */
-public record BubblewrapConfig(Path root, Duration quickFailureProbe, int egressPort, Path cgroupRoot, int warmPool,
+public record BubblewrapConfig(
+        Path root,
+        Duration quickFailureProbe,
+        int egressPort,
+        Path cgroupRoot,
+        int warmPool,
         dev.nightshift.core.sandbox.SandboxLimits poolLimits) {
     public static final int DEFAULT_WARM_POOL = 0;
 
@@ -22,8 +27,13 @@ public record BubblewrapConfig(Path root, Duration quickFailureProbe, int egress
     public static final Path DEFAULT_CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     public static BubblewrapConfig under(Path root) {
-        return new BubblewrapConfig(root, DEFAULT_QUICK_FAILURE_PROBE, DEFAULT_EGRESS_PORT, DEFAULT_CGROUP_ROOT,
-                DEFAULT_WARM_POOL, dev.nightshift.core.sandbox.SandboxLimits.DEFAULTS);
+        return new BubblewrapConfig(
+                root,
+                DEFAULT_QUICK_FAILURE_PROBE,
+                DEFAULT_EGRESS_PORT,
+                DEFAULT_CGROUP_ROOT,
+                DEFAULT_WARM_POOL,
+                dev.nightshift.core.sandbox.SandboxLimits.DEFAULTS);
     }
 
     public BubblewrapConfig withWarmPool(int size, dev.nightshift.core.sandbox.SandboxLimits limits) {

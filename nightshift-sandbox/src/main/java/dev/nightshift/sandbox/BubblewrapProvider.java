@@ -50,11 +50,30 @@ public final class BubblewrapProvider implements SandboxProvider {
      * reports the child's pid while it is still assembling the file system).
      */
     private static final String READY = "nightshift-sandbox-ready";
+
     private static final Pattern CHILD_PID = Pattern.compile("\"child-pid\"\\s*:\\s*(\\d+)");
     /** Host /etc entries a toolchain needs; never secrets (shadow, ssh, sudoers, gitconfig, environment). */
-    private static final List<String> HOST_ETC = List.of("ssl", "ca-certificates", "ca-certificates.conf",
-            "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "bash.bashrc",
-            "profile", "profile.d", "inputrc", "mime.types", "magic", "magic.mime", "protocols", "services", "perl");
+    private static final List<String> HOST_ETC = List.of(
+            "ssl",
+            "ca-certificates",
+            "ca-certificates.conf",
+            "alternatives",
+            "ld.so.cache",
+            "ld.so.conf",
+            "ld.so.conf.d",
+            "localtime",
+            "timezone",
+            "bash.bashrc",
+            "profile",
+            "profile.d",
+            "inputrc",
+            "mime.types",
+            "magic",
+            "magic.mime",
+            "protocols",
+            "services",
+            "perl");
+
     private static final List<String> HOST_ETC_PREFIXES = List.of("java-", "python3");
     private static final List<String> TOP_LEVEL = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
 
@@ -64,7 +83,8 @@ public final class BubblewrapProvider implements SandboxProvider {
     private final AtomicInteger uids = new AtomicInteger();
     private final Map<String, BubblewrapSandbox> live = new ConcurrentHashMap<>();
     private final Map<String, AutoCloseable> egressBySandbox = new ConcurrentHashMap<>();
-    private final java.util.concurrent.BlockingDeque<BubblewrapSandbox> pool = new java.util.concurrent.LinkedBlockingDeque<>();
+    private final java.util.concurrent.BlockingDeque<BubblewrapSandbox> pool =
+            new java.util.concurrent.LinkedBlockingDeque<>();
     private final java.util.concurrent.atomic.AtomicBoolean filling = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     /** A pooled sandbox belongs to no session yet. */
@@ -75,8 +95,9 @@ public final class BubblewrapProvider implements SandboxProvider {
         this.egress = egress;
         requireTools();
         if (!"root".equals(System.getProperty("user.name")) && !isRoot()) {
-            throw new SandboxException("the bubblewrap provider runs as root (it gives every sandbox a uid and cgroups of its own);"
-                    + " start Nightshift as root, or choose the unisolated process provider for local development");
+            throw new SandboxException(
+                    "the bubblewrap provider runs as root (it gives every sandbox a uid and cgroups of its own);"
+                            + " start Nightshift as root, or choose the unisolated process provider for local development");
         }
         try {
             Files.createDirectories(config.root());
@@ -92,7 +113,9 @@ public final class BubblewrapProvider implements SandboxProvider {
      * planes on one host (or two test servers) never clean up each other's sandboxes.
      */
     static String groupName(Path root) {
-        return "nightshift-" + Integer.toHexString(root.toAbsolutePath().normalize().toString().hashCode());
+        return "nightshift-"
+                + Integer.toHexString(
+                        root.toAbsolutePath().normalize().toString().hashCode());
     }
 
     /** Tops the warm pool up in the background. */
@@ -103,7 +126,8 @@ public final class BubblewrapProvider implements SandboxProvider {
         Thread.ofVirtual().name("sandbox-pool").start(() -> {
             try {
                 while (!closed && pool.size() < config.warmPool()) {
-                    pool.add((BubblewrapSandbox) createFresh(new SandboxSpec(POOL_SESSION, config.poolLimits(), Map.of())));
+                    pool.add((BubblewrapSandbox)
+                            createFresh(new SandboxSpec(POOL_SESSION, config.poolLimits(), Map.of())));
                 }
             } catch (RuntimeException e) {
                 LOG.warn("could not fill the warm pool: {}", e.getMessage());
@@ -121,14 +145,16 @@ public final class BubblewrapProvider implements SandboxProvider {
     private static boolean isRoot() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[1].equals("0"));
+                    .filter(l -> l.startsWith("Uid:"))
+                    .anyMatch(l -> l.split("\\s+")[1].equals("0"));
         } catch (IOException e) {
             return false;
         }
     }
 
     private static void requireTools() {
-        for (String tool : List.of("/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setpriv", "/usr/bin/prlimit", "/usr/bin/socat")) {
+        for (String tool : List.of(
+                "/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setpriv", "/usr/bin/prlimit", "/usr/bin/socat")) {
             if (!Files.isExecutable(Path.of(tool))) {
                 throw new SandboxException(tool + " is missing: install the bubblewrap, util-linux and socat packages");
             }
@@ -172,7 +198,10 @@ public final class BubblewrapProvider implements SandboxProvider {
     /** Gives a pooled sandbox to a session: its egress proxy is re-attached with that session's policy. */
     private Sandbox claim(BubblewrapSandbox sandbox, SandboxSpec spec) {
         closeEgress(sandbox.id());
-        attachEgress(sandbox.id(), spec.sessionId(), sandbox.hostDirectory().resolve("run").resolve("egress.sock"));
+        attachEgress(
+                sandbox.id(),
+                spec.sessionId(),
+                sandbox.hostDirectory().resolve("run").resolve("egress.sock"));
         sandbox.assign(spec);
         refillPool();
         LOG.info("{} taken from the warm pool", sandbox);
@@ -254,8 +283,16 @@ public final class BubblewrapProvider implements SandboxProvider {
             closeEgress(id);
             throw e;
         }
-        BubblewrapSandbox sandbox = new BubblewrapSandbox(id, spec, dir, uid, holder, pid, group,
-                BubblewrapSandbox.baseEnvironment(config.egressPort(), Map.of()), config.quickFailureProbe(),
+        BubblewrapSandbox sandbox = new BubblewrapSandbox(
+                id,
+                spec,
+                dir,
+                uid,
+                holder,
+                pid,
+                group,
+                BubblewrapSandbox.baseEnvironment(config.egressPort(), Map.of()),
+                config.quickFailureProbe(),
                 () -> {
                     live.remove(id);
                     closeEgress(id);
@@ -285,7 +322,8 @@ public final class BubblewrapProvider implements SandboxProvider {
         Thread.ofVirtual().start(() -> {
             // stops after the ready line: the holder prints nothing more, and a reader parked on
             // the pipe for the sandbox's whole life would pin a carrier thread
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     lines.add(line);
@@ -323,7 +361,9 @@ public final class BubblewrapProvider implements SandboxProvider {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting a sandbox", e);
         }
-        String error = holder.isAlive() ? "" : new String(holder.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
+        String error = holder.isAlive()
+                ? ""
+                : new String(holder.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
         holder.destroyForcibly(); // after reading: destroying closes its pipes
         throw new SandboxException("bubblewrap did not start within " + START_TIMEOUT_MS + " ms: "
                 + (error.isEmpty() ? "no output" : error));
@@ -344,8 +384,12 @@ public final class BubblewrapProvider implements SandboxProvider {
         bwrapArgs.subList(0, split).forEach(arg -> nulSeparated.append(arg).append('\0'));
         Files.writeString(argsFile, nulSeparated, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(argsFile, PosixFilePermissions.fromString("rw-------"));
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "f=$1; shift; exec /usr/bin/bwrap --args 4 \"$@\" 4<\"$f\" 3>&1",
-                "bwrap-launch", argsFile.toString()));
+        List<String> argv = new ArrayList<>(List.of(
+                "/bin/sh",
+                "-c",
+                "f=$1; shift; exec /usr/bin/bwrap --args 4 \"$@\" 4<\"$f\" 3>&1",
+                "bwrap-launch",
+                argsFile.toString()));
         argv.addAll(bwrapArgs.subList(split, bwrapArgs.size()));
         return argv;
     }
@@ -353,10 +397,18 @@ public final class BubblewrapProvider implements SandboxProvider {
     /** bubblewrap's arguments, program name excluded. */
     private List<String> bwrap(Path dir, int uid) {
         List<String> a = new ArrayList<>(List.of(
-                "--die-with-parent", "--new-session",
-                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                "--hostname", "nightshift",
-                "--ro-bind", "/usr", "/usr"));
+                "--die-with-parent",
+                "--new-session",
+                "--unshare-pid",
+                "--unshare-net",
+                "--unshare-ipc",
+                "--unshare-uts",
+                "--unshare-cgroup-try",
+                "--hostname",
+                "nightshift",
+                "--ro-bind",
+                "/usr",
+                "/usr"));
         for (String top : TOP_LEVEL) {
             Path host = Path.of("/" + top);
             if (Files.isSymbolicLink(host)) {
@@ -369,8 +421,9 @@ public final class BubblewrapProvider implements SandboxProvider {
                 a.addAll(List.of("--ro-bind", host.toString(), host.toString()));
             }
         }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
-                "--perms", "0755", "--dir", "/etc"));
+        a.addAll(List.of(
+                "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--perms", "0755", "--dir",
+                "/etc"));
         try (Stream<Path> curated = Files.list(dir.resolve("etc"))) {
             curated.sorted().forEach(f -> a.addAll(List.of("--ro-bind", f.toString(), "/etc/" + f.getFileName())));
         } catch (IOException e) {
@@ -380,16 +433,35 @@ public final class BubblewrapProvider implements SandboxProvider {
             a.addAll(List.of("--ro-bind", "/etc/" + entry, "/etc/" + entry));
         }
         a.addAll(List.of(
-                "--perms", "0755", "--dir", "/home",
-                "--bind", dir.resolve("home").toString(), SandboxPaths.HOME,
-                "--bind", dir.resolve("workspace").toString(), SandboxPaths.WORKSPACE,
-                "--perms", "0755", "--dir", "/run",
-                "--bind", dir.resolve("run").toString(), SandboxPaths.RUN,
-                "--chdir", SandboxPaths.WORKSPACE,
-                "--info-fd", "3",
+                "--perms",
+                "0755",
+                "--dir",
+                "/home",
+                "--bind",
+                dir.resolve("home").toString(),
+                SandboxPaths.HOME,
+                "--bind",
+                dir.resolve("workspace").toString(),
+                SandboxPaths.WORKSPACE,
+                "--perms",
+                "0755",
+                "--dir",
+                "/run",
+                "--bind",
+                dir.resolve("run").toString(),
+                SandboxPaths.RUN,
+                "--chdir",
+                SandboxPaths.WORKSPACE,
+                "--info-fd",
+                "3",
                 "--"));
         a.addAll(CommandLine.asSandboxUser(uid));
-        a.addAll(List.of("/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c",
+        a.addAll(List.of(
+                "/usr/bin/env",
+                "-i",
+                "PATH=/usr/bin:/bin",
+                "/bin/sh",
+                "-c",
                 "socat TCP-LISTEN:" + config.egressPort() + ",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"
                         + SandboxPaths.RUN + "/egress.sock >/dev/null 2>&1 & echo " + READY
                         + "; exec sleep infinity >/dev/null 2>&1"));
@@ -406,7 +478,8 @@ public final class BubblewrapProvider implements SandboxProvider {
         try (Stream<Path> all = Files.list(Path.of("/etc"))) {
             all.map(p -> p.getFileName().toString())
                     .filter(n -> HOST_ETC_PREFIXES.stream().anyMatch(n::startsWith))
-                    .sorted().forEach(entries::add);
+                    .sorted()
+                    .forEach(entries::add);
         } catch (IOException e) {
             LOG.debug("cannot list /etc", e);
         }
@@ -416,20 +489,26 @@ public final class BubblewrapProvider implements SandboxProvider {
     /** The sandbox's own /etc files: its user, its name, no DNS (the proxy resolves names). */
     private static void writeEtc(Path etc, int uid) throws IOException {
         Files.createDirectories(etc);
-        Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                + SandboxPaths.USER + ":x:" + uid + ":" + uid + ":Nightshift sandbox:" + SandboxPaths.HOME + ":/bin/bash\n"
-                + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
-        Files.writeString(etc.resolve("group"), "root:x:0:\n" + SandboxPaths.USER + ":x:" + uid + ":\nnogroup:x:65534:\n");
+        Files.writeString(
+                etc.resolve("passwd"),
+                "root:x:0:0:root:/root:/usr/sbin/nologin\n"
+                        + SandboxPaths.USER + ":x:" + uid + ":" + uid + ":Nightshift sandbox:" + SandboxPaths.HOME
+                        + ":/bin/bash\n"
+                        + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+        Files.writeString(
+                etc.resolve("group"), "root:x:0:\n" + SandboxPaths.USER + ":x:" + uid + ":\nnogroup:x:65534:\n");
         Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost nightshift\n::1 localhost\n");
         Files.writeString(etc.resolve("hostname"), "nightshift\n");
-        Files.writeString(etc.resolve("resolv.conf"), "# no DNS inside a Nightshift sandbox: the HTTP(S) proxy resolves names\n");
+        Files.writeString(
+                etc.resolve("resolv.conf"), "# no DNS inside a Nightshift sandbox: the HTTP(S) proxy resolves names\n");
         Files.writeString(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files\n");
     }
 
     private static void chown(Path dir, int uid) throws IOException {
         try {
             Process chown = new ProcessBuilder("/bin/chown", "-hR", uid + ":" + uid, dir.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(chown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (chown.waitFor() != 0) {
                 throw new IOException("chown failed: " + out.strip());
@@ -462,10 +541,12 @@ public final class BubblewrapProvider implements SandboxProvider {
             }
             try (Stream<Path> groups = Files.list(base)) {
                 groups.filter(Files::isDirectory)
-                        .filter(g -> g.getFileName().toString().startsWith("sbx_") && !live.containsKey(g.getFileName().toString()))
+                        .filter(g -> g.getFileName().toString().startsWith("sbx_")
+                                && !live.containsKey(g.getFileName().toString()))
                         .forEach(g -> {
                             try (Stream<Path> leaves = Files.walk(g)) {
-                                leaves.filter(Files::isDirectory).forEach(l -> Cgroups.killProcs(l.resolve("cgroup.procs")));
+                                leaves.filter(Files::isDirectory)
+                                        .forEach(l -> Cgroups.killProcs(l.resolve("cgroup.procs")));
                             } catch (IOException e) {
                                 LOG.debug("walking {} failed", g, e);
                             }

@@ -46,8 +46,17 @@ final class BubblewrapSandbox extends HostProcessSandbox {
     private final Cgroups.Group cgroup;
     private final Map<String, String> baseEnv;
 
-    BubblewrapSandbox(String id, SandboxSpec spec, Path dir, int uid, Process holder, long pid, Cgroups.Group cgroup,
-            Map<String, String> baseEnv, Duration quickFailureProbe, Runnable onDestroyed) {
+    BubblewrapSandbox(
+            String id,
+            SandboxSpec spec,
+            Path dir,
+            int uid,
+            Process holder,
+            long pid,
+            Cgroups.Group cgroup,
+            Map<String, String> baseEnv,
+            Duration quickFailureProbe,
+            Runnable onDestroyed) {
         super(id, spec, dir, quickFailureProbe, onDestroyed);
         this.uid = uid;
         this.holder = holder;
@@ -60,7 +69,8 @@ final class BubblewrapSandbox extends HostProcessSandbox {
     String failure() {
         try {
             String err = new String(holder.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
-            return "its holder process died, exit " + (holder.isAlive() ? "?" : holder.exitValue()) + (err.isEmpty() ? "" : ": " + err);
+            return "its holder process died, exit " + (holder.isAlive() ? "?" : holder.exitValue())
+                    + (err.isEmpty() ? "" : ": " + err);
         } catch (IOException e) {
             return e.toString();
         }
@@ -135,7 +145,8 @@ final class BubblewrapSandbox extends HostProcessSandbox {
             }
             if (usedAtEnd > spec().limits().diskBytes()) {
                 notes += "\n[nightshift: the sandbox's files take " + (usedAtEnd >> 20) + " MiB, over its "
-                        + (spec().limits().diskBytes() >> 20) + " MiB disk limit" + (overDisk.get() >= 0 ? "; the command was killed" : "")
+                        + (spec().limits().diskBytes() >> 20) + " MiB disk limit"
+                        + (overDisk.get() >= 0 ? "; the command was killed" : "")
                         + ". Delete files to go on.]";
             }
             return notes;
@@ -143,7 +154,8 @@ final class BubblewrapSandbox extends HostProcessSandbox {
     }
 
     private long diskUsed() {
-        return DiskUsage.of(List.of(hostDirectory().resolve("workspace"), hostDirectory().resolve("home")));
+        return DiskUsage.of(
+                List.of(hostDirectory().resolve("workspace"), hostDirectory().resolve("home")));
     }
 
     // -- files, through the sandbox as its own user ------------------------------------------
@@ -162,7 +174,11 @@ final class BubblewrapSandbox extends HostProcessSandbox {
                 [ -f "$r" ] || { if [ -e "$r" ]; then echo "'$P' is not a regular file" >&2; else echo "'$P' does not exist" >&2; fi; exit 4; }
                 tail -c +$((OFFSET + 1)) -- "$r" | head -c "$LIMIT"
                 """;
-        Captured read = execCapture(script, Map.of("P", target, "OFFSET", Long.toString(offset), "LIMIT", Integer.toString(limit)), InputStream.nullInputStream(), limit);
+        Captured read = execCapture(
+                script,
+                Map.of("P", target, "OFFSET", Long.toString(offset), "LIMIT", Integer.toString(limit)),
+                InputStream.nullInputStream(),
+                limit);
         if (read.result().exitCode() != 0) {
             throw new IOException(read.result().stderr().strip());
         }
@@ -172,16 +188,20 @@ final class BubblewrapSandbox extends HostProcessSandbox {
     private record Captured(ExecResult result, byte[] stdout) {}
 
     /** Runs a file operation's script as the sandbox user, keeping at most {@code limit} bytes of its stdout. */
-    private Captured execCapture(String script, Map<String, String> env, InputStream input, int limit) throws IOException {
+    private Captured execCapture(String script, Map<String, String> env, InputStream input, int limit)
+            throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try {
-            ExecResult result = exec(new ExecRequest(List.of("/bin/sh", "-c", script), "", env, FILE_OP_TIMEOUT), input, (stream, chunk) -> {
-                synchronized (bytes) {
-                    if (stream == OutputListener.Stream.STDOUT && bytes.size() < limit) {
-                        bytes.write(chunk, 0, Math.min(chunk.length, limit - bytes.size()));
-                    }
-                }
-            });
+            ExecResult result = exec(
+                    new ExecRequest(List.of("/bin/sh", "-c", script), "", env, FILE_OP_TIMEOUT),
+                    input,
+                    (stream, chunk) -> {
+                        synchronized (bytes) {
+                            if (stream == OutputListener.Stream.STDOUT && bytes.size() < limit) {
+                                bytes.write(chunk, 0, Math.min(chunk.length, limit - bytes.size()));
+                            }
+                        }
+                    });
             synchronized (bytes) {
                 return new Captured(result, bytes.toByteArray());
             }
@@ -198,9 +218,13 @@ final class BubblewrapSandbox extends HostProcessSandbox {
                 [ -d "$r" ] && { echo "'$P' is a directory" >&2; exit 4; }
                 mkdir -p -- "$(dirname -- "$r")" && cat > "$r"
                 """;
-        ExecResult result = execCapture(script, Map.of("P", target), new ByteArrayInputStream(content), 0).result();
+        ExecResult result = execCapture(script, Map.of("P", target), new ByteArrayInputStream(content), 0)
+                .result();
         if (result.exitCode() != 0) {
-            throw new IOException(result.stderr().strip().isEmpty() ? "could not write '" + path + "'" : result.stderr().strip());
+            throw new IOException(
+                    result.stderr().strip().isEmpty()
+                            ? "could not write '" + path + "'"
+                            : result.stderr().strip());
         }
     }
 
@@ -215,7 +239,9 @@ final class BubblewrapSandbox extends HostProcessSandbox {
         if (listing.result().exitCode() != 0) {
             throw new IOException(listing.result().stderr().strip());
         }
-        String base = target.equals(SandboxPaths.WORKSPACE) ? "" : target.substring(SandboxPaths.WORKSPACE.length() + 1) + "/";
+        String base = target.equals(SandboxPaths.WORKSPACE)
+                ? ""
+                : target.substring(SandboxPaths.WORKSPACE.length() + 1) + "/";
         List<FileEntry> entries = new ArrayList<>();
         for (String record : new String(listing.stdout(), StandardCharsets.UTF_8).split("\0")) {
             parseEntry(record, base).ifPresent(entries::add);
@@ -239,7 +265,8 @@ final class BubblewrapSandbox extends HostProcessSandbox {
             throw new IOException(found.result().stderr().strip());
         }
         String record = new String(found.stdout(), StandardCharsets.UTF_8).split("\0")[0];
-        String relative = target.equals(SandboxPaths.WORKSPACE) ? "" : target.substring(SandboxPaths.WORKSPACE.length() + 1);
+        String relative =
+                target.equals(SandboxPaths.WORKSPACE) ? "" : target.substring(SandboxPaths.WORKSPACE.length() + 1);
         return parseEntry(record.substring(0, record.lastIndexOf('\t') + 1) + relative, "");
     }
 
@@ -256,8 +283,7 @@ final class BubblewrapSandbox extends HostProcessSandbox {
         };
         long size = Long.parseLong(parts[1]);
         double seconds = Double.parseDouble(parts[2]);
-        return Optional.of(new FileEntry(base + parts[3], kind, size,
-                Instant.ofEpochMilli((long) (seconds * 1000))));
+        return Optional.of(new FileEntry(base + parts[3], kind, size, Instant.ofEpochMilli((long) (seconds * 1000))));
     }
 
     // -- ports --------------------------------------------------------------------------------
@@ -268,7 +294,8 @@ final class BubblewrapSandbox extends HostProcessSandbox {
         for (String table : List.of("tcp", "tcp6")) {
             Path file = Path.of("/proc", Long.toString(pid), "net", table);
             try {
-                for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+                for (String line : Files.readAllLines(file)
+                        .subList(1, Files.readAllLines(file).size())) {
                     String[] cols = line.trim().split("\\s+");
                     if (cols.length > 3 && cols[3].equals("0A")) { // LISTEN
                         int port = Integer.parseInt(cols[1].substring(cols[1].indexOf(':') + 1), 16);
@@ -294,7 +321,9 @@ final class BubblewrapSandbox extends HostProcessSandbox {
         List<String> argv = new ArrayList<>(CommandLine.enterNetwork(pid));
         argv.addAll(CommandLine.asSandboxUser(uid));
         argv.addAll(List.of("/usr/bin/socat", "STDIO", "TCP:127.0.0.1:" + port));
-        Process bridge = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process bridge = new ProcessBuilder(argv)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         return new PortConnection() {
             @Override
             public InputStream input() {
@@ -361,9 +390,11 @@ final class BubblewrapSandbox extends HostProcessSandbox {
         env.put("NO_PROXY", "localhost,127.0.0.1,::1");
         env.put("no_proxy", "localhost,127.0.0.1,::1");
         // JVMs ignore HTTP_PROXY
-        env.put("JAVA_TOOL_OPTIONS", "-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=" + egressPort
-                + " -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=" + egressPort
-                + " -Dhttp.nonProxyHosts=localhost|127.0.0.1");
+        env.put(
+                "JAVA_TOOL_OPTIONS",
+                "-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=" + egressPort
+                        + " -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=" + egressPort
+                        + " -Dhttp.nonProxyHosts=localhost|127.0.0.1");
         env.putAll(extra);
         return Map.copyOf(env);
     }

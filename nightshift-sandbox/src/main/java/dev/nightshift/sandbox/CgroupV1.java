@@ -26,7 +26,9 @@ final class CgroupV1 implements Cgroups {
     public Group create(String sandboxId, SandboxLimits limits) throws IOException {
         Path memory = Files.createDirectories(root.resolve("memory/" + group + "/" + sandboxId));
         Path pids = Files.createDirectories(root.resolve("pids/" + group + "/" + sandboxId));
-        Path cpu = Files.isWritable(root.resolve("cpu")) ? Files.createDirectories(root.resolve("cpu/" + group + "/" + sandboxId)) : null;
+        Path cpu = Files.isWritable(root.resolve("cpu"))
+                ? Files.createDirectories(root.resolve("cpu/" + group + "/" + sandboxId))
+                : null;
         Cgroups.write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
         Path swap = memory.resolve("memory.memsw.limit_in_bytes");
         if (Files.exists(swap)) {
@@ -45,7 +47,10 @@ final class CgroupV1 implements Cgroups {
                 Path leaf = child == null ? pids : Files.createDirectories(pids.resolve(child));
                 return cpu == null
                         ? List.of(memory.resolve("cgroup.procs"), leaf.resolve("cgroup.procs"))
-                        : List.of(memory.resolve("cgroup.procs"), leaf.resolve("cgroup.procs"), cpu.resolve("cgroup.procs"));
+                        : List.of(
+                                memory.resolve("cgroup.procs"),
+                                leaf.resolve("cgroup.procs"),
+                                cpu.resolve("cgroup.procs"));
             }
 
             @Override
@@ -61,7 +66,8 @@ final class CgroupV1 implements Cgroups {
                     return; // already removed
                 }
                 try (var children = Files.list(pids)) {
-                    children.filter(Files::isDirectory).forEach(dir -> kill(dir.getFileName().toString()));
+                    children.filter(Files::isDirectory)
+                            .forEach(dir -> kill(dir.getFileName().toString()));
                 } catch (IOException e) {
                     LOG.warn("cannot list {}: {}", pids, e.toString());
                 }

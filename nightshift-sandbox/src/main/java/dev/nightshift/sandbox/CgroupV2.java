@@ -57,7 +57,8 @@ final class CgroupV2 implements Cgroups {
             @Override
             public void killAllChildren() {
                 try (var children = Files.list(group)) {
-                    children.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals("holder"))
+                    children.filter(Files::isDirectory)
+                            .filter(d -> !d.getFileName().toString().equals("holder"))
                             .forEach(dir -> kill(dir.getFileName().toString()));
                 } catch (IOException e) {
                     LOG.warn("cannot list {}", group, e);

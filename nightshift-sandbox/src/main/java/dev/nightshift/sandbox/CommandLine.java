@@ -18,9 +18,12 @@ final class CommandLine {
         if (procsFiles.isEmpty()) {
             return command;
         }
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c",
+        List<String> argv = new ArrayList<>(List.of(
+                "/bin/sh",
+                "-c",
                 "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; exec \"$@\"",
-                "join-cgroups", Integer.toString(procsFiles.size())));
+                "join-cgroups",
+                Integer.toString(procsFiles.size())));
         procsFiles.forEach(p -> argv.add(p.toString()));
         argv.addAll(command);
         return argv;
@@ -28,8 +31,15 @@ final class CommandLine {
 
     /** Drops to the sandbox user with no capabilities and no way to regain privileges. */
     static List<String> asSandboxUser(int uid) {
-        return List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--no-new-privs",
-                "--bounding-set=-all", "--inh-caps=-all", "--");
+        return List.of(
+                "/usr/bin/setpriv",
+                "--reuid=" + uid,
+                "--regid=" + uid,
+                "--clear-groups",
+                "--no-new-privs",
+                "--bounding-set=-all",
+                "--inh-caps=-all",
+                "--");
     }
 
     /** Enters every namespace of the sandbox whose first process has host pid {@code pid}. */
@@ -48,9 +58,18 @@ final class CommandLine {
      * privileges are dropped.
      */
     static List<String> readOnlyWorkspace(String workspace, String home) {
-        return List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+        return List.of(
+                "/usr/bin/unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "--",
+                "/bin/sh",
+                "-c",
                 "mount -o bind,remount,ro \"$1\" && mount -o bind,remount,ro \"$2\" || exit 126; shift 2; exec \"$@\"",
-                "read-only", workspace, home);
+                "read-only",
+                workspace,
+                home);
     }
 
     /** Per-process limits that cgroups do not give: file size (a runaway write) and core dumps (only lowered, never raised). */

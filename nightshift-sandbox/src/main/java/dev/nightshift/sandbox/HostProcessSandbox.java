@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -190,7 +189,8 @@ abstract class HostProcessSandbox implements Sandbox {
     }
 
     @Override
-    public final ExecResult exec(ExecRequest request, InputStream input, OutputListener listener) throws InterruptedException {
+    public final ExecResult exec(ExecRequest request, InputStream input, OutputListener listener)
+            throws InterruptedException {
         requireReady();
         long started = System.nanoTime();
         String child = "x" + commandCounter.incrementAndGet();
@@ -198,8 +198,14 @@ abstract class HostProcessSandbox implements Sandbox {
         try {
             process = command(child, request).start();
         } catch (RefusedCommand e) {
-            return new ExecResult(REFUSED_EXIT, false, false, Duration.ofNanos(System.nanoTime() - started), "",
-                    "nightshift: " + e.getMessage() + "\n", 0);
+            return new ExecResult(
+                    REFUSED_EXIT,
+                    false,
+                    false,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    "",
+                    "nightshift: " + e.getMessage() + "\n",
+                    0);
         } catch (IOException e) {
             throw new SandboxException("could not start a command in sandbox " + id + ": " + e.getMessage(), e);
         }
@@ -208,8 +214,10 @@ abstract class HostProcessSandbox implements Sandbox {
         running.put(child, process);
         try {
             SandboxProcesses.feed(process.getOutputStream(), input);
-            Thread stdout = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
-            Thread stderr = SandboxProcesses.pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
+            Thread stdout =
+                    SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, listener, out);
+            Thread stderr =
+                    SandboxProcesses.pump(process.getErrorStream(), OutputListener.Stream.STDERR, listener, err);
             LimitWatch watch = watchLimits(child, process);
             boolean finished;
             try {
@@ -233,10 +241,17 @@ abstract class HostProcessSandbox implements Sandbox {
             int exit = finished ? process.exitValue() : KILLED_EXIT;
             String errText = err.text();
             if (!finished) {
-                errText += "\n[nightshift: killed after the " + request.timeout().toSeconds() + " s timeout]";
+                errText +=
+                        "\n[nightshift: killed after the " + request.timeout().toSeconds() + " s timeout]";
             }
-            return new ExecResult(exit, !finished, cancelled, Duration.ofNanos(System.nanoTime() - started),
-                    out.text(), errText + limitNotes, out.dropped() + err.dropped());
+            return new ExecResult(
+                    exit,
+                    !finished,
+                    cancelled,
+                    Duration.ofNanos(System.nanoTime() - started),
+                    out.text(),
+                    errText + limitNotes,
+                    out.dropped() + err.dropped());
         } finally {
             running.remove(child);
         }
@@ -250,7 +265,8 @@ abstract class HostProcessSandbox implements Sandbox {
         try {
             process = command(child, request).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new SandboxException("could not start a background process in sandbox " + id + ": " + e.getMessage(), e);
+            throw new SandboxException(
+                    "could not start a background process in sandbox " + id + ": " + e.getMessage(), e);
         }
         try {
             process.getOutputStream().close(); // no input: one waiting on stdin sees end-of-file, not a hang
@@ -258,7 +274,8 @@ abstract class HostProcessSandbox implements Sandbox {
             // already closed
         }
         OutputCapture output = new OutputCapture(spec.limits().maxOutputBytes());
-        Thread pump = SandboxProcesses.pump(process.getInputStream(), OutputListener.Stream.STDOUT, OutputListener.IGNORE, output);
+        Thread pump = SandboxProcesses.pump(
+                process.getInputStream(), OutputListener.Stream.STDOUT, OutputListener.IGNORE, output);
         Detached entry = new Detached(child, String.join(" ", request.argv()), CLOCK.instant(), process, output);
         detached.put(child, entry);
         if (process.waitFor(quickFailureProbe.toMillis(), TimeUnit.MILLISECONDS)) { // the quick-failure probe

@@ -66,7 +66,8 @@ final class OutputCapture {
     synchronized String text() {
         String headText = new String(head, 0, headSize, StandardCharsets.UTF_8);
         String tailText = new String(tailBytes(), StandardCharsets.UTF_8);
-        return dropped == 0 ? headText + tailText
+        return dropped == 0
+                ? headText + tailText
                 : headText + "\n[… " + dropped + " bytes of output omitted …]\n" + tailText;
     }
 

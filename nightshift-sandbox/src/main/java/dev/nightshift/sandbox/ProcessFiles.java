@@ -115,14 +115,18 @@ final class ProcessFiles {
     }
 
     private static void makeOwnerRwx(Path directory) {
-        PosixFileAttributeView view = Files.getFileAttributeView(directory, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view =
+                Files.getFileAttributeView(directory, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
             return;
         }
         try {
             Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
             perms.addAll(view.readAttributes().permissions());
-            if (perms.addAll(List.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))) {
+            if (perms.addAll(List.of(
+                    PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE,
+                    PosixFilePermission.OWNER_EXECUTE))) {
                 view.setPermissions(perms);
             }
         } catch (IOException | UnsupportedOperationException e) {

@@ -51,7 +51,8 @@ final class ProcessSandbox extends HostProcessSandbox {
     /** The workspace without any symbolic link in its path: what every file operation must stay under. */
     private final Path workspaceReal;
 
-    ProcessSandbox(String id, SandboxSpec spec, Path dir, Duration quickFailureProbe, Runnable onGone) throws IOException {
+    ProcessSandbox(String id, SandboxSpec spec, Path dir, Duration quickFailureProbe, Runnable onGone)
+            throws IOException {
         super(id, spec, dir, quickFailureProbe, onGone);
         this.workspace = dir.resolve("workspace");
         this.home = dir.resolve("home");
@@ -72,7 +73,9 @@ final class ProcessSandbox extends HostProcessSandbox {
         env.put("PATH", path == null || path.isBlank() ? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" : path);
         env.put("HOME", home.toString());
         // macOS has no C.UTF-8 locale
-        env.put("LANG", System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac") ? "en_US.UTF-8" : "C.UTF-8");
+        env.put(
+                "LANG",
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac") ? "en_US.UTF-8" : "C.UTF-8");
         env.put("TERM", "dumb");
         env.put("GIT_TERMINAL_PROMPT", "0");
         env.putAll(spec().env());
@@ -83,8 +86,9 @@ final class ProcessSandbox extends HostProcessSandbox {
     @Override
     ProcessBuilder command(String child, ExecRequest request) throws RefusedCommand {
         if (request.readOnly()) {
-            throw new SandboxException("the process provider has no isolation, so it cannot give a read-only view of the "
-                    + "workspace; read-only (explorer) commands need the bubblewrap provider");
+            throw new SandboxException(
+                    "the process provider has no isolation, so it cannot give a read-only view of the "
+                            + "workspace; read-only (explorer) commands need the bubblewrap provider");
         }
         Path workdir = workdir(request.workdir());
         List<String> argv = new ArrayList<>();
@@ -121,7 +125,8 @@ final class ProcessSandbox extends HostProcessSandbox {
     /** All at once: each tree is found and awaited once, not one after the other. */
     @Override
     void killEverything(Map<String, Process> processes) {
-        List<ProcessHandle> leaders = processes.values().stream().map(Process::toHandle).toList();
+        List<ProcessHandle> leaders =
+                processes.values().stream().map(Process::toHandle).toList();
         ProcessTrees.kill(leaders, LEAD_SESSIONS, true);
         leaders.forEach(ProcessHandle::destroyForcibly);
     }
@@ -130,7 +135,9 @@ final class ProcessSandbox extends HostProcessSandbox {
 
     /** "/workspace/src/a" → the host path of the workspace's "src/a" (lexical: links not resolved yet). */
     private Path hostPath(String target) {
-        return target.equals(SandboxPaths.WORKSPACE) ? workspace : workspace.resolve(target.substring(SandboxPaths.WORKSPACE.length() + 1));
+        return target.equals(SandboxPaths.WORKSPACE)
+                ? workspace
+                : workspace.resolve(target.substring(SandboxPaths.WORKSPACE.length() + 1));
     }
 
     /** Resolves every link in {@code host}; refuses a result outside the workspace. */
@@ -160,11 +167,13 @@ final class ProcessSandbox extends HostProcessSandbox {
     }
 
     private static FileEntry entry(String path, BasicFileAttributes attrs) {
-        FileEntry.Kind kind = attrs.isSymbolicLink() ? FileEntry.Kind.SYMLINK
-                : attrs.isDirectory() ? FileEntry.Kind.DIRECTORY
-                : attrs.isRegularFile() ? FileEntry.Kind.FILE
-                : FileEntry.Kind.OTHER;
-        return new FileEntry(path, kind, attrs.size(), attrs.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MILLIS));
+        FileEntry.Kind kind = attrs.isSymbolicLink()
+                ? FileEntry.Kind.SYMLINK
+                : attrs.isDirectory()
+                        ? FileEntry.Kind.DIRECTORY
+                        : attrs.isRegularFile() ? FileEntry.Kind.FILE : FileEntry.Kind.OTHER;
+        return new FileEntry(
+                path, kind, attrs.size(), attrs.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MILLIS));
     }
 
     @Override
@@ -172,7 +181,8 @@ final class ProcessSandbox extends HostProcessSandbox {
         int limit = readLimit(offset, maxBytes);
         requireReady();
         Path real = inside(path, hostPath(SandboxPaths.inWorkspace(path)));
-        BasicFileAttributes attrs = attributes(real).orElseThrow(() -> new IOException("'" + path + "' does not exist"));
+        BasicFileAttributes attrs =
+                attributes(real).orElseThrow(() -> new IOException("'" + path + "' does not exist"));
         if (!attrs.isRegularFile()) {
             throw new IOException("'" + path + "' is not a regular file");
         }
@@ -207,8 +217,13 @@ final class ProcessSandbox extends HostProcessSandbox {
             throw new IOException("could not write '" + path + "': a parent is not a directory", e);
         }
         // real holds no link; NOFOLLOW_LINKS refuses one planted since
-        Files.write(real, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        Files.write(
+                real,
+                content,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override
@@ -216,7 +231,8 @@ final class ProcessSandbox extends HostProcessSandbox {
         requireReady();
         String target = SandboxPaths.inWorkspace(directory);
         Path real = inside(directory, hostPath(target));
-        BasicFileAttributes attrs = attributes(real).orElseThrow(() -> new IOException("'" + directory + "' does not exist"));
+        BasicFileAttributes attrs =
+                attributes(real).orElseThrow(() -> new IOException("'" + directory + "' does not exist"));
         if (!attrs.isDirectory()) {
             throw new IOException("'" + directory + "' is not a directory");
         }
@@ -238,7 +254,8 @@ final class ProcessSandbox extends HostProcessSandbox {
         String target = SandboxPaths.inWorkspace(path);
         Path host = hostPath(target);
         inside(path, host); // where a link leads must be inside too, as in the bubblewrap provider
-        Path entry = target.equals(SandboxPaths.WORKSPACE) ? workspaceReal
+        Path entry = target.equals(SandboxPaths.WORKSPACE)
+                ? workspaceReal
                 : inside(path, host.getParent()).resolve(host.getFileName().toString());
         Optional<BasicFileAttributes> attrs = attributes(entry); // the entry itself: a link is a SYMLINK
         return attrs.map(a -> entry(relative(target), a));
@@ -348,7 +365,9 @@ final class ProcessSandbox extends HostProcessSandbox {
     @Override
     public boolean alive() {
         SandboxState now = lastState();
-        return now != SandboxState.DESTROYED && now != SandboxState.HIBERNATED && now != SandboxState.FAILED
+        return now != SandboxState.DESTROYED
+                && now != SandboxState.HIBERNATED
+                && now != SandboxState.FAILED
                 && Files.isDirectory(workspace, LinkOption.NOFOLLOW_LINKS);
     }
 

@@ -41,6 +41,7 @@ final class ProcessTrees {
     static final String SETSID = firstExecutable("/usr/bin/setsid", "/bin/setsid");
     /** lsof(8), for listening ports where there is no /proc (macOS). */
     static final String LSOF = firstExecutable("/usr/sbin/lsof", "/usr/bin/lsof", "/sbin/lsof");
+
     private static final int KILL_ROUNDS = 20;
     private static final Duration ROUND_WAIT = Duration.ofMillis(100);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
@@ -51,7 +52,10 @@ final class ProcessTrees {
     private ProcessTrees() {}
 
     private static String firstExecutable(String... candidates) {
-        return Stream.of(candidates).filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
+        return Stream.of(candidates)
+                .filter(p -> Files.isExecutable(Path.of(p)))
+                .findFirst()
+                .orElse(null);
     }
 
     /** A line of /proc/[pid]/stat: the fields that matter here. */
@@ -123,7 +127,8 @@ final class ProcessTrees {
      * @param followSessions add the sessions of the processes found; safe only for processes this
      *     JVM started (their sessions are this JVM's own, which is spared, or ones they made)
      */
-    static List<ProcessHandle> members(Collection<ProcessHandle> leaders, boolean leadSessions, boolean followSessions) {
+    static List<ProcessHandle> members(
+            Collection<ProcessHandle> leaders, boolean leadSessions, boolean followSessions) {
         Spared spared = spared();
         Map<Long, ProcessHandle> found = new LinkedHashMap<>();
         Set<Long> sessions = new HashSet<>();
@@ -247,7 +252,8 @@ final class ProcessTrees {
             }
             if (!match) {
                 try {
-                    for (String var : new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8).split("\0")) {
+                    for (String var : new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8)
+                            .split("\0")) {
                         if (homes.contains(var)) {
                             match = true;
                             break;
@@ -286,7 +292,8 @@ final class ProcessTrees {
     private static List<Integer> procPorts(Collection<ProcessHandle> processes) {
         Set<String> inodes = new HashSet<>();
         for (ProcessHandle process : processes) {
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(process.pid())).resolve("fd"))) {
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(
+                    PROC.resolve(Long.toString(process.pid())).resolve("fd"))) {
                 for (Path fd : fds) {
                     try {
                         Matcher m = SOCKET.matcher(Files.readSymbolicLink(fd).toString());
@@ -326,7 +333,8 @@ final class ProcessTrees {
         String pids = processes.stream().map(h -> Long.toString(h.pid())).collect(Collectors.joining(","));
         try {
             Process lsof = new ProcessBuilder(LSOF, "-nP", "-a", "-iTCP", "-sTCP:LISTEN", "-p", pids, "-Fn")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             lsof.getOutputStream().close();
             StringBuilder out = new StringBuilder();
             Thread reader = Thread.ofVirtual().start(() -> {
@@ -352,7 +360,8 @@ final class ProcessTrees {
                 // "n127.0.0.1:8000", "n*:8000", "n[::1]:8000"
                 if (line.startsWith("n") && line.lastIndexOf(':') > 0) {
                     try {
-                        ports.add(Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim()));
+                        ports.add(Integer.parseInt(
+                                line.substring(line.lastIndexOf(':') + 1).trim()));
                     } catch (NumberFormatException ignored) {
                         // not an address line
                     }

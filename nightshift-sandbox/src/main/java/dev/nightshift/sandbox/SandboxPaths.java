@@ -26,12 +26,13 @@ final class SandboxPaths {
         if (path.indexOf('\0') >= 0) {
             throw new SandboxException("a path cannot contain NUL");
         }
-        String relative = path.startsWith(WORKSPACE + "/") || path.equals(WORKSPACE)
-                ? path.substring(WORKSPACE.length()) : path;
+        String relative =
+                path.startsWith(WORKSPACE + "/") || path.equals(WORKSPACE) ? path.substring(WORKSPACE.length()) : path;
         if (relative.startsWith("/")) {
             relative = relative.substring(1);
             if (path.startsWith("/") && !path.startsWith(WORKSPACE)) {
-                throw new SandboxException("'" + path + "' is outside the workspace; use a path relative to " + WORKSPACE);
+                throw new SandboxException(
+                        "'" + path + "' is outside the workspace; use a path relative to " + WORKSPACE);
             }
         }
         Path normalised = Path.of(WORKSPACE).resolve(relative).normalize();

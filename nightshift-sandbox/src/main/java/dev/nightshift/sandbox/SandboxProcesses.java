@@ -49,7 +49,8 @@ final class SandboxProcesses {
      */
     static void feed(OutputStream stdin, InputStream input) {
         Thread.ofVirtual().start(() -> {
-            try (stdin; input) {
+            try (stdin;
+                    input) {
                 input.transferTo(stdin);
             } catch (IOException e) {
                 // the command ended before reading everything; its exit status says why

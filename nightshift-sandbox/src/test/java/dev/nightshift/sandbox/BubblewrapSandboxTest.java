@@ -45,8 +45,9 @@ class BubblewrapSandboxTest {
     @Test
     void aWarmPoolHandsOutReadySandboxesAndReattachesEgressForTheSession() throws Exception {
         List<String> attachedFor = new CopyOnWriteArrayList<>();
-        BubblewrapProvider pooled = new BubblewrapProvider(BubblewrapConfig.under(data.resolve("pooled"))
-                .withWarmPool(1, SandboxTestSupport.SMALL), (sessionId, socket) -> {
+        BubblewrapProvider pooled = new BubblewrapProvider(
+                BubblewrapConfig.under(data.resolve("pooled")).withWarmPool(1, SandboxTestSupport.SMALL),
+                (sessionId, socket) -> {
                     attachedFor.add(sessionId);
                     return () -> {};
                 });
@@ -60,7 +61,9 @@ class BubblewrapSandboxTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> pooled.pooled() == 1); // topped up again
             Sandbox other = pooled.create(new SandboxSpec("ses_big", SandboxLimits.DEFAULTS, Map.of()));
             assertThat(other.id()).isNotEqualTo(sandbox.id());
-            assertThat(pooled.pooled()).as("other limits: made fresh, the pool is kept").isEqualTo(1);
+            assertThat(pooled.pooled())
+                    .as("other limits: made fresh, the pool is kept")
+                    .isEqualTo(1);
         } finally {
             pooled.close();
         }
@@ -71,9 +74,13 @@ class BubblewrapSandboxTest {
         Sandbox sandbox = provider.create(spec("ses_files"));
         sandbox.writeFile("src/Main.java", "class Main {}\n".getBytes(StandardCharsets.UTF_8));
         assertThat(sh(sandbox, "stat -c %U src/Main.java").stdout().trim()).isEqualTo("nightshift");
-        assertThat(sandbox.exec(ExecRequest.shell("pwd").withWorkdir("src"), OutputListener.IGNORE).stdout()).isEqualTo("/workspace/src\n");
+        assertThat(sandbox.exec(ExecRequest.shell("pwd").withWorkdir("src"), OutputListener.IGNORE)
+                        .stdout())
+                .isEqualTo("/workspace/src\n");
         // a link to / inside the sandbox leads to the sandbox's own root, so a command may work there
         sh(sandbox, "ln -s / root-link");
-        assertThat(sandbox.exec(ExecRequest.shell("pwd").withWorkdir("root-link/etc"), OutputListener.IGNORE).exitCode()).isZero();
+        assertThat(sandbox.exec(ExecRequest.shell("pwd").withWorkdir("root-link/etc"), OutputListener.IGNORE)
+                        .exitCode())
+                .isZero();
     }
 }

@@ -62,10 +62,16 @@ class EscapeTest {
 
     @Test
     void hostFilesAndTheControlPlanesDataAreNotThere() throws Exception {
-        ExecResult result = sh(sandbox, "cat /etc/shadow; ls /root; cat " + secret + "; ls " + data + "; cat /proc/1/environ | tr '\\0' '\\n' | head -3");
+        ExecResult result = sh(
+                sandbox,
+                "cat /etc/shadow; ls /root; cat " + secret + "; ls " + data
+                        + "; cat /proc/1/environ | tr '\\0' '\\n' | head -3");
         assertThat(result.stdout()).doesNotContain("nsk_top_secret").doesNotContain("root:");
         assertThat(result.stderr()).contains("No such file or directory");
-        assertThat(sh(sandbox, "ls /etc").stdout()).doesNotContain("shadow").doesNotContain("ssh").doesNotContain("sudoers");
+        assertThat(sh(sandbox, "ls /etc").stdout())
+                .doesNotContain("shadow")
+                .doesNotContain("ssh")
+                .doesNotContain("sudoers");
         assertThat(sh(sandbox, "ls /").stdout()).doesNotContain("root").doesNotContain("opt");
         assertStillServing();
     }
@@ -73,7 +79,9 @@ class EscapeTest {
     @Test
     void anotherSessionsWorkspaceIsInvisible() throws Exception {
         neighbour.writeFile("private.txt", "victim data".getBytes(StandardCharsets.UTF_8));
-        ExecResult hunt = sh(sandbox, "grep -rs 'victim data' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null | head -3; echo done");
+        ExecResult hunt = sh(
+                sandbox,
+                "grep -rs 'victim data' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null | head -3; echo done");
         assertThat(hunt.stdout()).isEqualTo("done\n");
         assertThat(sh(neighbour, "cat private.txt").stdout()).isEqualTo("victim data");
     }
@@ -84,9 +92,14 @@ class EscapeTest {
         String[] lines = who.stdout().split("\n");
         assertThat(Integer.parseInt(lines[0])).isGreaterThanOrEqualTo(1000);
         assertThat(who.stdout()).contains("CapEff:\t0000000000000000").contains("NoNewPrivs:\t1");
-        assertThat(who.stdout()).doesNotContain("/root").doesNotContain("JAVA_HOME").doesNotContain("MAVEN");
+        assertThat(who.stdout())
+                .doesNotContain("/root")
+                .doesNotContain("JAVA_HOME")
+                .doesNotContain("MAVEN");
         assertThat(sh(neighbour, "id -u").stdout().trim()).isNotEqualTo(lines[0]); // a uid per sandbox
-        assertThat(sh(sandbox, "su -c id root </dev/null; sudo id </dev/null; echo end").stdout()).doesNotContain("uid=0");
+        assertThat(sh(sandbox, "su -c id root </dev/null; sudo id </dev/null; echo end")
+                        .stdout())
+                .doesNotContain("uid=0");
     }
 
     @Test
@@ -94,12 +107,16 @@ class EscapeTest {
         try (ServerSocket controlPlane = new ServerSocket()) {
             controlPlane.bind(new InetSocketAddress("127.0.0.1", 0));
             int port = controlPlane.getLocalPort();
-            ExecResult probe = sh(sandbox, String.join("; ",
-                    "timeout 3 bash -c 'echo > /dev/tcp/127.0.0.1/" + port + "' && echo CONTROL-PLANE-REACHED",
-                    "timeout 3 bash -c 'echo > /dev/tcp/127.0.0.1/5432' && echo POSTGRES-REACHED",
-                    "timeout 3 bash -c 'echo > /dev/tcp/169.254.169.254/80' && echo METADATA-REACHED",
-                    "timeout 3 bash -c 'echo > /dev/tcp/10.0.0.1/80' && echo PRIVATE-REACHED",
-                    "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '"), Duration.ofSeconds(20));
+            ExecResult probe = sh(
+                    sandbox,
+                    String.join(
+                            "; ",
+                            "timeout 3 bash -c 'echo > /dev/tcp/127.0.0.1/" + port + "' && echo CONTROL-PLANE-REACHED",
+                            "timeout 3 bash -c 'echo > /dev/tcp/127.0.0.1/5432' && echo POSTGRES-REACHED",
+                            "timeout 3 bash -c 'echo > /dev/tcp/169.254.169.254/80' && echo METADATA-REACHED",
+                            "timeout 3 bash -c 'echo > /dev/tcp/10.0.0.1/80' && echo PRIVATE-REACHED",
+                            "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '"),
+                    Duration.ofSeconds(20));
             assertThat(probe.stdout()).doesNotContain("REACHED");
             assertThat(probe.stdout().trim()).isEqualTo("lo"); // the only interface
         }
@@ -116,7 +133,8 @@ class EscapeTest {
 
     @Test
     void memoryOverTheLimitIsKilledAndSaidSo() throws Exception {
-        ExecResult hog = sh(sandbox, "python3 -c 'x = bytearray(600 * 1024 * 1024); print(len(x))'", Duration.ofSeconds(30));
+        ExecResult hog =
+                sh(sandbox, "python3 -c 'x = bytearray(600 * 1024 * 1024); print(len(x))'", Duration.ofSeconds(30));
         assertThat(hog.exitCode()).isNotZero();
         assertThat(hog.stdout()).doesNotContain("629145600");
         assertThat(hog.stderr()).containsAnyOf("ran out of memory", "MemoryError");
@@ -125,7 +143,8 @@ class EscapeTest {
 
     @Test
     void writingPastTheDiskLimitFails() throws Exception {
-        ExecResult fill = sh(sandbox, "head -c 200M /dev/zero > big.bin; ls -l big.bin | awk '{print $5}'", Duration.ofSeconds(30));
+        ExecResult fill = sh(
+                sandbox, "head -c 200M /dev/zero > big.bin; ls -l big.bin | awk '{print $5}'", Duration.ofSeconds(30));
         assertThat(fill.stderr()).containsIgnoringCase("file size limit exceeded");
         assertThat(Long.parseLong(fill.stdout().trim())).isLessThanOrEqualTo(SandboxTestSupport.SMALL.diskBytes());
         sh(sandbox, "rm -f big.bin");
@@ -134,7 +153,9 @@ class EscapeTest {
 
     @Test
     void manyFilesEachUnderTheFileLimitStillStopAtTheSandboxsDiskLimit() throws Exception {
-        ExecResult fill = sh(sandbox, "for i in $(seq 1 40); do head -c 4M /dev/zero > fill-$i.bin || break; sleep 0.1; done; echo wrote",
+        ExecResult fill = sh(
+                sandbox,
+                "for i in $(seq 1 40); do head -c 4M /dev/zero > fill-$i.bin || break; sleep 0.1; done; echo wrote",
                 Duration.ofSeconds(60));
         assertThat(fill.stderr()).contains("over its 50 MiB disk limit");
         sh(sandbox, "rm -f fill-*.bin");
@@ -145,7 +166,8 @@ class EscapeTest {
     @Test
     void aGigabyteOnStdoutIsCappedAndTheControlPlaneKeepsItsMemory() throws Exception {
         AtomicLong streamed = new AtomicLong();
-        ExecResult flood = sandbox.exec(ExecRequest.shell("head -c 1G /dev/zero | tr '\\0' x").withTimeout(Duration.ofSeconds(60)),
+        ExecResult flood = sandbox.exec(
+                ExecRequest.shell("head -c 1G /dev/zero | tr '\\0' x").withTimeout(Duration.ofSeconds(60)),
                 (stream, chunk) -> streamed.addAndGet(chunk.length));
         assertThat(flood.exitCode()).isZero();
         assertThat(streamed.get()).isEqualTo(1L << 30);
@@ -157,14 +179,25 @@ class EscapeTest {
 
     @Test
     void symlinksAndDotDotCannotTurnTheHostFileApiAgainstTheHost() throws Exception {
-        sh(sandbox, "ln -sf /etc/shadow shadow-link; ln -sf " + secret + " token-link; ln -sf " + data + " data-link; ln -sfn / root-link");
-        assertThatThrownBy(() -> sandbox.readFile("shadow-link", 0, 100)).isInstanceOf(IOException.class).hasMessageContaining("outside the workspace");
+        sh(
+                sandbox,
+                "ln -sf /etc/shadow shadow-link; ln -sf " + secret + " token-link; ln -sf " + data
+                        + " data-link; ln -sfn / root-link");
+        assertThatThrownBy(() -> sandbox.readFile("shadow-link", 0, 100))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("outside the workspace");
         assertThatThrownBy(() -> sandbox.readFile("token-link", 0, 100)).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> sandbox.readFile("data-link/admin-token", 0, 100)).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> sandbox.readFile("root-link/etc/passwd", 0, 100)).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> sandbox.writeFile("token-link", "pwned".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> sandbox.writeFile("data-link/admin-token", "pwned".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> sandbox.readFile("../../etc/passwd", 0, 100)).isInstanceOf(SandboxException.class).hasMessageContaining("leaves the workspace");
+        assertThatThrownBy(() -> sandbox.readFile("data-link/admin-token", 0, 100))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> sandbox.readFile("root-link/etc/passwd", 0, 100))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> sandbox.writeFile("token-link", "pwned".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> sandbox.writeFile("data-link/admin-token", "pwned".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> sandbox.readFile("../../etc/passwd", 0, 100))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("leaves the workspace");
         assertThatThrownBy(() -> sandbox.readFile("/etc/passwd", 0, 100)).isInstanceOf(SandboxException.class);
         assertThatThrownBy(() -> sandbox.list("root-link")).isInstanceOf(IOException.class);
         assertThat(Files.readString(secret)).isEqualTo("nsk_top_secret");
@@ -193,15 +226,19 @@ class EscapeTest {
     @Test
     void aReadOnlyCommandCannotWriteTheWorkspaceWhateverItTries() throws Exception {
         sandbox.writeFile("keep.txt", "original".getBytes(StandardCharsets.UTF_8));
-        ExecResult attempt = sandbox.exec(ExecRequest.shell(
-                "echo changed > keep.txt; touch new.txt; mkdir d; rm -f keep.txt; echo x > ~/h; "
-                        + "mount -o remount,rw /workspace; echo changed > keep.txt; cat keep.txt; echo tmp > /tmp/ok && echo tmp-ok")
-                .asReadOnly(), OutputListener.IGNORE);
+        ExecResult attempt = sandbox.exec(
+                ExecRequest.shell(
+                                "echo changed > keep.txt; touch new.txt; mkdir d; rm -f keep.txt; echo x > ~/h; "
+                                        + "mount -o remount,rw /workspace; echo changed > keep.txt; cat keep.txt; echo tmp > /tmp/ok && echo tmp-ok")
+                        .asReadOnly(),
+                OutputListener.IGNORE);
         assertThat(attempt.stderr()).contains("Read-only file system");
         assertThat(attempt.stdout()).contains("original").contains("tmp-ok");
-        assertThat(sh(sandbox, "cat keep.txt; ls new.txt d 2>&1 | head -2").stdout()).startsWith("original");
+        assertThat(sh(sandbox, "cat keep.txt; ls new.txt d 2>&1 | head -2").stdout())
+                .startsWith("original");
         assertThat(sh(sandbox, "ls new.txt 2>&1").stdout()).contains("No such file");
-        assertThat(sh(sandbox, "echo writable > keep.txt && cat keep.txt").stdout()).isEqualTo("writable\n");
+        assertThat(sh(sandbox, "echo writable > keep.txt && cat keep.txt").stdout())
+                .isEqualTo("writable\n");
     }
 
     @Test
@@ -211,8 +248,10 @@ class EscapeTest {
         assertThat(sh(sandbox, "hostname").stdout().trim()).isEqualTo("nightshift");
         // (mount sources in /proc/self/mountinfo still name host directories: a known, documented limit)
         ExecResult cmdlines = sh(sandbox, "cat /proc/*/cmdline 2>/dev/null | tr '\\0' ' '");
-        assertThat(cmdlines.stdout()).as("no host path of the data directory in any command line inside")
-                .doesNotContain(data.toString()).doesNotContain("sandboxes/sbx_");
+        assertThat(cmdlines.stdout())
+                .as("no host path of the data directory in any command line inside")
+                .doesNotContain(data.toString())
+                .doesNotContain("sandboxes/sbx_");
         ExecResult remount = sh(sandbox, "touch /usr/bin/x 2>&1; mount -o remount,rw /usr 2>&1; echo end");
         assertThat(remount.stdout()).contains("Read-only file system").doesNotContain("remounted");
         assertThat(Files.exists(Path.of("/usr/bin/x"))).isFalse();

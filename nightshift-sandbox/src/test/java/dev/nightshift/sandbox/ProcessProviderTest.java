@@ -59,7 +59,9 @@ class ProcessProviderTest {
 
     /** How many host processes have a command line matching {@code regex} (pgrep -f). */
     private static int pgrep(String regex) throws Exception {
-        Process p = new ProcessBuilder("pgrep", "-f", regex).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("pgrep", "-f", regex)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         p.waitFor(10, TimeUnit.SECONDS);
         return out.isEmpty() ? 0 : out.split("\n").length;
@@ -82,7 +84,11 @@ class ProcessProviderTest {
     @Test
     void saysPlainlyThatThereIsNoIsolation() {
         assertThat(provider.name()).isEqualTo("process");
-        assertThat(provider.capabilities()).first().asString().startsWith("NO ISOLATION").contains("trusted single-user machine");
+        assertThat(provider.capabilities())
+                .first()
+                .asString()
+                .startsWith("NO ISOLATION")
+                .contains("trusted single-user machine");
         assertThat(String.join("\n", provider.capabilities())).contains("limits: none enforced");
     }
 
@@ -97,22 +103,31 @@ class ProcessProviderTest {
         assertThat(linked.exitCode()).isNotZero();
         assertThat(linked.stderr()).contains("leads outside the workspace");
         assertThatThrownBy(() -> sandbox.startDetached(ExecRequest.shell("pwd").withWorkdir("escape/etc")))
-                .isInstanceOf(SandboxException.class).hasMessageContaining("leads outside the workspace");
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("leads outside the workspace");
         assertThatThrownBy(() -> sandbox.exec(ExecRequest.shell("true").asReadOnly(), OutputListener.IGNORE))
-                .isInstanceOf(SandboxException.class).hasMessageContaining("read-only");
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("read-only");
         assertThatThrownBy(() -> sandbox.startDetached(ExecRequest.shell("true").asReadOnly()))
-                .isInstanceOf(SandboxException.class).hasMessageContaining("read-only");
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("read-only");
     }
 
     @Test
     void theEnvironmentIsScrubbed() throws Exception {
         Sandbox sandbox = provider.create(new SandboxSpec("ses_env", SMALL, Map.of("SPEC_MARK", "from-spec")));
-        ExecResult env = sandbox.exec(ExecRequest.shell("env; echo cwd=$(pwd)").withEnv(Map.of("REQUEST_MARK", "from-request")),
+        ExecResult env = sandbox.exec(
+                ExecRequest.shell("env; echo cwd=$(pwd)").withEnv(Map.of("REQUEST_MARK", "from-request")),
                 OutputListener.IGNORE);
         assertThat(env.exitCode()).as(env.stderr()).isZero();
         List<String> lines = Arrays.asList(env.stdout().split("\n"));
-        assertThat(lines).contains("HOME=" + home(sandbox), "TERM=dumb", "SPEC_MARK=from-spec", "REQUEST_MARK=from-request",
-                "PATH=" + System.getenv("PATH"));
+        assertThat(lines)
+                .contains(
+                        "HOME=" + home(sandbox),
+                        "TERM=dumb",
+                        "SPEC_MARK=from-spec",
+                        "REQUEST_MARK=from-request",
+                        "PATH=" + System.getenv("PATH"));
         assertThat(lines).noneMatch(l -> l.startsWith("JAVA_HOME=") || l.startsWith("MAVEN_") || l.startsWith("USER="));
         // nothing else of this JVM's environment leaks in
         System.getenv().forEach((name, value) -> {
@@ -129,7 +144,9 @@ class ProcessProviderTest {
         Sandbox sandbox = provider.create(spec("ses_daemon"));
         ExecResult forked = sh(sandbox, "( sleep 178 >/dev/null 2>&1 & ); echo started");
         assertThat(forked.stdout()).isEqualTo("started\n");
-        assertThat(pgrep("^sleep 178")).as("a command ends with everything it started").isZero();
+        assertThat(pgrep("^sleep 178"))
+                .as("a command ends with everything it started")
+                .isZero();
 
         sandbox.startDetached(ExecRequest.shell("( sleep 179 >/dev/null 2>&1 & ); exec sleep 180"));
         await().atMost(Duration.ofSeconds(5)).until(() -> pgrep("^sleep 1(79|80)") == 2);
@@ -142,20 +159,30 @@ class ProcessProviderTest {
         Sandbox sandbox = provider.create(spec("ses_ports"));
         int port = freePort();
         DetachedProcess server = sandbox.startDetached(new ExecRequest(
-                List.of("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1"), "", Map.of(), null));
-        assertThat(server.running()).as(sandbox.detachedOutput(server.id(), 2000)).isTrue();
+                List.of("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1"),
+                "",
+                Map.of(),
+                null));
+        assertThat(server.running())
+                .as(sandbox.detachedOutput(server.id(), 2000))
+                .isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.ports().contains(port));
         if (ProcessTrees.LSOF != null) {
-            assertThat(((ProcessSandbox) sandbox).ports(false)).as("the lsof path (macOS)").contains(port);
+            assertThat(((ProcessSandbox) sandbox).ports(false))
+                    .as("the lsof path (macOS)")
+                    .contains(port);
         }
         // someone else's port on loopback: neither listed nor reachable through the sandbox
         try (ServerSocket foreign = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThat(sandbox.ports()).containsExactly(port);
             assertThatThrownBy(() -> sandbox.connect(foreign.getLocalPort()))
-                    .isInstanceOf(SandboxException.class).hasMessageContaining("listens on port");
+                    .isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("listens on port");
         }
         Sandbox other = provider.create(spec("ses_other"));
-        assertThat(other.ports()).as("a port held by another sandbox is not this one's").isEmpty();
+        assertThat(other.ports())
+                .as("a port held by another sandbox is not this one's")
+                .isEmpty();
         sandbox.killAll();
         assertThat(sandbox.ports()).isEmpty();
     }
@@ -164,16 +191,19 @@ class ProcessProviderTest {
     void aSandboxIsADirectoryWithWorkspaceAndHomeUntilItHibernates() throws Exception {
         Sandbox sandbox = provider.create(spec("ses_snap"));
         sandbox.writeFile("app/notes/todo.txt", "remember\n".getBytes(StandardCharsets.UTF_8));
-        assertThat(Files.readString(workspace(sandbox).resolve("app/notes/todo.txt"))).isEqualTo("remember\n");
+        assertThat(Files.readString(workspace(sandbox).resolve("app/notes/todo.txt")))
+                .isEqualTo("remember\n");
         ByteArrayOutputStream archive = new ByteArrayOutputStream();
         sandbox.hibernate(archive);
         assertThat(root.resolve(sandbox.id())).doesNotExist();
 
         Sandbox restored = provider.restore(spec("ses_snap"), new ByteArrayInputStream(archive.toByteArray()));
         try (var dirs = Files.list(root.resolve(restored.id()))) {
-            assertThat(dirs.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder("workspace", "home");
+            assertThat(dirs.map(p -> p.getFileName().toString()).toList())
+                    .containsExactlyInAnyOrder("workspace", "home");
         }
-        assertThat(Files.readString(workspace(restored).resolve("app/notes/todo.txt"))).isEqualTo("remember\n");
+        assertThat(Files.readString(workspace(restored).resolve("app/notes/todo.txt")))
+                .isEqualTo("remember\n");
         restored.destroy();
         assertThat(root.resolve(restored.id())).doesNotExist();
     }
@@ -184,7 +214,8 @@ class ProcessProviderTest {
         Path orphan = Files.createDirectories(root.resolve("sbx_orphan/workspace"));
         Files.writeString(orphan.resolve("f.txt"), "left behind");
         Path unrelated = Files.createDirectories(root.resolve("not-a-sandbox"));
-        Process straggler = new ProcessBuilder("sleep", "168").directory(orphan.toFile()).start();
+        Process straggler =
+                new ProcessBuilder("sleep", "168").directory(orphan.toFile()).start();
 
         assertThat(provider.removeOrphans()).isEqualTo(1);
         assertThat(root.resolve("sbx_orphan")).doesNotExist();
@@ -192,7 +223,9 @@ class ProcessProviderTest {
         assertThat(root.resolve(live.id())).exists();
         assertThat(live.state()).isEqualTo(SandboxState.READY);
         if (ProcessTrees.HAS_PROC) {
-            assertThat(straggler.waitFor(5, TimeUnit.SECONDS)).as("a process working in an orphan is killed").isTrue();
+            assertThat(straggler.waitFor(5, TimeUnit.SECONDS))
+                    .as("a process working in an orphan is killed")
+                    .isTrue();
         } else {
             straggler.destroyForcibly();
         }
@@ -204,6 +237,8 @@ class ProcessProviderTest {
         ProcessFiles.deleteTree(root.resolve(sandbox.id()));
         assertThat(sandbox.alive()).isFalse();
         assertThat(sandbox.state()).isEqualTo(SandboxState.FAILED);
-        assertThatThrownBy(() -> sh(sandbox, "true")).isInstanceOf(SandboxException.class).hasMessageContaining("failed");
+        assertThatThrownBy(() -> sh(sandbox, "true"))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("failed");
     }
 }

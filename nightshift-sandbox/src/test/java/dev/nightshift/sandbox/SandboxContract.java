@@ -90,7 +90,9 @@ abstract class SandboxContract {
 
     /** How many processes on this host have a command line matching {@code regex}. */
     static int hostProcesses(String regex) throws Exception {
-        Process p = new ProcessBuilder("pgrep", "-f", regex).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("pgrep", "-f", regex)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         p.waitFor(10, TimeUnit.SECONDS);
         return out.isEmpty() ? 0 : out.split("\n").length;
@@ -105,8 +107,13 @@ abstract class SandboxContract {
 
     static DetachedProcess httpServer(Sandbox sandbox, int port, String workdir) throws InterruptedException {
         DetachedProcess server = sandbox.startDetached(new ExecRequest(
-                List.of("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1"), workdir, Map.of(), null));
-        assertThat(server.running()).as(sandbox.detachedOutput(server.id(), 2000)).isTrue();
+                List.of("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1"),
+                workdir,
+                Map.of(),
+                null));
+        assertThat(server.running())
+                .as(sandbox.detachedOutput(server.id(), 2000))
+                .isTrue();
         return server;
     }
 
@@ -122,7 +129,10 @@ abstract class SandboxContract {
     }
 
     private static void run(Path dir, String... argv) throws Exception {
-        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(argv)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new AssertionError(String.join(" ", argv) + ": " + out);
@@ -137,7 +147,8 @@ abstract class SandboxContract {
         assertThat(sandbox.state()).isEqualTo(SandboxState.READY);
         assertThat(sandbox.sessionId()).isEqualTo("ses_exec");
         List<String> chunks = new CopyOnWriteArrayList<>();
-        ExecResult result = sandbox.exec(ExecRequest.shell("echo out; echo err >&2; exit 3"),
+        ExecResult result = sandbox.exec(
+                ExecRequest.shell("echo out; echo err >&2; exit 3"),
                 (stream, chunk) -> chunks.add(stream + ":" + new String(chunk, StandardCharsets.UTF_8)));
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.succeeded()).isFalse();
@@ -147,9 +158,12 @@ abstract class SandboxContract {
         assertThat(sh(sandbox, "true").succeeded()).isTrue();
         assertThat(sh(sandbox, "kill -9 $$").exitCode()).isEqualTo(137);
 
-        ExecResult fed = sandbox.exec(ExecRequest.shell("wc -c"), new ByteArrayInputStream(new byte[12345]), OutputListener.IGNORE);
+        ExecResult fed = sandbox.exec(
+                ExecRequest.shell("wc -c"), new ByteArrayInputStream(new byte[12345]), OutputListener.IGNORE);
         assertThat(fed.stdout().strip()).isEqualTo("12345");
-        assertThat(sh(sandbox, "cat; echo after").stdout()).as("no input is end of file, not a hang").isEqualTo("after\n");
+        assertThat(sh(sandbox, "cat; echo after").stdout())
+                .as("no input is end of file, not a hang")
+                .isEqualTo("after\n");
 
         ExecResult big = sh(sandbox, "head -c 600000 /dev/zero | tr '\\0' a");
         assertThat(big.truncatedBytes()).isGreaterThan(0);
@@ -166,11 +180,15 @@ abstract class SandboxContract {
         assertThat(slow.exitCode()).isEqualTo(137);
         assertThat(slow.stderr()).contains("timeout");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        assertThat(processes(sandbox, "^sleep 177")).as("the background child dies with the command").isZero();
+        assertThat(processes(sandbox, "^sleep 177"))
+                .as("the background child dies with the command")
+                .isZero();
 
         ExecResult forked = sh(sandbox, "sleep 178 >/dev/null 2>&1 & echo started");
         assertThat(forked.stdout()).isEqualTo("started\n");
-        assertThat(processes(sandbox, "^sleep 178")).as("a command ends with everything it started").isZero();
+        assertThat(processes(sandbox, "^sleep 178"))
+                .as("a command ends with everything it started")
+                .isZero();
     }
 
     @Test
@@ -197,7 +215,8 @@ abstract class SandboxContract {
     void commandsRunInTheWorkspaceWithTheEnvironmentTheyAreGiven() throws Exception {
         Sandbox sandbox = provider.create(new SandboxSpec("ses_env", SMALL, Map.of("SPEC_MARK", "from-spec")));
         String workspace = workspaceSeenByCommands(sandbox);
-        ExecResult env = sandbox.exec(ExecRequest.shell("env; echo cwd=$(pwd)").withEnv(Map.of("REQUEST_MARK", "from-request")),
+        ExecResult env = sandbox.exec(
+                ExecRequest.shell("env; echo cwd=$(pwd)").withEnv(Map.of("REQUEST_MARK", "from-request")),
                 OutputListener.IGNORE);
         assertThat(env.exitCode()).as(env.stderr()).isZero();
         assertThat(Arrays.asList(env.stdout().split("\n")))
@@ -209,7 +228,8 @@ abstract class SandboxContract {
         ExecResult pwd = sandbox.exec(ExecRequest.shell("pwd").withWorkdir("sub/dir/.."), OutputListener.IGNORE);
         assertThat(pwd.stdout()).isEqualTo(workspace + "/sub\n");
         assertThatThrownBy(() -> sandbox.exec(ExecRequest.shell("pwd").withWorkdir("../.."), OutputListener.IGNORE))
-                .isInstanceOf(SandboxException.class).hasMessageContaining("leaves the workspace");
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("leaves the workspace");
     }
 
     @Test
@@ -219,7 +239,9 @@ abstract class SandboxContract {
         new Random(7).nextBytes(content);
         sandbox.writeFile("blob.bin", content);
         for (int i = 0; i < 30; i++) {
-            assertThat(sandbox.readFile("blob.bin", 0, 1 << 20)).as("read %d", i).isEqualTo(content);
+            assertThat(sandbox.readFile("blob.bin", 0, 1 << 20))
+                    .as("read %d", i)
+                    .isEqualTo(content);
         }
         for (int i = 0; i < 30; i++) {
             ExecResult out = sandbox.exec(ExecRequest.shell("seq 1 20000; echo done"), OutputListener.IGNORE);
@@ -261,12 +283,16 @@ abstract class SandboxContract {
             assertThat(response).startsWith("HTTP/1.0 200").contains("hello from the sandbox");
         }
         assertThatThrownBy(() -> sandbox.connect(0)).isInstanceOf(SandboxException.class);
-        assertThat(provider.create(spec("ses_other")).ports()).as("another sandbox's ports are not this one's").doesNotContain(port);
+        assertThat(provider.create(spec("ses_other")).ports())
+                .as("another sandbox's ports are not this one's")
+                .doesNotContain(port);
 
         ByteArrayOutputStream archive = new ByteArrayOutputStream();
         sandbox.hibernate(archive);
         Sandbox restored = provider.restore(spec("ses_demo"), new ByteArrayInputStream(archive.toByteArray()));
-        assertThat(sh(restored, "cd app && git log --oneline | wc -l").stdout().strip()).as("the clone comes back whole").isEqualTo("1");
+        assertThat(sh(restored, "cd app && git log --oneline | wc -l").stdout().strip())
+                .as("the clone comes back whole")
+                .isEqualTo("1");
     }
 
     @Test
@@ -282,7 +308,9 @@ abstract class SandboxContract {
                 Thread.currentThread().interrupt();
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> processes(sandbox, "^sleep 17[1-5]") == 5 && sandbox.ports().contains(port));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> processes(sandbox, "^sleep 17[1-5]") == 5
+                        && sandbox.ports().contains(port));
 
         assertThat(processes(sandbox, "[h]ttp[.]server " + port)).isEqualTo(1);
         long start = System.nanoTime();
@@ -292,7 +320,10 @@ abstract class SandboxContract {
         assertThat(runner.isAlive()).isFalse();
         assertThat(processes(sandbox, "^sleep 17[1-5]")).isZero();
         assertThat(processes(sandbox, "[h]ttp[.]server " + port)).isZero();
-        assertThat(sandbox.detached()).as("oldest first").extracting(DetachedProcess::id).containsExactly(server.id(), daemon.id());
+        assertThat(sandbox.detached())
+                .as("oldest first")
+                .extracting(DetachedProcess::id)
+                .containsExactly(server.id(), daemon.id());
         assertThat(sandbox.detached()).allMatch(p -> !p.running());
         assertThat(sandbox.ports()).doesNotContain(port);
         assertThat(sandbox.state()).isEqualTo(SandboxState.READY);
@@ -306,12 +337,16 @@ abstract class SandboxContract {
         Sandbox sandbox = provider.create(spec("ses_files"));
         sandbox.writeFile("src/Main.java", "class Main {}\n".getBytes(StandardCharsets.UTF_8));
         sandbox.writeFile("/workspace/src/b.txt", "0123456789".getBytes(StandardCharsets.UTF_8));
-        assertThat(sh(sandbox, "cat src/Main.java").stdout()).as("commands see it").isEqualTo("class Main {}\n");
-        assertThat(new String(sandbox.readFile("src/b.txt", 3, 4), StandardCharsets.UTF_8)).isEqualTo("3456");
+        assertThat(sh(sandbox, "cat src/Main.java").stdout())
+                .as("commands see it")
+                .isEqualTo("class Main {}\n");
+        assertThat(new String(sandbox.readFile("src/b.txt", 3, 4), StandardCharsets.UTF_8))
+                .isEqualTo("3456");
         assertThat(sandbox.readFile("src/b.txt", 100, 4)).isEmpty();
         assertThatThrownBy(() -> sandbox.readFile("src/b.txt", -1, 4)).isInstanceOf(SandboxException.class);
         sandbox.writeFile("src/b.txt", "short".getBytes(StandardCharsets.UTF_8)); // truncates
-        assertThat(new String(sandbox.readFile("src/b.txt", 0, 100), StandardCharsets.UTF_8)).isEqualTo("short");
+        assertThat(new String(sandbox.readFile("src/b.txt", 0, 100), StandardCharsets.UTF_8))
+                .isEqualTo("short");
         assertThat(sandbox.list("src")).extracting(FileEntry::path).containsExactly("src/Main.java", "src/b.txt");
         assertThat(sandbox.list("")).extracting(FileEntry::kind).containsExactly(FileEntry.Kind.DIRECTORY);
         assertThat(sandbox.stat("src/b.txt")).get().satisfies(e -> {
@@ -322,20 +357,38 @@ abstract class SandboxContract {
         assertThat(sandbox.stat("")).get().extracting(FileEntry::kind).isEqualTo(FileEntry.Kind.DIRECTORY);
         assertThat(sandbox.stat("missing.txt")).isEmpty();
         assertThat(sandbox.stat("missing/deeper.txt")).isEmpty();
-        assertThatThrownBy(() -> sandbox.readFile("missing.txt", 0, 10)).isInstanceOf(IOException.class).hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> sandbox.readFile("src", 0, 10)).isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
-        assertThatThrownBy(() -> sandbox.writeFile("src", new byte[1])).isInstanceOf(IOException.class).hasMessageContaining("is a directory");
+        assertThatThrownBy(() -> sandbox.readFile("missing.txt", 0, 10))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> sandbox.readFile("src", 0, 10))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> sandbox.writeFile("src", new byte[1]))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("is a directory");
         assertThatThrownBy(() -> sandbox.writeFile("src/b.txt/x", new byte[1])).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> sandbox.list("src/b.txt")).isInstanceOf(IOException.class).hasMessageContaining("not a directory");
+        assertThatThrownBy(() -> sandbox.list("src/b.txt"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not a directory");
 
         // links that stay inside are followed; the entry itself is a SYMLINK
-        assertThat(sh(sandbox, "ln -s src/Main.java inner && ln -s src linked-dir && ln -s nowhere/new.txt dangling-inside").exitCode()).isZero();
-        assertThat(new String(sandbox.readFile("inner", 0, 100), StandardCharsets.UTF_8)).isEqualTo("class Main {}\n");
+        assertThat(sh(
+                                sandbox,
+                                "ln -s src/Main.java inner && ln -s src linked-dir && ln -s nowhere/new.txt dangling-inside")
+                        .exitCode())
+                .isZero();
+        assertThat(new String(sandbox.readFile("inner", 0, 100), StandardCharsets.UTF_8))
+                .isEqualTo("class Main {}\n");
         assertThat(sandbox.stat("inner")).get().extracting(FileEntry::kind).isEqualTo(FileEntry.Kind.SYMLINK);
-        assertThat(sandbox.list("linked-dir")).extracting(FileEntry::path).containsExactly("linked-dir/Main.java", "linked-dir/b.txt");
+        assertThat(sandbox.list("linked-dir"))
+                .extracting(FileEntry::path)
+                .containsExactly("linked-dir/Main.java", "linked-dir/b.txt");
         sandbox.writeFile("dangling-inside", "made".getBytes(StandardCharsets.UTF_8));
         assertThat(sh(sandbox, "cat nowhere/new.txt").stdout()).isEqualTo("made");
-        assertThat(sandbox.list("")).filteredOn(e -> e.path().equals("inner")).extracting(FileEntry::kind).containsExactly(FileEntry.Kind.SYMLINK);
+        assertThat(sandbox.list(""))
+                .filteredOn(e -> e.path().equals("inner"))
+                .extracting(FileEntry::kind)
+                .containsExactly(FileEntry.Kind.SYMLINK);
     }
 
     @Test
@@ -343,36 +396,51 @@ abstract class SandboxContract {
         Sandbox sandbox = provider.create(spec("ses_escape"));
         Path outside = Files.createDirectories(data.resolve("outside"));
         Path planted = outside.resolve("planted.txt");
-        assertThat(sh(sandbox, "ln -s /etc/passwd passwd && ln -s / slash && ln -s ../../.. up && ln -s "
-                + planted + " dangling && ln -s chain1 chain2 && ln -s slash/etc chain1").exitCode()).isZero();
+        assertThat(sh(
+                                sandbox,
+                                "ln -s /etc/passwd passwd && ln -s / slash && ln -s ../../.. up && ln -s " + planted
+                                        + " dangling && ln -s chain1 chain2 && ln -s slash/etc chain1")
+                        .exitCode())
+                .isZero();
 
-        assertThatThrownBy(() -> sandbox.readFile("passwd", 0, 100)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> sandbox.readFile("passwd", 0, 100))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("leads outside the workspace");
-        assertThatThrownBy(() -> sandbox.writeFile("passwd", new byte[1])).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> sandbox.writeFile("passwd", new byte[1]))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("leads outside the workspace");
         assertThatThrownBy(() -> sandbox.stat("passwd")).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> sandbox.readFile("slash/etc/passwd", 0, 100)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> sandbox.readFile("slash/etc/passwd", 0, 100))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("leads outside the workspace");
         assertThatThrownBy(() -> sandbox.list("slash")).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> sandbox.list("up")).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> sandbox.readFile("chain2/passwd", 0, 100)).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> sandbox.writeFile("dangling", "x".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> sandbox.writeFile("dangling", "x".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("leads outside the workspace");
-        assertThatThrownBy(() -> sandbox.writeFile("slash/" + outside + "/new.txt", new byte[1])).isInstanceOf(IOException.class);
-        assertThat(Files.exists(planted)).as("nothing written through a dangling link").isFalse();
+        assertThatThrownBy(() -> sandbox.writeFile("slash/" + outside + "/new.txt", new byte[1]))
+                .isInstanceOf(IOException.class);
+        assertThat(Files.exists(planted))
+                .as("nothing written through a dangling link")
+                .isFalse();
         try (var stream = Files.list(outside)) {
             assertThat(stream.toList()).isEmpty();
         }
 
         for (String path : List.of("../etc/passwd", "../../../../etc/passwd", "/etc/passwd", "src/../../x")) {
             assertThatThrownBy(() -> sandbox.readFile(path, 0, 100)).as(path).isInstanceOf(SandboxException.class);
-            assertThatThrownBy(() -> sandbox.writeFile(path, new byte[1])).as(path).isInstanceOf(SandboxException.class);
+            assertThatThrownBy(() -> sandbox.writeFile(path, new byte[1]))
+                    .as(path)
+                    .isInstanceOf(SandboxException.class);
             assertThatThrownBy(() -> sandbox.list(path)).as(path).isInstanceOf(SandboxException.class);
         }
         assertThatThrownBy(() -> sandbox.writeFile("", new byte[1])).isInstanceOf(SandboxException.class);
         // the links themselves are listed, not followed
-        assertThat(sandbox.list("")).filteredOn(e -> e.path().equals("passwd"))
-                .singleElement().satisfies(e -> assertThat(e.kind()).isEqualTo(FileEntry.Kind.SYMLINK));
+        assertThat(sandbox.list(""))
+                .filteredOn(e -> e.path().equals("passwd"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(FileEntry.Kind.SYMLINK));
     }
 
     // -- snapshots and the end -------------------------------------------------------------------
@@ -381,11 +449,15 @@ abstract class SandboxContract {
     void hibernateAndRestoreKeepTheWorkspaceAndHome() throws Exception {
         Sandbox sandbox = provider.create(spec("ses_snap"));
         sandbox.writeFile("app/notes/todo.txt", "remember\n".getBytes(StandardCharsets.UTF_8));
-        assertThat(sh(sandbox, "echo secret-ish > ~/.tool-config && ln -s app/notes notes-link").exitCode()).isZero();
+        assertThat(sh(sandbox, "echo secret-ish > ~/.tool-config && ln -s app/notes notes-link")
+                        .exitCode())
+                .isZero();
         int port = freePort();
         httpServer(sandbox, port, "app");
         sandbox.startDetached(ExecRequest.shell("sleep 169"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> processes(sandbox, "^sleep 169") == 1 && sandbox.ports().contains(port));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        processes(sandbox, "^sleep 169") == 1 && sandbox.ports().contains(port));
 
         ByteArrayOutputStream archive = new ByteArrayOutputStream();
         sandbox.hibernate(archive);
@@ -393,15 +465,23 @@ abstract class SandboxContract {
         assertThat(sandbox.alive()).isFalse();
         assertThat(hostProcesses("^sleep 169")).as("a snapshot is a stop").isZero();
         assertThat(archive.size()).isGreaterThan(100);
-        assertThat(keptOnHost()).as("a hibernated sandbox leaves no files behind").isEmpty();
-        assertThatThrownBy(() -> sh(sandbox, "true")).isInstanceOf(SandboxException.class).hasMessageContaining("hibernated");
+        assertThat(keptOnHost())
+                .as("a hibernated sandbox leaves no files behind")
+                .isEmpty();
+        assertThatThrownBy(() -> sh(sandbox, "true"))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("hibernated");
 
         Sandbox restored = provider.restore(spec("ses_snap"), new ByteArrayInputStream(archive.toByteArray()));
         assertThat(restored.id()).isNotEqualTo(sandbox.id());
         assertThat(restored.sessionId()).isEqualTo("ses_snap");
         assertThat(restored.state()).isEqualTo(SandboxState.READY);
-        assertThat(new String(restored.readFile("app/notes/todo.txt", 0, 100), StandardCharsets.UTF_8)).isEqualTo("remember\n");
-        assertThat(restored.stat("notes-link")).get().extracting(FileEntry::kind).isEqualTo(FileEntry.Kind.SYMLINK);
+        assertThat(new String(restored.readFile("app/notes/todo.txt", 0, 100), StandardCharsets.UTF_8))
+                .isEqualTo("remember\n");
+        assertThat(restored.stat("notes-link"))
+                .get()
+                .extracting(FileEntry::kind)
+                .isEqualTo(FileEntry.Kind.SYMLINK);
         assertThat(sh(restored, "cat ~/.tool-config").stdout()).isEqualTo("secret-ish\n");
         assertThat(restored.detached()).as("processes are not restored").isEmpty();
         assertThat(processes(restored, "[h]ttp[.]server " + port)).isZero();
@@ -418,11 +498,17 @@ abstract class SandboxContract {
     void destroyRemovesReadOnlyTreesWithoutFollowingLinks() throws Exception {
         Sandbox sandbox = provider.create(spec("ses_destroy"));
         Path outside = Files.writeString(data.resolve("keep-me.txt"), "keep");
-        assertThat(sh(sandbox, "mkdir -p mod/pkg && touch mod/pkg/a.go && chmod 555 mod/pkg mod && ln -s " + outside
-                + " link && ln -s " + data + " dirlink").exitCode()).isZero();
+        assertThat(sh(
+                                sandbox,
+                                "mkdir -p mod/pkg && touch mod/pkg/a.go && chmod 555 mod/pkg mod && ln -s " + outside
+                                        + " link && ln -s " + data + " dirlink")
+                        .exitCode())
+                .isZero();
         sandbox.destroy();
         assertThat(keptOnHost()).isEmpty();
         assertThat(outside).hasContent("keep");
-        assertThatThrownBy(() -> sh(sandbox, "true")).isInstanceOf(SandboxException.class).hasMessageContaining("destroyed");
+        assertThatThrownBy(() -> sh(sandbox, "true"))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("destroyed");
     }
 }

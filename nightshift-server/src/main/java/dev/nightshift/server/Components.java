@@ -99,8 +99,10 @@ final class Components implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Components.class);
     /** How often every open live stream is re-validated against the store (changes made on this node close them at once). */
     private static final long LIVE_RECHECK_MS = 10_000;
-    static final String NO_MODEL = "none — set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with OPENAI_COMPATIBLE_BASE_URL, "
-            + "or anthropic/<model> with ANTHROPIC_API_KEY); until then prompts fail saying so";
+
+    static final String NO_MODEL =
+            "none — set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with OPENAI_COMPATIBLE_BASE_URL, "
+                    + "or anthropic/<model> with ANTHROPIC_API_KEY); until then prompts fail saying so";
 
     final NightshiftConfig config;
     final Store store;
@@ -131,24 +133,39 @@ final class Components implements AutoCloseable {
         GatewayConfig gatewayConfig = GatewayConfig.from(config.values());
         DefaultModelGateway gateway = new DefaultModelGateway(gatewayConfig);
         TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store);
-        this.model = plugins.executor != null ? "a custom executor"
-                : Optional.ofNullable(gatewayConfig.defaultModel()).map(Object::toString).orElse(NO_MODEL);
+        this.model = plugins.executor != null
+                ? "a custom executor"
+                : Optional.ofNullable(gatewayConfig.defaultModel())
+                        .map(Object::toString)
+                        .orElse(NO_MODEL);
 
         Authenticator auth = new Authenticator(store, clock);
-        SignIn signIn = new SignIn(store, config.admission(), config.signInTokenTtl(), config.get(Setting.ADMISSION_CONTACT), clock);
+        SignIn signIn = new SignIn(
+                store, config.admission(), config.signInTokenTtl(), config.get(Setting.ADMISSION_CONTACT), clock);
         SessionRoles roles = new SessionRoles(store, config.sessionsVisibleToAll());
         this.liveAccess = new LiveAccess((caller, sessionId) -> auth.refreshed(caller)
-                .map(fresh -> roles.allows(fresh, sessionId, Access.Action.READ)).orElse(false));
+                .map(fresh -> roles.allows(fresh, sessionId, Access.Action.READ))
+                .orElse(false));
 
-        GitHubEndpoints gitHub = new GitHubEndpoints(URI.create(config.get(Setting.GITHUB_API_URL)),
-                URI.create(config.get(Setting.GITHUB_WEB_URL)));
+        GitHubEndpoints gitHub = new GitHubEndpoints(
+                URI.create(config.get(Setting.GITHUB_API_URL)), URI.create(config.get(Setting.GITHUB_WEB_URL)));
         GitHubOAuth gitHubOAuth = gitHubOAuth(config, gitHub);
-        this.gitCredentials = new GitCredentials(store, SecretBox.open(config.get(Setting.SECRET_KEY), dataDir),
-                gitHubOAuth == null ? null : new GitHubTokenRefresher(gitHubOAuth, signIn, liveAccess), clock);
+        this.gitCredentials = new GitCredentials(
+                store,
+                SecretBox.open(config.get(Setting.SECRET_KEY), dataDir),
+                gitHubOAuth == null ? null : new GitHubTokenRefresher(gitHubOAuth, signIn, liveAccess),
+                clock);
         GitHubPullRequests pullRequests = new GitHubPullRequests(gitHub, gitCredentials);
-        GitIntegration git = new GitIntegration(store, eventLog, new Workspaces(dataDir.resolve("git"), new RemoteGuard(config.gitInternalHosts())),
-                gitCredentials, new CommitIdentity(config.get(Setting.GIT_AGENT_NAME), config.get(Setting.GIT_AGENT_EMAIL)),
-                session -> CommitMessages.forSession(gateway, session), pullRequests, clock, repositories);
+        GitIntegration git = new GitIntegration(
+                store,
+                eventLog,
+                new Workspaces(dataDir.resolve("git"), new RemoteGuard(config.gitInternalHosts())),
+                gitCredentials,
+                new CommitIdentity(config.get(Setting.GIT_AGENT_NAME), config.get(Setting.GIT_AGENT_EMAIL)),
+                session -> CommitMessages.forSession(gateway, session),
+                pullRequests,
+                clock,
+                repositories);
         PostTurnHook custom = plugins.postTurn;
         PostTurnHook postTurn = turn -> {
             git.afterTurn(turn);
@@ -157,35 +174,82 @@ final class Components implements AutoCloseable {
 
         RunningTurns runningTurns = new RunningTurns();
         this.sandboxes = sandboxManager(config, plugins, store, eventLog, git, runningTurns, timer, clock);
-        this.dispatcher = new TurnDispatcher(store, eventLog, executor, postTurn, queue::queueChanged, sandboxes, runningTurns,
-                nodeId(), config.turnLease(), plugins.stopGrace, clock);
-        SessionService sessions = new SessionService(store, queue::queueChanged, dispatcher, config.limits(), clock, metrics,
-                sandboxes::destroy, sandboxes::warm, roles, repositories);
+        this.dispatcher = new TurnDispatcher(
+                store,
+                eventLog,
+                executor,
+                postTurn,
+                queue::queueChanged,
+                sandboxes,
+                runningTurns,
+                nodeId(),
+                config.turnLease(),
+                plugins.stopGrace,
+                clock);
+        SessionService sessions = new SessionService(
+                store,
+                queue::queueChanged,
+                dispatcher,
+                config.limits(),
+                clock,
+                metrics,
+                sandboxes::destroy,
+                sandboxes::warm,
+                roles,
+                repositories);
 
         RateLimits rateLimits = new RateLimits(config.rateLimits());
-        this.ws = new WsEndpoint(store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm, liveAccess, rateLimits);
+        this.ws = new WsEndpoint(
+                store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm, liveAccess, rateLimits);
         SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub, liveAccess);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
         this.portAnnouncer = new PortAnnouncer(sandboxes, ports, store, eventLog, this::url, clock);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
-        GitHubRoutes gitHubRoutes = new GitHubRoutes(store, eventLog, gitCredentials, gitHubOAuth, gitHubApp(config, gitHub),
-                pullRequests.host(), config.get(Setting.GITHUB_WEBHOOK_SECRET), this::url, auth, signIn, clock);
-        OidcRoutes oidcRoutes = new OidcRoutes(store, signIn, config.oidcProviders(), config.get(Setting.OIDC_GROUPS_CLAIM),
-                gitHubRoutes.signInConfigured(), this::url, clock);
+        GitHubRoutes gitHubRoutes = new GitHubRoutes(
+                store,
+                eventLog,
+                gitCredentials,
+                gitHubOAuth,
+                gitHubApp(config, gitHub),
+                pullRequests.host(),
+                config.get(Setting.GITHUB_WEBHOOK_SECRET),
+                this::url,
+                auth,
+                signIn,
+                clock);
+        OidcRoutes oidcRoutes = new OidcRoutes(
+                store,
+                signIn,
+                config.oidcProviders(),
+                config.get(Setting.OIDC_GROUPS_CLAIM),
+                gitHubRoutes.signInConfigured(),
+                this::url,
+                clock);
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
         ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
-        Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns).register(metrics);
+        Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns)
+                .register(metrics);
 
-        this.server = new ApiServer(store.dialect(), metrics, rateLimits, List.of(
-                api::register, sse::register, sandboxRoutes::register, gitRoutes::register, gitHubRoutes::register,
-                oidcRoutes::register, accounts::register, ports::register,
-                routes -> routes.javalin(portSockets::register),
-                routes -> routes.javalin(ws::register),
-                routes -> routes.javalin(webUi::register)));
+        this.server = new ApiServer(
+                store.dialect(),
+                metrics,
+                rateLimits,
+                List.of(
+                        api::register,
+                        sse::register,
+                        sandboxRoutes::register,
+                        gitRoutes::register,
+                        gitHubRoutes::register,
+                        oidcRoutes::register,
+                        accounts::register,
+                        ports::register,
+                        routes -> routes.javalin(portSockets::register),
+                        routes -> routes.javalin(ws::register),
+                        routes -> routes.javalin(webUi::register)));
     }
 
     /** Starts listening, then the background work, in order; the caller closes everything when this throws. */
@@ -263,8 +327,15 @@ final class Components implements AutoCloseable {
     }
 
     /** The sandbox manager; without a provider it still exists and says why no sandbox can run. */
-    private static SandboxManager sandboxManager(NightshiftConfig config, Nightshift.Plugins plugins, Store store, EventLog eventLog,
-            GitIntegration git, RunningTurns runningTurns, ScheduledExecutorService timer, Clock clock) {
+    private static SandboxManager sandboxManager(
+            NightshiftConfig config,
+            Nightshift.Plugins plugins,
+            Store store,
+            EventLog eventLog,
+            GitIntegration git,
+            RunningTurns runningTurns,
+            ScheduledExecutorService timer,
+            Clock clock) {
         SandboxProvider provider = plugins.sandboxProvider;
         String unavailable = null;
         if (!plugins.sandboxes) {
@@ -277,8 +348,17 @@ final class Components implements AutoCloseable {
                 LOG.warn("sandboxes unavailable: {}", unavailable);
             }
         }
-        return new SandboxManager(provider, unavailable, store, eventLog, config.dataDir().resolve("snapshots"), config.sandbox(),
-                git, runningTurns::isRunning, timer, clock);
+        return new SandboxManager(
+                provider,
+                unavailable,
+                store,
+                eventLog,
+                config.dataDir().resolve("snapshots"),
+                config.sandbox(),
+                git,
+                runningTurns::isRunning,
+                timer,
+                clock);
     }
 
     private static SandboxProvider sandboxProvider(NightshiftConfig config, SandboxEgress egress) {
@@ -287,18 +367,26 @@ final class Components implements AutoCloseable {
             return new ProcessProvider(root); // logs its NO ISOLATION warning loudly
         }
         try {
-            return new BubblewrapProvider(BubblewrapConfig.under(root)
-                    .withWarmPool(config.sandbox().warmPool(), config.sandbox().limits()), egress);
+            return new BubblewrapProvider(
+                    BubblewrapConfig.under(root)
+                            .withWarmPool(
+                                    config.sandbox().warmPool(),
+                                    config.sandbox().limits()),
+                    egress);
         } catch (SandboxException e) {
-            throw new SandboxException(e.getMessage()
-                    + " (or set NIGHTSHIFT_SANDBOX=process on a trusted development machine: no isolation)", e);
+            throw new SandboxException(
+                    e.getMessage()
+                            + " (or set NIGHTSHIFT_SANDBOX=process on a trusted development machine: no isolation)",
+                    e);
         }
     }
 
     /** GitHub sign-in and token refresh, when the App's OAuth client is configured; null otherwise. */
     private static GitHubOAuth gitHubOAuth(NightshiftConfig config, GitHubEndpoints endpoints) {
         String clientId = config.get(Setting.GITHUB_CLIENT_ID);
-        return clientId.isEmpty() ? null : new GitHubOAuth(endpoints, clientId, config.get(Setting.GITHUB_CLIENT_SECRET));
+        return clientId.isEmpty()
+                ? null
+                : new GitHubOAuth(endpoints, clientId, config.get(Setting.GITHUB_CLIENT_SECRET));
     }
 
     /** The GitHub App (installation tokens for the webhook's work), when configured; null otherwise. */
@@ -311,7 +399,8 @@ final class Components implements AutoCloseable {
         try {
             return new GitHubApp(endpoints, appId, Files.readString(keyFile));
         } catch (IOException e) {
-            throw new IllegalArgumentException("NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE: cannot read " + keyFile + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE: cannot read " + keyFile + ": " + e.getMessage(), e);
         }
     }
 

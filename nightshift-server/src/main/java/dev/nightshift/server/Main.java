@@ -35,7 +35,8 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "nightshift-shutdown"));
         String tokenFile = config.dataDir().resolve(LocalAdmin.TOKEN_FILE).toString();
-        System.out.printf("""
+        System.out.printf(
+                """
 
                 Nightshift is running at %s
                   database:    %s
@@ -50,9 +51,18 @@ public final class Main {
                   ./nightshift run --repo /path/to/a/git/repo "Describe the change you want"
                   curl -H "Authorization: Bearer $(cat %s)" %s/api/sessions
 
-                %n""", server.url(), server.store().dialect(), server.model(),
-                String.join("\n" + " ".repeat(15), server.sandboxes().describe()), config.signInSummary(), config.dataDir(), server.adminToken(), tokenFile,
-                server.url(), tokenFile, server.url());
+                %n""",
+                server.url(),
+                server.store().dialect(),
+                server.model(),
+                String.join("\n" + " ".repeat(15), server.sandboxes().describe()),
+                config.signInSummary(),
+                config.dataDir(),
+                server.adminToken(),
+                tokenFile,
+                server.url(),
+                tokenFile,
+                server.url());
         System.out.flush();
     }
 

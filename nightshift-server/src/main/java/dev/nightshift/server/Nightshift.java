@@ -33,6 +33,7 @@ public final class Nightshift implements AutoCloseable {
         public TurnExecutor executor;
         /** Runs after a turn finished naturally. */
         public PostTurnHook postTurn = PostTurnHook.NONE;
+
         public Clock clock = Clock.systemUTC();
         /** Makes sandboxes; null: the one {@code NIGHTSHIFT_SANDBOX} names. */
         public SandboxProvider sandboxProvider;

@@ -42,17 +42,25 @@ public record NightshiftConfig(
         return AgentSettings.DEFAULTS
                 .withMaxSteps(intValue(values, Setting.AGENT_MAX_STEPS, 1, 100_000))
                 .withMaxTurnTokens(longValue(values, Setting.AGENT_TURN_TOKENS))
-                .withBudgets(money(values, Setting.AGENT_TURN_BUDGET_USD), money(values, Setting.AGENT_SESSION_BUDGET_USD));
+                .withBudgets(
+                        money(values, Setting.AGENT_TURN_BUDGET_USD), money(values, Setting.AGENT_SESSION_BUDGET_USD));
     }
 
     /** Which repositories sessions may use, from the settings; a bad pattern or root fails naming its setting. */
     public RepositoryPolicy repositoryPolicy() {
-        List<Path> roots = list(values, Setting.LOCAL_REPOSITORY_ROOTS).stream().map(Path::of).toList();
+        List<Path> roots = list(values, Setting.LOCAL_REPOSITORY_ROOTS).stream()
+                .map(Path::of)
+                .toList();
         try {
             return new RepositoryPolicy(list(values, Setting.REPOSITORY_ALLOW), roots, dataDir);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException((roots.stream().anyMatch(r -> !r.isAbsolute()) ? Setting.LOCAL_REPOSITORY_ROOTS
-                    : Setting.REPOSITORY_ALLOW).env() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    (roots.stream().anyMatch(r -> !r.isAbsolute())
+                                            ? Setting.LOCAL_REPOSITORY_ROOTS
+                                            : Setting.REPOSITORY_ALLOW)
+                                    .env()
+                            + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -62,7 +70,10 @@ public record NightshiftConfig(
     }
 
     private static List<String> list(Map<String, String> values, Setting setting) {
-        return java.util.Arrays.stream(value(values, setting).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+        return java.util.Arrays.stream(value(values, setting).split(","))
+                .map(String::strip)
+                .filter(v -> !v.isEmpty())
+                .toList();
     }
 
     /** The rate limits, from the settings. */
@@ -71,7 +82,8 @@ public record NightshiftConfig(
         if (!onOff.equals("on") && !onOff.equals("off")) {
             throw new IllegalArgumentException(Setting.RATE_LIMITS.env() + " must be on or off, got '" + onOff + "'");
         }
-        return new RateLimitSettings(onOff.equals("on"),
+        return new RateLimitSettings(
+                onOff.equals("on"),
                 intValue(values, Setting.RATE_LIMIT_API_PER_TOKEN, 1, 10_000_000),
                 intValue(values, Setting.RATE_LIMIT_API_PER_ADDRESS, 1, 10_000_000),
                 intValue(values, Setting.RATE_LIMIT_FAILED_AUTH_PER_ADDRESS, 1, 10_000_000),
@@ -89,7 +101,8 @@ public record NightshiftConfig(
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(setting.env() + " must be a whole number, 0 or more, got '" + value(values, setting) + "'");
+            throw new IllegalArgumentException(
+                    setting.env() + " must be a whole number, 0 or more, got '" + value(values, setting) + "'");
         }
     }
 
@@ -101,14 +114,19 @@ public record NightshiftConfig(
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(setting.env() + " must be an amount in USD, 0 or more, got '" + value(values, setting) + "'");
+            throw new IllegalArgumentException(
+                    setting.env() + " must be an amount in USD, 0 or more, got '" + value(values, setting) + "'");
         }
     }
 
     /** Who may sign in, and who is made an administrator at sign-in. */
     public dev.nightshift.core.policy.Admission.Rules admission() {
-        return new dev.nightshift.core.policy.Admission.Rules(set(Setting.ADMIT_PEOPLE), set(Setting.ADMIT_DOMAINS),
-                set(Setting.ADMIT_GITHUB_ORGS), set(Setting.ADMIT_GROUPS), set(Setting.ADMINS));
+        return new dev.nightshift.core.policy.Admission.Rules(
+                set(Setting.ADMIT_PEOPLE),
+                set(Setting.ADMIT_DOMAINS),
+                set(Setting.ADMIT_GITHUB_ORGS),
+                set(Setting.ADMIT_GROUPS),
+                set(Setting.ADMINS));
     }
 
     private java.util.Set<String> set(Setting setting) {
@@ -130,7 +148,8 @@ public record NightshiftConfig(
         }
         var rules = admission();
         if (rules.admitsNobody()) {
-            return String.join(", ", providers) + "; NOBODY but administrators is admitted: set NIGHTSHIFT_ADMIT_PEOPLE, _DOMAINS, "
+            return String.join(", ", providers)
+                    + "; NOBODY but administrators is admitted: set NIGHTSHIFT_ADMIT_PEOPLE, _DOMAINS, "
                     + "_GITHUB_ORGS or _GROUPS";
         }
         List<String> who = new java.util.ArrayList<>();
@@ -163,9 +182,11 @@ public record NightshiftConfig(
         for (String entry : get(Setting.OIDC_CLIENT_SECRETS).split(";")) {
             int eq = entry.indexOf('=');
             if (eq > 0) {
-                secrets.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+                secrets.put(
+                        entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
             } else if (!entry.isBlank()) {
-                throw new IllegalArgumentException(Setting.OIDC_CLIENT_SECRETS.env() + " entries are 'name=secret', got '" + entry.trim() + "'");
+                throw new IllegalArgumentException(
+                        Setting.OIDC_CLIENT_SECRETS.env() + " entries are 'name=secret', got '" + entry.trim() + "'");
             }
         }
         List<OidcProviderSetting> out = new java.util.ArrayList<>();
@@ -175,8 +196,9 @@ public record NightshiftConfig(
             }
             String[] parts = entry.trim().split("\\s+");
             if (parts.length != 3 || !parts[0].matches("[a-z0-9][a-z0-9-]{0,31}")) {
-                throw new IllegalArgumentException(Setting.OIDC_PROVIDERS.env() + " entries are 'name issuer-url client-id' with a "
-                        + "lower-case name (letters, digits, '-'), got '" + entry.trim() + "'");
+                throw new IllegalArgumentException(
+                        Setting.OIDC_PROVIDERS.env() + " entries are 'name issuer-url client-id' with a "
+                                + "lower-case name (letters, digits, '-'), got '" + entry.trim() + "'");
             }
             java.net.URI issuer;
             try {
@@ -185,7 +207,8 @@ public record NightshiftConfig(
                 throw new IllegalArgumentException(Setting.OIDC_PROVIDERS.env() + ": '" + parts[1] + "' is not a URL");
             }
             if (!"https".equals(issuer.getScheme()) && !"http".equals(issuer.getScheme())) {
-                throw new IllegalArgumentException(Setting.OIDC_PROVIDERS.env() + ": the issuer of " + parts[0] + " must be an https:// URL");
+                throw new IllegalArgumentException(
+                        Setting.OIDC_PROVIDERS.env() + ": the issuer of " + parts[0] + " must be an https:// URL");
             }
             if (out.stream().anyMatch(p -> p.name().equals(parts[0]))) {
                 throw new IllegalArgumentException(Setting.OIDC_PROVIDERS.env() + " names " + parts[0] + " twice");
@@ -264,10 +287,19 @@ public record NightshiftConfig(
                 SandboxSettings.hosts(value(values, Setting.EGRESS_ALLOW)),
                 SandboxSettings.hostsByRepository(value(values, Setting.EGRESS_ALLOW_BY_REPO)));
         if (!List.of("bubblewrap", "process").contains(sandbox.provider())) {
-            throw new IllegalArgumentException(Setting.SANDBOX.env() + " must be bubblewrap or process, got '" + sandbox.provider() + "'");
+            throw new IllegalArgumentException(
+                    Setting.SANDBOX.env() + " must be bubblewrap or process, got '" + sandbox.provider() + "'");
         }
-        return new NightshiftConfig(bind, port, dataDir, blankToNull(value(values, Setting.PUBLIC_URL)), store,
-                limits, duration(values, Setting.TURN_LEASE), sandbox, values);
+        return new NightshiftConfig(
+                bind,
+                port,
+                dataDir,
+                blankToNull(value(values, Setting.PUBLIC_URL)),
+                store,
+                limits,
+                duration(values, Setting.TURN_LEASE),
+                sandbox,
+                values);
     }
 
     public NightshiftConfig withPort(int newPort) {

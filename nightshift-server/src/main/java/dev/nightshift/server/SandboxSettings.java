@@ -15,7 +15,12 @@ import java.util.Map;
  * @param egressAllow hosts every sandbox may reach
  * @param egressAllowByRepository more hosts for the sessions of one repository
  */
-public record SandboxSettings(String provider, SandboxLimits limits, Duration idleTimeout, int warmPool, List<String> egressAllow,
+public record SandboxSettings(
+        String provider,
+        SandboxLimits limits,
+        Duration idleTimeout,
+        int warmPool,
+        List<String> egressAllow,
         Map<String, List<String>> egressAllowByRepository) {
 
     public SandboxSettings {
@@ -31,7 +36,10 @@ public record SandboxSettings(String provider, SandboxLimits limits, Duration id
     }
 
     static List<String> hosts(String raw) {
-        return Arrays.stream(raw.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+        return Arrays.stream(raw.split(","))
+                .map(String::trim)
+                .filter(h -> !h.isEmpty())
+                .toList();
     }
 
     /** "repo=host,host; other=host" → {repo: [host, host], other: [host]}. */

@@ -13,117 +13,237 @@ import dev.nightshift.store.StoreConfig;
  * same names); the environment wins. The README's configuration table lists these.
  */
 public enum Setting {
-    CONFIG_FILE("NIGHTSHIFT_CONFIG_FILE", "nightshift.properties",
+    CONFIG_FILE(
+            "NIGHTSHIFT_CONFIG_FILE",
+            "nightshift.properties",
             "Properties file with any of these settings (used when it exists)."),
     PORT("NIGHTSHIFT_PORT", "8080", "HTTP port (0 picks a free one)."),
     BIND("NIGHTSHIFT_BIND", "127.0.0.1", "Address to listen on; 0.0.0.0 for every interface."),
-    DATA_DIR("NIGHTSHIFT_DATA_DIR", "./nightshift-data",
+    DATA_DIR(
+            "NIGHTSHIFT_DATA_DIR",
+            "./nightshift-data",
             "Where the SQLite database, the admin token and session files live."),
     PUBLIC_URL("NIGHTSHIFT_PUBLIC_URL", "", "URL people use to reach this server (default: http://BIND:PORT)."),
-    DATABASE_URL("NIGHTSHIFT_DATABASE_URL", "",
+    DATABASE_URL(
+            "NIGHTSHIFT_DATABASE_URL",
+            "",
             "Empty: SQLite in the data directory. A jdbc:postgresql://… URL switches to PostgreSQL."),
     DATABASE_USER("NIGHTSHIFT_DATABASE_USER", "", "PostgreSQL user."),
     DATABASE_PASSWORD("NIGHTSHIFT_DATABASE_PASSWORD", "", "PostgreSQL password."),
-    DATABASE_POOL_SIZE("NIGHTSHIFT_DATABASE_POOL_SIZE", String.valueOf(StoreConfig.DEFAULT_POOL_SIZE), "Most open database connections."),
-    SQLITE_SYNCHRONOUS("NIGHTSHIFT_SQLITE_SYNCHRONOUS", StoreConfig.DEFAULT_SQLITE_SYNCHRONOUS,
+    DATABASE_POOL_SIZE(
+            "NIGHTSHIFT_DATABASE_POOL_SIZE",
+            String.valueOf(StoreConfig.DEFAULT_POOL_SIZE),
+            "Most open database connections."),
+    SQLITE_SYNCHRONOUS(
+            "NIGHTSHIFT_SQLITE_SYNCHRONOUS",
+            StoreConfig.DEFAULT_SQLITE_SYNCHRONOUS,
             "SQLite durability: NORMAL survives a killed server, FULL also a power cut (slower)."),
-    MAX_UNFINISHED_PROMPTS("NIGHTSHIFT_MAX_UNFINISHED_PROMPTS", String.valueOf(Limits.DEFAULTS.maxUnfinishedPrompts()),
+    MAX_UNFINISHED_PROMPTS(
+            "NIGHTSHIFT_MAX_UNFINISHED_PROMPTS",
+            String.valueOf(Limits.DEFAULTS.maxUnfinishedPrompts()),
             "Pending + running prompts per session."),
-    MAX_PROMPT_CHARS("NIGHTSHIFT_MAX_PROMPT_CHARS", String.valueOf(Limits.DEFAULTS.maxPromptChars()), "Longest prompt accepted."),
-    LIVE_TOKEN_TTL("NIGHTSHIFT_LIVE_TOKEN_TTL", Units.formatDuration(Limits.DEFAULTS.liveTokenTtl()),
+    MAX_PROMPT_CHARS(
+            "NIGHTSHIFT_MAX_PROMPT_CHARS",
+            String.valueOf(Limits.DEFAULTS.maxPromptChars()),
+            "Longest prompt accepted."),
+    LIVE_TOKEN_TTL(
+            "NIGHTSHIFT_LIVE_TOKEN_TTL",
+            Units.formatDuration(Limits.DEFAULTS.liveTokenTtl()),
             "Lifetime of a token that joins a session's live stream."),
-    TURN_LEASE("NIGHTSHIFT_TURN_LEASE", "30s",
+    TURN_LEASE(
+            "NIGHTSHIFT_TURN_LEASE",
+            "30s",
             "How long a running turn stays owned by a node that stopped renewing it before another takes over."),
-    RATE_LIMITS("NIGHTSHIFT_RATE_LIMITS", "on",
+    RATE_LIMITS(
+            "NIGHTSHIFT_RATE_LIMITS",
+            "on",
             "on or off: off switches every rate limit below off (behind a limiter of your own, or to measure without them)."),
-    RATE_LIMIT_API_PER_TOKEN("NIGHTSHIFT_RATE_LIMIT_API_PER_TOKEN", "600",
+    RATE_LIMIT_API_PER_TOKEN(
+            "NIGHTSHIFT_RATE_LIMIT_API_PER_TOKEN",
+            "600",
             "API requests a minute per token (all at once as a burst, then refilled evenly); more get 429 with Retry-After."),
-    RATE_LIMIT_API_PER_ADDRESS("NIGHTSHIFT_RATE_LIMIT_API_PER_ADDRESS", "1200", "API requests a minute per client address."),
-    RATE_LIMIT_FAILED_AUTH_PER_ADDRESS("NIGHTSHIFT_RATE_LIMIT_FAILED_AUTH_PER_ADDRESS", "20",
+    RATE_LIMIT_API_PER_ADDRESS(
+            "NIGHTSHIFT_RATE_LIMIT_API_PER_ADDRESS", "1200", "API requests a minute per client address."),
+    RATE_LIMIT_FAILED_AUTH_PER_ADDRESS(
+            "NIGHTSHIFT_RATE_LIMIT_FAILED_AUTH_PER_ADDRESS",
+            "20",
             "Failed authentications (401 answers) a minute per client address; beyond that its requests with credentials get 429 unchecked."),
-    RATE_LIMIT_SIGN_IN_PER_ADDRESS("NIGHTSHIFT_RATE_LIMIT_SIGN_IN_PER_ADDRESS", "30",
+    RATE_LIMIT_SIGN_IN_PER_ADDRESS(
+            "NIGHTSHIFT_RATE_LIMIT_SIGN_IN_PER_ADDRESS",
+            "30",
             "Sign-in requests (/auth/…: starts and callbacks) a minute per client address."),
-    RATE_LIMIT_WEBHOOKS_PER_ADDRESS("NIGHTSHIFT_RATE_LIMIT_WEBHOOKS_PER_ADDRESS", "120",
+    RATE_LIMIT_WEBHOOKS_PER_ADDRESS(
+            "NIGHTSHIFT_RATE_LIMIT_WEBHOOKS_PER_ADDRESS",
+            "120",
             "Webhook deliveries (/webhooks/…) a minute per client address."),
-    RATE_LIMIT_WEBSOCKET_MESSAGES("NIGHTSHIFT_RATE_LIMIT_WEBSOCKET_MESSAGES", "120",
+    RATE_LIMIT_WEBSOCKET_MESSAGES(
+            "NIGHTSHIFT_RATE_LIMIT_WEBSOCKET_MESSAGES",
+            "120",
             "Messages per WebSocket every 10 seconds; more get an error frame with status 429 (the socket stays open)."),
-    TRUSTED_PROXIES("NIGHTSHIFT_TRUSTED_PROXIES", "",
+    TRUSTED_PROXIES(
+            "NIGHTSHIFT_TRUSTED_PROXIES",
+            "",
             "IP addresses of your reverse proxies, comma-separated: only from them is X-Forwarded-For believed for the client address."),
-    SANDBOX("NIGHTSHIFT_SANDBOX", "bubblewrap",
+    SANDBOX(
+            "NIGHTSHIFT_SANDBOX",
+            "bubblewrap",
             "Sandbox provider: bubblewrap (isolated; runs as root), or process (NO isolation, trusted development machines only)."),
-    SANDBOX_MEMORY("NIGHTSHIFT_SANDBOX_MEMORY", Units.formatBytes(SandboxLimits.DEFAULTS.memoryBytes()),
+    SANDBOX_MEMORY(
+            "NIGHTSHIFT_SANDBOX_MEMORY",
+            Units.formatBytes(SandboxLimits.DEFAULTS.memoryBytes()),
             "Memory per sandbox."),
-    SANDBOX_MAX_PROCESSES("NIGHTSHIFT_SANDBOX_MAX_PROCESSES", String.valueOf(SandboxLimits.DEFAULTS.maxProcesses()),
+    SANDBOX_MAX_PROCESSES(
+            "NIGHTSHIFT_SANDBOX_MAX_PROCESSES",
+            String.valueOf(SandboxLimits.DEFAULTS.maxProcesses()),
             "Processes and threads per sandbox."),
-    SANDBOX_CPU_PERCENT("NIGHTSHIFT_SANDBOX_CPU_PERCENT", String.valueOf(SandboxLimits.DEFAULTS.cpuPercent()),
+    SANDBOX_CPU_PERCENT(
+            "NIGHTSHIFT_SANDBOX_CPU_PERCENT",
+            String.valueOf(SandboxLimits.DEFAULTS.cpuPercent()),
             "CPU per sandbox, in percent of one core."),
-    SANDBOX_DISK("NIGHTSHIFT_SANDBOX_DISK", Units.formatBytes(SandboxLimits.DEFAULTS.diskBytes()),
+    SANDBOX_DISK(
+            "NIGHTSHIFT_SANDBOX_DISK",
+            Units.formatBytes(SandboxLimits.DEFAULTS.diskBytes()),
             "Largest file a sandbox may write, and the most a restored snapshot may hold."),
-    SANDBOX_IDLE_TIMEOUT("NIGHTSHIFT_SANDBOX_IDLE_TIMEOUT", Units.formatDuration(SandboxLifecycle.DEFAULT_IDLE_TIMEOUT),
+    SANDBOX_IDLE_TIMEOUT(
+            "NIGHTSHIFT_SANDBOX_IDLE_TIMEOUT",
+            Units.formatDuration(SandboxLifecycle.DEFAULT_IDLE_TIMEOUT),
             "A sandbox with no real activity for this long hibernates (its workspace is archived, its processes stop)."),
-    SANDBOX_WARM_POOL("NIGHTSHIFT_SANDBOX_WARM_POOL", String.valueOf(dev.nightshift.sandbox.BubblewrapConfig.DEFAULT_WARM_POOL),
+    SANDBOX_WARM_POOL(
+            "NIGHTSHIFT_SANDBOX_WARM_POOL",
+            String.valueOf(dev.nightshift.sandbox.BubblewrapConfig.DEFAULT_WARM_POOL),
             "Empty sandboxes kept ready so a new session skips creation."),
-    EGRESS_ALLOW("NIGHTSHIFT_EGRESS_ALLOW", "",
+    EGRESS_ALLOW(
+            "NIGHTSHIFT_EGRESS_ALLOW",
+            "",
             "Hosts every sandbox may reach through the egress proxy, comma-separated (e.g. registry.npmjs.org,*.pypi.org)."),
-    EGRESS_ALLOW_BY_REPO("NIGHTSHIFT_EGRESS_ALLOW_BY_REPO", "",
-            "More hosts per repository: 'repo=host,host; other-repo=host'."),
-    REPOSITORY_ALLOW("NIGHTSHIFT_REPOSITORY_ALLOW", "",
+    EGRESS_ALLOW_BY_REPO(
+            "NIGHTSHIFT_EGRESS_ALLOW_BY_REPO", "", "More hosts per repository: 'repo=host,host; other-repo=host'."),
+    REPOSITORY_ALLOW(
+            "NIGHTSHIFT_REPOSITORY_ALLOW",
+            "",
             "Repositories sessions may use, comma-separated patterns (github.com/acme/*, git@gitlab.example.com:team/**, /srv/repos/*); empty: every remote repository."),
-    LOCAL_REPOSITORY_ROOTS("NIGHTSHIFT_LOCAL_REPOSITORY_ROOTS", "",
+    LOCAL_REPOSITORY_ROOTS(
+            "NIGHTSHIFT_LOCAL_REPOSITORY_ROOTS",
+            "",
             "Directories (absolute paths, comma-separated) inside which anyone may use a local repository; empty: local paths and file:// are for administrators only. The data directory never is a repository."),
-    GIT_INTERNAL_HOSTS("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "",
+    GIT_INTERNAL_HOSTS(
+            "NIGHTSHIFT_GIT_INTERNAL_HOSTS",
+            "",
             "Git hosts the control plane may reach although they resolve to loopback or private addresses (an internal GitLab), comma-separated; empty: public addresses only."),
-    MODEL(GatewayConfig.MODEL, "",
+    MODEL(
+            GatewayConfig.MODEL,
+            "",
             "The default model, as provider/model: anthropic/…, openai/…, openai-compatible/…, ollama/…. A session or prompt may name another."),
-    FALLBACK_MODELS(GatewayConfig.FALLBACK_MODELS, "",
+    FALLBACK_MODELS(
+            GatewayConfig.FALLBACK_MODELS,
+            "",
             "Models tried in order on rate limits, server errors, timeouts and connection failures, comma-separated."),
-    MODEL_TIMEOUT(GatewayConfig.MODEL_TIMEOUT, Units.formatDuration(GatewayConfig.DEFAULT_TIMEOUT),
+    MODEL_TIMEOUT(
+            GatewayConfig.MODEL_TIMEOUT,
+            Units.formatDuration(GatewayConfig.DEFAULT_TIMEOUT),
             "A model stream silent for this long counts as a timeout."),
-    MODEL_MAX_RETRIES(GatewayConfig.MODEL_MAX_RETRIES, String.valueOf(GatewayConfig.DEFAULT_MAX_RETRIES),
+    MODEL_MAX_RETRIES(
+            GatewayConfig.MODEL_MAX_RETRIES,
+            String.valueOf(GatewayConfig.DEFAULT_MAX_RETRIES),
             "Retries of one model (with backoff honouring Retry-After) before the next in the chain."),
-    MODEL_PRICES(GatewayConfig.MODEL_PRICES, "",
+    MODEL_PRICES(
+            GatewayConfig.MODEL_PRICES,
+            "",
             "USD per million tokens, input:cached:output, e.g. 'openai/gpt-5=1.25:0.125:10'; used for cost events and budgets."),
     ANTHROPIC_API_KEY(GatewayConfig.ANTHROPIC_API_KEY, "", "Key for anthropic/… models."),
-    ANTHROPIC_BASE_URL(GatewayConfig.ANTHROPIC_BASE_URL, GatewayConfig.DEFAULT_ANTHROPIC_BASE_URL, "Messages API endpoint."),
+    ANTHROPIC_BASE_URL(
+            GatewayConfig.ANTHROPIC_BASE_URL, GatewayConfig.DEFAULT_ANTHROPIC_BASE_URL, "Messages API endpoint."),
     OPENAI_API_KEY(GatewayConfig.OPENAI_API_KEY, "", "Key for openai/… models."),
-    OPENAI_BASE_URL(GatewayConfig.OPENAI_BASE_URL, GatewayConfig.DEFAULT_OPENAI_BASE_URL, "Chat Completions endpoint for openai/…."),
-    OPENAI_COMPATIBLE_BASE_URL(GatewayConfig.OPENAI_COMPATIBLE_BASE_URL, "",
+    OPENAI_BASE_URL(
+            GatewayConfig.OPENAI_BASE_URL,
+            GatewayConfig.DEFAULT_OPENAI_BASE_URL,
+            "Chat Completions endpoint for openai/…."),
+    OPENAI_COMPATIBLE_BASE_URL(
+            GatewayConfig.OPENAI_COMPATIBLE_BASE_URL,
+            "",
             "Any server with the OpenAI Chat Completions API and tools (vLLM, llama.cpp server, LM Studio, OpenRouter, …)."),
     OPENAI_COMPATIBLE_API_KEY(GatewayConfig.OPENAI_COMPATIBLE_API_KEY, "", "Key for that server, if it needs one."),
-    OLLAMA_BASE_URL(GatewayConfig.OLLAMA_BASE_URL, GatewayConfig.DEFAULT_OLLAMA_BASE_URL, "Ollama's OpenAI-compatible endpoint."),
-    AGENT_MAX_STEPS("NIGHTSHIFT_AGENT_MAX_STEPS", String.valueOf(AgentSettings.DEFAULTS.maxSteps()), "Model calls per turn."),
-    AGENT_TURN_TOKENS("NIGHTSHIFT_AGENT_TURN_TOKENS", String.valueOf(AgentSettings.DEFAULTS.maxTurnTokens()),
+    OLLAMA_BASE_URL(
+            GatewayConfig.OLLAMA_BASE_URL,
+            GatewayConfig.DEFAULT_OLLAMA_BASE_URL,
+            "Ollama's OpenAI-compatible endpoint."),
+    AGENT_MAX_STEPS(
+            "NIGHTSHIFT_AGENT_MAX_STEPS", String.valueOf(AgentSettings.DEFAULTS.maxSteps()), "Model calls per turn."),
+    AGENT_TURN_TOKENS(
+            "NIGHTSHIFT_AGENT_TURN_TOKENS",
+            String.valueOf(AgentSettings.DEFAULTS.maxTurnTokens()),
             "Input + output tokens per turn (0: no limit)."),
-    AGENT_TURN_BUDGET_USD("NIGHTSHIFT_AGENT_TURN_BUDGET_USD", "0", "Money per turn, from the price table (0: no limit)."),
-    AGENT_SESSION_BUDGET_USD("NIGHTSHIFT_AGENT_SESSION_BUDGET_USD", "0", "Money per session, across turns (0: no limit)."),
-    SECRET_KEY("NIGHTSHIFT_SECRET_KEY", "",
+    AGENT_TURN_BUDGET_USD(
+            "NIGHTSHIFT_AGENT_TURN_BUDGET_USD", "0", "Money per turn, from the price table (0: no limit)."),
+    AGENT_SESSION_BUDGET_USD(
+            "NIGHTSHIFT_AGENT_SESSION_BUDGET_USD", "0", "Money per session, across turns (0: no limit)."),
+    SECRET_KEY(
+            "NIGHTSHIFT_SECRET_KEY",
+            "",
             "Base64 of 32 random bytes (openssl rand -base64 32) sealing stored credentials with AES-GCM. Empty: a key file generated in the data directory at first start."),
-    GIT_AGENT_NAME("NIGHTSHIFT_GIT_AGENT_NAME", "Nightshift", "The agent's name in the Co-Authored-By trailer of its commits."),
+    GIT_AGENT_NAME(
+            "NIGHTSHIFT_GIT_AGENT_NAME",
+            "Nightshift",
+            "The agent's name in the Co-Authored-By trailer of its commits."),
     GIT_AGENT_EMAIL("NIGHTSHIFT_GIT_AGENT_EMAIL", "agent@nightshift.invalid", "The agent's email in that trailer."),
-    GITHUB_API_URL("NIGHTSHIFT_GITHUB_API_URL", "https://api.github.com", "GitHub's REST API (a GitHub Enterprise Server's /api/v3)."),
-    GITHUB_WEB_URL("NIGHTSHIFT_GITHUB_WEB_URL", "https://github.com",
+    GITHUB_API_URL(
+            "NIGHTSHIFT_GITHUB_API_URL",
+            "https://api.github.com",
+            "GitHub's REST API (a GitHub Enterprise Server's /api/v3)."),
+    GITHUB_WEB_URL(
+            "NIGHTSHIFT_GITHUB_WEB_URL",
+            "https://github.com",
             "GitHub's web address: repositories on its host get pull requests, and sign-in goes there."),
-    GITHUB_CLIENT_ID("NIGHTSHIFT_GITHUB_CLIENT_ID", "", "The GitHub App's client id, for signing in with GitHub (empty: no GitHub sign-in)."),
+    GITHUB_CLIENT_ID(
+            "NIGHTSHIFT_GITHUB_CLIENT_ID",
+            "",
+            "The GitHub App's client id, for signing in with GitHub (empty: no GitHub sign-in)."),
     GITHUB_CLIENT_SECRET("NIGHTSHIFT_GITHUB_CLIENT_SECRET", "", "The GitHub App's client secret."),
-    GITHUB_APP_ID("NIGHTSHIFT_GITHUB_APP_ID", "", "The GitHub App's id, for installation tokens (work that is no person's action)."),
-    GITHUB_APP_PRIVATE_KEY_FILE("NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE", "", "PEM file of the GitHub App's private key."),
-    GITHUB_WEBHOOK_SECRET("NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", "",
+    GITHUB_APP_ID(
+            "NIGHTSHIFT_GITHUB_APP_ID",
+            "",
+            "The GitHub App's id, for installation tokens (work that is no person's action)."),
+    GITHUB_APP_PRIVATE_KEY_FILE(
+            "NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE", "", "PEM file of the GitHub App's private key."),
+    GITHUB_WEBHOOK_SECRET(
+            "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET",
+            "",
             "Secret of the GitHub webhook; /webhooks/github refuses every delivery while it is empty."),
-    OIDC_PROVIDERS("NIGHTSHIFT_OIDC_PROVIDERS", "",
+    OIDC_PROVIDERS(
+            "NIGHTSHIFT_OIDC_PROVIDERS",
+            "",
             "OpenID Connect sign-in: 'name issuer-url client-id' entries separated by ';' (e.g. 'keycloak https://sso.acme.com/realms/acme nightshift')."),
-    OIDC_CLIENT_SECRETS("NIGHTSHIFT_OIDC_CLIENT_SECRETS", "", "Their client secrets: 'name=secret' entries separated by ';'."),
-    OIDC_GROUPS_CLAIM("NIGHTSHIFT_OIDC_GROUPS_CLAIM", "groups", "The ID token claim holding a person's groups (for NIGHTSHIFT_ADMIT_GROUPS)."),
-    ADMIT_PEOPLE("NIGHTSHIFT_ADMIT_PEOPLE", "",
+    OIDC_CLIENT_SECRETS(
+            "NIGHTSHIFT_OIDC_CLIENT_SECRETS", "", "Their client secrets: 'name=secret' entries separated by ';'."),
+    OIDC_GROUPS_CLAIM(
+            "NIGHTSHIFT_OIDC_GROUPS_CLAIM",
+            "groups",
+            "The ID token claim holding a person's groups (for NIGHTSHIFT_ADMIT_GROUPS)."),
+    ADMIT_PEOPLE(
+            "NIGHTSHIFT_ADMIT_PEOPLE",
+            "",
             "Who may sign in: logins at the provider or e-mail addresses, comma-separated. With no ADMIT_* rule only administrators get in."),
-    ADMIT_DOMAINS("NIGHTSHIFT_ADMIT_DOMAINS", "", "E-mail domains whose verified addresses may sign in, comma-separated (acme.com)."),
-    ADMIT_GITHUB_ORGS("NIGHTSHIFT_ADMIT_GITHUB_ORGS", "",
+    ADMIT_DOMAINS(
+            "NIGHTSHIFT_ADMIT_DOMAINS",
+            "",
+            "E-mail domains whose verified addresses may sign in, comma-separated (acme.com)."),
+    ADMIT_GITHUB_ORGS(
+            "NIGHTSHIFT_ADMIT_GITHUB_ORGS",
+            "",
             "GitHub organisations (acme) or teams (acme/platform) whose members may sign in, checked with their token."),
     ADMIT_GROUPS("NIGHTSHIFT_ADMIT_GROUPS", "", "Values of the OpenID group claim that may sign in, comma-separated."),
-    ADMINS("NIGHTSHIFT_ADMINS", "",
+    ADMINS(
+            "NIGHTSHIFT_ADMINS",
+            "",
             "Made administrators at sign-in: verified e-mail addresses or kind:subject (github:583231, the account's immutable id)."),
-    ADMISSION_CONTACT("NIGHTSHIFT_ADMISSION_CONTACT", "", "Whom a person who is not admitted should ask (shown on the refusal page)."),
+    ADMISSION_CONTACT(
+            "NIGHTSHIFT_ADMISSION_CONTACT",
+            "",
+            "Whom a person who is not admitted should ask (shown on the refusal page)."),
     SIGNIN_TOKEN_TTL("NIGHTSHIFT_SIGNIN_TOKEN_TTL", "30d", "Lifetime of the token a browser gets at sign-in."),
-    SESSIONS_VISIBLE_TO_ALL("NIGHTSHIFT_SESSIONS_VISIBLE_TO_ALL", "false",
+    SESSIONS_VISIBLE_TO_ALL(
+            "NIGHTSHIFT_SESSIONS_VISIBLE_TO_ALL",
+            "false",
             "true: every signed-in person may watch every session (as a viewer); false: only its participants and administrators.");
 
     private final String env;

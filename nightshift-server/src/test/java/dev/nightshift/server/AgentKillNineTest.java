@@ -42,10 +42,12 @@ class AgentKillNineTest {
     @Test
     void aTurnKilledMidToolResumesAfterRestartWithoutRerunningTheTool() throws Exception {
         try (FakeModelServer model = FakeModelServer.start()) {
-            model.enqueue(Reply.toolCalls(new ToolCall("c1", "bash", "{\"command\":\"echo started >> log.txt; sleep 60\"}")),
+            model.enqueue(
+                    Reply.toolCalls(new ToolCall("c1", "bash", "{\"command\":\"echo started >> log.txt; sleep 60\"}")),
                     Reply.text("The command was interrupted; ", "I checked and will not repeat it blindly."));
             String url = serve(model);
-            ApiClient api = new ApiClient(url, Files.readString(dataDir.resolve("admin-token")).trim());
+            ApiClient api = new ApiClient(
+                    url, Files.readString(dataDir.resolve("admin-token")).trim());
             String id = api.createSession("/srv/crash");
             api.prompt(id, "run the long migration", null);
             await().atMost(Duration.ofSeconds(60)).until(() -> types(api, id).contains("tool_call"));
@@ -57,8 +59,12 @@ class AgentKillNineTest {
             ApiClient after = new ApiClient(url, api.token());
             await().atMost(Duration.ofSeconds(60)).until(() -> types(after, id).contains("turn_complete"));
             List<JsonNode> events = after.allEvents(id);
-            assertThat(events.stream().filter(e -> e.path("type").asText().equals("tool_call"))).hasSize(1);
-            JsonNode result = events.stream().filter(e -> e.path("type").asText().equals("tool_result")).findFirst().orElseThrow();
+            assertThat(events.stream().filter(e -> e.path("type").asText().equals("tool_call")))
+                    .hasSize(1);
+            JsonNode result = events.stream()
+                    .filter(e -> e.path("type").asText().equals("tool_result"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(result.path("data").path("content").asText()).isEqualTo(Conversation.INTERRUPTED);
             assertThat(result.path("data").path("error").asBoolean()).isTrue();
             assertThat(types(after, id)).contains("turn_resumed");
@@ -74,10 +80,14 @@ class AgentKillNineTest {
 
     private String serve(FakeModelServer model) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve");
+        ProcessBuilder builder =
+                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve");
         builder.environment().put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
         builder.environment().put("NIGHTSHIFT_PORT", "0");
-        builder.environment().put("NIGHTSHIFT_CONFIG_FILE", dataDir.resolve("none.properties").toString());
+        builder.environment()
+                .put(
+                        "NIGHTSHIFT_CONFIG_FILE",
+                        dataDir.resolve("none.properties").toString());
         builder.environment().put("NIGHTSHIFT_MODEL", "openai-compatible/coder");
         builder.environment().put("OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl());
         builder.redirectErrorStream(true);

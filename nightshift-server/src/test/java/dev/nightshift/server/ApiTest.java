@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class ApiTest {
     /** Holds every turn until released, so prompts stay queued while a test looks at them. */
     static final CountDownLatch RELEASE = new CountDownLatch(1);
+
     static TestServer server;
     static ApiClient admin;
 
@@ -45,14 +46,23 @@ class ApiTest {
 
     @Test
     void createsGetsListsAndArchivesSessions() {
-        ApiClient.Response created = admin.post("/api/sessions",
-                Map.of("repository", "https://example.com/acme/app.git", "baseBranch", "main", "title", "Fix it",
-                        "settings", Map.of("draftPr", true)));
+        ApiClient.Response created = admin.post(
+                "/api/sessions",
+                Map.of(
+                        "repository",
+                        "https://example.com/acme/app.git",
+                        "baseBranch",
+                        "main",
+                        "title",
+                        "Fix it",
+                        "settings",
+                        Map.of("draftPr", true)));
         assertThat(created.status()).isEqualTo(201);
         String id = created.text("id");
         assertThat(created.text("status")).isEqualTo("created");
         assertThat(created.body().path("settings").path("draftPr").asBoolean()).isTrue();
-        assertThat(created.body().path("settings").path("autoCommit").asBoolean()).isTrue();
+        assertThat(created.body().path("settings").path("autoCommit").asBoolean())
+                .isTrue();
 
         ApiClient.Response got = admin.get("/api/sessions/" + id);
         assertThat(got.status()).isEqualTo(200);
@@ -60,12 +70,15 @@ class ApiTest {
         assertThat(got.text("repository")).isEqualTo("https://example.com/acme/app.git");
 
         ApiClient.Response listed = admin.get("/api/sessions?repository=https://example.com/acme/app.git&mine=true");
-        assertThat(listed.body().path("sessions")).extracting(n -> n.path("id").asText()).contains(id);
+        assertThat(listed.body().path("sessions"))
+                .extracting(n -> n.path("id").asText())
+                .contains(id);
 
         ApiClient.Response archived = admin.post("/api/sessions/" + id + "/archive", null);
         assertThat(archived.text("status")).isEqualTo("archived");
         assertThat(admin.get("/api/sessions?status=archived").body().path("sessions"))
-                .extracting(n -> n.path("id").asText()).contains(id);
+                .extracting(n -> n.path("id").asText())
+                .contains(id);
         ApiClient.Response refused = admin.prompt(id, "hello", null);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.errorMessage()).contains("archived");
@@ -98,7 +111,9 @@ class ApiTest {
         ApiClient.Response typo = admin.post("/api/sessions/" + id + "/prompts", Map.of("contnet", "x"));
         assertThat(typo.status()).isEqualTo(400);
         assertThat(typo.errorMessage()).contains("unknown field 'contnet'");
-        assertThat(admin.post("/api/sessions/" + id + "/prompts", Map.of("content", "  ")).status()).isEqualTo(400);
+        assertThat(admin.post("/api/sessions/" + id + "/prompts", Map.of("content", "  "))
+                        .status())
+                .isEqualTo(400);
 
         ApiClient.Response tooLong = admin.prompt(id, "x".repeat(64_001), null);
         assertThat(tooLong.status()).isEqualTo(413);
@@ -109,15 +124,22 @@ class ApiTest {
         assertThat(server.client(null).get("/api/sessions").status()).isEqualTo(401);
         assertThat(server.client("nsk_forged").get("/api/sessions").status()).isEqualTo(401);
         assertThat(server.client(null).get("/api/sessions").errorMessage()).contains("Bearer");
-        assertThat(admin.post("/api/sessions", Map.of("repository", "relative/path")).status()).isEqualTo(400);
+        assertThat(admin.post("/api/sessions", Map.of("repository", "relative/path"))
+                        .status())
+                .isEqualTo(400);
         assertThat(admin.post("/api/sessions", Map.of()).errorMessage()).contains("'repository' is required");
-        assertThat(admin.get("/api/sessions/" + id + "/events?limit=501").status()).isEqualTo(400);
-        assertThat(admin.get("/api/sessions/" + id + "/events?after=1&before=5").status()).isEqualTo(400);
-        assertThat(admin.get("/api/sessions/" + id + "/events?after=abc").status()).isEqualTo(400);
+        assertThat(admin.get("/api/sessions/" + id + "/events?limit=501").status())
+                .isEqualTo(400);
+        assertThat(admin.get("/api/sessions/" + id + "/events?after=1&before=5").status())
+                .isEqualTo(400);
+        assertThat(admin.get("/api/sessions/" + id + "/events?after=abc").status())
+                .isEqualTo(400);
         assertThat(admin.get("/api/nothing-here").status()).isEqualTo(404);
 
-        assertThat(admin.get("/api/sessions/" + id + "/prompts").body().path("queue")).isEmpty();
-        assertThat(admin.get("/api/sessions/" + id).body().path("lastSeq").asLong()).isEqualTo(before);
+        assertThat(admin.get("/api/sessions/" + id + "/prompts").body().path("queue"))
+                .isEmpty();
+        assertThat(admin.get("/api/sessions/" + id).body().path("lastSeq").asLong())
+                .isEqualTo(before);
     }
 
     @Test
@@ -131,16 +153,21 @@ class ApiTest {
         ApiClient.Response eleventh = admin.prompt(id, "one too many", null);
         assertThat(eleventh.status()).isEqualTo(429);
         assertThat(eleventh.errorMessage()).contains("10 unfinished");
-        List<String> contents = admin.get("/api/sessions/" + id + "/prompts").body().path("queue")
+        List<String> contents = admin.get("/api/sessions/" + id + "/prompts")
+                .body()
+                .path("queue")
                 .findValuesAsText("content");
         assertThat(contents).hasSize(10).doesNotContain("one too many").startsWith("prompt 0", "prompt 1");
 
         // cancelling a pending one makes room; the running one can only be stopped
         JsonNode queue = admin.get("/api/sessions/" + id + "/prompts").body().path("queue");
         String last = queue.get(9).path("id").asText();
-        assertThat(admin.delete("/api/sessions/" + id + "/prompts/" + last).status()).isEqualTo(200);
-        assertThat(admin.delete("/api/sessions/" + id + "/prompts/" + last).status()).isEqualTo(409);
-        assertThat(admin.delete("/api/sessions/" + id + "/prompts/msg_unknown").status()).isEqualTo(404);
+        assertThat(admin.delete("/api/sessions/" + id + "/prompts/" + last).status())
+                .isEqualTo(200);
+        assertThat(admin.delete("/api/sessions/" + id + "/prompts/" + last).status())
+                .isEqualTo(409);
+        assertThat(admin.delete("/api/sessions/" + id + "/prompts/msg_unknown").status())
+                .isEqualTo(404);
         assertThat(admin.prompt(id, "now it fits", null).status()).isEqualTo(202);
         ApiClient.Response stopped = admin.post("/api/sessions/" + id + "/stop", null);
         assertThat(stopped.status()).isEqualTo(202);
@@ -155,7 +182,8 @@ class ApiTest {
         assertThat(retry.status()).isEqualTo(202);
         assertThat(retry.text("messageId")).isEqualTo(first.text("messageId"));
         assertThat(retry.body().path("created").asBoolean()).isFalse();
-        assertThat(admin.get("/api/sessions/" + id + "/prompts").body().path("queue")).hasSize(1);
+        assertThat(admin.get("/api/sessions/" + id + "/prompts").body().path("queue"))
+                .hasSize(1);
         admin.post("/api/sessions/" + id + "/stop", null);
     }
 
@@ -166,10 +194,18 @@ class ApiTest {
         ApiClient viewer = newUser("viewer1");
         ApiClient stranger = newUser("stranger1");
         String id = owner.createSession("/srv/roles");
-        assertThat(owner.put("/api/sessions/" + id + "/participants/member1", Map.of("role", "member")).status()).isEqualTo(200);
-        assertThat(owner.put("/api/sessions/" + id + "/participants/viewer1", Map.of("role", "viewer")).status()).isEqualTo(200);
-        assertThat(owner.put("/api/sessions/" + id + "/participants/viewer1", Map.of("role", "boss")).status()).isEqualTo(400);
-        assertThat(owner.put("/api/sessions/" + id + "/participants/nobody", Map.of("role", "member")).status()).isEqualTo(404);
+        assertThat(owner.put("/api/sessions/" + id + "/participants/member1", Map.of("role", "member"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(owner.put("/api/sessions/" + id + "/participants/viewer1", Map.of("role", "viewer"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(owner.put("/api/sessions/" + id + "/participants/viewer1", Map.of("role", "boss"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(owner.put("/api/sessions/" + id + "/participants/nobody", Map.of("role", "member"))
+                        .status())
+                .isEqualTo(404);
 
         assertThat(stranger.get("/api/sessions/" + id).status()).isEqualTo(403);
         assertThat(stranger.get("/api/sessions/" + id + "/events").status()).isEqualTo(403);
@@ -179,17 +215,28 @@ class ApiTest {
         assertThat(viewerPrompt.status()).isEqualTo(403);
         assertThat(viewerPrompt.errorMessage()).contains("viewer");
         assertThat(viewer.post("/api/sessions/" + id + "/stop", null).status()).isEqualTo(403);
-        assertThat(member.put("/api/sessions/" + id + "/participants/viewer1", Map.of("role", "owner")).status()).isEqualTo(403);
-        assertThat(member.post("/api/sessions/" + id + "/archive", null).status()).isEqualTo(403);
+        assertThat(member.put("/api/sessions/" + id + "/participants/viewer1", Map.of("role", "owner"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(member.post("/api/sessions/" + id + "/archive", null).status())
+                .isEqualTo(403);
         assertThat(member.prompt(id, "member prompt", null).status()).isEqualTo(202);
-        assertThat(owner.get("/api/sessions/" + id + "/prompts").body().path("queue")).hasSize(1);
-        assertThat(member.get("/api/sessions").body().path("sessions")).extracting(n -> n.path("id").asText()).contains(id);
+        assertThat(owner.get("/api/sessions/" + id + "/prompts").body().path("queue"))
+                .hasSize(1);
+        assertThat(member.get("/api/sessions").body().path("sessions"))
+                .extracting(n -> n.path("id").asText())
+                .contains(id);
         assertThat(stranger.get("/api/sessions").body().path("sessions")).isEmpty();
-        assertThat(owner.get("/api/sessions/" + id + "/participants").body().path("participants").findValuesAsText("login"))
+        assertThat(owner.get("/api/sessions/" + id + "/participants")
+                        .body()
+                        .path("participants")
+                        .findValuesAsText("login"))
                 .containsExactlyInAnyOrder("owner1", "member1", "viewer1");
-        assertThat(owner.delete("/api/sessions/" + id + "/participants/member1").status()).isEqualTo(204);
+        assertThat(owner.delete("/api/sessions/" + id + "/participants/member1").status())
+                .isEqualTo(204);
         assertThat(member.get("/api/sessions/" + id).status()).isEqualTo(403);
-        assertThat(newUser("plain").post("/api/users", Map.of("login", "x")).status()).isEqualTo(403);
+        assertThat(newUser("plain").post("/api/users", Map.of("login", "x")).status())
+                .isEqualTo(403);
         owner.post("/api/sessions/" + id + "/stop", null);
     }
 
@@ -207,12 +254,20 @@ class ApiTest {
         assertThat(viewer.prompt(id, "sneaky", null).status()).isEqualTo(403);
         assertThat(viewer.get("/api/sessions/" + other).status()).isEqualTo(403);
         assertThat(viewer.get("/api/sessions").status()).isEqualTo(403);
-        assertThat(viewer.post("/api/tokens", Map.of("name", "escalate")).status()).isEqualTo(403);
-        assertThat(viewer.post("/api/sessions/" + id + "/live-token", null).status()).isEqualTo(201);
+        assertThat(viewer.post("/api/tokens", Map.of("name", "escalate")).status())
+                .isEqualTo(403);
+        assertThat(viewer.post("/api/sessions/" + id + "/live-token", null).status())
+                .isEqualTo(201);
 
         String linkId = link.text("id");
-        assertThat(admin.get("/api/sessions/" + id + "/share-links").body().path("shareLinks").findValuesAsText("id")).contains(linkId);
-        assertThat(admin.delete("/api/sessions/" + id + "/share-links/" + linkId).status()).isEqualTo(204);
+        assertThat(admin.get("/api/sessions/" + id + "/share-links")
+                        .body()
+                        .path("shareLinks")
+                        .findValuesAsText("id"))
+                .contains(linkId);
+        assertThat(admin.delete("/api/sessions/" + id + "/share-links/" + linkId)
+                        .status())
+                .isEqualTo(204);
         assertThat(viewer.get("/api/sessions/" + id).status()).isEqualTo(401);
     }
 
@@ -224,14 +279,18 @@ class ApiTest {
         String secret = created.text("token");
         assertThat(secret).startsWith("nsk_");
         ApiClient viaNew = server.client(secret);
-        assertThat(viaNew.get("/api/me").body().path("user").path("login").asText()).isEqualTo("tokens1");
+        assertThat(viaNew.get("/api/me").body().path("user").path("login").asText())
+                .isEqualTo("tokens1");
         ApiClient.Response listed = user.get("/api/tokens");
         assertThat(listed.raw()).doesNotContain(secret);
         assertThat(listed.body().path("tokens").findValuesAsText("name")).contains("laptop");
         assertThat(user.delete("/api/tokens/" + created.text("id")).status()).isEqualTo(204);
         assertThat(viaNew.get("/api/me").status()).isEqualTo(401);
         assertThat(user.delete("/api/tokens/" + created.text("id")).status()).isEqualTo(404);
-        assertThat(server.client(user.liveTokenFor(user.createSession("/srv/live"))).get("/api/me").status()).isEqualTo(401);
+        assertThat(server.client(user.liveTokenFor(user.createSession("/srv/live")))
+                        .get("/api/me")
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test

@@ -36,8 +36,12 @@ class ArchitectureTest {
 
     @Test
     void coreDependsOnNothingButTheJdk() {
-        noClasses().that().resideInAPackage("dev.nightshift.core..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("dev.nightshift.core..", "java..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.nightshift.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("dev.nightshift.core..", "java..")
                 .check(all);
     }
 
@@ -47,22 +51,34 @@ class ArchitectureTest {
         for (String module : modules) {
             for (String other : modules) {
                 if (!other.equals(module)) {
-                    noClasses().that().resideInAPackage("dev.nightshift." + module + "..")
-                            .should().dependOnClassesThat().resideInAPackage("dev.nightshift." + other + "..")
+                    noClasses()
+                            .that()
+                            .resideInAPackage("dev.nightshift." + module + "..")
+                            .should()
+                            .dependOnClassesThat()
+                            .resideInAPackage("dev.nightshift." + other + "..")
                             .check(all);
                 }
             }
-            noClasses().that().resideInAPackage("dev.nightshift." + module + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage("dev.nightshift.server..", "dev.nightshift.cli..")
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.nightshift." + module + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.nightshift.server..", "dev.nightshift.cli..")
                     .check(all);
         }
     }
 
     @Test
     void theStoreShowsTwoTypes() {
-        noClasses().that().resideOutsideOfPackage("dev.nightshift.store..")
-                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.nightshift.store..")
-                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(JdbcStore.class, StoreConfig.class))))
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.nightshift.store..")
+                .should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.nightshift.store..")
+                        .and(DescribedPredicate.not(
+                                JavaClass.Predicates.belongToAnyOf(JdbcStore.class, StoreConfig.class))))
                 .check(all);
     }
 
@@ -70,30 +86,53 @@ class ArchitectureTest {
     void theRulesSeeEveryModule() {
         // a rule over an empty import passes vacuously: make sure each module's classes were found
         for (String module : new String[] {"core", "store", "sandbox", "agent", "git", "github", "oidc", "server"}) {
-            org.assertj.core.api.Assertions.assertThat(all.containPackage("dev.nightshift." + module)).as(module).isTrue();
+            org.assertj.core.api.Assertions.assertThat(all.containPackage("dev.nightshift." + module))
+                    .as(module)
+                    .isTrue();
         }
     }
 
     @Test
     void httpStaysAtTheEdgeOfTheServer() {
-        noClasses().that().resideInAnyPackage("dev.nightshift.server.session..", "dev.nightshift.server.turn..")
-                .should().dependOnClassesThat().resideInAPackage("io.javalin..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.nightshift.server.session..", "dev.nightshift.server.turn..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.javalin..")
                 .check(all);
-        noClasses().that().haveSimpleNameEndingWith("Manager").or().haveSimpleNameEndingWith("Integration")
-                .or().haveSimpleNameEndingWith("Service").or().haveSimpleNameEndingWith("Dispatcher")
-                .should().dependOnClassesThat().resideInAPackage("io.javalin..")
+        noClasses()
+                .that()
+                .haveSimpleNameEndingWith("Manager")
+                .or()
+                .haveSimpleNameEndingWith("Integration")
+                .or()
+                .haveSimpleNameEndingWith("Service")
+                .or()
+                .haveSimpleNameEndingWith("Dispatcher")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.javalin..")
                 .check(all);
     }
 
     @Test
     void timeIsReadThroughAClock() {
-        noClasses().that().resideOutsideOfPackage("dev.nightshift.bench..")
-                .should().callMethod(Instant.class, "now")
-                .orShould().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(LocalDateTime.class, "now")
-                .orShould().callMethod(LocalDate.class, "now")
-                .orShould().callMethod(OffsetDateTime.class, "now")
-                .orShould().callMethod(ZonedDateTime.class, "now")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.nightshift.bench..")
+                .should()
+                .callMethod(Instant.class, "now")
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
+                .orShould()
+                .callMethod(LocalDateTime.class, "now")
+                .orShould()
+                .callMethod(LocalDate.class, "now")
+                .orShould()
+                .callMethod(OffsetDateTime.class, "now")
+                .orShould()
+                .callMethod(ZonedDateTime.class, "now")
                 .because("decisions that depend on the time take an injected java.time.Clock, so tests control it")
                 .check(all);
     }

@@ -16,7 +16,8 @@ class DocumentationTest {
         for (Setting setting : Setting.values()) {
             String row = Arrays.stream(readme.split("\n"))
                     .filter(line -> line.startsWith("| `" + setting.env() + "` |"))
-                    .findFirst().orElseThrow(() -> new AssertionError("README has no row for " + setting.env()));
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("README has no row for " + setting.env()));
             String shownDefault = setting.defaultValue().isEmpty() ? "(empty)" : "`" + setting.defaultValue() + "`";
             assertThat(row).as(setting.env()).contains("| " + shownDefault + " |");
         }
@@ -30,16 +31,22 @@ class DocumentationTest {
         assertThat(config.store().isSqlite()).isTrue();
         assertThat(config.limits().maxUnfinishedPrompts()).isEqualTo(10);
         assertThat(config.limits().maxPromptChars()).isEqualTo(64_000);
-        assertThat(NightshiftConfig.from(Map.of("NIGHTSHIFT_DATABASE_URL", "jdbc:postgresql://db/x")).store().isSqlite()).isFalse();
+        assertThat(NightshiftConfig.from(Map.of("NIGHTSHIFT_DATABASE_URL", "jdbc:postgresql://db/x"))
+                        .store()
+                        .isSqlite())
+                .isFalse();
     }
 
     @Test
     void badSettingsSayWhatIsExpected() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NightshiftConfig.from(Map.of("NIGHTSHIFT_PORT", "eighty")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> NightshiftConfig.from(Map.of("NIGHTSHIFT_PORT", "eighty")))
                 .hasMessageContaining("NIGHTSHIFT_PORT must be a whole number");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NightshiftConfig.from(Map.of("NIGHTSHIFT_TURN_LEASE", "30")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> NightshiftConfig.from(Map.of("NIGHTSHIFT_TURN_LEASE", "30")))
                 .hasMessageContaining("such as 30s");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NightshiftConfig.from(Map.of("NIGHTSHIFT_DATABASE_URL", "mysql://x")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> NightshiftConfig.from(Map.of("NIGHTSHIFT_DATABASE_URL", "mysql://x")))
                 .hasMessageContaining("jdbc:sqlite: or jdbc:postgresql:");
     }
 }

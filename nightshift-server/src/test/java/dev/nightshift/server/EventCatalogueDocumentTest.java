@@ -34,30 +34,44 @@ class EventCatalogueDocumentTest {
 
     @Test
     void theOpenApiDocumentDescribesEveryEventTypeAndEveryPayloadField() throws Exception {
-        JsonNode schemas = Json.MAPPER.readTree(resource("/openapi.json")).path("components").path("schemas");
+        JsonNode schemas = Json.MAPPER
+                .readTree(resource("/openapi.json"))
+                .path("components")
+                .path("schemas");
         Set<String> documented = new HashSet<>();
         schemas.fieldNames().forEachRemaining(name -> {
             if (name.startsWith(PREFIX)) {
                 documented.add(name.substring(PREFIX.length()));
             }
         });
-        assertThat(documented).as("EventData.* schemas in openapi.json")
-                .isEqualTo(Arrays.stream(EventType.values()).map(EventType::wire).collect(Collectors.toSet()));
+        assertThat(documented)
+                .as("EventData.* schemas in openapi.json")
+                .isEqualTo(
+                        Arrays.stream(EventType.values()).map(EventType::wire).collect(Collectors.toSet()));
 
         for (EventType type : EventType.values()) {
             JsonNode schema = schemas.path(PREFIX + type.wire());
-            assertThat(schema.path("description").asText()).as(type.wire() + " description").isNotBlank();
+            assertThat(schema.path("description").asText())
+                    .as(type.wire() + " description")
+                    .isNotBlank();
             List<String> properties = new ArrayList<>();
             schema.path("properties").fieldNames().forEachRemaining(properties::add);
             RecordComponent[] components = type.payload().getRecordComponents();
-            assertThat(properties).as(type.wire() + " fields")
-                    .containsExactly(Arrays.stream(components).map(RecordComponent::getName).toArray(String[]::new));
+            assertThat(properties)
+                    .as(type.wire() + " fields")
+                    .containsExactly(Arrays.stream(components)
+                            .map(RecordComponent::getName)
+                            .toArray(String[]::new));
             Set<String> required = new HashSet<>();
             schema.path("required").forEach(r -> required.add(r.asText()));
-            assertThat(properties).as(type.wire() + " required fields are fields").containsAll(required);
+            assertThat(properties)
+                    .as(type.wire() + " required fields are fields")
+                    .containsAll(required);
             for (RecordComponent c : components) {
                 if (c.getType().isPrimitive()) { // never absent, so documented as required
-                    assertThat(required).as(type.wire() + "." + c.getName() + " is required").contains(c.getName());
+                    assertThat(required)
+                            .as(type.wire() + "." + c.getName() + " is required")
+                            .contains(c.getName());
                 }
             }
         }
@@ -76,11 +90,13 @@ class EventCatalogueDocumentTest {
     @Test
     void payloadsAreJsonThatTheServersOwnReaderTakesBack() throws Exception {
         String nasty = "quote \" backslash \\ newline \n tab \t bell \u0007 snowman ☃ emoji \uD83D\uDE00";
-        JsonNode read = Json.MAPPER.readTree(EventPayload.Git.commit("357f8dc", nasty, "Ann <ann@x>").toJson());
+        JsonNode read = Json.MAPPER.readTree(
+                EventPayload.Git.commit("357f8dc", nasty, "Ann <ann@x>").toJson());
         assertThat(read.path("subject").asText()).isEqualTo(nasty);
         assertThat(read.has("error")).isFalse();
-        JsonNode finish = Json.MAPPER.readTree(new EventPayload.StepFinish(2, new EventPayload.Usage(1, 0, 3),
-                1.0E-7, 0.5, 12.25, null, null).toJson());
+        JsonNode finish = Json.MAPPER.readTree(
+                new EventPayload.StepFinish(2, new EventPayload.Usage(1, 0, 3), 1.0E-7, 0.5, 12.25, null, null)
+                        .toJson());
         assertThat(finish.path("costUsd").asDouble()).isEqualTo(1.0E-7);
         assertThat(finish.path("usage").path("output").asLong()).isEqualTo(3);
     }

@@ -37,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GitHubFlowTest {
     static final String WEBHOOK_SECRET = "whsec-test-0123";
+
     @TempDir
     Path dir;
+
     GitHubFake github;
     TestServer server;
     String adaToken;
@@ -59,23 +61,38 @@ class GitHubFlowTest {
         github.oauthClient("client-1", "client-secret-1");
         github.addInstallation(99, List.of("acme/app", "acme/web"));
         Path appKey = Files.writeString(dir.resolve("app.pem"), github.appPrivateKeyPem());
-        server = TestServer.start(Map.of(
-                "NIGHTSHIFT_GITHUB_APP_ID", github.appId(),
-                "NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE", appKey.toString(),
-                "NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString(),
-                "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(),
-                "NIGHTSHIFT_GITHUB_CLIENT_ID", "client-1",
-                "NIGHTSHIFT_GITHUB_CLIENT_SECRET", "client-secret-1",
-                "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET,
-                "NIGHTSHIFT_ADMIT_PEOPLE", "grace,ada",
-                "NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1"), p -> {
+        server = TestServer.start(
+                Map.of(
+                        "NIGHTSHIFT_GITHUB_APP_ID",
+                        github.appId(),
+                        "NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE",
+                        appKey.toString(),
+                        "NIGHTSHIFT_GITHUB_API_URL",
+                        github.apiUrl().toString(),
+                        "NIGHTSHIFT_GITHUB_WEB_URL",
+                        github.webUrl().toString(),
+                        "NIGHTSHIFT_GITHUB_CLIENT_ID",
+                        "client-1",
+                        "NIGHTSHIFT_GITHUB_CLIENT_SECRET",
+                        "client-secret-1",
+                        "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET",
+                        WEBHOOK_SECRET,
+                        "NIGHTSHIFT_ADMIT_PEOPLE",
+                        "grace,ada",
+                        "NIGHTSHIFT_GIT_INTERNAL_HOSTS",
+                        "127.0.0.1"),
+                p -> {
                     p.sandboxes = true;
                     p.executor = turn -> {
                         Sandbox sandbox = turn.sandbox();
-                        sandbox.writeFile("src/app.txt", ("changed by: " + turn.message().content() + "\n").getBytes(StandardCharsets.UTF_8));
+                        sandbox.writeFile(
+                                "src/app.txt",
+                                ("changed by: " + turn.message().content() + "\n").getBytes(StandardCharsets.UTF_8));
                     };
                 });
-        JsonNode created = server.admin.post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com")).body();
+        JsonNode created = server.admin
+                .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
+                .body();
         adaToken = created.path("token").path("token").asText();
     }
 
@@ -90,19 +107,27 @@ class GitHubFlowTest {
     }
 
     String session(ApiClient ada) {
-        assertThat(ada.put("/api/me/credentials/127.0.0.1", Map.of("secret", gitHubToken)).status()).isEqualTo(200);
+        assertThat(ada.put("/api/me/credentials/127.0.0.1", Map.of("secret", gitHubToken))
+                        .status())
+                .isEqualTo(200);
         return ada.createSession(repositoryUrl());
     }
 
     static void turn(ApiClient client, String id, String prompt) {
-        long before = client.allEvents(id).stream().filter(e -> e.path("type").asText().equals("turn_complete")).count();
+        long before = client.allEvents(id).stream()
+                .filter(e -> e.path("type").asText().equals("turn_complete"))
+                .count();
         client.prompt(id, prompt, null);
-        await().atMost(Duration.ofSeconds(60)).until(() ->
-                client.allEvents(id).stream().filter(e -> e.path("type").asText().equals("turn_complete")).count() > before);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> client.allEvents(id).stream()
+                                .filter(e -> e.path("type").asText().equals("turn_complete"))
+                                .count()
+                        > before);
     }
 
     static JsonNode artifact(ApiClient client, String id, String type) {
-        for (JsonNode a : client.get("/api/sessions/" + id + "/artifacts").body().path("artifacts")) {
+        for (JsonNode a :
+                client.get("/api/sessions/" + id + "/artifacts").body().path("artifacts")) {
             if (a.path("type").asText().equals(type)) {
                 return a;
             }
@@ -119,7 +144,8 @@ class GitHubFlowTest {
 
         String branch = ada.get("/api/sessions/" + id).body().path("workBranch").asText();
         assertThat(branch).startsWith("al/");
-        assertThat(TestRepos.git(remote, "log", "-1", "--format=%an <%ae>", branch)).isEqualTo("Ada Lovelace <ada@example.com>");
+        assertThat(TestRepos.git(remote, "log", "-1", "--format=%an <%ae>", branch))
+                .isEqualTo("Ada Lovelace <ada@example.com>");
         JsonNode pr = artifact(ada, id, "pr");
         assertThat(github.pullRequests("acme/app")).hasSize(1);
         var opened = github.pullRequests("acme/app").get(0);
@@ -128,23 +154,30 @@ class GitHubFlowTest {
         assertThat(opened.title()).isEqualTo("Make the app say hello");
         assertThat(pr.path("url").asText()).endsWith("/acme/app/pull/" + opened.number());
         assertThat(pr.path("data").path("state").asText()).isEqualTo("open");
-        assertThat(github.requests("POST", "/repos/acme/app/pulls")).allSatisfy(r ->
-                assertThat(r.authorization()).contains(gitHubToken));
+        assertThat(github.requests("POST", "/repos/acme/app/pulls"))
+                .allSatisfy(r -> assertThat(r.authorization()).contains(gitHubToken));
 
         // the second turn reuses the pull request and keeps its body current
         turn(ada, id, "Now say goodbye too");
         assertThat(github.pullRequests("acme/app")).hasSize(1);
         assertThat(github.pullRequests("acme/app").get(0).body()).contains("Now say goodbye too");
-        assertThat(TestRepos.git(remote, "rev-list", "--count", "main.." + branch)).isEqualTo("2");
+        assertThat(TestRepos.git(remote, "rev-list", "--count", "main.." + branch))
+                .isEqualTo("2");
 
         // every credentialed action is in the audit log, which administrators read
         assertThat(ada.get("/api/audit?session=" + id).status()).isEqualTo(403);
-        List<String> actions = server.admin.get("/api/audit?session=" + id).body().path("entries").findValuesAsText("action");
+        List<String> actions = server.admin
+                .get("/api/audit?session=" + id)
+                .body()
+                .path("entries")
+                .findValuesAsText("action");
         assertThat(actions).contains("git.fetch", "git.push", "pr.create", "pr.update");
 
         // no token anywhere in the sandbox's view
         Sandbox sandbox = server.server.sandboxes().acquire(id);
-        List<String> secrets = server.server.gitCredentials().openAll(ada.get("/api/me").body().path("user").path("id").asText());
+        List<String> secrets = server.server
+                .gitCredentials()
+                .openAll(ada.get("/api/me").body().path("user").path("id").asText());
         assertThat(secrets).contains(gitHubToken);
         assertThat(TokenScan.find(sandbox, secrets)).isEmpty();
     }
@@ -159,7 +192,8 @@ class GitHubFlowTest {
 
         String branch = ada.get("/api/sessions/" + id).body().path("workBranch").asText();
         JsonNode pr = artifact(ada, id, "pr");
-        assertThat(pr.path("url").asText()).startsWith(github.webUrl() + "/acme/app/compare/main..." + branch + "?expand=1&title=Fix");
+        assertThat(pr.path("url").asText())
+                .startsWith(github.webUrl() + "/acme/app/compare/main..." + branch + "?expand=1&title=Fix");
         assertThat(pr.path("data").path("fallback").asText()).isEqualTo("compare");
         assertThat(pr.path("data").path("reason").asText()).contains("Resource not accessible by integration");
         assertThat(TestRepos.git(remote, "rev-parse", branch)).hasSize(40); // the push itself worked
@@ -172,8 +206,14 @@ class GitHubFlowTest {
         turn(ada, id, "Change it");
         JsonNode pr = artifact(ada, id, "pr");
         int number = pr.path("data").path("number").asInt();
-        String merged = payload("closed", number, true, "2026-11-21T10:00:05Z", pr.path("url").asText());
-        String lateOpen = payload("reopened", number, false, "2026-11-21T10:00:01Z", pr.path("url").asText());
+        String merged = payload(
+                "closed", number, true, "2026-11-21T10:00:05Z", pr.path("url").asText());
+        String lateOpen = payload(
+                "reopened",
+                number,
+                false,
+                "2026-11-21T10:00:01Z",
+                pr.path("url").asText());
 
         assertThat(deliver("d-1", merged, sign(merged)).statusCode()).isEqualTo(200);
         assertThat(artifact(ada, id, "pr").path("data").path("state").asText()).isEqualTo("merged");
@@ -190,8 +230,12 @@ class GitHubFlowTest {
 
     @Test
     void signInWithGitHubValidatesASingleUseStateAndStoresTheTokensSealed() throws Exception {
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/auth/github/login")).build(),
+        HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        HttpResponse<String> login = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/auth/github/login"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(302);
         URI authorize = URI.create(login.headers().firstValue("Location").orElseThrow());
@@ -209,33 +253,65 @@ class GitHubFlowTest {
         ApiClient grace = server.client(body.path("token").asText());
         JsonNode me = grace.get("/api/me").body().path("user");
         assertThat(me.path("login").asText()).isEqualTo("grace");
-        assertThat(grace.get("/api/me/credentials").body().path("credentials").get(0).path("kind").asText()).isEqualTo("oauth");
+        assertThat(grace.get("/api/me/credentials")
+                        .body()
+                        .path("credentials")
+                        .get(0)
+                        .path("kind")
+                        .asText())
+                .isEqualTo("oauth");
         assertThat(callback(http, code, state).statusCode()).isEqualTo(401); // the state was single-use
         String raw = Files.readString(server.dataDir.resolve("nightshift.db"), StandardCharsets.ISO_8859_1);
-        assertThat(raw).doesNotContain(server.server.gitCredentials().openAll(me.path("id").asText()).get(0));
+        assertThat(raw)
+                .doesNotContain(server.server
+                        .gitCredentials()
+                        .openAll(me.path("id").asText())
+                        .get(0));
     }
 
     @Test
     void theAppReadsAnInstallationsRepositoriesWithItsOwnTokenForAdministratorsOnly() {
-        JsonNode listed = server.admin.get("/api/github/installations/99/repositories").body();
+        JsonNode listed =
+                server.admin.get("/api/github/installations/99/repositories").body();
         assertThat(listed.path("repositories").findValuesAsText("")).isEmpty();
         assertThat(listed.path("repositories").toString()).contains("acme/app", "acme/web");
-        assertThat(server.admin.get("/api/github/installations/99/repositories").status()).isEqualTo(200);
+        assertThat(server.admin.get("/api/github/installations/99/repositories").status())
+                .isEqualTo(200);
         // one installation token for both calls: it is cached until shortly before it expires
-        assertThat(github.requests("POST", "/app/installations/99/access_tokens")).hasSize(1);
-        assertThat(server.client(adaToken).get("/api/github/installations/99/repositories").status()).isEqualTo(403);
-        assertThat(server.admin.get("/api/github/installations/abc/repositories").status()).isEqualTo(400);
-        assertThat(server.admin.get("/api/github/installations/12345/repositories").status()).isEqualTo(502);
+        assertThat(github.requests("POST", "/app/installations/99/access_tokens"))
+                .hasSize(1);
+        assertThat(server.client(adaToken)
+                        .get("/api/github/installations/99/repositories")
+                        .status())
+                .isEqualTo(403);
+        assertThat(server.admin
+                        .get("/api/github/installations/abc/repositories")
+                        .status())
+                .isEqualTo(400);
+        assertThat(server.admin
+                        .get("/api/github/installations/12345/repositories")
+                        .status())
+                .isEqualTo(502);
     }
 
     @Test
     void aTokenGitHubRejectsIsRefreshedOnceAndThePullRequestStillOpens() throws Exception {
         // ada signs in with GitHub: her OAuth tokens are stored for the host
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        URI authorize = URI.create(http.send(HttpRequest.newBuilder(URI.create(server.url() + "/auth/github/login")).build(),
-                HttpResponse.BodyHandlers.ofString()).headers().firstValue("Location").orElseThrow());
+        HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        URI authorize = URI.create(http.send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/auth/github/login"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .headers()
+                .firstValue("Location")
+                .orElseThrow());
         String code = github.authorize("ada", URI.create(query(authorize, "redirect_uri")));
-        ApiClient ada = server.client(ApiClient.JSON.readTree(callback(http, code, query(authorize, "state")).body()).path("token").asText());
+        ApiClient ada = server.client(ApiClient.JSON
+                .readTree(callback(http, code, query(authorize, "state")).body())
+                .path("token")
+                .asText());
         String userId = ada.get("/api/me").body().path("user").path("id").asText();
         String access = server.server.gitCredentials().openAll(userId).get(0);
         // git pushes with it; GitHub's API then says it expired
@@ -249,15 +325,24 @@ class GitHubFlowTest {
         assertThat(pr.path("data").path("state").asText()).isEqualTo("open");
         List<String> secrets = server.server.gitCredentials().openAll(userId);
         assertThat(secrets.get(0)).isNotEqualTo(access); // the refreshed token is the one stored
-        assertThat(github.requests("POST", "/repos/acme/app/pulls")).last().satisfies(r ->
-                assertThat(r.authorization()).contains(secrets.get(0)));
+        assertThat(github.requests("POST", "/repos/acme/app/pulls"))
+                .last()
+                .satisfies(r -> assertThat(r.authorization()).contains(secrets.get(0)));
         Sandbox sandbox = server.server.sandboxes().acquire(id);
-        assertThat(TokenScan.find(sandbox, java.util.stream.Stream.concat(secrets.stream(), java.util.stream.Stream.of(access)).toList())).isEmpty();
+        assertThat(TokenScan.find(
+                        sandbox,
+                        java.util.stream.Stream.concat(secrets.stream(), java.util.stream.Stream.of(access))
+                                .toList()))
+                .isEmpty();
     }
 
     private HttpResponse<String> callback(HttpClient http, String code, String state) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.url() + "/auth/github/callback?code=" + code + "&state=" + state))
-                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(
+                                URI.create(server.url() + "/auth/github/callback?code=" + code + "&state=" + state))
+                        .header("Accept", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String query(URI uri, String name) {
@@ -272,8 +357,10 @@ class GitHubFlowTest {
 
     private HttpResponse<String> deliver(String delivery, String body, String signature) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/github"))
-                .header("X-GitHub-Event", "pull_request").header("X-GitHub-Delivery", delivery)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("X-GitHub-Event", "pull_request")
+                .header("X-GitHub-Delivery", delivery)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (signature != null) {
             request.header("X-Hub-Signature-256", signature);
         }
@@ -295,7 +382,16 @@ class GitHubFlowTest {
                    "head":{"ref":"al/x","sha":"%s"},"base":{"ref":"main","sha":"%s"}},
                  "repository":{"full_name":"acme/app","name":"app","owner":{"login":"acme"}},
                  "sender":{"login":"ada"}}
-                """.formatted(action, number, number, htmlUrl, number, merged || action.equals("closed") ? "closed" : "open",
-                merged, updatedAt, "a".repeat(40), "b".repeat(40));
+                """.formatted(
+                        action,
+                        number,
+                        number,
+                        htmlUrl,
+                        number,
+                        merged || action.equals("closed") ? "closed" : "open",
+                        merged,
+                        updatedAt,
+                        "a".repeat(40),
+                        "b".repeat(40));
     }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * claim, and secrets that caches could keep.
  */
 class HardeningTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     static TestServer server;
     static ApiClient admin;
 
@@ -39,10 +40,13 @@ class HardeningTest {
         server.close();
     }
 
-    private static HttpResponse<String> send(String method, String path, String token, String contentType, String body,
-            Map<String, String> headers) throws Exception {
+    private static HttpResponse<String> send(
+            String method, String path, String token, String contentType, String body, Map<String, String> headers)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -71,8 +75,12 @@ class HardeningTest {
         refused.put("{\"repository\":\"/srv/a\"} trailing", "malformed JSON at line 1");
         refused.put("{\"repository\":\"/srv/a\",\"title\":5}", "'title' must be a string");
         refused.put("{\"repository\":\"/srv/a\",\"title\":true}", "'title' must be a string");
-        refused.put("{\"repository\":\"/srv/a\",\"settings\":{\"autoCommit\":1}}", "'settings.autoCommit' must be true or false");
-        refused.put("{\"repository\":\"/srv/a\",\"settings\":{\"autoCommit\":\"true\"}}", "'settings.autoCommit' must be true or false");
+        refused.put(
+                "{\"repository\":\"/srv/a\",\"settings\":{\"autoCommit\":1}}",
+                "'settings.autoCommit' must be true or false");
+        refused.put(
+                "{\"repository\":\"/srv/a\",\"settings\":{\"autoCommit\":\"true\"}}",
+                "'settings.autoCommit' must be true or false");
         refused.put("{\"repository\":\"/srv/a\",\"settings\":true}", "'settings' must be an object");
         refused.put("[\"/srv/a\"]", "must be a JSON object");
         refused.put("\"/srv/a\"", "must be a JSON object");
@@ -80,28 +88,40 @@ class HardeningTest {
         refused.forEach((body, message) -> {
             ApiClient.Response r = admin.post("/api/sessions", body);
             assertThat(r.status()).as(body).isEqualTo(400);
-            assertThat(r.errorMessage()).as(body).contains(message)
-                    .doesNotContain("dev.nightshift").doesNotContain("java.").doesNotContain("`").doesNotContain("Requests");
+            assertThat(r.errorMessage())
+                    .as(body)
+                    .contains(message)
+                    .doesNotContain("dev.nightshift")
+                    .doesNotContain("java.")
+                    .doesNotContain("`")
+                    .doesNotContain("Requests");
         });
         assertThat(sessionCount()).as("a refused create stores nothing").isEqualTo(before);
-        assertThat(admin.post("/api/sessions", "{\"repository\":\"/srv/a\",\"title\":\"ok\",\"settings\":{\"autoCommit\":false}}")
-                .status()).isEqualTo(201);
+        assertThat(admin.post(
+                                "/api/sessions",
+                                "{\"repository\":\"/srv/a\",\"title\":\"ok\",\"settings\":{\"autoCommit\":false}}")
+                        .status())
+                .isEqualTo(201);
     }
 
     @Test
     void aBodyThatDoesNotSayItIsJsonGets415() throws Exception {
         int before = sessionCount();
         String body = "{\"repository\":\"/srv/typed\"}";
-        for (String type : new String[] {null, "text/plain", "application/x-www-form-urlencoded", "application/jsonp"}) {
+        for (String type :
+                new String[] {null, "text/plain", "application/x-www-form-urlencoded", "application/jsonp"}) {
             HttpResponse<String> r = send("POST", "/api/sessions", admin.token(), type, body, Map.of());
             assertThat(r.statusCode()).as(String.valueOf(type)).isEqualTo(415);
             assertThat(json(r).path("error").path("message").asText()).contains("Content-Type: application/json");
         }
         assertThat(sessionCount()).isEqualTo(before);
-        assertThat(send("POST", "/api/sessions", admin.token(), "application/json; charset=utf-8", body, Map.of()).statusCode())
+        assertThat(send("POST", "/api/sessions", admin.token(), "application/json; charset=utf-8", body, Map.of())
+                        .statusCode())
                 .isEqualTo(201);
         // a POST without a body needs no type (the CLI's and the UI's empty actions)
-        assertThat(send("POST", "/api/tokens", admin.token(), null, null, Map.of()).statusCode()).isEqualTo(201);
+        assertThat(send("POST", "/api/tokens", admin.token(), null, null, Map.of())
+                        .statusCode())
+                .isEqualTo(201);
     }
 
     // -- headers and small disclosures ------------------------------------------------------
@@ -110,8 +130,9 @@ class HardeningTest {
     void theAppUnderUiCarriesThePagesProtection() throws Exception {
         HttpResponse<String> page = send("GET", "/ui/index.html", null, null, null, Map.of());
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
-                assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(
+                        csp -> assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
         assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
     }
@@ -124,7 +145,8 @@ class HardeningTest {
         ApiClient guest = server.client(link.text("token"));
 
         assertThat(guest.get("/api/sessions/" + id).status()).isEqualTo(200);
-        assertThat(guest.get("/api/sessions/" + id + "/events?after=0").status()).isEqualTo(200);
+        assertThat(guest.get("/api/sessions/" + id + "/events?after=0").status())
+                .isEqualTo(200);
         assertThat(guest.get("/api/sessions/" + id + "/artifacts").status()).isEqualTo(200);
         assertThat(guest.get("/api/audit?session=" + id).status()).isEqualTo(403);
         assertThat(guest.get("/api/sessions/" + id + "/participants").status()).isEqualTo(403);
@@ -136,27 +158,44 @@ class HardeningTest {
         // the participants still see it all
         assertThat(admin.get("/api/audit?session=" + id).status()).isEqualTo(200);
         assertThat(admin.get("/api/sessions/" + id + "/participants").status()).isEqualTo(200);
-        assertThat(admin.get("/api/sessions/" + id + "/sandbox").body().has("isolation")).isTrue();
+        assertThat(admin.get("/api/sessions/" + id + "/sandbox").body().has("isolation"))
+                .isTrue();
     }
 
     @Test
     void onlyAPersonsClientsMayBeClaimedAsTheSource() throws Exception {
         int before = sessionCount();
         for (String integration : new String[] {"slack", "github", "linear", "schedule", "webhook", "agent"}) {
-            HttpResponse<String> r = send("POST", "/api/sessions", admin.token(), "application/json",
-                    "{\"repository\":\"/srv/src\"}", Map.of("X-Nightshift-Source", integration));
+            HttpResponse<String> r = send(
+                    "POST",
+                    "/api/sessions",
+                    admin.token(),
+                    "application/json",
+                    "{\"repository\":\"/srv/src\"}",
+                    Map.of("X-Nightshift-Source", integration));
             assertThat(r.statusCode()).as(integration).isEqualTo(403);
             assertThat(json(r).path("error").path("message").asText()).contains("'web', 'cli' or 'api'");
         }
         assertThat(sessionCount()).isEqualTo(before);
         String id = admin.createSession("/srv/src");
-        HttpResponse<String> prompt = send("POST", "/api/sessions/" + id + "/prompts", admin.token(), "application/json",
-                "{\"content\":\"hi\"}", Map.of("X-Nightshift-Source", "slack"));
+        HttpResponse<String> prompt = send(
+                "POST",
+                "/api/sessions/" + id + "/prompts",
+                admin.token(),
+                "application/json",
+                "{\"content\":\"hi\"}",
+                Map.of("X-Nightshift-Source", "slack"));
         assertThat(prompt.statusCode()).isEqualTo(403);
-        assertThat(admin.get("/api/sessions/" + id + "/prompts").body().path("queue")).isEmpty();
+        assertThat(admin.get("/api/sessions/" + id + "/prompts").body().path("queue"))
+                .isEmpty();
         for (String client : new String[] {"web", "cli", "api"}) {
-            HttpResponse<String> r = send("POST", "/api/sessions", admin.token(), "application/json",
-                    "{\"repository\":\"/srv/src\"}", Map.of("X-Nightshift-Source", client));
+            HttpResponse<String> r = send(
+                    "POST",
+                    "/api/sessions",
+                    admin.token(),
+                    "application/json",
+                    "{\"repository\":\"/srv/src\"}",
+                    Map.of("X-Nightshift-Source", client));
             assertThat(r.statusCode()).as(client).isEqualTo(201);
             assertThat(json(r).path("source").asText()).isEqualTo(client);
         }
@@ -171,9 +210,12 @@ class HardeningTest {
         bodies.put("/api/sessions/" + id + "/share-links", "{}");
         bodies.put("/api/sessions/" + id + "/live-token", "{}");
         for (var entry : bodies.entrySet()) {
-            HttpResponse<String> r = send("POST", entry.getKey(), admin.token(), "application/json", entry.getValue(), Map.of());
+            HttpResponse<String> r =
+                    send("POST", entry.getKey(), admin.token(), "application/json", entry.getValue(), Map.of());
             assertThat(r.statusCode()).as(entry.getKey() + " " + r.body()).isEqualTo(201);
-            assertThat(r.headers().firstValue("Cache-Control")).as(entry.getKey()).contains("no-store");
+            assertThat(r.headers().firstValue("Cache-Control"))
+                    .as(entry.getKey())
+                    .contains("no-store");
         }
     }
 
@@ -184,26 +226,49 @@ class HardeningTest {
         try (GitHubFake github = GitHubFake.start()) {
             github.addUser(7, "grace", "Grace Hopper", null);
             github.oauthClient("client-1", "client-secret-1");
-            try (TestServer s = TestServer.start(Map.of("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString(),
-                    "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(), "NIGHTSHIFT_GITHUB_CLIENT_ID", "client-1",
-                    "NIGHTSHIFT_GITHUB_CLIENT_SECRET", "client-secret-1", "NIGHTSHIFT_ADMIT_PEOPLE", "grace"), p -> {})) {
-                assertThat(get(s, "/auth/github/login?ui_state=short").statusCode()).isEqualTo(400);
-                assertThat(get(s, "/auth/github/login?ui_state=" + "a".repeat(20) + "%26token%3Dx").statusCode()).isEqualTo(400);
+            try (TestServer s = TestServer.start(
+                    Map.of(
+                            "NIGHTSHIFT_GITHUB_API_URL",
+                            github.apiUrl().toString(),
+                            "NIGHTSHIFT_GITHUB_WEB_URL",
+                            github.webUrl().toString(),
+                            "NIGHTSHIFT_GITHUB_CLIENT_ID",
+                            "client-1",
+                            "NIGHTSHIFT_GITHUB_CLIENT_SECRET",
+                            "client-secret-1",
+                            "NIGHTSHIFT_ADMIT_PEOPLE",
+                            "grace"),
+                    p -> {})) {
+                assertThat(get(s, "/auth/github/login?ui_state=short").statusCode())
+                        .isEqualTo(400);
+                assertThat(get(s, "/auth/github/login?ui_state=" + "a".repeat(20) + "%26token%3Dx")
+                                .statusCode())
+                        .isEqualTo(400);
 
                 String nonce = "nonce_0123456789-abcdef";
-                URI authorize = URI.create(get(s, "/auth/github/login?ui_state=" + nonce).headers().firstValue("Location").orElseThrow());
+                URI authorize = URI.create(get(s, "/auth/github/login?ui_state=" + nonce)
+                        .headers()
+                        .firstValue("Location")
+                        .orElseThrow());
                 String code = github.authorize("grace", URI.create(query(authorize, "redirect_uri")));
-                HttpResponse<String> done = get(s, "/auth/github/callback?code=" + code + "&state=" + query(authorize, "state"));
+                HttpResponse<String> done =
+                        get(s, "/auth/github/callback?code=" + code + "&state=" + query(authorize, "state"));
                 assertThat(done.statusCode()).isEqualTo(302);
                 String location = done.headers().firstValue("Location").orElseThrow();
                 assertThat(location).matches("/#token=nsk_[^&]+&ui_state=" + nonce);
                 assertThat(done.headers().firstValue("Cache-Control")).contains("no-store");
 
                 // a client that asked for JSON gets it, uncached, and without a nonce when it sent none
-                URI again = URI.create(get(s, "/auth/github/login").headers().firstValue("Location").orElseThrow());
+                URI again = URI.create(get(s, "/auth/github/login")
+                        .headers()
+                        .firstValue("Location")
+                        .orElseThrow());
                 String code2 = github.authorize("grace", URI.create(query(again, "redirect_uri")));
-                HttpResponse<String> json = HTTP.send(HttpRequest.newBuilder(URI.create(s.url() + "/auth/github/callback?code="
-                        + code2 + "&state=" + query(again, "state"))).header("Accept", "application/json").build(),
+                HttpResponse<String> json = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(s.url() + "/auth/github/callback?code=" + code2 + "&state="
+                                        + query(again, "state")))
+                                .header("Accept", "application/json")
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(json.statusCode()).isEqualTo(200);
                 assertThat(json.headers().firstValue("Cache-Control")).contains("no-store");
@@ -212,7 +277,8 @@ class HardeningTest {
     }
 
     private static HttpResponse<String> get(TestServer s, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(s.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(s.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String query(URI uri, String name) {

@@ -51,7 +51,8 @@ class KillNineTest {
     @Test
     void nothingAcknowledgedIsLostAndInterruptedTurnsResume() throws Exception {
         String url = startServer();
-        ApiClient api = new ApiClient(url, Files.readString(dataDir.resolve("admin-token")).trim());
+        ApiClient api = new ApiClient(
+                url, Files.readString(dataDir.resolve("admin-token")).trim());
         Map<String, List<String>> accepted = new HashMap<>();
         for (int s = 0; s < SESSIONS; s++) {
             String id = api.createSession("/srv/crash-" + s);
@@ -66,46 +67,74 @@ class KillNineTest {
 
         // watch the log as a client would, then kill the server in the middle of it
         Map<String, Map<Long, String>> seen = new ConcurrentHashMap<>();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            int total = 0;
-            for (String id : accepted.keySet()) {
-                Map<Long, String> events = seen.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
-                api.allEvents(id).forEach(e -> events.put(e.path("seq").asLong(), fingerprint(e)));
-                total += events.size();
-            }
-            return total >= 150;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    int total = 0;
+                    for (String id : accepted.keySet()) {
+                        Map<Long, String> events = seen.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+                        api.allEvents(id).forEach(e -> events.put(e.path("seq").asLong(), fingerprint(e)));
+                        total += events.size();
+                    }
+                    return total >= 150;
+                });
         process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         url = startServer();
         ApiClient after = new ApiClient(url, api.token());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-                accepted.keySet().stream().allMatch(id -> after.get("/api/sessions/" + id + "/prompts").body().path("queue").isEmpty()));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> accepted.keySet().stream()
+                        .allMatch(id -> after.get("/api/sessions/" + id + "/prompts")
+                                .body()
+                                .path("queue")
+                                .isEmpty()));
 
         int resumedTurns = 0;
         for (Map.Entry<String, List<String>> session : accepted.entrySet()) {
             String id = session.getKey();
             List<JsonNode> events = after.allEvents(id);
             List<Long> seqs = events.stream().map(e -> e.path("seq").asLong()).toList();
-            assertThat(seqs).as("sequence of %s", id)
-                    .containsExactlyElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
-            assertThat(after.get("/api/sessions/" + id).body().path("lastSeq").asLong()).isEqualTo(seqs.size());
-            Map<Long, String> now = events.stream().collect(Collectors.toMap(e -> e.path("seq").asLong(), KillNineTest::fingerprint));
-            seen.get(id).forEach((seq, fingerprint) -> assertThat(now.get(seq)).as("event %d of %s", seq, id).isEqualTo(fingerprint));
+            assertThat(seqs)
+                    .as("sequence of %s", id)
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+            assertThat(after.get("/api/sessions/" + id).body().path("lastSeq").asLong())
+                    .isEqualTo(seqs.size());
+            Map<Long, String> now =
+                    events.stream().collect(Collectors.toMap(e -> e.path("seq").asLong(), KillNineTest::fingerprint));
+            seen.get(id)
+                    .forEach((seq, fingerprint) -> assertThat(now.get(seq))
+                            .as("event %d of %s", seq, id)
+                            .isEqualTo(fingerprint));
 
             for (String messageId : session.getValue()) {
-                List<JsonNode> mine = events.stream().filter(e -> messageId.equals(e.path("messageId").asText())).toList();
-                List<Integer> tokens = mine.stream().filter(e -> e.path("type").asText().equals("token"))
-                        .map(e -> e.path("data").path("i").asInt()).toList();
-                assertThat(tokens).as("tokens of %s", messageId).containsExactlyElementsOf(
-                        java.util.stream.IntStream.range(0, EVENTS_PER_TURN).boxed().toList());
-                assertThat(mine).filteredOn(e -> e.path("type").asText().equals("turn_complete"))
-                        .singleElement().satisfies(e -> assertThat(e.path("data").path("status").asText()).isEqualTo("completed"));
-                resumedTurns += (int) mine.stream().filter(e -> e.path("type").asText().equals("turn_resumed")).count();
+                List<JsonNode> mine = events.stream()
+                        .filter(e -> messageId.equals(e.path("messageId").asText()))
+                        .toList();
+                List<Integer> tokens = mine.stream()
+                        .filter(e -> e.path("type").asText().equals("token"))
+                        .map(e -> e.path("data").path("i").asInt())
+                        .toList();
+                assertThat(tokens)
+                        .as("tokens of %s", messageId)
+                        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, EVENTS_PER_TURN)
+                                .boxed()
+                                .toList());
+                assertThat(mine)
+                        .filteredOn(e -> e.path("type").asText().equals("turn_complete"))
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.path("data").path("status").asText())
+                                .isEqualTo("completed"));
+                resumedTurns += (int) mine.stream()
+                        .filter(e -> e.path("type").asText().equals("turn_resumed"))
+                        .count();
             }
         }
-        assertThat(resumedTurns).as("turns interrupted by the kill and taken over").isGreaterThanOrEqualTo(1);
+        assertThat(resumedTurns)
+                .as("turns interrupted by the kill and taken over")
+                .isGreaterThanOrEqualTo(1);
     }
 
     private static String fingerprint(JsonNode event) {
@@ -114,15 +143,19 @@ class KillNineTest {
 
     private String startServer() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                TestServerMain.class.getName());
+        ProcessBuilder builder =
+                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TestServerMain.class.getName());
         builder.environment().put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
         builder.environment().put("NIGHTSHIFT_PORT", "0");
-        builder.environment().put("NIGHTSHIFT_CONFIG_FILE", dataDir.resolve("none.properties").toString());
+        builder.environment()
+                .put(
+                        "NIGHTSHIFT_CONFIG_FILE",
+                        dataDir.resolve("none.properties").toString());
         builder.environment().put("NIGHTSHIFT_TEST_EVENTS_PER_TURN", String.valueOf(EVENTS_PER_TURN));
         builder.redirectErrorStream(true);
         process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String line;
         StringBuilder log = new StringBuilder();

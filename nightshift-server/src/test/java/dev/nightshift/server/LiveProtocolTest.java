@@ -32,11 +32,13 @@ class LiveProtocolTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of(), p -> p.executor = turn -> {
-            for (int i = 0; i < 3; i++) {
-                turn.emit("token", "{\"text\":\"part " + i + "\"}");
-            }
-        });
+        server = TestServer.start(
+                Map.of(),
+                p -> p.executor = turn -> {
+                    for (int i = 0; i < 3; i++) {
+                        turn.emit("token", "{\"text\":\"part " + i + "\"}");
+                    }
+                });
         admin = server.admin;
     }
 
@@ -96,7 +98,9 @@ class LiveProtocolTest {
             assertThat(snapshot.path("events").get(0).path("seq").asLong()).isEqualTo(2);
             c.send(Map.of("type", "fetch_history", "before", 2, "limit", 10));
             JsonNode history = c.next("history", WAIT);
-            assertThat(history.path("events")).extracting(e -> e.path("seq").asLong()).containsExactly(1L);
+            assertThat(history.path("events"))
+                    .extracting(e -> e.path("seq").asLong())
+                    .containsExactly(1L);
             assertThat(history.path("hasMore").asBoolean()).isFalse();
             c.send(Map.of("type", "fetch_history", "before", 2, "limit", 501));
             assertThat(c.next("error", WAIT).path("message").asText()).contains("between 1 and 500");
@@ -114,12 +118,16 @@ class LiveProtocolTest {
         List<Long> seqs = new ArrayList<>();
         try (WsTestClient c = WsTestClient.connect(server.wsUrl(id))) {
             c.send(Map.of("type", "subscribe", "token", admin.liveToken(id)));
-            c.next("snapshot", WAIT).path("events").forEach(e -> seqs.add(e.path("seq").asLong()));
+            c.next("snapshot", WAIT)
+                    .path("events")
+                    .forEach(e -> seqs.add(e.path("seq").asLong()));
             writer.join();
             int remaining = 300 - seqs.size();
             c.events(remaining, WAIT).forEach(e -> seqs.add(e.path("seq").asLong()));
         }
-        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+        assertThat(seqs)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, 300).boxed().toList());
     }
 
     @Test
@@ -137,11 +145,18 @@ class LiveProtocolTest {
             c.send(Map.of("type", "subscribe", "token", admin.liveToken(other)));
             assertThat(c.closed.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4001);
         }
-        try (TestServer quick = TestServer.start(NightshiftConfig.from(Map.of("NIGHTSHIFT_PORT", "0",
-                "NIGHTSHIFT_DATA_DIR", TestServer.tempDir().toString())).withLimits(
-                dev.nightshift.core.policy.Limits.DEFAULTS.withSubscribeTimeout(Duration.ofMillis(300))), p -> {});
+        try (TestServer quick = TestServer.start(
+                        NightshiftConfig.from(Map.of(
+                                        "NIGHTSHIFT_PORT",
+                                        "0",
+                                        "NIGHTSHIFT_DATA_DIR",
+                                        TestServer.tempDir().toString()))
+                                .withLimits(dev.nightshift.core.policy.Limits.DEFAULTS.withSubscribeTimeout(
+                                        Duration.ofMillis(300))),
+                        p -> {});
                 WsTestClient idle = WsTestClient.connect(quick.wsUrl(quick.admin.createSession("/srv/idle")))) {
-            assertThat(idle.closed.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4008);
+            assertThat(idle.closed.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(4008);
         }
     }
 
@@ -173,7 +188,8 @@ class LiveProtocolTest {
             owner.send(Map.of("type", "teleport"));
             assertThat(owner.next("error", WAIT).path("message").asText()).contains("unknown message type");
             owner.send(Map.of("type", "stop"));
-            assertThat(owner.next("stop_result", WAIT).path("stopped").asBoolean()).isFalse();
+            assertThat(owner.next("stop_result", WAIT).path("stopped").asBoolean())
+                    .isFalse();
         }
     }
 
@@ -218,8 +234,13 @@ class LiveProtocolTest {
             stalled.resume();
             JsonNode resync = stalled.next("resync", Duration.ofSeconds(30));
             assertThat(resync.path("afterSeq").asLong()).isLessThan(total);
-            stalled.send(Map.of("type", "fetch_history", "after", resync.path("afterSeq").asLong(), "limit", 10));
-            assertThat(stalled.next("history", WAIT).path("events").get(0).path("seq").asLong())
+            stalled.send(Map.of(
+                    "type", "fetch_history", "after", resync.path("afterSeq").asLong(), "limit", 10));
+            assertThat(stalled.next("history", WAIT)
+                            .path("events")
+                            .get(0)
+                            .path("seq")
+                            .asLong())
                     .isEqualTo(resync.path("afterSeq").asLong() + 1);
         }
     }
@@ -228,14 +249,18 @@ class LiveProtocolTest {
     void sseResumesAfterLastEventId() throws Exception {
         String id = admin.createSession("/srv/sse");
         append(id, 5);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/api/sessions/" + id + "/events/stream"))
-                .header("Authorization", "Bearer " + admin.token()).header("Last-Event-ID", "3").build();
-        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient()
-                .send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(server.url() + "/api/sessions/" + id + "/events/stream"))
+                .header("Authorization", "Bearer " + admin.token())
+                .header("Last-Event-ID", "3")
+                .build();
+        HttpResponse<java.io.InputStream> response =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         List<Long> ids = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             Thread.ofVirtual().start(() -> {
                 await().atMost(WAIT).until(() -> ids.size() >= 2);
                 append(id, 2);
@@ -249,9 +274,12 @@ class LiveProtocolTest {
         }
         assertThat(ids).containsExactly(4L, 5L, 6L, 7L);
 
-        HttpResponse<String> denied = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.url() + "/api/sessions/" + id + "/events/stream?token=nsl_bad")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> denied = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        server.url() + "/api/sessions/" + id + "/events/stream?token=nsl_bad"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(denied.statusCode()).isEqualTo(401);
     }
 }

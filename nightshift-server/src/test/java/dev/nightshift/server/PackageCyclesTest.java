@@ -19,19 +19,27 @@ class PackageCyclesTest {
 
     @BeforeAll
     static void importServer() {
-        server = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        server = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.nightshift.server");
     }
 
     @Test
     void serverPackagesAreFreeOfCycles() {
-        slices().matching("dev.nightshift.server.(*)..").should().beFreeOfCycles().check(server);
+        slices().matching("dev.nightshift.server.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(server);
     }
 
     @Test
     void onlyTheRootPackageUsesTheCompositionRootAndTheConfiguration() {
-        noClasses().that().resideOutsideOfPackage("dev.nightshift.server")
-                .should().dependOnClassesThat().belongToAnyOf(Nightshift.class, Components.class, NightshiftConfig.class, Main.class)
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.nightshift.server")
+                .should()
+                .dependOnClassesThat()
+                .belongToAnyOf(Nightshift.class, Components.class, NightshiftConfig.class, Main.class)
                 .check(server);
     }
 }

@@ -32,7 +32,8 @@ class RateLimitTest {
 
     @Test
     void aBurstOfBadTokensFromOneAddressEndsIn429WhileAnotherAddressIsUnaffected() {
-        try (TestServer server = TestServer.start(Map.of("NIGHTSHIFT_RATE_LIMIT_FAILED_AUTH_PER_ADDRESS", "5"), p -> {})) {
+        try (TestServer server =
+                TestServer.start(Map.of("NIGHTSHIFT_RATE_LIMIT_FAILED_AUTH_PER_ADDRESS", "5"), p -> {})) {
             for (int i = 0; i < 5; i++) {
                 Reply r = Raw.get(server, "127.0.0.1", "/api/me", "bad-token-" + i, Map.of());
                 assertThat(r.status()).as("guess %d", i).isEqualTo(401);
@@ -42,12 +43,17 @@ class RateLimitTest {
             assertThat(Long.parseLong(limited.header("retry-after"))).isBetween(1L, 60L);
             assertThat(limited.json().path("error").path("code").asText()).isEqualTo("rate_limited");
             assertThat(limited.json().path("error").path("message").asText())
-                    .contains("failed authentications").contains("try again in " + limited.header("retry-after") + " s");
+                    .contains("failed authentications")
+                    .contains("try again in " + limited.header("retry-after") + " s");
             // refused before the token is even looked up: a good token from that address waits too
-            assertThat(Raw.get(server, "127.0.0.1", "/api/me", server.server.adminToken(), Map.of()).status()).isEqualTo(429);
+            assertThat(Raw.get(server, "127.0.0.1", "/api/me", server.server.adminToken(), Map.of())
+                            .status())
+                    .isEqualTo(429);
 
             // another address is unaffected, with a bad token (401, not 429) and with a good one
-            assertThat(Raw.get(server, "127.0.0.2", "/api/me", "bad-token-x", Map.of()).status()).isEqualTo(401);
+            assertThat(Raw.get(server, "127.0.0.2", "/api/me", "bad-token-x", Map.of())
+                            .status())
+                    .isEqualTo(401);
             Reply other = Raw.get(server, "127.0.0.2", "/api/me", server.server.adminToken(), Map.of());
             assertThat(other.status()).isEqualTo(200);
             assertThat(other.json().path("user").path("login").asText()).isEqualTo("admin");
@@ -57,14 +63,19 @@ class RateLimitTest {
     @Test
     void aTokenOverItsLimitGets429AndAnotherTokenDoesNot() {
         try (TestServer server = TestServer.start(Map.of("NIGHTSHIFT_RATE_LIMIT_API_PER_TOKEN", "3"), p -> {})) {
-            String second = server.admin.post("/api/tokens", Map.of("name", "second")).text("token"); // admin's 1st request
+            String second =
+                    server.admin.post("/api/tokens", Map.of("name", "second")).text("token"); // admin's 1st request
             for (int i = 0; i < 2; i++) {
-                assertThat(Raw.get(server, "127.0.0.1", "/api/me", server.server.adminToken(), Map.of()).status()).isEqualTo(200);
+                assertThat(Raw.get(server, "127.0.0.1", "/api/me", server.server.adminToken(), Map.of())
+                                .status())
+                        .isEqualTo(200);
             }
             Reply limited = Raw.get(server, "127.0.0.1", "/api/me", server.server.adminToken(), Map.of());
             assertThat(limited.status()).isEqualTo(429);
             assertThat(limited.header("retry-after")).isNotNull();
-            assertThat(limited.json().path("error").path("message").asText()).contains("with this token").contains("at most 3 a minute");
+            assertThat(limited.json().path("error").path("message").asText())
+                    .contains("with this token")
+                    .contains("at most 3 a minute");
 
             Reply other = Raw.get(server, "127.0.0.1", "/api/me", second, Map.of());
             assertThat(other.status()).isEqualTo(200);
@@ -73,12 +84,14 @@ class RateLimitTest {
 
     @Test
     void anAddressOverItsLimitGets429AndForwardedForIsBelievedOnlyFromTrustedProxies() {
-        Map<String, String> settings = Map.of("NIGHTSHIFT_RATE_LIMIT_API_PER_ADDRESS", "3", "NIGHTSHIFT_TRUSTED_PROXIES", "127.0.0.3");
+        Map<String, String> settings =
+                Map.of("NIGHTSHIFT_RATE_LIMIT_API_PER_ADDRESS", "3", "NIGHTSHIFT_TRUSTED_PROXIES", "127.0.0.3");
         try (TestServer server = TestServer.start(settings, p -> {})) {
             String token = server.server.adminToken();
             // an untrusted client cannot escape its limit by naming other addresses
             for (int i = 0; i < 3; i++) {
-                assertThat(Raw.get(server, "127.0.0.1", "/api/me", token, Map.of("X-Forwarded-For", "10.0.0." + i)).status())
+                assertThat(Raw.get(server, "127.0.0.1", "/api/me", token, Map.of("X-Forwarded-For", "10.0.0." + i))
+                                .status())
                         .isEqualTo(200);
             }
             Reply limited = Raw.get(server, "127.0.0.1", "/api/me", token, Map.of("X-Forwarded-For", "10.0.0.9"));
@@ -87,24 +100,31 @@ class RateLimitTest {
 
             // behind the trusted proxy, each forwarded client has its own budget
             for (int i = 0; i < 3; i++) {
-                assertThat(Raw.get(server, "127.0.0.3", "/api/me", token, Map.of("X-Forwarded-For", "10.1.1.1")).status())
+                assertThat(Raw.get(server, "127.0.0.3", "/api/me", token, Map.of("X-Forwarded-For", "10.1.1.1"))
+                                .status())
                         .isEqualTo(200);
             }
-            assertThat(Raw.get(server, "127.0.0.3", "/api/me", token, Map.of("X-Forwarded-For", "10.1.1.1")).status())
+            assertThat(Raw.get(server, "127.0.0.3", "/api/me", token, Map.of("X-Forwarded-For", "10.1.1.1"))
+                            .status())
                     .isEqualTo(429);
-            assertThat(Raw.get(server, "127.0.0.3", "/api/me", token, Map.of("X-Forwarded-For", "10.1.1.2, 127.0.0.3")).status())
+            assertThat(Raw.get(server, "127.0.0.3", "/api/me", token, Map.of("X-Forwarded-For", "10.1.1.2, 127.0.0.3"))
+                            .status())
                     .isEqualTo(200);
         }
     }
 
     @Test
     void signInAndWebhooksAreLimitedPerAddress() {
-        Map<String, String> settings = Map.of("NIGHTSHIFT_RATE_LIMIT_SIGN_IN_PER_ADDRESS", "2",
-                "NIGHTSHIFT_RATE_LIMIT_WEBHOOKS_PER_ADDRESS", "2");
+        Map<String, String> settings = Map.of(
+                "NIGHTSHIFT_RATE_LIMIT_SIGN_IN_PER_ADDRESS", "2", "NIGHTSHIFT_RATE_LIMIT_WEBHOOKS_PER_ADDRESS", "2");
         try (TestServer server = TestServer.start(settings, p -> {})) {
             for (int i = 0; i < 2; i++) {
-                assertThat(Raw.get(server, "127.0.0.1", "/auth/providers", null, Map.of()).status()).isEqualTo(200);
-                assertThat(Raw.post(server, "127.0.0.1", "/webhooks/github", "{}").status()).isNotEqualTo(429);
+                assertThat(Raw.get(server, "127.0.0.1", "/auth/providers", null, Map.of())
+                                .status())
+                        .isEqualTo(200);
+                assertThat(Raw.post(server, "127.0.0.1", "/webhooks/github", "{}")
+                                .status())
+                        .isNotEqualTo(429);
             }
             Reply signIn = Raw.get(server, "127.0.0.1", "/auth/providers", null, Map.of());
             assertThat(signIn.status()).isEqualTo(429);
@@ -112,18 +132,29 @@ class RateLimitTest {
             Reply webhook = Raw.post(server, "127.0.0.1", "/webhooks/github", "{}");
             assertThat(webhook.status()).isEqualTo(429);
             assertThat(webhook.header("retry-after")).isNotNull();
-            assertThat(Raw.get(server, "127.0.0.2", "/auth/providers", null, Map.of()).status()).isEqualTo(200);
+            assertThat(Raw.get(server, "127.0.0.2", "/auth/providers", null, Map.of())
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void offSwitchesEveryLimitOff() {
-        Map<String, String> settings = Map.of("NIGHTSHIFT_RATE_LIMITS", "off", "NIGHTSHIFT_RATE_LIMIT_API_PER_TOKEN", "1",
-                "NIGHTSHIFT_RATE_LIMIT_FAILED_AUTH_PER_ADDRESS", "1");
+        Map<String, String> settings = Map.of(
+                "NIGHTSHIFT_RATE_LIMITS",
+                "off",
+                "NIGHTSHIFT_RATE_LIMIT_API_PER_TOKEN",
+                "1",
+                "NIGHTSHIFT_RATE_LIMIT_FAILED_AUTH_PER_ADDRESS",
+                "1");
         try (TestServer server = TestServer.start(settings, p -> {})) {
             for (int i = 0; i < 3; i++) {
-                assertThat(Raw.get(server, "127.0.0.1", "/api/me", "bad", Map.of()).status()).isEqualTo(401);
-                assertThat(Raw.get(server, "127.0.0.1", "/api/me", server.server.adminToken(), Map.of()).status()).isEqualTo(200);
+                assertThat(Raw.get(server, "127.0.0.1", "/api/me", "bad", Map.of())
+                                .status())
+                        .isEqualTo(401);
+                assertThat(Raw.get(server, "127.0.0.1", "/api/me", server.server.adminToken(), Map.of())
+                                .status())
+                        .isEqualTo(200);
             }
         }
     }
@@ -142,7 +173,9 @@ class RateLimitTest {
                 JsonNode error = ws.next("error", WAIT);
                 assertThat(error.path("status").asInt()).isEqualTo(429);
                 assertThat(error.path("code").asText()).isEqualTo("rate_limited");
-                assertThat(error.path("message").asText()).contains("at most 3 every 10 s").contains("try again in");
+                assertThat(error.path("message").asText())
+                        .contains("at most 3 every 10 s")
+                        .contains("try again in");
                 assertThat(ws.closed).isNotDone();
             }
             // a new socket has its own budget
@@ -182,7 +215,8 @@ class RateLimitTest {
             return exchange(server, from, "POST", path, Map.of("Content-Type", "application/json"), json);
         }
 
-        static Reply exchange(TestServer server, String from, String method, String path, Map<String, String> headers, String body) {
+        static Reply exchange(
+                TestServer server, String from, String method, String path, Map<String, String> headers, String body) {
             URI base = URI.create(server.url());
             try (Socket socket = new Socket()) {
                 socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
@@ -190,11 +224,21 @@ class RateLimitTest {
                 socket.setSoTimeout(10_000);
                 byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
                 StringBuilder request = new StringBuilder()
-                        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                        .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
+                        .append(method)
+                        .append(' ')
+                        .append(path)
+                        .append(" HTTP/1.1\r\n")
+                        .append("Host: ")
+                        .append(base.getHost())
+                        .append(':')
+                        .append(base.getPort())
+                        .append("\r\n")
                         .append("Connection: close\r\n")
-                        .append("Content-Length: ").append(payload.length).append("\r\n");
-                headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+                        .append("Content-Length: ")
+                        .append(payload.length)
+                        .append("\r\n");
+                headers.forEach(
+                        (k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
                 request.append("\r\n");
                 OutputStream out = socket.getOutputStream();
                 out.write(request.toString().getBytes(StandardCharsets.UTF_8));
@@ -214,7 +258,9 @@ class RateLimitTest {
             Map<String, String> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(
+                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
             String body = text.substring(end + 4);
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

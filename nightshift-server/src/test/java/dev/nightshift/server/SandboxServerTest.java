@@ -36,7 +36,9 @@ class SandboxServerTest {
     }
 
     private static List<JsonNode> events(ApiClient api, String id, String type) {
-        return api.allEvents(id).stream().filter(e -> e.path("type").asText().equals(type)).toList();
+        return api.allEvents(id).stream()
+                .filter(e -> e.path("type").asText().equals(type))
+                .toList();
     }
 
     private static byte[] bundle(Path dir) throws Exception {
@@ -55,14 +57,18 @@ class SandboxServerTest {
     private static void git(Path dir, String... args) throws Exception {
         List<String> argv = new java.util.ArrayList<>(List.of("git"));
         argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(argv)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
     }
 
     @Test
     void aSessionsSandboxServesAPreviewHibernatesRestoresAndGoesWithTheSession(@TempDir Path work) throws Exception {
-        try (TestServer s = TestServer.start(Map.of("NIGHTSHIFT_EGRESS_ALLOW", "allowed.example"), p -> p.sandboxes = true)) {
+        try (TestServer s =
+                TestServer.start(Map.of("NIGHTSHIFT_EGRESS_ALLOW", "allowed.example"), p -> p.sandboxes = true)) {
             ApiClient api = s.admin;
             String id = api.createSession("/srv/preview");
             ApiClient.Response resumed = api.post("/api/sessions/" + id + "/sandbox/resume", null);
@@ -79,50 +85,84 @@ class SandboxServerTest {
             assertThat(server.running()).isTrue();
 
             // the port shows up as a preview URL for everyone in the session
-            await().atMost(WAIT).until(() -> api.get("/api/sessions/" + id + "/artifacts").body().path("artifacts")
-                    .findValuesAsText("type").contains("preview_url"));
-            String url = api.get("/api/sessions/" + id + "/artifacts").body().path("artifacts").get(0).path("url").asText();
+            await().atMost(WAIT)
+                    .until(() -> api.get("/api/sessions/" + id + "/artifacts")
+                            .body()
+                            .path("artifacts")
+                            .findValuesAsText("type")
+                            .contains("preview_url"));
+            String url = api.get("/api/sessions/" + id + "/artifacts")
+                    .body()
+                    .path("artifacts")
+                    .get(0)
+                    .path("url")
+                    .asText();
             assertThat(url).endsWith("/api/sessions/" + id + "/ports/8000/");
-            HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(url + "index.html?token=" + api.liveToken(id))).build(),
+            HttpClient browser =
+                    HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            HttpResponse<String> page = browser.send(
+                    HttpRequest.newBuilder(URI.create(url + "index.html?token=" + api.liveToken(id)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<h1>prototype</h1>");
-            HttpResponse<String> followUp = browser.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(followUp.statusCode()).as("the cookie carries the next request").isEqualTo(200);
-            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            HttpResponse<String> followUp =
+                    browser.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(followUp.statusCode())
+                    .as("the cookie carries the next request")
+                    .isEqualTo(200);
+            assertThat(HttpClient.newHttpClient()
+                            .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
             assertThat(api.get("/api/sessions/" + id + "/ports/8001/").status()).isEqualTo(502);
 
             // no route out but the proxy, and the proxy only lets the allowlist through
-            ExecResult blocked = sandbox.exec(ExecRequest.shell("curl -s -o /dev/null -w '%{http_code}' http://blocked.example/"),
+            ExecResult blocked = sandbox.exec(
+                    ExecRequest.shell("curl -s -o /dev/null -w '%{http_code}' http://blocked.example/"),
                     OutputListener.IGNORE);
             assertThat(blocked.stdout()).isEqualTo("403");
-            ExecResult direct = sandbox.exec(ExecRequest.shell("curl -s --noproxy '*' -m 3 http://93.184.215.14/ || echo NO-ROUTE"),
+            ExecResult direct = sandbox.exec(
+                    ExecRequest.shell("curl -s --noproxy '*' -m 3 http://93.184.215.14/ || echo NO-ROUTE"),
                     OutputListener.IGNORE);
             assertThat(direct.stdout()).contains("NO-ROUTE");
             await().atMost(WAIT).until(() -> !events(api, id, "sandbox_network").isEmpty());
-            assertThat(events(api, id, "sandbox_network").getFirst().path("data").path("host").asText()).isEqualTo("blocked.example");
+            assertThat(events(api, id, "sandbox_network")
+                            .getFirst()
+                            .path("data")
+                            .path("host")
+                            .asText())
+                    .isEqualTo("blocked.example");
 
             sandbox.exec(ExecRequest.shell("echo remember > app/notes.txt"), OutputListener.IGNORE);
             ApiClient.Response hibernated = api.post("/api/sessions/" + id + "/sandbox/hibernate", null);
             assertThat(hibernated.status()).as(hibernated.raw()).isEqualTo(200);
-            assertThat(api.get("/api/sessions/" + id + "/sandbox").text("state")).isEqualTo("hibernated");
+            assertThat(api.get("/api/sessions/" + id + "/sandbox").text("state"))
+                    .isEqualTo("hibernated");
             assertThat(api.get("/api/sessions/" + id).text("sandboxStatus")).isEqualTo("hibernated");
             assertThat(api.get("/api/sessions/" + id + "/ports/8000/").status()).isEqualTo(503);
-            assertThat(Files.exists(s.dataDir.resolve("snapshots").resolve(id + ".tar.zst"))).isTrue();
+            assertThat(Files.exists(s.dataDir.resolve("snapshots").resolve(id + ".tar.zst")))
+                    .isTrue();
 
-            assertThat(api.post("/api/sessions/" + id + "/sandbox/resume", null).text("state")).isEqualTo("ready");
+            assertThat(api.post("/api/sessions/" + id + "/sandbox/resume", null).text("state"))
+                    .isEqualTo("ready");
             Sandbox restored = s.server.sandboxes().acquire(id);
-            assertThat(new String(restored.readFile("app/notes.txt", 0, 100), StandardCharsets.UTF_8)).isEqualTo("remember\n");
+            assertThat(new String(restored.readFile("app/notes.txt", 0, 100), StandardCharsets.UTF_8))
+                    .isEqualTo("remember\n");
             assertThat(restored.ports()).doesNotContain(8000); // a snapshot is a stop
-            assertThat(eventTypes(api, id)).containsSubsequence("sandbox_status", "sandbox_status", "artifact", "sandbox_network");
-            List<String> states = events(api, id, "sandbox_status").stream().map(e -> e.path("data").path("state").asText()).toList();
-            assertThat(states).containsSubsequence("provisioning", "ready", "hibernating", "hibernated", "restoring", "ready");
+            assertThat(eventTypes(api, id))
+                    .containsSubsequence("sandbox_status", "sandbox_status", "artifact", "sandbox_network");
+            List<String> states = events(api, id, "sandbox_status").stream()
+                    .map(e -> e.path("data").path("state").asText())
+                    .toList();
+            assertThat(states)
+                    .containsSubsequence("provisioning", "ready", "hibernating", "hibernated", "restoring", "ready");
 
-            assertThat(api.post("/api/sessions/" + id + "/archive", null).status()).isEqualTo(200);
+            assertThat(api.post("/api/sessions/" + id + "/archive", null).status())
+                    .isEqualTo(200);
             assertThat(restored.state().wire()).isEqualTo("destroyed");
-            assertThat(Files.exists(s.dataDir.resolve("snapshots").resolve(id + ".tar.zst"))).isFalse();
+            assertThat(Files.exists(s.dataDir.resolve("snapshots").resolve(id + ".tar.zst")))
+                    .isFalse();
         }
     }
 
@@ -137,7 +177,8 @@ class SandboxServerTest {
             }
             sandbox.startDetached(new ExecRequest(List.of("python3", "ws_echo.py", "8765"), "", Map.of(), null));
             await().atMost(WAIT).until(() -> sandbox.ports().contains(8765));
-            String url = s.url().replaceFirst("^http", "ws") + "/api/sessions/" + id + "/ports/8765/live?token=" + api.liveToken(id);
+            String url = s.url().replaceFirst("^http", "ws") + "/api/sessions/" + id + "/ports/8765/live?token="
+                    + api.liveToken(id);
             try (var client = dev.nightshift.server.testing.WsTestClient.connect(url)) {
                 client.send(Map.of("hello", "sandbox"));
                 JsonNode echo = client.next("echo", WAIT);
@@ -158,14 +199,23 @@ class SandboxServerTest {
             Sandbox sandbox = s.server.sandboxes().acquire(id);
             sandbox.writeFile("repo.bundle", bundle(work));
             // the checkout lands in the workspace root, as the git integration will put it
-            sandbox.exec(ExecRequest.shell("git clone -q repo.bundle /tmp/c && cp -r /tmp/c/. . && rm -rf /tmp/c"), OutputListener.IGNORE);
+            sandbox.exec(
+                    ExecRequest.shell("git clone -q repo.bundle /tmp/c && cp -r /tmp/c/. . && rm -rf /tmp/c"),
+                    OutputListener.IGNORE);
             s.server.sandboxes().hibernate(id);
             s.server.sandboxes().acquire(id);
             s.server.sandboxes().hibernate(id);
             s.server.sandboxes().acquire(id);
-            List<String> hooks = events(api, id, "sandbox_hook").stream().map(e -> e.path("data").path("hook").asText()).toList();
+            List<String> hooks = events(api, id, "sandbox_hook").stream()
+                    .map(e -> e.path("data").path("hook").asText())
+                    .toList();
             assertThat(hooks).containsExactly(".nightshift/setup.sh", ".nightshift/start.sh", ".nightshift/start.sh");
-            assertThat(events(api, id, "sandbox_hook").getFirst().path("data").path("output").asText()).contains("installing dependencies");
+            assertThat(events(api, id, "sandbox_hook")
+                            .getFirst()
+                            .path("data")
+                            .path("output")
+                            .asText())
+                    .contains("installing dependencies");
         }
     }
 
@@ -182,16 +232,28 @@ class SandboxServerTest {
             ApiClient api = s.admin;
             String idle = api.createSession("/srv/idle");
             api.post("/api/sessions/" + idle + "/sandbox/resume", null);
-            await().atMost(WAIT).until(() -> api.get("/api/sessions/" + idle + "/sandbox").text("state").equals("hibernated"));
+            await().atMost(WAIT)
+                    .until(() -> api.get("/api/sessions/" + idle + "/sandbox")
+                            .text("state")
+                            .equals("hibernated"));
 
             String busy = api.createSession("/srv/busy");
             api.prompt(busy, "keep working", null);
-            await().atMost(WAIT).until(() -> api.get("/api/sessions/" + busy + "/sandbox").text("state").equals("ready"));
+            await().atMost(WAIT)
+                    .until(() -> api.get("/api/sessions/" + busy + "/sandbox")
+                            .text("state")
+                            .equals("ready"));
             Thread.sleep(3000); // three idle periods
-            assertThat(api.get("/api/sessions/" + busy + "/sandbox").text("state")).isEqualTo("ready");
-            assertThat(api.post("/api/sessions/" + busy + "/sandbox/hibernate", null).status()).isEqualTo(409);
+            assertThat(api.get("/api/sessions/" + busy + "/sandbox").text("state"))
+                    .isEqualTo("ready");
+            assertThat(api.post("/api/sessions/" + busy + "/sandbox/hibernate", null)
+                            .status())
+                    .isEqualTo(409);
             release.countDown();
-            await().atMost(WAIT).until(() -> api.get("/api/sessions/" + busy + "/sandbox").text("state").equals("hibernated"));
+            await().atMost(WAIT)
+                    .until(() -> api.get("/api/sessions/" + busy + "/sandbox")
+                            .text("state")
+                            .equals("hibernated"));
         }
     }
 
@@ -211,11 +273,20 @@ class SandboxServerTest {
             api.prompt(id, "sleep", null);
             assertThat(running.await(20, TimeUnit.SECONDS)).isTrue();
             Sandbox sandbox = s.server.sandboxes().acquire(id);
-            await().atMost(WAIT).until(() -> sandbox.exec(ExecRequest.shell("pgrep -c -f '^sleep 300' || true"), OutputListener.IGNORE).stdout().trim().equals("1"));
+            await().atMost(WAIT)
+                    .until(() -> sandbox.exec(
+                                    ExecRequest.shell("pgrep -c -f '^sleep 300' || true"), OutputListener.IGNORE)
+                            .stdout()
+                            .trim()
+                            .equals("1"));
             long start = System.nanoTime();
             api.post("/api/sessions/" + id + "/stop", null);
-            await().atMost(Duration.ofSeconds(2)).until(() ->
-                    sandbox.exec(ExecRequest.shell("pgrep -c -f '^sleep 300' || true"), OutputListener.IGNORE).stdout().trim().equals("0"));
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> sandbox.exec(
+                                    ExecRequest.shell("pgrep -c -f '^sleep 300' || true"), OutputListener.IGNORE)
+                            .stdout()
+                            .trim()
+                            .equals("0"));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         }
     }

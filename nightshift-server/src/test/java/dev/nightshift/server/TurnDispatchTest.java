@@ -22,7 +22,8 @@ class TurnDispatchTest {
 
     private static String statusOf(ApiClient api, String sessionId, String messageId) {
         for (JsonNode e : api.allEvents(sessionId)) {
-            if (e.path("type").asText().equals("turn_complete") && e.path("messageId").asText().equals(messageId)) {
+            if (e.path("type").asText().equals("turn_complete")
+                    && e.path("messageId").asText().equals(messageId)) {
                 return e.path("data").path("status").asText();
             }
         }
@@ -51,9 +52,12 @@ class TurnDispatchTest {
                 s.admin.prompt(b, "p" + i, null);
             }
             await().atMost(WAIT).until(() -> order.size() == 6);
-            assertThat(order.stream().filter(x -> x.startsWith(a)).toList()).containsExactly(a + ":p0", a + ":p1", a + ":p2");
+            assertThat(order.stream().filter(x -> x.startsWith(a)).toList())
+                    .containsExactly(a + ":p0", a + ":p1", a + ":p2");
             assertThat(maxParallelSessions.get()).isEqualTo(2);
-            await().atMost(WAIT).until(() -> "completed".equals(s.admin.get("/api/sessions/" + a).text("status")));
+            await().atMost(WAIT)
+                    .until(() ->
+                            "completed".equals(s.admin.get("/api/sessions/" + a).text("status")));
         }
     }
 
@@ -83,9 +87,11 @@ class TurnDispatchTest {
             String id = s.admin.createSession("/srv/noagent");
             String msg = s.admin.prompt(id, "hello", null).text("messageId");
             await().atMost(WAIT).until(() -> statusOf(s.admin, id, msg) != null);
-            assertThat(s.admin.allEvents(id)).anySatisfy(e ->
-                    assertThat(e.path("data").path("message").asText()).contains("no model is configured")
-                            .contains("NIGHTSHIFT_MODEL").contains("OPENAI_COMPATIBLE_BASE_URL"));
+            assertThat(s.admin.allEvents(id))
+                    .anySatisfy(e -> assertThat(e.path("data").path("message").asText())
+                            .contains("no model is configured")
+                            .contains("NIGHTSHIFT_MODEL")
+                            .contains("OPENAI_COMPATIBLE_BASE_URL"));
         }
     }
 
@@ -112,8 +118,19 @@ class TurnDispatchTest {
             assertThat(stopActionRan.await(1, TimeUnit.SECONDS)).isTrue();
             assertThat(statusOf(s.admin, id, running)).isEqualTo("stopped");
             // the next prompt runs (and is stopped in turn)
-            await().atMost(WAIT).until(() -> s.admin.get("/api/sessions/" + id + "/prompts").body().path("queue").findValuesAsText("status").contains("processing")
-                    && s.admin.get("/api/sessions/" + id + "/prompts").body().path("queue").findValuesAsText("id").contains(next));
+            await().atMost(WAIT)
+                    .until(() -> s.admin
+                                    .get("/api/sessions/" + id + "/prompts")
+                                    .body()
+                                    .path("queue")
+                                    .findValuesAsText("status")
+                                    .contains("processing")
+                            && s.admin
+                                    .get("/api/sessions/" + id + "/prompts")
+                                    .body()
+                                    .path("queue")
+                                    .findValuesAsText("id")
+                                    .contains(next));
             s.admin.post("/api/sessions/" + id + "/stop", null);
             await().atMost(WAIT).until(() -> statusOf(s.admin, id, next) != null);
             assertThat(postTurnRuns.get()).isZero();
@@ -153,7 +170,8 @@ class TurnDispatchTest {
             String msg = s.admin.prompt(id, "commit me", null).text("messageId");
             await().atMost(WAIT).until(() -> statusOf(s.admin, id, msg) != null);
             assertThat(seen).containsExactly("commit me");
-            assertThat(s.admin.allEvents(id)).extracting(e -> e.path("type").asText())
+            assertThat(s.admin.allEvents(id))
+                    .extracting(e -> e.path("type").asText())
                     .containsExactly("user_message", "git", "turn_complete");
         }
     }

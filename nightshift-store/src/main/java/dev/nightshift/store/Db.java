@@ -59,8 +59,10 @@ final class Db {
                     return true;
                 }
                 String message = sql.getMessage();
-                if (message != null && (message.contains("UNIQUE constraint failed")
-                        || message.contains("PRIMARYKEY") || message.contains("PRIMARY KEY constraint failed"))) {
+                if (message != null
+                        && (message.contains("UNIQUE constraint failed")
+                                || message.contains("PRIMARYKEY")
+                                || message.contains("PRIMARY KEY constraint failed"))) {
                     return true;
                 }
             }
@@ -80,5 +82,4 @@ final class Db {
     static int flag(boolean value) {
         return value ? 1 : 0;
     }
-
 }

@@ -9,9 +9,15 @@ import java.util.List;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 final class JdbcAuditLog implements AuditLog {
-    private static final RowMapper<AuditEntry> ENTRY = (rs, ctx) -> new AuditEntry(rs.getString("id"), Db.instant(rs, "at"),
-            rs.getString("user_id"), rs.getString("session_id"), rs.getString("action"), rs.getString("target"),
-            rs.getString("outcome"), rs.getString("detail"));
+    private static final RowMapper<AuditEntry> ENTRY = (rs, ctx) -> new AuditEntry(
+            rs.getString("id"),
+            Db.instant(rs, "at"),
+            rs.getString("user_id"),
+            rs.getString("session_id"),
+            rs.getString("action"),
+            rs.getString("target"),
+            rs.getString("outcome"),
+            rs.getString("detail"));
 
     private final Db db;
 
@@ -20,14 +26,29 @@ final class JdbcAuditLog implements AuditLog {
     }
 
     @Override
-    public AuditEntry record(String userId, String sessionId, String action, String target, String outcome, String detail, Instant now) {
-        AuditEntry entry = new AuditEntry(Ids.newId("aud"), Instant.ofEpochMilli(now.toEpochMilli()), userId, sessionId, action,
-                target, outcome, detail);
+    public AuditEntry record(
+            String userId, String sessionId, String action, String target, String outcome, String detail, Instant now) {
+        AuditEntry entry = new AuditEntry(
+                Ids.newId("aud"),
+                Instant.ofEpochMilli(now.toEpochMilli()),
+                userId,
+                sessionId,
+                action,
+                target,
+                outcome,
+                detail);
         db.write(h -> h.createUpdate("""
                         INSERT INTO audit_log (id, at, user_id, session_id, action, target, outcome, detail)
                         VALUES (:id, :at, :userId, :sessionId, :action, :target, :outcome, :detail)""")
-                .bind("id", entry.id()).bind("at", now.toEpochMilli()).bind("userId", userId).bind("sessionId", sessionId)
-                .bind("action", action).bind("target", target).bind("outcome", outcome).bind("detail", detail).execute());
+                .bind("id", entry.id())
+                .bind("at", now.toEpochMilli())
+                .bind("userId", userId)
+                .bind("sessionId", sessionId)
+                .bind("action", action)
+                .bind("target", target)
+                .bind("outcome", outcome)
+                .bind("detail", detail)
+                .execute());
         return entry;
     }
 
@@ -53,8 +74,13 @@ final class JdbcAuditLog implements AuditLog {
         }
         sql.append(" ORDER BY at DESC, id DESC LIMIT :limit");
         return db.read(h -> h.createQuery(sql.toString())
-                .bind("sessionId", q.sessionId()).bind("userId", q.userId()).bind("action", q.action())
-                .bind("since", Db.millis(q.since())).bind("before", q.before()).bind("limit", q.limit())
-                .map(ENTRY).list());
+                .bind("sessionId", q.sessionId())
+                .bind("userId", q.userId())
+                .bind("action", q.action())
+                .bind("since", Db.millis(q.since()))
+                .bind("before", q.before())
+                .bind("limit", q.limit())
+                .map(ENTRY)
+                .list());
     }
 }

@@ -20,8 +20,12 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  */
 final class JdbcEvents implements EventStore {
     private static final RowMapper<Event> EVENT = (rs, ctx) -> new Event(
-            rs.getString("session_id"), rs.getLong("seq"), rs.getString("type"), rs.getString("message_id"),
-            rs.getString("data"), Db.instant(rs, "created_at"));
+            rs.getString("session_id"),
+            rs.getLong("seq"),
+            rs.getString("type"),
+            rs.getString("message_id"),
+            rs.getString("data"),
+            Db.instant(rs, "created_at"));
 
     private final Db db;
     private final StoreConfig config;
@@ -46,13 +50,18 @@ final class JdbcEvents implements EventStore {
         long at = now.toEpochMilli();
         // one statement bumps the counter, returns it and (PostgreSQL) queues the notice that
         // other nodes get at commit
-        String notify = db.sqlite() ? "" : ", pg_notify('" + PgAppendWatcher.CHANNEL + "', :tag || ' ' || id || ' ' || last_seq)";
-        var bump = h.createQuery("UPDATE sessions SET last_seq = last_seq + :n WHERE id = :id RETURNING last_seq" + notify)
-                .bind("n", events.size()).bind("id", sessionId);
+        String notify = db.sqlite()
+                ? ""
+                : ", pg_notify('" + PgAppendWatcher.CHANNEL + "', :tag || ' ' || id || ' ' || last_seq)";
+        var bump = h.createQuery(
+                        "UPDATE sessions SET last_seq = last_seq + :n WHERE id = :id RETURNING last_seq" + notify)
+                .bind("n", events.size())
+                .bind("id", sessionId);
         if (!db.sqlite()) {
             bump.bind("tag", instanceId);
         }
-        long last = bump.map((rs, ctx) -> rs.getLong(1)).findOne()
+        long last = bump.map((rs, ctx) -> rs.getLong(1))
+                .findOne()
                 .orElseThrow(() -> new StoreException("no session " + sessionId));
         long seq = last - events.size();
         List<Event> stored = new ArrayList<>(events.size());
@@ -62,8 +71,13 @@ final class JdbcEvents implements EventStore {
         for (NewEvent e : events) {
             seq++;
             stored.add(new Event(sessionId, seq, e.type(), e.messageId(), e.data(), Instant.ofEpochMilli(at)));
-            batch.bind("sessionId", sessionId).bind("seq", seq).bind("type", e.type())
-                    .bind("messageId", e.messageId()).bind("data", e.data()).bind("createdAt", at).add();
+            batch.bind("sessionId", sessionId)
+                    .bind("seq", seq)
+                    .bind("type", e.type())
+                    .bind("messageId", e.messageId())
+                    .bind("data", e.data())
+                    .bind("createdAt", at)
+                    .add();
         }
         batch.execute();
         return stored;
@@ -82,7 +96,11 @@ final class JdbcEvents implements EventStore {
         List<Event> rows = db.read(h -> h.createQuery("""
                         SELECT * FROM events WHERE session_id = :sessionId AND seq > :after
                         ORDER BY seq LIMIT :limit""")
-                .bind("sessionId", sessionId).bind("after", afterSeq).bind("limit", limit + 1).map(EVENT).list());
+                .bind("sessionId", sessionId)
+                .bind("after", afterSeq)
+                .bind("limit", limit + 1)
+                .map(EVENT)
+                .list());
         return Page.fromLookAhead(rows, limit);
     }
 
@@ -91,7 +109,11 @@ final class JdbcEvents implements EventStore {
         List<Event> newestFirst = db.read(h -> h.createQuery("""
                         SELECT * FROM events WHERE session_id = :sessionId AND seq < :before
                         ORDER BY seq DESC LIMIT :limit""")
-                .bind("sessionId", sessionId).bind("before", beforeSeq).bind("limit", limit + 1).map(EVENT).list());
+                .bind("sessionId", sessionId)
+                .bind("before", beforeSeq)
+                .bind("limit", limit + 1)
+                .map(EVENT)
+                .list());
         Page<Event> page = Page.fromLookAhead(newestFirst, limit);
         List<Event> oldestFirst = new ArrayList<>(page.items());
         Collections.reverse(oldestFirst);

@@ -20,11 +20,20 @@ import org.jdbi.v3.core.mapper.RowMapper;
  */
 final class JdbcMessages implements MessageStore {
     private static final RowMapper<Message> MESSAGE = (rs, ctx) -> new Message(
-            rs.getString("id"), rs.getString("session_id"), rs.getLong("queue_seq"), rs.getString("author_id"),
-            Source.fromWire(rs.getString("source")), rs.getString("content"), rs.getString("model"),
-            rs.getString("client_request_id"), MessageStatus.fromWire(rs.getString("status")),
-            rs.getString("error"), rs.getString("claimed_by"), Db.instant(rs, "created_at"),
-            Db.instant(rs, "started_at"), Db.instant(rs, "finished_at"));
+            rs.getString("id"),
+            rs.getString("session_id"),
+            rs.getLong("queue_seq"),
+            rs.getString("author_id"),
+            Source.fromWire(rs.getString("source")),
+            rs.getString("content"),
+            rs.getString("model"),
+            rs.getString("client_request_id"),
+            MessageStatus.fromWire(rs.getString("status")),
+            rs.getString("error"),
+            rs.getString("claimed_by"),
+            Db.instant(rs, "created_at"),
+            Db.instant(rs, "started_at"),
+            Db.instant(rs, "finished_at"));
 
     private final Db db;
 
@@ -38,15 +47,21 @@ final class JdbcMessages implements MessageStore {
     @Override
     public EnqueueResult enqueue(NewMessage m, int maxUnfinished, Instant now) {
         return db.write(h -> {
-            int locked = h.createUpdate("UPDATE sessions SET last_message_seq = last_message_seq + 1, updated_at = :now WHERE id = :id")
-                    .bind("now", now.toEpochMilli()).bind("id", m.sessionId()).execute();
+            int locked = h.createUpdate(
+                            "UPDATE sessions SET last_message_seq = last_message_seq + 1, updated_at = :now WHERE id = :id")
+                    .bind("now", now.toEpochMilli())
+                    .bind("id", m.sessionId())
+                    .execute();
             if (locked == 0) {
                 return new EnqueueResult.UnknownSession();
             }
             if (m.clientRequestId() != null) {
                 Optional<Message> original = h.createQuery(
                                 "SELECT * FROM messages WHERE session_id = :sessionId AND client_request_id = :crid")
-                        .bind("sessionId", m.sessionId()).bind("crid", m.clientRequestId()).map(MESSAGE).findOne();
+                        .bind("sessionId", m.sessionId())
+                        .bind("crid", m.clientRequestId())
+                        .map(MESSAGE)
+                        .findOne();
                 if (original.isPresent()) {
                     h.rollback();
                     return new EnqueueResult.Accepted(original.get(), positionOf(h, original.get()), false);
@@ -58,14 +73,22 @@ final class JdbcMessages implements MessageStore {
                 return new EnqueueResult.QueueFull(unfinished);
             }
             long queueSeq = h.createQuery("SELECT last_message_seq FROM sessions WHERE id = :id")
-                    .bind("id", m.sessionId()).mapTo(Long.class).one();
+                    .bind("id", m.sessionId())
+                    .mapTo(Long.class)
+                    .one();
             h.createUpdate("""
                             INSERT INTO messages (id, session_id, queue_seq, author_id, source, content, model,
                                 client_request_id, status, created_at)
                             VALUES (:id, :sessionId, :queueSeq, :authorId, :source, :content, :model, :crid, 'pending', :now)""")
-                    .bind("id", m.id()).bind("sessionId", m.sessionId()).bind("queueSeq", queueSeq)
-                    .bind("authorId", m.authorId()).bind("source", m.source().wire()).bind("content", m.content())
-                    .bind("model", m.model()).bind("crid", m.clientRequestId()).bind("now", now.toEpochMilli())
+                    .bind("id", m.id())
+                    .bind("sessionId", m.sessionId())
+                    .bind("queueSeq", queueSeq)
+                    .bind("authorId", m.authorId())
+                    .bind("source", m.source().wire())
+                    .bind("content", m.content())
+                    .bind("model", m.model())
+                    .bind("crid", m.clientRequestId())
+                    .bind("now", now.toEpochMilli())
                     .execute();
             Message stored = byId(h, m.id()).orElseThrow();
             return new EnqueueResult.Accepted(stored, unfinished + 1, true);
@@ -73,8 +96,11 @@ final class JdbcMessages implements MessageStore {
     }
 
     private static int countUnfinished(Handle h, String sessionId) {
-        return h.createQuery("SELECT COUNT(*) FROM messages WHERE session_id = :sessionId AND status IN ('pending', 'processing')")
-                .bind("sessionId", sessionId).mapTo(Integer.class).one();
+        return h.createQuery(
+                        "SELECT COUNT(*) FROM messages WHERE session_id = :sessionId AND status IN ('pending', 'processing')")
+                .bind("sessionId", sessionId)
+                .mapTo(Integer.class)
+                .one();
     }
 
     private static int positionOf(Handle h, Message message) {
@@ -84,12 +110,17 @@ final class JdbcMessages implements MessageStore {
         return h.createQuery("""
                         SELECT COUNT(*) FROM messages WHERE session_id = :sessionId
                         AND status IN ('pending', 'processing') AND queue_seq <= :queueSeq""")
-                .bind("sessionId", message.sessionId()).bind("queueSeq", message.queueSeq())
-                .mapTo(Integer.class).one();
+                .bind("sessionId", message.sessionId())
+                .bind("queueSeq", message.queueSeq())
+                .mapTo(Integer.class)
+                .one();
     }
 
     private static Optional<Message> byId(Handle h, String id) {
-        return h.createQuery("SELECT * FROM messages WHERE id = :id").bind("id", id).map(MESSAGE).findOne();
+        return h.createQuery("SELECT * FROM messages WHERE id = :id")
+                .bind("id", id)
+                .map(MESSAGE)
+                .findOne();
     }
 
     @Override
@@ -99,10 +130,10 @@ final class JdbcMessages implements MessageStore {
 
     @Override
     public List<Message> unfinished(String sessionId) {
-        return db.read(h -> h.createQuery("""
+        return db.read(h ->
+                h.createQuery("""
                         SELECT * FROM messages WHERE session_id = :sessionId AND status IN ('pending', 'processing')
-                        ORDER BY queue_seq""")
-                .bind("sessionId", sessionId).map(MESSAGE).list());
+                        ORDER BY queue_seq""").bind("sessionId", sessionId).map(MESSAGE).list());
     }
 
     @Override
@@ -113,7 +144,9 @@ final class JdbcMessages implements MessageStore {
                                 SELECT id FROM messages WHERE session_id = :sessionId AND status = 'pending'
                                 AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.session_id = :sessionId AND p.status = 'processing')
                                 ORDER BY queue_seq LIMIT 1""")
-                        .bind("sessionId", sessionId).mapTo(String.class).findOne();
+                        .bind("sessionId", sessionId)
+                        .mapTo(String.class)
+                        .findOne();
                 if (next.isEmpty()) {
                     return Optional.<Message>empty();
                 }
@@ -121,8 +154,11 @@ final class JdbcMessages implements MessageStore {
                                 UPDATE messages SET status = 'processing', claimed_by = :node, lease_expires_at = :lease,
                                     started_at = :now
                                 WHERE id = :id AND status = 'pending'""")
-                        .bind("node", nodeId).bind("lease", leaseUntil.toEpochMilli()).bind("now", now.toEpochMilli())
-                        .bind("id", next.get()).execute();
+                        .bind("node", nodeId)
+                        .bind("lease", leaseUntil.toEpochMilli())
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", next.get())
+                        .execute();
                 return claimed == 1 ? byId(h, next.get()) : Optional.<Message>empty();
             });
         } catch (RuntimeException e) {
@@ -138,7 +174,11 @@ final class JdbcMessages implements MessageStore {
         return db.write(h -> h.createUpdate("""
                         UPDATE messages SET status = 'cancelled', finished_at = :now
                         WHERE id = :id AND session_id = :sessionId AND status = 'pending'""")
-                .bind("now", now.toEpochMilli()).bind("id", messageId).bind("sessionId", sessionId).execute()) == 1;
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", messageId)
+                        .bind("sessionId", sessionId)
+                        .execute())
+                == 1;
     }
 
     @Override
@@ -147,8 +187,12 @@ final class JdbcMessages implements MessageStore {
     }
 
     @Override
-    public java.util.Optional<List<dev.nightshift.core.model.Event>> finish(String messageId, MessageStatus terminal, String error,
-            List<dev.nightshift.core.model.NewEvent> endEvents, Instant now) {
+    public java.util.Optional<List<dev.nightshift.core.model.Event>> finish(
+            String messageId,
+            MessageStatus terminal,
+            String error,
+            List<dev.nightshift.core.model.NewEvent> endEvents,
+            Instant now) {
         if (terminal.unfinished()) {
             throw new IllegalArgumentException("finish needs a terminal status, got " + terminal);
         }
@@ -156,9 +200,14 @@ final class JdbcMessages implements MessageStore {
             Optional<String> sessionId = h.createQuery("""
                             UPDATE messages SET status = :status, error = :error, finished_at = :now, lease_expires_at = NULL
                             WHERE id = :id AND status = 'processing' RETURNING session_id""")
-                    .bind("status", terminal.wire()).bind("error", error).bind("now", now.toEpochMilli())
-                    .bind("id", messageId).mapTo(String.class).findOne();
-            return sessionId.map(session -> endEvents.isEmpty() ? List.<dev.nightshift.core.model.Event>of()
+                    .bind("status", terminal.wire())
+                    .bind("error", error)
+                    .bind("now", now.toEpochMilli())
+                    .bind("id", messageId)
+                    .mapTo(String.class)
+                    .findOne();
+            return sessionId.map(session -> endEvents.isEmpty()
+                    ? List.<dev.nightshift.core.model.Event>of()
                     : events.insert(h, session, endEvents, now));
         });
     }
@@ -167,15 +216,17 @@ final class JdbcMessages implements MessageStore {
     public int renewLeases(String nodeId, Instant leaseUntil) {
         return db.write(h -> h.createUpdate("""
                         UPDATE messages SET lease_expires_at = :lease WHERE claimed_by = :node AND status = 'processing'""")
-                .bind("lease", leaseUntil.toEpochMilli()).bind("node", nodeId).execute());
+                .bind("lease", leaseUntil.toEpochMilli())
+                .bind("node", nodeId)
+                .execute());
     }
 
     @Override
     public List<Message> expiredLeases(Instant now) {
-        return db.read(h -> h.createQuery("""
+        return db.read(h ->
+                h.createQuery("""
                         SELECT * FROM messages WHERE status = 'processing'
-                        AND (lease_expires_at IS NULL OR lease_expires_at < :now) ORDER BY started_at""")
-                .bind("now", now.toEpochMilli()).map(MESSAGE).list());
+                        AND (lease_expires_at IS NULL OR lease_expires_at < :now) ORDER BY started_at""").bind("now", now.toEpochMilli()).map(MESSAGE).list());
     }
 
     @Override
@@ -183,15 +234,18 @@ final class JdbcMessages implements MessageStore {
         return db.write(h -> h.createUpdate("""
                         UPDATE messages SET claimed_by = :node, lease_expires_at = :lease
                         WHERE id = :id AND status = 'processing' AND claimed_by = :previous""")
-                .bind("node", nodeId).bind("lease", leaseUntil.toEpochMilli()).bind("id", messageId)
-                .bind("previous", previousNodeId).execute()) == 1;
+                        .bind("node", nodeId)
+                        .bind("lease", leaseUntil.toEpochMilli())
+                        .bind("id", messageId)
+                        .bind("previous", previousNodeId)
+                        .execute())
+                == 1;
     }
 
     @Override
     public List<String> sessionsWaitingForDispatch() {
         return db.read(h -> h.createQuery("""
                         SELECT DISTINCT session_id FROM messages m WHERE status = 'pending'
-                        AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.session_id = m.session_id AND p.status = 'processing')""")
-                .mapTo(String.class).list());
+                        AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.session_id = m.session_id AND p.status = 'processing')""").mapTo(String.class).list());
     }
 }

@@ -18,17 +18,29 @@ import org.jdbi.v3.core.statement.Query;
 
 final class JdbcSessions implements SessionStore {
     static final RowMapper<Session> SESSION = (rs, ctx) -> new Session(
-            rs.getString("id"), rs.getString("repository"), rs.getString("base_branch"),
-            rs.getString("work_branch"), rs.getString("model"), rs.getString("title"),
-            SessionStatus.fromWire(rs.getString("status")), rs.getString("creator_id"),
+            rs.getString("id"),
+            rs.getString("repository"),
+            rs.getString("base_branch"),
+            rs.getString("work_branch"),
+            rs.getString("model"),
+            rs.getString("title"),
+            SessionStatus.fromWire(rs.getString("status")),
+            rs.getString("creator_id"),
             Source.fromWire(rs.getString("source")),
             new SessionSettings(rs.getInt("auto_commit") == 1, rs.getInt("auto_pr") == 1, rs.getInt("draft_pr") == 1),
-            rs.getString("parent_id"), rs.getString("sandbox_ref"), rs.getString("sandbox_status"),
-            rs.getLong("last_seq"), Db.instant(rs, "created_at"), Db.instant(rs, "updated_at"));
+            rs.getString("parent_id"),
+            rs.getString("sandbox_ref"),
+            rs.getString("sandbox_status"),
+            rs.getLong("last_seq"),
+            Db.instant(rs, "created_at"),
+            Db.instant(rs, "updated_at"));
 
     private static final RowMapper<Participant> PARTICIPANT = (rs, ctx) -> new Participant(
-            rs.getString("session_id"), rs.getString("user_id"), rs.getString("login"),
-            Role.fromWire(rs.getString("role")), Db.instant(rs, "joined_at"));
+            rs.getString("session_id"),
+            rs.getString("user_id"),
+            rs.getString("login"),
+            Role.fromWire(rs.getString("role")),
+            Db.instant(rs, "joined_at"));
 
     private final Db db;
 
@@ -45,26 +57,38 @@ final class JdbcSessions implements SessionStore {
                                 auto_commit, auto_pr, draft_pr, parent_id, created_at, updated_at)
                             VALUES (:id, :repository, :baseBranch, :model, :title, :status, :creatorId, :source,
                                 :autoCommit, :autoPr, :draftPr, :parentId, :now, :now)""")
-                    .bind("id", s.id()).bind("repository", s.repository()).bind("baseBranch", s.baseBranch())
-                    .bind("model", s.model()).bind("title", s.title()).bind("status", SessionStatus.CREATED.wire())
-                    .bind("creatorId", s.creatorId()).bind("source", s.source().wire())
+                    .bind("id", s.id())
+                    .bind("repository", s.repository())
+                    .bind("baseBranch", s.baseBranch())
+                    .bind("model", s.model())
+                    .bind("title", s.title())
+                    .bind("status", SessionStatus.CREATED.wire())
+                    .bind("creatorId", s.creatorId())
+                    .bind("source", s.source().wire())
                     .bind("autoCommit", Db.flag(s.settings().autoCommit()))
                     .bind("autoPr", Db.flag(s.settings().autoPr()))
                     .bind("draftPr", Db.flag(s.settings().draftPr()))
-                    .bind("parentId", s.parentId()).bind("now", at)
+                    .bind("parentId", s.parentId())
+                    .bind("now", at)
                     .execute();
             return h.createUpdate("""
                             INSERT INTO participants (session_id, user_id, role, joined_at)
                             VALUES (:sessionId, :userId, :role, :now)""")
-                    .bind("sessionId", s.id()).bind("userId", s.creatorId()).bind("role", Role.OWNER.wire())
-                    .bind("now", at).execute();
+                    .bind("sessionId", s.id())
+                    .bind("userId", s.creatorId())
+                    .bind("role", Role.OWNER.wire())
+                    .bind("now", at)
+                    .execute();
         });
         return get(s.id()).orElseThrow();
     }
 
     @Override
     public Optional<Session> get(String id) {
-        return db.read(h -> h.createQuery("SELECT * FROM sessions WHERE id = :id").bind("id", id).map(SESSION).findOne());
+        return db.read(h -> h.createQuery("SELECT * FROM sessions WHERE id = :id")
+                .bind("id", id)
+                .map(SESSION)
+                .findOne());
     }
 
     @Override
@@ -85,8 +109,8 @@ final class JdbcSessions implements SessionStore {
         }
         sql.append(" ORDER BY s.updated_at DESC, s.id DESC LIMIT :limit OFFSET :offset");
         List<Session> rows = db.read(h -> {
-            Query query = h.createQuery(sql.toString())
-                    .bind("limit", q.limit() + 1).bind("offset", q.offset());
+            Query query =
+                    h.createQuery(sql.toString()).bind("limit", q.limit() + 1).bind("offset", q.offset());
             if (q.visibleTo() != null) {
                 query.bind("visibleTo", q.visibleTo());
             }
@@ -109,7 +133,11 @@ final class JdbcSessions implements SessionStore {
         return db.write(h -> h.createUpdate("""
                         UPDATE sessions SET status = :status, updated_at = :now
                         WHERE id = :id AND status <> 'archived' AND status <> :status""")
-                .bind("status", status.wire()).bind("now", now.toEpochMilli()).bind("id", id).execute()) == 1;
+                        .bind("status", status.wire())
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", id)
+                        .execute())
+                == 1;
     }
 
     @Override
@@ -117,7 +145,10 @@ final class JdbcSessions implements SessionStore {
         return db.write(h -> h.createUpdate("""
                         UPDATE sessions SET status = 'archived', updated_at = :now
                         WHERE id = :id AND status <> 'archived'""")
-                .bind("now", now.toEpochMilli()).bind("id", id).execute()) == 1;
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", id)
+                        .execute())
+                == 1;
     }
 
     @Override
@@ -125,7 +156,12 @@ final class JdbcSessions implements SessionStore {
         return db.write(h -> h.createUpdate("""
                         UPDATE sessions SET work_branch = :work, base_branch = COALESCE(base_branch, :base), updated_at = :now
                         WHERE id = :id AND work_branch IS NULL""")
-                .bind("work", workBranch).bind("base", baseBranch).bind("now", now.toEpochMilli()).bind("id", id).execute()) == 1;
+                        .bind("work", workBranch)
+                        .bind("base", baseBranch)
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", id)
+                        .execute())
+                == 1;
     }
 
     @Override
@@ -134,8 +170,11 @@ final class JdbcSessions implements SessionStore {
                         UPDATE sessions SET sandbox_ref = :ref, sandbox_status = :status, sandbox_owner = :owner,
                             updated_at = :now
                         WHERE id = :id""")
-                .bind("ref", sandboxRef).bind("status", sandboxStatus).bind("owner", owner)
-                .bind("now", now.toEpochMilli()).bind("id", id)
+                .bind("ref", sandboxRef)
+                .bind("status", sandboxStatus)
+                .bind("owner", owner)
+                .bind("now", now.toEpochMilli())
+                .bind("id", id)
                 .execute());
     }
 
@@ -147,7 +186,10 @@ final class JdbcSessions implements SessionStore {
         return db.read(h -> h.createQuery("""
                         SELECT * FROM sessions
                         WHERE sandbox_status IN (<statuses>) AND (sandbox_owner = :owner OR sandbox_owner IS NULL)""")
-                .bindList("statuses", statuses).bind("owner", owner).map(SESSION).list());
+                .bindList("statuses", statuses)
+                .bind("owner", owner)
+                .map(SESSION)
+                .list());
     }
 
     @Override
@@ -157,9 +199,13 @@ final class JdbcSessions implements SessionStore {
                             updated_at = :now
                         WHERE id = :id AND sandbox_status = :expected
                             AND (sandbox_owner = :owner OR sandbox_owner IS NULL)""")
-                .bind("status", sandboxStatus).bind("owner", owner).bind("expected", expected)
-                .bind("now", now.toEpochMilli()).bind("id", id)
-                .execute()) == 1;
+                        .bind("status", sandboxStatus)
+                        .bind("owner", owner)
+                        .bind("expected", expected)
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", id)
+                        .execute())
+                == 1;
     }
 
     @Override
@@ -168,27 +214,39 @@ final class JdbcSessions implements SessionStore {
                         INSERT INTO participants (session_id, user_id, role, joined_at)
                         VALUES (:sessionId, :userId, :role, :now)
                         ON CONFLICT (session_id, user_id) DO UPDATE SET role = excluded.role""")
-                .bind("sessionId", sessionId).bind("userId", userId).bind("role", role.wire())
-                .bind("now", now.toEpochMilli()).execute());
+                .bind("sessionId", sessionId)
+                .bind("userId", userId)
+                .bind("role", role.wire())
+                .bind("now", now.toEpochMilli())
+                .execute());
     }
 
     @Override
     public boolean removeParticipant(String sessionId, String userId) {
-        return db.write(h -> h.createUpdate("DELETE FROM participants WHERE session_id = :sessionId AND user_id = :userId")
-                .bind("sessionId", sessionId).bind("userId", userId).execute()) == 1;
+        return db.write(h -> h.createUpdate(
+                                "DELETE FROM participants WHERE session_id = :sessionId AND user_id = :userId")
+                        .bind("sessionId", sessionId)
+                        .bind("userId", userId)
+                        .execute())
+                == 1;
     }
 
     @Override
     public Optional<Role> role(String sessionId, String userId) {
-        return db.read(h -> h.createQuery("SELECT role FROM participants WHERE session_id = :sessionId AND user_id = :userId")
-                .bind("sessionId", sessionId).bind("userId", userId).mapTo(String.class).findOne().map(Role::fromWire));
+        return db.read(
+                h -> h.createQuery("SELECT role FROM participants WHERE session_id = :sessionId AND user_id = :userId")
+                        .bind("sessionId", sessionId)
+                        .bind("userId", userId)
+                        .mapTo(String.class)
+                        .findOne()
+                        .map(Role::fromWire));
     }
 
     @Override
     public List<Participant> participants(String sessionId) {
-        return db.read(h -> h.createQuery("""
+        return db.read(h ->
+                h.createQuery("""
                         SELECT p.*, u.login FROM participants p JOIN users u ON u.id = p.user_id
-                        WHERE p.session_id = :sessionId ORDER BY p.joined_at, u.login""")
-                .bind("sessionId", sessionId).map(PARTICIPANT).list());
+                        WHERE p.session_id = :sessionId ORDER BY p.joined_at, u.login""").bind("sessionId", sessionId).map(PARTICIPANT).list());
     }
 }

@@ -5,10 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.nightshift.core.port.ArtifactStore;
 import dev.nightshift.core.port.AuditLog;
 import dev.nightshift.core.port.CredentialStore;
-import dev.nightshift.core.port.OneTimeValues;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.IdentityStore;
 import dev.nightshift.core.port.MessageStore;
+import dev.nightshift.core.port.OneTimeValues;
 import dev.nightshift.core.port.SessionStore;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TokenStore;
@@ -74,7 +74,9 @@ public final class JdbcStore implements Store {
             dataSource.close();
             throw e;
         }
-        LOG.info("store ready: {} ({} connections at most)", config.isSqlite() ? "sqlite" : "postgresql",
+        LOG.info(
+                "store ready: {} ({} connections at most)",
+                config.isSqlite() ? "sqlite" : "postgresql",
                 config.poolSize());
         return new JdbcStore(dataSource, config, clock);
     }

@@ -13,10 +13,17 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 final class JdbcTokens implements TokenStore {
     private static final RowMapper<Token> TOKEN = (rs, ctx) -> new Token(
-            rs.getString("id"), TokenKind.valueOf(rs.getString("kind").toUpperCase(java.util.Locale.ROOT)),
-            rs.getString("user_id"), rs.getString("name"), rs.getString("session_id"),
-            Db.instant(rs, "created_at"), Db.instant(rs, "expires_at"), Db.instant(rs, "last_used_at"),
-            Db.instant(rs, "revoked_at"), Scope.parse(rs.getString("scopes")), rs.getString("parent_id"));
+            rs.getString("id"),
+            TokenKind.valueOf(rs.getString("kind").toUpperCase(java.util.Locale.ROOT)),
+            rs.getString("user_id"),
+            rs.getString("name"),
+            rs.getString("session_id"),
+            Db.instant(rs, "created_at"),
+            Db.instant(rs, "expires_at"),
+            Db.instant(rs, "last_used_at"),
+            Db.instant(rs, "revoked_at"),
+            Scope.parse(rs.getString("scopes")),
+            rs.getString("parent_id"));
 
     private final Db db;
 
@@ -25,26 +32,42 @@ final class JdbcTokens implements TokenStore {
     }
 
     @Override
-    public Token create(TokenKind kind, String userId, String name, String sessionId, String secretHash,
-            Instant expiresAt, Set<Scope> scopes, String parentId) {
+    public Token create(
+            TokenKind kind,
+            String userId,
+            String name,
+            String sessionId,
+            String secretHash,
+            Instant expiresAt,
+            Set<Scope> scopes,
+            String parentId) {
         // the store keeps milliseconds: what is returned is what a later read gives
         Instant expires = expiresAt == null ? null : Instant.ofEpochMilli(expiresAt.toEpochMilli());
-        Token token = new Token(Ids.newId("tok"), kind, userId, name, sessionId, db.now(),
-                expires, null, null, scopes, parentId);
+        Token token = new Token(
+                Ids.newId("tok"), kind, userId, name, sessionId, db.now(), expires, null, null, scopes, parentId);
         db.write(h -> h.createUpdate("""
                         INSERT INTO tokens (id, kind, user_id, name, session_id, secret_hash, created_at, expires_at, scopes, parent_id)
                         VALUES (:id, :kind, :userId, :name, :sessionId, :hash, :createdAt, :expiresAt, :scopes, :parentId)""")
-                .bind("id", token.id()).bind("kind", kind.wire()).bind("userId", userId).bind("name", name)
-                .bind("sessionId", sessionId).bind("hash", secretHash)
-                .bind("createdAt", Db.millis(token.createdAt())).bind("expiresAt", Db.millis(expires))
-                .bind("scopes", Scope.format(token.scopes())).bind("parentId", parentId)
+                .bind("id", token.id())
+                .bind("kind", kind.wire())
+                .bind("userId", userId)
+                .bind("name", name)
+                .bind("sessionId", sessionId)
+                .bind("hash", secretHash)
+                .bind("createdAt", Db.millis(token.createdAt()))
+                .bind("expiresAt", Db.millis(expires))
+                .bind("scopes", Scope.format(token.scopes()))
+                .bind("parentId", parentId)
                 .execute());
         return token;
     }
 
     @Override
     public Optional<Token> byId(String tokenId) {
-        return db.read(h -> h.createQuery("SELECT * FROM tokens WHERE id = :id").bind("id", tokenId).map(TOKEN).findOne());
+        return db.read(h -> h.createQuery("SELECT * FROM tokens WHERE id = :id")
+                .bind("id", tokenId)
+                .map(TOKEN)
+                .findOne());
     }
 
     @Override
@@ -54,7 +77,10 @@ final class JdbcTokens implements TokenStore {
                         WHERE t.secret_hash = :hash AND t.revoked_at IS NULL
                         AND (t.expires_at IS NULL OR t.expires_at > :now)
                         AND (t.parent_id IS NULL OR (p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > :now)))""")
-                .bind("hash", secretHash).bind("now", now.toEpochMilli()).map(TOKEN).findOne());
+                .bind("hash", secretHash)
+                .bind("now", now.toEpochMilli())
+                .map(TOKEN)
+                .findOne());
     }
 
     @Override
@@ -62,7 +88,10 @@ final class JdbcTokens implements TokenStore {
         return db.read(h -> h.createQuery("""
                         SELECT * FROM tokens WHERE user_id = :userId AND kind = :kind AND revoked_at IS NULL
                         ORDER BY created_at""")
-                .bind("userId", userId).bind("kind", kind.wire()).map(TOKEN).list());
+                .bind("userId", userId)
+                .bind("kind", kind.wire())
+                .map(TOKEN)
+                .list());
     }
 
     @Override
@@ -70,24 +99,34 @@ final class JdbcTokens implements TokenStore {
         return db.read(h -> h.createQuery("""
                         SELECT * FROM tokens WHERE session_id = :sessionId AND kind = :kind AND revoked_at IS NULL
                         ORDER BY created_at""")
-                .bind("sessionId", sessionId).bind("kind", kind.wire()).map(TOKEN).list());
+                .bind("sessionId", sessionId)
+                .bind("kind", kind.wire())
+                .map(TOKEN)
+                .list());
     }
 
     @Override
     public boolean revoke(String tokenId, Instant now) {
         return db.write(h -> h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
-                .bind("now", now.toEpochMilli()).bind("id", tokenId).execute()) == 1;
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", tokenId)
+                        .execute())
+                == 1;
     }
 
     @Override
     public int revokeAllForUser(String userId, Instant now) {
-        return db.write(h -> h.createUpdate("UPDATE tokens SET revoked_at = :now WHERE user_id = :userId AND revoked_at IS NULL")
-                .bind("now", now.toEpochMilli()).bind("userId", userId).execute());
+        return db.write(h -> h.createUpdate(
+                        "UPDATE tokens SET revoked_at = :now WHERE user_id = :userId AND revoked_at IS NULL")
+                .bind("now", now.toEpochMilli())
+                .bind("userId", userId)
+                .execute());
     }
 
     @Override
     public int deleteExpired(Instant now) {
         return db.write(h -> h.createUpdate("DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= :now")
-                .bind("now", now.toEpochMilli()).execute());
+                .bind("now", now.toEpochMilli())
+                .execute());
     }
 }

@@ -11,8 +11,13 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 final class JdbcUsers implements UserStore {
     private static final RowMapper<User> USER = (rs, ctx) -> new User(
-            rs.getString("id"), rs.getString("login"), rs.getString("name"), rs.getString("email"),
-            rs.getInt("is_admin") == 1, Db.instant(rs, "created_at"), Db.instant(rs, "deactivated_at"));
+            rs.getString("id"),
+            rs.getString("login"),
+            rs.getString("name"),
+            rs.getString("email"),
+            rs.getInt("is_admin") == 1,
+            Db.instant(rs, "created_at"),
+            Db.instant(rs, "deactivated_at"));
 
     private final Db db;
 
@@ -27,8 +32,12 @@ final class JdbcUsers implements UserStore {
             db.write(h -> h.createUpdate("""
                             INSERT INTO users (id, login, name, email, is_admin, created_at)
                             VALUES (:id, :login, :name, :email, :admin, :createdAt)""")
-                    .bind("id", user.id()).bind("login", login).bind("name", name).bind("email", email)
-                    .bind("admin", Db.flag(admin)).bind("createdAt", Db.millis(user.createdAt()))
+                    .bind("id", user.id())
+                    .bind("login", login)
+                    .bind("name", name)
+                    .bind("email", email)
+                    .bind("admin", Db.flag(admin))
+                    .bind("createdAt", Db.millis(user.createdAt()))
                     .execute());
         } catch (RuntimeException e) {
             if (Db.isUniqueViolation(e)) {
@@ -41,29 +50,41 @@ final class JdbcUsers implements UserStore {
 
     @Override
     public Optional<User> byId(String id) {
-        return db.read(h -> h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map(USER).findOne());
+        return db.read(h -> h.createQuery("SELECT * FROM users WHERE id = :id")
+                .bind("id", id)
+                .map(USER)
+                .findOne());
     }
 
     @Override
     public Optional<User> byLogin(String login) {
         return db.read(h -> h.createQuery("SELECT * FROM users WHERE lower(login) = lower(:login)")
-                .bind("login", login).map(USER).findOne());
+                .bind("login", login)
+                .map(USER)
+                .findOne());
     }
 
     @Override
     public boolean setAdmin(String userId, boolean admin) {
         return db.write(h -> h.createUpdate("UPDATE users SET is_admin = :admin WHERE id = :id")
-                .bind("admin", Db.flag(admin)).bind("id", userId).execute()) == 1;
+                        .bind("admin", Db.flag(admin))
+                        .bind("id", userId)
+                        .execute())
+                == 1;
     }
 
     @Override
     public boolean setDeactivated(String userId, Instant at) {
         return db.write(h -> h.createUpdate("UPDATE users SET deactivated_at = :at WHERE id = :id")
-                .bind("at", Db.millis(at)).bind("id", userId).execute()) == 1;
+                        .bind("at", Db.millis(at))
+                        .bind("id", userId)
+                        .execute())
+                == 1;
     }
 
     @Override
     public List<User> list() {
-        return db.read(h -> h.createQuery("SELECT * FROM users ORDER BY login").map(USER).list());
+        return db.read(h ->
+                h.createQuery("SELECT * FROM users ORDER BY login").map(USER).list());
     }
 }

@@ -40,7 +40,8 @@ final class PgAppendWatcher implements AutoCloseable {
         long backoffMs = 100;
         boolean first = true;
         while (!closed) {
-            try (Connection connection = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password())) {
+            try (Connection connection =
+                    DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password())) {
                 try (Statement s = connection.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                 }

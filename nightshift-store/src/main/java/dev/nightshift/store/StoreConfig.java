@@ -29,8 +29,8 @@ public record StoreConfig(String jdbcUrl, String user, String password, int pool
     }
 
     public static StoreConfig sqlite(Path file) {
-        return new StoreConfig("jdbc:sqlite:" + file.toAbsolutePath(), null, null, DEFAULT_POOL_SIZE,
-                DEFAULT_SQLITE_SYNCHRONOUS);
+        return new StoreConfig(
+                "jdbc:sqlite:" + file.toAbsolutePath(), null, null, DEFAULT_POOL_SIZE, DEFAULT_SQLITE_SYNCHRONOUS);
     }
 
     public static StoreConfig postgres(String jdbcUrl, String user, String password) {

@@ -61,8 +61,19 @@ abstract class StoreContractTest {
     }
 
     private Session newSession(User creator, String repository) {
-        return store.sessions().create(new NewSession(Ids.newId("ses"), repository, "main", null, "t",
-                creator.id(), Source.API, SessionSettings.DEFAULTS, null), now);
+        return store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"),
+                                repository,
+                                "main",
+                                null,
+                                "t",
+                                creator.id(),
+                                Source.API,
+                                SessionSettings.DEFAULTS,
+                                null),
+                        now);
     }
 
     private NewMessage prompt(Session s, String crid) {
@@ -73,7 +84,8 @@ abstract class StoreContractTest {
     void usersHaveUniqueLogins() {
         assertThat(store.users().byLogin("alice")).contains(alice);
         assertThatThrownBy(() -> store.users().create("alice", null, null, false))
-                .isInstanceOf(StoreException.class).hasMessageContaining("alice");
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("alice");
         assertThat(store.users().list()).extracting(User::login).containsExactly("alice");
     }
 
@@ -93,10 +105,21 @@ abstract class StoreContractTest {
         store.sessions().upsertParticipant(s.id(), bob.id(), Role.VIEWER, now);
         store.sessions().upsertParticipant(s.id(), bob.id(), Role.MEMBER, now);
         assertThat(store.sessions().role(s.id(), bob.id())).contains(Role.MEMBER);
-        assertThat(store.sessions().list(new SessionQuery(bob.id(), null, null, null, 0, 50)).items()).hasSize(2);
-        assertThat(store.sessions().list(new SessionQuery(bob.id(), bob.id(), null, null, 0, 50)).items()).hasSize(1);
-        assertThat(store.sessions().list(new SessionQuery(null, null, null, "/repo/b", 0, 50)).items()).hasSize(1);
-        assertThat(store.sessions().participants(s.id())).extracting(p -> p.login()).containsExactly("alice", "bob");
+        assertThat(store.sessions()
+                        .list(new SessionQuery(bob.id(), null, null, null, 0, 50))
+                        .items())
+                .hasSize(2);
+        assertThat(store.sessions()
+                        .list(new SessionQuery(bob.id(), bob.id(), null, null, 0, 50))
+                        .items())
+                .hasSize(1);
+        assertThat(store.sessions()
+                        .list(new SessionQuery(null, null, null, "/repo/b", 0, 50))
+                        .items())
+                .hasSize(1);
+        assertThat(store.sessions().participants(s.id()))
+                .extracting(p -> p.login())
+                .containsExactly("alice", "bob");
         assertThat(store.sessions().removeParticipant(s.id(), bob.id())).isTrue();
         assertThat(store.sessions().role(s.id(), bob.id())).isEmpty();
     }
@@ -119,11 +142,15 @@ abstract class StoreContractTest {
     @Test
     void archivedSessionsKeepTheirStatus() {
         Session s = newSession(alice, "/r");
-        assertThat(store.sessions().updateStatus(s.id(), SessionStatus.ACTIVE, now)).isTrue();
+        assertThat(store.sessions().updateStatus(s.id(), SessionStatus.ACTIVE, now))
+                .isTrue();
         assertThat(store.sessions().archive(s.id(), now)).isTrue();
         assertThat(store.sessions().archive(s.id(), now)).isFalse();
-        assertThat(store.sessions().updateStatus(s.id(), SessionStatus.ACTIVE, now)).isFalse();
-        assertThat(store.sessions().list(new SessionQuery(null, null, SessionStatus.ARCHIVED, null, 0, 10)).items())
+        assertThat(store.sessions().updateStatus(s.id(), SessionStatus.ACTIVE, now))
+                .isFalse();
+        assertThat(store.sessions()
+                        .list(new SessionQuery(null, null, SessionStatus.ARCHIVED, null, 0, 10))
+                        .items())
                 .hasSize(1);
     }
 
@@ -135,10 +162,12 @@ abstract class StoreContractTest {
         Session read = store.sessions().get(s.id()).orElseThrow();
         assertThat(read.sandboxRef()).isEqualTo("sbx_1");
         assertThat(read.sandboxStatus()).isEqualTo("ready");
-        assertThat(store.sessions().withSandboxStatus("node-a", List.of("ready", "restoring"))).extracting(Session::id)
+        assertThat(store.sessions().withSandboxStatus("node-a", List.of("ready", "restoring")))
+                .extracting(Session::id)
                 .containsExactly(s.id());
         store.sessions().updateSandbox(s.id(), null, "hibernated", "node-a", now);
-        assertThat(store.sessions().withSandboxStatus("node-a", List.of("ready"))).isEmpty();
+        assertThat(store.sessions().withSandboxStatus("node-a", List.of("ready")))
+                .isEmpty();
         assertThat(store.sessions().get(s.id()).orElseThrow().sandboxRef()).isNull();
     }
 
@@ -151,23 +180,32 @@ abstract class StoreContractTest {
         store.sessions().updateSandbox(onB.id(), "sbx_b", "ready", "node-b", now);
         store.sessions().updateSandbox(unowned.id(), "sbx_old", "ready", null, now); // recorded before owners were kept
 
-        assertThat(store.sessions().withSandboxStatus("node-b", List.of("ready"))).extracting(Session::id)
+        assertThat(store.sessions().withSandboxStatus("node-b", List.of("ready")))
+                .extracting(Session::id)
                 .containsExactlyInAnyOrder(onB.id(), unowned.id());
-        assertThat(store.sessions().recoverSandbox(onA.id(), "node-b", "ready", null, now)).isFalse();
-        assertThat(store.sessions().get(onA.id()).orElseThrow()).extracting(Session::sandboxRef, Session::sandboxStatus)
+        assertThat(store.sessions().recoverSandbox(onA.id(), "node-b", "ready", null, now))
+                .isFalse();
+        assertThat(store.sessions().get(onA.id()).orElseThrow())
+                .extracting(Session::sandboxRef, Session::sandboxStatus)
                 .containsExactly("sbx_a", "ready");
 
-        assertThat(store.sessions().recoverSandbox(onB.id(), "node-b", "ready", "hibernated", now)).isTrue();
-        assertThat(store.sessions().get(onB.id()).orElseThrow()).extracting(Session::sandboxRef, Session::sandboxStatus)
+        assertThat(store.sessions().recoverSandbox(onB.id(), "node-b", "ready", "hibernated", now))
+                .isTrue();
+        assertThat(store.sessions().get(onB.id()).orElseThrow())
+                .extracting(Session::sandboxRef, Session::sandboxStatus)
                 .containsExactly(null, "hibernated");
-        assertThat(store.sessions().recoverSandbox(unowned.id(), "node-b", "ready", null, now)).isTrue();
-        assertThat(store.sessions().get(unowned.id()).orElseThrow().sandboxStatus()).isNull();
+        assertThat(store.sessions().recoverSandbox(unowned.id(), "node-b", "ready", null, now))
+                .isTrue();
+        assertThat(store.sessions().get(unowned.id()).orElseThrow().sandboxStatus())
+                .isNull();
 
         // taken over by node A since node B listed it: node B's recovery must not undo that
         store.sessions().updateSandbox(onB.id(), "sbx_a2", "provisioning", "node-a", now);
-        assertThat(store.sessions().recoverSandbox(onB.id(), "node-b", "hibernated", null, now)).isFalse();
+        assertThat(store.sessions().recoverSandbox(onB.id(), "node-b", "hibernated", null, now))
+                .isFalse();
         assertThat(store.sessions().get(onB.id()).orElseThrow().sandboxStatus()).isEqualTo("provisioning");
-        assertThat(store.sessions().withSandboxStatus("node-b", List.of("ready", "provisioning", "hibernated"))).isEmpty();
+        assertThat(store.sessions().withSandboxStatus("node-b", List.of("ready", "provisioning", "hibernated")))
+                .isEmpty();
     }
 
     @Test
@@ -176,8 +214,8 @@ abstract class StoreContractTest {
         for (int i = 0; i < 10; i++) {
             store.events().append(s.id(), new NewEvent("token", null, "{\"i\":" + i + "}"), now);
         }
-        List<Event> batch = store.events().append(s.id(),
-                List.of(new NewEvent("a", "m1", null), new NewEvent("b", "m1", "{\"x\":1}")), now);
+        List<Event> batch = store.events()
+                .append(s.id(), List.of(new NewEvent("a", "m1", null), new NewEvent("b", "m1", "{\"x\":1}")), now);
         assertThat(batch).extracting(Event::seq).containsExactly(11L, 12L);
         assertThat(batch.get(0).data()).isEqualTo("{}");
         assertThat(store.sessions().get(s.id()).orElseThrow().lastSeq()).isEqualTo(12);
@@ -188,7 +226,9 @@ abstract class StoreContractTest {
         assertThat(store.events().after(s.id(), 8, 4).hasMore()).isFalse();
 
         Page<Event> latest = store.events().latest(s.id(), 12);
-        assertThat(latest.items()).extracting(Event::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, 12).boxed().toList());
+        assertThat(latest.items())
+                .extracting(Event::seq)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 12).boxed().toList());
         assertThat(latest.hasMore()).isFalse();
         Page<Event> older = store.events().before(s.id(), 5, 3);
         assertThat(older.items()).extracting(Event::seq).containsExactly(2L, 3L, 4L);
@@ -248,7 +288,9 @@ abstract class StoreContractTest {
             page.items().forEach(e -> seqs.add(e.seq()));
             after = page.items().isEmpty() ? after : page.items().getLast().seq();
         } while (page.hasMore());
-        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
+        assertThat(seqs)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, threads * perThread).boxed().toList());
     }
 
     @Test
@@ -263,11 +305,16 @@ abstract class StoreContractTest {
         assertThat(retry.created()).isFalse();
         assertThat(retry.message().id()).isEqualTo(first.message().id());
         assertThat(retry.position()).isEqualTo(1);
-        assertThat(store.messages().unfinished(s.id())).extracting(Message::id)
+        assertThat(store.messages().unfinished(s.id()))
+                .extracting(Message::id)
                 .containsExactly(first.message().id(), second.message().id());
         assertThat(store.messages().enqueue(prompt(s, null), 10, now)).isInstanceOf(EnqueueResult.Accepted.class);
         assertThat(store.messages().enqueue(prompt(s, null), 10, now)).isInstanceOf(EnqueueResult.Accepted.class);
-        assertThat(store.messages().enqueue(new NewMessage("msg_x", "ses_missing", alice.id(), Source.API, "x", null, null), 10, now))
+        assertThat(store.messages()
+                        .enqueue(
+                                new NewMessage("msg_x", "ses_missing", alice.id(), Source.API, "x", null, null),
+                                10,
+                                now))
                 .isInstanceOf(EnqueueResult.UnknownSession.class);
     }
 
@@ -280,9 +327,13 @@ abstract class StoreContractTest {
         }
         List<EnqueueResult> results = runAll(work);
         assertThat(results).filteredOn(r -> r instanceof EnqueueResult.Accepted).hasSize(10);
-        assertThat(results).filteredOn(r -> r instanceof EnqueueResult.QueueFull).hasSize(6);
+        assertThat(results)
+                .filteredOn(r -> r instanceof EnqueueResult.QueueFull)
+                .hasSize(6);
         assertThat(store.messages().unfinished(s.id())).hasSize(10);
-        List<Long> order = store.messages().unfinished(s.id()).stream().map(Message::queueSeq).toList();
+        List<Long> order = store.messages().unfinished(s.id()).stream()
+                .map(Message::queueSeq)
+                .toList();
         assertThat(order).isSorted();
     }
 
@@ -301,13 +352,18 @@ abstract class StoreContractTest {
         assertThat(claims).filteredOn(Optional::isPresent).hasSize(1);
         Message running = claims.stream().flatMap(Optional::stream).findFirst().orElseThrow();
         assertThat(running.status()).isEqualTo(MessageStatus.PROCESSING);
-        assertThat(running.queueSeq()).isEqualTo(store.messages().unfinished(s.id()).getFirst().queueSeq());
-        assertThat(store.messages().claimNext(s.id(), "other", now.plusSeconds(30), now)).isEmpty();
+        assertThat(running.queueSeq())
+                .isEqualTo(store.messages().unfinished(s.id()).getFirst().queueSeq());
+        assertThat(store.messages().claimNext(s.id(), "other", now.plusSeconds(30), now))
+                .isEmpty();
 
-        assertThat(store.messages().finish(running.id(), MessageStatus.COMPLETED, null, now)).isTrue();
-        assertThat(store.messages().finish(running.id(), MessageStatus.FAILED, "late", now)).isFalse();
+        assertThat(store.messages().finish(running.id(), MessageStatus.COMPLETED, null, now))
+                .isTrue();
+        assertThat(store.messages().finish(running.id(), MessageStatus.FAILED, "late", now))
+                .isFalse();
         assertThat(store.messages().get(running.id()).orElseThrow().status()).isEqualTo(MessageStatus.COMPLETED);
-        assertThat(store.messages().claimNext(s.id(), "n", now.plusSeconds(30), now)).isPresent();
+        assertThat(store.messages().claimNext(s.id(), "n", now.plusSeconds(30), now))
+                .isPresent();
     }
 
     @Test
@@ -352,8 +408,10 @@ abstract class StoreContractTest {
         assertThat(store.messages().expiredLeases(now.plusSeconds(45))).isEmpty();
         List<Message> orphans = store.messages().expiredLeases(now.plusSeconds(61));
         assertThat(orphans).extracting(Message::id).containsExactly(a.id());
-        assertThat(store.messages().takeOver(a.id(), "dead", "alive", now.plusSeconds(120))).isTrue();
-        assertThat(store.messages().takeOver(a.id(), "dead", "racer", now.plusSeconds(120))).isFalse();
+        assertThat(store.messages().takeOver(a.id(), "dead", "alive", now.plusSeconds(120)))
+                .isTrue();
+        assertThat(store.messages().takeOver(a.id(), "dead", "racer", now.plusSeconds(120)))
+                .isFalse();
         assertThat(store.messages().get(a.id()).orElseThrow().claimedBy()).isEqualTo("alive");
     }
 
@@ -373,12 +431,19 @@ abstract class StoreContractTest {
     void tokensAreFoundByHashUntilRevokedOrExpired() {
         String secret = Secrets.newSecret("nsk");
         var token = store.tokens().create(TokenKind.API, alice.id(), "laptop", null, Secrets.hash(secret), null);
-        var live = store.tokens().create(TokenKind.LIVE, alice.id(), "live", "ses_1", Secrets.hash("live"), now.plusSeconds(60));
-        assertThat(store.tokens().findUsable(Secrets.hash(secret), now)).map(t -> t.id()).contains(token.id());
-        assertThat(store.tokens().findUsable(Secrets.hash("live"), now.plusSeconds(59))).isPresent();
-        assertThat(store.tokens().findUsable(Secrets.hash("live"), now.plusSeconds(60))).isEmpty();
+        var live = store.tokens()
+                .create(TokenKind.LIVE, alice.id(), "live", "ses_1", Secrets.hash("live"), now.plusSeconds(60));
+        assertThat(store.tokens().findUsable(Secrets.hash(secret), now))
+                .map(t -> t.id())
+                .contains(token.id());
+        assertThat(store.tokens().findUsable(Secrets.hash("live"), now.plusSeconds(59)))
+                .isPresent();
+        assertThat(store.tokens().findUsable(Secrets.hash("live"), now.plusSeconds(60)))
+                .isEmpty();
         assertThat(store.tokens().listForUser(alice.id(), TokenKind.API)).hasSize(1);
-        assertThat(store.tokens().listForSession("ses_1", TokenKind.LIVE)).extracting(t -> t.id()).containsExactly(live.id());
+        assertThat(store.tokens().listForSession("ses_1", TokenKind.LIVE))
+                .extracting(t -> t.id())
+                .containsExactly(live.id());
         assertThat(store.tokens().revoke(token.id(), now)).isTrue();
         assertThat(store.tokens().revoke(token.id(), now)).isFalse();
         assertThat(store.tokens().findUsable(Secrets.hash(secret), now)).isEmpty();
@@ -416,18 +481,44 @@ abstract class StoreContractTest {
 
     @Test
     void oneCredentialPerPersonAndHostAndRefreshesCompareAndSet() {
-        var first = store.credentials().put(alice.id(), "github.com", "oauth", null, "sealed-1", "refresh-1",
-                now.plusSeconds(3600), null, now);
-        var replaced = store.credentials().put(alice.id(), "github.com", "oauth", null, "sealed-2", "refresh-2",
-                now.plusSeconds(3600), null, now);
+        var first = store.credentials()
+                .put(
+                        alice.id(),
+                        "github.com",
+                        "oauth",
+                        null,
+                        "sealed-1",
+                        "refresh-1",
+                        now.plusSeconds(3600),
+                        null,
+                        now);
+        var replaced = store.credentials()
+                .put(
+                        alice.id(),
+                        "github.com",
+                        "oauth",
+                        null,
+                        "sealed-2",
+                        "refresh-2",
+                        now.plusSeconds(3600),
+                        null,
+                        now);
         assertThat(replaced.id()).isEqualTo(first.id());
         assertThat(replaced.version()).isEqualTo(first.version() + 1);
         assertThat(store.credentials().list(alice.id())).hasSize(1);
 
         // two refreshes read the same version: only one may write
-        assertThat(store.credentials().replaceIfVersion(first.id(), replaced.version(), "sealed-3", "refresh-3", null, null, now)).isTrue();
-        assertThat(store.credentials().replaceIfVersion(first.id(), replaced.version(), "sealed-4", "refresh-4", null, null, now)).isFalse();
-        assertThat(store.credentials().find(alice.id(), "github.com").orElseThrow().refreshSealed()).isEqualTo("refresh-3");
+        assertThat(store.credentials()
+                        .replaceIfVersion(first.id(), replaced.version(), "sealed-3", "refresh-3", null, null, now))
+                .isTrue();
+        assertThat(store.credentials()
+                        .replaceIfVersion(first.id(), replaced.version(), "sealed-4", "refresh-4", null, null, now))
+                .isFalse();
+        assertThat(store.credentials()
+                        .find(alice.id(), "github.com")
+                        .orElseThrow()
+                        .refreshSealed())
+                .isEqualTo("refresh-3");
 
         assertThat(store.credentials().delete(alice.id(), "github.com")).isTrue();
         assertThat(store.credentials().find(alice.id(), "github.com")).isEmpty();
@@ -436,9 +527,19 @@ abstract class StoreContractTest {
     @Test
     void theAuditLogKeepsEveryActionNewestFirst() {
         store.audit().record(alice.id(), "ses_1", "git.fetch", "https://example.com/a.git", "ok", null, now);
-        store.audit().record(alice.id(), "ses_1", "git.push", "https://example.com/a.git al/1", "refused", "non-fast-forward", now.plusSeconds(1));
+        store.audit()
+                .record(
+                        alice.id(),
+                        "ses_1",
+                        "git.push",
+                        "https://example.com/a.git al/1",
+                        "refused",
+                        "non-fast-forward",
+                        now.plusSeconds(1));
         store.audit().record(alice.id(), "ses_2", "github.pr", "acme/a", "ok", null, now.plusSeconds(2));
-        assertThat(store.audit().list("ses_1", 10)).extracting(e -> e.action()).containsExactly("git.push", "git.fetch");
+        assertThat(store.audit().list("ses_1", 10))
+                .extracting(e -> e.action())
+                .containsExactly("git.push", "git.fetch");
         assertThat(store.audit().list(null, 2)).extracting(e -> e.sessionId()).containsExactly("ses_2", "ses_1");
     }
 
@@ -464,19 +565,37 @@ abstract class StoreContractTest {
     @Test
     void artifactsAreFoundByUrlAndReplacedOnlyOverWhatWasRead() {
         var session = newSession(alice, "/srv/repo");
-        var pr = store.artifacts().add(session.id(), "pr", "https://github.com/acme/a/pull/1", "{\"state\":\"open\"}", now);
-        assertThat(store.artifacts().findByUrl("pr", "https://github.com/acme/a/pull/1")).extracting(a -> a.id()).containsExactly(pr.id());
-        assertThat(store.artifacts().replaceIfData(pr.id(), "{\"state\":\"open\"}", pr.url(), "{\"state\":\"merged\"}")).isTrue();
-        assertThat(store.artifacts().replaceIfData(pr.id(), "{\"state\":\"open\"}", pr.url(), "{\"state\":\"closed\"}")).isFalse();
+        var pr = store.artifacts()
+                .add(session.id(), "pr", "https://github.com/acme/a/pull/1", "{\"state\":\"open\"}", now);
+        assertThat(store.artifacts().findByUrl("pr", "https://github.com/acme/a/pull/1"))
+                .extracting(a -> a.id())
+                .containsExactly(pr.id());
+        assertThat(store.artifacts().replaceIfData(pr.id(), "{\"state\":\"open\"}", pr.url(), "{\"state\":\"merged\"}"))
+                .isTrue();
+        assertThat(store.artifacts().replaceIfData(pr.id(), "{\"state\":\"open\"}", pr.url(), "{\"state\":\"closed\"}"))
+                .isFalse();
         assertThat(store.artifacts().list(session.id()).get(0).data()).isEqualTo("{\"state\":\"merged\"}");
     }
 
     @Test
     void theWorkBranchIsSetOnceAndTheBaseBranchFilledIn() {
-        Session session = store.sessions().create(new NewSession(Ids.newId("ses"), "/srv/repo", null, null, "t",
-                alice.id(), Source.API, SessionSettings.DEFAULTS, null), now);
-        assertThat(store.sessions().setBranches(session.id(), "main", "al/1a2b3c4d", now)).isTrue();
-        assertThat(store.sessions().setBranches(session.id(), "develop", "al/ffffffff", now)).isFalse();
+        Session session = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"),
+                                "/srv/repo",
+                                null,
+                                null,
+                                "t",
+                                alice.id(),
+                                Source.API,
+                                SessionSettings.DEFAULTS,
+                                null),
+                        now);
+        assertThat(store.sessions().setBranches(session.id(), "main", "al/1a2b3c4d", now))
+                .isTrue();
+        assertThat(store.sessions().setBranches(session.id(), "develop", "al/ffffffff", now))
+                .isFalse();
         Session read = store.sessions().get(session.id()).orElseThrow();
         assertThat(read.workBranch()).isEqualTo("al/1a2b3c4d");
         assertThat(read.baseBranch()).isEqualTo("main");
@@ -486,25 +605,34 @@ abstract class StoreContractTest {
     void aPromptFinishesTogetherWithItsTurnsEndOrNotAtAll() {
         Session s = newSession(alice, "/srv/repo");
         store.messages().enqueue(prompt(s, "c1"), 10, now);
-        Message running = store.messages().claimNext(s.id(), "node", now.plusSeconds(30), now).orElseThrow();
+        Message running = store.messages()
+                .claimNext(s.id(), "node", now.plusSeconds(30), now)
+                .orElseThrow();
         long before = store.sessions().get(s.id()).orElseThrow().lastSeq();
-        List<NewEvent> end = List.of(new NewEvent("error", running.id(), "{\"message\":\"boom\"}"),
+        List<NewEvent> end = List.of(
+                new NewEvent("error", running.id(), "{\"message\":\"boom\"}"),
                 new NewEvent("turn_complete", running.id(), "{\"status\":\"failed\"}"));
 
-        var stored = store.messages().finish(running.id(), MessageStatus.FAILED, "boom", end, now).orElseThrow();
+        var stored = store.messages()
+                .finish(running.id(), MessageStatus.FAILED, "boom", end, now)
+                .orElseThrow();
 
         assertThat(stored).extracting(Event::seq).containsExactly(before + 1, before + 2);
         assertThat(store.messages().get(running.id()).orElseThrow().status()).isEqualTo(MessageStatus.FAILED);
-        assertThat(store.events().after(s.id(), before, 10).items()).extracting(Event::type).containsExactly("error", "turn_complete");
+        assertThat(store.events().after(s.id(), before, 10).items())
+                .extracting(Event::type)
+                .containsExactly("error", "turn_complete");
         // a second end (a stop racing the natural end) writes nothing
-        assertThat(store.messages().finish(running.id(), MessageStatus.FAILED, "stopped", end, now)).isEmpty();
+        assertThat(store.messages().finish(running.id(), MessageStatus.FAILED, "stopped", end, now))
+                .isEmpty();
         assertThat(store.sessions().get(s.id()).orElseThrow().lastSeq()).isEqualTo(before + 2);
     }
 
     @Test
     void identitiesBelongToOneUserAndAreFoundBySubjectOnly() {
         User bob = store.users().create("bob", "Bob", null, false);
-        var linked = store.identities().link(alice.id(), "github", "github.com", "1001", "alice-gh", "a@example.com", now);
+        var linked =
+                store.identities().link(alice.id(), "github", "github.com", "1001", "alice-gh", "a@example.com", now);
         assertThat(store.identities().find("github", "github.com", "1001")).contains(linked);
         assertThat(store.identities().find("github", "ghe.example.com", "1001")).isEmpty();
         assertThat(store.identities().find("oidc", "github.com", "1001")).isEmpty();
@@ -512,9 +640,15 @@ abstract class StoreContractTest {
         assertThatThrownBy(() -> store.identities().link(bob.id(), "github", "github.com", "1001", "x", null, now))
                 .isInstanceOf(StoreException.class);
         store.identities().link(alice.id(), "oidc", "https://id.example.com", "1001", "alice", null, now);
-        assertThat(store.identities().forUser(alice.id())).extracting(i -> i.kind()).containsExactly("github", "oidc");
+        assertThat(store.identities().forUser(alice.id()))
+                .extracting(i -> i.kind())
+                .containsExactly("github", "oidc");
         store.identities().seen(linked.id(), "alice-renamed", null, now.plusSeconds(5));
-        assertThat(store.identities().find("github", "github.com", "1001").orElseThrow().login()).isEqualTo("alice-renamed");
+        assertThat(store.identities()
+                        .find("github", "github.com", "1001")
+                        .orElseThrow()
+                        .login())
+                .isEqualTo("alice-renamed");
         assertThat(store.identities().unlink(bob.id(), linked.id())).isFalse();
         assertThat(store.identities().unlink(alice.id(), linked.id())).isTrue();
         assertThat(store.identities().find("github", "github.com", "1001")).isEmpty();
@@ -522,7 +656,8 @@ abstract class StoreContractTest {
 
     @Test
     void loginsAreUniqueRegardlessOfCaseAndUsersCanBeDeactivated() {
-        assertThatThrownBy(() -> store.users().create("ALICE", null, null, false)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.users().create("ALICE", null, null, false))
+                .isInstanceOf(StoreException.class);
         assertThat(store.users().byLogin("Alice")).map(User::id).contains(alice.id());
         assertThat(store.users().byId(alice.id()).orElseThrow().active()).isTrue();
         assertThat(store.users().setDeactivated(alice.id(), now)).isTrue();
@@ -536,20 +671,41 @@ abstract class StoreContractTest {
 
     @Test
     void tokensKeepTheirScopesAndALiveTokenEndsWithItsParent() {
-        var api = store.tokens().create(TokenKind.API, alice.id(), "read only", null, "hash-api", null,
-                java.util.EnumSet.of(dev.nightshift.core.model.Scope.SESSIONS_READ), null);
-        var live = store.tokens().create(TokenKind.LIVE, alice.id(), "live", "ses_1", "hash-live", now.plusSeconds(3600).plusNanos(123_456),
-                api.scopes(), api.id());
-        assertThat(live.expiresAt()).isEqualTo(store.tokens().byId(live.id()).orElseThrow().expiresAt()); // milliseconds, both
+        var api = store.tokens()
+                .create(
+                        TokenKind.API,
+                        alice.id(),
+                        "read only",
+                        null,
+                        "hash-api",
+                        null,
+                        java.util.EnumSet.of(dev.nightshift.core.model.Scope.SESSIONS_READ),
+                        null);
+        var live = store.tokens()
+                .create(
+                        TokenKind.LIVE,
+                        alice.id(),
+                        "live",
+                        "ses_1",
+                        "hash-live",
+                        now.plusSeconds(3600).plusNanos(123_456),
+                        api.scopes(),
+                        api.id());
+        assertThat(live.expiresAt())
+                .isEqualTo(store.tokens().byId(live.id()).orElseThrow().expiresAt()); // milliseconds, both
         var legacy = store.tokens().create(TokenKind.API, alice.id(), "old", null, "hash-old", null);
         assertThat(store.tokens().findUsable("hash-api", now).orElseThrow().scopes())
                 .containsExactly(dev.nightshift.core.model.Scope.SESSIONS_READ);
-        assertThat(store.tokens().findUsable("hash-live", now).orElseThrow().parentId()).isEqualTo(api.id());
-        assertThat(store.tokens().findUsable("hash-old", now).orElseThrow().scopes()).isEqualTo(dev.nightshift.core.model.Scope.ALL);
+        assertThat(store.tokens().findUsable("hash-live", now).orElseThrow().parentId())
+                .isEqualTo(api.id());
+        assertThat(store.tokens().findUsable("hash-old", now).orElseThrow().scopes())
+                .isEqualTo(dev.nightshift.core.model.Scope.ALL);
         assertThat(store.tokens().byId(live.id()).orElseThrow().sessionId()).isEqualTo("ses_1");
 
         assertThat(store.tokens().revoke(api.id(), now)).isTrue();
-        assertThat(store.tokens().findUsable("hash-live", now)).as("a live token made with a revoked token").isEmpty();
+        assertThat(store.tokens().findUsable("hash-live", now))
+                .as("a live token made with a revoked token")
+                .isEmpty();
         assertThat(store.tokens().findUsable("hash-old", now)).isPresent();
         assertThat(store.tokens().revokeAllForUser(alice.id(), now)).isEqualTo(2); // the live one and the old one
         assertThat(store.tokens().findUsable("hash-old", now)).isEmpty();
@@ -564,11 +720,17 @@ abstract class StoreContractTest {
         }
         var mine = store.audit().list(new dev.nightshift.core.port.AuditQuery(alice.id(), null, null, null, null, 10));
         assertThat(mine).hasSize(5).allMatch(e -> e.userId().equals(alice.id()));
-        var tokens = store.audit().list(new dev.nightshift.core.port.AuditQuery(null, null, "token.create", now.plusSeconds(3), null, 10));
+        var tokens = store.audit()
+                .list(new dev.nightshift.core.port.AuditQuery(
+                        null, null, "token.create", now.plusSeconds(3), null, 10));
         assertThat(tokens).extracting(e -> e.target()).containsExactly("t4", "t3");
         var first = store.audit().list(new dev.nightshift.core.port.AuditQuery(null, null, null, null, null, 4));
-        var second = store.audit().list(new dev.nightshift.core.port.AuditQuery(null, null, null, null, first.getLast().id(), 4));
-        var third = store.audit().list(new dev.nightshift.core.port.AuditQuery(null, null, null, null, second.getLast().id(), 4));
+        var second = store.audit()
+                .list(new dev.nightshift.core.port.AuditQuery(
+                        null, null, null, null, first.getLast().id(), 4));
+        var third = store.audit()
+                .list(new dev.nightshift.core.port.AuditQuery(
+                        null, null, null, null, second.getLast().id(), 4));
         List<String> all = new ArrayList<>();
         for (var page : List.of(first, second, third)) {
             page.forEach(e -> all.add(e.id()));

@@ -14,7 +14,8 @@ import java.util.UUID;
  * the local server on 127.0.0.1:5432) as {@code NIGHTSHIFT_TEST_POSTGRES_USER} (default postgres).
  */
 public final class TestDatabases {
-    public static final String POSTGRES_URL = env("NIGHTSHIFT_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    public static final String POSTGRES_URL =
+            env("NIGHTSHIFT_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     public static final String POSTGRES_USER = env("NIGHTSHIFT_TEST_POSTGRES_USER", "postgres");
     public static final String POSTGRES_PASSWORD = env("NIGHTSHIFT_TEST_POSTGRES_PASSWORD", "");
 
@@ -26,7 +27,8 @@ public final class TestDatabases {
 
     /** Creates an empty PostgreSQL database; closing it drops the database. */
     public static Postgres postgres() {
-        String name = "nightshift_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        String name = "nightshift_test_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         admin("CREATE DATABASE " + name);
         String url = POSTGRES_URL.substring(0, POSTGRES_URL.lastIndexOf('/') + 1) + name;
         return new Postgres(name, StoreConfig.postgres(url, POSTGRES_USER, POSTGRES_PASSWORD));
@@ -44,8 +46,10 @@ public final class TestDatabases {
                 Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL is needed for this test and was not reachable at "
-                    + POSTGRES_URL + " as " + POSTGRES_USER + " (set NIGHTSHIFT_TEST_POSTGRES_URL): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "PostgreSQL is needed for this test and was not reachable at " + POSTGRES_URL + " as "
+                            + POSTGRES_USER + " (set NIGHTSHIFT_TEST_POSTGRES_URL): " + e.getMessage(),
+                    e);
         }
     }
 

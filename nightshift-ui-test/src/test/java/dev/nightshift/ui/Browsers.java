@@ -18,8 +18,15 @@ final class Browsers implements AutoCloseable {
     static final Path CHROMIUM = Path.of(env("NIGHTSHIFT_UI_TEST_CHROMIUM", "/usr/bin/chromium"));
     static final String NODE = env("PLAYWRIGHT_NODEJS_PATH", "/usr/bin/node");
     /** Chromium's own calls home are refused on a closed network, many at a time; they are switched off. */
-    private static final List<String> QUIET_FLAGS = List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic");
+    private static final List<String> QUIET_FLAGS = List.of(
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic");
+
     static final Path SCREENSHOTS = Path.of(System.getProperty("ui.screenshots", "target/screenshots"));
 
     static {
@@ -39,8 +46,12 @@ final class Browsers implements AutoCloseable {
         Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_NODEJS_PATH", NODE, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
-            Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(CHROMIUM).setHeadless(true).setArgs(QUIET_FLAGS));
+            Browser browser = playwright
+                    .chromium()
+                    .launch(new BrowserType.LaunchOptions()
+                            .setExecutablePath(CHROMIUM)
+                            .setHeadless(true)
+                            .setArgs(QUIET_FLAGS));
             return new Browsers(playwright, browser);
         } catch (RuntimeException e) {
             playwright.close();
@@ -57,7 +68,8 @@ final class Browsers implements AutoCloseable {
 
     static void screenshot(Page page, String name) {
         // finished transitions: a panel caught mid-slide is not what anyone sees
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png"))
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(SCREENSHOTS.resolve(name + ".png"))
                 .setAnimations(com.microsoft.playwright.options.ScreenshotAnimations.DISABLED));
     }
 

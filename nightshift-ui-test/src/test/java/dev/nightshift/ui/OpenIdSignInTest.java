@@ -29,11 +29,13 @@ class OpenIdSignInTest {
     static void start() {
         provider = new MockOAuth2Server();
         provider.start(InetAddress.getLoopbackAddress(), 0);
-        server = TestServer.start(Map.of(
-                "NIGHTSHIFT_OIDC_PROVIDERS", "corp " + provider.issuerUrl("corp") + " nightshift",
-                "NIGHTSHIFT_OIDC_CLIENT_SECRETS", "corp=s3cret",
-                "NIGHTSHIFT_ADMIT_GROUPS", "engineering",
-                "NIGHTSHIFT_ADMISSION_CONTACT", "the platform team"), p -> {});
+        server = TestServer.start(
+                Map.of(
+                        "NIGHTSHIFT_OIDC_PROVIDERS", "corp " + provider.issuerUrl("corp") + " nightshift",
+                        "NIGHTSHIFT_OIDC_CLIENT_SECRETS", "corp=s3cret",
+                        "NIGHTSHIFT_ADMIT_GROUPS", "engineering",
+                        "NIGHTSHIFT_ADMISSION_CONTACT", "the platform team"),
+                p -> {});
         browsers = Browsers.launch();
     }
 
@@ -52,9 +54,23 @@ class OpenIdSignInTest {
 
     @Test
     void aClickOnTheProviderSignsInAsTheAccountsOwnUser() {
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback("corp", "emp-1001", "JWT", List.of("nightshift"),
-                Map.of("preferred_username", "hedy", "name", "Hedy Lamarr", "email", "hedy@corp.example", "email_verified", true,
-                        "groups", List.of("engineering")), 3600));
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback(
+                "corp",
+                "emp-1001",
+                "JWT",
+                List.of("nightshift"),
+                Map.of(
+                        "preferred_username",
+                        "hedy",
+                        "name",
+                        "Hedy Lamarr",
+                        "email",
+                        "hedy@corp.example",
+                        "email_verified",
+                        true,
+                        "groups",
+                        List.of("engineering")),
+                3600));
         try (BrowserContext context = browsers.person(1280, 800)) {
             Page page = context.newPage();
             page.navigate(server.url() + "/");
@@ -63,22 +79,34 @@ class OpenIdSignInTest {
             assertThat(page.url()).doesNotContain("token");
             Object token = page.evaluate("() => localStorage.getItem('nightshift.token')");
             assertThat(token).isNotNull();
-            assertThat(server.client(token.toString()).get("/api/me/identities").body().path("identities").get(0)
-                    .path("subject").asText()).isEqualTo("emp-1001");
+            assertThat(server.client(token.toString())
+                            .get("/api/me/identities")
+                            .body()
+                            .path("identities")
+                            .get(0)
+                            .path("subject")
+                            .asText())
+                    .isEqualTo("emp-1001");
         }
     }
 
     @Test
     void someoneOutsideTheAdmittedGroupsSeesWhyAndWhomToAsk() {
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback("corp", "ext-7", "JWT", List.of("nightshift"),
-                Map.of("preferred_username", "visitor", "groups", List.of("contractors")), 3600));
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback(
+                "corp",
+                "ext-7",
+                "JWT",
+                List.of("nightshift"),
+                Map.of("preferred_username", "visitor", "groups", List.of("contractors")),
+                3600));
         try (BrowserContext context = browsers.person(1280, 800)) {
             Page page = context.newPage();
             page.navigate(server.url() + "/");
             page.locator("#signin-oidc a[data-provider=corp]").click();
             assertThat(page.locator("h1")).hasText("You are not admitted");
             assertThat(page.locator("#reason")).containsText("ask the platform team");
-            assertThat(page.evaluate("() => localStorage.getItem('nightshift.token')")).isNull();
+            assertThat(page.evaluate("() => localStorage.getItem('nightshift.token')"))
+                    .isNull();
         }
     }
 }

@@ -57,7 +57,8 @@ class PreviewIsolationTest {
 
     @Test
     void aHostilePreviewCannotReadThePersonsTokenOrActAsThem() throws Exception {
-        try (TestServer server = TestServer.start(p -> p.sandboxes = true); Browsers browsers = Browsers.launch()) {
+        try (TestServer server = TestServer.start(p -> p.sandboxes = true);
+                Browsers browsers = Browsers.launch()) {
             ApiClient admin = server.admin;
             String id = admin.createSession("/srv/hostile-preview");
             Sandbox sandbox = server.server.sandboxes().acquire(id);
@@ -71,7 +72,8 @@ class PreviewIsolationTest {
                 Page app = context.newPage();
                 app.navigate(server.url());
                 Ui.signIn(app, server.server.adminToken());
-                assertThat(app.evaluate("() => localStorage.getItem('nightshift.token')")).isEqualTo(server.server.adminToken());
+                assertThat(app.evaluate("() => localStorage.getItem('nightshift.token')"))
+                        .isEqualTo(server.server.adminToken());
 
                 Page page = context.newPage();
                 // as the UI's "Open port" button does: the live token as the first path segment

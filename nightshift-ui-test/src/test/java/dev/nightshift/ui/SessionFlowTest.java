@@ -32,18 +32,30 @@ class SessionFlowTest {
     void aSessionFromTheFormRunsTheAgentLiveForEveryoneWatching(@TempDir Path work) throws Exception {
         Path repo = Ui.repository(work);
         try (FakeModelServer model = FakeModelServer.start().pacing(Duration.ofMillis(20));
-                TestServer server = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
-                        "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true);
+                TestServer server = TestServer.start(
+                        Map.of(
+                                "NIGHTSHIFT_MODEL",
+                                "openai-compatible/coder",
+                                "OPENAI_COMPATIBLE_BASE_URL",
+                                model.openAiBaseUrl()),
+                        p -> p.sandboxes = true);
                 Browsers browsers = Browsers.launch();
                 BrowserContext owner = browsers.person(1440, 900)) {
             model.enqueue(
-                    Reply.text("Let me plan and look at `calc.py`.").andToolCalls(new ToolCall("c1", "todo_write", PLAN),
-                            new ToolCall("c2", "read", "{\"path\":\"calc.py\"}")),
-                    Reply.text("Found it: `add` subtracts. It should read:\n\n```python\ndef add(a, b):\n    return a + b\n```\n")
-                            .andToolCalls(new ToolCall("c3", "edit",
-                                    "{\"path\":\"calc.py\",\"old_string\":\"return a - b\",\"new_string\":\"return a + b\"}")),
+                    Reply.text("Let me plan and look at `calc.py`.")
+                            .andToolCalls(
+                                    new ToolCall("c1", "todo_write", PLAN),
+                                    new ToolCall("c2", "read", "{\"path\":\"calc.py\"}")),
+                    Reply.text(
+                                    "Found it: `add` subtracts. It should read:\n\n```python\ndef add(a, b):\n    return a + b\n```\n")
+                            .andToolCalls(
+                                    new ToolCall(
+                                            "c3",
+                                            "edit",
+                                            "{\"path\":\"calc.py\",\"old_string\":\"return a - b\",\"new_string\":\"return a + b\"}")),
                     Reply.toolCalls(new ToolCall("c4", "bash", "{\"command\":\"python3 -m unittest -q test_calc\"}")),
-                    Reply.toolCalls(new ToolCall("c5", "task", "{\"kind\":\"explorer\",\"prompt\":\"Who else calls add()?\"}")),
+                    Reply.toolCalls(
+                            new ToolCall("c5", "task", "{\"kind\":\"explorer\",\"prompt\":\"Who else calls add()?\"}")),
                     Reply.toolCalls(new ToolCall("e1", "grep", "{\"pattern\":\"def add\"}")), // the explorer
                     Reply.text("Only the test calls add()."), // the explorer's report
                     Reply.toolCalls(new ToolCall("c6", "todo_write", DONE)),
@@ -56,11 +68,13 @@ class SessionFlowTest {
             Ui.signIn(page, server.server.adminToken());
 
             // a session from the form
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("+ New session")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("+ New session"))
+                    .click();
             page.getByLabel("Repository").fill(repo.toString());
             page.getByLabel("Base branch").fill("main");
             page.getByLabel("Title").fill("Fix add()");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start session")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start session"))
+                    .click();
             assertThat(page.locator(".session-title")).hasText("Fix add()");
             assertThat(page.locator(".session-list")).containsText("Fix add()");
             assertThat(page.locator(".connection")).hasText("Live");
@@ -69,7 +83,11 @@ class SessionFlowTest {
             Ui.sendPrompt(page, "add(2, 3) should be 5; fix it");
             assertThat(page.locator(".entry-user")).containsText("add(2, 3) should be 5");
             assertThat(page.locator(".entry-turn-end")).hasText("Turn finished");
-            String status = server.admin.get("/api/sessions/" + sessionId).body().path("status").asText();
+            String status = server.admin
+                    .get("/api/sessions/" + sessionId)
+                    .body()
+                    .path("status")
+                    .asText();
             assertThat(page.locator(".session-list .status")).hasText(status); // the sidebar follows the session
 
             // tool cards: each call once, with how it ended
@@ -82,7 +100,8 @@ class SessionFlowTest {
             card(page, "bash").locator("summary").click();
             assertThat(card(page, "bash").locator(".tool-output")).containsText("OK");
             // the subagent's own steps sit inside the task card
-            assertThat(card(page, "task").locator(".subagent .tool-card[data-tool=grep]")).hasCount(1);
+            assertThat(card(page, "task").locator(".subagent .tool-card[data-tool=grep]"))
+                    .hasCount(1);
             assertThat(card(page, "task").locator(".subagent")).containsText("Only the test calls add().");
 
             // assistant text as Markdown, code highlighted; the plan in the panel
@@ -94,26 +113,37 @@ class SessionFlowTest {
             Browsers.screenshot(page, "03-session-timeline");
 
             // the work was committed on the session's branch, shown in the panel; Changes has the diff
-            String branch = server.admin.get("/api/sessions/" + sessionId).body().path("workBranch").asText();
+            String branch = server.admin
+                    .get("/api/sessions/" + sessionId)
+                    .body()
+                    .path("workBranch")
+                    .asText();
             assertThat(page.locator(".branch")).containsText(branch);
             assertThat(page.locator(".branch")).containsText("from main");
             // the git steps in words, the same sentences the CLI prints (the branch, a/<hex>, needs no quoting)
-            assertThat(page.locator(".timeline")).containsText(
-                    java.util.regex.Pattern.compile("checked out main at [0-9a-f]{7} on " + branch));
-            assertThat(page.locator(".timeline")).containsText(
-                    java.util.regex.Pattern.compile("committed [0-9a-f]{7} Fix add\\(\\) to add"));
-            page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Changes")).click();
+            assertThat(page.locator(".timeline"))
+                    .containsText(java.util.regex.Pattern.compile("checked out main at [0-9a-f]{7} on " + branch));
+            assertThat(page.locator(".timeline"))
+                    .containsText(java.util.regex.Pattern.compile("committed [0-9a-f]{7} Fix add\\(\\) to add"));
+            page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Changes"))
+                    .click();
             assertThat(page.locator(".file-list")).containsText("calc.py");
             page.getByText("Side by side").click();
             assertThat(page.locator(".diff-split .line-del")).containsText("return a - b");
             assertThat(page.locator(".diff-split .line-add")).containsText("return a + b");
             Browsers.screenshot(page, "04-diff-panel");
-            page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Timeline")).click();
+            page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Timeline"))
+                    .click();
             List<Long> ownerSees = Ui.shownSeqs(page);
             Ui.assertNoDuplicates(ownerSees);
 
             // a second person, added as a member in the People panel, sees the same timeline live
-            String bobToken = server.admin.post("/api/users", Map.of("login", "bob")).body().path("token").path("token").asText();
+            String bobToken = server.admin
+                    .post("/api/users", Map.of("login", "bob"))
+                    .body()
+                    .path("token")
+                    .path("token")
+                    .asText();
             page.getByLabel("Add a person by login").fill("bob");
             page.locator("form.add-person button").click();
             assertThat(page.locator(".person[data-login=bob]")).containsText("member");
@@ -140,10 +170,12 @@ class SessionFlowTest {
             }
 
             // a read-only share link: same timeline, no composer
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Share")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Share"))
+                    .click();
             String link = page.getByLabel("Address to share").inputValue();
             assertThat(link).contains("/s/nss_");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close"))
+                    .click();
             try (BrowserContext guestContext = browsers.person(1280, 800)) {
                 Page guest = guestContext.newPage();
                 guest.navigate(link);
@@ -171,13 +203,15 @@ class SessionFlowTest {
             page.setViewportSize(1024, 768);
             Ui.assertNoHorizontalScroll(page);
             assertThat(page.locator(".details")).isHidden();
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show details")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show details"))
+                    .click();
             assertThat(page.locator(".details")).isVisible();
             Browsers.screenshot(page, "06-narrow-1024");
         }
     }
 
     private static Locator card(Page page, String tool) {
-        return page.locator(".timeline > .entry-tool > .tool-card[data-tool=" + tool + "]").first();
+        return page.locator(".timeline > .entry-tool > .tool-card[data-tool=" + tool + "]")
+                .first();
     }
 }

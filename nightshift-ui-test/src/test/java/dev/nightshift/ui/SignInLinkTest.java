@@ -43,7 +43,12 @@ class SignInLinkTest {
     }
 
     private static String token(String login) {
-        return server.admin.post("/api/users", Map.of("login", login)).body().path("token").path("token").asText();
+        return server.admin
+                .post("/api/users", Map.of("login", login))
+                .body()
+                .path("token")
+                .path("token")
+                .asText();
     }
 
     private static Object stored(Page page) {
@@ -62,8 +67,11 @@ class SignInLinkTest {
             Page first = open(context, "/");
             Ui.signIn(first, ada);
 
-            for (String link : new String[] {"/#token=" + mallory, "/?token=" + mallory, "/sessions/x#token=" + mallory
-                    + "&ui_state=guessed-guessed-guessed"}) {
+            for (String link : new String[] {
+                "/#token=" + mallory,
+                "/?token=" + mallory,
+                "/sessions/x#token=" + mallory + "&ui_state=guessed-guessed-guessed"
+            }) {
                 Page page = open(context, link);
                 assertThat(page.locator(".sidebar .login")).hasText("ada-link");
                 assertThat(stored(page)).as(link).isEqualTo(ada);
@@ -92,20 +100,24 @@ class SignInLinkTest {
             page.navigate(server.url() + "/sessions/a#token=" + ada + "&ui_state=" + NONCE);
             assertThat(page.locator(".sidebar .login")).hasText("ada-link");
             assertThat(stored(page)).isEqualTo(ada);
-            assertThat(page.evaluate("() => sessionStorage.getItem('nightshift.signInState')")).as("used up").isNull();
+            assertThat(page.evaluate("() => sessionStorage.getItem('nightshift.signInState')"))
+                    .as("used up")
+                    .isNull();
 
             // the same for another account while ada is signed in: asked, and staying keeps ada
             page.evaluate("n => sessionStorage.setItem('nightshift.signInState', n)", NONCE);
             page.navigate(server.url() + "/sessions/b#token=" + mallory + "&ui_state=" + NONCE);
             assertThat(page.locator("#switch-account")).containsText("Signed in as ada-link; switch to mallory-link?");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stay signed in as ada-link")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stay signed in as ada-link"))
+                    .click();
             assertThat(page.locator(".sidebar .login")).hasText("ada-link");
             assertThat(stored(page)).isEqualTo(ada);
 
             // and switching is the person's choice
             page.evaluate("n => sessionStorage.setItem('nightshift.signInState', n)", NONCE);
             page.navigate(server.url() + "/sessions/c#token=" + mallory + "&ui_state=" + NONCE);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Switch to mallory-link")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Switch to mallory-link"))
+                    .click();
             assertThat(page.locator(".sidebar .login")).hasText("mallory-link");
             assertThat(stored(page)).isEqualTo(mallory);
         }

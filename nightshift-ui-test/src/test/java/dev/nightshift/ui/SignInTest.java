@@ -37,11 +37,13 @@ class SignInTest {
         try (BrowserContext context = browsers.person(1280, 800)) {
             Page page = context.newPage();
             page.navigate(server.url());
-            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in")))
+                    .isVisible();
             Browsers.screenshot(page, "01-sign-in");
 
             page.getByLabel("Token").fill("nsk_not-a-real-token");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                    .click();
             assertThat(page.getByRole(AriaRole.ALERT)).containsText("unknown, expired or revoked");
 
             Ui.signIn(page, server.server.adminToken());
@@ -55,9 +57,11 @@ class SignInTest {
             assertThat(second.getByText("No session open")).isVisible();
 
             // signing out forgets it
-            second.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out")).click();
+            second.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out"))
+                    .click();
             assertThat(second.getByLabel("Token")).isVisible();
-            assertThat(second.evaluate("() => localStorage.getItem('nightshift.token')")).isNull();
+            assertThat(second.evaluate("() => localStorage.getItem('nightshift.token')"))
+                    .isNull();
         }
     }
 
@@ -80,15 +84,20 @@ class SignInTest {
     @Test
     void thePagesAreServedWithAPolicyThatOnlyAllowsTheirOwnScripts() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/sessions/ses_x")).build(),
+        var page = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/sessions/ses_x"))
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<script type=\"module\" src=\"/ui/js/app.js\">");
-        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
-                assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(
+                        csp -> assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
         assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
-        assertThat(server.client(null).get("/vendor/marked/lib/marked.esm.js").status()).isEqualTo(200);
-        assertThat(server.client(null).get("/ui/js/../../openapi.json").status()).isEqualTo(404);
+        assertThat(server.client(null).get("/vendor/marked/lib/marked.esm.js").status())
+                .isEqualTo(200);
+        assertThat(server.client(null).get("/ui/js/../../openapi.json").status())
+                .isEqualTo(404);
         assertThat(server.client(null).get("/vendor/unknown/x.js").status()).isEqualTo(404);
         // an unknown API route is still the API's JSON error, not the page
         var api404 = server.client(null).get("/api/no-such-route");

@@ -23,30 +23,46 @@ class StopQueueAndReconnectTest {
     void stopEndsTheRunningTurnAndAQueuedPromptCanBeCancelled(@TempDir Path work) throws Exception {
         Path repo = Ui.repository(work);
         try (FakeModelServer model = FakeModelServer.start();
-                TestServer server = TestServer.start(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/coder",
-                        "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl()), p -> p.sandboxes = true);
+                TestServer server = TestServer.start(
+                        Map.of(
+                                "NIGHTSHIFT_MODEL",
+                                "openai-compatible/coder",
+                                "OPENAI_COMPATIBLE_BASE_URL",
+                                model.openAiBaseUrl()),
+                        p -> p.sandboxes = true);
                 Browsers browsers = Browsers.launch();
                 BrowserContext owner = browsers.person(1280, 800)) {
             String id = server.admin.createSession(repo.toString());
-            model.enqueue(Reply.toolCalls(new ToolCall("s1", "bash", "{\"command\":\"sleep 300\",\"timeout_ms\":600000}")),
+            model.enqueue(
+                    Reply.toolCalls(new ToolCall("s1", "bash", "{\"command\":\"sleep 300\",\"timeout_ms\":600000}")),
                     Reply.text("never asked for"));
             Page page = owner.newPage();
             page.navigate(server.url() + "/sessions/" + id);
             Ui.signIn(page, server.server.adminToken());
             var stop = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop the running turn"));
-            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop (nothing is running)"))).isDisabled();
+            assertThat(page.getByRole(
+                            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop (nothing is running)")))
+                    .isDisabled();
 
             Ui.sendPrompt(page, "wait a long time");
-            assertThat(page.locator(".tool-card[data-tool=bash] .badge-running")).isVisible();
+            assertThat(page.locator(".tool-card[data-tool=bash] .badge-running"))
+                    .isVisible();
             Ui.sendPrompt(page, "and then this");
             assertThat(page.locator(".queue")).containsText("and then this");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel queued prompt")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel queued prompt"))
+                    .click();
             assertThat(page.locator(".queue")).isHidden();
-            assertThat(server.admin.get("/api/sessions/" + id + "/prompts").body().path("queue")).hasSize(1);
+            assertThat(server.admin
+                            .get("/api/sessions/" + id + "/prompts")
+                            .body()
+                            .path("queue"))
+                    .hasSize(1);
 
             stop.click();
             assertThat(page.locator(".entry-turn-end")).hasText("Turn stopped");
-            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop (nothing is running)"))).isDisabled();
+            assertThat(page.getByRole(
+                            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop (nothing is running)")))
+                    .isDisabled();
             assertThat(page.locator(".entry-user")).hasCount(1); // the cancelled prompt never ran
             assertThat(model.requests()).hasSize(1);
         }
@@ -59,8 +75,13 @@ class StopQueueAndReconnectTest {
         try (FakeModelServer model = FakeModelServer.start();
                 Browsers browsers = Browsers.launch();
                 BrowserContext owner = browsers.person(1280, 800)) {
-            Map<String, String> settings = Map.of("NIGHTSHIFT_PORT", String.valueOf(port),
-                    "NIGHTSHIFT_MODEL", "openai-compatible/coder", "OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl());
+            Map<String, String> settings = Map.of(
+                    "NIGHTSHIFT_PORT",
+                    String.valueOf(port),
+                    "NIGHTSHIFT_MODEL",
+                    "openai-compatible/coder",
+                    "OPENAI_COMPATIBLE_BASE_URL",
+                    model.openAiBaseUrl());
             TestServer first = TestServer.start(dataDir, false, settings, p -> p.sandboxes = true);
             String id;
             Page page = owner.newPage();
@@ -82,8 +103,12 @@ class StopQueueAndReconnectTest {
             try (TestServer second = TestServer.start(dataDir, false, settings, p -> p.sandboxes = true)) {
                 model.enqueue(Reply.text("Second answer."));
                 second.admin.prompt(id, "second", "after-restart");
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
-                        second.admin.allEvents(id).stream().filter(e -> e.path("type").asText().equals("turn_complete")).count() == 2);
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> second.admin.allEvents(id).stream()
+                                        .filter(e -> e.path("type").asText().equals("turn_complete"))
+                                        .count()
+                                == 2);
 
                 assertThat(page.locator(".connection")).hasText("Live");
                 assertThat(page.locator(".entry-turn-end")).hasCount(2);
@@ -93,8 +118,10 @@ class StopQueueAndReconnectTest {
                 assertThat(after).startsWith(before.toArray(Long[]::new));
                 // what the log holds and the page shows agree (tokens are folded into their message)
                 List<Long> logged = second.admin.allEvents(id).stream()
-                        .filter(e -> List.of("user_message", "assistant_message", "turn_complete").contains(e.path("type").asText()))
-                        .map(e -> e.path("seq").asLong()).toList();
+                        .filter(e -> List.of("user_message", "assistant_message", "turn_complete")
+                                .contains(e.path("type").asText()))
+                        .map(e -> e.path("seq").asLong())
+                        .toList();
                 assertThat(after).containsAll(logged);
             }
         } finally {

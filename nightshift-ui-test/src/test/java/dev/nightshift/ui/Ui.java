@@ -16,8 +16,8 @@ final class Ui {
 
     static void signIn(Page page, String token) {
         page.getByLabel("Token").fill(token);
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-                new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
         assertThat(page.locator(".sidebar, .shell-shared")).isVisible();
     }
 
@@ -30,8 +30,10 @@ final class Ui {
     /** The sequence numbers of what the timeline shows, in order (tool results live on their call's card). */
     static List<Long> shownSeqs(Page page) {
         List<Long> seqs = new ArrayList<>();
-        for (Object value : (List<?>) page.evaluate("() => [...document.querySelectorAll('.timeline [data-seq]')]"
-                + ".flatMap(e => [e.dataset.seq, e.dataset.resultSeq, e.dataset.messageSeq]).filter(Boolean).map(Number)")) {
+        for (Object value : (List<?>)
+                page.evaluate(
+                        "() => [...document.querySelectorAll('.timeline [data-seq]')]"
+                                + ".flatMap(e => [e.dataset.seq, e.dataset.resultSeq, e.dataset.messageSeq]).filter(Boolean).map(Number)")) {
             seqs.add(((Number) value).longValue());
         }
         return seqs;
@@ -43,22 +45,30 @@ final class Ui {
 
     static void assertNoHorizontalScroll(Page page) {
         Object overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
-        assertThat(((Number) overflow).intValue()).as("page wider than the window").isLessThanOrEqualTo(0);
+        assertThat(((Number) overflow).intValue())
+                .as("page wider than the window")
+                .isLessThanOrEqualTo(0);
     }
 
     /** A local git repository with a bug and its test. */
     static Path repository(Path dir) throws Exception {
         Path repo = Files.createDirectories(dir.resolve("calc"));
         Files.writeString(repo.resolve("calc.py"), "def add(a, b):\n    return a - b\n");
-        Files.writeString(repo.resolve("test_calc.py"), "import unittest\nfrom calc import add\n\n"
-                + "class CalcTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n");
+        Files.writeString(
+                repo.resolve("test_calc.py"),
+                "import unittest\nfrom calc import add\n\n"
+                        + "class CalcTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n");
         Files.writeString(repo.resolve(".gitignore"), "__pycache__/\n");
-        for (List<String> git : List.of(List.of("init", "-q", "-b", "main"), List.of("add", "."),
+        for (List<String> git : List.of(
+                List.of("init", "-q", "-b", "main"),
+                List.of("add", "."),
                 List.of("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "calc"))) {
             List<String> argv = new ArrayList<>(List.of("git", "-C", repo.toString()));
             argv.addAll(git);
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+            assertThat(p.waitFor())
+                    .as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isZero();
         }
         return repo;
     }

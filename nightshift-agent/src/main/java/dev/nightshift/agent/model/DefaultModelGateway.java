@@ -45,7 +45,8 @@ public final class DefaultModelGateway implements ModelGateway, AutoCloseable {
                 return;
             }
             try {
-                Thread.sleep(Duration.ofNanos(Math.min(left, Duration.ofMillis(20).toNanos())));
+                Thread.sleep(
+                        Duration.ofNanos(Math.min(left, Duration.ofMillis(20).toNanos())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ModelException(Kind.CANCELLED, "interrupted while waiting to retry the model");
@@ -108,18 +109,22 @@ public final class DefaultModelGateway implements ModelGateway, AutoCloseable {
         }
         long cached = Math.min(usage.cachedInputTokens(), usage.inputTokens());
         long uncached = usage.inputTokens() - cached;
-        return (uncached * price.inputPerMillion() + cached * price.cachedInputPerMillion()
-                + usage.outputTokens() * price.outputPerMillion()) / 1_000_000.0;
+        return (uncached * price.inputPerMillion()
+                        + cached * price.cachedInputPerMillion()
+                        + usage.outputTokens() * price.outputPerMillion())
+                / 1_000_000.0;
     }
 
     @Override
     public ModelResponse stream(ModelRequest request, ModelListener listener, BooleanSupplier cancel) {
         ModelRef requested = request.model() != null ? request.model() : config.defaultModel();
         if (requested == null) {
-            throw new ModelException(Kind.NOT_CONFIGURED, "no model is configured: set " + GatewayConfig.MODEL
-                    + " to provider/model (e.g. anthropic/claude-sonnet-4-5, openai/gpt-5, openai-compatible/<model> with "
-                    + GatewayConfig.OPENAI_COMPATIBLE_BASE_URL + ", ollama/<model>) and the provider's key ("
-                    + GatewayConfig.ANTHROPIC_API_KEY + ", " + GatewayConfig.OPENAI_API_KEY + ")");
+            throw new ModelException(
+                    Kind.NOT_CONFIGURED,
+                    "no model is configured: set " + GatewayConfig.MODEL
+                            + " to provider/model (e.g. anthropic/claude-sonnet-4-5, openai/gpt-5, openai-compatible/<model> with "
+                            + GatewayConfig.OPENAI_COMPATIBLE_BASE_URL + ", ollama/<model>) and the provider's key ("
+                            + GatewayConfig.ANTHROPIC_API_KEY + ", " + GatewayConfig.OPENAI_API_KEY + ")");
         }
         List<ModelRef> chain = config.chainFor(requested);
         List<String> tried = new ArrayList<>();
@@ -133,7 +138,8 @@ public final class DefaultModelGateway implements ModelGateway, AutoCloseable {
                 listener.fallback(previous, model, reason);
             }
             boolean more = chain.indexOf(model) < chain.size() - 1;
-            ModelRequest attempt = new ModelRequest(model, request.messages(), request.tools(), request.maxOutputTokens());
+            ModelRequest attempt =
+                    new ModelRequest(model, request.messages(), request.tools(), request.maxOutputTokens());
             int tries = 0;
             while (true) {
                 if (cancel.getAsBoolean()) {
@@ -148,11 +154,15 @@ public final class DefaultModelGateway implements ModelGateway, AutoCloseable {
                         throw e;
                     }
                     if (tracking.streamed) {
-                        throw new ModelException(e.kind(), e.getMessage() + " (after part of the answer had streamed; "
-                                + "not retried)", e.retryAfter(), e);
+                        throw new ModelException(
+                                e.kind(),
+                                e.getMessage() + " (after part of the answer had streamed; " + "not retried)",
+                                e.retryAfter(),
+                                e);
                     }
                     last = e;
-                    boolean retry = tries <= config.maxRetries() && Backoff.worthWaiting(e.retryAfter())
+                    boolean retry = tries <= config.maxRetries()
+                            && Backoff.worthWaiting(e.retryAfter())
                             && !(e.kind() == Kind.TIMEOUT && more);
                     if (!retry) {
                         break;
@@ -178,13 +188,18 @@ public final class DefaultModelGateway implements ModelGateway, AutoCloseable {
     private ProviderClient client(ModelRef model, ModelException previousFailure) {
         ProviderClient client = clients.get(model.provider());
         if (client == null) {
-            throw new ModelException(Kind.NOT_CONFIGURED, "unknown model provider '" + model.provider() + "' in " + model
-                    + "; known: " + ModelRef.PROVIDERS);
+            throw new ModelException(
+                    Kind.NOT_CONFIGURED,
+                    "unknown model provider '" + model.provider() + "' in " + model + "; known: " + ModelRef.PROVIDERS);
         }
         String missing = Endpoint.of(config, model.provider()).missing(model);
         if (missing != null) {
-            throw new ModelException(Kind.NOT_CONFIGURED, missing
-                    + (previousFailure == null ? "" : " (needed as fallback after: " + previousFailure.getMessage() + ")"));
+            throw new ModelException(
+                    Kind.NOT_CONFIGURED,
+                    missing
+                            + (previousFailure == null
+                                    ? ""
+                                    : " (needed as fallback after: " + previousFailure.getMessage() + ")"));
         }
         return client;
     }

@@ -81,8 +81,8 @@ public record GatewayConfig(
             throw new IllegalArgumentException(MODEL_TIMEOUT + " must be a positive duration, got " + timeout);
         }
         if (maxRetries < 0 || maxRetries > MAX_MAX_RETRIES) {
-            throw new IllegalArgumentException(MODEL_MAX_RETRIES + " must be between 0 and " + MAX_MAX_RETRIES + ", got "
-                    + maxRetries);
+            throw new IllegalArgumentException(
+                    MODEL_MAX_RETRIES + " must be between 0 and " + MAX_MAX_RETRIES + ", got " + maxRetries);
         }
     }
 
@@ -118,8 +118,11 @@ public record GatewayConfig(
                 url(env, OPENAI_COMPATIBLE_BASE_URL, null),
                 optional(env, OPENAI_COMPATIBLE_API_KEY),
                 url(env, OLLAMA_BASE_URL, DEFAULT_OLLAMA_BASE_URL),
-                optional(env, MODEL_TIMEOUT) == null ? DEFAULT_TIMEOUT : duration(MODEL_TIMEOUT, optional(env, MODEL_TIMEOUT)),
-                optional(env, MODEL_MAX_RETRIES) == null ? DEFAULT_MAX_RETRIES
+                optional(env, MODEL_TIMEOUT) == null
+                        ? DEFAULT_TIMEOUT
+                        : duration(MODEL_TIMEOUT, optional(env, MODEL_TIMEOUT)),
+                optional(env, MODEL_MAX_RETRIES) == null
+                        ? DEFAULT_MAX_RETRIES
                         : integer(MODEL_MAX_RETRIES, optional(env, MODEL_MAX_RETRIES)),
                 optional(env, MODEL_PRICES) == null ? Map.of() : prices(optional(env, MODEL_PRICES)));
     }
@@ -145,22 +148,31 @@ public record GatewayConfig(
             }
             int eq = entry.lastIndexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException(MODEL_PRICES + " entries look like provider/model=input:cached:output "
-                        + "(USD per million tokens), got '" + entry.trim() + "'");
+                throw new IllegalArgumentException(
+                        MODEL_PRICES + " entries look like provider/model=input:cached:output "
+                                + "(USD per million tokens), got '" + entry.trim() + "'");
             }
             ModelRef model = modelRef(MODEL_PRICES, entry.substring(0, eq).trim());
             String[] parts = entry.substring(eq + 1).trim().split(":");
             if (parts.length != 3) {
                 throw new IllegalArgumentException(MODEL_PRICES + ": the price of " + model
-                        + " must be input:cached:output (USD per million tokens), got '" + entry.substring(eq + 1).trim() + "'");
+                        + " must be input:cached:output (USD per million tokens), got '"
+                        + entry.substring(eq + 1).trim() + "'");
             }
             try {
-                prices.put(model.toString(), new Price(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()),
-                        Double.parseDouble(parts[2].trim())));
+                prices.put(
+                        model.toString(),
+                        new Price(
+                                Double.parseDouble(parts[0].trim()),
+                                Double.parseDouble(parts[1].trim()),
+                                Double.parseDouble(parts[2].trim())));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(MODEL_PRICES + ": the price of " + model
-                        + " must be three non-negative numbers input:cached:output, got '" + entry.substring(eq + 1).trim()
-                        + "'", e);
+                throw new IllegalArgumentException(
+                        MODEL_PRICES + ": the price of " + model
+                                + " must be three non-negative numbers input:cached:output, got '"
+                                + entry.substring(eq + 1).trim()
+                                + "'",
+                        e);
             }
         }
         return prices;
@@ -187,7 +199,8 @@ public record GatewayConfig(
             try {
                 d = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(name + " must be a duration such as 120s, 500ms or 2m, got '" + value + "'");
+                throw new IllegalArgumentException(
+                        name + " must be a duration such as 120s, 500ms or 2m, got '" + value + "'");
             }
         }
         if (d.isZero() || d.isNegative()) {
@@ -244,8 +257,10 @@ public record GatewayConfig(
     @Override
     public String toString() {
         // keys stay out of logs
-        return "GatewayConfig[defaultModel=" + defaultModel + ", fallbackModels=" + fallbackModels + ", anthropicApiKey="
-                + mask(anthropicApiKey) + ", anthropicBaseUrl=" + anthropicBaseUrl + ", openAiApiKey=" + mask(openAiApiKey)
+        return "GatewayConfig[defaultModel=" + defaultModel + ", fallbackModels=" + fallbackModels
+                + ", anthropicApiKey="
+                + mask(anthropicApiKey) + ", anthropicBaseUrl=" + anthropicBaseUrl + ", openAiApiKey="
+                + mask(openAiApiKey)
                 + ", openAiBaseUrl=" + openAiBaseUrl + ", openAiCompatibleBaseUrl=" + openAiCompatibleBaseUrl
                 + ", openAiCompatibleApiKey=" + mask(openAiCompatibleApiKey) + ", ollamaBaseUrl=" + ollamaBaseUrl
                 + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", prices=" + prices + "]";

@@ -56,11 +56,13 @@ import java.util.function.BooleanSupplier;
 final class LangChain4jClient implements ProviderClient {
     /** Anthropic requires {@code max_tokens}; used when a request sets none. */
     static final int ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
+
     static final String ANTHROPIC_VERSION = "2023-06-01";
     /** How often the waiting caller looks at the cancel flag and the clock. */
     private static final long POLL_MILLIS = 20;
     /** After the stream closed, how long to wait for LangChain4j's final callback. */
     private static final Duration END_GRACE = Duration.ofMillis(500);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Endpoint endpoint;
@@ -112,11 +114,12 @@ final class LangChain4jClient implements ProviderClient {
         StreamingChatModel chatModel;
         try {
             chatRequest = chatRequest(request);
-            chatModel = anthropic ? anthropicModel(model, exchange.builder(), request.maxOutputTokens())
+            chatModel = anthropic
+                    ? anthropicModel(model, exchange.builder(), request.maxOutputTokens())
                     : openAiModel(model, exchange.builder());
         } catch (IllegalArgumentException e) {
-            throw new ModelException(Kind.BAD_REQUEST, "could not build the request for " + model + ": " + e.getMessage(),
-                    null, e);
+            throw new ModelException(
+                    Kind.BAD_REQUEST, "could not build the request for " + model + ": " + e.getMessage(), null, e);
         }
         boolean done = false;
         try {
@@ -140,12 +143,19 @@ final class LangChain4jClient implements ProviderClient {
                 }
                 if (event == null) {
                     if (endedAtNanos != null && System.nanoTime() - endedAtNanos > END_GRACE.toNanos()) {
-                        throw new ModelException(Kind.CONNECTION, "the stream from " + model
-                                + " ended before the response was complete", null, null);
+                        throw new ModelException(
+                                Kind.CONNECTION,
+                                "the stream from " + model + " ended before the response was complete",
+                                null,
+                                null);
                     }
                     if (endedAtNanos == null && exchange.silentFor().compareTo(timeout) > 0) {
-                        throw new ModelException(Kind.TIMEOUT, model + " sent nothing for " + readable(timeout) + " ("
-                                + GatewayConfig.MODEL_TIMEOUT + ")", null, null);
+                        throw new ModelException(
+                                Kind.TIMEOUT,
+                                model + " sent nothing for " + readable(timeout) + " (" + GatewayConfig.MODEL_TIMEOUT
+                                        + ")",
+                                null,
+                                null);
                     }
                     continue;
                 }
@@ -158,12 +168,14 @@ final class LangChain4jClient implements ProviderClient {
                     case ToolEvent t -> {
                         int index = assembly.toolDelta(t);
                         Assembly.Call call = assembly.calls.get(index);
-                        listener.toolCallDelta(index, call.id, call.name, t.argumentsDelta() == null ? "" : t.argumentsDelta());
+                        listener.toolCallDelta(
+                                index, call.id, call.name, t.argumentsDelta() == null ? "" : t.argumentsDelta());
                     }
                     case CompleteEvent c -> {
                         done = true;
                         ModelResponse response = assembly.response(model, c.response());
-                        // calls that never streamed (LangChain4j reports none for empty arguments) still reach the listener
+                        // calls that never streamed (LangChain4j reports none for empty arguments) still reach the
+                        // listener
                         for (int i = 0; i < response.toolCalls().size(); i++) {
                             ToolCall call = response.toolCalls().get(i);
                             if (assembly.streamed(call.id(), i) == null) {
@@ -238,8 +250,10 @@ final class LangChain4jClient implements ProviderClient {
         }
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof AnthropicStreamingException a) {
-                return ProviderErrors.streamed(model, new ProviderErrors.Detail(
-                        a.getMessage() == null ? "" : a.getMessage(), a.type(), null), error);
+                return ProviderErrors.streamed(
+                        model,
+                        new ProviderErrors.Detail(a.getMessage() == null ? "" : a.getMessage(), a.type(), null),
+                        error);
             }
             if (e instanceof ModelException m) {
                 return m;
@@ -283,7 +297,8 @@ final class LangChain4jClient implements ProviderClient {
         ChatRequestParameters parameters;
         if (!anthropic && endpoint.provider().equals("openai")) {
             // OpenAI's reasoning models refuse max_tokens; max_completion_tokens works for all of them
-            OpenAiChatRequestParameters.Builder b = OpenAiChatRequestParameters.builder().modelName(request.model().name());
+            OpenAiChatRequestParameters.Builder b = OpenAiChatRequestParameters.builder()
+                    .modelName(request.model().name());
             if (!tools.isEmpty()) {
                 b.toolSpecifications(tools);
             }
@@ -301,7 +316,10 @@ final class LangChain4jClient implements ProviderClient {
             }
             parameters = b.build();
         }
-        return ChatRequest.builder().messages(messages(request.messages())).parameters(parameters).build();
+        return ChatRequest.builder()
+                .messages(messages(request.messages()))
+                .parameters(parameters)
+                .build();
     }
 
     private List<dev.langchain4j.data.message.ChatMessage> messages(List<ChatMessage> messages) {
@@ -311,12 +329,13 @@ final class LangChain4jClient implements ProviderClient {
                 case ChatMessage.System s -> out.add(SystemMessage.from(s.text()));
                 case ChatMessage.User u -> out.add(UserMessage.from(u.text()));
                 case ChatMessage.Assistant a -> out.add(aiMessage(a));
-                case ChatMessage.ToolResult r -> out.add(ToolExecutionResultMessage.builder()
-                        .id(r.callId())
-                        .toolName(r.toolName())
-                        .text(r.content() == null || r.content().isEmpty() ? "(no output)" : r.content())
-                        .isError(r.error())
-                        .build());
+                case ChatMessage.ToolResult r ->
+                    out.add(ToolExecutionResultMessage.builder()
+                            .id(r.callId())
+                            .toolName(r.toolName())
+                            .text(r.content() == null || r.content().isEmpty() ? "(no output)" : r.content())
+                            .isError(r.error())
+                            .build());
             }
         }
         return out;
@@ -362,7 +381,8 @@ final class LangChain4jClient implements ProviderClient {
      * {@link JsonRawSchema}, so nested schemas reach the provider unchanged.
      */
     static ToolSpecification toolSpecification(ToolSpec tool) {
-        ToolSpecification.Builder builder = ToolSpecification.builder().name(tool.name()).description(tool.description());
+        ToolSpecification.Builder builder =
+                ToolSpecification.builder().name(tool.name()).description(tool.description());
         String schema = tool.parametersJsonSchema();
         if (schema == null || schema.isBlank()) {
             return builder.parameters(JsonObjectSchema.builder().build()).build();
@@ -371,19 +391,20 @@ final class LangChain4jClient implements ProviderClient {
         try {
             root = JSON.readTree(schema);
         } catch (IOException e) {
-            throw new IllegalArgumentException("the parameters schema of tool " + tool.name() + " is not JSON: "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    "the parameters schema of tool " + tool.name() + " is not JSON: " + e.getMessage());
         }
-        if (!root.isObject() || (root.has("type") && !"object".equals(root.path("type").asText()))) {
-            throw new IllegalArgumentException("the parameters schema of tool " + tool.name()
-                    + " must be a JSON Schema of type object");
+        if (!root.isObject()
+                || (root.has("type") && !"object".equals(root.path("type").asText()))) {
+            throw new IllegalArgumentException(
+                    "the parameters schema of tool " + tool.name() + " must be a JSON Schema of type object");
         }
         JsonObjectSchema.Builder object = JsonObjectSchema.builder();
         if (root.hasNonNull("description")) {
             object.description(root.get("description").asText());
         }
         Map<String, JsonSchemaElement> properties = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("properties").fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("properties").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
             properties.put(p.getKey(), JsonRawSchema.from(p.getValue().toString()));
         }
@@ -399,7 +420,7 @@ final class LangChain4jClient implements ProviderClient {
         JsonNode defs = root.has("$defs") ? root.get("$defs") : root.get("definitions");
         if (defs != null && defs.isObject()) {
             Map<String, JsonSchemaElement> definitions = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = defs.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = defs.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> d = it.next();
                 definitions.put(d.getKey(), JsonRawSchema.from(d.getValue().toString()));
             }
@@ -463,20 +484,25 @@ final class LangChain4jClient implements ProviderClient {
         ModelResponse response(ModelRef model, ChatResponse response) {
             AiMessage ai = response.aiMessage();
             List<ToolCall> toolCalls = new ArrayList<>();
-            List<ToolExecutionRequest> requests = ai == null || !ai.hasToolExecutionRequests() ? List.of()
-                    : ai.toolExecutionRequests();
+            List<ToolExecutionRequest> requests =
+                    ai == null || !ai.hasToolExecutionRequests() ? List.of() : ai.toolExecutionRequests();
             for (int i = 0; i < requests.size(); i++) {
                 ToolExecutionRequest r = requests.get(i);
                 // the streamed pieces are the model's text exactly as it came; prefer them. No arguments at
                 // all (a call of a tool without parameters) become {}.
                 Call call = streamed(r.id(), i);
                 String pieces = call == null ? "" : call.arguments.toString();
-                String arguments = !pieces.isBlank() ? pieces
+                String arguments = !pieces.isBlank()
+                        ? pieces
                         : r.arguments() == null || r.arguments().isBlank() ? "{}" : r.arguments();
                 toolCalls.add(new ToolCall(r.id(), r.name(), arguments));
             }
             String fullText = ai != null && ai.text() != null ? ai.text() : text.toString();
-            return new ModelResponse(model, fullText, toolCalls, usage(response.tokenUsage()),
+            return new ModelResponse(
+                    model,
+                    fullText,
+                    toolCalls,
+                    usage(response.tokenUsage()),
                     finishReason(response.finishReason(), toolCalls));
         }
 

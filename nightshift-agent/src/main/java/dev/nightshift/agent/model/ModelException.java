@@ -49,6 +49,9 @@ public final class ModelException extends RuntimeException {
 
     /** Whether another model (or a later try) might succeed where this one failed. */
     public boolean transientFailure() {
-        return kind == Kind.RATE_LIMITED || kind == Kind.SERVER_ERROR || kind == Kind.TIMEOUT || kind == Kind.CONNECTION;
+        return kind == Kind.RATE_LIMITED
+                || kind == Kind.SERVER_ERROR
+                || kind == Kind.TIMEOUT
+                || kind == Kind.CONNECTION;
     }
 }

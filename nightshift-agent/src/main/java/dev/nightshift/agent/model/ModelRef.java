@@ -15,7 +15,8 @@ public record ModelRef(String provider, String name) {
         }
         int slash = id.indexOf('/');
         if (slash <= 0 || slash == id.length() - 1) {
-            throw new IllegalArgumentException("a model id looks like provider/model (providers: " + PROVIDERS + "), got '" + id + "'");
+            throw new IllegalArgumentException(
+                    "a model id looks like provider/model (providers: " + PROVIDERS + "), got '" + id + "'");
         }
         String provider = id.substring(0, slash).trim();
         if (!PROVIDERS.contains(provider)) {

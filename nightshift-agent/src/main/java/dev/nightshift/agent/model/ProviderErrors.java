@@ -33,18 +33,30 @@ final class ProviderErrors {
     /** A provider's error, as parsed from its body. */
     record Detail(String message, String type, String code) {}
 
-    static ModelException http(ModelRef model, Endpoint endpoint, int status, String body, Map<String, List<String>> headers,
+    static ModelException http(
+            ModelRef model,
+            Endpoint endpoint,
+            int status,
+            String body,
+            Map<String, List<String>> headers,
             Instant now) {
         Detail detail = detail(body);
         String said = "HTTP " + status + (detail.message().isEmpty() ? "" : ": " + detail.message());
         Duration retryAfter = retryAfter(headers, now);
         if (status != 429 && status != 401 && status != 403 && contextOverflow(detail)) {
-            return new ModelException(Kind.CONTEXT_OVERFLOW, model + " refused the conversation as longer than its context "
-                    + "window (" + said + "); condense the conversation", retryAfter, null);
+            return new ModelException(
+                    Kind.CONTEXT_OVERFLOW,
+                    model + " refused the conversation as longer than its context " + "window (" + said
+                            + "); condense the conversation",
+                    retryAfter,
+                    null);
         }
         if (status == 401 || status == 403) {
-            return new ModelException(Kind.AUTHENTICATION, model + " refused the credentials (" + said + "); "
-                    + endpoint.keyHint(), null, null);
+            return new ModelException(
+                    Kind.AUTHENTICATION,
+                    model + " refused the credentials (" + said + "); " + endpoint.keyHint(),
+                    null,
+                    null);
         }
         if (status == 429) {
             return new ModelException(Kind.RATE_LIMITED, model + " is rate limited (" + said + ")", retryAfter, null);
@@ -56,8 +68,12 @@ final class ProviderErrors {
             return new ModelException(Kind.SERVER_ERROR, model + "'s provider failed (" + said + ")", retryAfter, null);
         }
         if (status == 404) {
-            return new ModelException(Kind.BAD_REQUEST, model + " was not found at " + endpoint.baseUrl() + " (" + said
-                    + "); check the model name and " + endpoint.baseUrlVariable(), null, null);
+            return new ModelException(
+                    Kind.BAD_REQUEST,
+                    model + " was not found at " + endpoint.baseUrl() + " (" + said + "); check the model name and "
+                            + endpoint.baseUrlVariable(),
+                    null,
+                    null);
         }
         return new ModelException(Kind.BAD_REQUEST, model + " rejected the request (" + said + ")", null, null);
     }
@@ -76,21 +92,33 @@ final class ProviderErrors {
             message = t.getMessage();
         }
         String what = root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-        if (root instanceof HttpConnectTimeoutException || root instanceof ConnectException
-                || root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
-            return new ModelException(Kind.CONNECTION, "could not connect to " + model + " at " + endpoint.baseUrl() + " ("
-                    + what + "); check that the server runs and " + endpoint.baseUrlVariable(), null, failure);
+        if (root instanceof HttpConnectTimeoutException
+                || root instanceof ConnectException
+                || root instanceof UnresolvedAddressException
+                || root instanceof UnknownHostException) {
+            return new ModelException(
+                    Kind.CONNECTION,
+                    "could not connect to " + model + " at " + endpoint.baseUrl() + " (" + what
+                            + "); check that the server runs and " + endpoint.baseUrlVariable(),
+                    null,
+                    failure);
         }
         if (root instanceof HttpTimeoutException) {
             return new ModelException(Kind.TIMEOUT, model + " timed out (" + what + ")", null, failure);
         }
         if (root instanceof JsonProcessingException) {
-            return new ModelException(Kind.MALFORMED, model + " sent a stream that could not be understood (" + what + ")",
-                    null, failure);
+            return new ModelException(
+                    Kind.MALFORMED,
+                    model + " sent a stream that could not be understood (" + what + ")",
+                    null,
+                    failure);
         }
         if (root instanceof IOException) {
-            return new ModelException(Kind.CONNECTION, "the connection to " + model + " at " + endpoint.baseUrl()
-                    + " failed (" + what + ")", null, failure);
+            return new ModelException(
+                    Kind.CONNECTION,
+                    "the connection to " + model + " at " + endpoint.baseUrl() + " failed (" + what + ")",
+                    null,
+                    failure);
         }
         return new ModelException(Kind.MALFORMED, model + " failed in an unexpected way (" + what + ")", null, failure);
     }
@@ -104,8 +132,12 @@ final class ProviderErrors {
         String type = detail.type();
         String said = (type == null ? "" : type + ": ") + detail.message();
         if (contextOverflow(detail)) {
-            return new ModelException(Kind.CONTEXT_OVERFLOW, model + " refused the conversation as longer than its context "
-                    + "window (" + said + "); condense the conversation", null, cause);
+            return new ModelException(
+                    Kind.CONTEXT_OVERFLOW,
+                    model + " refused the conversation as longer than its context " + "window (" + said
+                            + "); condense the conversation",
+                    null,
+                    cause);
         }
         String t = type == null ? "" : type;
         Kind kind = switch (t) {
@@ -130,8 +162,12 @@ final class ProviderErrors {
             return true;
         }
         String m = detail.message().toLowerCase(Locale.ROOT);
-        return m.contains("maximum context length") || m.contains("prompt is too long") || m.contains("context length")
-                || m.contains("context_length_exceeded") || m.contains("context window") || m.contains("context size")
+        return m.contains("maximum context length")
+                || m.contains("prompt is too long")
+                || m.contains("context length")
+                || m.contains("context_length_exceeded")
+                || m.contains("context window")
+                || m.contains("context size")
                 || m.contains("too many tokens");
     }
 
@@ -144,14 +180,16 @@ final class ProviderErrors {
             JsonNode root = JSON.readTree(body);
             JsonNode error = root.path("error");
             if (error.isObject()) {
-                return new Detail(shorten(text(error, "message", body)), textOrNull(error, "type"), textOrNull(error, "code"));
+                return new Detail(
+                        shorten(text(error, "message", body)), textOrNull(error, "type"), textOrNull(error, "code"));
             }
             if (error.isTextual()) {
                 // Ollama and some proxies: {"error": "message"}
                 return new Detail(shorten(error.asText()), null, null);
             }
             if (root.has("message")) {
-                return new Detail(shorten(root.path("message").asText()), textOrNull(root, "type"), textOrNull(root, "code"));
+                return new Detail(
+                        shorten(root.path("message").asText()), textOrNull(root, "type"), textOrNull(root, "code"));
             }
         } catch (IOException e) {
             // not JSON: use the text
@@ -184,7 +222,8 @@ final class ProviderErrors {
             return seconds < 0 ? null : Duration.ofMillis(Math.round(seconds * 1000));
         } catch (NumberFormatException e) {
             try {
-                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 Duration d = Duration.between(now, at);
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (RuntimeException unreadable) {
@@ -198,7 +237,9 @@ final class ProviderErrors {
             return null;
         }
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+            if (e.getKey() != null
+                    && e.getKey().equalsIgnoreCase(name)
+                    && !e.getValue().isEmpty()) {
                 return e.getValue().get(0);
             }
         }

@@ -1,12 +1,12 @@
 package dev.nightshift.agent.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.http.client.sse.ServerSentEvent;
 import dev.langchain4j.http.client.sse.ServerSentEventContext;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 final class StreamExchange implements HttpClient {
     /** Error bodies are read up to this size; providers' error JSON is far smaller. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What went wrong on the wire: an HTTP error answer, or a transport failure. */
@@ -53,6 +54,7 @@ final class StreamExchange implements HttpClient {
     private volatile boolean aborted;
     /** Set once an error event arrived: LangChain4j is told of the error and of nothing after it. */
     private volatile boolean stopped;
+
     private volatile CompletableFuture<?> pending;
     private volatile InputStream body;
     private volatile Thread worker;
@@ -132,11 +134,15 @@ final class StreamExchange implements HttpClient {
             HttpResponse<byte[]> response = http.send(toJdk(request), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() < 200 || response.statusCode() >= 300) {
                 String text = new String(response.body(), StandardCharsets.UTF_8);
-                failure = new HttpFailure(response.statusCode(), response.headers().map(), text);
+                failure = new HttpFailure(
+                        response.statusCode(), response.headers().map(), text);
                 throw new HttpException(response.statusCode(), text);
             }
-            return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(response.headers().map())
-                    .body(response.body()).build();
+            return SuccessfulHttpResponse.builder()
+                    .statusCode(response.statusCode())
+                    .headers(response.headers().map())
+                    .body(response.body())
+                    .build();
         } catch (IOException e) {
             failure = new TransportFailure(e);
             throw new RuntimeException(e);
@@ -158,8 +164,8 @@ final class StreamExchange implements HttpClient {
             if (aborted) {
                 return;
             }
-            CompletableFuture<HttpResponse<InputStream>> future = http.sendAsync(toJdk(request),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            CompletableFuture<HttpResponse<InputStream>> future =
+                    http.sendAsync(toJdk(request), HttpResponse.BodyHandlers.ofInputStream());
             pending = future;
             if (aborted) {
                 future.cancel(true);
@@ -172,7 +178,8 @@ final class StreamExchange implements HttpClient {
                 try (InputStream in = response.body()) {
                     text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
                 }
-                failure = new HttpFailure(response.statusCode(), response.headers().map(), text);
+                failure = new HttpFailure(
+                        response.statusCode(), response.headers().map(), text);
                 deliver(() -> listener.onError(new HttpException(response.statusCode(), text)));
                 return;
             }
@@ -182,8 +189,10 @@ final class StreamExchange implements HttpClient {
                 closeQuietly(in);
                 return;
             }
-            deliver(() -> listener.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode())
-                    .headers(response.headers().map()).build()));
+            deliver(() -> listener.onOpen(SuccessfulHttpResponse.builder()
+                    .statusCode(response.statusCode())
+                    .headers(response.headers().map())
+                    .build()));
             parser.parse(in, new ErrorEventWatch(listener));
             if (!stopped) {
                 deliver(listener::onClose);
@@ -221,8 +230,11 @@ final class StreamExchange implements HttpClient {
         java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
         request.headers().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
         String method = request.method().name();
-        builder.method(method, request.body() == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                : java.net.http.HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
+        builder.method(
+                method,
+                request.body() == null
+                        ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
         return builder.build();
     }
 
@@ -295,8 +307,8 @@ final class StreamExchange implements HttpClient {
         private void stop(ServerSentEvent event) {
             failure = new StreamedFailure(event.data());
             stopped = true;
-            deliver(() -> delegate.onError(new IllegalStateException("the provider reported an error in the stream: "
-                    + ProviderErrors.shorten(event.data()))));
+            deliver(() -> delegate.onError(new IllegalStateException(
+                    "the provider reported an error in the stream: " + ProviderErrors.shorten(event.data()))));
         }
 
         private static boolean isError(ServerSentEvent event) {
@@ -306,8 +318,10 @@ final class StreamExchange implements HttpClient {
             }
             try {
                 JsonNode root = JSON.readTree(data);
-                return root.isObject() && root.hasNonNull("error")
-                        && (!root.has("type") || "error".equals(root.path("type").asText()));
+                return root.isObject()
+                        && root.hasNonNull("error")
+                        && (!root.has("type")
+                                || "error".equals(root.path("type").asText()));
             } catch (IOException e) {
                 return false;
             }

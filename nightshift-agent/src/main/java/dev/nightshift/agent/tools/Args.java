@@ -53,7 +53,8 @@ final class Args {
         for (Iterator<String> names = arguments.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw new Invalid("unknown argument '" + prefix + name + "'; the arguments are: " + String.join(", ", known));
+                throw new Invalid(
+                        "unknown argument '" + prefix + name + "'; the arguments are: " + String.join(", ", known));
             }
         }
         return new Args(arguments, prefix);

@@ -18,6 +18,7 @@ public final class BashTool extends BaseTool {
     static final int MAX_OUTPUT_CHARS = 50_000;
     /** How much of a background process's first output the answer shows. */
     static final int DETACHED_OUTPUT_BYTES = 4_096;
+
     static final int MAX_COMMAND_ECHO_CHARS = 200;
     static final String READ_ONLY_NOTE =
             "[read-only explorer: nothing may be written; the workspace is read-only here and commands that write fail]\n";
@@ -30,8 +31,7 @@ public final class BashTool extends BaseTool {
             For servers and watchers set `detached`: the command keeps running in the background, and the answer \
             says whether it is still running after a short start-up check, its first output and its process id \
             (redirect its output to a file, e.g. `> server.log 2>&1`, to read it later). Prefer the read, grep, glob \
-            and edit tools over cat, grep, find and sed.""".formatted(MAX_OUTPUT_CHARS, DEFAULT_TIMEOUT_MS,
-            MAX_TIMEOUT_MS);
+            and edit tools over cat, grep, find and sed.""".formatted(MAX_OUTPUT_CHARS, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
     private static final String SCHEMA = """
             {
               "type": "object",
@@ -59,9 +59,10 @@ public final class BashTool extends BaseTool {
         String command = args.nonBlank("command");
         int timeoutMs = args.integer("timeout_ms", DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
         boolean detached = args.bool("detached", false);
-        String workdir = WorkspacePath.relative("workdir", args.optionalString("workdir").orElse(""));
-        ExecRequest request = new ExecRequest(List.of("bash", "-c", command), workdir, Map.of(),
-                Duration.ofMillis(timeoutMs));
+        String workdir =
+                WorkspacePath.relative("workdir", args.optionalString("workdir").orElse(""));
+        ExecRequest request =
+                new ExecRequest(List.of("bash", "-c", command), workdir, Map.of(), Duration.ofMillis(timeoutMs));
         String note = context.readOnly() ? READ_ONLY_NOTE : "";
         return detached ? background(request, command, context, note) : foreground(request, timeoutMs, context, note);
     }
@@ -74,20 +75,28 @@ public final class BashTool extends BaseTool {
         String text = output.text();
         String shown = note + (text.isEmpty() ? "(no output)" : text.stripTrailing());
         if (outcome.stopped()) {
-            return ToolResult.error(shown + "\n\nstopped after " + Format.seconds(Duration.ofNanos(System.nanoTime() - started))
-                    + ": the user asked to stop, and the command was killed");
+            return ToolResult.error(
+                    shown + "\n\nstopped after " + Format.seconds(Duration.ofNanos(System.nanoTime() - started))
+                            + ": the user asked to stop, and the command was killed");
         }
         ExecResult result = outcome.result();
         StringBuilder status = new StringBuilder("\n\n");
         if (result.timedOut()) {
-            status.append("timed out after ").append(Format.seconds(result.elapsed())).append(" (timeout_ms=")
-                    .append(timeoutMs).append("): the command and everything it started were killed. ")
+            status.append("timed out after ")
+                    .append(Format.seconds(result.elapsed()))
+                    .append(" (timeout_ms=")
+                    .append(timeoutMs)
+                    .append("): the command and everything it started were killed. ")
                     .append("Give a larger timeout_ms, or run servers with detached=true");
         } else if (result.cancelled()) {
-            status.append("killed after ").append(Format.seconds(result.elapsed()))
+            status.append("killed after ")
+                    .append(Format.seconds(result.elapsed()))
                     .append(": the sandbox's processes were stopped");
         } else {
-            status.append("exit code ").append(result.exitCode()).append(" after ").append(Format.seconds(result.elapsed()));
+            status.append("exit code ")
+                    .append(result.exitCode())
+                    .append(" after ")
+                    .append(Format.seconds(result.elapsed()));
         }
         // the sandbox adds its own notes (out of memory, over the disk limit) after the command's stderr
         for (String line : result.stderr().split("\n")) {
@@ -101,12 +110,14 @@ public final class BashTool extends BaseTool {
     private static ToolResult background(ExecRequest request, String command, ToolContext context, String note)
             throws InterruptedException {
         DetachedProcess process = context.sandbox().startDetached(request);
-        String output = context.sandbox().detachedOutput(process.id(), DETACHED_OUTPUT_BYTES).stripTrailing();
+        String output = context.sandbox()
+                .detachedOutput(process.id(), DETACHED_OUTPUT_BYTES)
+                .stripTrailing();
         String shownOutput = output.isEmpty() ? "(no output yet)" : Format.cut(output, MAX_OUTPUT_CHARS);
         String what = "`" + Format.cut(command, MAX_COMMAND_ECHO_CHARS) + "` (process " + process.id() + ")";
         if (process.running()) {
-            return ToolResult.ok(note + "started in the background: " + what + "; still running after the start-up check.\n"
-                    + "first output:\n" + shownOutput);
+            return ToolResult.ok(note + "started in the background: " + what
+                    + "; still running after the start-up check.\n" + "first output:\n" + shownOutput);
         }
         return ToolResult.ok(note + "the background command " + what + " exited at once with exit code "
                 + process.exitCode() + "; it is not running. its output:\n" + shownOutput);

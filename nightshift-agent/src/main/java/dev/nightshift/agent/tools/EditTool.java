@@ -14,6 +14,7 @@ public final class EditTool extends BaseTool {
     static final int MAX_FILE_BYTES = 8 << 20;
     /** Lines of context around the first change in the answer. */
     static final int SNIPPET_CONTEXT_LINES = 3;
+
     static final int SNIPPET_MAX_LINES = 40;
 
     private static final String DESCRIPTION = """
@@ -53,7 +54,8 @@ public final class EditTool extends BaseTool {
             return ToolResult.error("'path' names the workspace itself; give a file");
         }
         if (oldString.isEmpty()) {
-            return ToolResult.error("'old_string' is empty; give the exact text to replace (to create a file, use write)");
+            return ToolResult.error(
+                    "'old_string' is empty; give the exact text to replace (to create a file, use write)");
         }
         if (oldString.equals(newString)) {
             return ToolResult.error("'old_string' and 'new_string' are the same; there is nothing to change");
@@ -75,9 +77,13 @@ public final class EditTool extends BaseTool {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
-            return ToolResult.error("'" + path + "' is not valid UTF-8 text; editing it here would damage it, use bash instead");
+            return ToolResult.error(
+                    "'" + path + "' is not valid UTF-8 text; editing it here would damage it, use bash instead");
         }
         int count = occurrences(text, oldString);
         if (count == 0 && text.contains("\r\n") && oldString.contains("\n") && !oldString.contains("\r\n")) {
@@ -95,7 +101,8 @@ public final class EditTool extends BaseTool {
                     + "lines to make it unique, or set replace_all to replace every one");
         }
         int first = text.indexOf(oldString);
-        String updated = replaceAll ? text.replace(oldString, newString)
+        String updated = replaceAll
+                ? text.replace(oldString, newString)
                 : text.substring(0, first) + newString + text.substring(first + oldString.length());
         context.sandbox().writeFile(path, updated.getBytes(StandardCharsets.UTF_8));
         return ToolResult.ok("replaced " + Format.count(count, "occurrence", "occurrences") + " in '" + path + "'"
@@ -120,7 +127,8 @@ public final class EditTool extends BaseTool {
         StringBuilder out = new StringBuilder();
         for (int i = from; i <= to; i++) {
             String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
-            out.append(Format.numbered(i + 1, Format.cut(line, ReadTool.MAX_LINE_CHARS))).append('\n');
+            out.append(Format.numbered(i + 1, Format.cut(line, ReadTool.MAX_LINE_CHARS)))
+                    .append('\n');
         }
         return out.toString().stripTrailing();
     }

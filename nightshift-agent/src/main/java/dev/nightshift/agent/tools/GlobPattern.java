@@ -11,6 +11,7 @@ import java.util.List;
 final class GlobPattern {
     /** Brace alternatives multiply; past this many a pattern is refused rather than expanded. */
     static final int MAX_EXPANSIONS = 64;
+
     private static final String ERE_SPECIALS = "\\.^$|?*+()[]{}";
 
     private GlobPattern() {}
@@ -61,7 +62,9 @@ final class GlobPattern {
                         literal(re, c);
                     } else {
                         String body = glob.substring(i + 1, end);
-                        re.append('[').append(body.startsWith("!") ? "^" + body.substring(1) : body).append(']');
+                        re.append('[')
+                                .append(body.startsWith("!") ? "^" + body.substring(1) : body)
+                                .append(']');
                         i = end;
                     }
                 }

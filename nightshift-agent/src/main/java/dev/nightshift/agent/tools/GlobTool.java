@@ -67,17 +67,24 @@ public final class GlobTool extends BaseTool {
         if (pattern.isEmpty()) {
             return ToolResult.error("'pattern' names no files; give a pattern such as **/*.java");
         }
-        List<String> argv = new ArrayList<>(List.of("bash", "-c", SCRIPT, "nightshift-glob", path.isEmpty() ? "." : path,
-                "\\./" + GlobPattern.toExtendedRegex(pattern), Integer.toString(MAX_RESULTS)));
+        List<String> argv = new ArrayList<>(List.of(
+                "bash",
+                "-c",
+                SCRIPT,
+                "nightshift-glob",
+                path.isEmpty() ? "." : path,
+                "\\./" + GlobPattern.toExtendedRegex(pattern),
+                Integer.toString(MAX_RESULTS)));
         SKIPPED_DIRECTORIES.stream().filter(d -> !GlobPattern.names(pattern, d)).forEach(argv::add);
-        StoppableExec.Outcome outcome = StoppableExec.run(context,
-                new ExecRequest(argv, "", Map.of(), TIMEOUT), OutputListener.IGNORE);
+        StoppableExec.Outcome outcome =
+                StoppableExec.run(context, new ExecRequest(argv, "", Map.of(), TIMEOUT), OutputListener.IGNORE);
         if (outcome.stopped()) {
             return ToolResult.error("stopped: the user asked to stop");
         }
         ExecResult result = outcome.result();
         if (result.timedOut()) {
-            return ToolResult.error("glob timed out after " + TIMEOUT.toSeconds() + " s; search a smaller directory with path");
+            return ToolResult.error(
+                    "glob timed out after " + TIMEOUT.toSeconds() + " s; search a smaller directory with path");
         }
         if (result.exitCode() != 0) {
             String err = result.stderr().strip();
@@ -96,12 +103,15 @@ public final class GlobTool extends BaseTool {
             }
         }
         if (files.isEmpty()) {
-            String hint = pattern.contains("/") ? "" : "; `" + pattern + "` matches only directly in "
-                    + WorkspacePath.show(path) + ", use `**/" + pattern + "` to search every directory below it";
+            String hint = pattern.contains("/")
+                    ? ""
+                    : "; `" + pattern + "` matches only directly in " + WorkspacePath.show(path) + ", use `**/"
+                            + pattern + "` to search every directory below it";
             return ToolResult.ok("no files match '" + pattern + "' in " + WorkspacePath.show(path) + hint);
         }
         String head = total > files.size()
-                ? "the newest " + files.size() + " of " + total + " files matching '" + pattern + "' (narrow the pattern or path to see the rest):\n"
+                ? "the newest " + files.size() + " of " + total + " files matching '" + pattern
+                        + "' (narrow the pattern or path to see the rest):\n"
                 : Format.count(files.size(), "file matches", "files match") + " '" + pattern + "', newest first:\n";
         return ToolResult.ok(head + String.join("\n", files));
     }

@@ -24,16 +24,17 @@ public final class GrepTool extends BaseTool {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** Each match line is cut to this many bytes in the sandbox before it travels (path, number and text). */
     static final int MAX_RAW_LINE_BYTES = 1024;
+
     static final List<String> SKIPPED_DIRECTORIES = List.of("node_modules");
 
-    private static final String DESCRIPTION = """
+    private static final String DESCRIPTION =
+            """
             Searches file contents with a regular expression (Perl-compatible, e.g. `class \\w+Service`, \
             `log.*Error`, `\\bTODO\\b`) in the workspace or under `path` (a directory or one file). Skips .git, \
             node_modules, binary files and files ignored by git (unless `path` itself is one of them). Answers \
             `path:line: text`: at most %d matches, at most %d per file (all of a single file up to %d), lines cut \
             at %d characters. `glob` filters file names: without a '/' it matches names at any depth (`*.java`), \
-            with one it is relative to `path` (`src/**/*.ts`); braces work (`*.{ts,tsx}`).""".formatted(MAX_MATCHES, MAX_MATCHES_PER_FILE, MAX_MATCHES,
-            MAX_LINE_CHARS);
+            with one it is relative to `path` (`src/**/*.ts`); braces work (`*.{ts,tsx}`).""".formatted(MAX_MATCHES, MAX_MATCHES_PER_FILE, MAX_MATCHES, MAX_LINE_CHARS);
     private static final String SCHEMA = """
             {
               "type": "object",
@@ -100,7 +101,8 @@ public final class GrepTool extends BaseTool {
     ToolResult run(Args args, ToolContext context) throws Args.Invalid, InterruptedException {
         String pattern = args.string("pattern");
         String path = WorkspacePath.relative("path", args.optionalString("path").orElse(""));
-        Optional<String> glob = args.optionalString("glob").map(GlobPattern::normalise).filter(g -> !g.isEmpty());
+        Optional<String> glob =
+                args.optionalString("glob").map(GlobPattern::normalise).filter(g -> !g.isEmpty());
         boolean ignoreCase = args.bool("case_insensitive", false);
         if (pattern.isEmpty()) {
             return ToolResult.error("'pattern' is empty; give a regular expression");
@@ -108,8 +110,14 @@ public final class GrepTool extends BaseTool {
         if (pattern.contains("\n")) {
             return ToolResult.error("'pattern' contains a line break; grep matches one line at a time");
         }
-        List<String> argv = new ArrayList<>(List.of("bash", "-c", SCRIPT, "nightshift-grep",
-                path.isEmpty() ? "." : path, pattern, ignoreCase ? "1" : "0",
+        List<String> argv = new ArrayList<>(List.of(
+                "bash",
+                "-c",
+                SCRIPT,
+                "nightshift-grep",
+                path.isEmpty() ? "." : path,
+                pattern,
+                ignoreCase ? "1" : "0",
                 Integer.toString(MAX_MATCHES_PER_FILE + 1),
                 // enough lines for MAX_MATCHES shown even when every file brings one line too many
                 Integer.toString(MAX_MATCHES + MAX_MATCHES / MAX_MATCHES_PER_FILE + 1),
@@ -124,8 +132,8 @@ public final class GrepTool extends BaseTool {
                 argv.add(":(exclude,glob)**/" + skipped + "/**");
             }
         }
-        StoppableExec.Outcome outcome = StoppableExec.run(context,
-                new ExecRequest(argv, "", Map.of(), TIMEOUT), OutputListener.IGNORE);
+        StoppableExec.Outcome outcome =
+                StoppableExec.run(context, new ExecRequest(argv, "", Map.of(), TIMEOUT), OutputListener.IGNORE);
         if (outcome.stopped()) {
             return ToolResult.error("stopped: the user asked to stop");
         }
@@ -134,14 +142,17 @@ public final class GrepTool extends BaseTool {
         boolean fileMode = out.startsWith("#file");
         if (!result.timedOut() && result.exitCode() != 0 && result.exitCode() != 1) {
             String err = result.stderr().strip();
-            return ToolResult.error(err.isEmpty() ? "grep failed with exit code " + result.exitCode()
-                    : err.replace("fatal: ", "").replace("command line, ", "invalid pattern: "));
+            return ToolResult.error(
+                    err.isEmpty()
+                            ? "grep failed with exit code " + result.exitCode()
+                            : err.replace("fatal: ", "").replace("command line, ", "invalid pattern: "));
         }
-        return ToolResult.ok(answer(out, fileMode ? WorkspacePath.parent(path) : path, fileMode, result.timedOut(),
-                pattern, path));
+        return ToolResult.ok(
+                answer(out, fileMode ? WorkspacePath.parent(path) : path, fileMode, result.timedOut(), pattern, path));
     }
 
-    private static String answer(String out, String base, boolean fileMode, boolean timedOut, String pattern, String path) {
+    private static String answer(
+            String out, String base, boolean fileMode, boolean timedOut, String pattern, String path) {
         int perFile = fileMode ? MAX_MATCHES : MAX_MATCHES_PER_FILE;
         Map<String, Integer> perFileCount = new LinkedHashMap<>();
         List<String> cappedFiles = new ArrayList<>();
@@ -175,18 +186,28 @@ public final class GrepTool extends BaseTool {
         if (shown.isEmpty()) {
             answer.append("no matches for '").append(pattern).append("' in ").append(WorkspacePath.show(path));
         } else {
-            answer.append(more ? "the first " + shown.size() + " matches (there are more; narrow the pattern, path or glob)"
-                    : Format.count(shown.size(), "match", "matches") + " in "
-                            + Format.count(perFileCount.size(), "file", "files")).append(":\n");
+            answer.append(
+                            more
+                                    ? "the first " + shown.size()
+                                            + " matches (there are more; narrow the pattern, path or glob)"
+                                    : Format.count(shown.size(), "match", "matches") + " in "
+                                            + Format.count(perFileCount.size(), "file", "files"))
+                    .append(":\n");
             answer.append(String.join("\n", shown));
         }
         if (!cappedFiles.isEmpty()) {
-            answer.append("\n(at most ").append(perFile).append(" matches per file are shown; these have more — search one ")
-                    .append("alone with path to see up to ").append(MAX_MATCHES).append(": ")
-                    .append(String.join(", ", cappedFiles)).append(")");
+            answer.append("\n(at most ")
+                    .append(perFile)
+                    .append(" matches per file are shown; these have more — search one ")
+                    .append("alone with path to see up to ")
+                    .append(MAX_MATCHES)
+                    .append(": ")
+                    .append(String.join(", ", cappedFiles))
+                    .append(")");
         }
         if (timedOut) {
-            answer.append("\n(the search timed out after ").append(TIMEOUT.toSeconds())
+            answer.append("\n(the search timed out after ")
+                    .append(TIMEOUT.toSeconds())
                     .append(" s, so it may be incomplete; narrow the path or glob)");
         }
         return answer.toString();

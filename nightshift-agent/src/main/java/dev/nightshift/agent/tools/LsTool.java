@@ -24,8 +24,8 @@ public final class LsTool extends BaseTool {
               "additionalProperties": false
             }""";
 
-    private static final Comparator<FileEntry> DIRECTORIES_FIRST = Comparator
-            .comparing((FileEntry e) -> e.kind() != FileEntry.Kind.DIRECTORY)
+    private static final Comparator<FileEntry> DIRECTORIES_FIRST = Comparator.comparing(
+                    (FileEntry e) -> e.kind() != FileEntry.Kind.DIRECTORY)
             .thenComparing(FileEntry::path);
 
     public LsTool() {
@@ -50,15 +50,22 @@ public final class LsTool extends BaseTool {
             return ToolResult.ok(WorkspacePath.show(path) + " is empty");
         }
         List<FileEntry> sorted = entries.stream().sorted(DIRECTORIES_FIRST).toList();
-        long directories = entries.stream().filter(e -> e.kind() == FileEntry.Kind.DIRECTORY).count();
-        StringBuilder out = new StringBuilder(WorkspacePath.show(path)).append(": ")
-                .append(Format.count(directories, "directory", "directories")).append(", ")
-                .append(Format.count(entries.size() - directories, "other entry", "other entries")).append('\n');
+        long directories = entries.stream()
+                .filter(e -> e.kind() == FileEntry.Kind.DIRECTORY)
+                .count();
+        StringBuilder out = new StringBuilder(WorkspacePath.show(path))
+                .append(": ")
+                .append(Format.count(directories, "directory", "directories"))
+                .append(", ")
+                .append(Format.count(entries.size() - directories, "other entry", "other entries"))
+                .append('\n');
         for (FileEntry entry : sorted.subList(0, Math.min(MAX_ENTRIES, sorted.size()))) {
             out.append(line(entry)).append('\n');
         }
         if (sorted.size() > MAX_ENTRIES) {
-            out.append("… ").append(sorted.size() - MAX_ENTRIES).append(" more entries not shown; use glob to find specific files");
+            out.append("… ")
+                    .append(sorted.size() - MAX_ENTRIES)
+                    .append(" more entries not shown; use glob to find specific files");
         }
         return ToolResult.ok(out.toString().stripTrailing());
     }

@@ -32,8 +32,12 @@ final class OutputWindow implements OutputListener {
         this.headChars = maxChars / 2;
         this.tailChars = maxChars - headChars;
         for (Stream s : Stream.values()) {
-            decoders.put(s, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+            decoders.put(
+                    s,
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(CodingErrorAction.REPLACE));
             leftovers.put(s, new byte[0]);
         }
     }
@@ -41,7 +45,10 @@ final class OutputWindow implements OutputListener {
     @Override
     public synchronized void output(Stream stream, byte[] chunk) {
         byte[] before = leftovers.get(stream);
-        ByteBuffer in = ByteBuffer.allocate(before.length + chunk.length).put(before).put(chunk).flip();
+        ByteBuffer in = ByteBuffer.allocate(before.length + chunk.length)
+                .put(before)
+                .put(chunk)
+                .flip();
         CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
         decoders.get(stream).decode(in, out, false);
         byte[] rest = new byte[in.remaining()]; // a character cut between chunks waits for the next one
@@ -77,8 +84,9 @@ final class OutputWindow implements OutputListener {
         } else {
             String end = tail.substring(Math.max(0, tail.length() - tailChars));
             long cut = totalChars - head.length() - end.length();
-            text = head + "\n\n… [" + cut + " characters of output cut here; the first " + head.length() + " and the last "
-                    + end.length() + " are shown. To see more, write the output to a file and grep or read it] …\n\n" + end;
+            text = head + "\n\n… [" + cut + " characters of output cut here; the first " + head.length()
+                    + " and the last " + end.length()
+                    + " are shown. To see more, write the output to a file and grep or read it] …\n\n" + end;
         }
         return ANSI_ESCAPES.matcher(text).replaceAll("");
     }

@@ -13,6 +13,7 @@ public final class ReadTool extends BaseTool {
     static final int MAX_OUTPUT_CHARS = 100_000;
     /** A file with a NUL byte this early is taken for binary. */
     static final int BINARY_PROBE_BYTES = 8 * 1024;
+
     static final int CHUNK_BYTES = 1 << 20;
     /** How far into a file lines are counted; past this the rest is "more", without a count. */
     static final long MAX_SCAN_BYTES = 64L << 20;
@@ -63,7 +64,7 @@ public final class ReadTool extends BaseTool {
             case OTHER -> {
                 return ToolResult.error("'" + path + "' is not a regular file (a device, socket or pipe)");
             }
-            default -> { } // a file, or a link the sandbox resolves (and refuses if it leads out)
+            default -> {} // a file, or a link the sandbox resolves (and refuses if it leads out)
         }
         LineWindow window = new LineWindow(offset, limit, MAX_LINE_CHARS, MAX_OUTPUT_CHARS);
         long position = 0;
@@ -108,21 +109,28 @@ public final class ReadTool extends BaseTool {
             return ToolResult.ok("(the file '" + path + "' is empty)");
         }
         if (window.numbered().isEmpty()) {
-            return ToolResult.error(wholeFile
-                    ? "offset " + offset + " is past the end of '" + path + "', which has " + window.lines() + " lines"
-                    : "offset " + offset + " is past the first " + Format.bytes(MAX_SCAN_BYTES) + " of '" + path
-                            + "', which is as far as read goes; use bash (e.g. `sed -n '" + offset + ",+99p'`)");
+            return ToolResult.error(
+                    wholeFile
+                            ? "offset " + offset + " is past the end of '" + path + "', which has " + window.lines()
+                                    + " lines"
+                            : "offset " + offset + " is past the first " + Format.bytes(MAX_SCAN_BYTES) + " of '" + path
+                                    + "', which is as far as read goes; use bash (e.g. `sed -n '" + offset
+                                    + ",+99p'`)");
         }
         StringBuilder out = new StringBuilder(String.join("\n", window.numbered()));
         long next = window.next();
         if (!wholeFile) {
-            out.append("\n… the file continues (it is larger than ").append(Format.bytes(MAX_SCAN_BYTES))
-                    .append(", so its lines were not all counted); read with offset=").append(next);
+            out.append("\n… the file continues (it is larger than ")
+                    .append(Format.bytes(MAX_SCAN_BYTES))
+                    .append(", so its lines were not all counted); read with offset=")
+                    .append(next);
         } else if (window.lines() >= next) {
             long more = window.lines() - next + 1;
             out.append("\n… ").append(more).append(more == 1 ? " more line" : " more lines");
             if (window.budgetSpent()) {
-                out.append(" (the answer is limited to ").append(MAX_OUTPUT_CHARS).append(" characters)");
+                out.append(" (the answer is limited to ")
+                        .append(MAX_OUTPUT_CHARS)
+                        .append(" characters)");
             }
             out.append("; read with offset=").append(next);
         }

@@ -52,20 +52,30 @@ public final class SkillTool extends BaseTool {
         Optional<String> name = args.optionalString("name");
         if (name.isEmpty()) {
             if (skills.isEmpty()) {
-                return ToolResult.ok("this repository has no skills (no SKILL.md under " + String.join(" or ", ROOTS) + ")");
+                return ToolResult.ok(
+                        "this repository has no skills (no SKILL.md under " + String.join(" or ", ROOTS) + ")");
             }
             StringBuilder out = new StringBuilder("Skills in this repository:\n");
-            skills.forEach(s -> out.append("- ").append(s.name()).append(s.description().isEmpty() ? "" : ": " + s.description()).append('\n'));
+            skills.forEach(s -> out.append("- ")
+                    .append(s.name())
+                    .append(s.description().isEmpty() ? "" : ": " + s.description())
+                    .append('\n'));
             return ToolResult.ok(out.toString());
         }
-        Skill skill = skills.stream().filter(s -> s.name().equals(name.get())).findFirst().orElse(null);
+        Skill skill = skills.stream()
+                .filter(s -> s.name().equals(name.get()))
+                .findFirst()
+                .orElse(null);
         if (skill == null) {
-            return ToolResult.error("no skill '" + name.get() + "'; the skills are: " + skills.stream().map(Skill::name).toList());
+            return ToolResult.error("no skill '" + name.get() + "'; the skills are: "
+                    + skills.stream().map(Skill::name).toList());
         }
-        String text = new String(context.sandbox().readFile(skill.path(), 0, MAX_SKILL_CHARS * 4), StandardCharsets.UTF_8);
+        String text =
+                new String(context.sandbox().readFile(skill.path(), 0, MAX_SKILL_CHARS * 4), StandardCharsets.UTF_8);
         text = text.replace("$ARGUMENTS", args.optionalString("arguments").orElse(""));
         if (text.length() > MAX_SKILL_CHARS) {
-            text = text.substring(0, MAX_SKILL_CHARS) + "\n[… the skill is longer; read " + skill.path() + " for the rest]";
+            text = text.substring(0, MAX_SKILL_CHARS) + "\n[… the skill is longer; read " + skill.path()
+                    + " for the rest]";
         }
         return ToolResult.ok("Skill '" + skill.name() + "' (" + skill.path() + "):\n\n" + text);
     }
@@ -73,7 +83,8 @@ public final class SkillTool extends BaseTool {
     private static List<Skill> discover(ToolContext context) throws InterruptedException, IOException {
         String script = "for d in " + String.join(" ", ROOTS) + "; do "
                 + "[ -d \"$d\" ] && find \"$d\" -mindepth 2 -maxdepth 2 -name SKILL.md -type f; done 2>/dev/null | sort";
-        ExecResult found = context.sandbox().exec(ExecRequest.shell(script).withTimeout(LIST_TIMEOUT), OutputListener.IGNORE);
+        ExecResult found =
+                context.sandbox().exec(ExecRequest.shell(script).withTimeout(LIST_TIMEOUT), OutputListener.IGNORE);
         List<Skill> skills = new ArrayList<>();
         for (String path : found.stdout().split("\n")) {
             if (path.isBlank()) {

@@ -71,10 +71,14 @@ public final class TodoWriteTool extends BaseTool {
             }
             todos.add(new TodoItem(content, status));
         }
-        List<String> inProgress = todos.stream().filter(t -> t.status().equals("in_progress")).map(TodoItem::content).toList();
+        List<String> inProgress = todos.stream()
+                .filter(t -> t.status().equals("in_progress"))
+                .map(TodoItem::content)
+                .toList();
         if (inProgress.size() > 1) {
             return ToolResult.error("at most one todo may be in_progress, but " + inProgress.size() + " are: '"
-                    + String.join("', '", inProgress) + "'; keep the one you are working on and set the others to pending");
+                    + String.join("', '", inProgress)
+                    + "'; keep the one you are working on and set the others to pending");
         }
         context.emit(new EventPayload.Todo(todos));
         return ToolResult.ok(summary(todos, inProgress));
@@ -84,7 +88,8 @@ public final class TodoWriteTool extends BaseTool {
         if (todos.isEmpty()) {
             return "the todo list is now empty";
         }
-        long completed = todos.stream().filter(t -> t.status().equals("completed")).count();
+        long completed =
+                todos.stream().filter(t -> t.status().equals("completed")).count();
         long pending = todos.stream().filter(t -> t.status().equals("pending")).count();
         return "todo list updated: " + Format.count(todos.size(), "item", "items") + " (" + completed + " completed, "
                 + inProgress.size() + " in progress, " + pending + " pending)"

@@ -7,8 +7,17 @@ public final class Tools {
     private Tools() {}
 
     public static List<Tool> all() {
-        return List.of(new ReadTool(), new WriteTool(), new EditTool(), new GrepTool(), new GlobTool(), new LsTool(),
-                new BashTool(), new TodoWriteTool(), new SkillTool(), new WebFetchTool());
+        return List.of(
+                new ReadTool(),
+                new WriteTool(),
+                new EditTool(),
+                new GrepTool(),
+                new GlobTool(),
+                new LsTool(),
+                new BashTool(),
+                new TodoWriteTool(),
+                new SkillTool(),
+                new WebFetchTool());
     }
 
     public static List<Tool> readOnly() {

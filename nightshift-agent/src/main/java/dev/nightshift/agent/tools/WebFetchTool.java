@@ -19,14 +19,14 @@ public final class WebFetchTool extends BaseTool {
     static final int MAX_BODY_CHARS = 10_000;
     /** Separates the body from curl's status line; a page is unlikely to end with it. */
     private static final String MARKER = "@@nightshift-web-fetch@@";
+
     private static final Pattern TAGS = Pattern.compile("(?is)<(script|style)[^>]*>.*?</\\1>|<[^>]+>");
     private static final Pattern SPACE = Pattern.compile("[ \\t\\x0B\\f\\r]+");
     private static final Pattern BLANK_LINES = Pattern.compile("\\n\\s*\\n\\s*\\n+");
 
     private static final String DESCRIPTION = """
             Fetches an http(s) URL through the sandbox's network proxy (only allowed hosts are reachable) and \
-            returns its status and body as text (HTML reduced to text), cut at %d characters. %d s timeout.""".formatted(
-            MAX_BODY_CHARS, TIMEOUT.toSeconds());
+            returns its status and body as text (HTML reduced to text), cut at %d characters. %d s timeout.""".formatted(MAX_BODY_CHARS, TIMEOUT.toSeconds());
     private static final String SCHEMA = """
             {
               "type": "object",
@@ -60,17 +60,25 @@ public final class WebFetchTool extends BaseTool {
         }
         String script = "curl -sS -L --max-redirs 5 --max-time " + TIMEOUT.toSeconds()
                 + " --max-filesize 5000000 -o - -w '\\n" + MARKER + "HTTP %{http_code} %{content_type}' -- \"$URL\"";
-        ExecResult result = context.sandbox().exec(new ExecRequest(List.of("bash", "-c", script), "", Map.of("URL", url),
-                TIMEOUT.plusSeconds(5)), OutputListener.IGNORE);
+        ExecResult result = context.sandbox()
+                .exec(
+                        new ExecRequest(List.of("bash", "-c", script), "", Map.of("URL", url), TIMEOUT.plusSeconds(5)),
+                        OutputListener.IGNORE);
         String out = result.stdout();
         int marker = out.lastIndexOf(MARKER);
         if (marker < 0) {
-            return ToolResult.error("the fetch failed: " + (result.stderr().isBlank() ? "exit " + result.exitCode() + ", " + out : result.stderr().strip()));
+            return ToolResult.error("the fetch failed: "
+                    + (result.stderr().isBlank()
+                            ? "exit " + result.exitCode() + ", " + out
+                            : result.stderr().strip()));
         }
         String status = out.substring(marker + MARKER.length()).strip();
         String body = out.substring(0, marker);
         if (status.contains("html") || body.stripLeading().startsWith("<")) {
-            body = BLANK_LINES.matcher(SPACE.matcher(TAGS.matcher(body).replaceAll(" ")).replaceAll(" ")).replaceAll("\n\n").strip();
+            body = BLANK_LINES
+                    .matcher(SPACE.matcher(TAGS.matcher(body).replaceAll(" ")).replaceAll(" "))
+                    .replaceAll("\n\n")
+                    .strip();
         }
         boolean cut = body.length() > MAX_BODY_CHARS;
         if (cut) {

@@ -21,8 +21,8 @@ final class WorkspacePath {
         if (p.equals(WORKSPACE) || p.startsWith(WORKSPACE + "/")) {
             p = p.substring(WORKSPACE.length());
         } else if (p.startsWith("/")) {
-            throw new Args.Invalid("'" + field + "' is '" + path + "', outside the workspace; give a path relative to "
-                    + WORKSPACE);
+            throw new Args.Invalid(
+                    "'" + field + "' is '" + path + "', outside the workspace; give a path relative to " + WORKSPACE);
         }
         Deque<String> parts = new ArrayDeque<>();
         for (String segment : p.split("/")) {

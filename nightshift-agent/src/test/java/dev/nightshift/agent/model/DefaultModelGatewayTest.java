@@ -59,16 +59,20 @@ class DefaultModelGatewayTest {
 
         String contextOverflowBody() {
             return this == OPENAI_COMPATIBLE
-                    ? Reply.openAiError("This model's maximum context length is 128000 tokens. However, your messages "
-                            + "resulted in 130512 tokens. Please reduce the length of the messages.",
-                            "invalid_request_error", "context_length_exceeded")
-                    : Reply.anthropicError("invalid_request_error", "prompt is too long: 208310 tokens > 200000 maximum");
+                    ? Reply.openAiError(
+                            "This model's maximum context length is 128000 tokens. However, your messages "
+                                    + "resulted in 130512 tokens. Please reduce the length of the messages.",
+                            "invalid_request_error",
+                            "context_length_exceeded")
+                    : Reply.anthropicError(
+                            "invalid_request_error", "prompt is too long: 208310 tokens > 200000 maximum");
         }
 
         String rateLimitBody() {
             return this == OPENAI_COMPATIBLE
                     ? Reply.openAiError("Rate limit reached for requests", "requests", "rate_limit_exceeded")
-                    : Reply.anthropicError("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit");
+                    : Reply.anthropicError(
+                            "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit");
         }
 
         String serverErrorBody() {
@@ -79,7 +83,8 @@ class DefaultModelGatewayTest {
 
         String authErrorBody() {
             return this == OPENAI_COMPATIBLE
-                    ? Reply.openAiError("Incorrect API key provided: sk-wrong.", "invalid_request_error", "invalid_api_key")
+                    ? Reply.openAiError(
+                            "Incorrect API key provided: sk-wrong.", "invalid_request_error", "invalid_api_key")
                     : Reply.anthropicError("authentication_error", "invalid x-api-key");
         }
     }
@@ -151,8 +156,11 @@ class DefaultModelGatewayTest {
     }
 
     private static ModelRequest simple(String userText) {
-        return new ModelRequest(null, List.of(new ChatMessage.System("You are a careful engineer."),
-                new ChatMessage.User(userText)), List.of(), 1000);
+        return new ModelRequest(
+                null,
+                List.of(new ChatMessage.System("You are a careful engineer."), new ChatMessage.User(userText)),
+                List.of(),
+                1000);
     }
 
     // ---------------------------------------------------------------- streaming
@@ -199,11 +207,15 @@ class DefaultModelGatewayTest {
         List<ChatMessage> history = List.of(
                 new ChatMessage.System("You are a careful engineer."),
                 new ChatMessage.User("what is in README.md?"),
-                new ChatMessage.Assistant("Reading it.", List.of(new ToolCall("call_1", "read_file", "{\"path\":\"README.md\"}"))),
+                new ChatMessage.Assistant(
+                        "Reading it.", List.of(new ToolCall("call_1", "read_file", "{\"path\":\"README.md\"}"))),
                 new ChatMessage.ToolResult("call_1", "read_file", "# Nightshift", false),
                 new ChatMessage.User("and src/Main.java?"));
-        ModelRequest request = new ModelRequest(null, history,
-                List.of(new ToolSpec("read_file", "Reads a file of the workspace.", READ_FILE_SCHEMA)), 0);
+        ModelRequest request = new ModelRequest(
+                null,
+                history,
+                List.of(new ToolSpec("read_file", "Reads a file of the workspace.", READ_FILE_SCHEMA)),
+                0);
 
         ModelResponse response;
         try (DefaultModelGateway gateway = gateway(flavor.env(server))) {
@@ -263,10 +275,22 @@ class DefaultModelGatewayTest {
 
     private static void assertSchema(JsonNode parameters) {
         assertThat(parameters.path("type").asText()).isEqualTo("object");
-        assertThat(parameters.path("properties").path("path").path("type").asText()).isEqualTo("string");
-        assertThat(parameters.path("properties").path("path").path("description").asText()).isEqualTo("file to read");
+        assertThat(parameters.path("properties").path("path").path("type").asText())
+                .isEqualTo("string");
+        assertThat(parameters
+                        .path("properties")
+                        .path("path")
+                        .path("description")
+                        .asText())
+                .isEqualTo("file to read");
         // nested schemas reach the provider unchanged, keywords LangChain4j does not model included
-        assertThat(parameters.path("properties").path("lines").path("properties").path("from").path("minimum").asInt())
+        assertThat(parameters
+                        .path("properties")
+                        .path("lines")
+                        .path("properties")
+                        .path("from")
+                        .path("minimum")
+                        .asInt())
                 .isEqualTo(1);
         assertThat(parameters.path("required").get(0).asText()).isEqualTo("path");
     }
@@ -280,18 +304,26 @@ class DefaultModelGatewayTest {
                 new ChatMessage.Assistant("", List.of(new ToolCall("call_9", "read_file", "{\"path\":"))),
                 new ChatMessage.ToolResult("call_9", "read_file", "arguments are not valid JSON", true));
         try (DefaultModelGateway gateway = gateway(flavor.env(server))) {
-            gateway.stream(new ModelRequest(null, history, List.of(new ToolSpec("read_file", "Reads.", READ_FILE_SCHEMA)),
-                    0), recorder, NEVER);
+            gateway.stream(
+                    new ModelRequest(null, history, List.of(new ToolSpec("read_file", "Reads.", READ_FILE_SCHEMA)), 0),
+                    recorder,
+                    NEVER);
         }
         JsonNode messages = server.lastRequest().messages();
         if (flavor == Flavor.OPENAI_COMPATIBLE) {
             // Chat Completions carries arguments as a string: they go back as they came
-            assertThat(messages.get(1).path("tool_calls").get(0).path("function").path("arguments").asText())
+            assertThat(messages.get(1)
+                            .path("tool_calls")
+                            .get(0)
+                            .path("function")
+                            .path("arguments")
+                            .asText())
                     .isEqualTo("{\"path\":");
             assertThat(messages.get(2).path("content").asText()).isEqualTo("arguments are not valid JSON");
         } else {
             // the Messages API needs an object: the malformed call goes back as {}
-            assertThat(block(messages.get(1), "tool_use").path("input").isObject()).isTrue();
+            assertThat(block(messages.get(1), "tool_use").path("input").isObject())
+                    .isTrue();
             JsonNode result = block(messages.get(2), "tool_result");
             assertThat(result.path("is_error").asBoolean()).isTrue();
             assertThat(text(result.path("content"))).isEqualTo("arguments are not valid JSON");
@@ -312,20 +344,26 @@ class DefaultModelGatewayTest {
     @ParameterizedTest
     @EnumSource(Flavor.class)
     void severalToolCallsInOrderIncludingOneWithoutArguments(Flavor flavor) {
-        server.enqueue(Reply.toolCalls(new ToolCall("call_a", "list_files", ""),
+        server.enqueue(Reply.toolCalls(
+                new ToolCall("call_a", "list_files", ""),
                 new ToolCall("call_b", "read_file", "{\"path\":\"a\"}"),
                 new ToolCall("call_c", "read_file", "{\"path\":\"b\"}")));
         try (DefaultModelGateway gateway = gateway(flavor.env(server))) {
             ModelResponse response = gateway.stream(simple("look around"), recorder, NEVER);
-            assertThat(response.toolCalls()).containsExactly(
-                    new ToolCall("call_a", "list_files", "{}"),
-                    new ToolCall("call_b", "read_file", "{\"path\":\"a\"}"),
-                    new ToolCall("call_c", "read_file", "{\"path\":\"b\"}"));
+            assertThat(response.toolCalls())
+                    .containsExactly(
+                            new ToolCall("call_a", "list_files", "{}"),
+                            new ToolCall("call_b", "read_file", "{\"path\":\"a\"}"),
+                            new ToolCall("call_c", "read_file", "{\"path\":\"b\"}"));
         }
         // every call reaches the listener under its index in the response
         assertThat(recorder.toolDeltas).anySatisfy(d -> assertThat(d).startsWith("0|call_a|list_files|"));
-        assertThat(recorder.toolDeltas).filteredOn(d -> d.startsWith("1|")).allSatisfy(d -> assertThat(d).contains("call_b"));
-        assertThat(recorder.toolDeltas).filteredOn(d -> d.startsWith("2|")).allSatisfy(d -> assertThat(d).contains("call_c"));
+        assertThat(recorder.toolDeltas)
+                .filteredOn(d -> d.startsWith("1|"))
+                .allSatisfy(d -> assertThat(d).contains("call_b"));
+        assertThat(recorder.toolDeltas)
+                .filteredOn(d -> d.startsWith("2|"))
+                .allSatisfy(d -> assertThat(d).contains("call_c"));
     }
 
     @ParameterizedTest
@@ -333,7 +371,8 @@ class DefaultModelGatewayTest {
     void aTruncatedAnswerSaysLength(Flavor flavor) {
         server.enqueue(Reply.text("and then").withFinishReason(flavor == Flavor.ANTHROPIC ? "max_tokens" : "length"));
         try (DefaultModelGateway gateway = gateway(flavor.env(server))) {
-            assertThat(gateway.stream(simple("go on"), recorder, NEVER).finishReason()).isEqualTo("length");
+            assertThat(gateway.stream(simple("go on"), recorder, NEVER).finishReason())
+                    .isEqualTo("length");
         }
     }
 
@@ -353,7 +392,9 @@ class DefaultModelGatewayTest {
     @EnumSource(Flavor.class)
     void recordsUsageAndPricesIt(Flavor flavor) {
         server.enqueue(Reply.text("ok").withUsage(1_000_000, 200_000, 100_000));
-        Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_MODEL_PRICES",
+        Map<String, String> env = with(
+                flavor.env(server),
+                "NIGHTSHIFT_MODEL_PRICES",
                 flavor.provider + "/first-model=1.25:0.125:10,anthropic/claude-sonnet-4-5=3:0.3:15");
         try (DefaultModelGateway gateway = gateway(env)) {
             ModelResponse response = gateway.stream(simple("hi"), recorder, NEVER);
@@ -362,10 +403,16 @@ class DefaultModelGatewayTest {
             assertThat(gateway.costUsd(response.model(), response.usage())).isCloseTo(2.025, within(1e-9));
             assertThat(gateway.costUsd(ModelRef.parse("anthropic/claude-sonnet-4-5"), new Usage(2_000_000, 0, 0)))
                     .isCloseTo(6.0, within(1e-9));
-            assertThat(gateway.costUsd(ModelRef.parse("openai/unpriced"), response.usage())).isZero();
+            assertThat(gateway.costUsd(ModelRef.parse("openai/unpriced"), response.usage()))
+                    .isZero();
         }
         if (flavor == Flavor.OPENAI_COMPATIBLE) {
-            assertThat(server.lastRequest().body().path("stream_options").path("include_usage").asBoolean()).isTrue();
+            assertThat(server.lastRequest()
+                            .body()
+                            .path("stream_options")
+                            .path("include_usage")
+                            .asBoolean())
+                    .isTrue();
         }
     }
 
@@ -374,7 +421,8 @@ class DefaultModelGatewayTest {
     @ParameterizedTest
     @EnumSource(Flavor.class)
     void rateLimitIsRetriedAfterTheProvidersRetryAfter(Flavor flavor) {
-        server.enqueue(Reply.error(429, flavor.rateLimitBody(), FakeModelServer.headers("Retry-After", "1")),
+        server.enqueue(
+                Reply.error(429, flavor.rateLimitBody(), FakeModelServer.headers("Retry-After", "1")),
                 Reply.text("done"));
         try (DefaultModelGateway gateway = gateway(flavor.env(server))) {
             ModelResponse response = gateway.stream(simple("hi"), recorder, NEVER);
@@ -388,7 +436,9 @@ class DefaultModelGatewayTest {
     @Test
     void retriesBackOffExponentiallyWithoutRetryAfter() {
         Flavor flavor = Flavor.OPENAI_COMPATIBLE;
-        server.enqueue(Reply.error(503, flavor.serverErrorBody()), Reply.error(502, flavor.serverErrorBody()),
+        server.enqueue(
+                Reply.error(503, flavor.serverErrorBody()),
+                Reply.error(502, flavor.serverErrorBody()),
                 Reply.text("third time"));
         try (DefaultModelGateway gateway = gateway(flavor.env(server))) {
             assertThat(gateway.stream(simple("hi"), recorder, NEVER).text()).isEqualTo("third time");
@@ -400,15 +450,21 @@ class DefaultModelGatewayTest {
     @EnumSource(Flavor.class)
     void serverErrorFallsBackToTheNextModel(Flavor flavor) {
         server.enqueue(Reply.error(500, flavor.serverErrorBody()), Reply.text("from the fallback"));
-        Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_MODEL_MAX_RETRIES", "0",
-                "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
+        Map<String, String> env = with(
+                flavor.env(server),
+                "NIGHTSHIFT_MODEL_MAX_RETRIES",
+                "0",
+                "NIGHTSHIFT_FALLBACK_MODELS",
+                flavor.provider + "/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
             ModelResponse response = gateway.stream(simple("hi"), recorder, NEVER);
             assertThat(response.text()).isEqualTo("from the fallback");
             assertThat(response.model()).isEqualTo(ModelRef.parse(flavor.provider + "/second-model"));
         }
         assertThat(server.requests()).extracting(RecordedRequest::model).containsExactly("first-model", "second-model");
-        assertThat(recorder.fallbacks).singleElement().asString()
+        assertThat(recorder.fallbacks)
+                .singleElement()
+                .asString()
                 .startsWith(flavor.provider + "/first-model -> " + flavor.provider + "/second-model: server error")
                 .contains("HTTP 500");
         assertThat(sleeper.delays).isEmpty();
@@ -416,15 +472,23 @@ class DefaultModelGatewayTest {
 
     @Test
     void fallsBackAcrossProviders() {
-        server.enqueue(Reply.error(529, Reply.anthropicError("overloaded_error", "Overloaded")), Reply.text("compat says hi"));
-        Map<String, String> env = with(Flavor.ANTHROPIC.env(server), "NIGHTSHIFT_MODEL_MAX_RETRIES", "0",
-                "OPENAI_COMPATIBLE_BASE_URL", server.openAiBaseUrl(),
-                "NIGHTSHIFT_FALLBACK_MODELS", " openai-compatible/qwen2.5-coder , ");
+        server.enqueue(
+                Reply.error(529, Reply.anthropicError("overloaded_error", "Overloaded")), Reply.text("compat says hi"));
+        Map<String, String> env = with(
+                Flavor.ANTHROPIC.env(server),
+                "NIGHTSHIFT_MODEL_MAX_RETRIES",
+                "0",
+                "OPENAI_COMPATIBLE_BASE_URL",
+                server.openAiBaseUrl(),
+                "NIGHTSHIFT_FALLBACK_MODELS",
+                " openai-compatible/qwen2.5-coder , ");
         try (DefaultModelGateway gateway = gateway(env)) {
             ModelResponse response = gateway.stream(simple("hi"), recorder, NEVER);
             assertThat(response.model()).isEqualTo(ModelRef.parse("openai-compatible/qwen2.5-coder"));
         }
-        assertThat(server.requests()).extracting(RecordedRequest::path).containsExactly("/v1/messages", "/v1/chat/completions");
+        assertThat(server.requests())
+                .extracting(RecordedRequest::path)
+                .containsExactly("/v1/messages", "/v1/chat/completions");
         assertThat(server.lastRequest().model()).isEqualTo("qwen2.5-coder");
         // no key configured for the compatible server (a local one needs none): no Authorization header
         assertThat(server.lastRequest().header("authorization")).isNull();
@@ -435,8 +499,12 @@ class DefaultModelGatewayTest {
     @EnumSource(Flavor.class)
     void silenceBeyondTheTimeoutFallsBack(Flavor flavor) {
         server.enqueue(Reply.stall(Duration.ofSeconds(30)), Reply.text("awake"));
-        Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_MODEL_TIMEOUT", "500ms",
-                "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
+        Map<String, String> env = with(
+                flavor.env(server),
+                "NIGHTSHIFT_MODEL_TIMEOUT",
+                "500ms",
+                "NIGHTSHIFT_FALLBACK_MODELS",
+                flavor.provider + "/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
             ModelResponse response = gateway.stream(simple("hi"), recorder, NEVER);
             assertThat(response.text()).isEqualTo("awake");
@@ -449,11 +517,15 @@ class DefaultModelGatewayTest {
     @Test
     void timeoutWithoutFallbackIsRetriedThenThrown() {
         server.enqueue(Reply.stall(Duration.ofSeconds(30)), Reply.stall(Duration.ofSeconds(30)));
-        Map<String, String> env = with(Flavor.OPENAI_COMPATIBLE.env(server), "NIGHTSHIFT_MODEL_TIMEOUT", "500ms",
-                "NIGHTSHIFT_MODEL_MAX_RETRIES", "1");
+        Map<String, String> env = with(
+                Flavor.OPENAI_COMPATIBLE.env(server),
+                "NIGHTSHIFT_MODEL_TIMEOUT",
+                "500ms",
+                "NIGHTSHIFT_MODEL_MAX_RETRIES",
+                "1");
         try (DefaultModelGateway gateway = gateway(env)) {
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
             assertThat(e.getMessage()).contains("NIGHTSHIFT_MODEL_TIMEOUT").contains("2 times");
         }
@@ -464,16 +536,23 @@ class DefaultModelGatewayTest {
     void refusedConnectionFallsBack() {
         server.enqueue(Reply.text("reachable"));
         int closedPort = FakeModelServer.unusedPort();
-        Map<String, String> env = with(Flavor.OPENAI_COMPATIBLE.env(server), "NIGHTSHIFT_MODEL", "ollama/llama3.1",
-                "OLLAMA_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1",
-                "NIGHTSHIFT_FALLBACK_MODELS", "openai-compatible/qwen2.5-coder");
+        Map<String, String> env = with(
+                Flavor.OPENAI_COMPATIBLE.env(server),
+                "NIGHTSHIFT_MODEL",
+                "ollama/llama3.1",
+                "OLLAMA_BASE_URL",
+                "http://127.0.0.1:" + closedPort + "/v1",
+                "NIGHTSHIFT_FALLBACK_MODELS",
+                "openai-compatible/qwen2.5-coder");
         try (DefaultModelGateway gateway = gateway(env)) {
             ModelResponse response = gateway.stream(simple("hi"), recorder, NEVER);
             assertThat(response.text()).isEqualTo("reachable");
         }
         // tried again (the server may have been restarting), then moved on
         assertThat(sleeper.delays).hasSize(2);
-        assertThat(recorder.fallbacks).singleElement().asString()
+        assertThat(recorder.fallbacks)
+                .singleElement()
+                .asString()
                 .startsWith("ollama/llama3.1 -> openai-compatible/qwen2.5-coder: connection")
                 .contains("OLLAMA_BASE_URL");
         assertThat(server.requests()).hasSize(1);
@@ -482,11 +561,16 @@ class DefaultModelGatewayTest {
     @Test
     void refusedConnectionWithoutFallbackSaysWhereItTried() {
         int closedPort = FakeModelServer.unusedPort();
-        Map<String, String> env = Map.of("NIGHTSHIFT_MODEL", "openai-compatible/qwen",
-                "OPENAI_COMPATIBLE_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1", "NIGHTSHIFT_MODEL_MAX_RETRIES", "0");
+        Map<String, String> env = Map.of(
+                "NIGHTSHIFT_MODEL",
+                "openai-compatible/qwen",
+                "OPENAI_COMPATIBLE_BASE_URL",
+                "http://127.0.0.1:" + closedPort + "/v1",
+                "NIGHTSHIFT_MODEL_MAX_RETRIES",
+                "0");
         try (DefaultModelGateway gateway = gateway(env)) {
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.CONNECTION);
             assertThat(e.getMessage()).contains("127.0.0.1:" + closedPort).contains("OPENAI_COMPATIBLE_BASE_URL");
         }
@@ -496,10 +580,11 @@ class DefaultModelGatewayTest {
     @EnumSource(Flavor.class)
     void contextOverflowIsRecognisedAndNeitherRetriedNorFallenBackFrom(Flavor flavor) {
         server.enqueue(Reply.error(400, flavor.contextOverflowBody()), Reply.text("must not be asked"));
-        Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
+        Map<String, String> env =
+                with(flavor.env(server), "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("a very long conversation"), recorder, NEVER));
+            ModelException e = catchThrowableOfType(
+                    ModelException.class, () -> gateway.stream(simple("a very long conversation"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.CONTEXT_OVERFLOW);
             assertThat(e.transientFailure()).isFalse();
             assertThat(e.getMessage()).contains("condense");
@@ -512,10 +597,12 @@ class DefaultModelGatewayTest {
     @Test
     void genericContextOverflowFromACompatibleServer() {
         // llama.cpp server / Ollama style: no OpenAI error code
-        server.enqueue(Reply.error(400, "{\"error\":\"the request exceeds the available context size, try increasing it\"}"));
+        server.enqueue(
+                Reply.error(400, "{\"error\":\"the request exceeds the available context size, try increasing it\"}"));
         try (DefaultModelGateway gateway = gateway(Flavor.OPENAI_COMPATIBLE.env(server))) {
             assertThatThrownBy(() -> gateway.stream(simple("hi"), recorder, NEVER))
-                    .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONTEXT_OVERFLOW));
+                    .isInstanceOfSatisfying(
+                            ModelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONTEXT_OVERFLOW));
         }
     }
 
@@ -523,12 +610,14 @@ class DefaultModelGatewayTest {
     @EnumSource(Flavor.class)
     void unauthorisedNamesTheKeyAndIsNotRetried(Flavor flavor) {
         server.enqueue(Reply.error(401, flavor.authErrorBody()));
-        Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
+        Map<String, String> env =
+                with(flavor.env(server), "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION);
-            assertThat(e.getMessage()).contains(flavor == Flavor.ANTHROPIC ? "ANTHROPIC_API_KEY" : "OPENAI_COMPATIBLE_API_KEY");
+            assertThat(e.getMessage())
+                    .contains(flavor == Flavor.ANTHROPIC ? "ANTHROPIC_API_KEY" : "OPENAI_COMPATIBLE_API_KEY");
         }
         assertThat(server.requests()).hasSize(1);
         assertThat(recorder.fallbacks).isEmpty();
@@ -536,12 +625,13 @@ class DefaultModelGatewayTest {
 
     @Test
     void badRequestIsNotRetried() {
-        server.enqueue(Reply.error(400, Reply.openAiError("Invalid schema for function 'x'", "invalid_request_error", null)));
-        Map<String, String> env = with(Flavor.OPENAI_COMPATIBLE.env(server), "NIGHTSHIFT_FALLBACK_MODELS",
-                "openai-compatible/second-model");
+        server.enqueue(
+                Reply.error(400, Reply.openAiError("Invalid schema for function 'x'", "invalid_request_error", null)));
+        Map<String, String> env = with(
+                Flavor.OPENAI_COMPATIBLE.env(server), "NIGHTSHIFT_FALLBACK_MODELS", "openai-compatible/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.BAD_REQUEST);
             assertThat(e.getMessage()).contains("Invalid schema for function 'x'");
         }
@@ -551,7 +641,8 @@ class DefaultModelGatewayTest {
     @Test
     void aRetryAfterBeyondTheCapMovesOnAtOnce() {
         Flavor flavor = Flavor.ANTHROPIC;
-        server.enqueue(Reply.error(429, flavor.rateLimitBody(), FakeModelServer.headers("retry-after", "600")),
+        server.enqueue(
+                Reply.error(429, flavor.rateLimitBody(), FakeModelServer.headers("retry-after", "600")),
                 Reply.text("second"));
         Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_FALLBACK_MODELS", "anthropic/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
@@ -564,16 +655,25 @@ class DefaultModelGatewayTest {
     @Test
     void exhaustedChainThrowsTheLastFailureAndWhatWasTried() {
         Flavor flavor = Flavor.OPENAI_COMPATIBLE;
-        server.enqueue(Reply.error(500, flavor.serverErrorBody()), Reply.error(500, flavor.serverErrorBody()),
-                Reply.error(500, flavor.serverErrorBody()), Reply.error(503, flavor.serverErrorBody()));
-        Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_MODEL_MAX_RETRIES", "1",
-                "NIGHTSHIFT_FALLBACK_MODELS", "openai-compatible/second-model");
+        server.enqueue(
+                Reply.error(500, flavor.serverErrorBody()),
+                Reply.error(500, flavor.serverErrorBody()),
+                Reply.error(500, flavor.serverErrorBody()),
+                Reply.error(503, flavor.serverErrorBody()));
+        Map<String, String> env = with(
+                flavor.env(server),
+                "NIGHTSHIFT_MODEL_MAX_RETRIES",
+                "1",
+                "NIGHTSHIFT_FALLBACK_MODELS",
+                "openai-compatible/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
-            assertThat(e.getMessage()).contains("HTTP 503")
-                    .contains("tried openai-compatible/first-model (2 times), openai-compatible/second-model (2 times)");
+            assertThat(e.getMessage())
+                    .contains("HTTP 503")
+                    .contains(
+                            "tried openai-compatible/first-model (2 times), openai-compatible/second-model (2 times)");
         }
         assertThat(server.requests()).hasSize(4);
         assertThat(recorder.fallbacks).hasSize(1);
@@ -582,10 +682,15 @@ class DefaultModelGatewayTest {
     @ParameterizedTest
     @EnumSource(Flavor.class)
     void anErrorInsideTheStreamBeforeAnyOutputFallsBack(Flavor flavor) {
-        server.enqueue(Reply.streamError(flavor == Flavor.ANTHROPIC ? "overloaded_error" : "server_error", "Overloaded"),
+        server.enqueue(
+                Reply.streamError(flavor == Flavor.ANTHROPIC ? "overloaded_error" : "server_error", "Overloaded"),
                 Reply.text("second"));
-        Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_MODEL_MAX_RETRIES", "0",
-                "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
+        Map<String, String> env = with(
+                flavor.env(server),
+                "NIGHTSHIFT_MODEL_MAX_RETRIES",
+                "0",
+                "NIGHTSHIFT_FALLBACK_MODELS",
+                flavor.provider + "/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
             assertThat(gateway.stream(simple("hi"), recorder, NEVER).text()).isEqualTo("second");
         }
@@ -595,12 +700,16 @@ class DefaultModelGatewayTest {
     @ParameterizedTest
     @EnumSource(Flavor.class)
     void anErrorInsideTheStreamAfterOutputIsThrown(Flavor flavor) {
-        server.enqueue(Reply.text("half an ans").thenStreamError(
-                flavor == Flavor.ANTHROPIC ? "overloaded_error" : "server_error", "Overloaded"), Reply.text("unused"));
-        Map<String, String> env = with(flavor.env(server), "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
+        server.enqueue(
+                Reply.text("half an ans")
+                        .thenStreamError(
+                                flavor == Flavor.ANTHROPIC ? "overloaded_error" : "server_error", "Overloaded"),
+                Reply.text("unused"));
+        Map<String, String> env =
+                with(flavor.env(server), "NIGHTSHIFT_FALLBACK_MODELS", flavor.provider + "/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.transientFailure()).isTrue();
             assertThat(e.getMessage()).contains("not retried");
         }
@@ -611,11 +720,15 @@ class DefaultModelGatewayTest {
     @Test
     void aFailureAfterOutputStreamedIsNotRetried() {
         server.enqueue(Reply.text("partial").thenStall(Duration.ofSeconds(30)), Reply.text("must not be asked"));
-        Map<String, String> env = with(Flavor.OPENAI_COMPATIBLE.env(server), "NIGHTSHIFT_MODEL_TIMEOUT", "500ms",
-                "NIGHTSHIFT_FALLBACK_MODELS", "openai-compatible/second-model");
+        Map<String, String> env = with(
+                Flavor.OPENAI_COMPATIBLE.env(server),
+                "NIGHTSHIFT_MODEL_TIMEOUT",
+                "500ms",
+                "NIGHTSHIFT_FALLBACK_MODELS",
+                "openai-compatible/second-model");
         try (DefaultModelGateway gateway = gateway(env)) {
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
             assertThat(e.getMessage()).contains("not retried");
         }
@@ -640,8 +753,8 @@ class DefaultModelGatewayTest {
         try (DefaultModelGateway gateway = gateway(flavor.env(server))) {
             // generous bound: without cancellation this would wait for the 60 s stall
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-                ModelException e = catchThrowableOfType(ModelException.class,
-                        () -> gateway.stream(simple("hi"), cancelOnFirstText, cancel::get));
+                ModelException e = catchThrowableOfType(
+                        ModelException.class, () -> gateway.stream(simple("hi"), cancelOnFirstText, cancel::get));
                 assertThat(e.kind()).isEqualTo(Kind.CANCELLED);
             });
         }
@@ -662,8 +775,8 @@ class DefaultModelGatewayTest {
                 cancel.set(true);
             });
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-                ModelException e = catchThrowableOfType(ModelException.class,
-                        () -> gateway.stream(simple("hi"), recorder, cancel::get));
+                ModelException e = catchThrowableOfType(
+                        ModelException.class, () -> gateway.stream(simple("hi"), recorder, cancel::get));
                 assertThat(e.kind()).isEqualTo(Kind.CANCELLED);
             });
         }
@@ -671,17 +784,18 @@ class DefaultModelGatewayTest {
 
     @Test
     void cancellationDuringBackoff() {
-        server.enqueue(Reply.error(429, Flavor.OPENAI_COMPATIBLE.rateLimitBody(), FakeModelServer.headers("Retry-After", "20")));
+        server.enqueue(Reply.error(
+                429, Flavor.OPENAI_COMPATIBLE.rateLimitBody(), FakeModelServer.headers("Retry-After", "20")));
         AtomicBoolean cancel = new AtomicBoolean();
         DefaultModelGateway.Sleeper cancellingSleeper = (delay, c) -> {
             cancel.set(true);
             DefaultModelGateway.REAL_SLEEPER.sleep(delay, c);
         };
-        try (DefaultModelGateway gateway = new DefaultModelGateway(GatewayConfig.from(Flavor.OPENAI_COMPATIBLE.env(server)),
-                cancellingSleeper)) {
+        try (DefaultModelGateway gateway =
+                new DefaultModelGateway(GatewayConfig.from(Flavor.OPENAI_COMPATIBLE.env(server)), cancellingSleeper)) {
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-                ModelException e = catchThrowableOfType(ModelException.class,
-                        () -> gateway.stream(simple("hi"), recorder, cancel::get));
+                ModelException e = catchThrowableOfType(
+                        ModelException.class, () -> gateway.stream(simple("hi"), recorder, cancel::get));
                 assertThat(e.kind()).isEqualTo(Kind.CANCELLED);
             });
         }
@@ -693,11 +807,11 @@ class DefaultModelGatewayTest {
     void withoutAModelTheGatewayStillStartsAndSaysHowToConfigureOne() {
         try (DefaultModelGateway gateway = new DefaultModelGateway(GatewayConfig.from(Map.of()))) {
             assertThat(gateway.defaultModel()).isNull();
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.NOT_CONFIGURED);
-            assertThat(e.getMessage()).contains("NIGHTSHIFT_MODEL", "OPENAI_COMPATIBLE_BASE_URL", "ANTHROPIC_API_KEY",
-                    "OPENAI_API_KEY");
+            assertThat(e.getMessage())
+                    .contains("NIGHTSHIFT_MODEL", "OPENAI_COMPATIBLE_BASE_URL", "ANTHROPIC_API_KEY", "OPENAI_API_KEY");
         }
     }
 
@@ -705,14 +819,15 @@ class DefaultModelGatewayTest {
     void aProviderWithoutItsSettingsIsNotConfigured() {
         try (DefaultModelGateway gateway = gateway(Map.of("NIGHTSHIFT_MODEL", "anthropic/claude-sonnet-4-5"))) {
             assertThat(gateway.defaultModel()).isEqualTo(ModelRef.parse("anthropic/claude-sonnet-4-5"));
-            ModelException e = catchThrowableOfType(ModelException.class,
-                    () -> gateway.stream(simple("hi"), recorder, NEVER));
+            ModelException e =
+                    catchThrowableOfType(ModelException.class, () -> gateway.stream(simple("hi"), recorder, NEVER));
             assertThat(e.kind()).isEqualTo(Kind.NOT_CONFIGURED);
             assertThat(e.getMessage()).contains("ANTHROPIC_API_KEY");
         }
         try (DefaultModelGateway gateway = gateway(Map.of("NIGHTSHIFT_MODEL", "openai-compatible/qwen"))) {
             assertThatThrownBy(() -> gateway.stream(simple("hi"), recorder, NEVER))
-                    .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_CONFIGURED))
+                    .isInstanceOfSatisfying(
+                            ModelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_CONFIGURED))
                     .hasMessageContaining("OPENAI_COMPATIBLE_BASE_URL");
         }
     }
@@ -721,8 +836,8 @@ class DefaultModelGatewayTest {
     void theRequestsModelWinsOverTheDefault() {
         server.enqueue(Reply.text("ok"));
         try (DefaultModelGateway gateway = gateway(Flavor.OPENAI_COMPATIBLE.env(server))) {
-            ModelRequest request = new ModelRequest(ModelRef.parse("openai-compatible/chosen"),
-                    List.of(new ChatMessage.User("hi")), List.of(), 0);
+            ModelRequest request = new ModelRequest(
+                    ModelRef.parse("openai-compatible/chosen"), List.of(new ChatMessage.User("hi")), List.of(), 0);
             assertThat(gateway.stream(request, recorder, NEVER).model().name()).isEqualTo("chosen");
         }
         assertThat(server.lastRequest().model()).isEqualTo("chosen");
@@ -732,8 +847,13 @@ class DefaultModelGatewayTest {
     @Test
     void openAiSendsMaxCompletionTokensAndTheKey() {
         server.enqueue(Reply.text("ok"));
-        Map<String, String> env = Map.of("NIGHTSHIFT_MODEL", "openai/gpt-5", "OPENAI_API_KEY", "sk-test",
-                "OPENAI_BASE_URL", server.openAiBaseUrl());
+        Map<String, String> env = Map.of(
+                "NIGHTSHIFT_MODEL",
+                "openai/gpt-5",
+                "OPENAI_API_KEY",
+                "sk-test",
+                "OPENAI_BASE_URL",
+                server.openAiBaseUrl());
         try (DefaultModelGateway gateway = gateway(env)) {
             gateway.stream(simple("hi"), recorder, NEVER);
         }
@@ -747,7 +867,8 @@ class DefaultModelGatewayTest {
     @Test
     void ollamaSpeaksChatCompletionsWithoutAKey() {
         server.enqueue(Reply.text("hi from ollama"));
-        Map<String, String> env = Map.of("NIGHTSHIFT_MODEL", "ollama/llama3.1", "OLLAMA_BASE_URL", server.openAiBaseUrl());
+        Map<String, String> env =
+                Map.of("NIGHTSHIFT_MODEL", "ollama/llama3.1", "OLLAMA_BASE_URL", server.openAiBaseUrl());
         try (DefaultModelGateway gateway = gateway(env)) {
             assertThat(gateway.stream(simple("hi"), recorder, NEVER).text()).isEqualTo("hi from ollama");
         }

@@ -76,7 +76,8 @@ public final class FakeModelServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:port} */
     public String origin() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort();
     }
 
     /** Base URL as OpenAI clients take it: {@code http://127.0.0.1:port/v1}. */
@@ -153,16 +154,49 @@ public final class FakeModelServer implements AutoCloseable {
         /** An error sent inside the stream after the content: {type, message}. */
         final List<String> streamError;
 
-        private Reply(List<String> reasoning, List<String> text, List<ToolCall> toolCalls, int status, String errorBody,
-                Map<String, String> headers, Duration stallBefore, Duration stallAfter, long inputTokens,
-                long cachedTokens, long outputTokens, String finishReason) {
-            this(reasoning, text, toolCalls, status, errorBody, headers, stallBefore, stallAfter, inputTokens, cachedTokens,
-                    outputTokens, finishReason, List.of());
+        private Reply(
+                List<String> reasoning,
+                List<String> text,
+                List<ToolCall> toolCalls,
+                int status,
+                String errorBody,
+                Map<String, String> headers,
+                Duration stallBefore,
+                Duration stallAfter,
+                long inputTokens,
+                long cachedTokens,
+                long outputTokens,
+                String finishReason) {
+            this(
+                    reasoning,
+                    text,
+                    toolCalls,
+                    status,
+                    errorBody,
+                    headers,
+                    stallBefore,
+                    stallAfter,
+                    inputTokens,
+                    cachedTokens,
+                    outputTokens,
+                    finishReason,
+                    List.of());
         }
 
-        private Reply(List<String> reasoning, List<String> text, List<ToolCall> toolCalls, int status, String errorBody,
-                Map<String, String> headers, Duration stallBefore, Duration stallAfter, long inputTokens,
-                long cachedTokens, long outputTokens, String finishReason, List<String> streamError) {
+        private Reply(
+                List<String> reasoning,
+                List<String> text,
+                List<ToolCall> toolCalls,
+                int status,
+                String errorBody,
+                Map<String, String> headers,
+                Duration stallBefore,
+                Duration stallAfter,
+                long inputTokens,
+                long cachedTokens,
+                long outputTokens,
+                String finishReason,
+                List<String> streamError) {
             this.streamError = List.copyOf(streamError);
             this.reasoning = List.copyOf(reasoning);
             this.text = List.copyOf(text);
@@ -179,8 +213,8 @@ public final class FakeModelServer implements AutoCloseable {
         }
 
         private static Reply ok() {
-            return new Reply(List.of(), List.of(), List.of(), 200, null, Map.of(), Duration.ZERO, Duration.ZERO, 12, 0, 5,
-                    null);
+            return new Reply(
+                    List.of(), List.of(), List.of(), 200, null, Map.of(), Duration.ZERO, Duration.ZERO, 12, 0, 5, null);
         }
 
         /** Text streamed in the given pieces, one delta each. */
@@ -203,8 +237,19 @@ public final class FakeModelServer implements AutoCloseable {
 
         /** An error response: a status, the provider's JSON error body and headers such as Retry-After. */
         public static Reply error(int status, String jsonBody, Map<String, String> headers) {
-            return new Reply(List.of(), List.of(), List.of(), status, jsonBody, headers, Duration.ZERO, Duration.ZERO, 0, 0,
-                    0, null);
+            return new Reply(
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    status,
+                    jsonBody,
+                    headers,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    0,
+                    0,
+                    0,
+                    null);
         }
 
         public static Reply error(int status, String jsonBody) {
@@ -213,7 +258,8 @@ public final class FakeModelServer implements AutoCloseable {
 
         /** Accepts the request and sends nothing at all (not even headers) for the given time. */
         public static Reply stall(Duration duration) {
-            return new Reply(List.of(), List.of(), List.of(), 200, null, Map.of(), duration, Duration.ZERO, 0, 0, 0, null);
+            return new Reply(
+                    List.of(), List.of(), List.of(), 200, null, Map.of(), duration, Duration.ZERO, 0, 0, 0, null);
         }
 
         /** OpenAI's error JSON shape. */
@@ -243,33 +289,88 @@ public final class FakeModelServer implements AutoCloseable {
         public Reply andText(String... deltas) {
             List<String> all = new ArrayList<>(text);
             all.addAll(List.of(deltas));
-            return new Reply(reasoning, all, toolCalls, status, errorBody, headers, stallBefore, stallAfter, inputTokens,
-                    cachedTokens, outputTokens, finishReason);
+            return new Reply(
+                    reasoning,
+                    all,
+                    toolCalls,
+                    status,
+                    errorBody,
+                    headers,
+                    stallBefore,
+                    stallAfter,
+                    inputTokens,
+                    cachedTokens,
+                    outputTokens,
+                    finishReason);
         }
 
         public Reply andToolCalls(ToolCall... calls) {
             List<ToolCall> all = new ArrayList<>(toolCalls);
             all.addAll(List.of(calls));
-            return new Reply(reasoning, text, all, status, errorBody, headers, stallBefore, stallAfter, inputTokens,
-                    cachedTokens, outputTokens, finishReason);
+            return new Reply(
+                    reasoning,
+                    text,
+                    all,
+                    status,
+                    errorBody,
+                    headers,
+                    stallBefore,
+                    stallAfter,
+                    inputTokens,
+                    cachedTokens,
+                    outputTokens,
+                    finishReason);
         }
 
         /** Reasoning ("thinking") streamed before the text. */
         public Reply withReasoning(String... deltas) {
-            return new Reply(List.of(deltas), text, toolCalls, status, errorBody, headers, stallBefore, stallAfter,
-                    inputTokens, cachedTokens, outputTokens, finishReason);
+            return new Reply(
+                    List.of(deltas),
+                    text,
+                    toolCalls,
+                    status,
+                    errorBody,
+                    headers,
+                    stallBefore,
+                    stallAfter,
+                    inputTokens,
+                    cachedTokens,
+                    outputTokens,
+                    finishReason);
         }
 
         /** The usage the provider reports; {@code input} includes {@code cached}, as OpenAI counts it. */
         public Reply withUsage(long input, long cached, long output) {
-            return new Reply(reasoning, text, toolCalls, status, errorBody, headers, stallBefore, stallAfter, input, cached,
-                    output, finishReason);
+            return new Reply(
+                    reasoning,
+                    text,
+                    toolCalls,
+                    status,
+                    errorBody,
+                    headers,
+                    stallBefore,
+                    stallAfter,
+                    input,
+                    cached,
+                    output,
+                    finishReason);
         }
 
         /** Overrides the finish reason (in the provider's own vocabulary, e.g. {@code length} / {@code max_tokens}). */
         public Reply withFinishReason(String reason) {
-            return new Reply(reasoning, text, toolCalls, status, errorBody, headers, stallBefore, stallAfter, inputTokens,
-                    cachedTokens, outputTokens, reason);
+            return new Reply(
+                    reasoning,
+                    text,
+                    toolCalls,
+                    status,
+                    errorBody,
+                    headers,
+                    stallBefore,
+                    stallAfter,
+                    inputTokens,
+                    cachedTokens,
+                    outputTokens,
+                    reason);
         }
 
         /**
@@ -278,8 +379,20 @@ public final class FakeModelServer implements AutoCloseable {
          * {@code data: {"error":{...}}} chunk (as OpenAI and vLLM send) after which the stream ends.
          */
         public Reply thenStreamError(String type, String message) {
-            return new Reply(reasoning, text, toolCalls, status, errorBody, headers, stallBefore, stallAfter, inputTokens,
-                    cachedTokens, outputTokens, finishReason, List.of(type, message));
+            return new Reply(
+                    reasoning,
+                    text,
+                    toolCalls,
+                    status,
+                    errorBody,
+                    headers,
+                    stallBefore,
+                    stallAfter,
+                    inputTokens,
+                    cachedTokens,
+                    outputTokens,
+                    finishReason,
+                    List.of(type, message));
         }
 
         /** A stream that fails at once with an error event (after Anthropic's {@code message_start}). */
@@ -289,8 +402,19 @@ public final class FakeModelServer implements AutoCloseable {
 
         /** Streams the content, then goes silent for the given time before finishing the response. */
         public Reply thenStall(Duration duration) {
-            return new Reply(reasoning, text, toolCalls, status, errorBody, headers, stallBefore, duration, inputTokens,
-                    cachedTokens, outputTokens, finishReason);
+            return new Reply(
+                    reasoning,
+                    text,
+                    toolCalls,
+                    status,
+                    errorBody,
+                    headers,
+                    stallBefore,
+                    duration,
+                    inputTokens,
+                    cachedTokens,
+                    outputTokens,
+                    finishReason);
         }
     }
 
@@ -339,9 +463,12 @@ public final class FakeModelServer implements AutoCloseable {
             }
             Reply reply = script.poll();
             if (reply == null) {
-                sendPlain(exchange, 418, openAi
-                        ? Reply.openAiError("FakeModelServer: no scripted reply left", "test_error", null)
-                        : Reply.anthropicError("test_error", "FakeModelServer: no scripted reply left"));
+                sendPlain(
+                        exchange,
+                        418,
+                        openAi
+                                ? Reply.openAiError("FakeModelServer: no scripted reply left", "test_error", null)
+                                : Reply.anthropicError("test_error", "FakeModelServer: no scripted reply left"));
                 return;
             }
             if (!reply.stallBefore.isZero() && pause(reply.stallBefore)) {
@@ -359,7 +486,11 @@ public final class FakeModelServer implements AutoCloseable {
             OutputStream out = exchange.getResponseBody();
             String model = body.path("model").asText("unknown");
             if (openAi) {
-                streamOpenAi(out, reply, model, body.path("stream_options").path("include_usage").asBoolean(false));
+                streamOpenAi(
+                        out,
+                        reply,
+                        model,
+                        body.path("stream_options").path("include_usage").asBoolean(false));
             } else {
                 streamAnthropic(out, reply, model);
             }
@@ -412,19 +543,33 @@ public final class FakeModelServer implements AutoCloseable {
             return List.of(arguments);
         }
         int third = arguments.length() / 3;
-        return List.of(arguments.substring(0, third), arguments.substring(third, 2 * third), arguments.substring(2 * third));
+        return List.of(
+                arguments.substring(0, third), arguments.substring(third, 2 * third), arguments.substring(2 * third));
     }
 
     private void streamOpenAi(OutputStream out, Reply reply, String model, boolean includeUsage) throws IOException {
         String id = "chatcmpl-fake-" + requests.size();
         long created = System.currentTimeMillis() / 1000;
-        send(out, null, openAiChunk(id, created, model, JSON.createObjectNode().put("role", "assistant").put("content", ""),
-                null));
+        send(
+                out,
+                null,
+                openAiChunk(
+                        id,
+                        created,
+                        model,
+                        JSON.createObjectNode().put("role", "assistant").put("content", ""),
+                        null));
         for (String r : reply.reasoning) {
-            send(out, null, openAiChunk(id, created, model, JSON.createObjectNode().put("reasoning_content", r), null));
+            send(
+                    out,
+                    null,
+                    openAiChunk(id, created, model, JSON.createObjectNode().put("reasoning_content", r), null));
         }
         for (String t : reply.text) {
-            send(out, null, openAiChunk(id, created, model, JSON.createObjectNode().put("content", t), null));
+            send(
+                    out,
+                    null,
+                    openAiChunk(id, created, model, JSON.createObjectNode().put("content", t), null));
         }
         for (int i = 0; i < reply.toolCalls.size(); i++) {
             ToolCall call = reply.toolCalls.get(i);
@@ -435,7 +580,11 @@ public final class FakeModelServer implements AutoCloseable {
             send(out, null, openAiChunk(id, created, model, first, null));
             for (String piece : pieces(call.argumentsJson())) {
                 ObjectNode delta = JSON.createObjectNode();
-                delta.putArray("tool_calls").addObject().put("index", i).putObject("function").put("arguments", piece);
+                delta.putArray("tool_calls")
+                        .addObject()
+                        .put("index", i)
+                        .putObject("function")
+                        .put("arguments", piece);
                 send(out, null, openAiChunk(id, created, model, delta, null));
             }
         }
@@ -444,19 +593,27 @@ public final class FakeModelServer implements AutoCloseable {
         }
         if (!reply.streamError.isEmpty()) {
             ObjectNode error = JSON.createObjectNode();
-            error.putObject("error").put("message", reply.streamError.get(1)).put("type", reply.streamError.get(0))
-                    .putNull("param").putNull("code");
+            error.putObject("error")
+                    .put("message", reply.streamError.get(1))
+                    .put("type", reply.streamError.get(0))
+                    .putNull("param")
+                    .putNull("code");
             send(out, null, error);
             return;
         }
-        String finish = reply.finishReason != null ? reply.finishReason : reply.toolCalls.isEmpty() ? "stop" : "tool_calls";
+        String finish =
+                reply.finishReason != null ? reply.finishReason : reply.toolCalls.isEmpty() ? "stop" : "tool_calls";
         send(out, null, openAiChunk(id, created, model, JSON.createObjectNode(), finish));
         if (includeUsage) {
             ObjectNode chunk = JSON.createObjectNode();
-            chunk.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+            chunk.put("id", id)
+                    .put("object", "chat.completion.chunk")
+                    .put("created", created)
+                    .put("model", model);
             chunk.putArray("choices");
             ObjectNode usage = chunk.putObject("usage");
-            usage.put("prompt_tokens", reply.inputTokens).put("completion_tokens", reply.outputTokens)
+            usage.put("prompt_tokens", reply.inputTokens)
+                    .put("completion_tokens", reply.outputTokens)
                     .put("total_tokens", reply.inputTokens + reply.outputTokens);
             usage.putObject("prompt_tokens_details").put("cached_tokens", reply.cachedTokens);
             send(out, null, chunk);
@@ -464,9 +621,13 @@ public final class FakeModelServer implements AutoCloseable {
         sendRaw(out, "data: [DONE]\n\n");
     }
 
-    private static ObjectNode openAiChunk(String id, long created, String model, ObjectNode delta, String finishReason) {
+    private static ObjectNode openAiChunk(
+            String id, long created, String model, ObjectNode delta, String finishReason) {
         ObjectNode chunk = JSON.createObjectNode();
-        chunk.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model)
+        chunk.put("id", id)
+                .put("object", "chat.completion.chunk")
+                .put("created", created)
+                .put("model", model)
                 .put("system_fingerprint", "fp_fake");
         ArrayNode choices = chunk.putArray("choices");
         ObjectNode choice = choices.addObject();
@@ -488,8 +649,10 @@ public final class FakeModelServer implements AutoCloseable {
         message.putArray("content");
         message.put("model", model).putNull("stop_reason").putNull("stop_sequence");
         // Anthropic counts cache reads apart from input_tokens
-        message.putObject("usage").put("input_tokens", reply.inputTokens - reply.cachedTokens)
-                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", reply.cachedTokens)
+        message.putObject("usage")
+                .put("input_tokens", reply.inputTokens - reply.cachedTokens)
+                .put("cache_creation_input_tokens", 0)
+                .put("cache_read_input_tokens", reply.cachedTokens)
                 .put("output_tokens", 1);
         send(out, "message_start", start);
         send(out, "ping", JSON.createObjectNode().put("type", "ping"));
@@ -498,32 +661,72 @@ public final class FakeModelServer implements AutoCloseable {
             ObjectNode block = JSON.createObjectNode().put("type", "thinking").put("thinking", "");
             send(out, "content_block_start", blockStart(index, block));
             for (String r : reply.reasoning) {
-                send(out, "content_block_delta", blockDelta(index, JSON.createObjectNode().put("type", "thinking_delta")
-                        .put("thinking", r)));
+                send(
+                        out,
+                        "content_block_delta",
+                        blockDelta(
+                                index,
+                                JSON.createObjectNode()
+                                        .put("type", "thinking_delta")
+                                        .put("thinking", r)));
             }
-            send(out, "content_block_delta", blockDelta(index, JSON.createObjectNode().put("type", "signature_delta")
-                    .put("signature", "ZmFrZS1zaWduYXR1cmU=")));
-            send(out, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", index));
+            send(
+                    out,
+                    "content_block_delta",
+                    blockDelta(
+                            index,
+                            JSON.createObjectNode()
+                                    .put("type", "signature_delta")
+                                    .put("signature", "ZmFrZS1zaWduYXR1cmU=")));
+            send(
+                    out,
+                    "content_block_stop",
+                    JSON.createObjectNode().put("type", "content_block_stop").put("index", index));
             index++;
         }
         if (!reply.text.isEmpty()) {
-            send(out, "content_block_start", blockStart(index, JSON.createObjectNode().put("type", "text").put("text", "")));
+            send(
+                    out,
+                    "content_block_start",
+                    blockStart(
+                            index, JSON.createObjectNode().put("type", "text").put("text", "")));
             for (String t : reply.text) {
-                send(out, "content_block_delta", blockDelta(index, JSON.createObjectNode().put("type", "text_delta")
-                        .put("text", t)));
+                send(
+                        out,
+                        "content_block_delta",
+                        blockDelta(
+                                index,
+                                JSON.createObjectNode()
+                                        .put("type", "text_delta")
+                                        .put("text", t)));
             }
-            send(out, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", index));
+            send(
+                    out,
+                    "content_block_stop",
+                    JSON.createObjectNode().put("type", "content_block_stop").put("index", index));
             index++;
         }
         for (ToolCall call : reply.toolCalls) {
-            ObjectNode block = JSON.createObjectNode().put("type", "tool_use").put("id", call.id()).put("name", call.name());
+            ObjectNode block = JSON.createObjectNode()
+                    .put("type", "tool_use")
+                    .put("id", call.id())
+                    .put("name", call.name());
             block.putObject("input");
             send(out, "content_block_start", blockStart(index, block));
             for (String piece : pieces(call.argumentsJson())) {
-                send(out, "content_block_delta", blockDelta(index, JSON.createObjectNode().put("type", "input_json_delta")
-                        .put("partial_json", piece)));
+                send(
+                        out,
+                        "content_block_delta",
+                        blockDelta(
+                                index,
+                                JSON.createObjectNode()
+                                        .put("type", "input_json_delta")
+                                        .put("partial_json", piece)));
             }
-            send(out, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", index));
+            send(
+                    out,
+                    "content_block_stop",
+                    JSON.createObjectNode().put("type", "content_block_stop").put("index", index));
             index++;
         }
         if (!reply.stallAfter.isZero() && pause(reply.stallAfter)) {
@@ -533,7 +736,8 @@ public final class FakeModelServer implements AutoCloseable {
             send(out, "error", JSON.readTree(Reply.anthropicError(reply.streamError.get(0), reply.streamError.get(1))));
             return;
         }
-        String stop = reply.finishReason != null ? reply.finishReason : reply.toolCalls.isEmpty() ? "end_turn" : "tool_use";
+        String stop =
+                reply.finishReason != null ? reply.finishReason : reply.toolCalls.isEmpty() ? "end_turn" : "tool_use";
         ObjectNode delta = JSON.createObjectNode().put("type", "message_delta");
         delta.putObject("delta").put("stop_reason", stop).putNull("stop_sequence");
         delta.putObject("usage").put("output_tokens", reply.outputTokens);
@@ -542,13 +746,15 @@ public final class FakeModelServer implements AutoCloseable {
     }
 
     private static ObjectNode blockStart(int index, ObjectNode block) {
-        ObjectNode node = JSON.createObjectNode().put("type", "content_block_start").put("index", index);
+        ObjectNode node =
+                JSON.createObjectNode().put("type", "content_block_start").put("index", index);
         node.set("content_block", block);
         return node;
     }
 
     private static ObjectNode blockDelta(int index, ObjectNode delta) {
-        ObjectNode node = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+        ObjectNode node =
+                JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
         node.set("delta", delta);
         return node;
     }

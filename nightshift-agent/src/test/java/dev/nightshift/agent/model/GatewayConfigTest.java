@@ -37,25 +37,30 @@ class GatewayConfigTest {
                 Map.entry("OLLAMA_BASE_URL", "http://gpu-box:11434/v1"),
                 Map.entry("NIGHTSHIFT_MODEL_TIMEOUT", "45s"),
                 Map.entry("NIGHTSHIFT_MODEL_MAX_RETRIES", "0"),
-                Map.entry("NIGHTSHIFT_MODEL_PRICES", "openai/gpt-5=1.25:0.125:10,anthropic/claude-sonnet-4-5=3:0.3:15")));
+                Map.entry(
+                        "NIGHTSHIFT_MODEL_PRICES", "openai/gpt-5=1.25:0.125:10,anthropic/claude-sonnet-4-5=3:0.3:15")));
         assertThat(c.defaultModel()).isEqualTo(new ModelRef("anthropic", "claude-sonnet-4-5"));
-        assertThat(c.fallbackModels()).containsExactly(ModelRef.parse("openai/gpt-5"), ModelRef.parse("ollama/llama3.1"));
+        assertThat(c.fallbackModels())
+                .containsExactly(ModelRef.parse("openai/gpt-5"), ModelRef.parse("ollama/llama3.1"));
         assertThat(c.anthropicBaseUrl()).isEqualTo("https://proxy.example/anthropic/v1");
         assertThat(c.openAiBaseUrl()).isEqualTo("https://openai.example/v1");
         assertThat(c.openAiCompatibleBaseUrl()).isEqualTo("http://vllm:8000/v1");
         assertThat(c.ollamaBaseUrl()).isEqualTo("http://gpu-box:11434/v1");
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(c.maxRetries()).isZero();
-        assertThat(c.prices()).containsEntry("openai/gpt-5", new GatewayConfig.Price(1.25, 0.125, 10))
+        assertThat(c.prices())
+                .containsEntry("openai/gpt-5", new GatewayConfig.Price(1.25, 0.125, 10))
                 .containsEntry("anthropic/claude-sonnet-4-5", new GatewayConfig.Price(3, 0.3, 15));
         assertThat(c.toString()).doesNotContain("secret").contains("anthropicApiKey=set");
     }
 
     @Test
     void anthropicBaseUrlMayCarryV1OrNot() {
-        assertThat(GatewayConfig.from(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/v1")).anthropicBaseUrl())
+        assertThat(GatewayConfig.from(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/v1"))
+                        .anthropicBaseUrl())
                 .isEqualTo("http://127.0.0.1:9/v1");
-        assertThat(GatewayConfig.from(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")).anthropicBaseUrl())
+        assertThat(GatewayConfig.from(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:9"))
+                        .anthropicBaseUrl())
                 .isEqualTo("http://127.0.0.1:9/v1");
     }
 
@@ -70,7 +75,8 @@ class GatewayConfigTest {
 
     @Test
     void theChainIsTheRequestedModelThenEachOtherFallback() {
-        GatewayConfig c = GatewayConfig.from(Map.of("NIGHTSHIFT_FALLBACK_MODELS", "openai/gpt-5,anthropic/claude-sonnet-4-5"));
+        GatewayConfig c =
+                GatewayConfig.from(Map.of("NIGHTSHIFT_FALLBACK_MODELS", "openai/gpt-5,anthropic/claude-sonnet-4-5"));
         assertThat(c.chainFor(ModelRef.parse("openai/gpt-5")))
                 .containsExactly(ModelRef.parse("openai/gpt-5"), ModelRef.parse("anthropic/claude-sonnet-4-5"));
     }
@@ -87,7 +93,8 @@ class GatewayConfigTest {
         assertRefused("NIGHTSHIFT_MODEL_PRICES", "openai/gpt-5", "NIGHTSHIFT_MODEL_PRICES", "input:cached:output");
         assertRefused("NIGHTSHIFT_MODEL_PRICES", "openai/gpt-5=1:2", "NIGHTSHIFT_MODEL_PRICES", "input:cached:output");
         assertRefused("NIGHTSHIFT_MODEL_PRICES", "openai/gpt-5=1:x:3", "NIGHTSHIFT_MODEL_PRICES", "three non-negative");
-        assertRefused("NIGHTSHIFT_MODEL_PRICES", "openai/gpt-5=1:-2:3", "NIGHTSHIFT_MODEL_PRICES", "three non-negative");
+        assertRefused(
+                "NIGHTSHIFT_MODEL_PRICES", "openai/gpt-5=1:-2:3", "NIGHTSHIFT_MODEL_PRICES", "three non-negative");
         assertRefused("OPENAI_COMPATIBLE_BASE_URL", "localhost:8000/v1", "OPENAI_COMPATIBLE_BASE_URL", "http://");
         assertRefused("OLLAMA_BASE_URL", "http://bad host/v1", "OLLAMA_BASE_URL", "not a valid URL");
     }

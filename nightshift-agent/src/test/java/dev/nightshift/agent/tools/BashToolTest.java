@@ -65,21 +65,31 @@ class BashToolTest {
     void cutsBigOutputKeepingHeadAndTail() throws Exception {
         ToolResult r = box.context().call(bash, "{\"command\":\"seq 1 200000; echo the-end\"}");
         assertThat(r.error()).isFalse();
-        assertThat(r.content()).startsWith("1\n2\n3\n").contains("characters of output cut here")
-                .contains("199999\n200000\nthe-end").matches("(?s).*\n\nexit code 0 after \\d+\\.\\d s");
+        assertThat(r.content())
+                .startsWith("1\n2\n3\n")
+                .contains("characters of output cut here")
+                .contains("199999\n200000\nthe-end")
+                .matches("(?s).*\n\nexit code 0 after \\d+\\.\\d s");
         assertThat(r.content().length()).isBetween(BashTool.MAX_OUTPUT_CHARS, BashTool.MAX_OUTPUT_CHARS + 400);
         // seq 1 200000 prints 1,288,895 characters
-        assertThat(r.content()).contains("[" + (1_288_895 + "the-end\n".length() - BashTool.MAX_OUTPUT_CHARS) + " characters");
+        assertThat(r.content())
+                .contains("[" + (1_288_895 + "the-end\n".length() - BashTool.MAX_OUTPUT_CHARS) + " characters");
     }
 
     @Test
     void startsADetachedServerAndReportsItRunningWithItsOutput() throws Exception {
-        ToolResult r = box.context().call(bash,
-                "{\"command\":\"echo starting up; exec python3 -u -m http.server 8765 --bind 127.0.0.1\",\"detached\":true}");
+        ToolResult r = box.context()
+                .call(
+                        bash,
+                        "{\"command\":\"echo starting up; exec python3 -u -m http.server 8765 --bind 127.0.0.1\",\"detached\":true}");
         assertThat(r.error()).isFalse();
-        assertThat(r.content()).contains("started in the background", "(process d", "still running", "first output:\nstarting up");
+        assertThat(r.content())
+                .contains("started in the background", "(process d", "still running", "first output:\nstarting up");
         await().atMost(Duration.ofSeconds(10)).until(() -> box.sandbox.ports().contains(8765));
-        ToolResult curl = box.context().call(bash, "{\"command\":\"curl -s -o /dev/null -w '%{http_code}' --noproxy '*' http://127.0.0.1:8765/\"}");
+        ToolResult curl = box.context()
+                .call(
+                        bash,
+                        "{\"command\":\"curl -s -o /dev/null -w '%{http_code}' --noproxy '*' http://127.0.0.1:8765/\"}");
         assertThat(curl.content()).startsWith("200");
     }
 

@@ -60,7 +60,9 @@ class FileToolsTest {
     void readShowsTwoThousandLinesByDefault() throws Exception {
         box.write("read/long.txt", lines(1, 3234, "row "));
         ToolResult r = ctx.call(read, "{\"path\":\"read/long.txt\"}");
-        assertThat(r.content()).contains("  2000\trow 2000").doesNotContain("row 2001")
+        assertThat(r.content())
+                .contains("  2000\trow 2000")
+                .doesNotContain("row 2001")
                 .endsWith("… 1234 more lines; read with offset=2001");
         assertThat(r.content().lines().count()).isEqualTo(2001);
         ToolResult next = ctx.call(read, "{\"path\":\"read/long.txt\",\"offset\":2001}");
@@ -78,23 +80,28 @@ class FileToolsTest {
     void readCutsLongLinesAndKeepsTheWholeAnswerWithinItsBudget() throws Exception {
         box.write("read/wide.txt", "x".repeat(5_000) + "\nshort\n");
         ToolResult r = ctx.call(read, "{\"path\":\"read/wide.txt\"}");
-        assertThat(r.content()).contains("x".repeat(2_000) + "… [line cut at 2000 characters]")
-                .doesNotContain("x".repeat(2_001)).contains("     2\tshort");
+        assertThat(r.content())
+                .contains("x".repeat(2_000) + "… [line cut at 2000 characters]")
+                .doesNotContain("x".repeat(2_001))
+                .contains("     2\tshort");
 
         String thousand = "y".repeat(1_000);
-        box.write("read/big.txt", IntStream.range(0, 300).mapToObj(i -> thousand).collect(Collectors.joining("\n")));
+        box.write(
+                "read/big.txt", IntStream.range(0, 300).mapToObj(i -> thousand).collect(Collectors.joining("\n")));
         ToolResult big = ctx.call(read, "{\"path\":\"read/big.txt\"}");
         assertThat(big.content().length()).isLessThanOrEqualTo(ReadTool.MAX_OUTPUT_CHARS + 200);
         long shown = big.content().lines().filter(l -> l.contains("\ty")).count();
-        assertThat(big.content()).endsWith("… " + (300 - shown) + " more lines (the answer is limited to 100000 characters); "
-                + "read with offset=" + (shown + 1));
+        assertThat(big.content())
+                .endsWith("… " + (300 - shown) + " more lines (the answer is limited to 100000 characters); "
+                        + "read with offset=" + (shown + 1));
     }
 
     @Test
     void readKeepsUtf8AndHidesTheCrOfCrlfFiles() throws Exception {
         box.write("read/utf8.txt", "héllo ✓ 😀\r\nzwei\r\n");
         ToolResult r = ctx.call(read, "{\"path\":\"read/utf8.txt\"}");
-        assertThat(r.content()).isEqualTo("     1\théllo ✓ 😀\n     2\tzwei\n(the file has CRLF line endings; the CRs are not shown)");
+        assertThat(r.content())
+                .isEqualTo("     1\théllo ✓ 😀\n     2\tzwei\n(the file has CRLF line endings; the CRs are not shown)");
     }
 
     @Test
@@ -127,8 +134,10 @@ class FileToolsTest {
     @Test
     void readTakesWorkspacePathsAndRefusesWaysOut() throws Exception {
         box.write("read/abs.txt", "absolute\n");
-        assertThat(ctx.call(read, "{\"path\":\"/workspace/read/abs.txt\"}").content()).isEqualTo("     1\tabsolute");
-        assertThat(ctx.call(read, "{\"path\":\"./read/../read/abs.txt\"}").content()).isEqualTo("     1\tabsolute");
+        assertThat(ctx.call(read, "{\"path\":\"/workspace/read/abs.txt\"}").content())
+                .isEqualTo("     1\tabsolute");
+        assertThat(ctx.call(read, "{\"path\":\"./read/../read/abs.txt\"}").content())
+                .isEqualTo("     1\tabsolute");
         ToolResult up = ctx.call(read, "{\"path\":\"../etc/passwd\"}");
         assertThat(up.error()).isTrue();
         assertThat(up.content()).contains("outside the workspace");
@@ -171,7 +180,8 @@ class FileToolsTest {
     @Test
     void editReplacesAUniqueStringAndShowsTheChange() throws Exception {
         box.write("e/one.java", "class A {\n    int x = 1;\n    int y = 2;\n}\n");
-        ToolResult r = ctx.call(edit, "{\"path\":\"e/one.java\",\"old_string\":\"int x = 1;\",\"new_string\":\"int x = 42;\"}");
+        ToolResult r = ctx.call(
+                edit, "{\"path\":\"e/one.java\",\"old_string\":\"int x = 1;\",\"new_string\":\"int x = 42;\"}");
         assertThat(r.error()).isFalse();
         assertThat(r.content()).isEqualTo("""
                 replaced 1 occurrence in 'e/one.java':
@@ -186,13 +196,16 @@ class FileToolsTest {
     void editFailsHelpfullyWhenTheStringIsAbsentOrAmbiguous() throws Exception {
         String content = "a = 1\nb = 1\nc = 1\n";
         box.write("e/three.txt", content);
-        ToolResult absent = ctx.call(edit, "{\"path\":\"e/three.txt\",\"old_string\":\"a  = 1\",\"new_string\":\"a = 2\"}");
+        ToolResult absent =
+                ctx.call(edit, "{\"path\":\"e/three.txt\",\"old_string\":\"a  = 1\",\"new_string\":\"a = 2\"}");
         assertThat(absent.error()).isTrue();
         assertThat(absent.content()).contains("not found", "read the file first", "whitespace");
-        ToolResult ambiguous = ctx.call(edit, "{\"path\":\"e/three.txt\",\"old_string\":\"= 1\",\"new_string\":\"= 2\"}");
+        ToolResult ambiguous =
+                ctx.call(edit, "{\"path\":\"e/three.txt\",\"old_string\":\"= 1\",\"new_string\":\"= 2\"}");
         assertThat(ambiguous.error()).isTrue();
         assertThat(ambiguous.content()).contains("found 3 times", "replace_all");
-        ToolResult same = ctx.call(edit, "{\"path\":\"e/three.txt\",\"old_string\":\"a = 1\",\"new_string\":\"a = 1\"}");
+        ToolResult same =
+                ctx.call(edit, "{\"path\":\"e/three.txt\",\"old_string\":\"a = 1\",\"new_string\":\"a = 1\"}");
         assertThat(same.error()).isTrue();
         assertThat(same.content()).contains("the same");
         ToolResult empty = ctx.call(edit, "{\"path\":\"e/three.txt\",\"old_string\":\"\",\"new_string\":\"x\"}");
@@ -203,7 +216,8 @@ class FileToolsTest {
     @Test
     void editReplacesEveryOccurrenceWithReplaceAll() throws Exception {
         box.write("e/all.txt", "a = 1\nb = 1\nc = 1\n");
-        ToolResult r = ctx.call(edit, "{\"path\":\"e/all.txt\",\"old_string\":\"= 1\",\"new_string\":\"= 2\",\"replace_all\":true}");
+        ToolResult r = ctx.call(
+                edit, "{\"path\":\"e/all.txt\",\"old_string\":\"= 1\",\"new_string\":\"= 2\",\"replace_all\":true}");
         assertThat(r.error()).isFalse();
         assertThat(r.content()).startsWith("replaced 3 occurrences");
         assertThat(box.read("e/all.txt")).isEqualTo("a = 2\nb = 2\nc = 2\n");
@@ -215,10 +229,13 @@ class FileToolsTest {
         assertThat(missing.error()).isTrue();
         assertThat(missing.content()).contains("does not exist", "write");
         box.sh("mkdir -p e/d");
-        assertThat(ctx.call(edit, "{\"path\":\"e/d\",\"old_string\":\"a\",\"new_string\":\"b\"}").content()).contains("directory");
+        assertThat(ctx.call(edit, "{\"path\":\"e/d\",\"old_string\":\"a\",\"new_string\":\"b\"}")
+                        .content())
+                .contains("directory");
 
         box.write("e/dos.txt", "first\r\nsecond\r\nthird\r\n");
-        ToolResult crlf = ctx.call(edit, "{\"path\":\"e/dos.txt\",\"old_string\":\"first\\nsecond\",\"new_string\":\"1st\\n2nd\"}");
+        ToolResult crlf = ctx.call(
+                edit, "{\"path\":\"e/dos.txt\",\"old_string\":\"first\\nsecond\",\"new_string\":\"1st\\n2nd\"}");
         assertThat(crlf.error()).as(crlf.content()).isFalse();
         assertThat(box.read("e/dos.txt")).isEqualTo("1st\r\n2nd\r\nthird\r\n");
     }
@@ -245,8 +262,14 @@ class FileToolsTest {
     void lsSaysWhenItCutsTheList() throws Exception {
         box.sh("mkdir -p many && cd many && for i in $(seq 1 150); do echo $i > f$i.txt; done && mkdir sub");
         ToolResult r = ctx.call(ls, "{\"path\":\"many\"}");
-        assertThat(r.content().lines().filter(l -> l.startsWith("f") || l.equals("sub/")).count()).isEqualTo(100);
-        assertThat(r.content()).contains("\nsub/\n").endsWith("… 51 more entries not shown; use glob to find specific files");
+        assertThat(r.content()
+                        .lines()
+                        .filter(l -> l.startsWith("f") || l.equals("sub/"))
+                        .count())
+                .isEqualTo(100);
+        assertThat(r.content())
+                .contains("\nsub/\n")
+                .endsWith("… 51 more entries not shown; use glob to find specific files");
     }
 
     @Test
@@ -263,5 +286,4 @@ class FileToolsTest {
         box.sh("mkdir -p emptydir");
         assertThat(ctx.call(ls, "{\"path\":\"emptydir\"}").content()).isEqualTo("'emptydir' is empty");
     }
-
 }

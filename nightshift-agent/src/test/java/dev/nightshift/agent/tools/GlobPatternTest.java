@@ -43,8 +43,8 @@ class GlobPatternTest {
     @Test
     void expandsBracesForMatchersWithoutThem() throws Exception {
         assertThat(GlobPattern.expandBraces("*.{ts,tsx}")).containsExactly("*.ts", "*.tsx");
-        assertThat(GlobPattern.expandBraces("{src,test}/**/*.{a,b}")).containsExactly(
-                "src/**/*.a", "src/**/*.b", "test/**/*.a", "test/**/*.b");
+        assertThat(GlobPattern.expandBraces("{src,test}/**/*.{a,b}"))
+                .containsExactly("src/**/*.a", "src/**/*.b", "test/**/*.a", "test/**/*.b");
         assertThat(GlobPattern.expandBraces("x.{a,{b,c}}")).containsExactly("x.a", "x.b", "x.c");
         assertThat(GlobPattern.expandBraces("plain")).containsExactly("plain");
         assertThatThrownBy(() -> GlobPattern.expandBraces("{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}"))

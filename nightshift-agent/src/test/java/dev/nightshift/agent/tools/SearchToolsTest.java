@@ -58,17 +58,21 @@ class SearchToolsTest {
     @Test
     void grepIgnoresCaseOnRequestAndSpeaksPerlRegexes() throws Exception {
         ToolResult r = ctx.call(grep, "{\"pattern\":\"needle\",\"path\":\"repo\",\"case_insensitive\":true}");
-        assertThat(matchLines(r)).containsExactlyInAnyOrder(
-                "repo/src/main/A.java:2: // needle in src", "repo/src/main/B.txt:1: NEEDLE upper 42");
+        assertThat(matchLines(r))
+                .containsExactlyInAnyOrder(
+                        "repo/src/main/A.java:2: // needle in src", "repo/src/main/B.txt:1: NEEDLE upper 42");
         ToolResult digits = ctx.call(grep, "{\"pattern\":\"upper \\\\d+\\\\b\",\"path\":\"repo\"}");
         assertThat(matchLines(digits)).containsExactly("repo/src/main/B.txt:1: NEEDLE upper 42");
     }
 
     @Test
     void grepFiltersByGlob() throws Exception {
-        ToolResult java = ctx.call(grep, "{\"pattern\":\"needle\",\"path\":\"repo\",\"glob\":\"*.java\",\"case_insensitive\":true}");
+        ToolResult java = ctx.call(
+                grep, "{\"pattern\":\"needle\",\"path\":\"repo\",\"glob\":\"*.java\",\"case_insensitive\":true}");
         assertThat(matchLines(java)).containsExactly("repo/src/main/A.java:2: // needle in src");
-        ToolResult both = ctx.call(grep, "{\"pattern\":\"needle\",\"path\":\"repo\",\"glob\":\"src/**/*.{java,txt}\",\"case_insensitive\":true}");
+        ToolResult both = ctx.call(
+                grep,
+                "{\"pattern\":\"needle\",\"path\":\"repo\",\"glob\":\"src/**/*.{java,txt}\",\"case_insensitive\":true}");
         assertThat(matchLines(both)).hasSize(2);
         ToolResult none = ctx.call(grep, "{\"pattern\":\"needle\",\"path\":\"repo\",\"glob\":\"*.py\"}");
         assertThat(none.error()).isFalse();
@@ -85,7 +89,8 @@ class SearchToolsTest {
 
     @Test
     void grepSkipsNodeModulesOutsideRepositoriesToo() throws Exception {
-        box.sh("mkdir -p plain/node_modules/m plain/lib && echo 'findme here' > plain/lib/x.js && echo 'findme dep' > plain/node_modules/m/y.js");
+        box.sh(
+                "mkdir -p plain/node_modules/m plain/lib && echo 'findme here' > plain/lib/x.js && echo 'findme dep' > plain/node_modules/m/y.js");
         ToolResult r = ctx.call(grep, "{\"pattern\":\"findme\",\"path\":\"plain\"}");
         assertThat(matchLines(r)).containsExactly("plain/lib/x.js:1: findme here");
         ToolResult everywhere = ctx.call(grep, "{\"pattern\":\"findme\"}");
@@ -102,9 +107,11 @@ class SearchToolsTest {
 
     @Test
     void grepShowsAtMostTenMatchesPerFileUnlessTheFileIsSearchedAlone() throws Exception {
-        box.sh("mkdir -p perfile && cd perfile && for i in $(seq 1 30); do echo \"dup $i\"; done > many.txt && echo 'dup once' > one.txt");
+        box.sh(
+                "mkdir -p perfile && cd perfile && for i in $(seq 1 30); do echo \"dup $i\"; done > many.txt && echo 'dup once' > one.txt");
         ToolResult r = ctx.call(grep, "{\"pattern\":\"dup\",\"path\":\"perfile\"}");
-        assertThat(matchLines(r).stream().filter(l -> l.startsWith("perfile/many.txt:"))).hasSize(10);
+        assertThat(matchLines(r).stream().filter(l -> l.startsWith("perfile/many.txt:")))
+                .hasSize(10);
         assertThat(matchLines(r)).contains("perfile/one.txt:1: dup once");
         assertThat(r.content()).contains("at most 10 matches per file are shown; these have more", "perfile/many.txt");
 
@@ -146,11 +153,13 @@ class SearchToolsTest {
                 """);
         ToolResult r = ctx.call(glob, "{\"pattern\":\"**/*.java\",\"path\":\"gl\"}");
         assertThat(r.error()).as(r.content()).isFalse();
-        assertThat(r.content()).isEqualTo("3 files match '**/*.java', newest first:\ngl/b/d/e.java\ngl/b/c.java\ngl/a.java");
+        assertThat(r.content())
+                .isEqualTo("3 files match '**/*.java', newest first:\ngl/b/d/e.java\ngl/b/c.java\ngl/a.java");
         ToolResult top = ctx.call(glob, "{\"pattern\":\"*.java\",\"path\":\"gl\"}");
         assertThat(top.content()).isEqualTo("1 file matches '*.java', newest first:\ngl/a.java");
         ToolResult braces = ctx.call(glob, "{\"pattern\":\"**/*.{md,java}\",\"path\":\"/workspace/gl\"}");
-        assertThat(braces.content().lines().skip(1)).containsExactly("gl/README.md", "gl/b/d/e.java", "gl/b/c.java", "gl/a.java");
+        assertThat(braces.content().lines().skip(1))
+                .containsExactly("gl/README.md", "gl/b/d/e.java", "gl/b/c.java", "gl/a.java");
         ToolResult named = ctx.call(glob, "{\"pattern\":\"node_modules/**\",\"path\":\"gl\"}");
         assertThat(named.content().lines().skip(1)).containsExactly("gl/node_modules/m/x.java");
         ToolResult nested = ctx.call(glob, "{\"pattern\":\"b/**/*.java\",\"path\":\"gl\"}");

@@ -53,9 +53,11 @@ final class TestSandbox implements AutoCloseable {
 
     /** Runs a setup script in the sandbox; it must succeed. */
     String sh(String script) throws InterruptedException {
-        ExecResult r = sandbox.exec(ExecRequest.shell(script).withTimeout(Duration.ofSeconds(60)), OutputListener.IGNORE);
+        ExecResult r =
+                sandbox.exec(ExecRequest.shell(script).withTimeout(Duration.ofSeconds(60)), OutputListener.IGNORE);
         if (r.exitCode() != 0) {
-            throw new AssertionError("setup failed (exit " + r.exitCode() + "): " + script + "\n" + r.stdout() + r.stderr());
+            throw new AssertionError(
+                    "setup failed (exit " + r.exitCode() + "): " + script + "\n" + r.stdout() + r.stderr());
         }
         return r.stdout();
     }

@@ -36,7 +36,8 @@ class TodoWriteToolTest {
                   {"content": "run the tests", "status": "pending"}
                 ]}""");
         assertThat(r.error()).isFalse();
-        assertThat(r.content()).isEqualTo("todo list updated: 3 items (1 completed, 1 in progress, 1 pending); now: fix the bug");
+        assertThat(r.content())
+                .isEqualTo("todo list updated: 3 items (1 completed, 1 in progress, 1 pending); now: fix the bug");
         assertThat(ctx.events).hasSize(1);
         assertThat(ctx.events.getFirst().type()).isEqualTo("todo");
         JsonNode event = TestSandbox.JSON.readTree(ctx.events.getFirst().json());
@@ -65,13 +66,18 @@ class TodoWriteToolTest {
     @Test
     void namesTheItemAndFieldThatIsWrong() throws Exception {
         TestSandbox.Context ctx = box.context();
-        assertThat(ctx.call(todo, "{\"todos\":[{\"content\":\"a\",\"status\":\"pending\"},{\"content\":\"b\",\"status\":\"done\"}]}").content())
+        assertThat(ctx.call(
+                                todo,
+                                "{\"todos\":[{\"content\":\"a\",\"status\":\"pending\"},{\"content\":\"b\",\"status\":\"done\"}]}")
+                        .content())
                 .isEqualTo("'todos[1].status' must be one of pending, in_progress, completed, got 'done'");
         assertThat(ctx.call(todo, "{\"todos\":[{\"status\":\"pending\"}]}").content())
                 .isEqualTo("'todos[0].content' is required (a string)");
-        assertThat(ctx.call(todo, "{\"todos\":[{\"content\":\"  \",\"status\":\"pending\"}]}").content())
+        assertThat(ctx.call(todo, "{\"todos\":[{\"content\":\"  \",\"status\":\"pending\"}]}")
+                        .content())
                 .isEqualTo("'todos[0].content' must not be empty");
-        assertThat(ctx.call(todo, "{\"todos\":[{\"content\":\"a\",\"status\":\"pending\",\"priority\":\"high\"}]}").content())
+        assertThat(ctx.call(todo, "{\"todos\":[{\"content\":\"a\",\"status\":\"pending\",\"priority\":\"high\"}]}")
+                        .content())
                 .isEqualTo("unknown argument 'todos[0].priority'; the arguments are: content, status");
         assertThat(ctx.call(todo, "{\"todos\":[\"just text\"]}").content())
                 .isEqualTo("todos[0] must be a JSON object, got a string (\"just text\")");

@@ -40,11 +40,25 @@ public sealed interface EventPayload {
      * @param parentCallId for a subagent's step: the {@code task} call that started it (else absent)
      * @param kind for a subagent's step: explorer or executor
      */
-    record StepFinish(int step, Usage usage, double costUsd, double turnCostUsd, double sessionCostUsd, String parentCallId,
-            String kind) implements EventPayload {}
+    record StepFinish(
+            int step,
+            Usage usage,
+            double costUsd,
+            double turnCostUsd,
+            double sessionCostUsd,
+            String parentCallId,
+            String kind)
+            implements EventPayload {}
 
-    record AssistantMessage(int step, String model, String text, List<RequestedCall> toolCalls, String finishReason,
-            Usage usage, double costUsd) implements EventPayload {}
+    record AssistantMessage(
+            int step,
+            String model,
+            String text,
+            List<RequestedCall> toolCalls,
+            String finishReason,
+            Usage usage,
+            double costUsd)
+            implements EventPayload {}
 
     /** @param arguments the tool's arguments as the model sent them (a JSON text) */
     record ToolCall(String callId, String name, String arguments) implements EventPayload {}
@@ -52,13 +66,23 @@ public sealed interface EventPayload {
     record ToolResult(String callId, String name, String content, boolean error) implements EventPayload {}
 
     /** @param kind explorer or executor */
-    record SubagentMessage(int step, String model, String text, List<RequestedCall> toolCalls, String finishReason,
-            Usage usage, double costUsd, String parentCallId, String kind) implements EventPayload {}
+    record SubagentMessage(
+            int step,
+            String model,
+            String text,
+            List<RequestedCall> toolCalls,
+            String finishReason,
+            Usage usage,
+            double costUsd,
+            String parentCallId,
+            String kind)
+            implements EventPayload {}
 
     record SubagentToolCall(String parentCallId, String callId, String name, String arguments, String kind)
             implements EventPayload {}
 
-    record SubagentToolResult(String parentCallId, String callId, String name, String content, boolean error, String kind)
+    record SubagentToolResult(
+            String parentCallId, String callId, String name, String content, boolean error, String kind)
             implements EventPayload {}
 
     record Todo(List<TodoItem> todos) implements EventPayload {}
@@ -95,8 +119,19 @@ public sealed interface EventPayload {
      * One git step; which fields are present depends on {@code action} (checkout, commit, push, pr,
      * publish), and {@code error} says why a step failed.
      */
-    record Git(String action, String repository, String base, String branch, String head, String commit,
-            String subject, String author, String url, Integer number, Boolean created, String error)
+    record Git(
+            String action,
+            String repository,
+            String base,
+            String branch,
+            String head,
+            String commit,
+            String subject,
+            String author,
+            String url,
+            Integer number,
+            Boolean created,
+            String error)
             implements EventPayload {
 
         /** @param head the checked-out commit, as "abbreviated hash subject" */

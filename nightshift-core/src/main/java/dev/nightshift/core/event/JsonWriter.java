@@ -36,7 +36,9 @@ final class JsonWriter {
             case Record r -> record(out, r);
             case Map<?, ?> m -> map(out, m);
             case Collection<?> c -> array(out, c);
-            default -> throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
+            default ->
+                throw new IllegalArgumentException(
+                        "no JSON form for " + value.getClass().getName());
         }
     }
 
@@ -56,7 +58,10 @@ final class JsonWriter {
             try {
                 v = component.getAccessor().invoke(r);
             } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException("cannot read " + component.getName() + " of " + r.getClass().getName(), e);
+                throw new IllegalStateException(
+                        "cannot read " + component.getName() + " of "
+                                + r.getClass().getName(),
+                        e);
             }
             if (v != null) {
                 first = field(out, first, component.getName(), v);

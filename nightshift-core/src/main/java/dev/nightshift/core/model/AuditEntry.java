@@ -7,5 +7,12 @@ import java.time.Instant;
  *
  * @param outcome {@code ok}, {@code refused} or {@code failed}
  */
-public record AuditEntry(String id, Instant at, String userId, String sessionId, String action, String target,
-        String outcome, String detail) {}
+public record AuditEntry(
+        String id,
+        Instant at,
+        String userId,
+        String sessionId,
+        String action,
+        String target,
+        String outcome,
+        String detail) {}

@@ -9,8 +9,19 @@ import java.time.Instant;
  * @param kind {@code token} (HTTPS token), {@code ssh_key} or {@code oauth} (expiring, refreshable)
  * @param version bumped on every change: a token refresh writes only over the version it read
  */
-public record Credential(String id, String userId, String host, String kind, String username, String secretSealed,
-        String refreshSealed, Instant expiresAt, Instant refreshExpiresAt, long version, Instant createdAt, Instant updatedAt) {
+public record Credential(
+        String id,
+        String userId,
+        String host,
+        String kind,
+        String username,
+        String secretSealed,
+        String refreshSealed,
+        Instant expiresAt,
+        Instant refreshExpiresAt,
+        long version,
+        Instant createdAt,
+        Instant updatedAt) {
     public static final java.util.Set<String> KINDS = java.util.Set.of("token", "ssh_key", "oauth");
 
     @Override

@@ -13,5 +13,13 @@ import java.time.Instant;
  * @param subject the provider's stable id for the account
  * @param login the account's name at the provider when last seen (display only, never a key)
  */
-public record Identity(String id, String userId, String kind, String issuer, String subject, String login, String email,
-        Instant createdAt, Instant lastSeenAt) {}
+public record Identity(
+        String id,
+        String userId,
+        String kind,
+        String issuer,
+        String subject,
+        String login,
+        String email,
+        Instant createdAt,
+        Instant lastSeenAt) {}

@@ -2,7 +2,11 @@ package dev.nightshift.core.model;
 
 /** A prompt's place in its session's queue: {@code pending → processing → completed | failed | cancelled}. */
 public enum MessageStatus {
-    PENDING, PROCESSING, COMPLETED, FAILED, CANCELLED;
+    PENDING,
+    PROCESSING,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
 
     /** Pending and processing prompts count against the per-session limit. */
     public boolean unfinished() {

@@ -2,7 +2,11 @@ package dev.nightshift.core.model;
 
 /** Where a session is in its life. */
 public enum SessionStatus {
-    CREATED, ACTIVE, COMPLETED, FAILED, ARCHIVED;
+    CREATED,
+    ACTIVE,
+    COMPLETED,
+    FAILED,
+    ARCHIVED;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -24,12 +24,15 @@ public final class Admission {
      * @param admins who is made an administrator at sign-in: verified e-mail addresses, or
      *     {@code <kind>:<subject>} (e.g. {@code github:583231}, the immutable id)
      */
-    public record Rules(Set<String> people, Set<String> domains, Set<String> gitHubOrgs, Set<String> groups, Set<String> admins) {
+    public record Rules(
+            Set<String> people, Set<String> domains, Set<String> gitHubOrgs, Set<String> groups, Set<String> admins) {
         public static final Rules NONE = new Rules(Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
 
         public Rules {
             people = lower(people);
-            domains = lower(domains).stream().map(d -> d.startsWith("@") ? d.substring(1) : d).collect(Collectors.toUnmodifiableSet());
+            domains = lower(domains).stream()
+                    .map(d -> d.startsWith("@") ? d.substring(1) : d)
+                    .collect(Collectors.toUnmodifiableSet());
             gitHubOrgs = lower(gitHubOrgs);
             groups = Set.copyOf(groups);
             admins = lower(admins);
@@ -52,10 +55,17 @@ public final class Admission {
      * @param groups the group claim of an OpenID ID token
      * @param admin the person already is an administrator in Nightshift
      */
-    public record Candidate(String kind, String subject, String login, List<String> verifiedEmails, Set<String> gitHubOrgs,
-            Set<String> groups, boolean admin) {
+    public record Candidate(
+            String kind,
+            String subject,
+            String login,
+            List<String> verifiedEmails,
+            Set<String> gitHubOrgs,
+            Set<String> groups,
+            boolean admin) {
         public Candidate {
-            verifiedEmails = verifiedEmails.stream().map(e -> e.toLowerCase(Locale.ROOT)).toList();
+            verifiedEmails =
+                    verifiedEmails.stream().map(e -> e.toLowerCase(Locale.ROOT)).toList();
             gitHubOrgs = lower(gitHubOrgs);
             groups = Set.copyOf(groups);
         }
@@ -96,7 +106,8 @@ public final class Admission {
         if ("github".equals(c.kind())) {
             for (String org : rules.gitHubOrgs()) {
                 if (c.gitHubOrgs().contains(org)) {
-                    return new Decision.Admitted("GitHub " + (org.contains("/") ? "team " : "organisation ") + org, false);
+                    return new Decision.Admitted(
+                            "GitHub " + (org.contains("/") ? "team " : "organisation ") + org, false);
                 }
             }
         }
@@ -124,7 +135,9 @@ public final class Admission {
     }
 
     private static Set<String> lower(Set<String> values) {
-        return values.stream().map(v -> v.trim().toLowerCase(Locale.ROOT)).filter(v -> !v.isEmpty())
+        return values.stream()
+                .map(v -> v.trim().toLowerCase(Locale.ROOT))
+                .filter(v -> !v.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -30,27 +30,67 @@ public record Limits(
             new Limits(10, 64_000, 500, 200, 500, Duration.ofSeconds(30), Duration.ofHours(1), 4096, 60);
 
     public Limits withMaxUnfinishedPrompts(int value) {
-        return new Limits(value, maxPromptChars, snapshotEvents, historyPageDefault, historyPageMax,
-                subscribeTimeout, liveTokenTtl, clientBufferMessages, historyRequestsPerMinute);
+        return new Limits(
+                value,
+                maxPromptChars,
+                snapshotEvents,
+                historyPageDefault,
+                historyPageMax,
+                subscribeTimeout,
+                liveTokenTtl,
+                clientBufferMessages,
+                historyRequestsPerMinute);
     }
 
     public Limits withMaxPromptChars(int value) {
-        return new Limits(maxUnfinishedPrompts, value, snapshotEvents, historyPageDefault, historyPageMax,
-                subscribeTimeout, liveTokenTtl, clientBufferMessages, historyRequestsPerMinute);
+        return new Limits(
+                maxUnfinishedPrompts,
+                value,
+                snapshotEvents,
+                historyPageDefault,
+                historyPageMax,
+                subscribeTimeout,
+                liveTokenTtl,
+                clientBufferMessages,
+                historyRequestsPerMinute);
     }
 
     public Limits withSubscribeTimeout(Duration value) {
-        return new Limits(maxUnfinishedPrompts, maxPromptChars, snapshotEvents, historyPageDefault, historyPageMax,
-                value, liveTokenTtl, clientBufferMessages, historyRequestsPerMinute);
+        return new Limits(
+                maxUnfinishedPrompts,
+                maxPromptChars,
+                snapshotEvents,
+                historyPageDefault,
+                historyPageMax,
+                value,
+                liveTokenTtl,
+                clientBufferMessages,
+                historyRequestsPerMinute);
     }
 
     public Limits withClientBufferMessages(int value) {
-        return new Limits(maxUnfinishedPrompts, maxPromptChars, snapshotEvents, historyPageDefault, historyPageMax,
-                subscribeTimeout, liveTokenTtl, value, historyRequestsPerMinute);
+        return new Limits(
+                maxUnfinishedPrompts,
+                maxPromptChars,
+                snapshotEvents,
+                historyPageDefault,
+                historyPageMax,
+                subscribeTimeout,
+                liveTokenTtl,
+                value,
+                historyRequestsPerMinute);
     }
 
     public Limits withLiveTokenTtl(Duration value) {
-        return new Limits(maxUnfinishedPrompts, maxPromptChars, snapshotEvents, historyPageDefault, historyPageMax,
-                subscribeTimeout, value, clientBufferMessages, historyRequestsPerMinute);
+        return new Limits(
+                maxUnfinishedPrompts,
+                maxPromptChars,
+                snapshotEvents,
+                historyPageDefault,
+                historyPageMax,
+                subscribeTimeout,
+                value,
+                clientBufferMessages,
+                historyRequestsPerMinute);
     }
 }

@@ -9,7 +9,8 @@ public final class Logins {
     /** Letters, digits, '.', '_' or '-', starting with a letter or digit, at most 100 characters. */
     public static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     /** Logins no sign-in may take, whatever the provider calls the account. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("admin", "administrator", "root", "system", "nightshift");
+    private static final java.util.Set<String> RESERVED =
+            java.util.Set.of("admin", "administrator", "root", "system", "nightshift");
 
     private Logins() {}
 
@@ -22,8 +23,10 @@ public final class Logins {
      * @param attempt 1 for the first try
      */
     public static String candidate(String hint, int attempt) {
-        String base = Normalizer.normalize(hint == null ? "" : hint, Normalizer.Form.NFD).replaceAll("\\p{M}", "")
-                .replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        String base = Normalizer.normalize(hint == null ? "" : hint, Normalizer.Form.NFD)
+                .replaceAll("\\p{M}", "")
+                .replaceAll("[^A-Za-z0-9._-]", "-")
+                .replaceAll("^[^A-Za-z0-9]+", "");
         if (base.isEmpty()) {
             base = "user";
         }

@@ -4,7 +4,11 @@ package dev.nightshift.core.policy;
 public final class PromptCheck {
     private PromptCheck() {}
 
-    public enum Verdict { OK, EMPTY, TOO_LARGE }
+    public enum Verdict {
+        OK,
+        EMPTY,
+        TOO_LARGE
+    }
 
     public static Verdict check(String content, Limits limits) {
         if (content == null || content.isBlank()) {

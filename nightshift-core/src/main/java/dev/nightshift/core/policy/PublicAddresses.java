@@ -63,6 +63,7 @@ public final class PublicAddresses {
             range("::ffff:0:0", 96, "IPv4-mapped"),
             range("::", 96, "IPv4-compatible"),
             range("64:ff9b::", 96, "NAT64"));
+
     private static final Range SIX_TO_FOUR = range("2002::", 16, "6to4");
 
     private PublicAddresses() {}
@@ -111,7 +112,8 @@ public final class PublicAddresses {
                     .map(PublicAddresses::withoutScope)
                     .collect(Collectors.toSet());
         } catch (SocketException e) {
-            throw new IllegalStateException("cannot list this host's network interfaces to keep connections off them", e);
+            throw new IllegalStateException(
+                    "cannot list this host's network interfaces to keep connections off them", e);
         }
     }
 

@@ -82,7 +82,8 @@ public final class RepositoryPolicy {
 
     private record RemotePattern(Pattern host, Pattern path) {
         boolean matches(Remote remote) {
-            return host.matcher(remote.host()).matches() && path.matcher(remote.path()).matches();
+            return host.matcher(remote.host()).matches()
+                    && path.matcher(remote.path()).matches();
         }
     }
 
@@ -113,8 +114,10 @@ public final class RepositoryPolicy {
             }
             switch (location) {
                 case Local local -> localPatterns.add(glob(local.path().toString()));
-                case Remote remote -> remotePatterns.add(new RemotePattern(glob(remote.host()),
-                        remote.path().isEmpty() ? Pattern.compile(".*") : glob(remote.path())));
+                case Remote remote ->
+                    remotePatterns.add(new RemotePattern(
+                            glob(remote.host()),
+                            remote.path().isEmpty() ? Pattern.compile(".*") : glob(remote.path())));
             }
         }
         List<Path> roots = new ArrayList<>();
@@ -145,8 +148,10 @@ public final class RepositoryPolicy {
                 if (path.startsWith(dataDir)) {
                     yield Optional.of(Refusal.DATA_DIRECTORY);
                 }
-                boolean allowed = admin || localRoots.stream().anyMatch(path::startsWith)
-                        || localPatterns.stream().anyMatch(p -> p.matcher(path.toString()).matches());
+                boolean allowed = admin
+                        || localRoots.stream().anyMatch(path::startsWith)
+                        || localPatterns.stream()
+                                .anyMatch(p -> p.matcher(path.toString()).matches());
                 yield allowed ? Optional.empty() : Optional.of(Refusal.LOCAL_NOT_ALLOWED);
             }
             case Remote remote -> {

@@ -30,8 +30,8 @@ public final class SandboxLifecycle {
      *     poll or a reconnect
      * @param turnRunning a turn is in progress: never hibernate under it
      */
-    public static Hibernation hibernation(SandboxState state, Instant lastActivity, boolean turnRunning,
-            Instant now, Duration idleTimeout) {
+    public static Hibernation hibernation(
+            SandboxState state, Instant lastActivity, boolean turnRunning, Instant now, Duration idleTimeout) {
         if (state != SandboxState.READY) {
             return new Hibernation.Never();
         }
@@ -76,7 +76,10 @@ public final class SandboxLifecycle {
         }
 
         private List<Instant> recent(Instant now) {
-            return failures.stream().filter(t -> now.isBefore(t.plus(BREAKER_WINDOW))).sorted().toList();
+            return failures.stream()
+                    .filter(t -> now.isBefore(t.plus(BREAKER_WINDOW)))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -20,7 +20,8 @@ public final class TokenScopes {
             Set<Scope> granted = EnumSet.copyOf(Scope.DEFAULTS);
             granted.retainAll(makerScopes);
             if (granted.isEmpty()) {
-                throw new IllegalArgumentException("your token has none of the default scopes; name the scopes to grant");
+                throw new IllegalArgumentException(
+                        "your token has none of the default scopes; name the scopes to grant");
             }
             return granted;
         }

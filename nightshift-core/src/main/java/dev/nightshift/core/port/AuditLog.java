@@ -10,7 +10,8 @@ import java.util.List;
  * refusals.
  */
 public interface AuditLog {
-    AuditEntry record(String userId, String sessionId, String action, String target, String outcome, String detail, Instant now);
+    AuditEntry record(
+            String userId, String sessionId, String action, String target, String outcome, String detail, Instant now);
 
     /** Newest first; {@code sessionId} null for every session. */
     default List<AuditEntry> list(String sessionId, int limit) {

@@ -8,8 +8,16 @@ import java.util.Optional;
 /** Sealed credentials per person and host; at most one per (person, host). */
 public interface CredentialStore {
     /** Stores (or replaces) the person's credential for a host. */
-    Credential put(String userId, String host, String kind, String username, String secretSealed, String refreshSealed,
-            Instant expiresAt, Instant refreshExpiresAt, Instant now);
+    Credential put(
+            String userId,
+            String host,
+            String kind,
+            String username,
+            String secretSealed,
+            String refreshSealed,
+            Instant expiresAt,
+            Instant refreshExpiresAt,
+            Instant now);
 
     Optional<Credential> find(String userId, String host);
 
@@ -21,6 +29,12 @@ public interface CredentialStore {
      * Replaces the secrets only if the stored version is still {@code expectedVersion}: two nodes
      * refreshing at once never overwrite each other's newer token with an older one.
      */
-    boolean replaceIfVersion(String id, long expectedVersion, String secretSealed, String refreshSealed, Instant expiresAt,
-            Instant refreshExpiresAt, Instant now);
+    boolean replaceIfVersion(
+            String id,
+            long expectedVersion,
+            String secretSealed,
+            String refreshSealed,
+            Instant expiresAt,
+            Instant refreshExpiresAt,
+            Instant now);
 }

@@ -37,8 +37,12 @@ public interface MessageStore {
      * transaction: a crash can never leave a finished prompt without its end in the log, or an end
      * in the log of a prompt still processing. Empty when it was no longer processing.
      */
-    java.util.Optional<java.util.List<dev.nightshift.core.model.Event>> finish(String messageId, MessageStatus terminal, String error,
-            java.util.List<dev.nightshift.core.model.NewEvent> endEvents, Instant now);
+    java.util.Optional<java.util.List<dev.nightshift.core.model.Event>> finish(
+            String messageId,
+            MessageStatus terminal,
+            String error,
+            java.util.List<dev.nightshift.core.model.NewEvent> endEvents,
+            Instant now);
 
     /** Extends the lease of every message this node is processing. */
     int renewLeases(String nodeId, Instant leaseUntil);

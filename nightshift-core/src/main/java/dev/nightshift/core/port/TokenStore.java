@@ -11,13 +11,21 @@ import java.util.Set;
 /** Bearer tokens, stored by the hash of their secret only. */
 public interface TokenStore {
     /** A token with every scope and no parent (share links, the local administrator's login token). */
-    default Token create(TokenKind kind, String userId, String name, String sessionId, String secretHash, Instant expiresAt) {
+    default Token create(
+            TokenKind kind, String userId, String name, String sessionId, String secretHash, Instant expiresAt) {
         return create(kind, userId, name, sessionId, secretHash, expiresAt, Scope.ALL, null);
     }
 
     /** @param parentId the token this one was minted with (a live token's API token), or null */
-    Token create(TokenKind kind, String userId, String name, String sessionId, String secretHash, Instant expiresAt,
-            Set<Scope> scopes, String parentId);
+    Token create(
+            TokenKind kind,
+            String userId,
+            String name,
+            String sessionId,
+            String secretHash,
+            Instant expiresAt,
+            Set<Scope> scopes,
+            String parentId);
 
     /**
      * The token with this secret hash if it is neither revoked nor expired at {@code now}, and

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param readOnly the workspace and home are mounted read-only for this command (an explorer's
  *     view): enforced by the sandbox, not by asking nicely
  */
-public record ExecRequest(List<String> argv, String workdir, Map<String, String> env, Duration timeout, boolean readOnly) {
+public record ExecRequest(
+        List<String> argv, String workdir, Map<String, String> env, Duration timeout, boolean readOnly) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
     public ExecRequest {

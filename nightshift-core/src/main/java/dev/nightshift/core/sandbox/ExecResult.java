@@ -10,8 +10,14 @@ import java.time.Duration;
  * @param timedOut it ran past its timeout and was killed
  * @param cancelled it was killed because the caller was interrupted or the sandbox was stopped
  */
-public record ExecResult(int exitCode, boolean timedOut, boolean cancelled, Duration elapsed, String stdout,
-        String stderr, long truncatedBytes) {
+public record ExecResult(
+        int exitCode,
+        boolean timedOut,
+        boolean cancelled,
+        Duration elapsed,
+        String stdout,
+        String stderr,
+        long truncatedBytes) {
     public boolean succeeded() {
         return exitCode == 0 && !timedOut && !cancelled;
     }

@@ -8,5 +8,10 @@ import java.time.Instant;
  * @param path relative to the workspace, with '/' separators
  */
 public record FileEntry(String path, Kind kind, long sizeBytes, Instant modifiedAt) {
-    public enum Kind { FILE, DIRECTORY, SYMLINK, OTHER }
+    public enum Kind {
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        OTHER
+    }
 }

@@ -5,7 +5,10 @@ package dev.nightshift.core.sandbox;
 public interface OutputListener {
     OutputListener IGNORE = (stream, chunk) -> {};
 
-    enum Stream { STDOUT, STDERR }
+    enum Stream {
+        STDOUT,
+        STDERR
+    }
 
     void output(Stream stream, byte[] chunk);
 }

@@ -1,8 +1,7 @@
 package dev.nightshift.core.sandbox;
 
-import java.io.InputStream;
-
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;

@@ -10,11 +10,14 @@ package dev.nightshift.core.sandbox;
  * @param maxOutputBytes most bytes of a command's output the control plane keeps
  */
 public record SandboxLimits(long memoryBytes, int maxProcesses, int cpuPercent, long diskBytes, long maxOutputBytes) {
-    public static final SandboxLimits DEFAULTS =
-            new SandboxLimits(4L << 30, 512, 200, 10L << 30, 1L << 20);
+    public static final SandboxLimits DEFAULTS = new SandboxLimits(4L << 30, 512, 200, 10L << 30, 1L << 20);
 
     public SandboxLimits {
-        if (memoryBytes < (16L << 20) || maxProcesses < 8 || cpuPercent < 1 || diskBytes < (1L << 20) || maxOutputBytes < 1024) {
+        if (memoryBytes < (16L << 20)
+                || maxProcesses < 8
+                || cpuPercent < 1
+                || diskBytes < (1L << 20)
+                || maxOutputBytes < 1024) {
             throw new IllegalArgumentException("sandbox limits too small to run anything: " + this);
         }
     }

@@ -6,7 +6,13 @@ package dev.nightshift.core.sandbox;
  * and {@code destroyed}.
  */
 public enum SandboxState {
-    PROVISIONING, READY, HIBERNATING, HIBERNATED, RESTORING, FAILED, DESTROYED;
+    PROVISIONING,
+    READY,
+    HIBERNATING,
+    HIBERNATED,
+    RESTORING,
+    FAILED,
+    DESTROYED;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

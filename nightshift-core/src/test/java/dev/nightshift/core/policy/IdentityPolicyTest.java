@@ -21,8 +21,8 @@ class IdentityPolicyTest {
         return new Admission.Candidate("oidc", "sub-1", login, emails, Set.of(), groups, false);
     }
 
-    private static Admission.Rules rules(Set<String> people, Set<String> domains, Set<String> orgs, Set<String> groups,
-            Set<String> admins) {
+    private static Admission.Rules rules(
+            Set<String> people, Set<String> domains, Set<String> orgs, Set<String> groups, Set<String> admins) {
         return new Admission.Rules(people, domains, orgs, groups, admins);
     }
 
@@ -33,7 +33,8 @@ class IdentityPolicyTest {
         assertThat(refused).isInstanceOf(Admission.Decision.Refused.class);
         assertThat(refused.reason()).contains("only administrators");
         var admin = new Admission.Candidate("github", "1", "root", List.of(), Set.of(), Set.of(), true);
-        assertThat(Admission.decide(Admission.Rules.NONE, admin)).isEqualTo(new Admission.Decision.Admitted("already an administrator", true));
+        assertThat(Admission.decide(Admission.Rules.NONE, admin))
+                .isEqualTo(new Admission.Decision.Admitted("already an administrator", true));
     }
 
     @Test
@@ -42,26 +43,36 @@ class IdentityPolicyTest {
         assertThat(Admission.decide(r, github("anyone", List.of(), Set.of())))
                 .isEqualTo(new Admission.Decision.Admitted("named administrator (github:1001)", true));
         assertThat(Admission.decide(r, oidc("boss", List.of("boss@acme.com"), Set.of())))
-                .isInstanceOf(Admission.Decision.Admitted.class).extracting(d -> ((Admission.Decision.Admitted) d).admin()).isEqualTo(true);
+                .isInstanceOf(Admission.Decision.Admitted.class)
+                .extracting(d -> ((Admission.Decision.Admitted) d).admin())
+                .isEqualTo(true);
         // a login is not an identity: naming "github:octocat" does not make the account octocat an administrator
         var byLogin = rules(Set.of(), Set.of(), Set.of(), Set.of(), Set.of("github:octocat"));
-        assertThat(Admission.decide(byLogin, new Admission.Candidate("github", "77", "octocat", List.of(), Set.of(), Set.of(), false)))
+        assertThat(Admission.decide(
+                        byLogin,
+                        new Admission.Candidate("github", "77", "octocat", List.of(), Set.of(), Set.of(), false)))
                 .isInstanceOf(Admission.Decision.Refused.class);
     }
 
     @Test
     void peopleByLoginOrEmailWithoutCase() {
         var r = rules(Set.of("Octocat", "ann@example.org"), Set.of(), Set.of(), Set.of(), Set.of());
-        assertThat(Admission.decide(r, github("octocat", List.of(), Set.of()))).isInstanceOf(Admission.Decision.Admitted.class);
-        assertThat(Admission.decide(r, oidc("ann", List.of("Ann@Example.org"), Set.of()))).isInstanceOf(Admission.Decision.Admitted.class);
-        assertThat(Admission.decide(r, oidc("bob", List.of("bob@example.org"), Set.of()))).isInstanceOf(Admission.Decision.Refused.class);
-        assertThat(Admission.decide(r, github("octocat2", List.of(), Set.of())).reason()).contains("not in the admitted");
+        assertThat(Admission.decide(r, github("octocat", List.of(), Set.of())))
+                .isInstanceOf(Admission.Decision.Admitted.class);
+        assertThat(Admission.decide(r, oidc("ann", List.of("Ann@Example.org"), Set.of())))
+                .isInstanceOf(Admission.Decision.Admitted.class);
+        assertThat(Admission.decide(r, oidc("bob", List.of("bob@example.org"), Set.of())))
+                .isInstanceOf(Admission.Decision.Refused.class);
+        assertThat(Admission.decide(r, github("octocat2", List.of(), Set.of())).reason())
+                .contains("not in the admitted");
     }
 
     @Test
     void domainsCountOnlyVerifiedAddresses() {
         var r = rules(Set.of(), Set.of("@Acme.com"), Set.of(), Set.of(), Set.of());
-        assertThat(Admission.decide(r, oidc("x", List.of("x@acme.com"), Set.of())).reason()).isEqualTo("verified e-mail in domain acme.com");
+        assertThat(Admission.decide(r, oidc("x", List.of("x@acme.com"), Set.of()))
+                        .reason())
+                .isEqualTo("verified e-mail in domain acme.com");
         // an unverified address is simply not among the candidate's verified ones
         assertThat(Admission.decide(r, oidc("x", List.of(), Set.of()))).isInstanceOf(Admission.Decision.Refused.class);
         assertThat(Admission.decide(r, oidc("x", List.of("x@acme.com.evil.io", "x@notacme.com"), Set.of())))
@@ -71,19 +82,26 @@ class IdentityPolicyTest {
     @Test
     void gitHubOrganisationsAndTeamsOnlyForGitHubAccounts() {
         var r = rules(Set.of(), Set.of(), Set.of("acme", "other/platform"), Set.of(), Set.of());
-        assertThat(Admission.decide(r, github("a", List.of(), Set.of("ACME"))).reason()).isEqualTo("GitHub organisation acme");
-        assertThat(Admission.decide(r, github("a", List.of(), Set.of("other", "other/platform"))).reason()).isEqualTo("GitHub team other/platform");
-        assertThat(Admission.decide(r, github("a", List.of(), Set.of("other")))).isInstanceOf(Admission.Decision.Refused.class);
+        assertThat(Admission.decide(r, github("a", List.of(), Set.of("ACME"))).reason())
+                .isEqualTo("GitHub organisation acme");
+        assertThat(Admission.decide(r, github("a", List.of(), Set.of("other", "other/platform")))
+                        .reason())
+                .isEqualTo("GitHub team other/platform");
+        assertThat(Admission.decide(r, github("a", List.of(), Set.of("other"))))
+                .isInstanceOf(Admission.Decision.Refused.class);
         // an OIDC account claiming the same names as orgs gets nothing from it
-        assertThat(Admission.decide(r, new Admission.Candidate("oidc", "s", "a", List.of(), Set.of("acme"), Set.of(), false)))
+        assertThat(Admission.decide(
+                        r, new Admission.Candidate("oidc", "s", "a", List.of(), Set.of("acme"), Set.of(), false)))
                 .isInstanceOf(Admission.Decision.Refused.class);
     }
 
     @Test
     void groupsAreCaseSensitiveClaimValues() {
         var r = rules(Set.of(), Set.of(), Set.of(), Set.of("Engineering"), Set.of());
-        assertThat(Admission.decide(r, oidc("a", List.of(), Set.of("Engineering")))).isInstanceOf(Admission.Decision.Admitted.class);
-        assertThat(Admission.decide(r, oidc("a", List.of(), Set.of("engineering")))).isInstanceOf(Admission.Decision.Refused.class);
+        assertThat(Admission.decide(r, oidc("a", List.of(), Set.of("Engineering"))))
+                .isInstanceOf(Admission.Decision.Admitted.class);
+        assertThat(Admission.decide(r, oidc("a", List.of(), Set.of("engineering"))))
+                .isInstanceOf(Admission.Decision.Refused.class);
     }
 
     @Test
@@ -105,13 +123,18 @@ class IdentityPolicyTest {
     @Test
     void tokensGetNoMoreThanTheirMakerHas() {
         assertThat(TokenScopes.grant(null, Scope.ALL, false)).isEqualTo(Scope.DEFAULTS);
-        assertThat(TokenScopes.grant(Set.of(), EnumSet.of(Scope.SESSIONS_READ), false)).containsExactly(Scope.SESSIONS_READ);
-        assertThat(TokenScopes.grant(Set.of(Scope.SESSIONS_READ), Scope.ALL, false)).containsExactly(Scope.SESSIONS_READ);
+        assertThat(TokenScopes.grant(Set.of(), EnumSet.of(Scope.SESSIONS_READ), false))
+                .containsExactly(Scope.SESSIONS_READ);
+        assertThat(TokenScopes.grant(Set.of(Scope.SESSIONS_READ), Scope.ALL, false))
+                .containsExactly(Scope.SESSIONS_READ);
         assertThat(TokenScopes.grant(Set.of(Scope.ADMIN), Scope.ALL, true)).containsExactly(Scope.ADMIN);
-        assertThatThrownBy(() -> TokenScopes.grant(Set.of(Scope.ADMIN), Scope.ALL, false)).hasMessageContaining("administrator");
-        assertThatThrownBy(() -> TokenScopes.grant(Set.of(Scope.SESSIONS_WRITE), EnumSet.of(Scope.SESSIONS_READ), false))
+        assertThatThrownBy(() -> TokenScopes.grant(Set.of(Scope.ADMIN), Scope.ALL, false))
+                .hasMessageContaining("administrator");
+        assertThatThrownBy(
+                        () -> TokenScopes.grant(Set.of(Scope.SESSIONS_WRITE), EnumSet.of(Scope.SESSIONS_READ), false))
                 .hasMessageContaining("lacks the scope sessions:write");
-        assertThatThrownBy(() -> TokenScopes.grant(null, EnumSet.of(Scope.ADMIN), true)).hasMessageContaining("name the scopes");
+        assertThatThrownBy(() -> TokenScopes.grant(null, EnumSet.of(Scope.ADMIN), true))
+                .hasMessageContaining("name the scopes");
     }
 
     @Test
@@ -119,7 +142,8 @@ class IdentityPolicyTest {
         assertThat(Scope.parse(null)).isEqualTo(Scope.ALL);
         assertThat(Scope.parse("admin sessions:read")).containsExactlyInAnyOrder(Scope.ADMIN, Scope.SESSIONS_READ);
         assertThat(Scope.format(EnumSet.of(Scope.ADMIN, Scope.SESSIONS_READ))).isEqualTo("sessions:read admin");
-        assertThatThrownBy(() -> Scope.fromWire("sessions:delete")).hasMessageContaining("expected one of [sessions:read");
+        assertThatThrownBy(() -> Scope.fromWire("sessions:delete"))
+                .hasMessageContaining("expected one of [sessions:read");
     }
 
     @Test

@@ -42,7 +42,8 @@ class PolicyTest {
     void sessionStatusFollowsTheLastTurnOnceTheQueueIsEmpty() {
         assertThat(SessionStatusPolicy.afterTurn(MessageStatus.COMPLETED, true)).isEqualTo(SessionStatus.ACTIVE);
         assertThat(SessionStatusPolicy.afterTurn(MessageStatus.FAILED, true)).isEqualTo(SessionStatus.ACTIVE);
-        assertThat(SessionStatusPolicy.afterTurn(MessageStatus.COMPLETED, false)).isEqualTo(SessionStatus.COMPLETED);
+        assertThat(SessionStatusPolicy.afterTurn(MessageStatus.COMPLETED, false))
+                .isEqualTo(SessionStatus.COMPLETED);
         assertThat(SessionStatusPolicy.afterTurn(MessageStatus.FAILED, false)).isEqualTo(SessionStatus.FAILED);
         assertThat(SessionStatusPolicy.acceptsPrompts(SessionStatus.ARCHIVED)).isFalse();
         assertThat(SessionStatusPolicy.acceptsPrompts(SessionStatus.COMPLETED)).isTrue();
@@ -65,7 +66,8 @@ class PolicyTest {
             assertThat(w).isNotNull();
         }
         assertThat(w.tryAcquire(t0.plusSeconds(59), 3, Duration.ofMinutes(1))).isNull();
-        assertThat(w.tryAcquire(t0.plusSeconds(60), 3, Duration.ofMinutes(1))).isEqualTo(new RateWindow(t0.plusSeconds(60), 1));
+        assertThat(w.tryAcquire(t0.plusSeconds(60), 3, Duration.ofMinutes(1)))
+                .isEqualTo(new RateWindow(t0.plusSeconds(60), 1));
     }
 
     @Test

@@ -23,10 +23,14 @@ class PublicAddressesTest {
                 Map.entry("::ffff:10.0.0.1", "a private address"),
                 Map.entry("2002:a9fe:a9fe::", "a link-local address (where cloud metadata services live) (6to4)"));
         for (var e : expected.entrySet()) {
-            assertThat(PublicAddresses.kindOf(InetAddress.getByName(e.getKey()))).as(e.getKey()).contains(e.getValue());
+            assertThat(PublicAddresses.kindOf(InetAddress.getByName(e.getKey())))
+                    .as(e.getKey())
+                    .contains(e.getValue());
         }
         for (String pub : List.of("1.1.1.1", "172.32.0.1", "2606:4700:4700::1111")) {
-            assertThat(PublicAddresses.refusal(InetAddress.getByName(pub), Set.of())).as(pub).isEmpty();
+            assertThat(PublicAddresses.refusal(InetAddress.getByName(pub), Set.of()))
+                    .as(pub)
+                    .isEmpty();
         }
     }
 
@@ -34,7 +38,9 @@ class PublicAddressesTest {
     void thisHostsOwnAddressesAreRefusedToo() throws Exception {
         InetAddress own = InetAddress.getByName("203.0.113.9");
         assertThat(PublicAddresses.refusal(own, Set.of(own))).contains("one of this host's own addresses");
-        assertThat(PublicAddresses.interfaceAddresses()).isNotEmpty()
-                .allSatisfy(a -> assertThat(PublicAddresses.refusal(a, PublicAddresses.interfaceAddresses())).isPresent());
+        assertThat(PublicAddresses.interfaceAddresses())
+                .isNotEmpty()
+                .allSatisfy(a -> assertThat(PublicAddresses.refusal(a, PublicAddresses.interfaceAddresses()))
+                        .isPresent());
     }
 }

@@ -17,21 +17,26 @@ class SandboxLifecycleTest {
 
     @Test
     void aReadySandboxHibernatesOnceIdleForTheTimeout() {
-        assertThat(SandboxLifecycle.hibernation(SandboxState.READY, T0, false, T0.plus(IDLE), IDLE)).isEqualTo(new Hibernation.Now());
-        assertThat(SandboxLifecycle.hibernation(SandboxState.READY, T0, false, T0.plus(IDLE).plusSeconds(5), IDLE)).isEqualTo(new Hibernation.Now());
+        assertThat(SandboxLifecycle.hibernation(SandboxState.READY, T0, false, T0.plus(IDLE), IDLE))
+                .isEqualTo(new Hibernation.Now());
+        assertThat(SandboxLifecycle.hibernation(
+                        SandboxState.READY, T0, false, T0.plus(IDLE).plusSeconds(5), IDLE))
+                .isEqualTo(new Hibernation.Now());
     }
 
     @Test
     void notYetDueReArmsForTheExactDueTime() {
         assertThat(SandboxLifecycle.hibernation(SandboxState.READY, T0, false, T0.plusSeconds(60), IDLE))
                 .isEqualTo(new Hibernation.Later(T0.plus(IDLE)));
-        assertThat(SandboxLifecycle.hibernation(SandboxState.READY, T0, false, T0.plus(IDLE).minusMillis(1), IDLE))
+        assertThat(SandboxLifecycle.hibernation(
+                        SandboxState.READY, T0, false, T0.plus(IDLE).minusMillis(1), IDLE))
                 .isEqualTo(new Hibernation.Later(T0.plus(IDLE)));
     }
 
     @Test
     void neverUnderARunningTurnButAlwaysReArms() {
-        Hibernation decision = SandboxLifecycle.hibernation(SandboxState.READY, T0, true, T0.plus(IDLE.multipliedBy(3)), IDLE);
+        Hibernation decision =
+                SandboxLifecycle.hibernation(SandboxState.READY, T0, true, T0.plus(IDLE.multipliedBy(3)), IDLE);
         assertThat(decision).isInstanceOf(Hibernation.Later.class);
         assertThat(((Hibernation.Later) decision).at()).isAfter(T0.plus(IDLE.multipliedBy(3)));
     }
@@ -39,7 +44,8 @@ class SandboxLifecycleTest {
     @ParameterizedTest
     @EnumSource(value = SandboxState.class, names = "READY", mode = EnumSource.Mode.EXCLUDE)
     void onlyAReadySandboxCanHibernate(SandboxState state) {
-        assertThat(SandboxLifecycle.hibernation(state, T0, false, T0.plus(IDLE.multipliedBy(2)), IDLE)).isEqualTo(new Hibernation.Never());
+        assertThat(SandboxLifecycle.hibernation(state, T0, false, T0.plus(IDLE.multipliedBy(2)), IDLE))
+                .isEqualTo(new Hibernation.Never());
     }
 
     @Test
@@ -59,7 +65,8 @@ class SandboxLifecycleTest {
     void oldFailuresDoNotCount() {
         SpawnBreaker breaker = SpawnBreaker.closed().failed(T0).failed(T0.plusSeconds(1));
         breaker = breaker.failed(T0.plus(SandboxLifecycle.BREAKER_WINDOW).plusSeconds(10));
-        assertThat(breaker.allows(T0.plus(SandboxLifecycle.BREAKER_WINDOW).plusSeconds(11))).isTrue();
+        assertThat(breaker.allows(T0.plus(SandboxLifecycle.BREAKER_WINDOW).plusSeconds(11)))
+                .isTrue();
         assertThat(breaker.failures()).hasSize(1); // the aged ones are dropped, so memory stays bounded
         assertThat(breaker.retryAt(T0)).isEqualTo(T0);
     }

@@ -111,13 +111,18 @@ public final class GitHttpServer implements AutoCloseable {
         env.put("REMOTE_ADDR", "127.0.0.1");
         env.put("REQUEST_METHOD", exchange.getRequestMethod());
         env.put("PATH_INFO", exchange.getRequestURI().getPath());
-        env.put("QUERY_STRING", exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
+        env.put(
+                "QUERY_STRING",
+                exchange.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : exchange.getRequestURI().getRawQuery());
         putHeader(env, "CONTENT_TYPE", exchange.getRequestHeaders().getFirst("Content-Type"));
         putHeader(env, "HTTP_CONTENT_ENCODING", exchange.getRequestHeaders().getFirst("Content-Encoding"));
         putHeader(env, "GIT_PROTOCOL", exchange.getRequestHeaders().getFirst("Git-Protocol"));
         Process process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Thread.ofVirtual().start(() -> {
-            try (OutputStream in = process.getOutputStream(); InputStream body = exchange.getRequestBody()) {
+            try (OutputStream in = process.getOutputStream();
+                    InputStream body = exchange.getRequestBody()) {
                 body.transferTo(in);
             } catch (IOException ignored) {
                 // the backend stopped reading

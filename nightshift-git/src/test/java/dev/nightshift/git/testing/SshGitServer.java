@@ -36,13 +36,27 @@ public final class SshGitServer implements AutoCloseable {
             port = probe.getLocalPort();
         }
         Path config = dir.resolve("sshd_config");
-        Files.writeString(config, String.join("\n",
-                "ListenAddress 127.0.0.1", "Port " + port, "HostKey " + dir.resolve("host_key"),
-                "PidFile " + dir.resolve("sshd.pid"), "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-                "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
-                "PubkeyAuthentication yes", "StrictModes no", "UsePAM no", "PrintMotd no", "") );
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "ListenAddress 127.0.0.1",
+                        "Port " + port,
+                        "HostKey " + dir.resolve("host_key"),
+                        "PidFile " + dir.resolve("sshd.pid"),
+                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                        "PermitRootLogin prohibit-password",
+                        "PasswordAuthentication no",
+                        "KbdInteractiveAuthentication no",
+                        "PubkeyAuthentication yes",
+                        "StrictModes no",
+                        "UsePAM no",
+                        "PrintMotd no",
+                        ""));
         Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile())
+                .start();
         for (int i = 0; i < 100; i++) {
             try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return new SshGitServer(sshd, port, Files.readString(dir.resolve("client_key")));
@@ -59,7 +73,8 @@ public final class SshGitServer implements AutoCloseable {
 
     private static void keygen(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", file.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("ssh-keygen failed: " + out);
@@ -85,5 +100,4 @@ public final class SshGitServer implements AutoCloseable {
         }
         sshd.destroyForcibly();
     }
-
 }

@@ -34,20 +34,22 @@ public final class TokenScan {
         int longest = secrets.stream().mapToInt(String::length).max().orElse(0);
         StringBuilder window = new StringBuilder();
         AtomicBoolean any = new AtomicBoolean();
-        ExecResult r = sandbox.exec(new ExecRequest(List.of("bash", "-c", SCRIPT), "", Map.of(), Duration.ofMinutes(2)), (stream, chunk) -> {
-            synchronized (window) {
-                any.set(true);
-                window.append(new String(chunk, StandardCharsets.ISO_8859_1));
-                for (String secret : secrets) {
-                    if (window.indexOf(secret) >= 0) {
-                        found.add(secret);
+        ExecResult r = sandbox.exec(
+                new ExecRequest(List.of("bash", "-c", SCRIPT), "", Map.of(), Duration.ofMinutes(2)),
+                (stream, chunk) -> {
+                    synchronized (window) {
+                        any.set(true);
+                        window.append(new String(chunk, StandardCharsets.ISO_8859_1));
+                        for (String secret : secrets) {
+                            if (window.indexOf(secret) >= 0) {
+                                found.add(secret);
+                            }
+                        }
+                        if (window.length() > longest) {
+                            window.delete(0, window.length() - longest);
+                        }
                     }
-                }
-                if (window.length() > longest) {
-                    window.delete(0, window.length() - longest);
-                }
-            }
-        });
+                });
         assertThat(r.exitCode()).isZero();
         assertThat(any).as("the scan saw the sandbox's files").isTrue();
         return List.copyOf(found);

@@ -61,11 +61,13 @@ public final class GitHubFake implements AutoCloseable {
     public static final String API_PREFIX = "/api/v3";
     /** GitHub App user tokens live 8 hours, their refresh tokens about 6 months. */
     public static final Duration USER_TOKEN_TTL = Duration.ofHours(8);
+
     public static final Duration REFRESH_TOKEN_TTL = Duration.ofSeconds(15_897_600);
     /** Installation tokens live one hour. */
     public static final Duration INSTALLATION_TOKEN_TTL = Duration.ofHours(1);
     /** GitHub's cap on {@code per_page}. */
     public static final int MAX_PAGE_SIZE = 100;
+
     private static final int DEFAULT_PAGE_SIZE = 30;
     private static final int RATE_LIMIT = 5000;
     private static final Duration JWT_MAX_LIFETIME = Duration.ofMinutes(10);
@@ -80,8 +82,17 @@ public final class GitHubFake implements AutoCloseable {
     public record RecordedRequest(String method, String path, String query, String authorization) {}
 
     /** A pull request as the fake holds it, for assertions. */
-    public record PullRequest(String repository, int number, String title, String body, String head, String base,
-                              String state, boolean draft, boolean merged, String author) {}
+    public record PullRequest(
+            String repository,
+            int number,
+            String title,
+            String body,
+            String head,
+            String base,
+            String state,
+            boolean draft,
+            boolean merged,
+            String author) {}
 
     private record Token(String login, Long installationId, Instant expiresAt) {}
 
@@ -102,7 +113,15 @@ public final class GitHubFake implements AutoCloseable {
         final Instant createdAt;
         Instant updatedAt;
 
-        Pull(int number, String head, String base, String title, String body, boolean draft, String author, Instant at) {
+        Pull(
+                int number,
+                String head,
+                String base,
+                String title,
+                String body,
+                boolean draft,
+                String author,
+                Instant at) {
             this.number = number;
             this.head = head;
             this.base = base;
@@ -199,7 +218,8 @@ public final class GitHubFake implements AutoCloseable {
     }
 
     public URI webUrl() {
-        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+        return URI.create("http://" + server.getAddress().getHostString() + ":"
+                + server.getAddress().getPort());
     }
 
     public URI apiUrl() {
@@ -217,12 +237,16 @@ public final class GitHubFake implements AutoCloseable {
     /** Makes the user a member of {@code org}, and of its team {@code teamSlug} when not null. */
     public synchronized void addMembership(String login, String org, String teamSlug) {
         user(login);
-        memberships.computeIfAbsent(login, k -> new java.util.TreeSet<>()).add(teamSlug == null ? org : org + "/" + teamSlug);
+        memberships
+                .computeIfAbsent(login, k -> new java.util.TreeSet<>())
+                .add(teamSlug == null ? org : org + "/" + teamSlug);
     }
 
     /** Ends every membership of the user in {@code org} (and its teams), as leaving the organisation does. */
     public synchronized void removeMemberships(String login, String org) {
-        memberships.getOrDefault(login, new java.util.TreeSet<>()).removeIf(m -> m.equals(org) || m.startsWith(org + "/"));
+        memberships
+                .getOrDefault(login, new java.util.TreeSet<>())
+                .removeIf(m -> m.equals(org) || m.startsWith(org + "/"));
     }
 
     /** An address on the user's {@code /user/emails}. */
@@ -395,8 +419,12 @@ public final class GitHubFake implements AutoCloseable {
             try {
                 synchronized (this) {
                     reply = path.startsWith(API_PREFIX + "/")
-                            ? api(exchange.getRequestMethod(), path.substring(API_PREFIX.length()), query(uri.getRawQuery()),
-                                    authorization, body)
+                            ? api(
+                                    exchange.getRequestMethod(),
+                                    path.substring(API_PREFIX.length()),
+                                    query(uri.getRawQuery()),
+                                    authorization,
+                                    body)
                             : web(exchange, path, body);
                 }
             } catch (RuntimeException e) {
@@ -408,15 +436,19 @@ public final class GitHubFake implements AutoCloseable {
 
     private void send(HttpExchange exchange, Reply reply) throws IOException {
         var h = exchange.getResponseHeaders();
-        h.set("X-GitHub-Request-Id", HexFormat.of().formatHex(randomBytes(4)).toUpperCase() + ":"
-                + HexFormat.of().formatHex(randomBytes(6)).toUpperCase());
+        h.set(
+                "X-GitHub-Request-Id",
+                HexFormat.of().formatHex(randomBytes(4)).toUpperCase() + ":"
+                        + HexFormat.of().formatHex(randomBytes(6)).toUpperCase());
         h.set("X-GitHub-Media-Type", "github.v3; format=json");
         h.set("X-GitHub-Api-Version-Selected", "2022-11-28");
         synchronized (this) {
             h.set("X-RateLimit-Limit", String.valueOf(RATE_LIMIT));
             h.set("X-RateLimit-Remaining", String.valueOf(remaining));
             h.set("X-RateLimit-Used", String.valueOf(RATE_LIMIT - remaining));
-            h.set("X-RateLimit-Reset", String.valueOf(clock.instant().plus(Duration.ofHours(1)).getEpochSecond()));
+            h.set(
+                    "X-RateLimit-Reset",
+                    String.valueOf(clock.instant().plus(Duration.ofHours(1)).getEpochSecond()));
             h.set("X-RateLimit-Resource", "core");
         }
         reply.headers().forEach(h::set);
@@ -450,7 +482,8 @@ public final class GitHubFake implements AutoCloseable {
         if (remaining == 0) {
             ObjectNode b = message("API rate limit exceeded for user. If you reach out to GitHub Support for help,"
                     + " please include the request ID.");
-            b.put("documentation_url",
+            b.put(
+                    "documentation_url",
                     "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit");
             return new Reply(403, b);
         }
@@ -522,7 +555,9 @@ public final class GitHubFake implements AutoCloseable {
         // without Accept: application/json GitHub answers form-encoded
         StringJoiner encoded = new StringJoiner("&");
         answer.forEach((k, v) -> encoded.add(k + "=" + URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8)));
-        return new Reply(200, json.getNodeFactory().textNode(encoded.toString()),
+        return new Reply(
+                200,
+                json.getNodeFactory().textNode(encoded.toString()),
                 Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"));
     }
 
@@ -530,8 +565,8 @@ public final class GitHubFake implements AutoCloseable {
 
     private Map<String, Object> accessToken(Map<String, String> form) {
         if (!clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
-            return oauthError("incorrect_client_credentials",
-                    "The client_id and/or client_secret passed are incorrect.");
+            return oauthError(
+                    "incorrect_client_credentials", "The client_id and/or client_secret passed are incorrect.");
         }
         String login;
         if ("refresh_token".equals(form.get("grant_type"))) {
@@ -546,7 +581,8 @@ public final class GitHubFake implements AutoCloseable {
                 return oauthError("bad_verification_code", "The code passed is incorrect or expired.");
             }
             if (form.containsKey("redirect_uri") && !code.redirectUri().equals(form.get("redirect_uri"))) {
-                return oauthError("redirect_uri_mismatch",
+                return oauthError(
+                        "redirect_uri_mismatch",
                         "The redirect_uri MUST match the registered callback URL for this application.");
             }
             login = code.login();
@@ -574,8 +610,10 @@ public final class GitHubFake implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", error);
         m.put("error_description", description);
-        m.put("error_uri", "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#"
-                + error.replace('_', '-'));
+        m.put(
+                "error_uri",
+                "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#"
+                        + error.replace('_', '-'));
         return m;
     }
 
@@ -609,7 +647,8 @@ public final class GitHubFake implements AutoCloseable {
             return "A JSON web token could not be decoded";
         }
         try {
-            SignedJWT jwt = SignedJWT.parse(authorization.substring("Bearer ".length()).trim());
+            SignedJWT jwt =
+                    SignedJWT.parse(authorization.substring("Bearer ".length()).trim());
             if (!jwt.verify(new RSASSAVerifier(appPublicKey))) {
                 return "A JSON web token could not be decoded";
             }
@@ -691,8 +730,15 @@ public final class GitHubFake implements AutoCloseable {
                 return validationFailed("custom", "A pull request already exists for " + r.owner + ":" + headRef + ".");
             }
         }
-        Pull p = new Pull(r.pulls.size() + 1, headRef, base, title, req.path("body").asText(null),
-                req.path("draft").asBoolean(false), t.login(), clock.instant());
+        Pull p = new Pull(
+                r.pulls.size() + 1,
+                headRef,
+                base,
+                title,
+                req.path("body").asText(null),
+                req.path("draft").asBoolean(false),
+                t.login(),
+                clock.instant());
         r.pulls.add(p);
         ObjectNode b = pullJson(r, p, true);
         return new Reply(201, b, Map.of("Location", b.get("url").asText()));
@@ -875,7 +921,8 @@ public final class GitHubFake implements AutoCloseable {
                 : Map.of("Retry-After", String.valueOf(secondaryRetryAfter.toSeconds()));
         ObjectNode b = message("You have exceeded a secondary rate limit. Please wait a few minutes before you try"
                 + " again. If you reach out to GitHub Support for help, please include the request ID.");
-        b.put("documentation_url",
+        b.put(
+                "documentation_url",
                 "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits");
         return new Reply(403, b, headers);
     }
@@ -974,7 +1021,8 @@ public final class GitHubFake implements AutoCloseable {
     }
 
     private boolean canSee(Token t, Repo r) {
-        return t.installationId() == null || installations.getOrDefault(t.installationId(), List.of()).contains(r.fullName());
+        return t.installationId() == null
+                || installations.getOrDefault(t.installationId(), List.of()).contains(r.fullName());
     }
 
     private JsonNode readJson(byte[] body) {
@@ -1007,11 +1055,17 @@ public final class GitHubFake implements AutoCloseable {
     }
 
     private static PullRequest snapshot(Repo r, Pull p) {
-        return new PullRequest(r.fullName(), p.number, p.title, p.body, p.head, p.base, p.state, p.draft, p.merged, p.author);
+        return new PullRequest(
+                r.fullName(), p.number, p.title, p.body, p.head, p.base, p.state, p.draft, p.merged, p.author);
     }
 
     private String newToken(String prefix) {
-        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(27)).replace('-', 'x').replace('_', 'y');
+        return prefix
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(randomBytes(27))
+                        .replace('-', 'x')
+                        .replace('_', 'y');
     }
 
     private byte[] randomBytes(int n) {

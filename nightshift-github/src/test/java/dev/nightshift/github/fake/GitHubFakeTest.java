@@ -46,7 +46,8 @@ class GitHubFakeTest {
         assertThat(r.headers().firstValue("X-RateLimit-Limit")).contains("5000");
         assertThat(r.headers().firstValue("X-RateLimit-Remaining")).isPresent();
         assertThat(r.headers().firstValue("X-RateLimit-Reset")).isPresent();
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     }
 
     @Test
@@ -61,14 +62,16 @@ class GitHubFakeTest {
         HttpResponse<String> last = get("/repos/o/r/pulls?per_page=2&page=3", token);
 
         assertThat(json.readTree(first.body())).hasSize(2);
-        assertThat(first.headers().firstValue("Link")).hasValueSatisfying(link -> assertThat(link)
-                .contains("<" + github.apiUrl() + "/repos/o/r/pulls?per_page=2&page=2>; rel=\"next\"")
-                .contains("<" + github.apiUrl() + "/repos/o/r/pulls?per_page=2&page=3>; rel=\"last\""));
+        assertThat(first.headers().firstValue("Link"))
+                .hasValueSatisfying(link -> assertThat(link)
+                        .contains("<" + github.apiUrl() + "/repos/o/r/pulls?per_page=2&page=2>; rel=\"next\"")
+                        .contains("<" + github.apiUrl() + "/repos/o/r/pulls?per_page=2&page=3>; rel=\"last\""));
         JsonNode lastPage = json.readTree(last.body());
         assertThat(lastPage).hasSize(1);
         assertThat(lastPage.get(0).path("title").asText()).isEqualTo("PR 0"); // oldest last
-        assertThat(last.headers().firstValue("Link")).hasValueSatisfying(link -> assertThat(link)
-                .doesNotContain("rel=\"next\"").contains("rel=\"prev\""));
+        assertThat(last.headers().firstValue("Link"))
+                .hasValueSatisfying(
+                        link -> assertThat(link).doesNotContain("rel=\"next\"").contains("rel=\"prev\""));
     }
 
     @Test
@@ -78,9 +81,12 @@ class GitHubFakeTest {
         String form = "client_id=" + github.clientId() + "&client_secret=" + github.clientSecret() + "&code=" + code
                 + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcb";
 
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(github.webUrl() + "/login/oauth/access_token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(github.webUrl() + "/login/oauth/access_token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).startsWith("access_token=ghu_").contains("&token_type=bearer");
@@ -91,17 +97,23 @@ class GitHubFakeTest {
         github.addInstallation(7, java.util.List.of("o/r"));
         String userToken = github.issueUserToken("octocat");
 
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(github.apiUrl() + "/app/installations/7/access_tokens"))
-                .header("Authorization", "Bearer " + userToken)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(github.apiUrl() + "/app/installations/7/access_tokens"))
+                        .header("Authorization", "Bearer " + userToken)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("A JSON web token could not be decoded");
     }
 
     private HttpResponse<String> get(String apiPath, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(github.apiUrl() + apiPath))
-                .header("Authorization", "Bearer " + token)
-                .header("Accept", "application/vnd.github+json").build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(github.apiUrl() + apiPath))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept", "application/vnd.github+json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -34,6 +34,7 @@ final class ArchiveExtractor {
 
     /** The control plane must always be able to read, archive again and delete what it restored. */
     private static final int OWNER_FILE_BITS = 0600;
+
     private static final int OWNER_DIRECTORY_BITS = 0700;
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
@@ -89,8 +90,8 @@ final class ArchiveExtractor {
             throw SnapshotArchive.refused("entry " + EntryNames.quoted(name) + " is a device or fifo");
         }
         if (entry.isSparse() || !(entry.isDirectory() || entry.isSymbolicLink() || isRegularFile(entry))) {
-            throw SnapshotArchive.refused("entry " + EntryNames.quoted(name)
-                    + " has an unsupported type '" + (char) entry.getLinkFlag() + "'");
+            throw SnapshotArchive.refused("entry " + EntryNames.quoted(name) + " has an unsupported type '"
+                    + (char) entry.getLinkFlag() + "'");
         }
         createParents(path, name);
         if (entry.isDirectory()) {
@@ -120,11 +121,12 @@ final class ArchiveExtractor {
             if (attrs.isEmpty()) {
                 Files.createDirectory(current);
             } else if (attrs.get().isSymbolicLink()) {
-                throw SnapshotArchive.refused("entry " + EntryNames.quoted(name)
-                        + " would be written through the symlink " + EntryNames.quoted(target.relativize(current).toString()));
+                throw SnapshotArchive.refused(
+                        "entry " + EntryNames.quoted(name) + " would be written through the symlink "
+                                + EntryNames.quoted(target.relativize(current).toString()));
             } else if (!attrs.get().isDirectory()) {
-                throw SnapshotArchive.refused("entry " + EntryNames.quoted(name)
-                        + " is inside " + EntryNames.quoted(target.relativize(current).toString()) + ", which is not a directory");
+                throw SnapshotArchive.refused("entry " + EntryNames.quoted(name) + " is inside "
+                        + EntryNames.quoted(target.relativize(current).toString()) + ", which is not a directory");
             }
         }
     }
@@ -135,7 +137,8 @@ final class ArchiveExtractor {
             Files.createDirectory(path);
             directories++;
         } else if (!existing.get().isDirectory() || existing.get().isSymbolicLink()) {
-            throw SnapshotArchive.refused("entry " + EntryNames.quoted(name) + " would replace an earlier entry with a directory");
+            throw SnapshotArchive.refused(
+                    "entry " + EntryNames.quoted(name) + " would replace an earlier entry with a directory");
         }
         // applied at the end: children would change the mtime, and a read-only mode would block them
         directoryAttributes.add(new DirectoryAttributes(path, entry.getMode(), entry.getLastModifiedTime()));
@@ -150,7 +153,8 @@ final class ArchiveExtractor {
         try {
             Files.createSymbolicLink(path, path.getFileSystem().getPath(linkText));
         } catch (FileAlreadyExistsException e) {
-            throw SnapshotArchive.refused("entry " + EntryNames.quoted(name) + " would replace an earlier entry with a symlink");
+            throw SnapshotArchive.refused(
+                    "entry " + EntryNames.quoted(name) + " would replace an earlier entry with a symlink");
         }
         setModified(path, entry.getLastModifiedTime());
         symlinks++;
@@ -164,8 +168,8 @@ final class ArchiveExtractor {
         }
         budgeted.allow(size + METADATA_BUDGET_BYTES);
         // CREATE_NEW refuses any existing path, a dangling symlink included, without following it
-        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (OutputStream out = Files.newOutputStream(
+                path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             long remaining = size;
             while (remaining > 0) {
                 int n = readContent((int) Math.min(buffer.length, remaining), name);
@@ -223,7 +227,9 @@ final class ArchiveExtractor {
     }
 
     private void applyDirectoryAttributes() throws IOException {
-        directoryAttributes.sort(Comparator.comparingInt((DirectoryAttributes d) -> d.path().getNameCount()).reversed());
+        directoryAttributes.sort(
+                Comparator.comparingInt((DirectoryAttributes d) -> d.path().getNameCount())
+                        .reversed());
         for (DirectoryAttributes directory : directoryAttributes) {
             setMode(directory.path(), directory.mode() | OWNER_DIRECTORY_BITS);
             setModified(directory.path(), directory.modified());
@@ -247,5 +253,4 @@ final class ArchiveExtractor {
             return Optional.empty();
         }
     }
-
 }

@@ -96,7 +96,8 @@ final class ArchiveWriter extends SimpleFileVisitor<Path> {
             while (remaining > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
                 if (n < 0) {
-                    throw new IOException(file + " shrank while it was archived; stop the sandbox's processes before a snapshot");
+                    throw new IOException(
+                            file + " shrank while it was archived; stop the sandbox's processes before a snapshot");
                 }
                 tar.write(buffer, 0, n);
                 remaining -= n;

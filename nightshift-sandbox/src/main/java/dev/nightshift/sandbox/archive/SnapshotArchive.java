@@ -1,5 +1,8 @@
 package dev.nightshift.sandbox.archive;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import dev.nightshift.core.sandbox.SandboxException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -15,9 +18,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Set;
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
-import dev.nightshift.core.sandbox.SandboxException;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -34,6 +34,7 @@ public final class SnapshotArchive {
     static final int ZSTD_LEVEL = 3;
     /** zstd compresses on this many background threads; more would starve the control plane. */
     static final int ZSTD_WORKERS = Math.min(2, Runtime.getRuntime().availableProcessors());
+
     static final String NAME_ENCODING = "UTF-8";
     private static final int STREAM_BUFFER_BYTES = 64 * 1024;
 
@@ -57,7 +58,8 @@ public final class SnapshotArchive {
         Path base = root.toAbsolutePath().normalize();
         for (String dir : topLevelDirs) {
             if (dir.isEmpty() || dir.contains("/") || dir.equals(".") || dir.equals("..")) {
-                throw new IllegalArgumentException("snapshot directories must be plain names under the root, got \"" + dir + '"');
+                throw new IllegalArgumentException(
+                        "snapshot directories must be plain names under the root, got \"" + dir + '"');
             }
         }
         ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(out, ZSTD_LEVEL);
@@ -112,15 +114,18 @@ public final class SnapshotArchive {
      * @throws SandboxException if the archive is refused or unreadable
      * @throws IOException if {@code target} cannot be written
      */
-    public static ArchiveStats extract(InputStream in, Path target, long maxTotalBytes, int maxEntries) throws IOException {
+    public static ArchiveStats extract(InputStream in, Path target, long maxTotalBytes, int maxEntries)
+            throws IOException {
         if (maxTotalBytes < 0 || maxEntries < 0) {
-            throw new IllegalArgumentException("snapshot limits must not be negative: " + maxTotalBytes + " bytes, " + maxEntries + " entries");
+            throw new IllegalArgumentException(
+                    "snapshot limits must not be negative: " + maxTotalBytes + " bytes, " + maxEntries + " entries");
         }
         Path base = target.toAbsolutePath().normalize();
         prepareEmptyTarget(base);
         ZstdInputStreamNoFinalizer zstd;
         try {
-            zstd = new ZstdInputStreamNoFinalizer(new BufferedInputStream(new NonClosingInputStream(in), STREAM_BUFFER_BYTES));
+            zstd = new ZstdInputStreamNoFinalizer(
+                    new BufferedInputStream(new NonClosingInputStream(in), STREAM_BUFFER_BYTES));
         } catch (IOException e) {
             throw unreadable(e);
         }
@@ -140,7 +145,8 @@ public final class SnapshotArchive {
         }
         try (DirectoryStream<Path> children = Files.newDirectoryStream(target)) {
             if (children.iterator().hasNext()) {
-                throw new SandboxException(target + " is not empty; a snapshot is only restored into an empty directory");
+                throw new SandboxException(
+                        target + " is not empty; a snapshot is only restored into an empty directory");
             }
         }
     }
@@ -176,8 +182,10 @@ public final class SnapshotArchive {
     }
 
     static SandboxException unreadable(Exception cause) {
-        return new SandboxException("the snapshot archive is not an intact tar + zstd stream (" + cause.getMessage()
-                + "); nothing was restored", cause);
+        return new SandboxException(
+                "the snapshot archive is not an intact tar + zstd stream (" + cause.getMessage()
+                        + "); nothing was restored",
+                cause);
     }
 
     /** The caller owns the stream it passed; closing the decompressor must not close it. */

@@ -30,7 +30,11 @@ import java.util.TreeSet;
  * @param resolver how names become addresses
  */
 public record AllowlistPolicy(
-        String sessionId, List<String> hostPatterns, Set<Integer> allowedPorts, AddressGuard guard, HostResolver resolver)
+        String sessionId,
+        List<String> hostPatterns,
+        Set<Integer> allowedPorts,
+        AddressGuard guard,
+        HostResolver resolver)
         implements EgressPolicy {
 
     /** HTTP and HTTPS: what package managers, git over HTTPS and web fetches need. */
@@ -45,7 +49,8 @@ public record AllowlistPolicy(
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(guard, "guard");
         Objects.requireNonNull(resolver, "resolver");
-        hostPatterns = hostPatterns.stream().map(AllowlistPolicy::normalisePattern).toList();
+        hostPatterns =
+                hostPatterns.stream().map(AllowlistPolicy::normalisePattern).toList();
         allowedPorts = Set.copyOf(allowedPorts);
     }
 
@@ -57,8 +62,8 @@ public record AllowlistPolicy(
             return new EgressDecision.Refused(name + " is not in this session's allowlist; ask an operator to add it");
         }
         if (!allowedPorts.contains(port)) {
-            return new EgressDecision.Refused("port " + port + " is not allowed (allowed ports: " + new TreeSet<>(allowedPorts)
-                    + "); ask an operator to allow it");
+            return new EgressDecision.Refused("port " + port + " is not allowed (allowed ports: "
+                    + new TreeSet<>(allowedPorts) + "); ask an operator to allow it");
         }
         InetAddress[] addresses;
         try {
@@ -72,7 +77,8 @@ public record AllowlistPolicy(
         for (InetAddress address : addresses) {
             Optional<String> refusal = guard.refusal(address);
             if (refusal.isPresent()) {
-                return new EgressDecision.Refused(subject(name, address) + refusal.get() + "; sandboxes may only reach public addresses");
+                return new EgressDecision.Refused(
+                        subject(name, address) + refusal.get() + "; sandboxes may only reach public addresses");
             }
         }
         return new EgressDecision.Allowed(addresses[0]);
@@ -104,8 +110,8 @@ public record AllowlistPolicy(
         String p = normaliseHost(pattern.strip());
         String rest = p.startsWith("*.") ? p.substring(2) : p;
         if (rest.isEmpty() || rest.contains("*") || rest.startsWith(".") || rest.contains("..")) {
-            throw new IllegalArgumentException("egress allowlist pattern \"" + pattern
-                    + "\" is not a host name or a wildcard like *.example.com");
+            throw new IllegalArgumentException(
+                    "egress allowlist pattern \"" + pattern + "\" is not a host name or a wildcard like *.example.com");
         }
         return p;
     }

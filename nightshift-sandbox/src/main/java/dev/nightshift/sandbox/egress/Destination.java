@@ -24,7 +24,8 @@ record Destination(String host, int port, String pathAndQuery) {
     static Destination ofAbsoluteUrl(String target) throws HttpProblem {
         String lower = target.toLowerCase(Locale.ROOT);
         if (lower.startsWith("https://")) {
-            throw HttpProblem.badRequest("send https:// requests through CONNECT (any HTTPS client does this when given the proxy)");
+            throw HttpProblem.badRequest(
+                    "send https:// requests through CONNECT (any HTTPS client does this when given the proxy)");
         }
         if (!lower.startsWith("http://")) {
             throw HttpProblem.badRequest("this is an egress proxy: send absolute http:// URLs or CONNECT, not "
@@ -91,8 +92,13 @@ record Destination(String host, int port, String pathAndQuery) {
         if (host.isEmpty() || host.length() > MAX_HOST_CHARS) {
             return false;
         }
-        return host.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '.' || c == '-' || c == '_');
+        return host.chars()
+                .allMatch(c -> (c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
+                        || c == '.'
+                        || c == '-'
+                        || c == '_');
     }
 
     private static int parsePort(String text) throws HttpProblem {

@@ -63,7 +63,8 @@ public final class EgressProxy implements AutoCloseable {
         this.server = server;
         this.policy = policy;
         this.listener = listener;
-        this.threads = Thread.ofVirtual().name("egress-" + policy.sessionId() + "-", 0).factory();
+        this.threads =
+                Thread.ofVirtual().name("egress-" + policy.sessionId() + "-", 0).factory();
         this.acceptor = threads.newThread(this::acceptLoop);
     }
 
@@ -126,7 +127,10 @@ public final class EgressProxy implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                log.warn("egress proxy for session {} could not accept a connection: {}", policy.sessionId(), e.toString());
+                log.warn(
+                        "egress proxy for session {} could not accept a connection: {}",
+                        policy.sessionId(),
+                        e.toString());
                 continue;
             }
             if (!slots.tryAcquire()) {
@@ -138,18 +142,21 @@ public final class EgressProxy implements AutoCloseable {
                 PlainHttpForwarder.closeQuietly(client); // close() may have copied the set before the add
             }
             threads.newThread(() -> {
-                try {
-                    new ProxyConnection(client, policy, listener, threads, open).run();
-                } finally {
-                    slots.release();
-                }
-            }).start();
+                        try {
+                            new ProxyConnection(client, policy, listener, threads, open).run();
+                        } finally {
+                            slots.release();
+                        }
+                    })
+                    .start();
         }
     }
 
     private void refuseBusy(SocketChannel client) {
         try (client) {
-            Responses.plain(ChannelStreams.output(client), 503,
+            Responses.plain(
+                    ChannelStreams.output(client),
+                    503,
                     "this sandbox already has " + MAX_CONNECTIONS + " connections open; close some and retry");
         } catch (IOException e) {
             log.debug("could not answer 503 to a sandbox that left: {}", e.toString());
@@ -165,7 +172,8 @@ public final class EgressProxy implements AutoCloseable {
             return;
         }
         if (!attrs.isOther()) {
-            throw new IOException(path + " exists and is not a socket; refusing to replace it with the egress proxy's socket");
+            throw new IOException(
+                    path + " exists and is not a socket; refusing to replace it with the egress proxy's socket");
         }
         Files.delete(path);
     }

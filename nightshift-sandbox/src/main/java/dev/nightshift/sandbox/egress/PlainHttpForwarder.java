@@ -36,8 +36,15 @@ final class PlainHttpForwarder {
      * Sends the rewritten request and its body, then relays the response until the origin
      * closes. Errors before any response byte reached the client become a status for the client.
      */
-    void forward(RequestLine line, HttpHead request, Destination destination, RequestBody body,
-            Map<String, String> injected, InputStream clientIn, OutputStream clientOut, Socket origin)
+    void forward(
+            RequestLine line,
+            HttpHead request,
+            Destination destination,
+            RequestBody body,
+            Map<String, String> injected,
+            InputStream clientIn,
+            OutputStream clientOut,
+            Socket origin)
             throws IOException, HttpProblem {
         OutputStream originOut = origin.getOutputStream();
         originOut.write(originHead(line, request, destination, injected).getBytes(StandardCharsets.ISO_8859_1));
@@ -68,19 +75,26 @@ final class PlainHttpForwarder {
             String problem = uploadProblem.get();
             throw problem != null
                     ? HttpProblem.badRequest("the request body is malformed: " + problem)
-                    : new HttpProblem(502, destination.hostHeader() + " closed the connection without a valid answer: " + e.getMessage());
+                    : new HttpProblem(
+                            502,
+                            destination.hostHeader() + " closed the connection without a valid answer: "
+                                    + e.getMessage());
         } finally {
             // also ends the upload, whose writes now fail; its reads end when the client is closed
             closeQuietly(origin);
         }
     }
 
-    static String originHead(RequestLine line, HttpHead request, Destination destination, Map<String, String> injected) {
+    static String originHead(
+            RequestLine line, HttpHead request, Destination destination, Map<String, String> injected) {
         Set<String> dropped = new HashSet<>(NOT_FORWARDED);
         dropped.addAll(request.tokens("Connection")); // headers the client marked hop-by-hop
         injected.keySet().forEach(name -> dropped.add(name.toLowerCase(Locale.ROOT)));
         StringBuilder head = new StringBuilder(512);
-        head.append(line.method()).append(' ').append(destination.pathAndQuery()).append(" HTTP/1.1\r\n");
+        head.append(line.method())
+                .append(' ')
+                .append(destination.pathAndQuery())
+                .append(" HTTP/1.1\r\n");
         head.append("Host: ").append(destination.hostHeader()).append("\r\n");
         for (HttpHead.Field field : request.fields()) {
             String name = field.name().toLowerCase(Locale.ROOT);

@@ -25,7 +25,11 @@ final class ProxyConnection implements Runnable {
     private final ThreadFactory threads;
     private final Set<AutoCloseable> open;
 
-    ProxyConnection(SocketChannel client, EgressPolicy policy, EgressListener listener, ThreadFactory threads,
+    ProxyConnection(
+            SocketChannel client,
+            EgressPolicy policy,
+            EgressListener listener,
+            ThreadFactory threads,
             Set<AutoCloseable> open) {
         this.client = client;
         this.policy = policy;
@@ -101,15 +105,20 @@ final class ProxyConnection implements Runnable {
                 Socket origin = new Socket();
                 open.add(origin);
                 try {
-                    origin.connect(new InetSocketAddress(allowed.address(), destination.port()), EgressProxy.CONNECT_TIMEOUT_MS);
+                    origin.connect(
+                            new InetSocketAddress(allowed.address(), destination.port()),
+                            EgressProxy.CONNECT_TIMEOUT_MS);
                     return origin;
                 } catch (SocketTimeoutException e) {
                     discard(origin);
-                    throw new HttpProblem(504, destination.hostHeader() + " did not accept a connection within "
-                            + EgressProxy.CONNECT_TIMEOUT_MS + " ms");
+                    throw new HttpProblem(
+                            504,
+                            destination.hostHeader() + " did not accept a connection within "
+                                    + EgressProxy.CONNECT_TIMEOUT_MS + " ms");
                 } catch (IOException e) {
                     discard(origin);
-                    throw new HttpProblem(502, "could not connect to " + destination.hostHeader() + ": " + e.getMessage());
+                    throw new HttpProblem(
+                            502, "could not connect to " + destination.hostHeader() + ": " + e.getMessage());
                 }
             }
         }

@@ -101,7 +101,8 @@ sealed interface RequestBody {
             return new None();
         }
         String first = lengths.getFirst();
-        boolean digits = !first.isEmpty() && first.length() <= 18 && first.chars().allMatch(c -> c >= '0' && c <= '9');
+        boolean digits =
+                !first.isEmpty() && first.length() <= 18 && first.chars().allMatch(c -> c >= '0' && c <= '9');
         if (!digits || lengths.stream().anyMatch(l -> !l.equals(first))) {
             throw HttpProblem.badRequest("the Content-Length is invalid: " + lengths);
         }

@@ -49,7 +49,8 @@ final class ResponseRelay {
 
     private HttpHead readHead() throws IOException {
         try {
-            HttpHead head = HeadReader.read(origin, PlainHttpForwarder.MAX_RESPONSE_HEAD_BYTES, PlainHttpForwarder.MAX_RESPONSE_FIELDS);
+            HttpHead head = HeadReader.read(
+                    origin, PlainHttpForwarder.MAX_RESPONSE_HEAD_BYTES, PlainHttpForwarder.MAX_RESPONSE_FIELDS);
             if (head == null) {
                 throw new IOException("no response");
             }
@@ -61,7 +62,9 @@ final class ResponseRelay {
 
     private static int status(String statusLine) throws IOException {
         String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3
+        if (parts.length < 2
+                || !parts[0].startsWith("HTTP/1.")
+                || parts[1].length() != 3
                 || !parts[1].chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IOException("malformed status line: " + HeadReader.shorten(statusLine));
         }

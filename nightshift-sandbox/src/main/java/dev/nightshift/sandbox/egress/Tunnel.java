@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadFactory;
 final class Tunnel {
     private Tunnel() {}
 
-    static void run(SocketChannel client, InputStream clientIn, OutputStream clientOut, Socket origin, ThreadFactory threads)
+    static void run(
+            SocketChannel client, InputStream clientIn, OutputStream clientOut, Socket origin, ThreadFactory threads)
             throws IOException, InterruptedException {
         OutputStream originOut = origin.getOutputStream();
         InputStream originIn = origin.getInputStream();

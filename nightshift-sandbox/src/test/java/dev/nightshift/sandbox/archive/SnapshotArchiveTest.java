@@ -3,6 +3,8 @@ package dev.nightshift.sandbox.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.nightshift.core.sandbox.SandboxException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,8 +29,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import com.github.luben.zstd.ZstdOutputStream;
-import dev.nightshift.core.sandbox.SandboxException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -43,6 +43,7 @@ class SnapshotArchiveTest {
 
     @TempDir
     Path tmp;
+
     private Path restoreParent;
     private Path target;
 
@@ -83,7 +84,8 @@ class SnapshotArchiveTest {
 
         ByteArrayOutputStream archive = new ByteArrayOutputStream();
         ArchiveStats written = SnapshotArchive.write(source, List.of("workspace", "home"), archive);
-        ArchiveStats read = SnapshotArchive.extract(new ByteArrayInputStream(archive.toByteArray()), target, MAX_BYTES, MAX_ENTRIES);
+        ArchiveStats read = SnapshotArchive.extract(
+                new ByteArrayInputStream(archive.toByteArray()), target, MAX_BYTES, MAX_ENTRIES);
 
         assertThat(describe(target)).isEqualTo(describe(source));
         assertThat(Files.readAllBytes(target.resolve("workspace/random.bin"))).isEqualTo(random);
@@ -123,7 +125,9 @@ class SnapshotArchiveTest {
         Files.writeString(target.resolve("existing"), "x");
         byte[] archive = archive(tar -> file(tar, "workspace/a.txt", "a"));
 
-        assertThatThrownBy(() -> extract(archive)).isInstanceOf(SandboxException.class).hasMessageContaining("is not empty");
+        assertThatThrownBy(() -> extract(archive))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("is not empty");
         assertThat(Files.readString(target.resolve("existing"))).isEqualTo("x");
     }
 
@@ -263,7 +267,9 @@ class SnapshotArchiveTest {
             zstd.write(new byte[512 * 3]);
         }
 
-        assertRefused(bytes.toByteArray(), "entry \"workspace/huge.bin\" declares 4294967296 bytes, more than the 67108864 bytes");
+        assertRefused(
+                bytes.toByteArray(),
+                "entry \"workspace/huge.bin\" declares 4294967296 bytes, more than the 67108864 bytes");
     }
 
     @Test
@@ -272,7 +278,8 @@ class SnapshotArchiveTest {
         byte[] archive = archive(tar -> write(tar, new TarArchiveEntry("workspace/zeros.bin"), zeros));
         assertThat(archive.length).isLessThan(64 * 1024);
 
-        assertThatThrownBy(() -> SnapshotArchive.extract(new ByteArrayInputStream(archive), target, 1 << 20, MAX_ENTRIES))
+        assertThatThrownBy(
+                        () -> SnapshotArchive.extract(new ByteArrayInputStream(archive), target, 1 << 20, MAX_ENTRIES))
                 .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("more than the 1048576 bytes the whole archive may hold");
         assertNothingLeft();
@@ -287,7 +294,8 @@ class SnapshotArchiveTest {
             }
         });
 
-        assertThatThrownBy(() -> SnapshotArchive.extract(new ByteArrayInputStream(archive), target, 1 << 20, MAX_ENTRIES))
+        assertThatThrownBy(
+                        () -> SnapshotArchive.extract(new ByteArrayInputStream(archive), target, 1 << 20, MAX_ENTRIES))
                 .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("entry \"workspace/part2\" declares 409600 bytes");
         assertNothingLeft();
@@ -323,7 +331,8 @@ class SnapshotArchiveTest {
         new Random(7).nextBytes(garbage);
 
         assertRefused(garbage, "is not an intact tar + zstd stream");
-        assertRefused("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), "is not an intact tar + zstd stream");
+        assertRefused(
+                "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), "is not an intact tar + zstd stream");
     }
 
     @Test
@@ -410,7 +419,8 @@ class SnapshotArchiveTest {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.getFileAttributeView(file, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                Files.getFileAttributeView(
+                                file, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                         .setTimes(time, null, null);
                 return FileVisitResult.CONTINUE;
             }
@@ -430,7 +440,9 @@ class SnapshotArchiveTest {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 if (!dir.equals(root)) {
-                    tree.put(root.relativize(dir).toString(), "dir " + mode(dir) + " " + attrs.lastModifiedTime().toMillis() / 1000);
+                    tree.put(
+                            root.relativize(dir).toString(),
+                            "dir " + mode(dir) + " " + attrs.lastModifiedTime().toMillis() / 1000);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -439,9 +451,15 @@ class SnapshotArchiveTest {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 String key = root.relativize(file).toString();
                 if (attrs.isSymbolicLink()) {
-                    tree.put(key, "link -> " + Files.readSymbolicLink(file) + " " + attrs.lastModifiedTime().toMillis() / 1000);
+                    tree.put(
+                            key,
+                            "link -> " + Files.readSymbolicLink(file) + " "
+                                    + attrs.lastModifiedTime().toMillis() / 1000);
                 } else if (attrs.isRegularFile()) {
-                    tree.put(key, "file " + mode(file) + " " + attrs.lastModifiedTime().toMillis() / 1000 + " " + sha256(file));
+                    tree.put(
+                            key,
+                            "file " + mode(file) + " "
+                                    + attrs.lastModifiedTime().toMillis() / 1000 + " " + sha256(file));
                 }
                 return FileVisitResult.CONTINUE;
             }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,8 +34,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +49,7 @@ class EgressProxyTest {
 
     @TempDir
     Path tmp;
+
     private Path socket;
     private HttpServer origin;
     private ExecutorService originThreads;
@@ -117,8 +118,8 @@ class EgressProxyTest {
     void forwardsRequestBodiesWithContentLengthOrChunked() {
         startProxy(loopbackPolicy());
 
-        Response sized = exchange("POST http://127.0.0.1:" + originPort + "/echo HTTP/1.1\r\n"
-                + "Content-Length: 11\r\n\r\nhello world");
+        Response sized = exchange(
+                "POST http://127.0.0.1:" + originPort + "/echo HTTP/1.1\r\n" + "Content-Length: 11\r\n\r\nhello world");
         Response chunked = exchange("POST http://127.0.0.1:" + originPort + "/echo HTTP/1.1\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
@@ -138,7 +139,8 @@ class EgressProxyTest {
 
         assertThat(response.statusLine()).isEqualTo("HTTP/1.1 200 OK");
         assertThat(originRequests.getFirst().headers().get("Host")).containsExactly("origin.test:" + originPort);
-        assertThat(listener.events).containsExactly("allowed " + SESSION + " origin.test " + originPort + " /127.0.0.1");
+        assertThat(listener.events)
+                .containsExactly("allowed " + SESSION + " origin.test " + originPort + " /127.0.0.1");
     }
 
     @Test
@@ -163,7 +165,8 @@ class EgressProxyTest {
 
         exchange("GET http://127.0.0.1:" + originPort + "/hello HTTP/1.1\r\nAuthorization: Bearer forged\r\n\r\n");
 
-        assertThat(originRequests.getFirst().headers().get("Authorization")).containsExactly("Bearer from-the-control-plane");
+        assertThat(originRequests.getFirst().headers().get("Authorization"))
+                .containsExactly("Bearer from-the-control-plane");
     }
 
     @Test
@@ -172,7 +175,9 @@ class EgressProxyTest {
 
         assertTimeoutPreemptively(TIMEOUT, () -> {
             try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-                write(client, "CONNECT 127.0.0.1:" + echoPort + " HTTP/1.1\r\nHost: 127.0.0.1:" + echoPort + "\r\n\r\n");
+                write(
+                        client,
+                        "CONNECT 127.0.0.1:" + echoPort + " HTTP/1.1\r\nHost: 127.0.0.1:" + echoPort + "\r\n\r\n");
                 assertThat(readHead(client)).isEqualTo("HTTP/1.1 200 Connection Established\r\n\r\n");
                 for (String message : List.of("ping\n", "x".repeat(100_000))) {
                     write(client, message);
@@ -196,34 +201,47 @@ class EgressProxyTest {
         assertThat(connect.statusLine()).isEqualTo("HTTP/1.1 403 Forbidden");
         assertThat(connect.text()).isEqualTo("nightshift egress: " + reason + "\n");
         assertThat(get.statusLine()).isEqualTo("HTTP/1.1 403 Forbidden");
-        assertThat(listener.events).containsExactly(
-                "refused " + SESSION + " example.org 443 " + reason,
-                "refused " + SESSION + " example.org 80 " + reason);
+        assertThat(listener.events)
+                .containsExactly(
+                        "refused " + SESSION + " example.org 443 " + reason,
+                        "refused " + SESSION + " example.org 80 " + reason);
     }
 
     @Test
     void refusesPortsOtherThanTheAllowedOnes() {
-        startProxy(new AllowlistPolicy(SESSION, List.of("origin.test"), AllowlistPolicy.DEFAULT_PORTS,
-                LOOPBACK_ORIGINS_ALLOWED, EgressProxyTest::testResolver));
+        startProxy(new AllowlistPolicy(
+                SESSION,
+                List.of("origin.test"),
+                AllowlistPolicy.DEFAULT_PORTS,
+                LOOPBACK_ORIGINS_ALLOWED,
+                EgressProxyTest::testResolver));
 
         Response response = exchange("CONNECT origin.test:22 HTTP/1.1\r\n\r\n");
 
         assertThat(response.statusLine()).isEqualTo("HTTP/1.1 403 Forbidden");
         assertThat(response.text()).contains("port 22 is not allowed (allowed ports: [80, 443])");
-        assertThat(listener.events).singleElement().asString().startsWith("refused " + SESSION + " origin.test 22 port 22");
+        assertThat(listener.events)
+                .singleElement()
+                .asString()
+                .startsWith("refused " + SESSION + " origin.test 22 port 22");
     }
 
     @Test
     void theDefaultGuardRefusesAnIpLiteralOnLoopbackEvenWhenAllowlisted() {
-        startProxy(new AllowlistPolicy(SESSION, List.of("127.0.0.1", "169.254.169.254", "::1"),
-                Set.of(80, originPort), new PublicAddressGuard(), HostResolver.SYSTEM));
+        startProxy(new AllowlistPolicy(
+                SESSION,
+                List.of("127.0.0.1", "169.254.169.254", "::1"),
+                Set.of(80, originPort),
+                new PublicAddressGuard(),
+                HostResolver.SYSTEM));
 
         Response loopback = exchange("GET http://127.0.0.1:" + originPort + "/hello HTTP/1.1\r\n\r\n");
         Response metadata = exchange("GET http://169.254.169.254/latest/meta-data/ HTTP/1.1\r\n\r\n");
         Response ipv6 = exchange("CONNECT [::1]:80 HTTP/1.1\r\n\r\n");
 
         assertThat(loopback.statusLine()).isEqualTo("HTTP/1.1 403 Forbidden");
-        assertThat(loopback.text()).contains("127.0.0.1 is a loopback address; sandboxes may only reach public addresses");
+        assertThat(loopback.text())
+                .contains("127.0.0.1 is a loopback address; sandboxes may only reach public addresses");
         assertThat(metadata.text()).contains("169.254.169.254 is a link-local address");
         assertThat(ipv6.text()).contains("::1 is a loopback address");
         assertThat(originRequests).isEmpty();
@@ -242,8 +260,10 @@ class EgressProxyTest {
                 "GET http://bad host/ HTTP/1.1\r\n\r\n",
                 "GET http://127.0.0.1:" + originPort + "/ HTTP/1.1\r\nNo colon here\r\n\r\n",
                 "GET http://127.0.0.1:" + originPort + "/ HTTP/1.1\r\nX: a\r\n folded\r\n\r\n",
-                "POST http://127.0.0.1:" + originPort + "/ HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc",
-                "POST http://127.0.0.1:" + originPort + "/ HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc")) {
+                "POST http://127.0.0.1:" + originPort
+                        + "/ HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc",
+                "POST http://127.0.0.1:" + originPort
+                        + "/ HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc")) {
             Response response = exchange(request);
             assertThat(response.statusLine()).as(request).isEqualTo("HTTP/1.1 400 Bad Request");
             assertThat(response.text()).as(request).startsWith("nightshift egress: ");
@@ -255,7 +275,8 @@ class EgressProxyTest {
     void answersAnOversizedHeadWith431() {
         startProxy(loopbackPolicy());
 
-        Response tooBig = exchange("GET http://127.0.0.1:" + originPort + "/ HTTP/1.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+        Response tooBig = exchange(
+                "GET http://127.0.0.1:" + originPort + "/ HTTP/1.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
         StringBuilder many = new StringBuilder("GET http://127.0.0.1:" + originPort + "/ HTTP/1.1\r\n");
         for (int i = 0; i < 101; i++) {
             many.append("X-").append(i).append(": 1\r\n");
@@ -274,7 +295,8 @@ class EgressProxyTest {
         try (ServerSocket unused = new ServerSocket(0, 1, LOOPBACK)) {
             closedPort = unused.getLocalPort();
         }
-        startProxy(new AllowlistPolicy(SESSION, List.of("127.0.0.1"), Set.of(closedPort), LOOPBACK_ORIGINS_ALLOWED, HostResolver.SYSTEM));
+        startProxy(new AllowlistPolicy(
+                SESSION, List.of("127.0.0.1"), Set.of(closedPort), LOOPBACK_ORIGINS_ALLOWED, HostResolver.SYSTEM));
 
         Response response = exchange("CONNECT 127.0.0.1:" + closedPort + " HTTP/1.1\r\n\r\n");
 
@@ -309,8 +331,10 @@ class EgressProxyTest {
                 Map.entry("64:ff9b::a9fe:a9fe", "a link-local address (where cloud metadata services live) (NAT64)"),
                 Map.entry("2002:7f00:1::", "a loopback address (6to4)"));
 
-        expected.forEach((literal, kind) -> assertThat(guard.refusal(address(literal))).as(literal).contains(kind));
-        for (String publicAddress : List.of("1.1.1.1", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111")) {
+        expected.forEach((literal, kind) ->
+                assertThat(guard.refusal(address(literal))).as(literal).contains(kind));
+        for (String publicAddress :
+                List.of("1.1.1.1", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111")) {
             assertThat(guard.refusal(address(publicAddress))).as(publicAddress).isEmpty();
         }
     }
@@ -323,7 +347,8 @@ class EgressProxyTest {
 
         PublicAddressGuard real = new PublicAddressGuard();
         List<InetAddress> interfaces = java.net.NetworkInterface.networkInterfaces()
-                .flatMap(java.net.NetworkInterface::inetAddresses).toList();
+                .flatMap(java.net.NetworkInterface::inetAddresses)
+                .toList();
         assertThat(interfaces).isNotEmpty();
         interfaces.forEach(a -> assertThat(real.refusal(a)).as(a.toString()).isPresent());
     }
@@ -334,22 +359,35 @@ class EgressProxyTest {
 
         EgressDecision decision = policy.decide("localhost", 443);
 
-        assertThat(decision).isInstanceOfSatisfying(EgressDecision.Refused.class, refused -> assertThat(refused.reason())
-                .startsWith("localhost resolves to ")
-                .contains("a loopback address; sandboxes may only reach public addresses"));
+        assertThat(decision)
+                .isInstanceOfSatisfying(
+                        EgressDecision.Refused.class,
+                        refused -> assertThat(refused.reason())
+                                .startsWith("localhost resolves to ")
+                                .contains("a loopback address; sandboxes may only reach public addresses"));
     }
 
     @Test
     void refusesANameIfAnyOfItsAddressesIsRefused() {
         HostResolver rebinding = host -> new InetAddress[] {address("93.184.215.14"), address("127.0.0.1")};
-        AllowlistPolicy policy = new AllowlistPolicy(SESSION, List.of("rebind.test"), AllowlistPolicy.DEFAULT_PORTS,
-                new PublicAddressGuard(Set::of), rebinding);
+        AllowlistPolicy policy = new AllowlistPolicy(
+                SESSION,
+                List.of("rebind.test"),
+                AllowlistPolicy.DEFAULT_PORTS,
+                new PublicAddressGuard(Set::of),
+                rebinding);
         HostResolver publicOnly = host -> new InetAddress[] {address("93.184.215.14")};
-        AllowlistPolicy fine = new AllowlistPolicy(SESSION, List.of("rebind.test"), AllowlistPolicy.DEFAULT_PORTS,
-                new PublicAddressGuard(Set::of), publicOnly);
+        AllowlistPolicy fine = new AllowlistPolicy(
+                SESSION,
+                List.of("rebind.test"),
+                AllowlistPolicy.DEFAULT_PORTS,
+                new PublicAddressGuard(Set::of),
+                publicOnly);
 
-        assertThat(policy.decide("rebind.test", 443)).isEqualTo(
-                new EgressDecision.Refused("rebind.test resolves to 127.0.0.1, a loopback address; sandboxes may only reach public addresses"));
+        assertThat(policy.decide("rebind.test", 443))
+                .isEqualTo(
+                        new EgressDecision.Refused(
+                                "rebind.test resolves to 127.0.0.1, a loopback address; sandboxes may only reach public addresses"));
         assertThat(fine.decide("rebind.test", 443)).isEqualTo(new EgressDecision.Allowed(address("93.184.215.14")));
     }
 
@@ -367,9 +405,12 @@ class EgressProxyTest {
         assertThat(policy.allows("evilexample.com")).isFalse();
         assertThat(policy.allows("example.com.evil.org")).isFalse();
         assertThat(new AllowlistPolicy(SESSION, List.of()).decide("example.com", 443))
-                .isEqualTo(new EgressDecision.Refused("example.com is not in this session's allowlist; ask an operator to add it"));
-        assertThatThrownBy(() -> new AllowlistPolicy(SESSION, List.of("*"))).hasMessageContaining("\"*\" is not a host name");
-        assertThatThrownBy(() -> new AllowlistPolicy(SESSION, List.of("a.*.com"))).hasMessageContaining("is not a host name");
+                .isEqualTo(new EgressDecision.Refused(
+                        "example.com is not in this session's allowlist; ask an operator to add it"));
+        assertThatThrownBy(() -> new AllowlistPolicy(SESSION, List.of("*")))
+                .hasMessageContaining("\"*\" is not a host name");
+        assertThatThrownBy(() -> new AllowlistPolicy(SESSION, List.of("a.*.com")))
+                .hasMessageContaining("is not a host name");
     }
 
     // ---- lifecycle ----
@@ -382,13 +423,15 @@ class EgressProxyTest {
         assertThat(socket).exists();
 
         EgressProxy proxy = EgressProxy.start(socket, loopbackPolicy(), listener);
-        assertThat(exchange("CONNECT example.org:443 HTTP/1.1\r\n\r\n").statusLine()).isEqualTo("HTTP/1.1 403 Forbidden");
+        assertThat(exchange("CONNECT example.org:443 HTTP/1.1\r\n\r\n").statusLine())
+                .isEqualTo("HTTP/1.1 403 Forbidden");
         assertThat(Files.getPosixFilePermissions(socket)).hasSize(2);
         proxy.close();
         proxy.close();
 
         assertThat(socket).doesNotExist();
-        assertThatThrownBy(() -> SocketChannel.open(UnixDomainSocketAddress.of(socket))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> SocketChannel.open(UnixDomainSocketAddress.of(socket)))
+                .isInstanceOf(IOException.class);
     }
 
     @Test
@@ -419,8 +462,12 @@ class EgressProxyTest {
     // ---- helpers ----
 
     private AllowlistPolicy loopbackPolicy() {
-        return new AllowlistPolicy(SESSION, List.of("127.0.0.1", "origin.test"), Set.of(originPort, echoPort),
-                LOOPBACK_ORIGINS_ALLOWED, EgressProxyTest::testResolver);
+        return new AllowlistPolicy(
+                SESSION,
+                List.of("127.0.0.1", "origin.test"),
+                Set.of(originPort, echoPort),
+                LOOPBACK_ORIGINS_ALLOWED,
+                EgressProxyTest::testResolver);
     }
 
     private static InetAddress[] testResolver(String host) throws UnknownHostException {
@@ -454,8 +501,12 @@ class EgressProxyTest {
                 write(client, request);
                 byte[] all = readToEnd(client);
                 int end = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                assertThat(end).as("a response head in: " + new String(all, StandardCharsets.ISO_8859_1)).isPositive();
-                return new Response(new String(all, 0, end + 4, StandardCharsets.ISO_8859_1), Arrays.copyOfRange(all, end + 4, all.length));
+                assertThat(end)
+                        .as("a response head in: " + new String(all, StandardCharsets.ISO_8859_1))
+                        .isPositive();
+                return new Response(
+                        new String(all, 0, end + 4, StandardCharsets.ISO_8859_1),
+                        Arrays.copyOfRange(all, end + 4, all.length));
             }
         });
     }
@@ -521,8 +572,11 @@ class EgressProxyTest {
     private void serveOrigin(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            originRequests.add(new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                    Map.copyOf(exchange.getRequestHeaders()), body));
+            originRequests.add(new RecordedRequest(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().toString(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    body));
             byte[] answer = exchange.getRequestURI().getPath().equals("/echo") ? body : originBody;
             exchange.getResponseHeaders().add("Keep-Alive", "timeout=5");
             exchange.sendResponseHeaders(200, answer.length);
@@ -535,7 +589,9 @@ class EgressProxyTest {
             try {
                 Socket connection = echo.accept();
                 Thread.ofVirtual().start(() -> {
-                    try (connection; InputStream in = connection.getInputStream(); OutputStream out = connection.getOutputStream()) {
+                    try (connection;
+                            InputStream in = connection.getInputStream();
+                            OutputStream out = connection.getOutputStream()) {
                         in.transferTo(out);
                     } catch (IOException e) {
                         // the test closed it

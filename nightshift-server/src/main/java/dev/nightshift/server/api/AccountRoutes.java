@@ -49,8 +49,13 @@ public final class AccountRoutes {
      * @param loginPath the sign-in path of a configured provider ({@code github}, {@code oidc:<name>}), null for
      *     an unknown or unconfigured one
      */
-    public AccountRoutes(Store store, Authenticator auth, LiveAccess live, Supplier<String> publicUrl,
-            Function<String, String> loginPath, Clock clock) {
+    public AccountRoutes(
+            Store store,
+            Authenticator auth,
+            LiveAccess live,
+            Supplier<String> publicUrl,
+            Function<String, String> loginPath,
+            Clock clock) {
         this.store = store;
         this.auth = auth;
         this.live = live;
@@ -93,7 +98,14 @@ public final class AccountRoutes {
 
     private void myIdentities(Context ctx) {
         Caller caller = person(ctx);
-        Json.respond(ctx, 200, Map.of("identities", store.identities().forUser(caller.userId()).stream().map(Views::identity).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of(
+                        "identities",
+                        store.identities().forUser(caller.userId()).stream()
+                                .map(Views::identity)
+                                .toList()));
     }
 
     private void startLink(Context ctx) {
@@ -102,13 +114,20 @@ public final class AccountRoutes {
         String provider = request.provider() == null ? "" : request.provider();
         String path = loginPath.apply(provider);
         if (path == null) {
-            throw ApiException.badRequest("'provider' must be a sign-in provider this server has configured (see GET /auth/providers), got '"
-                    + provider + "'");
+            throw ApiException.badRequest(
+                    "'provider' must be a sign-in provider this server has configured (see GET /auth/providers), got '"
+                            + provider + "'");
         }
         String secret = IdentityLinks.create(store, caller.userId(), provider, clock);
         ctx.header("Cache-Control", "no-store");
-        Json.respond(ctx, 201, Map.of("url", publicUrl.get() + path + "?link=" + secret,
-                "message", "open this URL in your browser within 10 minutes to link your " + provider + " account"));
+        Json.respond(
+                ctx,
+                201,
+                Map.of(
+                        "url",
+                        publicUrl.get() + path + "?link=" + secret,
+                        "message",
+                        "open this URL in your browser within 10 minutes to link your " + provider + " account"));
     }
 
     private void unlinkMine(Context ctx) {
@@ -130,13 +149,23 @@ public final class AccountRoutes {
         if (request.admin() == null && request.active() == null) {
             throw ApiException.badRequest("send 'admin' (true or false) and/or 'active' (true or false)");
         }
-        if (user.id().equals(caller.userId()) && (Boolean.FALSE.equals(request.admin()) || Boolean.FALSE.equals(request.active()))) {
-            throw ApiException.conflict("you cannot remove your own administration or deactivate yourself; ask another administrator");
+        if (user.id().equals(caller.userId())
+                && (Boolean.FALSE.equals(request.admin()) || Boolean.FALSE.equals(request.active()))) {
+            throw ApiException.conflict(
+                    "you cannot remove your own administration or deactivate yourself; ask another administrator");
         }
         Instant now = clock.instant();
         if (request.admin() != null && request.admin() != user.admin()) {
             store.users().setAdmin(user.id(), request.admin());
-            store.audit().record(caller.userId(), null, "user.admin", user.login(), "ok", request.admin() ? "granted" : "removed", now);
+            store.audit()
+                    .record(
+                            caller.userId(),
+                            null,
+                            "user.admin",
+                            user.login(),
+                            "ok",
+                            request.admin() ? "granted" : "removed",
+                            now);
         }
         if (request.active() != null && request.active() != user.active()) {
             if (request.active()) {
@@ -147,20 +176,38 @@ public final class AccountRoutes {
                 store.users().setDeactivated(user.id(), now);
                 int revoked = store.tokens().revokeAllForUser(user.id(), now);
                 int closed = live.userChanged(user.id());
-                store.audit().record(caller.userId(), null, "user.deactivate", user.login(), "ok",
-                        revoked + " tokens revoked, " + closed + (closed == 1 ? " live connection" : " live connections") + " closed", now);
+                store.audit()
+                        .record(
+                                caller.userId(),
+                                null,
+                                "user.deactivate",
+                                user.login(),
+                                "ok",
+                                revoked + " tokens revoked, " + closed
+                                        + (closed == 1 ? " live connection" : " live connections") + " closed",
+                                now);
             }
         }
         if (Boolean.FALSE.equals(request.admin())) {
             live.userChanged(user.id()); // sessions seen only as an administrator must not stay open
         }
-        Json.respond(ctx, 200, Map.of("user", Views.user(store.users().byId(user.id()).orElseThrow())));
+        Json.respond(
+                ctx,
+                200,
+                Map.of("user", Views.user(store.users().byId(user.id()).orElseThrow())));
     }
 
     private void identitiesOf(Context ctx) {
         admin(ctx);
         User user = userByLogin(ctx.pathParam("login"));
-        Json.respond(ctx, 200, Map.of("identities", store.identities().forUser(user.id()).stream().map(Views::identity).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of(
+                        "identities",
+                        store.identities().forUser(user.id()).stream()
+                                .map(Views::identity)
+                                .toList()));
     }
 
     private void linkFor(Context ctx) {
@@ -178,14 +225,29 @@ public final class AccountRoutes {
         }
         Identity identity;
         try {
-            identity = store.identities().link(user.id(), kind, issuer, subject, request.login(), null, clock.instant());
+            identity =
+                    store.identities().link(user.id(), kind, issuer, subject, request.login(), null, clock.instant());
         } catch (StoreException e) {
-            store.audit().record(caller.userId(), null, "identity.link", kind + " " + issuer + " " + subject, "refused",
-                    "already linked; for " + user.login(), clock.instant());
+            store.audit()
+                    .record(
+                            caller.userId(),
+                            null,
+                            "identity.link",
+                            kind + " " + issuer + " " + subject,
+                            "refused",
+                            "already linked; for " + user.login(),
+                            clock.instant());
             throw ApiException.conflict("this " + kind + " account is already linked to a user; unlink it there first");
         }
-        store.audit().record(caller.userId(), null, "identity.link", kind + " " + issuer + " " + subject, "ok",
-                "linked to " + user.login() + " by an administrator", clock.instant());
+        store.audit()
+                .record(
+                        caller.userId(),
+                        null,
+                        "identity.link",
+                        kind + " " + issuer + " " + subject,
+                        "ok",
+                        "linked to " + user.login() + " by an administrator",
+                        clock.instant());
         Json.respond(ctx, 201, Views.identity(identity));
     }
 
@@ -196,11 +258,20 @@ public final class AccountRoutes {
     }
 
     private void unlink(Caller caller, User owner, String identityId) {
-        Identity identity = store.identities().forUser(owner.id()).stream().filter(i -> i.id().equals(identityId)).findFirst()
+        Identity identity = store.identities().forUser(owner.id()).stream()
+                .filter(i -> i.id().equals(identityId))
+                .findFirst()
                 .orElseThrow(() -> ApiException.notFound(owner.login() + " has no linked identity " + identityId));
         store.identities().unlink(owner.id(), identityId);
-        store.audit().record(caller.userId(), null, "identity.unlink", identity.kind() + " " + identity.issuer() + " " + identity.subject(),
-                "ok", "from " + owner.login(), clock.instant());
+        store.audit()
+                .record(
+                        caller.userId(),
+                        null,
+                        "identity.unlink",
+                        identity.kind() + " " + identity.issuer() + " " + identity.subject(),
+                        "ok",
+                        "from " + owner.login(),
+                        clock.instant());
     }
 
     // -- the audit log -----------------------------------------------------------------------
@@ -209,7 +280,10 @@ public final class AccountRoutes {
         String actor = ctx.queryParam("actor");
         String userId = null;
         if (actor != null) {
-            userId = store.users().byLogin(actor).map(User::id).orElseThrow(() -> ApiException.badRequest("no user '" + actor + "' (actor is a login)"));
+            userId = store.users()
+                    .byLogin(actor)
+                    .map(User::id)
+                    .orElseThrow(() -> ApiException.badRequest("no user '" + actor + "' (actor is a login)"));
         }
         Instant since = null;
         if (ctx.queryParam("since") != null) {
@@ -259,7 +333,13 @@ public final class AccountRoutes {
             if (page.size() < q.limit()) {
                 break;
             }
-            q = new AuditQuery(q.userId(), q.sessionId(), q.action(), q.since(), page.getLast().id(), q.limit());
+            q = new AuditQuery(
+                    q.userId(),
+                    q.sessionId(),
+                    q.action(),
+                    q.since(),
+                    page.getLast().id(),
+                    q.limit());
         }
         out.flush();
     }

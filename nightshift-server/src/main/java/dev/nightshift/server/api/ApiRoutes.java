@@ -2,6 +2,7 @@ package dev.nightshift.server.api;
 
 import dev.nightshift.core.Secrets;
 import dev.nightshift.core.model.Role;
+import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.model.SessionStatus;
 import dev.nightshift.core.model.Source;
 import dev.nightshift.core.model.Token;
@@ -9,30 +10,29 @@ import dev.nightshift.core.model.TokenKind;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.policy.HistoryPaging;
+import dev.nightshift.core.policy.TokenScopes;
 import dev.nightshift.core.port.EnqueueResult;
 import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.SessionQuery;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.StoreException;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
 import dev.nightshift.server.http.Requests;
 import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.http.Views;
-import dev.nightshift.server.session.SessionService;
-import dev.nightshift.server.auth.Authenticator;
-import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.live.LiveAccess;
-import dev.nightshift.core.model.Scope;
-import dev.nightshift.core.policy.TokenScopes;
+import dev.nightshift.server.session.SessionService;
+import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.Set;
-import io.javalin.http.Context;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -42,7 +42,8 @@ public final class ApiRoutes {
     private static final int DEFAULT_SESSION_PAGE = 50;
     private static final int MAX_TOKEN_DAYS = 3650;
     static final String SHARE_LINK_REFUSED = "a share link can only watch its own session";
-    private static final java.util.Set<Source> CLAIMABLE_SOURCES = java.util.EnumSet.of(Source.WEB, Source.CLI, Source.API);
+    private static final java.util.Set<Source> CLAIMABLE_SOURCES =
+            java.util.EnumSet.of(Source.WEB, Source.CLI, Source.API);
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final Store store;
@@ -56,7 +57,12 @@ public final class ApiRoutes {
      * @param publicUrl the server's base URL, known only once it listens
      * @param live the open streams, closed when the access that opened them is withdrawn
      */
-    public ApiRoutes(Store store, SessionService sessions, Authenticator auth, Clock clock, Supplier<String> publicUrl,
+    public ApiRoutes(
+            Store store,
+            SessionService sessions,
+            Authenticator auth,
+            Clock clock,
+            Supplier<String> publicUrl,
             LiveAccess live) {
         this.live = live;
         this.store = store;
@@ -158,12 +164,16 @@ public final class ApiRoutes {
                 throw ApiException.badRequest("status " + e.getMessage());
             }
         }
-        // admins see every session (and so does everyone where the deployment says so); others the sessions they take part in
+        // admins see every session (and so does everyone where the deployment says so); others the sessions they take
+        // part in
         String visibleTo = caller.admin() || sessions.everyoneSees() ? null : caller.userId();
-        Page<dev.nightshift.core.model.Session> page = store.sessions().list(new SessionQuery(visibleTo,
-                mine ? caller.userId() : null, status, ctx.queryParam("repository"), offset, limit));
+        Page<dev.nightshift.core.model.Session> page = store.sessions()
+                .list(new SessionQuery(
+                        visibleTo, mine ? caller.userId() : null, status, ctx.queryParam("repository"), offset, limit));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sessions", page.items().stream().map(s -> Views.session(s, null)).toList());
+        body.put(
+                "sessions",
+                page.items().stream().map(s -> Views.session(s, null)).toList());
         body.put("hasMore", page.hasMore());
         body.put("offset", offset);
         body.put("limit", limit);
@@ -197,7 +207,10 @@ public final class ApiRoutes {
     private void queue(Context ctx) {
         String id = ctx.pathParam("id");
         sessions.require(caller(ctx), id, Access.Action.READ);
-        Json.respond(ctx, 200, Map.of("queue", sessions.queue(id).stream().map(Views::message).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of("queue", sessions.queue(id).stream().map(Views::message).toList()));
     }
 
     private void cancelPrompt(Context ctx) {
@@ -239,7 +252,12 @@ public final class ApiRoutes {
     private void artifacts(Context ctx) {
         String id = ctx.pathParam("id");
         sessions.require(caller(ctx), id, Access.Action.READ);
-        Json.respond(ctx, 200, Map.of("artifacts", store.artifacts().list(id).stream().map(Views::artifact).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of(
+                        "artifacts",
+                        store.artifacts().list(id).stream().map(Views::artifact).toList()));
     }
 
     private void participants(Context ctx) {
@@ -247,7 +265,14 @@ public final class ApiRoutes {
         Caller caller = caller(ctx);
         sessions.require(caller, id, Access.Action.READ);
         requireUser(caller); // a share link sees who is here in the live stream, not the member list
-        Json.respond(ctx, 200, Map.of("participants", store.sessions().participants(id).stream().map(Views::participant).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of(
+                        "participants",
+                        store.sessions().participants(id).stream()
+                                .map(Views::participant)
+                                .toList()));
     }
 
     private void setParticipant(Context ctx) {
@@ -267,7 +292,8 @@ public final class ApiRoutes {
         }
         store.sessions().upsertParticipant(id, user.id(), role, clock.instant());
         store.audit().record(caller.userId(), id, "participant.set", user.login(), "ok", role.wire(), clock.instant());
-        live.participantChanged(id, user.id()); // a viewer made from a member keeps watching; nobody keeps more than they have
+        live.participantChanged(
+                id, user.id()); // a viewer made from a member keeps watching; nobody keeps more than they have
         Json.respond(ctx, 200, Map.of("userId", user.id(), "login", user.login(), "role", role.wire()));
     }
 
@@ -283,7 +309,8 @@ public final class ApiRoutes {
             throw ApiException.notFound(user.login() + " is not a participant of session " + id);
         }
         int closed = live.participantChanged(id, user.id());
-        store.audit().record(caller.userId(), id, "participant.remove", user.login(), "ok", closed(closed), clock.instant());
+        store.audit()
+                .record(caller.userId(), id, "participant.remove", user.login(), "ok", closed(closed), clock.instant());
         ctx.status(204);
     }
 
@@ -300,11 +327,12 @@ public final class ApiRoutes {
         Caller caller = caller(ctx);
         String id = ctx.pathParam("id");
         sessions.require(caller, id, Access.Action.MANAGE);
-        var request = ctx.body().isBlank() ? new Requests.CreateShareLink(null)
+        var request = ctx.body().isBlank()
+                ? new Requests.CreateShareLink(null)
                 : Json.read(ctx.body(), Requests.CreateShareLink.class);
         String secret = Secrets.newSecret("nss");
-        Token token = store.tokens().create(TokenKind.SHARE, null, tokenName(request.name(), "share link"), id,
-                Secrets.hash(secret), null);
+        Token token = store.tokens()
+                .create(TokenKind.SHARE, null, tokenName(request.name(), "share link"), id, Secrets.hash(secret), null);
         store.audit().record(caller.userId(), id, "share_link.create", token.id(), "ok", token.name(), clock.instant());
         Json.respondSecret(ctx, 201, Views.NewTokenView.of(token, secret, publicUrl.get() + "/s/" + secret));
     }
@@ -312,7 +340,14 @@ public final class ApiRoutes {
     private void listShareLinks(Context ctx) {
         String id = ctx.pathParam("id");
         sessions.require(caller(ctx), id, Access.Action.MANAGE);
-        Json.respond(ctx, 200, Map.of("shareLinks", store.tokens().listForSession(id, TokenKind.SHARE).stream().map(Views::token).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of(
+                        "shareLinks",
+                        store.tokens().listForSession(id, TokenKind.SHARE).stream()
+                                .map(Views::token)
+                                .toList()));
     }
 
     private void revokeShareLink(Context ctx) {
@@ -320,7 +355,8 @@ public final class ApiRoutes {
         Caller caller = caller(ctx);
         sessions.require(caller, id, Access.Action.MANAGE);
         String tokenId = ctx.pathParam("tokenId");
-        boolean ours = store.tokens().listForSession(id, TokenKind.SHARE).stream().anyMatch(t -> t.id().equals(tokenId));
+        boolean ours =
+                store.tokens().listForSession(id, TokenKind.SHARE).stream().anyMatch(t -> t.id().equals(tokenId));
         if (!ours || !store.tokens().revoke(tokenId, clock.instant())) {
             throw ApiException.notFound("no share link " + tokenId + " on session " + id);
         }
@@ -337,7 +373,8 @@ public final class ApiRoutes {
         Caller caller = caller(ctx);
         requireUser(caller);
         caller.require(Scope.ACCOUNT);
-        var request = ctx.body().isBlank() ? new Requests.CreateToken(null, null, null)
+        var request = ctx.body().isBlank()
+                ? new Requests.CreateToken(null, null, null)
                 : Json.read(ctx.body(), Requests.CreateToken.class);
         Set<Scope> requested = EnumSet.noneOf(Scope.class);
         if (request.scopes() != null) {
@@ -351,25 +388,36 @@ public final class ApiRoutes {
         }
         Set<Scope> granted;
         try {
-            granted = TokenScopes.grant(requested, caller.token().scopes(), caller.user().admin());
+            granted = TokenScopes.grant(
+                    requested, caller.token().scopes(), caller.user().admin());
         } catch (IllegalArgumentException e) {
             throw ApiException.forbidden(e.getMessage());
         }
         Instant expires = null;
         if (request.expiresInDays() != null) {
             if (request.expiresInDays() < 1 || request.expiresInDays() > MAX_TOKEN_DAYS) {
-                throw ApiException.badRequest("'expiresInDays' must be from 1 to " + MAX_TOKEN_DAYS + ", or left out for a token that does not expire");
+                throw ApiException.badRequest("'expiresInDays' must be from 1 to " + MAX_TOKEN_DAYS
+                        + ", or left out for a token that does not expire");
             }
             expires = clock.instant().plus(Duration.ofDays(request.expiresInDays()));
         }
-        Json.respondSecret(ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token"), granted, expires));
+        Json.respondSecret(
+                ctx, 201, newApiToken(caller.user(), tokenName(request.name(), "api token"), granted, expires));
     }
 
     private Views.NewTokenView newApiToken(User user, String name, Set<Scope> scopes, Instant expires) {
         String secret = Secrets.newSecret("nsk");
-        Token token = store.tokens().create(TokenKind.API, user.id(), name, null, Secrets.hash(secret), expires, scopes, null);
-        store.audit().record(user.id(), null, "token.create", token.id(), "ok",
-                name + " [" + Scope.format(scopes) + "]" + (expires == null ? "" : " until " + expires), clock.instant());
+        Token token = store.tokens()
+                .create(TokenKind.API, user.id(), name, null, Secrets.hash(secret), expires, scopes, null);
+        store.audit()
+                .record(
+                        user.id(),
+                        null,
+                        "token.create",
+                        token.id(),
+                        "ok",
+                        name + " [" + Scope.format(scopes) + "]" + (expires == null ? "" : " until " + expires),
+                        clock.instant());
         return Views.NewTokenView.of(token, secret, null);
     }
 
@@ -377,7 +425,14 @@ public final class ApiRoutes {
         Caller caller = caller(ctx);
         requireUser(caller);
         caller.require(Scope.ACCOUNT);
-        Json.respond(ctx, 200, Map.of("tokens", store.tokens().listForUser(caller.userId(), TokenKind.API).stream().map(Views::token).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of(
+                        "tokens",
+                        store.tokens().listForUser(caller.userId(), TokenKind.API).stream()
+                                .map(Views::token)
+                                .toList()));
     }
 
     private void revokeToken(Context ctx) {
@@ -385,7 +440,8 @@ public final class ApiRoutes {
         requireUser(caller);
         caller.require(Scope.ACCOUNT);
         String tokenId = ctx.pathParam("tokenId");
-        boolean own = store.tokens().listForUser(caller.userId(), TokenKind.API).stream().anyMatch(t -> t.id().equals(tokenId));
+        boolean own = store.tokens().listForUser(caller.userId(), TokenKind.API).stream()
+                .anyMatch(t -> t.id().equals(tokenId));
         if (!own || !store.tokens().revoke(tokenId, clock.instant())) {
             throw ApiException.notFound("you have no token " + tokenId);
         }
@@ -398,23 +454,33 @@ public final class ApiRoutes {
         Caller caller = caller(ctx);
         requireAdmin(caller);
         var request = Json.read(ctx.body(), Requests.CreateUser.class);
-        if (request.email() != null && (request.email().length() > 320 || !request.email().contains("@"))) {
+        if (request.email() != null
+                && (request.email().length() > 320 || !request.email().contains("@"))) {
             throw ApiException.badRequest("'email' must be an address like someone@example.com");
         }
         if (request.name() != null && request.name().length() > 200) {
             throw ApiException.badRequest("'name' is longer than 200 characters");
         }
         if (request.login() == null || !LOGIN.matcher(request.login()).matches()) {
-            throw ApiException.badRequest("'login' is required: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw ApiException.badRequest(
+                    "'login' is required: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         User user;
         try {
-            user = store.users().create(request.login(), request.name(), request.email(), Boolean.TRUE.equals(request.admin()));
+            user = store.users()
+                    .create(request.login(), request.name(), request.email(), Boolean.TRUE.equals(request.admin()));
         } catch (StoreException e) {
             throw ApiException.conflict(e.getMessage());
         }
-        store.audit().record(caller.userId(), null, "user.create", user.login(), "ok", user.admin() ? "administrator" : null,
-                clock.instant());
+        store.audit()
+                .record(
+                        caller.userId(),
+                        null,
+                        "user.create",
+                        user.login(),
+                        "ok",
+                        user.admin() ? "administrator" : null,
+                        clock.instant());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", Views.user(user));
         body.put("token", newApiToken(user, "initial token", Scope.DEFAULTS, null));
@@ -423,7 +489,10 @@ public final class ApiRoutes {
 
     private void listUsers(Context ctx) {
         requireAdmin(caller(ctx));
-        Json.respond(ctx, 200, Map.of("users", store.users().list().stream().map(Views::user).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of("users", store.users().list().stream().map(Views::user).toList()));
     }
 
     private static void requireUser(Caller caller) {

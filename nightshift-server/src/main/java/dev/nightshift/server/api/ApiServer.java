@@ -41,14 +41,21 @@ public final class ApiServer implements AutoCloseable {
      * @param rateLimits checked before anything else
      * @param groups route groups (each one class's {@code register}), registered in this order
      */
-    public ApiServer(String storeDialect, PrometheusMeterRegistry metrics, RateLimits rateLimits,
+    public ApiServer(
+            String storeDialect,
+            PrometheusMeterRegistry metrics,
+            RateLimits rateLimits,
             List<Consumer<RouteTable>> groups) {
         byte[] openApi = resource("/openapi.json");
         table.javalin(rateLimits::register);
         table.javalin(routes -> routes.before("/api/*", Json::requireJsonContentType));
         table.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "store", storeDialect)));
-        table.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        table.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+        table.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape()));
+        table.get(
+                "/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         groups.forEach(group -> group.accept(table));
         this.app = Javalin.create(javalin -> {
             javalin.concurrency.useVirtualThreads = true;
@@ -59,8 +66,9 @@ public final class ApiServer implements AutoCloseable {
             javalin.jetty.modifyServletContextHandler(ApiServer::keepNoHttpSessions);
             table.applyTo(javalin.routes);
             javalin.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-            javalin.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
+            javalin.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal", "the server failed to handle this request; the error has been logged");

@@ -61,7 +61,8 @@ public final class Authenticator {
             return Optional.empty();
         }
         String parent = token.get().parentId();
-        if (parent != null && store.tokens().byId(parent).filter(t -> t.usableAt(now)).isEmpty()) {
+        if (parent != null
+                && store.tokens().byId(parent).filter(t -> t.usableAt(now)).isEmpty()) {
             return Optional.empty();
         }
         if (caller.user() == null) {
@@ -78,8 +79,11 @@ public final class Authenticator {
     }
 
     private Caller caller(Token token) {
-        User user = token.userId() == null ? null : store.users().byId(token.userId())
-                .orElseThrow(() -> ApiException.unauthorized("the token's user no longer exists"));
+        User user = token.userId() == null
+                ? null
+                : store.users()
+                        .byId(token.userId())
+                        .orElseThrow(() -> ApiException.unauthorized("the token's user no longer exists"));
         if (user != null && !user.active()) {
             throw ApiException.unauthorized("the account " + user.login() + " is deactivated; ask an administrator");
         }

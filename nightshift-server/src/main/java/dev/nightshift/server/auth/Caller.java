@@ -35,9 +35,13 @@ public record Caller(User user, Token token) {
     /** A 403 that names the missing scope, so the person knows which token to make. */
     public void require(Scope scope) {
         if (!token.has(scope)) {
-            throw new ApiException(403, "missing_scope", "this token lacks the scope " + scope.wire()
-                    + "; create one that has it: POST /api/tokens {\"scopes\":[\"" + scope.wire() + "\"]} or nightshift token create --scope "
-                    + scope.wire());
+            throw new ApiException(
+                    403,
+                    "missing_scope",
+                    "this token lacks the scope " + scope.wire()
+                            + "; create one that has it: POST /api/tokens {\"scopes\":[\"" + scope.wire()
+                            + "\"]} or nightshift token create --scope "
+                            + scope.wire());
         }
     }
 }

@@ -22,7 +22,12 @@ public final class IdentityLinks {
     /** A new link secret for {@code userId} to sign in to {@code provider} with. */
     public static String create(Store store, String userId, String provider, Clock clock) {
         String secret = Secrets.newSecret("nsi");
-        store.oneTimeValues().save(PURPOSE, Secrets.hash(secret), provider + " " + userId, clock.instant().plus(TTL));
+        store.oneTimeValues()
+                .save(
+                        PURPOSE,
+                        Secrets.hash(secret),
+                        provider + " " + userId,
+                        clock.instant().plus(TTL));
         return secret;
     }
 
@@ -36,11 +41,15 @@ public final class IdentityLinks {
             return null;
         }
         Instant now = clock.instant();
-        String payload = store.oneTimeValues().consume(PURPOSE, Secrets.hash(secret), now).orElse("");
+        String payload = store.oneTimeValues()
+                .consume(PURPOSE, Secrets.hash(secret), now)
+                .orElse("");
         int space = payload.indexOf(' ');
         if (space < 0 || !payload.substring(0, space).equals(provider)) {
-            store.audit().record(null, null, "identity.link", provider, "refused", "unknown, used or expired link", now);
-            throw ApiException.unauthorized("this account link is unknown, was already used or expired; start again from your profile");
+            store.audit()
+                    .record(null, null, "identity.link", provider, "refused", "unknown, used or expired link", now);
+            throw ApiException.unauthorized(
+                    "this account link is unknown, was already used or expired; start again from your profile");
         }
         return payload.substring(space + 1);
     }

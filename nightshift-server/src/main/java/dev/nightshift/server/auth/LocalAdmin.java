@@ -26,12 +26,15 @@ public final class LocalAdmin {
 
     /** Ensures the admin user and a valid token in the token file; returns the token. */
     public static String ensure(Store store, Path dataDir, Clock clock) {
-        User admin = store.users().byLogin(LOGIN)
-                .orElseGet(() -> store.users().create(LOGIN, "Administrator", null, true));
+        User admin =
+                store.users().byLogin(LOGIN).orElseGet(() -> store.users().create(LOGIN, "Administrator", null, true));
         Path file = dataDir.resolve(TOKEN_FILE);
         String existing = read(file);
-        if (existing != null && store.tokens().findUsable(Secrets.hash(existing), clock.instant())
-                .filter(t -> admin.id().equals(t.userId()) && t.kind() == TokenKind.API).isPresent()) {
+        if (existing != null
+                && store.tokens()
+                        .findUsable(Secrets.hash(existing), clock.instant())
+                        .filter(t -> admin.id().equals(t.userId()) && t.kind() == TokenKind.API)
+                        .isPresent()) {
             return existing;
         }
         String secret = Secrets.newSecret("nsk");
@@ -42,7 +45,9 @@ public final class LocalAdmin {
 
     private static String read(Path file) {
         try {
-            return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).trim() : null;
+            return Files.isRegularFile(file)
+                    ? Files.readString(file, StandardCharsets.UTF_8).trim()
+                    : null;
         } catch (IOException e) {
             return null;
         }

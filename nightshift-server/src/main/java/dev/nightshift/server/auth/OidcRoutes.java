@@ -48,8 +48,14 @@ public final class OidcRoutes {
     private final Map<String, OidcProvider> discovered = new ConcurrentHashMap<>();
 
     /** @param gitHub whether GitHub sign-in is configured too (listed by {@code /auth/providers}) */
-    public OidcRoutes(Store store, SignIn signIn, List<OidcProviderSetting> providers, String groupsClaim,
-            boolean gitHub, Supplier<String> publicUrl, Clock clock) {
+    public OidcRoutes(
+            Store store,
+            SignIn signIn,
+            List<OidcProviderSetting> providers,
+            String groupsClaim,
+            boolean gitHub,
+            Supplier<String> publicUrl,
+            Clock clock) {
         this.store = store;
         this.signIn = signIn;
         providers.forEach(p -> settings.put(p.name(), p));
@@ -85,21 +91,26 @@ public final class OidcRoutes {
     private OidcProvider provider(String name) {
         OidcProviderSetting setting = settings.get(name);
         if (setting == null) {
-            throw ApiException.notFound("no sign-in provider '" + name + "' is configured here; see GET /auth/providers");
+            throw ApiException.notFound(
+                    "no sign-in provider '" + name + "' is configured here; see GET /auth/providers");
         }
         OidcProvider known = discovered.get(name);
         if (known != null) {
             return known;
         }
         try {
-            OidcProvider provider = OidcProvider.discover(OidcConfig.of(name, setting.issuer(), setting.clientId(), setting.clientSecret())
-                    .withGroupsClaim(groupsClaim));
+            OidcProvider provider = OidcProvider.discover(
+                    OidcConfig.of(name, setting.issuer(), setting.clientId(), setting.clientSecret())
+                            .withGroupsClaim(groupsClaim));
             discovered.put(name, provider);
             return provider;
         } catch (OidcException e) {
             LOG.warn("OpenID provider {} ({}): {}", name, setting.issuer(), e.detail());
-            throw new ApiException(502, "provider_unavailable", "the sign-in provider " + name + " cannot be used right now: "
-                    + e.getMessage() + " If this persists, tell an administrator.");
+            throw new ApiException(
+                    502,
+                    "provider_unavailable",
+                    "the sign-in provider " + name + " cannot be used right now: " + e.getMessage()
+                            + " If this persists, tell an administrator.");
         }
     }
 
@@ -123,7 +134,12 @@ public final class OidcRoutes {
         if (!uiState.isEmpty()) {
             payload.put("ui", uiState);
         }
-        store.oneTimeValues().save(STATE_PURPOSE, Secrets.hash(request.state()), Json.write(payload), clock.instant().plus(STATE_TTL));
+        store.oneTimeValues()
+                .save(
+                        STATE_PURPOSE,
+                        Secrets.hash(request.state()),
+                        Json.write(payload),
+                        clock.instant().plus(STATE_TTL));
         ctx.header("Cache-Control", "no-store");
         ctx.redirect(request.url().toString());
     }
@@ -134,9 +150,17 @@ public final class OidcRoutes {
         String target = provider.issuer().toString();
         String restart = "; start again at /auth/oidc/" + name + "/login";
         if (ctx.queryParam("error") != null) {
-            store.audit().record(null, null, "signin.oidc", target, "refused", "provider answered " + limit(ctx.queryParam("error")),
-                    clock.instant());
-            throw ApiException.unauthorized("the sign-in provider did not sign you in (" + limit(ctx.queryParam("error")) + ")" + restart);
+            store.audit()
+                    .record(
+                            null,
+                            null,
+                            "signin.oidc",
+                            target,
+                            "refused",
+                            "provider answered " + limit(ctx.queryParam("error")),
+                            clock.instant());
+            throw ApiException.unauthorized(
+                    "the sign-in provider did not sign you in (" + limit(ctx.queryParam("error")) + ")" + restart);
         }
         String state = ctx.queryParam("state");
         String code = ctx.queryParam("code");
@@ -144,25 +168,56 @@ public final class OidcRoutes {
             throw ApiException.badRequest("the sign-in callback needs 'code' and 'state'" + restart);
         }
         // consumed before anything else: a replayed or forged callback finds nothing
-        String saved = store.oneTimeValues().consume(STATE_PURPOSE, Secrets.hash(state), clock.instant()).orElse(null);
+        String saved = store.oneTimeValues()
+                .consume(STATE_PURPOSE, Secrets.hash(state), clock.instant())
+                .orElse(null);
         JsonNode payload = saved == null ? null : Json.tree(saved);
         if (payload == null || !name.equals(payload.path("provider").asText())) {
-            store.audit().record(null, null, "signin.oidc", target, "refused", "unknown, used, expired or foreign state", clock.instant());
+            store.audit()
+                    .record(
+                            null,
+                            null,
+                            "signin.oidc",
+                            target,
+                            "refused",
+                            "unknown, used, expired or foreign state",
+                            clock.instant());
             throw ApiException.unauthorized("this sign-in link is unknown, was already used or expired" + restart);
         }
         OidcIdentity identity;
         try {
-            identity = provider.complete(code, redirect(name), payload.path("verifier").asText(), payload.path("nonce").asText());
+            identity = provider.complete(
+                    code,
+                    redirect(name),
+                    payload.path("verifier").asText(),
+                    payload.path("nonce").asText());
         } catch (OidcException e) {
-            store.audit().record(null, null, "signin.oidc", target, "refused", e.reason() + ": " + e.detail(), clock.instant());
+            store.audit()
+                    .record(
+                            null,
+                            null,
+                            "signin.oidc",
+                            target,
+                            "refused",
+                            e.reason() + ": " + e.detail(),
+                            clock.instant());
             LOG.info("OpenID sign-in with {} refused: {} ({})", name, e.getMessage(), e.detail());
             int status = e.reason() == OidcException.Reason.PROVIDER_UNREACHABLE ? 502 : 401;
             SignInPage.refused(ctx, new ApiException(status, "signin_refused", e.getMessage()));
             return;
         }
-        List<String> verified = identity.emailVerified() && identity.email() != null ? List.of(identity.email()) : List.of();
-        SignIn.Account account = new SignIn.Account("oidc", identity.issuer(), identity.subject(), identity.preferredUsername(),
-                identity.name(), verified.isEmpty() ? null : identity.email(), verified, Set.of(), Set.copyOf(identity.groups()));
+        List<String> verified =
+                identity.emailVerified() && identity.email() != null ? List.of(identity.email()) : List.of();
+        SignIn.Account account = new SignIn.Account(
+                "oidc",
+                identity.issuer(),
+                identity.subject(),
+                identity.preferredUsername(),
+                identity.name(),
+                verified.isEmpty() ? null : identity.email(),
+                verified,
+                Set.of(),
+                Set.copyOf(identity.groups()));
         SignInPage.complete(ctx, signIn, account, payload, "oidc:" + name);
     }
 

@@ -37,8 +37,16 @@ public final class SignIn {
      * @param email the address for the user record (commits), may be null
      * @param verifiedEmails addresses the provider says are verified (admission by e-mail and domain)
      */
-    public record Account(String kind, String issuer, String subject, String login, String name, String email,
-            List<String> verifiedEmails, Set<String> gitHubOrgs, Set<String> groups) {}
+    public record Account(
+            String kind,
+            String issuer,
+            String subject,
+            String login,
+            String name,
+            String email,
+            List<String> verifiedEmails,
+            Set<String> gitHubOrgs,
+            Set<String> groups) {}
 
     /** A signed-in person and their new API token (shown once). */
     public record SignedIn(User user, String token, boolean created, String reason) {}
@@ -72,18 +80,38 @@ public final class SignIn {
         Optional<Identity> known = store.identities().find(account.kind(), account.issuer(), account.subject());
         Optional<User> existing = known.flatMap(i -> store.users().byId(i.userId()));
         if (existing.isPresent() && !existing.get().active()) {
-            store.audit().record(existing.get().id(), null, action, account.issuer(), "refused", "account deactivated", now);
-            throw new ApiException(403, "deactivated", "your Nightshift account " + existing.get().login()
-                    + " is deactivated; " + ask());
+            store.audit()
+                    .record(existing.get().id(), null, action, account.issuer(), "refused", "account deactivated", now);
+            throw new ApiException(
+                    403,
+                    "deactivated",
+                    "your Nightshift account " + existing.get().login() + " is deactivated; " + ask());
         }
-        Admission.Decision decision = Admission.decide(rules, new Admission.Candidate(account.kind(), account.subject(),
-                account.login(), account.verifiedEmails(), account.gitHubOrgs(), account.groups(),
-                existing.map(User::admin).orElse(false)));
+        Admission.Decision decision = Admission.decide(
+                rules,
+                new Admission.Candidate(
+                        account.kind(),
+                        account.subject(),
+                        account.login(),
+                        account.verifiedEmails(),
+                        account.gitHubOrgs(),
+                        account.groups(),
+                        existing.map(User::admin).orElse(false)));
         if (decision instanceof Admission.Decision.Refused refused) {
-            store.audit().record(existing.map(User::id).orElse(null), null, action, account.issuer(), "refused",
-                    describe(account) + ": " + refused.reason(), now);
-            throw new ApiException(403, "not_admitted", "you (" + describe(account) + ") are not admitted to this Nightshift: "
-                    + refused.reason() + "; " + ask());
+            store.audit()
+                    .record(
+                            existing.map(User::id).orElse(null),
+                            null,
+                            action,
+                            account.issuer(),
+                            "refused",
+                            describe(account) + ": " + refused.reason(),
+                            now);
+            throw new ApiException(
+                    403,
+                    "not_admitted",
+                    "you (" + describe(account) + ") are not admitted to this Nightshift: " + refused.reason() + "; "
+                            + ask());
         }
         boolean admin = ((Admission.Decision.Admitted) decision).admin();
         User user;
@@ -93,28 +121,61 @@ public final class SignIn {
             store.identities().seen(known.get().id(), account.login(), account.email(), now);
             if (admin && !user.admin()) {
                 store.users().setAdmin(user.id(), true);
-                store.audit().record(user.id(), null, "user.admin", user.login(), "ok", "granted at sign-in: " + decision.reason(), now);
+                store.audit()
+                        .record(
+                                user.id(),
+                                null,
+                                "user.admin",
+                                user.login(),
+                                "ok",
+                                "granted at sign-in: " + decision.reason(),
+                                now);
                 user = store.users().byId(user.id()).orElseThrow();
             }
         } else {
             user = createUser(account, admin);
             created = true;
             try {
-                store.identities().link(user.id(), account.kind(), account.issuer(), account.subject(), account.login(),
-                        account.email(), now);
+                store.identities()
+                        .link(
+                                user.id(),
+                                account.kind(),
+                                account.issuer(),
+                                account.subject(),
+                                account.login(),
+                                account.email(),
+                                now);
             } catch (StoreException e) {
                 // a concurrent first sign-in of the same account won: use its user (ours stays without identities)
-                Identity winner = store.identities().find(account.kind(), account.issuer(), account.subject()).orElseThrow(() -> e);
+                Identity winner = store.identities()
+                        .find(account.kind(), account.issuer(), account.subject())
+                        .orElseThrow(() -> e);
                 user = store.users().byId(winner.userId()).orElseThrow();
                 created = false;
             }
             store.audit().record(user.id(), null, "identity.link", describe(account), "ok", "first sign-in", now);
         }
         String secret = Secrets.newSecret("nsk");
-        var token = store.tokens().create(TokenKind.API, user.id(), account.kind() + " sign-in " + now, null, Secrets.hash(secret),
-                now.plus(tokenTtl), user.admin() ? Scope.ALL : Scope.DEFAULTS, null);
-        store.audit().record(user.id(), null, action, account.issuer(), "ok",
-                describe(account) + (created ? " (new user " + user.login() + ")" : "") + ": " + decision.reason() + "; token " + token.id(), now);
+        var token = store.tokens()
+                .create(
+                        TokenKind.API,
+                        user.id(),
+                        account.kind() + " sign-in " + now,
+                        null,
+                        Secrets.hash(secret),
+                        now.plus(tokenTtl),
+                        user.admin() ? Scope.ALL : Scope.DEFAULTS,
+                        null);
+        store.audit()
+                .record(
+                        user.id(),
+                        null,
+                        action,
+                        account.issuer(),
+                        "ok",
+                        describe(account) + (created ? " (new user " + user.login() + ")" : "") + ": "
+                                + decision.reason() + "; token " + token.id(),
+                        now);
         return new SignedIn(user, secret, created, decision.reason());
     }
 
@@ -129,14 +190,29 @@ public final class SignIn {
         if (user == null) {
             return false;
         }
-        var decision = Admission.decide(rules, new Admission.Candidate(account.kind(), account.subject(), account.login(),
-                account.verifiedEmails(), account.gitHubOrgs(), account.groups(), user.admin()));
+        var decision = Admission.decide(
+                rules,
+                new Admission.Candidate(
+                        account.kind(),
+                        account.subject(),
+                        account.login(),
+                        account.verifiedEmails(),
+                        account.gitHubOrgs(),
+                        account.groups(),
+                        user.admin()));
         if (decision instanceof Admission.Decision.Admitted) {
             return true;
         }
         int revoked = store.tokens().revokeAllForUser(userId, now);
-        store.audit().record(userId, null, "signin." + account.kind(), account.issuer(), "refused",
-                "at token refresh: " + decision.reason() + "; " + revoked + " tokens revoked", now);
+        store.audit()
+                .record(
+                        userId,
+                        null,
+                        "signin." + account.kind(),
+                        account.issuer(),
+                        "refused",
+                        "at token refresh: " + decision.reason() + "; " + revoked + " tokens revoked",
+                        now);
         return false;
     }
 
@@ -148,35 +224,55 @@ public final class SignIn {
             if (known.get().userId().equals(userId)) {
                 return known.get();
             }
-            store.audit().record(userId, null, "identity.link", describe(account), "refused", "linked to another user", now);
-            throw ApiException.conflict("this " + account.kind() + " account is already linked to another Nightshift user");
+            store.audit()
+                    .record(userId, null, "identity.link", describe(account), "refused", "linked to another user", now);
+            throw ApiException.conflict(
+                    "this " + account.kind() + " account is already linked to another Nightshift user");
         }
         Identity linked;
         try {
-            linked = store.identities().link(userId, account.kind(), account.issuer(), account.subject(), account.login(),
-                    account.email(), now);
+            linked = store.identities()
+                    .link(
+                            userId,
+                            account.kind(),
+                            account.issuer(),
+                            account.subject(),
+                            account.login(),
+                            account.email(),
+                            now);
         } catch (StoreException e) {
-            throw ApiException.conflict("this " + account.kind() + " account is already linked to another Nightshift user");
+            throw ApiException.conflict(
+                    "this " + account.kind() + " account is already linked to another Nightshift user");
         }
         store.audit().record(userId, null, "identity.link", describe(account), "ok", "linked by its owner", now);
         return linked;
     }
 
     private User createUser(Account account, boolean admin) {
-        String hint = account.login() != null ? account.login()
-                : account.email() != null ? account.email().substring(0, Math.max(1, account.email().indexOf('@'))) : "user";
+        String hint = account.login() != null
+                ? account.login()
+                : account.email() != null
+                        ? account.email()
+                                .substring(0, Math.max(1, account.email().indexOf('@')))
+                        : "user";
         for (int attempt = 1; attempt <= MAX_LOGIN_ATTEMPTS; attempt++) {
             String login = Logins.candidate(hint, attempt);
             if (store.users().byLogin(login).isPresent()) {
                 continue;
             }
             try {
-                return store.users().create(login, account.name() == null ? account.login() : account.name(), account.email(), admin);
+                return store.users()
+                        .create(
+                                login,
+                                account.name() == null ? account.login() : account.name(),
+                                account.email(),
+                                admin);
             } catch (StoreException e) {
                 // taken between the check and the insert: try the next
             }
         }
-        throw new ApiException(409, "login_taken", "no free login near '" + hint + "'; ask an administrator to create your user");
+        throw new ApiException(
+                409, "login_taken", "no free login near '" + hint + "'; ask an administrator to create your user");
     }
 
     private String ask() {
@@ -184,6 +280,7 @@ public final class SignIn {
     }
 
     private static String describe(Account a) {
-        return a.kind() + " account " + (a.login() == null ? "" : a.login() + " ") + "(" + a.issuer() + " " + a.subject() + ")";
+        return a.kind() + " account " + (a.login() == null ? "" : a.login() + " ") + "(" + a.issuer() + " "
+                + a.subject() + ")";
     }
 }

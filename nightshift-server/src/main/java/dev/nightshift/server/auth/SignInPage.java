@@ -12,7 +12,8 @@ import java.util.Optional;
  * JSON gets the API's error.
  */
 public final class SignInPage {
-    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+    private static final String CSP =
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
     private static final java.util.regex.Pattern UI_STATE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{16,128}");
 
@@ -30,7 +31,8 @@ public final class SignInPage {
             return "";
         }
         if (!UI_STATE.matcher(value).matches()) {
-            throw ApiException.badRequest("'ui_state' must be 16 to 128 letters, digits, '-' or '_'; start again from the sign-in page");
+            throw ApiException.badRequest(
+                    "'ui_state' must be 16 to 128 letters, digits, '-' or '_'; start again from the sign-in page");
         }
         return value;
     }
@@ -54,7 +56,11 @@ public final class SignInPage {
      * @param provider {@code github} or {@code oidc:<name>}
      * @return the user the account now belongs to, or null when refused
      */
-    public static String complete(Context ctx, SignIn signIn, SignIn.Account account, com.fasterxml.jackson.databind.JsonNode payload,
+    public static String complete(
+            Context ctx,
+            SignIn signIn,
+            SignIn.Account account,
+            com.fasterxml.jackson.databind.JsonNode payload,
             String provider) {
         try {
             if (payload.hasNonNull("link")) {
@@ -69,11 +75,19 @@ public final class SignInPage {
             }
             SignIn.SignedIn signedIn = signIn.signIn(account);
             if (wantsJson(ctx)) {
-                Json.respondSecret(ctx, 200, Map.of("token", signedIn.token(), "login", signedIn.user().login()));
+                Json.respondSecret(
+                        ctx,
+                        200,
+                        Map.of(
+                                "token",
+                                signedIn.token(),
+                                "login",
+                                signedIn.user().login()));
             } else {
                 // the fragment never reaches a server log or a Referer header
                 ctx.header("Cache-Control", "no-store");
-                ctx.redirect(signedInRedirect(signedIn.token(), payload.path("ui").asText("")));
+                ctx.redirect(
+                        signedInRedirect(signedIn.token(), payload.path("ui").asText("")));
             }
             return signedIn.user().id();
         } catch (ApiException e) {
@@ -96,11 +110,13 @@ public final class SignInPage {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("Cache-Control", "no-store");
         ctx.header("Referrer-Policy", "no-referrer");
-        ctx.status(e.status()).contentType("text/html; charset=utf-8").result("<!doctype html><html lang=\"en\"><head>"
-                + "<meta charset=\"utf-8\"><title>" + escape(title) + " — Nightshift</title>"
-                + "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}</style></head>"
-                + "<body><h1>" + escape(title) + "</h1><p id=\"reason\">" + escape(e.getMessage()) + "</p>"
-                + "<p><a href=\"/\">Back to Nightshift</a></p></body></html>");
+        ctx.status(e.status())
+                .contentType("text/html; charset=utf-8")
+                .result("<!doctype html><html lang=\"en\"><head>"
+                        + "<meta charset=\"utf-8\"><title>" + escape(title) + " — Nightshift</title>"
+                        + "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}</style></head>"
+                        + "<body><h1>" + escape(title) + "</h1><p id=\"reason\">" + escape(e.getMessage()) + "</p>"
+                        + "<p><a href=\"/\">Back to Nightshift</a></p></body></html>");
     }
 
     static String escape(String s) {

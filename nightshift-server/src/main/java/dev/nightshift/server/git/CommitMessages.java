@@ -28,8 +28,14 @@ public final class CommitMessages {
         }
         return (stat, patch) -> {
             String changes = "Files changed:\n" + stat + "\n\nPatch:\n" + patch;
-            var response = gateway.stream(new ModelRequest(model, List.of(new ChatMessage.System(INSTRUCTIONS),
-                    new ChatMessage.User(changes)), List.of(), MAX_OUTPUT_TOKENS), ModelListener.IGNORE, () -> false);
+            var response = gateway.stream(
+                    new ModelRequest(
+                            model,
+                            List.of(new ChatMessage.System(INSTRUCTIONS), new ChatMessage.User(changes)),
+                            List.of(),
+                            MAX_OUTPUT_TOKENS),
+                    ModelListener.IGNORE,
+                    () -> false);
             return clean(response.text());
         };
     }
@@ -39,7 +45,10 @@ public final class CommitMessages {
         if (text == null) {
             return null;
         }
-        String message = text.strip().replaceAll("^```[a-z]*\\n", "").replaceAll("\\n```$", "").strip();
+        String message = text.strip()
+                .replaceAll("^```[a-z]*\\n", "")
+                .replaceAll("\\n```$", "")
+                .strip();
         if (message.length() >= 2 && message.startsWith("\"") && message.endsWith("\"")) {
             message = message.substring(1, message.length() - 1).strip();
         }

@@ -46,16 +46,39 @@ public final class GitCredentials {
 
     /** Stores a token or SSH key for a host (replacing the previous one). */
     public Credential put(String userId, String host, String kind, String username, String secret) {
-        return store.credentials().put(userId, host, kind, username, box.seal(secret, context(userId, host)), null, null, null,
-                clock.instant());
+        return store.credentials()
+                .put(
+                        userId,
+                        host,
+                        kind,
+                        username,
+                        box.seal(secret, context(userId, host)),
+                        null,
+                        null,
+                        null,
+                        clock.instant());
     }
 
     /** Stores OAuth tokens from a sign-in. */
-    public Credential putOAuth(String userId, String host, String accessToken, Instant expiresAt, String refreshToken,
+    public Credential putOAuth(
+            String userId,
+            String host,
+            String accessToken,
+            Instant expiresAt,
+            String refreshToken,
             Instant refreshExpiresAt) {
         String ctx = context(userId, host);
-        return store.credentials().put(userId, host, "oauth", null, box.seal(accessToken, ctx), box.seal(refreshToken, ctx),
-                expiresAt, refreshExpiresAt, clock.instant());
+        return store.credentials()
+                .put(
+                        userId,
+                        host,
+                        "oauth",
+                        null,
+                        box.seal(accessToken, ctx),
+                        box.seal(refreshToken, ctx),
+                        expiresAt,
+                        refreshExpiresAt,
+                        clock.instant());
     }
 
     public List<Credential> list(String userId) {
@@ -68,9 +91,12 @@ public final class GitCredentials {
 
     /** Every secret this control plane holds, opened: for the test that proves none reaches a sandbox. */
     public List<String> openAll(String userId) {
-        return list(userId).stream().flatMap(c -> java.util.stream.Stream.of(
-                        box.open(c.secretSealed(), context(userId, c.host())), box.open(c.refreshSealed(), context(userId, c.host()))))
-                .filter(java.util.Objects::nonNull).toList();
+        return list(userId).stream()
+                .flatMap(c -> java.util.stream.Stream.of(
+                        box.open(c.secretSealed(), context(userId, c.host())),
+                        box.open(c.refreshSealed(), context(userId, c.host()))))
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     /** The credential a person's git operation on {@code repository} runs with. */
@@ -78,11 +104,13 @@ public final class GitCredentials {
         if (repository.local() || userId == null) {
             return GitAuth.NONE;
         }
-        return accessToken(userId, repository.host()).map(found -> switch (found.kind()) {
-            case "ssh_key" -> GitAuth.sshKey(found.secret());
-            case "oauth" -> GitAuth.token("x-access-token", found.secret());
-            default -> GitAuth.token(found.username(), found.secret());
-        }).orElse(GitAuth.NONE);
+        return accessToken(userId, repository.host())
+                .map(found -> switch (found.kind()) {
+                    case "ssh_key" -> GitAuth.sshKey(found.secret());
+                    case "oauth" -> GitAuth.token("x-access-token", found.secret());
+                    default -> GitAuth.token(found.username(), found.secret());
+                })
+                .orElse(GitAuth.NONE);
     }
 
     /** An opened credential: its kind, user name and the (fresh) secret. */
@@ -96,22 +124,29 @@ public final class GitCredentials {
         }
         Credential credential = stored.get();
         String ctx = context(userId, host);
-        if (credential.kind().equals("oauth") && expiresSoon(credential.expiresAt()) && credential.refreshSealed() != null) {
+        if (credential.kind().equals("oauth")
+                && expiresSoon(credential.expiresAt())
+                && credential.refreshSealed() != null) {
             credential = refresh(credential, ctx);
         }
-        return Optional.of(new Opened(credential.kind(), credential.username(), box.open(credential.secretSealed(), ctx)));
+        return Optional.of(
+                new Opened(credential.kind(), credential.username(), box.open(credential.secretSealed(), ctx)));
     }
 
     /** Refreshes an OAuth token now (the host refused it before its expiry); the new secret, if any. */
     public Optional<String> refreshNow(String userId, String host) {
         Optional<Credential> stored = store.credentials().find(userId, host);
-        if (stored.isEmpty() || !stored.get().kind().equals("oauth") || stored.get().refreshSealed() == null) {
+        if (stored.isEmpty()
+                || !stored.get().kind().equals("oauth")
+                || stored.get().refreshSealed() == null) {
             return Optional.empty();
         }
         String ctx = context(userId, host);
         Credential refreshed = refresh(stored.get(), ctx);
-        return refreshed.version() == stored.get().version() && refreshed.secretSealed().equals(stored.get().secretSealed())
-                ? Optional.empty() : Optional.of(box.open(refreshed.secretSealed(), ctx));
+        return refreshed.version() == stored.get().version()
+                        && refreshed.secretSealed().equals(stored.get().secretSealed())
+                ? Optional.empty()
+                : Optional.of(box.open(refreshed.secretSealed(), ctx));
     }
 
     private boolean expiresSoon(Instant expiresAt) {
@@ -129,21 +164,35 @@ public final class GitCredentials {
         }
         TokenRefresher.Refreshed fresh;
         try {
-            fresh = refresher.refresh(credential.userId(), credential.host(), box.open(credential.refreshSealed(), ctx));
+            fresh = refresher.refresh(
+                    credential.userId(), credential.host(), box.open(credential.refreshSealed(), ctx));
         } catch (Exception e) {
             // another node may have refreshed (and used up this refresh token) first: read again
-            return store.credentials().find(credential.userId(), credential.host()).orElse(credential);
+            return store.credentials()
+                    .find(credential.userId(), credential.host())
+                    .orElse(credential);
         }
         String secret = box.seal(fresh.accessToken(), ctx);
         String refreshSealed = fresh.refreshToken() == null ? null : box.seal(fresh.refreshToken(), ctx);
         RuntimeException lastFailure = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                if (store.credentials().replaceIfVersion(credential.id(), credential.version(), secret, refreshSealed,
-                        fresh.expiresAt(), fresh.refreshExpiresAt(), clock.instant())) {
-                    return store.credentials().find(credential.userId(), credential.host()).orElseThrow();
+                if (store.credentials()
+                        .replaceIfVersion(
+                                credential.id(),
+                                credential.version(),
+                                secret,
+                                refreshSealed,
+                                fresh.expiresAt(),
+                                fresh.refreshExpiresAt(),
+                                clock.instant())) {
+                    return store.credentials()
+                            .find(credential.userId(), credential.host())
+                            .orElseThrow();
                 }
-                Credential now = store.credentials().find(credential.userId(), credential.host()).orElseThrow();
+                Credential now = store.credentials()
+                        .find(credential.userId(), credential.host())
+                        .orElseThrow();
                 if (now.version() != credential.version()) {
                     return now; // another node stored newer tokens meanwhile: the store's are the ones to use
                 }
@@ -152,10 +201,24 @@ public final class GitCredentials {
             }
         }
         // the store would not take the write: use the new token in memory rather than lose it now
-        org.slf4j.LoggerFactory.getLogger(GitCredentials.class).warn("could not store refreshed tokens for {}@{}: {}",
-                credential.userId(), credential.host(), lastFailure == null ? "version conflict" : lastFailure.getMessage());
-        return new Credential(credential.id(), credential.userId(), credential.host(), credential.kind(), credential.username(),
-                secret, refreshSealed, fresh.expiresAt(), fresh.refreshExpiresAt(), credential.version(), credential.createdAt(),
+        org.slf4j.LoggerFactory.getLogger(GitCredentials.class)
+                .warn(
+                        "could not store refreshed tokens for {}@{}: {}",
+                        credential.userId(),
+                        credential.host(),
+                        lastFailure == null ? "version conflict" : lastFailure.getMessage());
+        return new Credential(
+                credential.id(),
+                credential.userId(),
+                credential.host(),
+                credential.kind(),
+                credential.username(),
+                secret,
+                refreshSealed,
+                fresh.expiresAt(),
+                fresh.refreshExpiresAt(),
+                credential.version(),
+                credential.createdAt(),
                 clock.instant());
     }
 }

@@ -1,7 +1,7 @@
 package dev.nightshift.server.git;
 
-import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.event.EventPayload;
+import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.policy.RepositoryPolicy;
@@ -56,8 +56,15 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
      *     the data directory) is not served either
      * @param pullRequests opens a pull request after a push when the session asks for one; null: none
      */
-    public GitIntegration(Store store, EventLog log, Workspaces workspaces, GitCredentials credentials, CommitIdentity agent,
-            Function<Session, CommitMessageWriter> messageWriters, PullRequestPublisher pullRequests, Clock clock,
+    public GitIntegration(
+            Store store,
+            EventLog log,
+            Workspaces workspaces,
+            GitCredentials credentials,
+            CommitIdentity agent,
+            Function<Session, CommitMessageWriter> messageWriters,
+            PullRequestPublisher pullRequests,
+            Clock clock,
             RepositoryPolicy repositories) {
         this.pullRequests = pullRequests;
         this.repositories = repositories;
@@ -83,15 +90,24 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         requireAllowed(creator, repository);
         if (repository.local() && !java.nio.file.Files.exists(repository.localPath())) {
             // a new project: the agent starts in an empty workspace, and nothing is published
-            log.append(session.id(), null, EventPayload.Git.checkout(repository.url(), null, null,
-                    "(no repository at " + repository.localPath() + ": the workspace starts empty)"));
+            log.append(
+                    session.id(),
+                    null,
+                    EventPayload.Git.checkout(
+                            repository.url(),
+                            null,
+                            null,
+                            "(no repository at " + repository.localPath() + ": the workspace starts empty)"));
             return null;
         }
-        String work = session.workBranch() != null ? session.workBranch() : BranchNames.generate(creator.name(), creator.login());
+        String work = session.workBranch() != null
+                ? session.workBranch()
+                : BranchNames.generate(creator.name(), creator.login());
         GitAuth auth = credentials.authFor(creator.id(), repository);
         Checkout checkout;
         try {
-            checkout = workspaces.checkout(session.id(), repository, auth, session.baseBranch(), work, identity(creator, repository), sandbox);
+            checkout = workspaces.checkout(
+                    session.id(), repository, auth, session.baseBranch(), work, identity(creator, repository), sandbox);
             audit(creator.id(), session.id(), "git.fetch", repository.url(), "ok", null);
         } catch (GitException e) {
             audit(creator.id(), session.id(), "git.fetch", repository.url(), "failed", e.getMessage());
@@ -104,7 +120,10 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             data.put("repository", repository.url());
             artifact(session.id(), "branch", null, data);
         }
-        log.append(session.id(), null, EventPayload.Git.checkout(repository.url(), checkout.baseBranch(), work, checkout.summary()));
+        log.append(
+                session.id(),
+                null,
+                EventPayload.Git.checkout(repository.url(), checkout.baseBranch(), work, checkout.summary()));
         return checkout.summary();
     }
 
@@ -120,9 +139,18 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         RepositoryUrl repository = RepositoryUrl.parse(session.repository());
         User author = user(turn.message().authorId());
         GitAuth auth = credentials.authFor(author.id(), repository);
-        PublishRequest request = new PublishRequest(session.id(), repository, session.baseBranch(), session.workBranch(),
-                identity(author, repository), agent, session.settings().autoCommit(), session.settings().autoCommit(), auth,
-                messageWriters.apply(session), turn.message().content());
+        PublishRequest request = new PublishRequest(
+                session.id(),
+                repository,
+                session.baseBranch(),
+                session.workBranch(),
+                identity(author, repository),
+                agent,
+                session.settings().autoCommit(),
+                session.settings().autoCommit(),
+                auth,
+                messageWriters.apply(session),
+                turn.message().content());
         Publication publication;
         try {
             publication = workspaces.publish(request, sandbox);
@@ -132,7 +160,9 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             return;
         }
         if (publication.committed() != null) {
-            turn.emit(EventPayload.Git.commit(publication.committed(), publication.subject(),
+            turn.emit(EventPayload.Git.commit(
+                    publication.committed(),
+                    publication.subject(),
                     request.author().name() + " <" + request.author().email() + ">"));
         }
         if (!request.push() || publication.head() == null) {
@@ -152,23 +182,37 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         }
     }
 
-    private void pullRequest(Turn turn, Session session, RepositoryUrl repository, User author, Publication publication) {
+    private void pullRequest(
+            Turn turn, Session session, RepositoryUrl repository, User author, Publication publication) {
         PullRequestPublisher publisher = pullRequests;
         if (publisher == null) {
             return;
         }
-        String title = session.title() != null ? session.title() : firstLine(turn.message().content());
+        String title = session.title() != null
+                ? session.title()
+                : firstLine(turn.message().content());
         String body = "Requested by @" + author.login() + " in a Nightshift session.\n\n> "
                 + turn.message().content().strip().replace("\n", "\n> ") + "\n\nLatest commit: " + publication.head();
         String target = repository.url() + " " + session.workBranch();
         try {
-            Optional<PullRequestPublisher.Outcome> outcome = publisher.publish(author.id(), repository, session.workBranch(),
-                    session.baseBranch(), title, body, session.settings().draftPr());
+            Optional<PullRequestPublisher.Outcome> outcome = publisher.publish(
+                    author.id(),
+                    repository,
+                    session.workBranch(),
+                    session.baseBranch(),
+                    title,
+                    body,
+                    session.settings().draftPr());
             if (outcome.isEmpty()) {
                 return;
             }
             PullRequestPublisher.Outcome pr = outcome.get();
-            audit(author.id(), session.id(), pr.created() ? "pr.create" : "pr.update", target, pr.fallback() ? "refused" : "ok",
+            audit(
+                    author.id(),
+                    session.id(),
+                    pr.created() ? "pr.create" : "pr.update",
+                    target,
+                    pr.fallback() ? "refused" : "ok",
                     pr.fallback() ? pr.fallbackReason() : pr.url());
             recordPullRequest(turn, session, pr);
         } catch (Exception e) {
@@ -188,7 +232,9 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             data.put("state", pr.state());
             data.put("draft", pr.draft());
         }
-        Optional<Artifact> existing = store.artifacts().list(session.id()).stream().filter(a -> a.type().equals("pr")).findFirst();
+        Optional<Artifact> existing = store.artifacts().list(session.id()).stream()
+                .filter(a -> a.type().equals("pr"))
+                .findFirst();
         Artifact artifact;
         if (existing.isPresent() && !(pr.fallback() && !existing.get().data().contains("\"fallback\""))) {
             Artifact old = existing.get();
@@ -202,9 +248,10 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             artifact = store.artifacts().add(session.id(), "pr", pr.url(), Json.write(data), clock.instant());
         }
         turn.emit(EventPayload.Artifact.of(artifact));
-        turn.emit(pr.fallback()
-                ? EventPayload.Git.pullRequestRefused(pr.url(), pr.fallbackReason())
-                : EventPayload.Git.pullRequest(pr.url(), pr.number(), pr.created()));
+        turn.emit(
+                pr.fallback()
+                        ? EventPayload.Git.pullRequestRefused(pr.url(), pr.fallbackReason())
+                        : EventPayload.Git.pullRequest(pr.url(), pr.number(), pr.created()));
     }
 
     // -- diff -------------------------------------------------------------------------------
@@ -212,11 +259,16 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
     /** The session's work against its base, or why there is none. */
     public Map<String, Object> diff(Session session, Sandbox live) throws InterruptedException {
         if (session.workBranch() == null) {
-            return Map.of("available", false, "reason", "the repository has not been checked out yet; it is when the first prompt runs");
+            return Map.of(
+                    "available",
+                    false,
+                    "reason",
+                    "the repository has not been checked out yet; it is when the first prompt runs");
         }
         RepositoryUrl repository = RepositoryUrl.parse(session.repository());
         requireAllowed(user(session.creatorId()), repository);
-        Optional<BranchDiff> diff = workspaces.diff(session.id(), repository, session.baseBranch(), session.workBranch(), live);
+        Optional<BranchDiff> diff =
+                workspaces.diff(session.id(), repository, session.baseBranch(), session.workBranch(), live);
         if (diff.isEmpty()) {
             return Map.of("available", false, "reason", "this node holds no copy of the session's work");
         }
@@ -238,8 +290,8 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
 
     private void requireAllowed(User creator, RepositoryUrl repository) {
         if (repositories.check(repository.url(), creator.admin()).isPresent()) {
-            throw new GitException("the repository policy of this server does not allow " + repository + " for the session's "
-                    + "creator; start a session on an allowed repository");
+            throw new GitException("the repository policy of this server does not allow " + repository
+                    + " for the session's " + "creator; start a session on an allowed repository");
         }
     }
 
@@ -257,7 +309,11 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
     }
 
     private static String firstLine(String text) {
-        String line = text.strip().lines().findFirst().orElse("Changes from Nightshift").strip();
+        String line = text.strip()
+                .lines()
+                .findFirst()
+                .orElse("Changes from Nightshift")
+                .strip();
         return line.length() > 72 ? line.substring(0, 69) + "..." : line;
     }
 

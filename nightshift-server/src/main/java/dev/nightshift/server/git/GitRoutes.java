@@ -7,13 +7,13 @@ import dev.nightshift.core.port.Store;
 import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.core.sandbox.SandboxState;
 import dev.nightshift.git.GitException;
-import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
 import dev.nightshift.server.http.RouteTable;
-import dev.nightshift.server.auth.Authenticator;
-import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.sandbox.SandboxManager;
+import dev.nightshift.server.session.SessionService;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /** Git over the API: a person's credentials per host and a session's diff. */
 public final class GitRoutes {
     static final int MAX_SECRET_CHARS = 16 * 1024;
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    private static final Pattern HOST =
+            Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
     private final Store store;
     private final SessionService sessions;
@@ -33,8 +34,14 @@ public final class GitRoutes {
     private final SandboxManager sandboxes;
     private final Clock clock;
 
-    public GitRoutes(Store store, SessionService sessions, Authenticator auth, GitIntegration git, GitCredentials credentials,
-            SandboxManager sandboxes, Clock clock) {
+    public GitRoutes(
+            Store store,
+            SessionService sessions,
+            Authenticator auth,
+            GitIntegration git,
+            GitCredentials credentials,
+            SandboxManager sandboxes,
+            Clock clock) {
         this.store = store;
         this.sessions = sessions;
         this.auth = auth;
@@ -65,7 +72,14 @@ public final class GitRoutes {
 
     private void listCredentials(Context ctx) {
         Caller caller = person(ctx);
-        Json.respond(ctx, 200, Map.of("credentials", credentials.list(caller.userId()).stream().map(GitRoutes::view).toList()));
+        Json.respond(
+                ctx,
+                200,
+                Map.of(
+                        "credentials",
+                        credentials.list(caller.userId()).stream()
+                                .map(GitRoutes::view)
+                                .toList()));
     }
 
     private void putCredential(Context ctx) {
@@ -74,12 +88,14 @@ public final class GitRoutes {
         PutCredential request = Json.read(ctx.body(), PutCredential.class);
         String kind = request.kind() == null ? "token" : request.kind();
         if (!kind.equals("token") && !kind.equals("ssh_key")) {
-            throw ApiException.badRequest("'kind' must be 'token' (an HTTPS token such as a personal access token) or 'ssh_key'; "
-                    + "OAuth tokens come from signing in");
+            throw ApiException.badRequest(
+                    "'kind' must be 'token' (an HTTPS token such as a personal access token) or 'ssh_key'; "
+                            + "OAuth tokens come from signing in");
         }
         String secret = request.secret();
         if (secret == null || secret.isBlank()) {
-            throw ApiException.badRequest("'secret' is required: the token, or the SSH private key in PEM/OpenSSH form");
+            throw ApiException.badRequest(
+                    "'secret' is required: the token, or the SSH private key in PEM/OpenSSH form");
         }
         if (secret.length() > MAX_SECRET_CHARS) {
             throw ApiException.badRequest("'secret' is longer than " + MAX_SECRET_CHARS + " characters");
@@ -90,10 +106,12 @@ public final class GitRoutes {
         if (kind.equals("token") && secret.strip().chars().anyMatch(c -> c <= ' ')) {
             throw ApiException.badRequest("a token cannot contain spaces or line breaks");
         }
-        if (request.username() != null && (request.username().length() > 200 || !request.username().matches("[^\\s:]*"))) {
+        if (request.username() != null
+                && (request.username().length() > 200 || !request.username().matches("[^\\s:]*"))) {
             throw ApiException.badRequest("'username' cannot contain spaces or ':' and has at most 200 characters");
         }
-        Credential stored = credentials.put(caller.userId(), host, kind, request.username(), kind.equals("token") ? secret.strip() : secret);
+        Credential stored = credentials.put(
+                caller.userId(), host, kind, request.username(), kind.equals("token") ? secret.strip() : secret);
         store.audit().record(caller.userId(), null, "credential.put", host, "ok", kind, clock.instant());
         Json.respond(ctx, 200, view(stored));
     }
@@ -109,8 +127,13 @@ public final class GitRoutes {
     }
 
     private void diff(Context ctx) throws InterruptedException {
-        Session session = sessions.require(auth.fromHeader(ctx.header("Authorization")), ctx.pathParam("id"), Access.Action.READ).session();
-        Sandbox live = sandboxes.current(session.id()).filter(s -> s.state() == SandboxState.READY).orElse(null);
+        Session session = sessions.require(
+                        auth.fromHeader(ctx.header("Authorization")), ctx.pathParam("id"), Access.Action.READ)
+                .session();
+        Sandbox live = sandboxes
+                .current(session.id())
+                .filter(s -> s.state() == SandboxState.READY)
+                .orElse(null);
         try {
             Json.respond(ctx, 200, git.diff(session, live));
         } catch (GitException e) {
@@ -121,7 +144,8 @@ public final class GitRoutes {
     private static String host(Context ctx) {
         String host = ctx.pathParam("host").toLowerCase(java.util.Locale.ROOT);
         if (host.length() > 253 || !HOST.matcher(host).matches()) {
-            throw ApiException.badRequest("'" + host + "' is not a host name (like github.com or git.example.com, without a port)");
+            throw ApiException.badRequest(
+                    "'" + host + "' is not a host name (like github.com or git.example.com, without a port)");
         }
         return host;
     }

@@ -16,6 +16,7 @@ public interface PullRequestPublisher {
     }
 
     /** Empty when the repository is not one this publisher handles. */
-    Optional<Outcome> publish(String userId, RepositoryUrl repository, String head, String base, String title, String body,
-            boolean draft) throws Exception;
+    Optional<Outcome> publish(
+            String userId, RepositoryUrl repository, String head, String base, String title, String body, boolean draft)
+            throws Exception;
 }

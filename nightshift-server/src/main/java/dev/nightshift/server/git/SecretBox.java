@@ -31,8 +31,8 @@ public final class SecretBox {
 
     SecretBox(byte[] key) {
         if (key.length != KEY_BYTES) {
-            throw new IllegalArgumentException("the secret key must be " + KEY_BYTES + " bytes (base64 of 32 random bytes, e.g. "
-                    + "`openssl rand -base64 32`), got " + key.length);
+            throw new IllegalArgumentException("the secret key must be " + KEY_BYTES
+                    + " bytes (base64 of 32 random bytes, e.g. " + "`openssl rand -base64 32`), got " + key.length);
         }
         this.key = new SecretKeySpec(key, "AES");
     }
@@ -51,7 +51,10 @@ public final class SecretBox {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[KEY_BYTES];
                 RANDOM.nextBytes(fresh);
-                Path temp = Files.createTempFile(dataDir, "secret", ".tmp",
+                Path temp = Files.createTempFile(
+                        dataDir,
+                        "secret",
+                        ".tmp",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(temp, Base64.getEncoder().encodeToString(fresh) + "\n");
                 try {
@@ -60,7 +63,8 @@ public final class SecretBox {
                     Files.delete(temp);
                 }
             }
-            return new SecretBox(Base64.getDecoder().decode(Files.readString(file).strip()));
+            return new SecretBox(
+                    Base64.getDecoder().decode(Files.readString(file).strip()));
         } catch (IOException e) {
             throw new UncheckedIOException("could not read or create the secret key file " + file, e);
         }
@@ -101,7 +105,8 @@ public final class SecretBox {
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("a stored secret could not be opened: was NIGHTSHIFT_SECRET_KEY changed?", e);
+            throw new IllegalStateException(
+                    "a stored secret could not be opened: was NIGHTSHIFT_SECRET_KEY changed?", e);
         }
     }
 }

@@ -31,7 +31,13 @@ public final class GitHubPullRequests implements PullRequestPublisher {
     }
 
     @Override
-    public Optional<Outcome> publish(String userId, RepositoryUrl repository, String head, String base, String title, String body,
+    public Optional<Outcome> publish(
+            String userId,
+            RepositoryUrl repository,
+            String head,
+            String base,
+            String title,
+            String body,
             boolean draft) {
         if (!repository.host().equals(host())) {
             return Optional.empty();
@@ -40,9 +46,12 @@ public final class GitHubPullRequests implements PullRequestPublisher {
         if (ownerAndRepo.isEmpty()) {
             return Optional.empty();
         }
-        String token = credentials.accessToken(userId, host()).map(GitCredentials.Opened::secret).orElseThrow(() ->
-                new IllegalStateException("you have no GitHub credential: sign in with GitHub or store a token with PUT /api/me/credentials/"
-                        + host()));
+        String token = credentials
+                .accessToken(userId, host())
+                .map(GitCredentials.Opened::secret)
+                .orElseThrow(() -> new IllegalStateException(
+                        "you have no GitHub credential: sign in with GitHub or store a token with PUT /api/me/credentials/"
+                                + host()));
         PullRequestOutcome outcome;
         try {
             outcome = pullRequests.openOrUpdate(token, ownerAndRepo.get(), head, base, title, body, draft);
@@ -50,10 +59,18 @@ public final class GitHubPullRequests implements PullRequestPublisher {
             String fresh = credentials.refreshNow(userId, host()).orElseThrow(() -> e);
             outcome = pullRequests.openOrUpdate(fresh, ownerAndRepo.get(), head, base, title, body, draft);
         }
-        return Optional.of(switch (outcome) {
-            case PullRequestOutcome.Opened o -> new Outcome(o.htmlUrl().toString(), o.number(),
-                    o.state().name().toLowerCase(Locale.ROOT), o.draft(), o.created(), null);
-            case PullRequestOutcome.CompareFallback f -> new Outcome(f.url().toString(), 0, null, false, true, f.reason());
-        });
+        return Optional.of(
+                switch (outcome) {
+                    case PullRequestOutcome.Opened o ->
+                        new Outcome(
+                                o.htmlUrl().toString(),
+                                o.number(),
+                                o.state().name().toLowerCase(Locale.ROOT),
+                                o.draft(),
+                                o.created(),
+                                null);
+                    case PullRequestOutcome.CompareFallback f ->
+                        new Outcome(f.url().toString(), 0, null, false, true, f.reason());
+                });
     }
 }

@@ -2,8 +2,8 @@ package dev.nightshift.server.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.Secrets;
-import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.event.EventPayload;
+import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.github.GitHubApp;
 import dev.nightshift.github.GitHubException;
@@ -14,14 +14,14 @@ import dev.nightshift.github.OAuthTokens;
 import dev.nightshift.github.PullRequestEvent;
 import dev.nightshift.github.PullRequestState;
 import dev.nightshift.github.Webhooks;
-import dev.nightshift.server.http.ApiException;
-import dev.nightshift.server.http.Json;
-import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.IdentityLinks;
 import dev.nightshift.server.auth.SignIn;
 import dev.nightshift.server.auth.SignInPage;
 import dev.nightshift.server.git.GitCredentials;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.live.EventLog;
 import io.javalin.http.Context;
 import java.net.URI;
@@ -57,8 +57,18 @@ public final class GitHubRoutes {
     private final Authenticator auth;
     private final SignIn signIn;
 
-    public GitHubRoutes(Store store, EventLog log, GitCredentials credentials, GitHubOAuth oauth, GitHubApp app, String host,
-            String webhookSecret, Supplier<String> publicUrl, Authenticator auth, SignIn signIn, Clock clock) {
+    public GitHubRoutes(
+            Store store,
+            EventLog log,
+            GitCredentials credentials,
+            GitHubOAuth oauth,
+            GitHubApp app,
+            String host,
+            String webhookSecret,
+            Supplier<String> publicUrl,
+            Authenticator auth,
+            SignIn signIn,
+            Clock clock) {
         this.signIn = signIn;
         this.app = app;
         this.auth = auth;
@@ -93,22 +103,38 @@ public final class GitHubRoutes {
             throw ApiException.forbidden("listing an App installation's repositories is for administrators");
         }
         if (app == null) {
-            throw ApiException.notFound("no GitHub App is configured: set NIGHTSHIFT_GITHUB_APP_ID and NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE");
+            throw ApiException.notFound(
+                    "no GitHub App is configured: set NIGHTSHIFT_GITHUB_APP_ID and NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE");
         }
         long installation;
         try {
             installation = Long.parseLong(ctx.pathParam("installationId"));
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("the installation id is a number (see the App's installation page or a webhook's installation.id)");
+            throw ApiException.badRequest(
+                    "the installation id is a number (see the App's installation page or a webhook's installation.id)");
         }
         try {
             var repositories = app.installationRepositories(installation);
-            store.audit().record(caller.userId(), null, "github.app.repositories", "installation " + installation, "ok",
-                    repositories.size() + " repositories", clock.instant());
+            store.audit()
+                    .record(
+                            caller.userId(),
+                            null,
+                            "github.app.repositories",
+                            "installation " + installation,
+                            "ok",
+                            repositories.size() + " repositories",
+                            clock.instant());
             Json.respond(ctx, 200, Map.of("installationId", installation, "repositories", repositories));
         } catch (GitHubException e) {
-            store.audit().record(caller.userId(), null, "github.app.repositories", "installation " + installation, "failed",
-                    e.getMessage(), clock.instant());
+            store.audit()
+                    .record(
+                            caller.userId(),
+                            null,
+                            "github.app.repositories",
+                            "installation " + installation,
+                            "failed",
+                            e.getMessage(),
+                            clock.instant());
             throw new ApiException(502, "upstream", "GitHub refused: " + e.getMessage());
         }
     }
@@ -117,8 +143,9 @@ public final class GitHubRoutes {
 
     private GitHubOAuth oauth() {
         if (oauth == null) {
-            throw ApiException.notFound("GitHub sign-in is not configured on this server: set NIGHTSHIFT_GITHUB_CLIENT_ID and "
-                    + "NIGHTSHIFT_GITHUB_CLIENT_SECRET");
+            throw ApiException.notFound(
+                    "GitHub sign-in is not configured on this server: set NIGHTSHIFT_GITHUB_CLIENT_ID and "
+                            + "NIGHTSHIFT_GITHUB_CLIENT_SECRET");
         }
         return oauth;
     }
@@ -148,16 +175,27 @@ public final class GitHubRoutes {
         String state = ctx.queryParam("state");
         String code = ctx.queryParam("code");
         if (ctx.queryParam("error") != null) {
-            throw ApiException.badRequest("GitHub did not sign you in: " + ctx.queryParam("error") + "; start again at /auth/github/login");
+            throw ApiException.badRequest(
+                    "GitHub did not sign you in: " + ctx.queryParam("error") + "; start again at /auth/github/login");
         }
         if (state == null || code == null) {
-            throw ApiException.badRequest("the sign-in callback needs 'code' and 'state'; start again at /auth/github/login");
+            throw ApiException.badRequest(
+                    "the sign-in callback needs 'code' and 'state'; start again at /auth/github/login");
         }
         // consumed before anything else: a replayed or forged callback finds nothing
         Optional<String> saved = store.oneTimeValues().consume(STATE_PURPOSE, Secrets.hash(state), clock.instant());
         if (saved.isEmpty()) {
-            store.audit().record(null, null, "signin.github", host, "refused", "unknown, used or expired state", clock.instant());
-            throw ApiException.unauthorized("this sign-in link is unknown, was already used or expired; start again at /auth/github/login");
+            store.audit()
+                    .record(
+                            null,
+                            null,
+                            "signin.github",
+                            host,
+                            "refused",
+                            "unknown, used or expired state",
+                            clock.instant());
+            throw ApiException.unauthorized(
+                    "this sign-in link is unknown, was already used or expired; start again at /auth/github/login");
         }
         JsonNode payload = saved.get().isEmpty() ? Json.tree("{}") : Json.tree(saved.get());
         OAuthTokens tokens;
@@ -166,17 +204,32 @@ public final class GitHubRoutes {
             tokens = client.exchange(code, redirect());
             GitHubUser gitHubUser = client.user(tokens.accessToken());
             // memberships are read only when admission asks for them: the App may lack the permission otherwise
-            var memberships = signIn.rules().gitHubOrgs().isEmpty() ? java.util.Set.<String>of() : client.memberships(tokens.accessToken());
-            account = new SignIn.Account(PROVIDER, host, String.valueOf(gitHubUser.id()), gitHubUser.login(),
-                    gitHubUser.name() == null ? gitHubUser.login() : gitHubUser.name(), gitHubUser.noreplyEmail(),
-                    client.verifiedEmails(tokens.accessToken()), memberships, java.util.Set.of());
+            var memberships = signIn.rules().gitHubOrgs().isEmpty()
+                    ? java.util.Set.<String>of()
+                    : client.memberships(tokens.accessToken());
+            account = new SignIn.Account(
+                    PROVIDER,
+                    host,
+                    String.valueOf(gitHubUser.id()),
+                    gitHubUser.login(),
+                    gitHubUser.name() == null ? gitHubUser.login() : gitHubUser.name(),
+                    gitHubUser.noreplyEmail(),
+                    client.verifiedEmails(tokens.accessToken()),
+                    memberships,
+                    java.util.Set.of());
         } catch (GitHubException e) {
             store.audit().record(null, null, "signin.github", host, "failed", e.getMessage(), clock.instant());
-            throw ApiException.badRequest("GitHub refused the sign-in: " + e.getMessage() + "; start again at /auth/github/login");
+            throw ApiException.badRequest(
+                    "GitHub refused the sign-in: " + e.getMessage() + "; start again at /auth/github/login");
         }
         String userId = SignInPage.complete(ctx, signIn, account, payload, PROVIDER);
         if (userId != null) {
-            credentials.putOAuth(userId, host, tokens.accessToken(), tokens.accessExpiresAt(), tokens.refreshToken(),
+            credentials.putOAuth(
+                    userId,
+                    host,
+                    tokens.accessToken(),
+                    tokens.accessExpiresAt(),
+                    tokens.refreshToken(),
                     tokens.refreshExpiresAt());
         }
     }
@@ -185,16 +238,20 @@ public final class GitHubRoutes {
 
     private void webhook(Context ctx) {
         if (webhookSecret.length == 0) {
-            throw new ApiException(503, "not_configured", "webhooks are not configured on this server: set NIGHTSHIFT_GITHUB_WEBHOOK_SECRET "
-                    + "to the secret of the GitHub webhook");
+            throw new ApiException(
+                    503,
+                    "not_configured",
+                    "webhooks are not configured on this server: set NIGHTSHIFT_GITHUB_WEBHOOK_SECRET "
+                            + "to the secret of the GitHub webhook");
         }
         byte[] body = ctx.bodyAsBytes();
         if (body.length > MAX_WEBHOOK_BYTES) {
-            throw new ApiException(413, "too_large", "a webhook delivery may have at most " + MAX_WEBHOOK_BYTES + " bytes");
+            throw new ApiException(
+                    413, "too_large", "a webhook delivery may have at most " + MAX_WEBHOOK_BYTES + " bytes");
         }
         if (!Webhooks.verify(webhookSecret, body, ctx.header(Webhooks.SIGNATURE_HEADER))) {
-            throw ApiException.unauthorized("the " + Webhooks.SIGNATURE_HEADER + " signature does not match this body and the "
-                    + "configured webhook secret");
+            throw ApiException.unauthorized("the " + Webhooks.SIGNATURE_HEADER
+                    + " signature does not match this body and the " + "configured webhook secret");
         }
         String delivery = ctx.header("X-GitHub-Delivery");
         if (delivery == null || delivery.isBlank() || delivery.length() > 200) {
@@ -222,14 +279,22 @@ public final class GitHubRoutes {
     /** Mirrors the pull request's state onto every session artifact for it, never moving backwards. */
     private int apply(PullRequestEvent event) {
         int updated = 0;
-        for (Artifact artifact : store.artifacts().findByUrl("pr", event.htmlUrl().toString())) {
+        for (Artifact artifact :
+                store.artifacts().findByUrl("pr", event.htmlUrl().toString())) {
             for (int attempt = 0; attempt < 3; attempt++) {
-                Artifact current = attempt == 0 ? artifact : store.artifacts().list(artifact.sessionId()).stream()
-                        .filter(a -> a.id().equals(artifact.id())).findFirst().orElse(artifact);
+                Artifact current = attempt == 0
+                        ? artifact
+                        : store.artifacts().list(artifact.sessionId()).stream()
+                                .filter(a -> a.id().equals(artifact.id()))
+                                .findFirst()
+                                .orElse(artifact);
                 JsonNode data = Json.tree(current.data());
-                Instant storedAt = data.hasNonNull("updatedAt") ? Instant.parse(data.get("updatedAt").asText()) : null;
+                Instant storedAt = data.hasNonNull("updatedAt")
+                        ? Instant.parse(data.get("updatedAt").asText())
+                        : null;
                 PullRequestState storedState = data.hasNonNull("state")
-                        ? PullRequestState.valueOf(data.get("state").asText().toUpperCase(Locale.ROOT)) : null;
+                        ? PullRequestState.valueOf(data.get("state").asText().toUpperCase(Locale.ROOT))
+                        : null;
                 if (!Webhooks.supersedes(storedAt, storedState, event.updatedAt(), event.state())) {
                     break;
                 }
@@ -239,7 +304,12 @@ public final class GitHubRoutes {
                 next.put("draft", data.path("draft").asBoolean(false));
                 next.put("updatedAt", event.updatedAt().toString());
                 if (store.artifacts().replaceIfData(current.id(), current.data(), current.url(), Json.write(next))) {
-                    Artifact written = new Artifact(current.id(), current.sessionId(), current.type(), current.url(), Json.write(next),
+                    Artifact written = new Artifact(
+                            current.id(),
+                            current.sessionId(),
+                            current.type(),
+                            current.url(),
+                            Json.write(next),
                             current.createdAt());
                     log.append(current.sessionId(), null, EventPayload.Artifact.of(written));
                     updated++;

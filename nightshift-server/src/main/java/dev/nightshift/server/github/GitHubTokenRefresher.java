@@ -28,14 +28,22 @@ public final class GitHubTokenRefresher implements GitCredentials.TokenRefresher
         OAuthTokens fresh = client.refresh(refreshToken);
         if (!signIn.rules().gitHubOrgs().isEmpty()) {
             var user = client.user(fresh.accessToken());
-            var account = new SignIn.Account("github", host, String.valueOf(user.id()), user.login(), user.name(),
-                    user.noreplyEmail(), client.verifiedEmails(fresh.accessToken()), client.memberships(fresh.accessToken()),
+            var account = new SignIn.Account(
+                    "github",
+                    host,
+                    String.valueOf(user.id()),
+                    user.login(),
+                    user.name(),
+                    user.noreplyEmail(),
+                    client.verifiedEmails(fresh.accessToken()),
+                    client.memberships(fresh.accessToken()),
                     java.util.Set.of());
             if (!signIn.stillAdmitted(userId, account)) {
                 liveAccess.userChanged(userId);
                 throw new IllegalStateException("no longer admitted");
             }
         }
-        return new Refreshed(fresh.accessToken(), fresh.accessExpiresAt(), fresh.refreshToken(), fresh.refreshExpiresAt());
+        return new Refreshed(
+                fresh.accessToken(), fresh.accessExpiresAt(), fresh.refreshToken(), fresh.refreshExpiresAt());
     }
 }

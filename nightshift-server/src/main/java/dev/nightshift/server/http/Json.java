@@ -42,24 +42,31 @@ public final class Json {
             .build());
 
     private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH");
-    private static final java.util.regex.Pattern PORTS = java.util.regex.Pattern.compile("/api/sessions/[^/]+/ports/.+");
+    private static final java.util.regex.Pattern PORTS =
+            java.util.regex.Pattern.compile("/api/sessions/[^/]+/ports/.+");
 
     private Json() {}
 
     /** Scalars become strings, numbers or booleans only from their own JSON type. */
     private static ObjectMapper strict(ObjectMapper mapper) {
-        for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer,
-                LogicalType.Float}) {
+        for (LogicalType type :
+                new LogicalType[] {LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer, LogicalType.Float}) {
             var config = mapper.coercionConfigFor(type);
-            for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
-                    CoercionInputShape.Boolean, CoercionInputShape.String}) {
+            for (CoercionInputShape shape : new CoercionInputShape[] {
+                CoercionInputShape.Integer,
+                CoercionInputShape.Float,
+                CoercionInputShape.Boolean,
+                CoercionInputShape.String
+            }) {
                 config.setCoercion(shape, CoercionAction.Fail);
             }
         }
         // a string stays a string, a whole number may still be read as a decimal one
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
-        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Boolean, CoercionAction.TryConvert);
-        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.TryConvert);
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
         mapper.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
         mapper.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert);
         return mapper;
@@ -69,7 +76,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -79,7 +87,8 @@ public final class Json {
      * port proxy is left out: what a preview page posts is the sandboxed server's business.
      */
     public static void requireJsonContentType(Context ctx) {
-        if (!WITH_BODY.contains(ctx.method().name()) || PORTS.matcher(ctx.path()).matches()) {
+        if (!WITH_BODY.contains(ctx.method().name())
+                || PORTS.matcher(ctx.path()).matches()) {
             return;
         }
         if (ctx.bodyAsBytes().length == 0) {
@@ -88,8 +97,13 @@ public final class Json {
         String type = ctx.contentType();
         String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!media.equals("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", (type == null ? "the request has a body but no Content-Type"
-                    : "the request's Content-Type is '" + type + "'") + "; send the body as JSON with 'Content-Type: application/json'");
+            throw new ApiException(
+                    415,
+                    "unsupported_media_type",
+                    (type == null
+                                    ? "the request has a body but no Content-Type"
+                                    : "the request's Content-Type is '" + type + "'")
+                            + "; send the body as JSON with 'Content-Type: application/json'");
         }
     }
 
@@ -105,20 +119,28 @@ public final class Json {
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw ApiException.badRequest("unknown field '" + path(e) + "'; known fields: " + known(e.getKnownPropertyIds()));
+            throw ApiException.badRequest(
+                    "unknown field '" + path(e) + "'; known fields: " + known(e.getKnownPropertyIds()));
         } catch (StreamReadException e) {
             var location = e.getLocation();
-            throw ApiException.badRequest("malformed JSON" + (location == null ? "" : " at line "
-                    + location.getLineNr() + ", column " + location.getColumnNr()) + "; send one JSON object");
+            throw ApiException.badRequest("malformed JSON"
+                    + (location == null
+                            ? ""
+                            : " at line " + location.getLineNr() + ", column " + location.getColumnNr())
+                    + "; send one JSON object");
         } catch (MismatchedInputException e) {
             if (e.getPath().isEmpty() && e.getOriginalMessage().startsWith("Trailing token")) {
                 throw ApiException.badRequest("the body has more after its JSON object; send exactly one JSON object");
             }
-            throw ApiException.badRequest(e.getPath().isEmpty() ? "the request body must be a JSON object"
-                    : "'" + path(e) + "' must be " + expected(e.getTargetType()));
+            throw ApiException.badRequest(
+                    e.getPath().isEmpty()
+                            ? "the request body must be a JSON object"
+                            : "'" + path(e) + "' must be " + expected(e.getTargetType()));
         } catch (JsonMappingException e) {
-            throw ApiException.badRequest(e.getPath().isEmpty() ? "the request body could not be read as a JSON object"
-                    : "'" + path(e) + "' has a value that cannot be used here");
+            throw ApiException.badRequest(
+                    e.getPath().isEmpty()
+                            ? "the request body could not be read as a JSON object"
+                            : "'" + path(e) + "' has a value that cannot be used here");
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("malformed JSON; send one JSON object");
         }
@@ -152,7 +174,11 @@ public final class Json {
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class || type == Short.class
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class
+                || type == Short.class
                 || type == short.class) {
             return "a whole number";
         }

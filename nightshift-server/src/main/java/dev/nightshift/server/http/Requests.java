@@ -4,7 +4,12 @@ package dev.nightshift.server.http;
 public final class Requests {
     private Requests() {}
 
-    public record CreateSession(String repository, String baseBranch, String workBranch, String model, String title,
+    public record CreateSession(
+            String repository,
+            String baseBranch,
+            String workBranch,
+            String model,
+            String title,
             SettingsPatch settings) {}
 
     public record SettingsPatch(Boolean autoCommit, Boolean autoPr, Boolean draftPr) {}

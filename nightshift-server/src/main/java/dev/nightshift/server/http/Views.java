@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Identity;
-import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.Participant;
+import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionSettings;
 import dev.nightshift.core.model.Token;
@@ -18,32 +18,91 @@ import java.util.List;
 public final class Views {
     private Views() {}
 
-    public record SessionView(String id, String repository, String baseBranch, String workBranch, String model,
-            String title, String status, String creatorId, String source, SessionSettings settings, String parentId,
-            String sandboxStatus, long lastSeq, Instant createdAt, Instant updatedAt, String role) {}
+    public record SessionView(
+            String id,
+            String repository,
+            String baseBranch,
+            String workBranch,
+            String model,
+            String title,
+            String status,
+            String creatorId,
+            String source,
+            SessionSettings settings,
+            String parentId,
+            String sandboxStatus,
+            long lastSeq,
+            Instant createdAt,
+            Instant updatedAt,
+            String role) {}
 
     public static SessionView session(Session s, String role) {
-        return new SessionView(s.id(), s.repository(), s.baseBranch(), s.workBranch(), s.model(), s.title(),
-                s.status().wire(), s.creatorId(), s.source().wire(), s.settings(), s.parentId(), s.sandboxStatus(),
-                s.lastSeq(), s.createdAt(), s.updatedAt(), role);
+        return new SessionView(
+                s.id(),
+                s.repository(),
+                s.baseBranch(),
+                s.workBranch(),
+                s.model(),
+                s.title(),
+                s.status().wire(),
+                s.creatorId(),
+                s.source().wire(),
+                s.settings(),
+                s.parentId(),
+                s.sandboxStatus(),
+                s.lastSeq(),
+                s.createdAt(),
+                s.updatedAt(),
+                role);
     }
 
-    public record MessageView(String id, String sessionId, String authorId, String source, String content,
-            String model, String clientRequestId, String status, String error, Instant createdAt, Instant startedAt,
+    public record MessageView(
+            String id,
+            String sessionId,
+            String authorId,
+            String source,
+            String content,
+            String model,
+            String clientRequestId,
+            String status,
+            String error,
+            Instant createdAt,
+            Instant startedAt,
             Instant finishedAt) {}
 
     public static MessageView message(Message m) {
-        return new MessageView(m.id(), m.sessionId(), m.authorId(), m.source().wire(), m.content(), m.model(),
-                m.clientRequestId(), m.status().wire(), m.error(), m.createdAt(), m.startedAt(), m.finishedAt());
+        return new MessageView(
+                m.id(),
+                m.sessionId(),
+                m.authorId(),
+                m.source().wire(),
+                m.content(),
+                m.model(),
+                m.clientRequestId(),
+                m.status().wire(),
+                m.error(),
+                m.createdAt(),
+                m.startedAt(),
+                m.finishedAt());
     }
 
-    public record EventView(long seq, String type, String messageId, @JsonRawValue String data, Instant createdAt) {}
+    public record EventView(
+            long seq,
+            String type,
+            String messageId,
+            @JsonRawValue String data,
+            Instant createdAt) {}
 
     public static EventView event(Event e) {
         return new EventView(e.seq(), e.type(), e.messageId(), e.data(), e.createdAt());
     }
 
-    public record ArtifactView(String id, String type, String url, @JsonRawValue String data, Instant createdAt) {}
+    public record ArtifactView(
+            String id,
+            String type,
+            String url,
+            @JsonRawValue String data,
+            Instant createdAt) {}
 
     public static ArtifactView artifact(Artifact a) {
         return new ArtifactView(a.id(), a.type(), a.url(), a.data(), a.createdAt());
@@ -55,34 +114,78 @@ public final class Views {
         return new ParticipantView(p.userId(), p.login(), p.role().wire(), p.joinedAt());
     }
 
-    public record UserView(String id, String login, String name, String email, boolean admin, boolean active,
-            Instant createdAt, Instant deactivatedAt) {}
+    public record UserView(
+            String id,
+            String login,
+            String name,
+            String email,
+            boolean admin,
+            boolean active,
+            Instant createdAt,
+            Instant deactivatedAt) {}
 
     public static UserView user(User u) {
-        return new UserView(u.id(), u.login(), u.name(), u.email(), u.admin(), u.active(), u.createdAt(), u.deactivatedAt());
+        return new UserView(
+                u.id(), u.login(), u.name(), u.email(), u.admin(), u.active(), u.createdAt(), u.deactivatedAt());
     }
 
     /** A linked external account: which provider vouches for it, never anything secret. */
-    public record IdentityView(String id, String kind, String issuer, String subject, String login, String email,
-            Instant createdAt, Instant lastSeenAt) {}
+    public record IdentityView(
+            String id,
+            String kind,
+            String issuer,
+            String subject,
+            String login,
+            String email,
+            Instant createdAt,
+            Instant lastSeenAt) {}
 
     public static IdentityView identity(Identity i) {
-        return new IdentityView(i.id(), i.kind(), i.issuer(), i.subject(), i.login(), i.email(), i.createdAt(), i.lastSeenAt());
+        return new IdentityView(
+                i.id(), i.kind(), i.issuer(), i.subject(), i.login(), i.email(), i.createdAt(), i.lastSeenAt());
     }
 
     /** A token as listed: never its secret. */
-    public record TokenView(String id, String kind, String name, String sessionId, List<String> scopes, Instant createdAt,
+    public record TokenView(
+            String id,
+            String kind,
+            String name,
+            String sessionId,
+            List<String> scopes,
+            Instant createdAt,
             Instant expiresAt) {}
 
     public static TokenView token(Token t) {
-        return new TokenView(t.id(), t.kind().wire(), t.name(), t.sessionId(), Scope.wires(t.scopes()), t.createdAt(), t.expiresAt());
+        return new TokenView(
+                t.id(),
+                t.kind().wire(),
+                t.name(),
+                t.sessionId(),
+                Scope.wires(t.scopes()),
+                t.createdAt(),
+                t.expiresAt());
     }
 
     /** A token just created: the only time its secret is shown. */
-    public record NewTokenView(String id, String kind, String name, String token, List<String> scopes, Instant createdAt,
-            Instant expiresAt, String url) {
+    public record NewTokenView(
+            String id,
+            String kind,
+            String name,
+            String token,
+            List<String> scopes,
+            Instant createdAt,
+            Instant expiresAt,
+            String url) {
         public static NewTokenView of(Token t, String secret, String url) {
-            return new NewTokenView(t.id(), t.kind().wire(), t.name(), secret, Scope.wires(t.scopes()), t.createdAt(), t.expiresAt(), url);
+            return new NewTokenView(
+                    t.id(),
+                    t.kind().wire(),
+                    t.name(),
+                    secret,
+                    Scope.wires(t.scopes()),
+                    t.createdAt(),
+                    t.expiresAt(),
+                    url);
         }
     }
 }

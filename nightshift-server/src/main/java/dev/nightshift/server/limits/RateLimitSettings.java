@@ -24,7 +24,14 @@ public record RateLimitSettings(
     }
 
     public RateLimitSettings withEnabled(boolean on) {
-        return new RateLimitSettings(on, apiPerToken, apiPerAddress, failedAuthPerAddress, signInPerAddress,
-                webhooksPerAddress, webSocketMessages, trustedProxies);
+        return new RateLimitSettings(
+                on,
+                apiPerToken,
+                apiPerAddress,
+                failedAuthPerAddress,
+                signInPerAddress,
+                webhooksPerAddress,
+                webSocketMessages,
+                trustedProxies);
     }
 }

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 public final class RateLimits {
     /** Most keys each limit remembers; beyond that the least recently seen key starts afresh. */
     static final int MAX_KEYS = 100_000;
+
     static final Duration MINUTE = Duration.ofMinutes(1);
     static final Duration SOCKET_PERIOD = Duration.ofSeconds(10);
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
@@ -71,10 +72,22 @@ public final class RateLimits {
             return;
         }
         routes.before("/api/*", this::checkApi);
-        routes.before("/auth/*", ctx -> check(ctx, signIn, clientAddress(ctx),
-                "too many sign-in requests from your address (at most " + settings.signInPerAddress() + " a minute)"));
-        routes.before("/webhooks/*", ctx -> check(ctx, webhooks, clientAddress(ctx),
-                "too many webhook deliveries from your address (at most " + settings.webhooksPerAddress() + " a minute)"));
+        routes.before(
+                "/auth/*",
+                ctx -> check(
+                        ctx,
+                        signIn,
+                        clientAddress(ctx),
+                        "too many sign-in requests from your address (at most " + settings.signInPerAddress()
+                                + " a minute)"));
+        routes.before(
+                "/webhooks/*",
+                ctx -> check(
+                        ctx,
+                        webhooks,
+                        clientAddress(ctx),
+                        "too many webhook deliveries from your address (at most " + settings.webhooksPerAddress()
+                                + " a minute)"));
         routes.after(ctx -> {
             if (ctx.statusCode() == 401) {
                 failedAuth.take(clientAddress(ctx));
@@ -95,12 +108,18 @@ public final class RateLimits {
                 throw limited(ctx, wait, "too many failed authentications from your address");
             }
         }
-        check(ctx, apiByAddress, address,
+        check(
+                ctx,
+                apiByAddress,
+                address,
                 "too many API requests from your address (at most " + settings.apiPerAddress() + " a minute)");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String secret = authorization.substring(7).trim();
             if (!secret.isEmpty()) {
-                check(ctx, apiByToken, Secrets.hash(secret),
+                check(
+                        ctx,
+                        apiByToken,
+                        Secrets.hash(secret),
                         "too many API requests with this token (at most " + settings.apiPerToken() + " a minute)");
             }
         }
@@ -111,7 +130,8 @@ public final class RateLimits {
         if (!settings.enabled()) {
             return Gate.OPEN;
         }
-        Bucket bucket = KeyedBuckets.newBucket(settings.webSocketMessages(), SOCKET_PERIOD, TimeMeter.SYSTEM_MILLISECONDS);
+        Bucket bucket =
+                KeyedBuckets.newBucket(settings.webSocketMessages(), SOCKET_PERIOD, TimeMeter.SYSTEM_MILLISECONDS);
         return () -> {
             var probe = bucket.tryConsumeAndReturnRemaining(1);
             return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
@@ -187,7 +207,8 @@ public final class RateLimits {
         for (String a : addresses) {
             InetAddress parsed = literal(a.trim());
             if (parsed == null) {
-                throw new IllegalArgumentException("NIGHTSHIFT_TRUSTED_PROXIES must list IP addresses, got '" + a + "'");
+                throw new IllegalArgumentException(
+                        "NIGHTSHIFT_TRUSTED_PROXIES must list IP addresses, got '" + a + "'");
             }
             out.add(parsed);
         }

@@ -27,10 +27,13 @@ public final class EventHub {
     private final Map<String, Set<Listener>> listeners = new ConcurrentHashMap<>();
     /** Newest sequence published per watched session, so a relay knows where to continue. */
     private final Map<String, Long> highestPublished = new ConcurrentHashMap<>();
+
     private final AtomicInteger count = new AtomicInteger();
 
     public void subscribe(String sessionId, Listener listener) {
-        if (listeners.computeIfAbsent(sessionId, id -> new CopyOnWriteArraySet<>()).add(listener)) {
+        if (listeners
+                .computeIfAbsent(sessionId, id -> new CopyOnWriteArraySet<>())
+                .add(listener)) {
             count.incrementAndGet();
         }
     }

@@ -36,11 +36,14 @@ public final class EventLog {
             locks[i] = new ReentrantLock();
         }
         this.appended = Counter.builder("nightshift.events.appended").register(metrics);
-        this.appendTimer = Timer.builder("nightshift.events.append").publishPercentiles(0.5, 0.99).register(metrics);
+        this.appendTimer = Timer.builder("nightshift.events.append")
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
     }
 
     public Event append(String sessionId, String type, String messageId, String jsonData) {
-        return append(sessionId, List.of(new NewEvent(type, messageId, jsonData))).getFirst();
+        return append(sessionId, List.of(new NewEvent(type, messageId, jsonData)))
+                .getFirst();
     }
 
     /** Appends one of the catalogue's events (see {@link dev.nightshift.core.event.EventType}). */
@@ -108,7 +111,8 @@ public final class EventLog {
      * Runs a store operation that may append events in its own transaction (a prompt finished
      * together with its turn's end) under this session's append lock, then publishes what it stored.
      */
-    public java.util.Optional<List<Event>> appendWith(String sessionId, java.util.function.Supplier<java.util.Optional<List<Event>>> operation) {
+    public java.util.Optional<List<Event>> appendWith(
+            String sessionId, java.util.function.Supplier<java.util.Optional<List<Event>>> operation) {
         ReentrantLock lock = lockFor(sessionId);
         lock.lock();
         try {

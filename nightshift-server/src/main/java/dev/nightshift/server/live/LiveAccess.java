@@ -60,7 +60,9 @@ public final class LiveAccess {
 
     /** Streams opened with this token, or with a live token minted from it. */
     public int tokenRevoked(String tokenId) {
-        return recheck(g -> tokenId.equals(g.caller().token().id()) || tokenId.equals(g.caller().token().parentId()),
+        return recheck(
+                g -> tokenId.equals(g.caller().token().id())
+                        || tokenId.equals(g.caller().token().parentId()),
                 "access revoked");
     }
 
@@ -69,7 +71,8 @@ public final class LiveAccess {
     }
 
     public int participantChanged(String sessionId, String userId) {
-        return recheck(g -> sessionId.equals(g.sessionId()) && userId.equals(g.caller().userId()), "removed from the session");
+        return recheck(
+                g -> sessionId.equals(g.sessionId()) && userId.equals(g.caller().userId()), "removed from the session");
     }
 
     /** Every stream of this node; for the periodic sweep that catches changes made on other nodes. */

@@ -145,7 +145,9 @@ final class LiveClient implements EventHub.Listener {
         }
         for (Event missing : gapFiller.between(lastSentSeq, seq)) {
             if (missing.seq() > lastSentSeq) {
-                transport.sendEvent(missing, dev.nightshift.server.http.Json.write(dev.nightshift.server.http.Views.event(missing)));
+                transport.sendEvent(
+                        missing,
+                        dev.nightshift.server.http.Json.write(dev.nightshift.server.http.Views.event(missing)));
                 lastSentSeq = missing.seq();
             }
         }

@@ -33,9 +33,14 @@ public final class Presence {
         Map<String, Person> people = new LinkedHashMap<>();
         connections.values().stream().sorted(Comparator.comparing(Entry::since)).forEach(e -> {
             String key = e.userId() == null ? "viewer:" + e.login() : e.userId();
-            people.merge(key, new Person(e.userId(), e.login(), e.status(), 1), (a, b) -> new Person(a.userId(),
-                    a.login(), "active".equals(a.status()) || "active".equals(b.status()) ? "active" : "idle",
-                    a.connections() + 1));
+            people.merge(
+                    key,
+                    new Person(e.userId(), e.login(), e.status(), 1),
+                    (a, b) -> new Person(
+                            a.userId(),
+                            a.login(),
+                            "active".equals(a.status()) || "active".equals(b.status()) ? "active" : "idle",
+                            a.connections() + 1));
         });
         return new ArrayList<>(people.values());
     }

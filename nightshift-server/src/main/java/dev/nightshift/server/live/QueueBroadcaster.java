@@ -19,7 +19,11 @@ public final class QueueBroadcaster {
     public void queueChanged(String sessionId) {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", "queue");
-        frame.put("queue", store.messages().unfinished(sessionId).stream().map(Views::message).toList());
+        frame.put(
+                "queue",
+                store.messages().unfinished(sessionId).stream()
+                        .map(Views::message)
+                        .toList());
         hub.broadcast(sessionId, Json.write(frame));
     }
 }

@@ -4,13 +4,13 @@ import dev.nightshift.core.model.Event;
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.Store;
-import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
 import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.http.Views;
-import dev.nightshift.server.auth.Authenticator;
-import dev.nightshift.server.auth.Caller;
+import dev.nightshift.server.session.SessionService;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
@@ -61,8 +61,12 @@ public final class SseEndpoint {
         response.setHeader("X-Accel-Buffering", "no");
         ServletOutputStream out = response.getOutputStream();
         Stream transport = new Stream(sessionId, out);
-        LiveClient client = new LiveClient(sessions.limits().clientBufferMessages(), transport,
-                    (from, to) -> store.events().after(sessionId, from, (int) (to - from - 1)).items());
+        LiveClient client = new LiveClient(
+                sessions.limits().clientBufferMessages(),
+                transport,
+                (from, to) -> store.events()
+                        .after(sessionId, from, (int) (to - from - 1))
+                        .items());
         transport.client = client;
         hub.subscribe(sessionId, client);
         AutoCloseable grant = access.register(new LiveAccess.Grant() {
@@ -113,7 +117,8 @@ public final class SseEndpoint {
                 }
                 return after;
             } catch (NumberFormatException e) {
-                throw ApiException.badRequest("Last-Event-ID / after must be an event sequence number, got '" + raw + "'");
+                throw ApiException.badRequest(
+                        "Last-Event-ID / after must be an event sequence number, got '" + raw + "'");
             }
         }
         Page<Event> latest = store.events().latest(sessionId, sessions.limits().snapshotEvents());
@@ -148,7 +153,12 @@ public final class SseEndpoint {
             if (id > 0) {
                 sb.append("id: ").append(id).append('\n');
             }
-            sb.append("event: ").append(type).append('\n').append("data: ").append(data).append("\n\n");
+            sb.append("event: ")
+                    .append(type)
+                    .append('\n')
+                    .append("data: ")
+                    .append(data)
+                    .append("\n\n");
             out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
         }

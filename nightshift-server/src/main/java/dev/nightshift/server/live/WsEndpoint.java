@@ -9,14 +9,14 @@ import dev.nightshift.core.policy.HistoryPaging;
 import dev.nightshift.core.policy.RateWindow;
 import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.Store;
-import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
 import dev.nightshift.server.http.Requests;
 import dev.nightshift.server.http.Views;
-import dev.nightshift.server.auth.Authenticator;
-import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.limits.RateLimits;
+import dev.nightshift.server.session.SessionService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Clock;
@@ -44,6 +44,7 @@ public final class WsEndpoint {
     public static final String PATH = "/api/sessions/{id}/ws";
     /** A send that takes longer than this means the client is dead; it is disconnected. */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
     static final Duration PING_INTERVAL = Duration.ofSeconds(15);
     static final int CLOSE_POLICY = 4001;
     static final int CLOSE_TIMEOUT = 4008;
@@ -65,8 +66,16 @@ public final class WsEndpoint {
      * @param access the open streams, closed when the access that opened them is withdrawn
      * @param rateLimits each socket's message limit
      */
-    public WsEndpoint(Store store, SessionService sessions, Authenticator auth, EventHub hub, Presence presence,
-            ScheduledExecutorService timer, Clock clock, java.util.function.Consumer<String> typing, LiveAccess access,
+    public WsEndpoint(
+            Store store,
+            SessionService sessions,
+            Authenticator auth,
+            EventHub hub,
+            Presence presence,
+            ScheduledExecutorService timer,
+            Clock clock,
+            java.util.function.Consumer<String> typing,
+            LiveAccess access,
             RateLimits rateLimits) {
         this.typing = typing;
         this.rateLimits = rateLimits;
@@ -85,8 +94,10 @@ public final class WsEndpoint {
             ws.onConnect(ctx -> {
                 Connection c = new Connection(ctx, ctx.pathParam("id"));
                 connections.put(ctx.sessionId(), c);
-                c.subscribeDeadline = timer.schedule(() -> c.closeUnsubscribed(),
-                        sessions.limits().subscribeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                c.subscribeDeadline = timer.schedule(
+                        () -> c.closeUnsubscribed(),
+                        sessions.limits().subscribeTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
             });
             ws.onMessage(ctx -> {
                 Connection c = connections.get(ctx.sessionId());
@@ -143,19 +154,23 @@ public final class WsEndpoint {
             String type = message.path("type").asText("");
             try {
                 if (client == null && !type.equals("subscribe") && !type.equals("ping")) {
-                    throw new ApiException(401, "not_subscribed", "send {\"type\":\"subscribe\",\"token\":\"<live token>\"} first");
+                    throw new ApiException(
+                            401, "not_subscribed", "send {\"type\":\"subscribe\",\"token\":\"<live token>\"} first");
                 }
                 switch (type) {
                     case "subscribe" -> subscribe(message);
-                    case "ping" -> reply(frame("pong", Map.of("time", clock.instant().toString())));
+                    case "ping" ->
+                        reply(frame("pong", Map.of("time", clock.instant().toString())));
                     case "prompt" -> prompt(message);
                     case "cancel_prompt" -> cancelPrompt(message);
                     case "stop" -> stop();
                     case "typing" -> typing();
                     case "presence" -> presence(message);
                     case "fetch_history" -> fetchHistory(message);
-                    default -> throw ApiException.badRequest("unknown message type '" + type
-                            + "'; expected subscribe, prompt, cancel_prompt, stop, typing, presence, fetch_history or ping");
+                    default ->
+                        throw ApiException.badRequest(
+                                "unknown message type '" + type
+                                        + "'; expected subscribe, prompt, cancel_prompt, stop, typing, presence, fetch_history or ping");
                 }
             } catch (ApiException e) {
                 error(type, e.status(), e.code(), e.getMessage());
@@ -180,12 +195,20 @@ public final class WsEndpoint {
             }
             cancelDeadline();
             caller = who;
-            LiveClient live = new LiveClient(sessions.limits().clientBufferMessages(), this,
-                    (from, to) -> store.events().after(sessionId, from, (int) (to - from - 1)).items());
+            LiveClient live = new LiveClient(
+                    sessions.limits().clientBufferMessages(),
+                    this,
+                    (from, to) -> store.events()
+                            .after(sessionId, from, (int) (to - from - 1))
+                            .items());
             hub.subscribe(sessionId, live); // first, so nothing published during the snapshot is lost
             client = live;
-            presence.put(sessionId, connectionId, new Presence.Entry(who.userId(), who.displayName(), "active", clock.instant()));
-            Page<Event> events = store.events().latest(sessionId, sessions.limits().snapshotEvents());
+            presence.put(
+                    sessionId,
+                    connectionId,
+                    new Presence.Entry(who.userId(), who.displayName(), "active", clock.instant()));
+            Page<Event> events =
+                    store.events().latest(sessionId, sessions.limits().snapshotEvents());
             try {
                 send(snapshot(events));
             } catch (Exception e) {
@@ -223,9 +246,19 @@ public final class WsEndpoint {
             var access = sessions.require(caller, sessionId, Access.Action.READ);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("session", Views.session(access.session(), access.role().wire()));
-            body.put("queue", sessions.queue(sessionId).stream().map(Views::message).toList());
-            body.put("artifacts", store.artifacts().list(sessionId).stream().map(Views::artifact).toList());
-            body.put("participants", store.sessions().participants(sessionId).stream().map(Views::participant).toList());
+            body.put(
+                    "queue",
+                    sessions.queue(sessionId).stream().map(Views::message).toList());
+            body.put(
+                    "artifacts",
+                    store.artifacts().list(sessionId).stream()
+                            .map(Views::artifact)
+                            .toList());
+            body.put(
+                    "participants",
+                    store.sessions().participants(sessionId).stream()
+                            .map(Views::participant)
+                            .toList());
             body.put("presence", presence.people(sessionId));
             body.put("events", events.items().stream().map(Views::event).toList());
             body.put("hasMore", events.hasMore());
@@ -234,7 +267,8 @@ public final class WsEndpoint {
         }
 
         private void prompt(JsonNode message) {
-            var request = new Requests.Prompt(text(message, "content"), text(message, "clientRequestId"), text(message, "model"));
+            var request = new Requests.Prompt(
+                    text(message, "content"), text(message, "clientRequestId"), text(message, "model"));
             var accepted = sessions.prompt(caller, sessionId, request, Source.WEB);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("messageId", accepted.message().id());
@@ -278,31 +312,44 @@ public final class WsEndpoint {
             if (!"active".equals(status) && !"idle".equals(status)) {
                 throw ApiException.badRequest("presence 'status' must be active or idle");
             }
-            presence.put(sessionId, connectionId, new Presence.Entry(caller.userId(), caller.displayName(), status, clock.instant()));
+            presence.put(
+                    sessionId,
+                    connectionId,
+                    new Presence.Entry(caller.userId(), caller.displayName(), status, clock.instant()));
             broadcastPresence();
         }
 
         private void fetchHistory(JsonNode message) {
             Instant now = clock.instant();
             RateWindow window = historyWindow == null ? RateWindow.fresh(now) : historyWindow;
-            RateWindow next = window.tryAcquire(now, sessions.limits().historyRequestsPerMinute(), Duration.ofMinutes(1));
+            RateWindow next =
+                    window.tryAcquire(now, sessions.limits().historyRequestsPerMinute(), Duration.ofMinutes(1));
             if (next == null) {
-                throw new ApiException(429, "rate_limited", "too many fetch_history requests; at most "
-                        + sessions.limits().historyRequestsPerMinute() + " a minute");
+                throw new ApiException(
+                        429,
+                        "rate_limited",
+                        "too many fetch_history requests; at most "
+                                + sessions.limits().historyRequestsPerMinute() + " a minute");
             }
             historyWindow = next;
             int limit;
             try {
-                limit = HistoryPaging.limit(message.hasNonNull("limit") ? message.get("limit").asInt() : null, sessions.limits());
+                limit = HistoryPaging.limit(
+                        message.hasNonNull("limit") ? message.get("limit").asInt() : null, sessions.limits());
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
             if (message.hasNonNull("after") && message.hasNonNull("before")) {
-                throw ApiException.badRequest("use either 'after' (page forwards) or 'before' (page backwards), not both");
+                throw ApiException.badRequest(
+                        "use either 'after' (page forwards) or 'before' (page backwards), not both");
             }
             Page<Event> page = message.hasNonNull("after")
                     ? store.events().after(sessionId, sequence(message, "after"), limit)
-                    : store.events().before(sessionId, message.hasNonNull("before") ? sequence(message, "before") : Long.MAX_VALUE, limit);
+                    : store.events()
+                            .before(
+                                    sessionId,
+                                    message.hasNonNull("before") ? sequence(message, "before") : Long.MAX_VALUE,
+                                    limit);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("events", page.items().stream().map(Views::event).toList());
             body.put("hasMore", page.hasMore());
@@ -340,8 +387,12 @@ public final class WsEndpoint {
 
         void closeUnsubscribed() {
             if (client == null && ctx.session.isOpen()) {
-                error("subscribe", 401, "subscribe_timeout", "no valid subscribe within "
-                        + sessions.limits().subscribeTimeout().toSeconds() + " s");
+                error(
+                        "subscribe",
+                        401,
+                        "subscribe_timeout",
+                        "no valid subscribe within "
+                                + sessions.limits().subscribeTimeout().toSeconds() + " s");
                 ctx.closeSession(CLOSE_TIMEOUT, "subscribe timeout");
             }
         }
@@ -390,8 +441,13 @@ public final class WsEndpoint {
 
         @Override
         public void resync(long lastSentSeq) throws Exception {
-            send(frame("resync", Map.of("afterSeq", lastSentSeq,
-                    "message", "you fell behind and some events were dropped; fetch_history with after=" + lastSentSeq)));
+            send(frame(
+                    "resync",
+                    Map.of(
+                            "afterSeq",
+                            lastSentSeq,
+                            "message",
+                            "you fell behind and some events were dropped; fetch_history with after=" + lastSentSeq)));
         }
 
         @Override

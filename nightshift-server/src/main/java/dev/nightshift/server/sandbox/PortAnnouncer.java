@@ -29,7 +29,12 @@ public final class PortAnnouncer {
     private final Clock clock;
 
     /** @param publicUrl the base URL people use (known once the server listens) */
-    public PortAnnouncer(SandboxManager sandboxes, PortProxy ports, Store store, EventLog log, Supplier<String> publicUrl,
+    public PortAnnouncer(
+            SandboxManager sandboxes,
+            PortProxy ports,
+            Store store,
+            EventLog log,
+            Supplier<String> publicUrl,
             Clock clock) {
         this.sandboxes = sandboxes;
         this.ports = ports;
@@ -48,8 +53,8 @@ public final class PortAnnouncer {
         try {
             sandboxes.announceNewPorts(ports::userPorts, (sessionId, port) -> {
                 String url = publicUrl.get() + "/api/sessions/" + sessionId + "/ports/" + port + "/";
-                var artifact = store.artifacts().add(sessionId, "preview_url", url, Json.write(Map.of("port", port)),
-                        clock.instant());
+                var artifact = store.artifacts()
+                        .add(sessionId, "preview_url", url, Json.write(Map.of("port", port)), clock.instant());
                 log.append(sessionId, null, EventPayload.Artifact.of(artifact));
             });
         } catch (RuntimeException e) {

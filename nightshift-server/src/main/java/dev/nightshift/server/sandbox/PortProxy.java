@@ -3,11 +3,11 @@ package dev.nightshift.server.sandbox;
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.sandbox.PortConnection;
 import dev.nightshift.core.sandbox.Sandbox;
-import dev.nightshift.server.session.SessionService;
-import dev.nightshift.server.http.ApiException;
-import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.Caller;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.http.RouteTable;
+import dev.nightshift.server.session.SessionService;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,10 +47,26 @@ public final class PortProxy {
     private static final int MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
     private static final String COOKIE_PREFIX = "ns_port_";
     static final String TOKEN_SEGMENT = "~";
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "keep-alive", "proxy-connection",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "authorization", "content-length");
-    private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "trailer",
-            "proxy-authenticate", "upgrade", "content-length");
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "host",
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "proxy-authorization",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "authorization",
+            "content-length");
+    private static final Set<String> NOT_RETURNED = Set.of(
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "trailer",
+            "proxy-authenticate",
+            "upgrade",
+            "content-length");
 
     /** The sandbox flags a preview needs to work as a page, without {@code allow-same-origin}. */
     static final String PREVIEW_POLICY = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads";
@@ -78,7 +94,10 @@ public final class PortProxy {
 
     /** The ports a session's reviewers may open: what listens, minus Nightshift's own, at most ten. */
     public List<Integer> userPorts(Sandbox sandbox) {
-        return sandbox.ports().stream().filter(p -> p != egressPort).limit(MAX_USER_PORTS).toList();
+        return sandbox.ports().stream()
+                .filter(p -> p != egressPort)
+                .limit(MAX_USER_PORTS)
+                .toList();
     }
 
     /** What a request under a port names: the live token of a {@code ~<token>} first segment, and the path in the sandbox. */
@@ -90,7 +109,8 @@ public final class PortProxy {
             }
             if (raw.startsWith(TOKEN_SEGMENT)) {
                 int slash = raw.indexOf('/');
-                return new Target(raw.substring(1, slash < 0 ? raw.length() : slash), slash < 0 ? "/" : raw.substring(slash));
+                return new Target(
+                        raw.substring(1, slash < 0 ? raw.length() : slash), slash < 0 ? "/" : raw.substring(slash));
             }
             return new Target(null, "/" + raw);
         }
@@ -107,8 +127,10 @@ public final class PortProxy {
         String cookie = COOKIE_PREFIX + port;
         if (token != null) {
             Caller caller = auth.live(token, sessionId);
-            ctx.header("Set-Cookie", cookie + "=" + token + "; Path=/api/sessions/" + sessionId + "/ports/" + port
-                    + "/; HttpOnly; SameSite=Lax");
+            ctx.header(
+                    "Set-Cookie",
+                    cookie + "=" + token + "; Path=/api/sessions/" + sessionId + "/ports/" + port
+                            + "/; HttpOnly; SameSite=Lax");
             return caller;
         }
         String fromCookie = ctx.cookie(cookie);
@@ -129,12 +151,18 @@ public final class PortProxy {
         }
         Target target = Target.of(ctx.pathParamMap());
         sessions.require(caller(ctx, sessionId, port, target), sessionId, Access.Action.READ);
-        Sandbox sandbox = sandboxes.current(sessionId).orElseThrow(() -> new ApiException(503, "sandbox_not_running",
-                "the session's sandbox is not running (it may be hibernated); send a prompt or POST /api/sessions/"
-                        + sessionId + "/sandbox/resume"));
+        Sandbox sandbox = sandboxes
+                .current(sessionId)
+                .orElseThrow(() -> new ApiException(
+                        503,
+                        "sandbox_not_running",
+                        "the session's sandbox is not running (it may be hibernated); send a prompt or POST /api/sessions/"
+                                + sessionId + "/sandbox/resume"));
         if (!userPorts(sandbox).contains(port)) {
-            throw new ApiException(502, "port_not_listening", "nothing listens on port " + port
-                    + " in the sandbox; listening: " + userPorts(sandbox));
+            throw new ApiException(
+                    502,
+                    "port_not_listening",
+                    "nothing listens on port " + port + " in the sandbox; listening: " + userPorts(sandbox));
         }
         sandboxes.touch(sessionId);
         String path = target.path();
@@ -142,8 +170,13 @@ public final class PortProxy {
         try (PortConnection c = sandbox.connect(port)) {
             OutputStream up = c.output();
             StringBuilder head = new StringBuilder();
-            head.append(ctx.method().name()).append(' ').append(path).append(query.isEmpty() ? "" : "?" + query)
-                    .append(" HTTP/1.0\r\nHost: 127.0.0.1:").append(port).append("\r\n");
+            head.append(ctx.method().name())
+                    .append(' ')
+                    .append(path)
+                    .append(query.isEmpty() ? "" : "?" + query)
+                    .append(" HTTP/1.0\r\nHost: 127.0.0.1:")
+                    .append(port)
+                    .append("\r\n");
             for (String name : ctx.headerMap().keySet()) {
                 String lower = name.toLowerCase(Locale.ROOT);
                 if (!NOT_FORWARDED.contains(lower) && !lower.equals("cookie")) {
@@ -163,7 +196,11 @@ public final class PortProxy {
     }
 
     private static String stripToken(String query) {
-        return String.join("&", java.util.Arrays.stream(query.split("&")).filter(p -> !p.startsWith("token=")).toList());
+        return String.join(
+                "&",
+                java.util.Arrays.stream(query.split("&"))
+                        .filter(p -> !p.startsWith("token="))
+                        .toList());
     }
 
     /**
@@ -172,7 +209,9 @@ public final class PortProxy {
      */
     static boolean returned(String name, String value, String portPath) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (NOT_RETURNED.contains(lower) || lower.startsWith("access-control-allow-") || lower.equals("clear-site-data")
+        if (NOT_RETURNED.contains(lower)
+                || lower.startsWith("access-control-allow-")
+                || lower.equals("clear-site-data")
                 || lower.equals("service-worker-allowed")) {
             return false;
         }
@@ -191,7 +230,8 @@ public final class PortProxy {
         for (int i = 1; i < parts.length; i++) {
             String attribute = parts[i].trim();
             int eq = attribute.indexOf('=');
-            String key = (eq < 0 ? attribute : attribute.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            String key =
+                    (eq < 0 ? attribute : attribute.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
             if (key.equals("domain")) {
                 return false;
             }
@@ -211,13 +251,16 @@ public final class PortProxy {
         while (state < 4) {
             int b = in.read();
             if (b < 0) {
-                throw new ApiException(502, "bad_gateway", "the server on port " + port + " closed the connection without an answer");
+                throw new ApiException(
+                        502, "bad_gateway", "the server on port " + port + " closed the connection without an answer");
             }
             head.write(b);
             if (head.size() > MAX_RESPONSE_HEAD_BYTES) {
-                throw new ApiException(502, "bad_gateway", "the server on port " + port + " sent an oversized response head");
+                throw new ApiException(
+                        502, "bad_gateway", "the server on port " + port + " sent an oversized response head");
             }
-            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1
+            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+                    ? state + 1
                     : (b == '\r' ? 1 : 0);
         }
         String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");

@@ -3,10 +3,10 @@ package dev.nightshift.server.sandbox;
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.sandbox.PortConnection;
 import dev.nightshift.core.sandbox.Sandbox;
-import dev.nightshift.server.session.SessionService;
-import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.Caller;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.session.SessionService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsContext;
@@ -81,10 +81,13 @@ public final class PortWebSockets {
         try {
             int port = Integer.parseInt(ctx.pathParam("port"));
             sessions.require(caller(ctx, sessionId, port), sessionId, Access.Action.READ);
-            Sandbox sandbox = sandboxes.current(sessionId)
-                    .orElseThrow(() -> new ApiException(503, "sandbox_not_running", "the session's sandbox is not running"));
+            Sandbox sandbox = sandboxes
+                    .current(sessionId)
+                    .orElseThrow(
+                            () -> new ApiException(503, "sandbox_not_running", "the session's sandbox is not running"));
             if (!ports.userPorts(sandbox).contains(port)) {
-                throw new ApiException(502, "port_not_listening", "nothing listens on port " + port + " in the sandbox");
+                throw new ApiException(
+                        502, "port_not_listening", "nothing listens on port " + port + " in the sandbox");
             }
             PortConnection upstream = sandbox.connect(port);
             handshake(upstream, ctx, port);
@@ -101,14 +104,28 @@ public final class PortWebSockets {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         String path = PortProxy.Target.of(ctx.pathParamMap()).path();
-        String query = ctx.queryString() == null ? "" : String.join("&", java.util.Arrays.stream(ctx.queryString().split("&"))
-                .filter(p -> !p.startsWith("token=")).toList());
+        String query = ctx.queryString() == null
+                ? ""
+                : String.join(
+                        "&",
+                        java.util.Arrays.stream(ctx.queryString().split("&"))
+                                .filter(p -> !p.startsWith("token="))
+                                .toList());
         StringBuilder request = new StringBuilder()
-                .append("GET ").append(path).append(query.isEmpty() ? "" : "?" + query).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(port).append("\r\n")
+                .append("GET ")
+                .append(path)
+                .append(query.isEmpty() ? "" : "?" + query)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:")
+                .append(port)
+                .append("\r\n")
                 .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
-                .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(nonce)).append("\r\n")
-                .append("Origin: http://127.0.0.1:").append(port).append("\r\n\r\n");
+                .append("Sec-WebSocket-Key: ")
+                .append(Base64.getEncoder().encodeToString(nonce))
+                .append("\r\n")
+                .append("Origin: http://127.0.0.1:")
+                .append(port)
+                .append("\r\n\r\n");
         OutputStream out = upstream.output();
         out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
@@ -123,7 +140,8 @@ public final class PortWebSockets {
         }
         String status = head.toString(StandardCharsets.ISO_8859_1).split("\r\n", 2)[0];
         if (!status.matches("HTTP/1\\.[01] 101.*")) {
-            throw new IOException("the server on port " + port + " answered '" + status + "' instead of switching to WebSocket");
+            throw new IOException(
+                    "the server on port " + port + " answered '" + status + "' instead of switching to WebSocket");
         }
     }
 
@@ -136,7 +154,7 @@ public final class PortWebSockets {
                 WsFrames.Frame frame = WsFrames.read(upstream.input());
                 switch (frame.opcode()) {
                     case WsFrames.PING -> send(ctx, WsFrames.PONG, frame.payload());
-                    case WsFrames.PONG -> { }
+                    case WsFrames.PONG -> {}
                     case WsFrames.CLOSE -> {
                         ctx.closeSession(1000, "the server in the sandbox closed the connection");
                         return;

@@ -34,7 +34,8 @@ public final class SandboxEgress implements EgressAttachment {
 
     @Override
     public AutoCloseable attach(String sessionId, Path socket) throws Exception {
-        String repository = store.sessions().get(sessionId).map(Session::repository).orElse("");
+        String repository =
+                store.sessions().get(sessionId).map(Session::repository).orElse("");
         AllowlistPolicy policy = new AllowlistPolicy(sessionId, settings.allowedHosts(repository));
         return EgressProxy.start(socket, policy, new EgressListener() {
             @Override

@@ -96,9 +96,17 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
      * @param workspaceSource checks the session's repository out into a fresh sandbox
      * @param turnRunning whether a session has a turn in progress (never hibernate under one)
      */
-    public SandboxManager(SandboxProvider provider, String unavailable, Store store, EventLog log, Path snapshots,
-            SandboxSettings settings, WorkspaceSource workspaceSource, Predicate<String> turnRunning,
-            ScheduledExecutorService timer, Clock clock) {
+    public SandboxManager(
+            SandboxProvider provider,
+            String unavailable,
+            Store store,
+            EventLog log,
+            Path snapshots,
+            SandboxSettings settings,
+            WorkspaceSource workspaceSource,
+            Predicate<String> turnRunning,
+            ScheduledExecutorService timer,
+            Clock clock) {
         this.workspaceSource = workspaceSource;
         this.provider = provider;
         this.unavailable = unavailable;
@@ -219,10 +227,12 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
 
     private Sandbox start(String sessionId) {
         Instant now = clock.instant();
-        SandboxLifecycle.SpawnBreaker breaker = breakers.getOrDefault(sessionId, SandboxLifecycle.SpawnBreaker.closed());
+        SandboxLifecycle.SpawnBreaker breaker =
+                breakers.getOrDefault(sessionId, SandboxLifecycle.SpawnBreaker.closed());
         if (!breaker.allows(now)) {
             throw new SandboxException("the sandbox failed to start " + SandboxLifecycle.BREAKER_FAILURES + " times in "
-                    + SandboxLifecycle.BREAKER_WINDOW.toMinutes() + " minutes; next attempt after " + breaker.retryAt(now));
+                    + SandboxLifecycle.BREAKER_WINDOW.toMinutes() + " minutes; next attempt after "
+                    + breaker.retryAt(now));
         }
         Path archive = snapshot(sessionId);
         boolean restoring = Files.exists(archive);
@@ -241,7 +251,9 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
             breakers.put(sessionId, breaker.failed(now));
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             status(sessionId, SandboxState.FAILED, null, reason);
-            throw e instanceof SandboxException se ? se : new SandboxException("the sandbox could not start: " + reason, e);
+            throw e instanceof SandboxException se
+                    ? se
+                    : new SandboxException("the sandbox could not start: " + reason, e);
         }
         live.put(sessionId, new Entry(sandbox, clock.instant()));
         if (!restoring) {
@@ -274,7 +286,8 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            String reason = "the repository could not be checked out: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            String reason = "the repository could not be checked out: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage());
             live.remove(sessionId);
             sandbox.destroy();
             status(sessionId, SandboxState.FAILED, sandbox.id(), reason);
@@ -285,10 +298,18 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
 
     /** {@code .nightshift/setup.sh} once per workspace, then {@code .nightshift/start.sh} on every start. */
     private void runHooks(String sessionId, Sandbox sandbox) {
-        runHook(sessionId, sandbox, "setup.sh", SETUP_HOOK_TIMEOUT,
+        runHook(
+                sessionId,
+                sandbox,
+                "setup.sh",
+                SETUP_HOOK_TIMEOUT,
                 "[ -f .nightshift/setup.sh ] && [ ! -e \"$HOME/.nightshift-setup-done\" ] || exit 200; "
                         + "bash .nightshift/setup.sh && touch \"$HOME/.nightshift-setup-done\"");
-        runHook(sessionId, sandbox, "start.sh", START_HOOK_TIMEOUT,
+        runHook(
+                sessionId,
+                sandbox,
+                "start.sh",
+                START_HOOK_TIMEOUT,
                 "[ -f .nightshift/start.sh ] || exit 200; bash .nightshift/start.sh");
     }
 
@@ -300,14 +321,23 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         } catch (RuntimeException e) {
-            event(sessionId, new EventPayload.SandboxHook(".nightshift/" + hook, null, null, null, String.valueOf(e.getMessage())));
+            event(
+                    sessionId,
+                    new EventPayload.SandboxHook(
+                            ".nightshift/" + hook, null, null, null, String.valueOf(e.getMessage())));
             return;
         }
         if (result.exitCode() == 200) {
             return; // no such hook (or setup already done)
         }
-        event(sessionId, new EventPayload.SandboxHook(".nightshift/" + hook, result.exitCode(), result.timedOut(),
-                tail(result.stdout() + result.stderr(), HOOK_OUTPUT_CHARS), null));
+        event(
+                sessionId,
+                new EventPayload.SandboxHook(
+                        ".nightshift/" + hook,
+                        result.exitCode(),
+                        result.timedOut(),
+                        tail(result.stdout() + result.stderr(), HOOK_OUTPUT_CHARS),
+                        null));
     }
 
     private static String tail(String text, int chars) {
@@ -358,9 +388,14 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
         Entry entry = live.get(sessionId);
         if (entry != null) {
             Sandbox s = entry.sandbox();
-            return new Status(s.state().wire(), s.id(), s.state() == SandboxState.READY ? s.ports() : List.of(), entry.lastActivity());
+            return new Status(
+                    s.state().wire(),
+                    s.id(),
+                    s.state() == SandboxState.READY ? s.ports() : List.of(),
+                    entry.lastActivity());
         }
-        String recorded = store.sessions().get(sessionId).map(Session::sandboxStatus).orElse(null);
+        String recorded =
+                store.sessions().get(sessionId).map(Session::sandboxStatus).orElse(null);
         return new Status(recorded == null ? "none" : recorded, null, List.of(), null);
     }
 
@@ -368,7 +403,8 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
      * Looks for ports that started listening in live sandboxes and reports each once per sandbox
      * (as a preview URL); run it periodically.
      */
-    public void announceNewPorts(java.util.function.Function<Sandbox, List<Integer>> userPorts,
+    public void announceNewPorts(
+            java.util.function.Function<Sandbox, List<Integer>> userPorts,
             java.util.function.BiConsumer<String, Integer> announce) {
         announcedPorts.keySet().removeIf(key -> !live.containsKey(key.substring(0, key.indexOf('/'))));
         live.forEach((sessionId, entry) -> {
@@ -376,8 +412,8 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
             if (sandbox.state() != SandboxState.READY) {
                 return;
             }
-            java.util.Set<Integer> seen = announcedPorts.computeIfAbsent(sessionId + "/" + sandbox.id(),
-                    k -> ConcurrentHashMap.newKeySet());
+            java.util.Set<Integer> seen =
+                    announcedPorts.computeIfAbsent(sessionId + "/" + sandbox.id(), k -> ConcurrentHashMap.newKeySet());
             for (int port : userPorts.apply(sandbox)) {
                 if (seen.add(port)) {
                     announce.accept(sessionId, port);
@@ -402,13 +438,17 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
             return;
         }
         try {
-            SandboxLifecycle.Hibernation decision = SandboxLifecycle.hibernation(entry.sandbox().state(),
-                    entry.lastActivity(), turnRunning.test(sessionId), clock.instant(), settings.idleTimeout());
+            SandboxLifecycle.Hibernation decision = SandboxLifecycle.hibernation(
+                    entry.sandbox().state(),
+                    entry.lastActivity(),
+                    turnRunning.test(sessionId),
+                    clock.instant(),
+                    settings.idleTimeout());
             switch (decision) {
                 case SandboxLifecycle.Hibernation.Now now -> hibernate(sessionId);
                 case SandboxLifecycle.Hibernation.Later later ->
-                        armIdleCheck(sessionId, Duration.between(clock.instant(), later.at())); // always re-arm
-                case SandboxLifecycle.Hibernation.Never never -> { }
+                    armIdleCheck(sessionId, Duration.between(clock.instant(), later.at())); // always re-arm
+                case SandboxLifecycle.Hibernation.Never never -> {}
             }
         } catch (RuntimeException e) {
             LOG.warn("idle check of {} failed; retrying later", sessionId, e);
@@ -479,8 +519,13 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
     }
 
     private void status(String sessionId, SandboxState state, String sandboxId, String reason) {
-        store.sessions().updateSandbox(sessionId, state == SandboxState.READY ? sandboxId : null, state.wire(), owner,
-                clock.instant());
+        store.sessions()
+                .updateSandbox(
+                        sessionId,
+                        state == SandboxState.READY ? sandboxId : null,
+                        state.wire(),
+                        owner,
+                        clock.instant());
         event(sessionId, new EventPayload.SandboxStatus(state.wire(), sandboxId, reason));
     }
 

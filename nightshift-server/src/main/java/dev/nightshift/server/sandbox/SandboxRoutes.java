@@ -2,12 +2,12 @@ package dev.nightshift.server.sandbox;
 
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.sandbox.SandboxException;
-import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
 import dev.nightshift.server.http.RouteTable;
-import dev.nightshift.server.auth.Authenticator;
-import dev.nightshift.server.auth.Caller;
+import dev.nightshift.server.session.SessionService;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +38,10 @@ public final class SandboxRoutes {
         String id = ctx.pathParam("id");
         Caller caller = auth.fromHeader(ctx.header("Authorization"));
         sessions.require(caller, id, Access.Action.READ);
-        Json.respond(ctx, 200, caller.isShareLink() ? Map.of("state", sandboxes.status(id).state()) : view(id));
+        Json.respond(
+                ctx,
+                200,
+                caller.isShareLink() ? Map.of("state", sandboxes.status(id).state()) : view(id));
     }
 
     private Map<String, Object> view(String id) {

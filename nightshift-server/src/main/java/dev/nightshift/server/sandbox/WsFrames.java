@@ -64,7 +64,8 @@ final class WsFrames {
             }
         }
         if (length > MAX_PAYLOAD_BYTES) {
-            throw new IOException("a WebSocket frame of " + length + " bytes is over the " + MAX_PAYLOAD_BYTES + " byte limit");
+            throw new IOException(
+                    "a WebSocket frame of " + length + " bytes is over the " + MAX_PAYLOAD_BYTES + " byte limit");
         }
         byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
         byte[] payload = in.readNBytes((int) length);

@@ -34,14 +34,15 @@ public final class SessionRoles {
     /** Loads the session and checks that the caller may do {@code action} there (404, then 403). */
     public SessionAccess require(Caller caller, String sessionId, Access.Action action) {
         caller.require(action.scope());
-        Session session = store.sessions().get(sessionId)
-                .orElseThrow(() -> ApiException.notFound("no session " + sessionId));
+        Session session =
+                store.sessions().get(sessionId).orElseThrow(() -> ApiException.notFound("no session " + sessionId));
         Role role = roleOf(caller, session)
-                .orElseThrow(() -> ApiException.forbidden("you are not a participant of session " + sessionId
-                        + "; ask its owner to add you"));
+                .orElseThrow(() -> ApiException.forbidden(
+                        "you are not a participant of session " + sessionId + "; ask its owner to add you"));
         if (!Access.allows(role, action)) {
             throw ApiException.forbidden("your role in this session is " + role.wire() + "; "
-                    + action.name().toLowerCase(java.util.Locale.ROOT) + " needs " + action.minimum().wire());
+                    + action.name().toLowerCase(java.util.Locale.ROOT) + " needs "
+                    + action.minimum().wire());
         }
         return new SessionAccess(session, role);
     }

@@ -18,16 +18,15 @@ import dev.nightshift.core.policy.SessionStatusPolicy;
 import dev.nightshift.core.port.EnqueueResult;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.server.Setting;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Requests;
 import dev.nightshift.server.http.Views;
-import dev.nightshift.server.auth.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What a session can be asked to do, whatever the surface (REST, WebSocket, later Slack or
@@ -58,9 +57,17 @@ public final class SessionService {
      * @param roles who may do what in a session
      * @param repositories which repositories a caller may create a session on
      */
-    public SessionService(Store store, java.util.function.Consumer<String> queueChanged, TurnControl dispatcher, Limits limits, Clock clock,
-            MeterRegistry metrics, java.util.function.Consumer<String> archived, java.util.function.Consumer<String> prompted,
-            SessionRoles roles, RepositoryPolicy repositories) {
+    public SessionService(
+            Store store,
+            java.util.function.Consumer<String> queueChanged,
+            TurnControl dispatcher,
+            Limits limits,
+            Clock clock,
+            MeterRegistry metrics,
+            java.util.function.Consumer<String> archived,
+            java.util.function.Consumer<String> prompted,
+            SessionRoles roles,
+            RepositoryPolicy repositories) {
         this.roles = roles;
         this.repositories = repositories;
         this.archived = archived;
@@ -96,7 +103,8 @@ public final class SessionService {
         caller.require(dev.nightshift.core.model.Scope.SESSIONS_WRITE);
         String repository = trimToNull(request.repository());
         if (repository == null) {
-            throw ApiException.badRequest("'repository' is required: a git URL (https://, ssh://, file://, git@host:path) or an absolute local path");
+            throw ApiException.badRequest(
+                    "'repository' is required: a git URL (https://, ssh://, file://, git@host:path) or an absolute local path");
         }
         if (repository.length() > 2000) {
             throw ApiException.badRequest("'repository' is longer than 2000 characters");
@@ -112,15 +120,26 @@ public final class SessionService {
         checkBranch("workBranch", request.workBranch());
         String work = trimToNull(request.workBranch());
         if (work != null && work.equals(trimToNull(request.baseBranch()))) {
-            throw ApiException.badRequest("'workBranch' must differ from 'baseBranch': Nightshift never pushes to the base branch");
+            throw ApiException.badRequest(
+                    "'workBranch' must differ from 'baseBranch': Nightshift never pushes to the base branch");
         }
         checkLength("model", request.model(), MAX_MODEL_ID);
         checkLength("title", request.title(), 500);
         SessionSettings settings = settings(request.settings());
         requireAllowed(caller, repository, url);
-        Session session = store.sessions().create(new NewSession(Ids.newId("ses"), repository, trimToNull(request.baseBranch()),
-                trimToNull(request.model()), trimToNull(request.title()), caller.userId(), source, settings, null),
-                clock.instant());
+        Session session = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"),
+                                repository,
+                                trimToNull(request.baseBranch()),
+                                trimToNull(request.model()),
+                                trimToNull(request.title()),
+                                caller.userId(),
+                                source,
+                                settings,
+                                null),
+                        clock.instant());
         if (work != null) {
             store.sessions().setBranches(session.id(), null, work, clock.instant());
             session = store.sessions().get(session.id()).orElseThrow();
@@ -135,15 +154,26 @@ public final class SessionService {
             return;
         }
         String message = switch (refusal.get()) {
-            case NOT_ALLOWLISTED -> "the repository " + repository + " is not allowed on this server; an administrator can add a "
-                    + "pattern matching it to " + Setting.REPOSITORY_ALLOW.env();
-            case LOCAL_NOT_ALLOWED -> "local repositories (paths and file:// URLs) are for administrators; an administrator can "
-                    + "allow " + repository + " by adding a directory that contains it to " + Setting.LOCAL_REPOSITORY_ROOTS.env();
-            case DATA_DIRECTORY -> "the repository " + repository + " is inside Nightshift's own data directory ("
-                    + Setting.DATA_DIR.env() + "), which is never a repository; use a repository outside it";
+            case NOT_ALLOWLISTED ->
+                "the repository " + repository + " is not allowed on this server; an administrator can add a "
+                        + "pattern matching it to " + Setting.REPOSITORY_ALLOW.env();
+            case LOCAL_NOT_ALLOWED ->
+                "local repositories (paths and file:// URLs) are for administrators; an administrator can " + "allow "
+                        + repository + " by adding a directory that contains it to "
+                        + Setting.LOCAL_REPOSITORY_ROOTS.env();
+            case DATA_DIRECTORY ->
+                "the repository " + repository + " is inside Nightshift's own data directory (" + Setting.DATA_DIR.env()
+                        + "), which is never a repository; use a repository outside it";
         };
-        store.audit().record(caller.userId(), null, "repository.refused", repository, "refused",
-                refusal.get().name().toLowerCase(java.util.Locale.ROOT), clock.instant());
+        store.audit()
+                .record(
+                        caller.userId(),
+                        null,
+                        "repository.refused",
+                        repository,
+                        "refused",
+                        refusal.get().name().toLowerCase(java.util.Locale.ROOT),
+                        clock.instant());
         throw new ApiException(403, "repository_not_allowed", message);
     }
 
@@ -171,18 +201,31 @@ public final class SessionService {
         SessionRoles.SessionAccess access = require(caller, sessionId, Access.Action.PROMPT);
         switch (PromptCheck.check(request.content(), limits)) {
             case EMPTY -> throw ApiException.badRequest("'content' is required and must not be blank");
-            case TOO_LARGE -> throw new ApiException(413, "prompt_too_large", "the prompt has "
-                    + request.content().length() + " characters; the limit is " + limits.maxPromptChars());
-            case OK -> { }
+            case TOO_LARGE ->
+                throw new ApiException(
+                        413,
+                        "prompt_too_large",
+                        "the prompt has " + request.content().length() + " characters; the limit is "
+                                + limits.maxPromptChars());
+            case OK -> {}
         }
         checkLength("clientRequestId", request.clientRequestId(), MAX_CLIENT_REQUEST_ID);
         checkLength("model", request.model(), MAX_MODEL_ID);
         if (!SessionStatusPolicy.acceptsPrompts(access.session().status())) {
             throw ApiException.conflict("session " + sessionId + " is archived and takes no prompts");
         }
-        EnqueueResult result = store.messages().enqueue(new NewMessage(Ids.newId("msg"), sessionId, caller.userId(),
-                source, request.content(), trimToNull(request.model()), trimToNull(request.clientRequestId())),
-                limits.maxUnfinishedPrompts(), clock.instant());
+        EnqueueResult result = store.messages()
+                .enqueue(
+                        new NewMessage(
+                                Ids.newId("msg"),
+                                sessionId,
+                                caller.userId(),
+                                source,
+                                request.content(),
+                                trimToNull(request.model()),
+                                trimToNull(request.clientRequestId())),
+                        limits.maxUnfinishedPrompts(),
+                        clock.instant());
         return switch (result) {
             case EnqueueResult.Accepted accepted -> {
                 if (accepted.created()) {
@@ -194,9 +237,13 @@ public final class SessionService {
                 yield accepted;
             }
             case EnqueueResult.QueueFull full -> {
-                metrics.counter("nightshift.prompts.refused", "reason", "queue_full").increment();
-                throw new ApiException(429, "queue_full", "session " + sessionId + " already has " + full.unfinished()
-                        + " unfinished prompts (the limit); wait for one to finish or cancel a pending one");
+                metrics.counter("nightshift.prompts.refused", "reason", "queue_full")
+                        .increment();
+                throw new ApiException(
+                        429,
+                        "queue_full",
+                        "session " + sessionId + " already has " + full.unfinished()
+                                + " unfinished prompts (the limit); wait for one to finish or cancel a pending one");
             }
             case EnqueueResult.UnknownSession unknown -> throw ApiException.notFound("no session " + sessionId);
         };
@@ -204,12 +251,16 @@ public final class SessionService {
 
     public void cancelPrompt(Caller caller, String sessionId, String messageId) {
         require(caller, sessionId, Access.Action.PROMPT);
-        Message message = store.messages().get(messageId)
+        Message message = store.messages()
+                .get(messageId)
                 .filter(m -> m.sessionId().equals(sessionId))
                 .orElseThrow(() -> ApiException.notFound("no prompt " + messageId + " in session " + sessionId));
         if (!store.messages().cancel(sessionId, messageId, clock.instant())) {
-            throw ApiException.conflict("prompt " + messageId + " is " + store.messages().get(messageId)
-                    .map(m -> m.status().wire()).orElse(message.status().wire())
+            throw ApiException.conflict("prompt " + messageId + " is "
+                    + store.messages()
+                            .get(messageId)
+                            .map(m -> m.status().wire())
+                            .orElse(message.status().wire())
                     + "; only pending prompts can be cancelled (use stop for a running one)");
         }
         queueChanged(sessionId);
@@ -243,9 +294,19 @@ public final class SessionService {
         String secret = Secrets.newSecret("nsl");
         Instant expires = clock.instant().plus(limits.liveTokenTtl());
         // a live token can do what the token it was made with can, and ends when that one is revoked
-        String parent = caller.token().kind() == TokenKind.LIVE ? caller.token().parentId() : caller.token().id();
-        Token token = store.tokens().create(TokenKind.LIVE, caller.userId(), "live", sessionId, Secrets.hash(secret), expires,
-                caller.token().scopes(), parent);
+        String parent = caller.token().kind() == TokenKind.LIVE
+                ? caller.token().parentId()
+                : caller.token().id();
+        Token token = store.tokens()
+                .create(
+                        TokenKind.LIVE,
+                        caller.userId(),
+                        "live",
+                        sessionId,
+                        Secrets.hash(secret),
+                        expires,
+                        caller.token().scopes(),
+                        parent);
         return Views.NewTokenView.of(token, secret, "/api/sessions/" + sessionId + "/ws");
     }
 

@@ -72,9 +72,18 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
      * @param sandboxes the sessions' sandboxes ({@link TurnSandboxes#NONE} on a server without them)
      * @param running where this dispatcher records its running turns; the sandbox manager reads it too
      */
-    public TurnDispatcher(Store store, EventLog log, TurnExecutor executor, PostTurnHook postTurn,
-            Consumer<String> queueChanged, TurnSandboxes sandboxes, RunningTurns running, String nodeId, Duration lease,
-            Duration stopGrace, Clock clock) {
+    public TurnDispatcher(
+            Store store,
+            EventLog log,
+            TurnExecutor executor,
+            PostTurnHook postTurn,
+            Consumer<String> queueChanged,
+            TurnSandboxes sandboxes,
+            RunningTurns running,
+            String nodeId,
+            Duration lease,
+            Duration stopGrace,
+            Clock clock) {
         this.sandboxes = sandboxes;
         this.active = running;
         this.store = store;
@@ -134,9 +143,11 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             turn.requestStop(now);
         }
         sandboxes.killAll(sessionId); // everything the turn started, within the second
-        Optional<Message> running = turn != null ? Optional.of(turn.message())
+        Optional<Message> running = turn != null
+                ? Optional.of(turn.message())
                 : store.messages().unfinished(sessionId).stream()
-                        .filter(m -> m.status() == MessageStatus.PROCESSING).findFirst();
+                        .filter(m -> m.status() == MessageStatus.PROCESSING)
+                        .findFirst();
         if (running.isEmpty() || !endTurn(sessionId, running.get(), MessageStatus.FAILED, "stopped", STOPPED, turn)) {
             return Optional.empty();
         }
@@ -159,7 +170,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     /** A turn stopped through another node is no longer processing in the store: stop it here too. */
     private void stopTurnsEndedElsewhere() {
         for (ActiveTurn turn : active.all()) {
-            store.messages().get(turn.message().id())
+            store.messages()
+                    .get(turn.message().id())
                     .filter(m -> m.status() != MessageStatus.PROCESSING)
                     .ifPresent(m -> turn.requestStop(clock.instant()));
         }
@@ -170,8 +182,17 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             if (nodeId.equals(orphan.claimedBy()) && active.isRunning(orphan.sessionId())) {
                 continue; // our own, merely late in renewing
             }
-            if (store.messages().takeOver(orphan.id(), orphan.claimedBy(), nodeId, clock.instant().plus(lease))) {
-                LOG.info("taking over prompt {} of session {} from {}", orphan.id(), orphan.sessionId(), orphan.claimedBy());
+            if (store.messages()
+                    .takeOver(
+                            orphan.id(),
+                            orphan.claimedBy(),
+                            nodeId,
+                            clock.instant().plus(lease))) {
+                LOG.info(
+                        "taking over prompt {} of session {} from {}",
+                        orphan.id(),
+                        orphan.sessionId(),
+                        orphan.claimedBy());
                 runners.computeIfAbsent(orphan.sessionId(), SessionRunner::new).resume(orphan);
             }
         }
@@ -243,8 +264,15 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             if (resumed) {
                 log.append(session.id(), message.id(), new EventPayload.TurnResumed(nodeId));
             } else {
-                log.append(session.id(), message.id(), new EventPayload.UserMessage(message.id(), message.authorId(),
-                        message.source().wire(), message.content(), message.model()));
+                log.append(
+                        session.id(),
+                        message.id(),
+                        new EventPayload.UserMessage(
+                                message.id(),
+                                message.authorId(),
+                                message.source().wire(),
+                                message.content(),
+                                message.model()));
             }
             failure = execute(turn);
             if (failure == null && !turn.stopRequested()) {
@@ -284,7 +312,10 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             } catch (TimeoutException e) {
                 Instant stoppedAt = turn.stopRequestedAt();
                 if (stoppedAt != null && clock.instant().isAfter(stoppedAt.plus(stopGrace))) {
-                    LOG.warn("executor for {} ignored stop for {}; abandoning it", turn.message().id(), stopGrace);
+                    LOG.warn(
+                            "executor for {} ignored stop for {}; abandoning it",
+                            turn.message().id(),
+                            stopGrace);
                     return STOPPED;
                 }
             } catch (java.util.concurrent.ExecutionException e) {
@@ -298,7 +329,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
      * transaction; false when the prompt was no longer processing (another path ended it).
      * {@code error} is the stored reason; a stop writes no error event, only its status.
      */
-    private boolean endTurn(String sessionId, Message message, MessageStatus terminal, String status, String error, ActiveTurn turn) {
+    private boolean endTurn(
+            String sessionId, Message message, MessageStatus terminal, String status, String error, ActiveTurn turn) {
         if (turn != null) {
             turn.end();
         }
@@ -309,7 +341,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         String shown = error != null && !"stopped".equals(status) ? error : null;
         end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown)));
         Instant now = clock.instant();
-        if (log.appendWith(sessionId, () -> store.messages().finish(message.id(), terminal, error, end, now)).isEmpty()) {
+        if (log.appendWith(sessionId, () -> store.messages().finish(message.id(), terminal, error, end, now))
+                .isEmpty()) {
             return false;
         }
         boolean more = !store.messages().unfinished(sessionId).isEmpty();

@@ -76,7 +76,9 @@ public final class WebUi {
             return;
         }
         // the URL has no version, so the pom is the only place it is written; a day's caching is plenty
-        serve(ctx, "META-INF/resources/webjars/" + library.artifactId() + "/" + version + "/" + ctx.pathParam("path"),
+        serve(
+                ctx,
+                "META-INF/resources/webjars/" + library.artifactId() + "/" + version + "/" + ctx.pathParam("path"),
                 "public, max-age=86400");
     }
 
@@ -122,7 +124,8 @@ public final class WebUi {
             byte[] bytes = in.readAllBytes();
             CRC32 crc = new CRC32();
             crc.update(bytes);
-            return Optional.of(new Asset(bytes, type, "\"" + Long.toHexString(crc.getValue()) + "-" + bytes.length + "\""));
+            return Optional.of(
+                    new Asset(bytes, type, "\"" + Long.toHexString(crc.getValue()) + "-" + bytes.length + "\""));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }
@@ -158,7 +161,9 @@ public final class WebUi {
     }
 
     private static void notFound(Context ctx) {
-        ctx.status(404).contentType("application/json").result(dev.nightshift.server.http.Json.write(
-                Map.of("error", Map.of("code", "not_found", "message", "no such file " + ctx.path()))));
+        ctx.status(404)
+                .contentType("application/json")
+                .result(dev.nightshift.server.http.Json.write(
+                        Map.of("error", Map.of("code", "not_found", "message", "no such file " + ctx.path()))));
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GitCredentialsTest {
     @TempDir
     Path dir;
+
     JdbcStore store;
     GitHubFake github;
     GitHubOAuth oauth;
@@ -41,10 +42,15 @@ class GitCredentialsTest {
         github.oauthClient("client-1", "secret-1");
         github.addUser(7, "grace", "Grace Hopper", "grace@example.com");
         oauth = new GitHubOAuth(github.endpoints(), "client-1", "secret-1");
-        credentials = new GitCredentials(store, SecretBox.open(null, dir), (userId, host, refreshToken) -> {
-            OAuthTokens t = oauth.refresh(refreshToken);
-            return new GitCredentials.TokenRefresher.Refreshed(t.accessToken(), t.accessExpiresAt(), t.refreshToken(), t.refreshExpiresAt());
-        }, Clock.systemUTC());
+        credentials = new GitCredentials(
+                store,
+                SecretBox.open(null, dir),
+                (userId, host, refreshToken) -> {
+                    OAuthTokens t = oauth.refresh(refreshToken);
+                    return new GitCredentials.TokenRefresher.Refreshed(
+                            t.accessToken(), t.accessExpiresAt(), t.refreshToken(), t.refreshExpiresAt());
+                },
+                Clock.systemUTC());
         grace = store.users().create("grace", "Grace Hopper", null, false);
     }
 
@@ -62,18 +68,21 @@ class GitCredentialsTest {
     @Test
     void secretsAreSealedBoundToTheirOwnerAndOpenOnlyWithTheKey() throws Exception {
         credentials.put(grace.id(), "git.example.com", "token", "grace", "glpat-secret-value");
-        Credential stored = store.credentials().find(grace.id(), "git.example.com").orElseThrow();
+        Credential stored =
+                store.credentials().find(grace.id(), "git.example.com").orElseThrow();
         assertThat(stored.secretSealed()).startsWith("v1:").doesNotContain("glpat-secret-value");
         assertThat(credentials.authFor(grace.id(), RepositoryUrl.parse("https://git.example.com/a/b.git")))
                 .isEqualTo(GitAuth.token("grace", "glpat-secret-value"));
-        assertThat(credentials.authFor(grace.id(), RepositoryUrl.parse("https://other.example.com/a/b.git"))).isEqualTo(GitAuth.NONE);
+        assertThat(credentials.authFor(grace.id(), RepositoryUrl.parse("https://other.example.com/a/b.git")))
+                .isEqualTo(GitAuth.NONE);
         assertThat(Files.readString(dir.resolve(SecretBox.KEY_FILE)).strip()).hasSize(44);
 
         SecretBox otherKey = SecretBox.open(Base64.getEncoder().encodeToString(new byte[32]), dir);
         assertThatThrownBy(() -> otherKey.open(stored.secretSealed(), grace.id() + "@git.example.com"))
                 .hasMessageContaining("NIGHTSHIFT_SECRET_KEY");
         SecretBox sameKey = SecretBox.open(null, dir);
-        assertThatThrownBy(() -> sameKey.open(stored.secretSealed(), "someone-else@git.example.com")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> sameKey.open(stored.secretSealed(), "someone-else@git.example.com"))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> SecretBox.open("dG9vIHNob3J0", dir)).hasMessageContaining("32 bytes");
     }
 
@@ -81,10 +90,16 @@ class GitCredentialsTest {
     void anExpiringTokenIsRefreshedOnceAndTheNewRefreshTokenKept() {
         OAuthTokens first = signIn();
         // stored as if it expires in a minute: inside the refresh margin
-        Credential stored = credentials.putOAuth(grace.id(), "github.com", first.accessToken(), Instant.now().plusSeconds(60),
-                first.refreshToken(), first.refreshExpiresAt());
+        Credential stored = credentials.putOAuth(
+                grace.id(),
+                "github.com",
+                first.accessToken(),
+                Instant.now().plusSeconds(60),
+                first.refreshToken(),
+                first.refreshExpiresAt());
 
-        String fresh = credentials.accessToken(grace.id(), "github.com").orElseThrow().secret();
+        String fresh =
+                credentials.accessToken(grace.id(), "github.com").orElseThrow().secret();
 
         assertThat(fresh).isNotEqualTo(first.accessToken());
         Credential after = store.credentials().find(grace.id(), "github.com").orElseThrow();
@@ -97,15 +112,22 @@ class GitCredentialsTest {
     @Test
     void aRefreshThatLosesTheRaceUsesWhatTheWinnerStored() {
         OAuthTokens first = signIn();
-        Credential stale = credentials.putOAuth(grace.id(), "github.com", first.accessToken(), Instant.now().plusSeconds(60),
-                first.refreshToken(), first.refreshExpiresAt());
-        String winner = credentials.accessToken(grace.id(), "github.com").orElseThrow().secret(); // node A refreshed
+        Credential stale = credentials.putOAuth(
+                grace.id(),
+                "github.com",
+                first.accessToken(),
+                Instant.now().plusSeconds(60),
+                first.refreshToken(),
+                first.refreshExpiresAt());
+        String winner =
+                credentials.accessToken(grace.id(), "github.com").orElseThrow().secret(); // node A refreshed
 
         // node B read the old row before A wrote: its refresh token is used up, so it takes A's tokens
         Credential result = credentials.refresh(stale, grace.id() + "@github.com");
 
         assertThat(result.version()).isEqualTo(stale.version() + 1);
-        assertThat(SecretBox.open(null, dir).open(result.secretSealed(), grace.id() + "@github.com")).isEqualTo(winner);
+        assertThat(SecretBox.open(null, dir).open(result.secretSealed(), grace.id() + "@github.com"))
+                .isEqualTo(winner);
         assertThat(Duration.between(Instant.now(), result.expiresAt())).isPositive();
     }
 }

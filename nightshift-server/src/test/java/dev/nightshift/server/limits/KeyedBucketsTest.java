@@ -64,7 +64,9 @@ class KeyedBucketsTest {
         for (int i = 0; i < 10_000; i++) {
             buckets.take("random-" + i);
             if (i % 50 == 0) {
-                assertThat(buckets.take("hot")).as("the hot key stays limited: its bucket is never evicted").isPositive();
+                assertThat(buckets.take("hot"))
+                        .as("the hot key stays limited: its bucket is never evicted")
+                        .isPositive();
             }
         }
         assertThat(buckets.size()).isEqualTo(100);
@@ -74,7 +76,9 @@ class KeyedBucketsTest {
     void retryAfterIsWholeSecondsRoundedUpAndAtLeastOne() {
         assertThat(RateLimits.retryAfterSeconds(1)).isEqualTo(1);
         assertThat(RateLimits.retryAfterSeconds(TimeUnit.SECONDS.toNanos(1))).isEqualTo(1);
-        assertThat(RateLimits.retryAfterSeconds(TimeUnit.SECONDS.toNanos(1) + 1)).isEqualTo(2);
-        assertThat(RateLimits.retryAfterSeconds(TimeUnit.MILLISECONDS.toNanos(2500))).isEqualTo(3);
+        assertThat(RateLimits.retryAfterSeconds(TimeUnit.SECONDS.toNanos(1) + 1))
+                .isEqualTo(2);
+        assertThat(RateLimits.retryAfterSeconds(TimeUnit.MILLISECONDS.toNanos(2500)))
+                .isEqualTo(3);
     }
 }

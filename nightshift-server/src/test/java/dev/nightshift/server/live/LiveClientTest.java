@@ -48,7 +48,9 @@ class LiveClientTest {
         List<long[]> fills = new ArrayList<>();
         LiveClient client = new LiveClient(100, recorder, (after, before) -> {
             fills.add(new long[] {after, before});
-            return LongStream.range(after + 1, before).mapToObj(LiveClientTest::event).toList();
+            return LongStream.range(after + 1, before)
+                    .mapToObj(LiveClientTest::event)
+                    .toList();
         });
         client.markDelivered(5); // the snapshot held 1..5
         Thread.ofVirtual().start(client::run);

@@ -52,13 +52,16 @@ class WarmUpLimitTest {
                 }
                 ws.send(Map.of("type", "ping"));
                 ws.next("pong", WAIT); // every typing frame has been handled
-                await().atMost(WAIT).until(() -> server.server.sandboxes().status(id).state().equals("failed"));
+                await().atMost(WAIT)
+                        .until(() ->
+                                server.server.sandboxes().status(id).state().equals("failed"));
                 await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> provider.creates.get() == 1);
             }
 
             // the failed checkout counted in the start breaker: two more failures open it
             for (int i = 1; i < SandboxLifecycle.BREAKER_FAILURES; i++) {
-                assertThatThrownBy(() -> server.server.sandboxes().acquire(id)).hasMessageContaining("could not be checked out");
+                assertThatThrownBy(() -> server.server.sandboxes().acquire(id))
+                        .hasMessageContaining("could not be checked out");
             }
             assertThatThrownBy(() -> server.server.sandboxes().acquire(id))
                     .isInstanceOf(SandboxException.class)

@@ -14,7 +14,8 @@ import java.util.Map;
 /** A real HTTP client for tests: JSON in, status and JSON out. */
 public final class ApiClient {
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public record Response(int status, JsonNode body, String raw) {
         public String text(String field) {
@@ -57,19 +58,25 @@ public final class ApiClient {
     /** {@code body} may be a String (sent as is, for malformed-JSON tests) or anything Jackson writes. */
     public Response send(String method, String path, Object body) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
             String payload = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-            request.method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(payload));
+            request.method(
+                    method,
+                    payload == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(payload));
             if (payload != null) {
                 request.header("Content-Type", "application/json");
             }
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
-            JsonNode json = raw == null || raw.isBlank() || !raw.trim().startsWith("{") ? JSON.createObjectNode() : JSON.readTree(raw);
+            JsonNode json = raw == null || raw.isBlank() || !raw.trim().startsWith("{")
+                    ? JSON.createObjectNode()
+                    : JSON.readTree(raw);
             return new Response(response.statusCode(), json, raw);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -39,14 +39,15 @@ public final class TestServer implements AutoCloseable {
         return start(dir, true, settings, plugins);
     }
 
-    public static TestServer start(Path dataDir, boolean ownsDataDir, Map<String, String> settings,
-            Consumer<Nightshift.Plugins> plugins) {
+    public static TestServer start(
+            Path dataDir, boolean ownsDataDir, Map<String, String> settings, Consumer<Nightshift.Plugins> plugins) {
         Map<String, String> values = new HashMap<>(settings);
         values.put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
         values.putIfAbsent("NIGHTSHIFT_PORT", "0");
         // tests' users (not only the administrator) start sessions on made-up paths under /srv
         values.putIfAbsent("NIGHTSHIFT_LOCAL_REPOSITORY_ROOTS", "/srv");
-        return new TestServer(Nightshift.start(NightshiftConfig.from(values), withoutSandboxes(plugins)), dataDir, ownsDataDir);
+        return new TestServer(
+                Nightshift.start(NightshiftConfig.from(values), withoutSandboxes(plugins)), dataDir, ownsDataDir);
     }
 
     public static TestServer start(NightshiftConfig config, Consumer<Nightshift.Plugins> plugins) {

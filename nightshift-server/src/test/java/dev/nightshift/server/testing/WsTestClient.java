@@ -24,44 +24,46 @@ public final class WsTestClient implements AutoCloseable {
     private final WebSocket socket;
 
     private WsTestClient(String url, boolean autoRead) {
-        this.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
+        this.socket = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create(url), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
 
-            @Override
-            public void onOpen(WebSocket ws) {
-                if (autoRead) { // a stalled client requests nothing, so frames back up in the server
-                    ws.request(1);
-                }
-            }
-
-            @Override
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    try {
-                        frames.add(ApiClient.JSON.readTree(partial.toString()));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        if (autoRead) { // a stalled client requests nothing, so frames back up in the server
+                            ws.request(1);
+                        }
                     }
-                    partial.setLength(0);
-                }
-                if (autoRead) {
-                    ws.request(1);
-                }
-                return null;
-            }
 
-            @Override
-            public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-                closed.complete(statusCode);
-                return null;
-            }
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            try {
+                                frames.add(ApiClient.JSON.readTree(partial.toString()));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            partial.setLength(0);
+                        }
+                        if (autoRead) {
+                            ws.request(1);
+                        }
+                        return null;
+                    }
 
-            @Override
-            public void onError(WebSocket ws, Throwable error) {
-                closed.complete(-1);
-            }
-        }).join();
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket ws, Throwable error) {
+                        closed.complete(-1);
+                    }
+                })
+                .join();
     }
 
     public static WsTestClient connect(String url) {
@@ -118,7 +120,10 @@ public final class WsTestClient implements AutoCloseable {
             }
             if (frame == null) {
                 throw new AssertionError("no '" + type + "' frame within " + timeout + "; unread types: "
-                        + skipped.stream().map(f -> f.path("type").asText()).distinct().toList());
+                        + skipped.stream()
+                                .map(f -> f.path("type").asText())
+                                .distinct()
+                                .toList());
             }
             if (frame.path("type").asText().equals(type)) {
                 return frame;

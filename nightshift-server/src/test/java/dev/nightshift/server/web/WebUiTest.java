@@ -27,7 +27,8 @@ class WebUiTest {
         assertThat(WebUi.contentType("x/purify.es.mjs")).startsWith("text/javascript");
         assertThat(WebUi.contentType("web/css/base.css")).startsWith("text/css");
         assertThat(WebUi.contentType("dev/nightshift/server/Nightshift.class")).isNull();
-        assertThat(WebUi.contentType("META-INF/maven/org.webjars/highlightjs/pom.properties")).isNull();
+        assertThat(WebUi.contentType("META-INF/maven/org.webjars/highlightjs/pom.properties"))
+                .isNull();
     }
 
     @Test
@@ -36,22 +37,27 @@ class WebUiTest {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> app = get(http, s.url() + "/ui/js/app.js", null);
             assertThat(app.statusCode()).isEqualTo(200);
-            assertThat(app.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+            assertThat(app.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
             String etag = app.headers().firstValue("ETag").orElseThrow();
             assertThat(get(http, s.url() + "/ui/js/app.js", etag).statusCode()).isEqualTo(304);
 
             HttpResponse<String> marked = get(http, s.url() + "/vendor/marked/lib/marked.esm.js", null);
             assertThat(marked.statusCode()).isEqualTo(200);
             assertThat(marked.body()).contains("export");
-            assertThat(get(http, s.url() + "/vendor/highlightjs/highlight.min.js", null).statusCode()).isEqualTo(200);
+            assertThat(get(http, s.url() + "/vendor/highlightjs/highlight.min.js", null)
+                            .statusCode())
+                    .isEqualTo(200);
 
             HttpResponse<String> share = get(http, s.url() + "/s/nss_secret", null);
             assertThat(share.statusCode()).isEqualTo(200);
             assertThat(share.body()).contains("/ui/js/app.js");
             assertThat(share.headers().firstValue("Referrer-Policy")).contains("no-referrer");
 
-            assertThat(get(http, s.url() + "/ui/js/missing.js", null).statusCode()).isEqualTo(404);
-            assertThat(get(http, s.url() + "/vendor/jquery/jquery.js", null).statusCode()).isEqualTo(404);
+            assertThat(get(http, s.url() + "/ui/js/missing.js", null).statusCode())
+                    .isEqualTo(404);
+            assertThat(get(http, s.url() + "/vendor/jquery/jquery.js", null).statusCode())
+                    .isEqualTo(404);
         }
     }
 
