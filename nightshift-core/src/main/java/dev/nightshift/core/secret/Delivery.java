@@ -1,0 +1,21 @@
+package dev.nightshift.core.secret;
+
+import dev.nightshift.core.model.Wire;
+
+/** How a secret reaches a session's sandbox. */
+public enum Delivery {
+    /** A placeholder in the environment; the egress proxy substitutes the value for allowed hosts (the default). */
+    EGRESS,
+    /** The value, visible to the repository's {@code .nightshift/setup.sh} only, never to the agent. */
+    SETUP,
+    /** The value as an environment variable: an explicit, warned opt-in for tools that cannot use the proxy. */
+    ENV;
+
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Delivery fromWire(String value) {
+        return Wire.parse(Delivery.class, value);
+    }
+}
