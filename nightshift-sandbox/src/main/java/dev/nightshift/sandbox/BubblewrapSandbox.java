@@ -85,8 +85,8 @@ final class BubblewrapSandbox extends HostProcessSandbox {
     @Override
     ProcessBuilder command(String child, ExecRequest request) throws IOException {
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
-        env.putAll(spec().env());
-        env.putAll(request.env());
+        addEnvironment(env, spec().env());
+        addEnvironment(env, request.env());
         List<String> argv = new ArrayList<>();
         argv.addAll(CommandLine.enter(pid));
         if (request.readOnly()) {

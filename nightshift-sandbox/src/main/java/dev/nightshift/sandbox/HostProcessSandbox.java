@@ -95,6 +95,24 @@ abstract class HostProcessSandbox implements Sandbox {
      */
     abstract ProcessBuilder command(String child, ExecRequest request) throws IOException;
 
+    /**
+     * A command's environment: the provider's own, then the sandbox's (its spec), then the
+     * command's. {@code JAVA_TOOL_OPTIONS} adds up instead of replacing, since the provider's proxy
+     * settings and the server's trust store settings are both needed by a JVM in the sandbox.
+     */
+    static void addEnvironment(Map<String, String> env, Map<String, String> more) {
+        for (Map.Entry<String, String> e : more.entrySet()) {
+            String before = env.get(e.getKey());
+            env.put(
+                    e.getKey(),
+                    e.getKey().equals(JAVA_TOOL_OPTIONS) && before != null && !before.isBlank()
+                            ? before + " " + e.getValue()
+                            : e.getValue());
+        }
+    }
+
+    private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+
     /** Kills everything a command started, but not the process object, whose pipes may still be read. */
     abstract void killStarted(String child, Process process);
 

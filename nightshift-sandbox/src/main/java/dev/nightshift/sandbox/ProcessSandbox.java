@@ -78,8 +78,8 @@ final class ProcessSandbox extends HostProcessSandbox {
                 System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac") ? "en_US.UTF-8" : "C.UTF-8");
         env.put("TERM", "dumb");
         env.put("GIT_TERMINAL_PROMPT", "0");
-        env.putAll(spec().env());
-        env.putAll(request.env());
+        addEnvironment(env, spec().env());
+        addEnvironment(env, request.env());
         return env;
     }
 

@@ -11,6 +11,7 @@ import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
 import dev.nightshift.core.sandbox.SandboxException;
 import dev.nightshift.core.sandbox.SandboxProvider;
+import dev.nightshift.core.secret.SessionSecrets;
 import dev.nightshift.git.CommitIdentity;
 import dev.nightshift.git.RemoteGuard;
 import dev.nightshift.git.Workspaces;
@@ -48,6 +49,8 @@ import dev.nightshift.server.sandbox.PortWebSockets;
 import dev.nightshift.server.sandbox.SandboxEgress;
 import dev.nightshift.server.sandbox.SandboxManager;
 import dev.nightshift.server.sandbox.SandboxRoutes;
+import dev.nightshift.server.sandbox.SandboxSecrets;
+import dev.nightshift.server.sandbox.SandboxTrust;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
 import dev.nightshift.server.turn.RunningTurns;
@@ -127,8 +130,10 @@ final class Components implements AutoCloseable {
         PrometheusMeterRegistry metrics = metrics();
         this.timer = timer();
 
+        // which secrets each running sandbox was given: the log is redacted of their values
+        SandboxSecrets sandboxSecrets = new SandboxSecrets(session -> SessionSecrets.NONE);
         EventHub hub = new EventHub();
-        this.eventLog = new EventLog(store, hub, clock, metrics);
+        this.eventLog = new EventLog(store, hub, clock, metrics, sandboxSecrets::redact);
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         GatewayConfig gatewayConfig = GatewayConfig.from(config.values());
         DefaultModelGateway gateway = new DefaultModelGateway(gatewayConfig);
@@ -173,7 +178,8 @@ final class Components implements AutoCloseable {
         };
 
         RunningTurns runningTurns = new RunningTurns();
-        this.sandboxes = sandboxManager(config, plugins, store, eventLog, git, runningTurns, timer, clock);
+        this.sandboxes = sandboxManager(
+                config, plugins, store, eventLog, git, runningTurns, timer, clock, sandboxSecrets, SandboxTrust.NONE);
         this.dispatcher = new TurnDispatcher(
                 store,
                 eventLog,
@@ -335,7 +341,9 @@ final class Components implements AutoCloseable {
             GitIntegration git,
             RunningTurns runningTurns,
             ScheduledExecutorService timer,
-            Clock clock) {
+            Clock clock,
+            SandboxSecrets secrets,
+            SandboxTrust trust) {
         SandboxProvider provider = plugins.sandboxProvider;
         String unavailable = null;
         if (!plugins.sandboxes) {
@@ -358,7 +366,9 @@ final class Components implements AutoCloseable {
                 git,
                 runningTurns::isRunning,
                 timer,
-                clock);
+                clock,
+                secrets,
+                trust);
     }
 
     private static SandboxProvider sandboxProvider(NightshiftConfig config, SandboxEgress egress) {

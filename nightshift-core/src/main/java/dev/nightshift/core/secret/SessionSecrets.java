@@ -37,6 +37,21 @@ public record SessionSecrets(List<EgressSecret> egress, Map<String, String> setu
         return out;
     }
 
+    /**
+     * What stands for each real value in the session's log: an egress secret's placeholder, else a
+     * marker naming the secret (see {@link Redaction}).
+     *
+     */
+    public Map<String, String> replacements() {
+        Map<String, String> out = new LinkedHashMap<>();
+        egress.forEach(s -> out.put(s.value(), s.placeholder()));
+        setupEnv.forEach((name, value) -> out.putIfAbsent(value, Redaction.marker(name)));
+        env.forEach((name, value) -> out.putIfAbsent(value, Redaction.marker(name)));
+        out.remove(null);
+        out.remove("");
+        return out;
+    }
+
     @Override
     public String toString() {
         return "SessionSecrets[" + egress.size() + " egress, " + setupEnv.size() + " setup, " + env.size() + " env]";

@@ -27,8 +27,26 @@ public final class EventLog {
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private final Counter appended;
     private final Timer appendTimer;
+    private final Redactor redactor;
+
+    /**
+     * Replaces a session's known secret values in an event's data before it is stored (see {@link
+     * dev.nightshift.core.secret.Redaction}); called on the appending thread, under the session's lock.
+     */
+    @FunctionalInterface
+    public interface Redactor {
+        Redactor NONE = (sessionId, json) -> json;
+
+        String redact(String sessionId, String json);
+    }
 
     public EventLog(Store store, EventHub hub, Clock clock, MeterRegistry metrics) {
+        this(store, hub, clock, metrics, Redactor.NONE);
+    }
+
+    /** @param redactor applied to every event's data before it is stored or published */
+    public EventLog(Store store, EventHub hub, Clock clock, MeterRegistry metrics, Redactor redactor) {
+        this.redactor = redactor;
         this.store = store;
         this.hub = hub;
         this.clock = clock;
@@ -93,10 +111,11 @@ public final class EventLog {
     }
 
     public List<Event> append(String sessionId, List<NewEvent> events) {
+        List<NewEvent> clean = redacted(sessionId, events);
         ReentrantLock lock = lockFor(sessionId);
         lock.lock();
         try {
-            List<Event> stored = appendTimer.record(() -> store.events().append(sessionId, events, clock.instant()));
+            List<Event> stored = appendTimer.record(() -> store.events().append(sessionId, clean, clock.instant()));
             appended.increment(stored.size());
             for (Event e : stored) {
                 hub.publish(e);
@@ -105,6 +124,21 @@ public final class EventLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Text about a session (a failed prompt's error) as it may be stored: no known secret value left. */
+    public String redacted(String sessionId, String text) {
+        return text == null ? null : redactor.redact(sessionId, text);
+    }
+
+    /** The events as they may be stored: no known secret value of the session left in their data. */
+    public List<NewEvent> redacted(String sessionId, List<NewEvent> events) {
+        List<NewEvent> out = new java.util.ArrayList<>(events.size());
+        for (NewEvent e : events) {
+            String data = redactor.redact(sessionId, e.data());
+            out.add(data == e.data() ? e : new NewEvent(e.type(), e.messageId(), data));
+        }
+        return out;
     }
 
     /**

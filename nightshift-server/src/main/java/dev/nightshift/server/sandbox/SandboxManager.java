@@ -14,6 +14,7 @@ import dev.nightshift.core.sandbox.SandboxException;
 import dev.nightshift.core.sandbox.SandboxProvider;
 import dev.nightshift.core.sandbox.SandboxSpec;
 import dev.nightshift.core.sandbox.SandboxState;
+import dev.nightshift.core.secret.SessionSecrets;
 import dev.nightshift.server.SandboxSettings;
 import dev.nightshift.server.live.EventLog;
 import dev.nightshift.server.turn.TurnSandboxes;
@@ -90,11 +91,17 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
     private final Map<String, RateWindow> warmWindows = new ConcurrentHashMap<>();
 
     private final WorkspaceSource workspaceSource;
+    private final SandboxSecrets secrets;
+    private final SandboxTrust trust;
 
     /**
      * @param provider null when no sandbox can run here; {@code unavailable} then says why
      * @param workspaceSource checks the session's repository out into a fresh sandbox
      * @param turnRunning whether a session has a turn in progress (never hibernate under one)
+     * @param secrets resolves a session's secrets when its sandbox starts (placeholders into its
+     *     environment, setup secrets into its setup hook)
+     * @param trust the deployment CA a sandbox with egress secrets must trust (the proxy terminates TLS
+     *     for their hosts)
      */
     public SandboxManager(
             SandboxProvider provider,
@@ -106,7 +113,11 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
             WorkspaceSource workspaceSource,
             Predicate<String> turnRunning,
             ScheduledExecutorService timer,
-            Clock clock) {
+            Clock clock,
+            SandboxSecrets secrets,
+            SandboxTrust trust) {
+        this.secrets = secrets;
+        this.trust = trust;
         this.workspaceSource = workspaceSource;
         this.provider = provider;
         this.unavailable = unavailable;
@@ -236,7 +247,10 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
         }
         Path archive = snapshot(sessionId);
         boolean restoring = Files.exists(archive);
-        SandboxSpec spec = new SandboxSpec(sessionId, settings.limits(), Map.of());
+        SessionSecrets given =
+                store.sessions().get(sessionId).map(secrets::prepare).orElse(SessionSecrets.NONE);
+        boolean trusting = !given.egress().isEmpty() && trust.available();
+        SandboxSpec spec = new SandboxSpec(sessionId, settings.limits(), environment(given, trusting));
         status(sessionId, restoring ? SandboxState.RESTORING : SandboxState.PROVISIONING, null, null);
         Sandbox sandbox;
         try {
@@ -265,8 +279,11 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
             }
         }
         breakers.remove(sessionId);
+        if (trusting) {
+            trust.install(sandbox);
+        }
         status(sessionId, SandboxState.READY, sandbox.id(), restoring ? "restored from its snapshot" : null);
-        runHooks(sessionId, sandbox);
+        runHooks(sessionId, sandbox, given.setupEnv());
         armIdleCheck(sessionId, settings.idleTimeout());
         return sandbox;
     }
@@ -297,26 +314,44 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
     }
 
     /** {@code .nightshift/setup.sh} once per workspace, then {@code .nightshift/start.sh} on every start. */
-    private void runHooks(String sessionId, Sandbox sandbox) {
+    private void runHooks(String sessionId, Sandbox sandbox, Map<String, String> setupSecrets) {
+        // setup secrets exist for the setup hook's process alone: the agent's first command never sees them
         runHook(
                 sessionId,
                 sandbox,
                 "setup.sh",
                 SETUP_HOOK_TIMEOUT,
                 "[ -f .nightshift/setup.sh ] && [ ! -e \"$HOME/.nightshift-setup-done\" ] || exit 200; "
-                        + "bash .nightshift/setup.sh && touch \"$HOME/.nightshift-setup-done\"");
+                        + "bash .nightshift/setup.sh && touch \"$HOME/.nightshift-setup-done\"",
+                setupSecrets);
         runHook(
                 sessionId,
                 sandbox,
                 "start.sh",
                 START_HOOK_TIMEOUT,
-                "[ -f .nightshift/start.sh ] || exit 200; bash .nightshift/start.sh");
+                "[ -f .nightshift/start.sh ] || exit 200; bash .nightshift/start.sh",
+                Map.of());
     }
 
-    private void runHook(String sessionId, Sandbox sandbox, String hook, Duration timeout, String script) {
+    /**
+     * What every process of the sandbox gets besides the provider's own environment: each egress
+     * secret's placeholder under the secret's name, {@code env} secrets' values (an explicit opt-in),
+     * and, when the proxy terminates TLS for some hosts, where the deployment CA is trusted.
+     */
+    static Map<String, String> environment(SessionSecrets given, boolean trusting) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(given.placeholderEnv());
+        env.putAll(given.env());
+        if (trusting) {
+            env.putAll(SandboxTrust.ENVIRONMENT);
+        }
+        return env;
+    }
+
+    private void runHook(
+            String sessionId, Sandbox sandbox, String hook, Duration timeout, String script, Map<String, String> env) {
         ExecResult result;
         try {
-            result = sandbox.exec(ExecRequest.shell(script).withTimeout(timeout), OutputListener.IGNORE);
+            result = sandbox.exec(ExecRequest.shell(script).withTimeout(timeout).withEnv(env), OutputListener.IGNORE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -486,6 +521,7 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
                 throw new SandboxException("cannot keep the snapshot of " + sessionId + ": " + e.getMessage(), e);
             }
             live.remove(sessionId);
+            secrets.forget(sessionId); // resolved again when it resumes
             status(sessionId, SandboxState.HIBERNATED, null, "idle; the next prompt resumes it");
             return true;
         } finally {
@@ -500,6 +536,7 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
         try {
             Entry entry = live.remove(sessionId);
             warmWindows.remove(sessionId);
+            secrets.forget(sessionId);
             if (entry != null) {
                 entry.sandbox().destroy();
             }

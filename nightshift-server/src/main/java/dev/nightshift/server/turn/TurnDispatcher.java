@@ -341,7 +341,15 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         String shown = error != null && !"stopped".equals(status) ? error : null;
         end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown)));
         Instant now = clock.instant();
-        if (log.appendWith(sessionId, () -> store.messages().finish(message.id(), terminal, error, end, now))
+        if (log.appendWith(
+                        sessionId,
+                        () -> store.messages()
+                                .finish(
+                                        message.id(),
+                                        terminal,
+                                        log.redacted(sessionId, error),
+                                        log.redacted(sessionId, end),
+                                        now))
                 .isEmpty()) {
             return false;
         }
