@@ -89,6 +89,7 @@ final class InterceptingTunnel {
     }
 
     private SSLSocket upstream(Socket origin, Destination destination) throws IOException {
+        origin.setTcpNoDelay(true); // the handshake's small writes would otherwise wait for delayed ACKs
         SSLSocket socket = (SSLSocket)
                 upstreamTls.getSocketFactory().createSocket(origin, destination.host(), destination.port(), true);
         SSLParameters parameters = socket.getSSLParameters();
