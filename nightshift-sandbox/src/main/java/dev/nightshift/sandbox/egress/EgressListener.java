@@ -21,4 +21,19 @@ public interface EgressListener {
 
     /** A connection to {@code host:port} was refused; {@code reason} is what the sandbox was told. */
     void refused(String sessionId, String host, int port, String reason);
+
+    /**
+     * A request to {@code host} had the placeholder of secret {@code secretName} replaced by its
+     * value: the audit line of a substitution. {@code path} has no query (a query may hold the
+     * value now); the value itself is never passed.
+     */
+    default void substituted(String sessionId, String secretName, String host, String method, String path) {}
+
+    /**
+     * A request carried the placeholder of {@code secretName} where it may not be substituted (a
+     * host, method or path outside the secret's scope, or a header or parameter it is not
+     * substituted in); it was forwarded unchanged. {@code reason} says which, in words for the
+     * session's log.
+     */
+    default void misused(String sessionId, String secretName, String host, String method, String path, String reason) {}
 }

@@ -1,5 +1,7 @@
 package dev.nightshift.sandbox.egress;
 
+import dev.nightshift.core.secret.EgressSecret;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,10 +21,21 @@ public interface EgressPolicy {
 
     /**
      * Headers to add to (or replace in) plain-HTTP requests forwarded to {@code host}. This is the
-     * seam for injecting credentials at egress time, so that a token never enters the sandbox;
-     * nothing uses it yet. HTTPS tunnels are opaque to the proxy and get nothing.
+     * seam for headers the sandbox must not set itself; secrets go through {@link #secrets()}.
+     * Opaque HTTPS tunnels get nothing.
      */
     default Map<String, String> injectHeaders(String host) {
         return Map.of();
+    }
+
+    /**
+     * The session's egress secrets: in requests to their hosts the proxy replaces each
+     * placeholder with its value, and in responses each value with its placeholder. A CONNECT to a
+     * host some secret names is intercepted (TLS ends at the proxy, with a leaf of the deployment
+     * CA) when the proxy was started with a CA; every other tunnel stays opaque. Asked once per
+     * connection, on its thread.
+     */
+    default List<EgressSecret> secrets() {
+        return List.of();
     }
 }

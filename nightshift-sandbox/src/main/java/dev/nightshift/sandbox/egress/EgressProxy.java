@@ -11,11 +11,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * form with {@code Host} set from the URL and hop-by-hop and {@code Proxy-*} headers dropped. A
  * plain-HTTP connection carries one request: both the origin and the client are sent
  * {@code Connection: close}, so each request is vetted on its own.
+ *
+ * <p>With a {@link CertificateAuthority}, a CONNECT to a host that one of the session's secrets
+ * names is opened up ({@link InterceptingTunnel}): placeholders in its requests become values
+ * within each secret's scope, values in its responses become placeholders again. Plain-HTTP
+ * requests get the same treatment. Every other tunnel stays opaque.
  *
  * <p>Malformed requests get {@code 400}, oversized heads {@code 431}, and both end the
  * connection. Each connection runs on a virtual thread; at most {@link #MAX_CONNECTIONS} at once.
@@ -55,14 +62,24 @@ public final class EgressProxy implements AutoCloseable {
     private final ThreadFactory threads;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+    private final Interception interception;
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private EgressProxy(Path socketPath, ServerSocketChannel server, EgressPolicy policy, EgressListener listener) {
+    /** What intercepting tunnels need: the CA for leaves towards the sandbox, TLS towards origins. */
+    record Interception(CertificateAuthority ca, SSLContext upstreamTls) {}
+
+    private EgressProxy(
+            Path socketPath,
+            ServerSocketChannel server,
+            EgressPolicy policy,
+            EgressListener listener,
+            Interception interception) {
         this.socketPath = socketPath;
         this.server = server;
         this.policy = policy;
         this.listener = listener;
+        this.interception = interception;
         this.threads =
                 Thread.ofVirtual().name("egress-" + policy.sessionId() + "-", 0).factory();
         this.acceptor = threads.newThread(this::acceptLoop);
@@ -76,6 +93,34 @@ public final class EgressProxy implements AutoCloseable {
      * @throws IOException if the socket cannot be bound, or the path holds something other than a socket
      */
     public static EgressProxy start(Path unixSocket, EgressPolicy policy, EgressListener listener) throws IOException {
+        return start(unixSocket, policy, listener, null, null);
+    }
+
+    /**
+     * As {@link #start(Path, EgressPolicy, EgressListener)}, and with {@code ca} (if not null)
+     * CONNECT tunnels to hosts that have a secret ({@link EgressPolicy#secrets()}) are
+     * intercepted: TLS towards the sandbox ends here with a leaf of {@code ca}, which the sandbox
+     * must trust; origins are verified against the JDK's default trust.
+     */
+    public static EgressProxy start(
+            Path unixSocket, EgressPolicy policy, EgressListener listener, CertificateAuthority ca) throws IOException {
+        return start(unixSocket, policy, listener, ca, null);
+    }
+
+    /**
+     * As {@link #start(Path, EgressPolicy, EgressListener, CertificateAuthority)}, with {@code
+     * extraOriginTrust} (if not null) trusted for intercepted origins besides the JDK's default
+     * trust: for origins with a private CA, and for tests and benchmarks with a loopback origin.
+     * Host names are checked either way.
+     */
+    public static EgressProxy start(
+            Path unixSocket,
+            EgressPolicy policy,
+            EgressListener listener,
+            CertificateAuthority ca,
+            KeyStore extraOriginTrust)
+            throws IOException {
+        Interception interception = ca == null ? null : new Interception(ca, UpstreamTls.context(extraOriginTrust));
         removeStaleSocket(unixSocket);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -85,7 +130,7 @@ public final class EgressProxy implements AutoCloseable {
             server.close();
             throw e;
         }
-        EgressProxy proxy = new EgressProxy(unixSocket, server, policy, listener);
+        EgressProxy proxy = new EgressProxy(unixSocket, server, policy, listener, interception);
         proxy.acceptor.start();
         log.debug("egress proxy for session {} listening on {}", policy.sessionId(), unixSocket);
         return proxy;
@@ -143,7 +188,7 @@ public final class EgressProxy implements AutoCloseable {
             }
             threads.newThread(() -> {
                         try {
-                            new ProxyConnection(client, policy, listener, threads, open).run();
+                            new ProxyConnection(client, policy, listener, threads, open, interception).run();
                         } finally {
                             slots.release();
                         }

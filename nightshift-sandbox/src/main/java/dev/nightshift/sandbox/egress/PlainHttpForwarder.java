@@ -42,6 +42,7 @@ final class PlainHttpForwarder {
             Destination destination,
             RequestBody body,
             Map<String, String> injected,
+            EchoScrubber scrubber,
             InputStream clientIn,
             OutputStream clientOut,
             Socket origin)
@@ -60,7 +61,7 @@ final class PlainHttpForwarder {
             }
         });
         upload.start();
-        ResponseRelay relay = new ResponseRelay(origin.getInputStream(), clientOut);
+        ResponseRelay relay = new ResponseRelay(origin.getInputStream(), clientOut, line.method(), scrubber);
         try {
             relay.run();
         } catch (SocketTimeoutException e) {

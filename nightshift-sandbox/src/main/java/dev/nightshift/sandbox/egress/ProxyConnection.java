@@ -1,5 +1,6 @@
 package dev.nightshift.sandbox.egress;
 
+import dev.nightshift.core.secret.EgressSecret;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
@@ -24,18 +27,21 @@ final class ProxyConnection implements Runnable {
     private final EgressListener listener;
     private final ThreadFactory threads;
     private final Set<AutoCloseable> open;
+    private final EgressProxy.Interception interception;
 
     ProxyConnection(
             SocketChannel client,
             EgressPolicy policy,
             EgressListener listener,
             ThreadFactory threads,
-            Set<AutoCloseable> open) {
+            Set<AutoCloseable> open,
+            EgressProxy.Interception interception) {
         this.client = client;
         this.policy = policy;
         this.listener = listener;
         this.threads = threads;
         this.open = open;
+        this.interception = interception;
     }
 
     @Override
@@ -70,18 +76,35 @@ final class ProxyConnection implements Runnable {
             Socket origin = connect(destination);
             try (origin) {
                 Responses.connectionEstablished(out);
-                Tunnel.run(client, in, out, origin, threads);
+                List<EgressSecret> secrets = interception == null ? List.of() : policy.secrets();
+                if (Substitution.anyNames(secrets, destination.host())) {
+                    new InterceptingTunnel(policy, listener, interception.ca(), interception.upstreamTls(), secrets)
+                            .run(in, out, origin, destination);
+                } else {
+                    Tunnel.run(client, in, out, origin, threads);
+                }
             } finally {
                 open.remove(origin);
             }
         } else {
-            Destination destination = Destination.ofAbsoluteUrl(line.target());
+            Destination parsed = Destination.ofAbsoluteUrl(line.target());
             RequestBody body = RequestBody.of(head);
-            Map<String, String> injected = policy.injectHeaders(destination.host());
+            List<EgressSecret> secrets = policy.secrets();
+            Substitution.Result rewritten =
+                    Substitution.apply(secrets, parsed.host(), line.method(), parsed.pathAndQuery(), head.fields());
+            Destination destination = new Destination(parsed.host(), parsed.port(), rewritten.target());
+            HttpHead request = new HttpHead(head.startLine(), rewritten.fields());
+            EchoScrubber scrubber = new EchoScrubber(secrets);
+            Map<String, String> injected = new LinkedHashMap<>(policy.injectHeaders(destination.host()));
+            if (scrubber.active()) {
+                injected.put("Accept-Encoding", "identity"); // a compressed body could hide a value
+            }
             Socket origin = connect(destination);
+            InterceptingTunnel.report(policy, listener, rewritten, parsed.host(), line.method(), parsed.pathAndQuery());
             try (origin) {
                 origin.setSoTimeout(EgressProxy.ORIGIN_READ_TIMEOUT_MS);
-                new PlainHttpForwarder(threads).forward(line, head, destination, body, injected, in, out, origin);
+                new PlainHttpForwarder(threads)
+                        .forward(line, request, destination, body, injected, scrubber, in, out, origin);
             } finally {
                 open.remove(origin);
             }

@@ -57,14 +57,14 @@ sealed interface RequestBody {
             }
         }
 
-        private static long parseChunkSize(String text) throws IOException {
+        static long parseChunkSize(String text) throws IOException {
             if (text.isEmpty() || text.length() > 15 || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 throw new IOException("not a chunk size: \"" + HeadReader.shorten(text) + '"');
             }
             return Long.parseLong(text, 16);
         }
 
-        private static String readLine(InputStream in) throws IOException {
+        static String readLine(InputStream in) throws IOException {
             ByteArrayOutputStream line = new ByteArrayOutputStream(16);
             while (true) {
                 int b = in.read();

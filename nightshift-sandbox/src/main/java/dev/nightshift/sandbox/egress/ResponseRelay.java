@@ -19,11 +19,19 @@ final class ResponseRelay {
 
     private final InputStream origin;
     private final OutputStream client;
+    private final String requestMethod;
+    private final EchoScrubber scrubber;
     private boolean started;
 
-    ResponseRelay(InputStream origin, OutputStream client) {
+    /**
+     * @param requestMethod the method of the request answered (a HEAD response has no body)
+     * @param scrubber puts placeholders back in the response's headers and textual body
+     */
+    ResponseRelay(InputStream origin, OutputStream client, String requestMethod, EchoScrubber scrubber) {
         this.origin = origin;
         this.client = client;
+        this.requestMethod = requestMethod;
+        this.scrubber = scrubber;
     }
 
     /** Whether any byte reached the client, after which no error status can be sent. */
@@ -34,15 +42,37 @@ final class ResponseRelay {
     void run() throws IOException {
         while (true) {
             HttpHead head = readHead();
-            int status = status(head.startLine());
+            int status = ResponseFraming.status(head.startLine());
             if (status >= 100 && status < 200 && status != SWITCHING_PROTOCOLS) {
                 write(head, Set.of(), false);
                 continue;
             }
             Set<String> dropped = new HashSet<>(NOT_FORWARDED);
             dropped.addAll(head.tokens("Connection"));
+            ResponseFraming framing = ResponseFraming.of(requestMethod, status, head);
+            boolean text = scrubber.active()
+                    && framing.kind() != ResponseFraming.Kind.NONE
+                    && EchoScrubber.textual(head.value("Content-Type").orElse(null));
+            if (!text) {
+                write(head, dropped, true);
+                Pipe.copy(origin, client);
+                return;
+            }
+            if (head.tokens("Content-Encoding").stream().anyMatch(c -> !c.equals("identity"))) {
+                started = true;
+                Responses.plain(
+                        client,
+                        502,
+                        "the origin sent a compressed text response although the proxy asked for none;"
+                                + " it cannot be checked for secrets, so it is not passed on");
+                return;
+            }
+            // the body is rewritten, so its length changes: it ends where the connection does
+            dropped.addAll(Set.of("content-length", "transfer-encoding"));
             write(head, dropped, true);
-            Pipe.copy(origin, client);
+            try (OutputStream out = scrubber.scrubbing(ChunkedStreams.unclosable(client))) {
+                Pipe.copy(framing.body(origin), out);
+            }
             return;
         }
     }
@@ -60,22 +90,14 @@ final class ResponseRelay {
         }
     }
 
-    private static int status(String statusLine) throws IOException {
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2
-                || !parts[0].startsWith("HTTP/1.")
-                || parts[1].length() != 3
-                || !parts[1].chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IOException("malformed status line: " + HeadReader.shorten(statusLine));
-        }
-        return Integer.parseInt(parts[1]);
-    }
-
     private void write(HttpHead head, Set<String> dropped, boolean closing) throws IOException {
         StringBuilder text = new StringBuilder(512).append(head.startLine()).append("\r\n");
         for (HttpHead.Field field : head.fields()) {
             if (!dropped.contains(field.name().toLowerCase(Locale.ROOT))) {
-                text.append(field.name()).append(": ").append(field.value()).append("\r\n");
+                text.append(field.name())
+                        .append(": ")
+                        .append(scrubber.header(field.value()))
+                        .append("\r\n");
             }
         }
         if (closing) {
