@@ -350,7 +350,17 @@ final class Components implements AutoCloseable {
             unavailable = "sandboxes are switched off for this server";
         } else if (provider == null) {
             try {
-                provider = sandboxProvider(config, new SandboxEgress(store, eventLog, config.sandbox()));
+                provider = sandboxProvider(
+                        config,
+                        new SandboxEgress(
+                                store,
+                                eventLog,
+                                config.sandbox(),
+                                config.egressInternalHosts(),
+                                secrets,
+                                trust.authority(),
+                                config.egressOriginTrust(),
+                                clock));
             } catch (RuntimeException e) {
                 unavailable = e.getMessage();
                 LOG.warn("sandboxes unavailable: {}", unavailable);

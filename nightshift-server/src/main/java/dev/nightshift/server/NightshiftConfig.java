@@ -64,6 +64,42 @@ public record NightshiftConfig(
         }
     }
 
+    /** Internal services sandboxes may reach on private addresses ({@code host} or {@code host:port}). */
+    public List<String> egressInternalHosts() {
+        List<String> hosts = list(values, Setting.EGRESS_INTERNAL_HOSTS);
+        for (String h : hosts) {
+            if (!h.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw new IllegalArgumentException(
+                        Setting.EGRESS_INTERNAL_HOSTS.env() + " entries are host or host:port, got '" + h + "'");
+            }
+        }
+        return hosts;
+    }
+
+    /** The CAs the egress proxy trusts for intercepted origins besides the JDK's, or null when none is configured. */
+    public java.security.KeyStore egressOriginTrust() {
+        String file = get(Setting.EGRESS_ORIGIN_CA_FILE);
+        if (file.isEmpty()) {
+            return null;
+        }
+        try (var in = Files.newInputStream(Path.of(file))) {
+            var store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            int n = 0;
+            for (var cert :
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("origin-ca-" + n++, cert);
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException(Setting.EGRESS_ORIGIN_CA_FILE.env() + ": no certificate in " + file);
+            }
+            return store;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    Setting.EGRESS_ORIGIN_CA_FILE.env() + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The hosts host git may reach on loopback or private addresses. */
     public List<String> gitInternalHosts() {
         return list(values, Setting.GIT_INTERNAL_HOSTS);
@@ -254,6 +290,8 @@ public record NightshiftConfig(
         config.sessionsVisibleToAll();
         config.signInTokenTtl();
         config.repositoryPolicy();
+        config.egressInternalHosts();
+        config.egressOriginTrust();
         config.rateLimits();
         return config;
     }

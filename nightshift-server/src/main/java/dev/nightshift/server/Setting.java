@@ -116,6 +116,14 @@ public enum Setting {
             "NIGHTSHIFT_EGRESS_ALLOW",
             "",
             "Hosts every sandbox may reach through the egress proxy, comma-separated (e.g. registry.npmjs.org,*.pypi.org)."),
+    EGRESS_INTERNAL_HOSTS(
+            "NIGHTSHIFT_EGRESS_INTERNAL_HOSTS",
+            "",
+            "Internal services sandboxes may reach although they resolve to private addresses: host or host:port, comma-separated (never link-local)."),
+    EGRESS_ORIGIN_CA_FILE(
+            "NIGHTSHIFT_EGRESS_ORIGIN_CA_FILE",
+            "",
+            "PEM file of CA certificates the egress proxy trusts, besides the JDK's, for the hosts it intercepts (an internal service with a private CA)."),
     EGRESS_ALLOW_BY_REPO(
             "NIGHTSHIFT_EGRESS_ALLOW_BY_REPO", "", "More hosts per repository: 'repo=host,host; other-repo=host'."),
     REPOSITORY_ALLOW(

@@ -5,6 +5,7 @@ import dev.nightshift.core.sandbox.ExecResult;
 import dev.nightshift.core.sandbox.OutputListener;
 import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.core.sandbox.SandboxException;
+import dev.nightshift.sandbox.egress.CertificateAuthority;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,13 +58,15 @@ public final class SandboxTrust {
     /** No CA: the proxy intercepts nothing and sandboxes trust only the system's roots. */
     public static final SandboxTrust NONE = new SandboxTrust(null);
 
+    private final CertificateAuthority authority;
     private final String caPem;
     private final byte[] bundle;
     private final byte[] trustStore;
 
-    /** @param caPem the deployment CA's certificate (PEM), or null */
-    public SandboxTrust(String caPem) {
-        this.caPem = caPem;
+    /** @param authority the deployment CA (its certificate goes into sandboxes, its key never), or null */
+    public SandboxTrust(CertificateAuthority authority) {
+        this.authority = authority;
+        this.caPem = authority == null ? null : authority.certificatePem();
         if (caPem == null) {
             this.bundle = null;
             this.trustStore = null;
@@ -82,6 +85,11 @@ public final class SandboxTrust {
 
     public boolean available() {
         return caPem != null;
+    }
+
+    /** The CA the egress proxy terminates TLS with, or null. */
+    public CertificateAuthority authority() {
+        return authority;
     }
 
     /** Writes the trust files into the sandbox (its own {@code /tmp}), each through a command's input. */
