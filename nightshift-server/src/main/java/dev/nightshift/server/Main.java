@@ -83,7 +83,7 @@ public final class Main {
      *
      * @return the exit code: 0 done, 1 failed, 2 usage
      */
-    static int reseal(String[] args, java.util.Map<String, String> env) {
+    public static int reseal(String[] args, java.util.Map<String, String> env) {
         if (args.length != 3 || !args[1].equals("--old-key-file")) {
             System.err.println("usage: nightshift reseal --old-key-file FILE");
             return 2;

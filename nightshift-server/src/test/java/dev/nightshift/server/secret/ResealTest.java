@@ -113,9 +113,9 @@ class ResealTest {
                 "NIGHTSHIFT_DATA_DIR", dir.toString(),
                 "NIGHTSHIFT_SECRET_KEY", newKey,
                 "NIGHTSHIFT_CONFIG_FILE", dir.resolve("none.properties").toString());
-        assertThat(dev.nightshift.server.MainAccess.reseal(new String[] {"reseal"}, env))
+        assertThat(dev.nightshift.server.Main.reseal(new String[] {"reseal"}, env))
                 .isEqualTo(2);
-        assertThat(dev.nightshift.server.MainAccess.reseal(
+        assertThat(dev.nightshift.server.Main.reseal(
                         new String[] {"reseal", "--old-key-file", oldKeyFile.toString()}, env))
                 .isZero();
         try (JdbcStore store = store()) {
