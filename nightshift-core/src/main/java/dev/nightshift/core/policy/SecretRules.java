@@ -192,7 +192,7 @@ public final class SecretRules {
     /** A repository pattern as the allowlist writes them ({@code github.com/acme/*}), or the rule it breaks. */
     public static Optional<String> checkRepositoryPattern(String pattern) {
         if (pattern == null || pattern.isBlank()) {
-            return Optional.of("'scope.repository' must be a repository pattern like github.com/acme/* ");
+            return Optional.of("'scope.repository' must be a repository pattern like github.com/acme/*");
         }
         if (pattern.length() > 500) {
             return Optional.of("'scope.repository' has at most 500 characters");
