@@ -9,6 +9,7 @@ import { auth, loadToken, keepToken, forgetToken, personToken, takeSignInState }
 import { signInScreen } from './signin.js';
 import { Sidebar } from './sidebar.js';
 import { SessionView } from './session-view.js';
+import { SecretsView } from './secrets-view.js';
 
 const root = document.getElementById('app');
 let shell = null;
@@ -122,6 +123,7 @@ function route() {
     history.replaceState({}, '', `/sessions/${auth.me.sessionId}`);
     return route();
   }
+  if (location.pathname === '/secrets' && !auth.isShareLink) return shell.showSecrets();
   shell.show(match ? decodeURIComponent(match[1]) : null);
 }
 
@@ -137,9 +139,18 @@ class Shell {
     this.sessionId = undefined;
   }
 
+  /** The Secrets page in the main area. */
+  showSecrets() {
+    this.sidebar?.select(null);
+    this.sessionId = undefined;
+    this.view?.destroy();
+    this.view = new SecretsView();
+    clear(this.main).append(this.view.el);
+  }
+
   show(sessionId) {
     this.sidebar?.select(sessionId);
-    if (sessionId === this.sessionId) return;
+    if (sessionId === this.sessionId && !(this.view instanceof SecretsView)) return;
     this.sessionId = sessionId;
     this.view?.destroy();
     this.view = null;

@@ -34,7 +34,9 @@ export class Sidebar {
       this.newButton,
       this.form,
       this.scopeSwitch(),
-      this.list);
+      this.list,
+      h('a', { class: 'sidebar-link', href: '/secrets', id: 'secrets-link',
+        onclick: (e) => { e.preventDefault(); navigate('/secrets'); } }, 'Secrets'));
     this.renderList();
     this.refresh();
     this.timer = setInterval(() => this.refresh(), REFRESH_MS);

@@ -57,6 +57,12 @@ public final class NightshiftApi {
                 .POST(HttpRequest.BodyPublishers.ofString(write(body == null ? java.util.Map.of() : body))));
     }
 
+    public JsonNode put(String path, Object body) {
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(write(body == null ? java.util.Map.of() : body))));
+    }
+
     public JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

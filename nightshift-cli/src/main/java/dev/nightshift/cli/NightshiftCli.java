@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
             StopCommand.class,
             LogsCommand.class,
             TokenCommand.class,
+            SecretsCommand.class,
+            ResealCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -13,9 +13,15 @@ import java.util.Map;
  * @param env         environment variables ({@code NIGHTSHIFT_*}, {@code NO_COLOR})
  * @param interactive whether {@code out} is a terminal: colours and the spinner only then
  */
-public record Terminal(PrintWriter out, PrintWriter err, Map<String, String> env, boolean interactive) {
+public record Terminal(
+        PrintWriter out, PrintWriter err, Map<String, String> env, boolean interactive, java.io.InputStream in) {
     public Terminal {
         env = Map.copyOf(env);
+    }
+
+    /** A terminal whose standard input is empty. */
+    public Terminal(PrintWriter out, PrintWriter err, Map<String, String> env, boolean interactive) {
+        this(out, err, env, interactive, java.io.InputStream.nullInputStream());
     }
 
     /** The process's own terminal. */
@@ -24,7 +30,8 @@ public record Terminal(PrintWriter out, PrintWriter err, Map<String, String> env
                 new PrintWriter(System.out, true),
                 new PrintWriter(System.err, true),
                 System.getenv(),
-                attachedToTerminal());
+                attachedToTerminal(),
+                System.in);
     }
 
     /**

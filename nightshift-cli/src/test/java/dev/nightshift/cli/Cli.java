@@ -82,6 +82,20 @@ final class Cli {
         return run(out, err, args);
     }
 
+    /** Runs with {@code input} on standard input. */
+    Result runWithInput(String input, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Terminal terminal = new Terminal(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                env,
+                interactive,
+                new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        int code = NightshiftCli.commandLine(terminal).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
     private Result run(StringWriter out, StringWriter err, String... args) {
         Terminal terminal = new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), env, interactive);
         int code = NightshiftCli.commandLine(terminal).execute(args);

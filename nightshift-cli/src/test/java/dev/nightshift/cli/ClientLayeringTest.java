@@ -10,8 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CLI is a client of the HTTP API: besides {@code serve} (which starts the server's own
- * {@code Main} and finds the local admin token) it uses nothing of the server, only the event
+ * The CLI is a client of the HTTP API: besides {@code serve} and {@code reseal} (which run the server's own
+ * {@code Main}), and {@code ServerOptions} (which finds the local admin token), it uses nothing of the server, only the event
  * catalogue's names; and it reads the time through its {@link Terminal}'s clock.
  */
 class ClientLayeringTest {
@@ -29,6 +29,8 @@ class ClientLayeringTest {
         noClasses()
                 .that()
                 .doNotHaveSimpleName("ServeCommand")
+                .and()
+                .doNotHaveSimpleName("ResealCommand")
                 .and()
                 .doNotHaveSimpleName("ServerOptions")
                 .should()

@@ -51,6 +51,8 @@ import dev.nightshift.server.sandbox.SandboxManager;
 import dev.nightshift.server.sandbox.SandboxRoutes;
 import dev.nightshift.server.sandbox.SandboxSecrets;
 import dev.nightshift.server.sandbox.SandboxTrust;
+import dev.nightshift.server.secret.SecretRoutes;
+import dev.nightshift.server.secret.Vault;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
 import dev.nightshift.server.turn.RunningTurns;
@@ -112,6 +114,9 @@ final class Components implements AutoCloseable {
     final String model;
     final EventLog eventLog;
     final GitCredentials gitCredentials;
+    /** The vault of secrets; {@link Vault#resolve} gives a session's secrets to its sandbox and egress proxy. */
+    final Vault vault;
+
     final SandboxManager sandboxes;
     final WsEndpoint ws;
     final ApiServer server;
@@ -155,9 +160,11 @@ final class Components implements AutoCloseable {
         GitHubEndpoints gitHub = new GitHubEndpoints(
                 URI.create(config.get(Setting.GITHUB_API_URL)), URI.create(config.get(Setting.GITHUB_WEB_URL)));
         GitHubOAuth gitHubOAuth = gitHubOAuth(config, gitHub);
+        SecretBox secretBox = SecretBox.open(config.get(Setting.SECRET_KEY), dataDir);
+        this.vault = new Vault(store, secretBox, clock);
         this.gitCredentials = new GitCredentials(
                 store,
-                SecretBox.open(config.get(Setting.SECRET_KEY), dataDir),
+                secretBox,
                 gitHubOAuth == null ? null : new GitHubTokenRefresher(gitHubOAuth, signIn, liveAccess),
                 clock);
         GitHubPullRequests pullRequests = new GitHubPullRequests(gitHub, gitCredentials);
@@ -234,6 +241,7 @@ final class Components implements AutoCloseable {
                 this::url,
                 clock);
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
+        SecretRoutes secretRoutes = new SecretRoutes(store, vault, auth, clock);
         ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
@@ -252,6 +260,7 @@ final class Components implements AutoCloseable {
                         gitHubRoutes::register,
                         oidcRoutes::register,
                         accounts::register,
+                        secretRoutes::register,
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
                         routes -> routes.javalin(ws::register),

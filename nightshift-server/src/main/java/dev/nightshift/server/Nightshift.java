@@ -9,6 +9,7 @@ import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.live.EventLog;
 import dev.nightshift.server.sandbox.SandboxManager;
+import dev.nightshift.server.secret.Vault;
 import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.store.JdbcStore;
 import java.time.Clock;
@@ -118,6 +119,11 @@ public final class Nightshift implements AutoCloseable {
     /** People's stored git credentials (sealed); tests use it to check no secret reaches a sandbox. */
     public GitCredentials gitCredentials() {
         return components.gitCredentials;
+    }
+
+    /** The vault of secrets (sealed); {@link Vault#resolve} is where a session's values are opened. */
+    public Vault vault() {
+        return components.vault;
     }
 
     /** The HTTP routes this server registered, for documentation checks. */

@@ -208,6 +208,11 @@ public record NightshiftConfig(
         return bool(values, Setting.SESSIONS_VISIBLE_TO_ALL);
     }
 
+    /** Whether a missing or broken egress CA may be replaced by a new one at start (see {@code EgressCaStore}). */
+    public boolean egressCaRegenerate() {
+        return bool(values, Setting.EGRESS_CA_REGENERATE);
+    }
+
     public Duration signInTokenTtl() {
         return duration(values, Setting.SIGNIN_TOKEN_TTL);
     }
@@ -288,6 +293,7 @@ public record NightshiftConfig(
         config.agent(); // refuse bad agent settings at start, not at the first prompt
         config.oidcProviders();
         config.sessionsVisibleToAll();
+        config.egressCaRegenerate();
         config.signInTokenTtl();
         config.repositoryPolicy();
         config.egressInternalHosts();

@@ -189,6 +189,10 @@ public enum Setting {
             "NIGHTSHIFT_SECRET_KEY",
             "",
             "Base64 of 32 random bytes (openssl rand -base64 32) sealing stored credentials with AES-GCM. Empty: a key file generated in the data directory at first start."),
+    EGRESS_CA_REGENERATE(
+            "NIGHTSHIFT_EGRESS_CA_REGENERATE",
+            "false",
+            "true: make a new egress CA at start when the stored one (egress-ca.pem, egress-ca.key.sealed in the data directory) is missing or broken; false: refuse to start and say so."),
     GIT_AGENT_NAME(
             "NIGHTSHIFT_GIT_AGENT_NAME",
             "Nightshift",

@@ -9,6 +9,7 @@ import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.IdentityStore;
 import dev.nightshift.core.port.MessageStore;
 import dev.nightshift.core.port.OneTimeValues;
+import dev.nightshift.core.port.SecretStore;
 import dev.nightshift.core.port.SessionStore;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TokenStore;
@@ -35,6 +36,7 @@ public final class JdbcStore implements Store {
     private final EventStore events;
     private final ArtifactStore artifacts;
     private final CredentialStore credentials;
+    private final SecretStore secrets;
     private final AuditLog audit;
     private final OneTimeValues oneTimeValues;
 
@@ -52,6 +54,7 @@ public final class JdbcStore implements Store {
         this.messages = new JdbcMessages(db, jdbcEvents);
         this.artifacts = new JdbcArtifacts(db);
         this.credentials = new JdbcCredentials(db);
+        this.secrets = new JdbcSecrets(db);
         this.audit = new JdbcAuditLog(db);
         this.oneTimeValues = new JdbcOneTimeValues(db);
     }
@@ -141,6 +144,11 @@ public final class JdbcStore implements Store {
     @Override
     public CredentialStore credentials() {
         return credentials;
+    }
+
+    @Override
+    public SecretStore secrets() {
+        return secrets;
     }
 
     @Override

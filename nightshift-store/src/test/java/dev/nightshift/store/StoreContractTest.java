@@ -23,6 +23,8 @@ import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.SessionQuery;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.StoreException;
+import dev.nightshift.core.secret.Delivery;
+import dev.nightshift.core.secret.StoredSecret;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -737,5 +739,101 @@ abstract class StoreContractTest {
         }
         assertThat(all).hasSize(10).doesNotHaveDuplicates();
         assertThat(third).hasSize(2);
+    }
+
+    private StoredSecret secret(String name, StoredSecret.Kind kind, String key, String sealed) {
+        return new StoredSecret(
+                Ids.newId("sec"),
+                name,
+                Delivery.EGRESS,
+                List.of("api.example.com", "*.example.org"),
+                List.of("POST"),
+                List.of("/api/v1/query"),
+                List.of(),
+                List.of("key"),
+                kind,
+                key,
+                sealed,
+                alice.id(),
+                now,
+                alice.id(),
+                now,
+                0);
+    }
+
+    @Test
+    void aSecretIsStoredAndReadBackWithItsListsAndVersionOne() {
+        StoredSecret draft = secret("NPM_TOKEN", StoredSecret.Kind.REPOSITORY, "github.com/acme/*", "v1:sealed");
+        StoredSecret stored = store.secrets().create(draft).orElseThrow();
+        assertThat(stored.version()).isEqualTo(1);
+        assertThat(stored.hosts()).containsExactly("api.example.com", "*.example.org");
+        assertThat(stored.methods()).containsExactly("POST");
+        assertThat(stored.pathPrefixes()).containsExactly("/api/v1/query");
+        assertThat(stored.headers()).isEmpty();
+        assertThat(stored.queryParams()).containsExactly("key");
+        assertThat(stored.scopeKey()).isEqualTo("github.com/acme/*");
+        assertThat(stored.valueSealed()).isEqualTo("v1:sealed");
+        assertThat(stored.createdAt()).isEqualTo(now);
+        assertThat(store.secrets().find(stored.id())).contains(stored);
+        assertThat(store.secrets().list()).containsExactly(stored);
+    }
+
+    @Test
+    void oneNamePerScopeButTheSameNameInAnotherScope() {
+        assertThat(store.secrets().create(secret("T", StoredSecret.Kind.DEPLOYMENT, "", "a")))
+                .isPresent();
+        assertThat(store.secrets().create(secret("T", StoredSecret.Kind.DEPLOYMENT, "", "b")))
+                .isEmpty();
+        assertThat(store.secrets().create(secret("T", StoredSecret.Kind.USER, alice.id(), "c")))
+                .isPresent();
+        assertThat(store.secrets().create(secret("T", StoredSecret.Kind.USER, alice.id(), "d")))
+                .isEmpty();
+        assertThat(store.secrets().create(secret("T", StoredSecret.Kind.REPOSITORY, "github.com/a/*", "e")))
+                .isPresent();
+        assertThat(store.secrets().create(secret("T", StoredSecret.Kind.REPOSITORY, "github.com/b/*", "f")))
+                .isPresent();
+        assertThat(store.secrets().list())
+                .extracting(StoredSecret::valueSealed)
+                .containsExactlyInAnyOrder("a", "c", "e", "f");
+    }
+
+    @Test
+    void anUpdateWritesOnlyOverTheVersionItRead() {
+        StoredSecret stored = store.secrets()
+                .create(secret("T", StoredSecret.Kind.DEPLOYMENT, "", "old"))
+                .orElseThrow();
+        StoredSecret rotated = new StoredSecret(
+                stored.id(),
+                stored.name(),
+                Delivery.SETUP,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of("X-Api-Key"),
+                List.of(),
+                stored.scope(),
+                stored.scopeKey(),
+                "new",
+                stored.createdBy(),
+                stored.createdAt(),
+                "usr_other",
+                now.plusSeconds(5),
+                stored.version());
+        assertThat(store.secrets().replaceIfVersion(rotated, 1)).isTrue();
+        assertThat(store.secrets().replaceIfVersion(rotated.withValueSealed("lost"), 1))
+                .isFalse();
+        StoredSecret read = store.secrets().find(stored.id()).orElseThrow();
+        assertThat(read.valueSealed()).isEqualTo("new");
+        assertThat(read.version()).isEqualTo(2);
+        assertThat(read.delivery()).isEqualTo(Delivery.SETUP);
+        assertThat(read.hosts()).isEmpty();
+        assertThat(read.headers()).containsExactly("X-Api-Key");
+        assertThat(read.updatedBy()).isEqualTo("usr_other");
+        assertThat(read.updatedAt()).isEqualTo(now.plusSeconds(5));
+        assertThat(read.createdAt()).isEqualTo(now);
+        assertThat(store.secrets().delete(stored.id())).isTrue();
+        assertThat(store.secrets().delete(stored.id())).isFalse();
+        assertThat(store.secrets().find(stored.id())).isEmpty();
+        assertThat(store.secrets().replaceIfVersion(rotated, 2)).isFalse();
     }
 }

@@ -163,6 +163,31 @@ public final class RepositoryPolicy {
     }
 
     /**
+     * Pure: whether one pattern, written as in the allowlist, matches a repository URL (the
+     * vault's repository-scoped secrets use it). A remote repository with {@code .} or {@code ..}
+     * segments never matches; a local pattern matches local paths only.
+     *
+     * @throws IllegalArgumentException when the pattern or the URL cannot be read
+     */
+    public static boolean matches(String pattern, String repository) {
+        Location repo = Location.of(repository);
+        return switch (Location.of(pattern)) {
+            case Local local ->
+                repo instanceof Local l
+                        && glob(local.path().toString())
+                                .matcher(l.path().toString())
+                                .matches();
+            case Remote remote ->
+                repo instanceof Remote r
+                        && !r.dotSegments()
+                        && new RemotePattern(
+                                        glob(remote.host()),
+                                        remote.path().isEmpty() ? Pattern.compile(".*") : glob(remote.path()))
+                                .matches(r);
+        };
+    }
+
+    /**
      * The path with the symbolic links of its longest existing part resolved (and the rest
      * appended), so a link inside a root that points out of it counts where it points. Reads the
      * file system.

@@ -21,6 +21,9 @@ public interface Store extends AutoCloseable {
 
     CredentialStore credentials();
 
+    /** The vault's secrets (values sealed). */
+    SecretStore secrets();
+
     AuditLog audit();
 
     OneTimeValues oneTimeValues();

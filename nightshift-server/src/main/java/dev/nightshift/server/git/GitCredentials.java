@@ -40,7 +40,8 @@ public final class GitCredentials {
         this.clock = clock;
     }
 
-    private static String context(String userId, String host) {
+    /** The associated data a person's credential for a host is sealed with (key rotation re-seals with it). */
+    public static String context(String userId, String host) {
         return userId + "@" + host;
     }
 

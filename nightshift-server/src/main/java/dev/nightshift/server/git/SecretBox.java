@@ -70,6 +70,41 @@ public final class SecretBox {
         }
     }
 
+    /** A key given as base64 of 32 bytes (the form of {@code NIGHTSHIFT_SECRET_KEY} and of the key file). */
+    public static SecretBox ofBase64(String key) {
+        try {
+            return new SecretBox(Base64.getDecoder().decode(key.strip()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the secret key is not base64 of 32 bytes: " + e.getMessage());
+        }
+    }
+
+    /**
+     * 32 bytes derived from the key for one purpose (SHA-256 of the purpose and the key): a
+     * per-deployment value every node sharing the key agrees on, without storing it.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(purpose.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(key.getEncoded());
+            return sha.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
+    }
+
+    /** Whether {@code sealed} opens with this key and context (key rotation skips what is already re-sealed). */
+    public boolean opens(String sealed, String context) {
+        try {
+            open(sealed, context);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     public String seal(String plaintext, String context) {
         if (plaintext == null) {
             return null;

@@ -1,0 +1,64 @@
+package dev.nightshift.server.secret;
+
+import dev.nightshift.core.model.Credential;
+import dev.nightshift.core.model.User;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.secret.StoredSecret;
+import dev.nightshift.server.git.GitCredentials;
+import dev.nightshift.server.git.SecretBox;
+import java.nio.file.Path;
+
+/**
+ * Key rotation: re-seals everything sealed with the old secret key (vault secrets, git
+ * credentials, the egress CA's key) with the new one. Run with the server stopped; it is safe to
+ * run again after a failure, because a value that already opens with the new key is left alone.
+ * Runs on the calling thread.
+ */
+public final class Reseal {
+    private Reseal() {}
+
+    /** How many values were re-sealed (values already sealed with the new key are not counted). */
+    public record Result(int secrets, int credentials, boolean caKey) {}
+
+    /** Re-seals every sealed value in {@code store} and {@code dataDir} from {@code from} to {@code to}. */
+    public static Result run(Store store, Path dataDir, SecretBox from, SecretBox to) {
+        int secrets = 0;
+        for (StoredSecret s : store.secrets().list()) {
+            if (to.opens(s.valueSealed(), s.sealContext())) {
+                continue;
+            }
+            String sealed = to.seal(from.open(s.valueSealed(), s.sealContext()), s.sealContext());
+            if (!store.secrets().replaceIfVersion(s.withValueSealed(sealed), s.version())) {
+                throw new IllegalStateException(
+                        "the secret " + s.name() + " changed while re-sealing: stop the server and run reseal again");
+            }
+            secrets++;
+        }
+        int credentials = 0;
+        for (User user : store.users().list()) {
+            for (Credential c : store.credentials().list(user.id())) {
+                String context = GitCredentials.context(c.userId(), c.host());
+                if (to.opens(c.secretSealed(), context)) {
+                    continue;
+                }
+                String refresh =
+                        c.refreshSealed() == null ? null : to.seal(from.open(c.refreshSealed(), context), context);
+                if (!store.credentials()
+                        .replaceIfVersion(
+                                c.id(),
+                                c.version(),
+                                to.seal(from.open(c.secretSealed(), context), context),
+                                refresh,
+                                c.expiresAt(),
+                                c.refreshExpiresAt(),
+                                c.updatedAt())) {
+                    throw new IllegalStateException("the credential of " + user.login() + " for " + c.host()
+                            + " changed while re-sealing: stop the server and run reseal again");
+                }
+                credentials++;
+            }
+        }
+        boolean caKey = EgressCaStore.reseal(dataDir, from, to);
+        return new Result(secrets, credentials, caKey);
+    }
+}
