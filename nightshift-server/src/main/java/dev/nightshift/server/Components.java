@@ -11,7 +11,6 @@ import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
 import dev.nightshift.core.sandbox.SandboxException;
 import dev.nightshift.core.sandbox.SandboxProvider;
-import dev.nightshift.core.secret.SessionSecrets;
 import dev.nightshift.git.CommitIdentity;
 import dev.nightshift.git.RemoteGuard;
 import dev.nightshift.git.Workspaces;
@@ -21,6 +20,7 @@ import dev.nightshift.github.GitHubOAuth;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
 import dev.nightshift.sandbox.ProcessProvider;
+import dev.nightshift.sandbox.egress.CertificateAuthority;
 import dev.nightshift.server.api.AccountRoutes;
 import dev.nightshift.server.api.ApiRoutes;
 import dev.nightshift.server.api.ApiServer;
@@ -51,6 +51,7 @@ import dev.nightshift.server.sandbox.SandboxManager;
 import dev.nightshift.server.sandbox.SandboxRoutes;
 import dev.nightshift.server.sandbox.SandboxSecrets;
 import dev.nightshift.server.sandbox.SandboxTrust;
+import dev.nightshift.server.secret.EgressCaStore;
 import dev.nightshift.server.secret.SecretRoutes;
 import dev.nightshift.server.secret.Vault;
 import dev.nightshift.server.session.SessionRoles;
@@ -135,8 +136,11 @@ final class Components implements AutoCloseable {
         PrometheusMeterRegistry metrics = metrics();
         this.timer = timer();
 
-        // which secrets each running sandbox was given: the log is redacted of their values
-        SandboxSecrets sandboxSecrets = new SandboxSecrets(session -> SessionSecrets.NONE);
+        SecretBox secretBox = SecretBox.open(config.get(Setting.SECRET_KEY), dataDir);
+        this.vault = new Vault(store, secretBox, clock);
+        // which secrets each running sandbox was given (from the vault): the log is redacted of their values
+        SandboxSecrets sandboxSecrets = new SandboxSecrets(vault::resolve);
+        SandboxTrust trust = new SandboxTrust(egressCa(config, secretBox, clock));
         EventHub hub = new EventHub();
         this.eventLog = new EventLog(store, hub, clock, metrics, sandboxSecrets::redact);
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
@@ -160,8 +164,6 @@ final class Components implements AutoCloseable {
         GitHubEndpoints gitHub = new GitHubEndpoints(
                 URI.create(config.get(Setting.GITHUB_API_URL)), URI.create(config.get(Setting.GITHUB_WEB_URL)));
         GitHubOAuth gitHubOAuth = gitHubOAuth(config, gitHub);
-        SecretBox secretBox = SecretBox.open(config.get(Setting.SECRET_KEY), dataDir);
-        this.vault = new Vault(store, secretBox, clock);
         this.gitCredentials = new GitCredentials(
                 store,
                 secretBox,
@@ -186,7 +188,7 @@ final class Components implements AutoCloseable {
 
         RunningTurns runningTurns = new RunningTurns();
         this.sandboxes = sandboxManager(
-                config, plugins, store, eventLog, git, runningTurns, timer, clock, sandboxSecrets, SandboxTrust.NONE);
+                config, plugins, store, eventLog, git, runningTurns, timer, clock, sandboxSecrets, trust);
         this.dispatcher = new TurnDispatcher(
                 store,
                 eventLog,
@@ -388,6 +390,23 @@ final class Components implements AutoCloseable {
                 clock,
                 secrets,
                 trust);
+    }
+
+    /**
+     * The deployment CA the egress proxy terminates TLS with for hosts that have a secret: made at
+     * first start, its key sealed; a missing or broken one is replaced only when the operator says so.
+     */
+    private static CertificateAuthority egressCa(NightshiftConfig config, SecretBox box, Clock clock) {
+        EgressCaStore.Pems pems = EgressCaStore.loadOrCreate(
+                config.dataDir(),
+                box,
+                () -> {
+                    CertificateAuthority fresh = CertificateAuthority.generate("Nightshift egress CA", clock);
+                    return new EgressCaStore.Pems(fresh.certificatePem(), fresh.privateKeyPem());
+                },
+                stored -> CertificateAuthority.fromPem(stored.certificatePem(), stored.privateKeyPem(), clock),
+                config.egressCaRegenerate());
+        return CertificateAuthority.fromPem(pems.certificatePem(), pems.privateKeyPem(), clock);
     }
 
     private static SandboxProvider sandboxProvider(NightshiftConfig config, SandboxEgress egress) {

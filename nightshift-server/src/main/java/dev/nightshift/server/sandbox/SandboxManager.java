@@ -280,7 +280,19 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
         }
         breakers.remove(sessionId);
         if (trusting) {
-            trust.install(sandbox);
+            try {
+                trust.install(sandbox);
+            } catch (RuntimeException e) {
+                // a sandbox that cannot trust the proxy would fail every intercepted request: it is not ready
+                String reason = "the sandbox could not be set up to trust the egress proxy: " + e.getMessage();
+                breakers.put(sessionId, breaker.failed(now));
+                live.remove(sessionId);
+                secrets.forget(sessionId);
+                sandbox.destroy();
+                status(sessionId, SandboxState.FAILED, sandbox.id(), reason);
+                event(sessionId, new EventPayload.Error(reason));
+                throw new SandboxException(reason, e);
+            }
         }
         status(sessionId, SandboxState.READY, sandbox.id(), restoring ? "restored from its snapshot" : null);
         runHooks(sessionId, sandbox, given.setupEnv());

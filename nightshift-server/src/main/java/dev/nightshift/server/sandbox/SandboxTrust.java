@@ -104,7 +104,8 @@ public final class SandboxTrust {
         try {
             ExecResult result = sandbox.exec(
                     ExecRequest.shell(script),
-                    new ByteArrayInputStream(Base64.getMimeEncoder().encode(content)),
+                    new ByteArrayInputStream(
+                            Base64.getMimeEncoder(76, new byte[] {(byte) 10}).encode(content)),
                     OutputListener.IGNORE);
             if (result.exitCode() != 0) {
                 throw new SandboxException("could not install the deployment CA in the sandbox: " + result.stderr());
