@@ -143,12 +143,18 @@ public final class Mirrors {
         return args.toArray(String[]::new);
     }
 
+    /**
+     * An HTTP 401 or 403 in git's message; not the same digits inside a port number ("port 40135",
+     * "127.0.0.1:40312"), which once made a closed port read as "wants credentials".
+     */
+    private static final java.util.regex.Pattern HTTP_DENIED =
+            java.util.regex.Pattern.compile("(?<![\\d:])(?<!port )40[13](?!\\d)");
+
     /** Turns git's refusal of an {@code action} ("fetch", "push to") into what the user should do about it. */
     static String describe(String action, RepositoryUrl repository, GitAuth auth, String gitMessage) {
         String lower = gitMessage.toLowerCase(java.util.Locale.ROOT);
         boolean denied = lower.contains("authentication failed")
-                || lower.contains("403")
-                || lower.contains("401")
+                || HTTP_DENIED.matcher(lower).find()
                 || lower.contains("could not read username")
                 || lower.contains("permission denied")
                 || lower.contains("terminal prompts disabled");
