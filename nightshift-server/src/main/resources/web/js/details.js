@@ -21,10 +21,27 @@ export class DetailsPanel {
     this.previews = h('div');
     this.artifactList = h('div');
     this.people = h('div');
+    this.policy = h('div', { id: 'sandbox-policy' });
     this.el = h('aside', { class: 'details', id: 'details', 'aria-label': 'Session details' },
       section('Plan', this.plan), section('Branch & pull request', this.links), section('Previews', this.previews),
-      section('Artifacts', this.artifactList), section('People', this.people));
+      section('Artifacts', this.artifactList), section('People', this.people), section('Sandbox policy', this.policy));
     this.renderAll();
+  }
+
+  /** What the session's sandbox may reach and which secrets it gets (its settings). */
+  setSession(session) {
+    clear(this.policy);
+    const settings = session?.settings ?? {};
+    const network = {
+      none: 'No network: every connection is refused.',
+      allowlist: "The deployment's allowlist, its internal services and the hosts of the session's secrets.",
+      repository: "The deployment's allowlist and the repository's hosts, its internal services and the hosts of the session's secrets.",
+    }[settings.network ?? 'repository'];
+    this.policy.append(h('p', {}, h('span', { class: 'muted' }, 'Network '), network));
+    const secrets = settings.secrets == null
+      ? 'every secret that applies to this repository and its owner'
+      : settings.secrets.length ? settings.secrets.join(', ') : 'none';
+    this.policy.append(h('p', {}, h('span', { class: 'muted' }, 'Secrets '), secrets));
   }
 
   setTodos(todos) {

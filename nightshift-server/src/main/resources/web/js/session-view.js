@@ -76,6 +76,7 @@ export class SessionView {
     this.participants = snapshot.participants;
     if (!this.timeline) this.build();
     this.updateHeader();
+    this.details.setSession(snapshot.session);
     this.details.setArtifacts(snapshot.artifacts);
     this.details.setPeople(snapshot.participants, snapshot.presence);
     this.setQueue(snapshot.queue);

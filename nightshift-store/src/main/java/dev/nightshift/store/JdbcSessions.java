@@ -27,7 +27,17 @@ final class JdbcSessions implements SessionStore {
             SessionStatus.fromWire(rs.getString("status")),
             rs.getString("creator_id"),
             Source.fromWire(rs.getString("source")),
-            new SessionSettings(rs.getInt("auto_commit") == 1, rs.getInt("auto_pr") == 1, rs.getInt("draft_pr") == 1),
+            new SessionSettings(
+                    rs.getInt("auto_commit") == 1,
+                    rs.getInt("auto_pr") == 1,
+                    rs.getInt("draft_pr") == 1,
+                    rs.getString("network") == null ? null : SessionSettings.Network.fromWire(rs.getString("network")),
+                    rs.getString("secret_names") == null
+                            ? null
+                            : java.util.Arrays.stream(
+                                            rs.getString("secret_names").split("\n"))
+                                    .filter(n -> !n.isEmpty())
+                                    .toList()),
             rs.getString("parent_id"),
             rs.getString("sandbox_ref"),
             rs.getString("sandbox_status"),
@@ -54,9 +64,9 @@ final class JdbcSessions implements SessionStore {
         db.write(h -> {
             h.createUpdate("""
                             INSERT INTO sessions (id, repository, base_branch, model, title, status, creator_id, source,
-                                auto_commit, auto_pr, draft_pr, parent_id, created_at, updated_at)
+                                auto_commit, auto_pr, draft_pr, network, secret_names, parent_id, created_at, updated_at)
                             VALUES (:id, :repository, :baseBranch, :model, :title, :status, :creatorId, :source,
-                                :autoCommit, :autoPr, :draftPr, :parentId, :now, :now)""")
+                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :parentId, :now, :now)""")
                     .bind("id", s.id())
                     .bind("repository", s.repository())
                     .bind("baseBranch", s.baseBranch())
@@ -68,6 +78,12 @@ final class JdbcSessions implements SessionStore {
                     .bind("autoCommit", Db.flag(s.settings().autoCommit()))
                     .bind("autoPr", Db.flag(s.settings().autoPr()))
                     .bind("draftPr", Db.flag(s.settings().draftPr()))
+                    .bind("network", s.settings().network().wire())
+                    .bind(
+                            "secretNames",
+                            s.settings().secrets() == null
+                                    ? null
+                                    : String.join("\n", s.settings().secrets()))
                     .bind("parentId", s.parentId())
                     .bind("now", at)
                     .execute();

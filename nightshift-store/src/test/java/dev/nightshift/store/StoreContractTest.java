@@ -836,4 +836,29 @@ abstract class StoreContractTest {
         assertThat(store.secrets().find(stored.id())).isEmpty();
         assertThat(store.secrets().replaceIfVersion(rotated, 2)).isFalse();
     }
+
+    @Test
+    void aSessionKeepsWhatItsSandboxMayReach() {
+        var narrow =
+                new SessionSettings(true, false, false, SessionSettings.Network.NONE, List.of("NPM_TOKEN", "API_KEY"));
+        Session session = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"), "/srv/repo", null, null, "t", alice.id(), Source.API, narrow, null),
+                        now);
+        assertThat(store.sessions().get(session.id()).orElseThrow().settings()).isEqualTo(narrow);
+        var none = new SessionSettings(true, true, false, SessionSettings.Network.ALLOWLIST, List.of());
+        Session other = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"), "/srv/repo", null, null, "t", alice.id(), Source.API, none, null),
+                        now);
+        assertThat(store.sessions().get(other.id()).orElseThrow().settings().secrets())
+                .isEmpty();
+        Session plain = newSession(alice, "/srv/repo");
+        assertThat(store.sessions().get(plain.id()).orElseThrow().settings()).isEqualTo(SessionSettings.DEFAULTS);
+        assertThat(SessionSettings.DEFAULTS.gets("ANYTHING")).isTrue();
+        assertThat(narrow.gets("NPM_TOKEN")).isTrue();
+        assertThat(narrow.gets("OTHER")).isFalse();
+    }
 }

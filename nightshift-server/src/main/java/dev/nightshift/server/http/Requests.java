@@ -12,7 +12,12 @@ public final class Requests {
             String title,
             SettingsPatch settings) {}
 
-    public record SettingsPatch(Boolean autoCommit, Boolean autoPr, Boolean draftPr) {}
+    /**
+     * @param network {@code none}, {@code allowlist} or {@code repository} (the default)
+     * @param secrets the names of the secrets the session's sandbox gets; left out: every one that applies
+     */
+    public record SettingsPatch(
+            Boolean autoCommit, Boolean autoPr, Boolean draftPr, String network, java.util.List<String> secrets) {}
 
     public record Prompt(String content, String clientRequestId, String model) {}
 

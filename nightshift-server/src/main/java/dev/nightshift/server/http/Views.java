@@ -18,6 +18,15 @@ import java.util.List;
 public final class Views {
     private Views() {}
 
+    /** A session's settings as clients read them (the network in its wire name). */
+    public record SettingsView(
+            boolean autoCommit, boolean autoPr, boolean draftPr, String network, List<String> secrets) {
+        static SettingsView of(SessionSettings s) {
+            return new SettingsView(
+                    s.autoCommit(), s.autoPr(), s.draftPr(), s.network().wire(), s.secrets());
+        }
+    }
+
     public record SessionView(
             String id,
             String repository,
@@ -28,7 +37,7 @@ public final class Views {
             String status,
             String creatorId,
             String source,
-            SessionSettings settings,
+            SettingsView settings,
             String parentId,
             String sandboxStatus,
             long lastSeq,
@@ -47,7 +56,7 @@ public final class Views {
                 s.status().wire(),
                 s.creatorId(),
                 s.source().wire(),
-                s.settings(),
+                SettingsView.of(s.settings()),
                 s.parentId(),
                 s.sandboxStatus(),
                 s.lastSeq(),

@@ -2,6 +2,7 @@ package dev.nightshift.server.sandbox;
 
 import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.SessionSettings;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.sandbox.EgressAttachment;
 import dev.nightshift.sandbox.egress.CertificateAuthority;
@@ -60,13 +61,26 @@ public final class SandboxEgress implements EgressAttachment {
 
     @Override
     public AutoCloseable attach(String sessionId, Path socket) throws Exception {
-        String repository =
-                store.sessions().get(sessionId).map(Session::repository).orElse("");
-        var policy = SessionEgressPolicy.of(
-                sessionId,
-                settings.allowedHosts(repository),
-                internal,
-                secrets.of(sessionId).egress());
+        Session session = store.sessions().get(sessionId).orElse(null);
+        // the session may narrow the deployment's reach, never widen it
+        var network = session == null
+                ? SessionSettings.Network.NONE
+                : session.settings().network();
+        var policy = switch (network) {
+            case NONE -> SessionEgressPolicy.of(sessionId, List.of(), List.of(), List.of());
+            case ALLOWLIST ->
+                SessionEgressPolicy.of(
+                        sessionId,
+                        settings.egressAllow(),
+                        internal,
+                        secrets.of(sessionId).egress());
+            case REPOSITORY ->
+                SessionEgressPolicy.of(
+                        sessionId,
+                        settings.allowedHosts(session.repository()),
+                        internal,
+                        secrets.of(sessionId).egress());
+        };
         return EgressProxy.start(
                 socket,
                 policy,

@@ -26,10 +26,27 @@ public final class SandboxSecrets {
 
     /** Resolves a session's secrets for the sandbox about to start, replacing what it had. */
     public SessionSecrets prepare(Session session) {
-        SessionSecrets secrets = resolver.apply(session);
+        SessionSecrets all = resolver.apply(session);
+        // the session may have narrowed which of them it gets
+        var settings = session.settings();
+        SessionSecrets secrets = new SessionSecrets(
+                all.egress().stream().filter(s -> settings.gets(s.name())).toList(),
+                filter(all.setupEnv(), settings),
+                filter(all.env(), settings));
         inUse.put(session.id(), secrets);
         replacements.put(session.id(), secrets.replacements());
         return secrets;
+    }
+
+    private static Map<String, String> filter(
+            Map<String, String> byName, dev.nightshift.core.model.SessionSettings settings) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        byName.forEach((name, value) -> {
+            if (settings.gets(name)) {
+                out.put(name, value);
+            }
+        });
+        return out;
     }
 
     /** What the session's sandbox was given; {@link SessionSecrets#NONE} when it has no sandbox here. */

@@ -185,15 +185,40 @@ public final class SessionService {
         }
     }
 
+    private static final int MAX_SESSION_SECRETS = 100;
+    private static final java.util.regex.Pattern SECRET_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
+
     private static SessionSettings settings(Requests.SettingsPatch patch) {
         SessionSettings d = SessionSettings.DEFAULTS;
         if (patch == null) {
             return d;
         }
+        SessionSettings.Network network = d.network();
+        if (patch.network() != null) {
+            try {
+                network = SessionSettings.Network.fromWire(patch.network());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'settings.network' " + e.getMessage());
+            }
+        }
+        if (patch.secrets() != null) {
+            if (patch.secrets().size() > MAX_SESSION_SECRETS) {
+                throw ApiException.badRequest("'settings.secrets' names at most " + MAX_SESSION_SECRETS + " secrets");
+            }
+            for (String name : patch.secrets()) {
+                if (name == null || !SECRET_NAME.matcher(name).matches()) {
+                    throw ApiException.badRequest(
+                            "'settings.secrets' holds secret names like NPM_TOKEN, got '" + name + "'");
+                }
+            }
+        }
         return new SessionSettings(
                 patch.autoCommit() == null ? d.autoCommit() : patch.autoCommit(),
                 patch.autoPr() == null ? d.autoPr() : patch.autoPr(),
-                patch.draftPr() == null ? d.draftPr() : patch.draftPr());
+                patch.draftPr() == null ? d.draftPr() : patch.draftPr(),
+                network,
+                patch.secrets() == null ? null : java.util.List.copyOf(new java.util.LinkedHashSet<>(patch.secrets())));
     }
 
     /** Queues a prompt: 413 when too long, 429 when the queue is full, 409 when archived. */

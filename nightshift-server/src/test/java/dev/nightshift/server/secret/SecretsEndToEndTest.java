@@ -241,4 +241,62 @@ class SecretsEndToEndTest {
                         + "value\" > /tmp/planted");
         assertThat(TokenScan.find(sandbox, List.of("planted-value"))).isNotEmpty();
     }
+
+    @Test
+    void aSessionNarrowsItsNetworkAndItsSecrets() throws Exception {
+        Path repo = dir.resolve("plain-repo");
+        TestRepos.git(null, "init", "-q", "-b", "main", repo.toString());
+        Files.writeString(repo.resolve("README.md"), "plain\n");
+        TestRepos.git(repo, "add", "-A");
+        TestRepos.git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first");
+        secret(Map.of(
+                "name", "NARROW_A", "value", "narrow-a-value-1", "delivery", "egress", "hosts", List.of(KEY_HOST)));
+        secret(Map.of("name", "NARROW_B", "value", "narrow-b-value-2", "delivery", "env"));
+        ApiClient admin = server.admin;
+
+        // only NARROW_B of the secrets that apply
+        ApiClient.Response chosen = admin.post(
+                "/api/sessions",
+                Map.of("repository", repo.toString(), "settings", Map.of("secrets", List.of("NARROW_B"))));
+        assertThat(chosen.status()).as(chosen.raw()).isEqualTo(201);
+        assertThat(chosen.body().path("settings").path("secrets").toString()).isEqualTo("[\"NARROW_B\"]");
+        ExecResult env = run(admin, chosen.text("id"), "echo \"a=[$NARROW_A] b=[$NARROW_B]\"");
+        assertThat(env.stdout()).contains("a=[]").contains("b=[narrow-b-value-2]");
+        assertThat(admin.allEvents(chosen.text("id")).toString())
+                .doesNotContain("narrow-b-value-2")
+                .contains("[secret NARROW_B]");
+
+        // no network at all: even the secret's own host is refused, and the session page says so
+        ApiClient.Response closed = admin.post(
+                "/api/sessions", Map.of("repository", repo.toString(), "settings", Map.of("network", "none")));
+        assertThat(closed.body().path("settings").path("network").asText()).isEqualTo("none");
+        ExecResult refused = run(
+                admin,
+                closed.text("id"),
+                "curl -sS -o /dev/null -w '%{http_code}' https://" + KEY_HOST + ":" + port + "/nowhere");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(received).noneMatch(r -> r.startsWith("/nowhere"));
+        assertThat(admin.allEvents(closed.text("id")).stream()
+                        .filter(e -> e.path("type").asText().equals("sandbox_network"))
+                        .map(e -> e.path("data").path("action").asText()))
+                .contains("refused");
+
+        // bad settings change nothing
+        int before = admin.get("/api/sessions").body().path("sessions").size();
+        assertThat(admin.post(
+                                "/api/sessions",
+                                Map.of("repository", repo.toString(), "settings", Map.of("network", "everything")))
+                        .status())
+                .isEqualTo(400);
+        assertThat(admin.post(
+                                "/api/sessions",
+                                Map.of(
+                                        "repository",
+                                        repo.toString(),
+                                        "settings",
+                                        Map.of("secrets", List.of("not a name"))))
+                        .status())
+                .isEqualTo(400);
+        assertThat(admin.get("/api/sessions").body().path("sessions").size()).isEqualTo(before);
+    }
 }
