@@ -8,14 +8,22 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+/**
+ * People's git host credentials, kept in the vault's table: one user-scoped entry per person and
+ * host, delivery {@code git}, named {@code git@<host>}. The vault lists them beside the other
+ * secrets; only the control plane ever opens them.
+ */
 final class JdbcCredentials implements CredentialStore {
+    private static final String GIT = "git";
+    private static final String OF_USER_AND_HOST =
+            "scope = 'user' AND delivery = 'git' AND scope_key = :userId AND name = :name";
     private static final RowMapper<Credential> CREDENTIAL = (rs, ctx) -> new Credential(
             rs.getString("id"),
-            rs.getString("user_id"),
-            rs.getString("host"),
-            rs.getString("kind"),
+            rs.getString("scope_key"),
+            rs.getString("hosts"),
+            rs.getString("credential_kind"),
             rs.getString("username"),
-            rs.getString("secret_sealed"),
+            rs.getString("value_sealed"),
             rs.getString("refresh_sealed"),
             Db.instant(rs, "expires_at"),
             Db.instant(rs, "refresh_expires_at"),
@@ -27,6 +35,11 @@ final class JdbcCredentials implements CredentialStore {
 
     JdbcCredentials(Db db) {
         this.db = db;
+    }
+
+    /** The vault entry's name for a person's credential on a host. */
+    static String name(String host) {
+        return "git@" + host;
     }
 
     @Override
@@ -41,11 +54,10 @@ final class JdbcCredentials implements CredentialStore {
             Instant refreshExpiresAt,
             Instant now) {
         return db.write(h -> {
-            int updated = h.createUpdate("""
-                            UPDATE credentials SET kind = :kind, username = :username, secret_sealed = :secret,
-                                refresh_sealed = :refresh, expires_at = :expiresAt, refresh_expires_at = :refreshExpiresAt,
-                                version = version + 1, updated_at = :now
-                            WHERE user_id = :userId AND host = :host""")
+            int updated = h.createUpdate("UPDATE secrets SET credential_kind = :kind, username = :username, "
+                            + "value_sealed = :secret, refresh_sealed = :refresh, expires_at = :expiresAt, "
+                            + "refresh_expires_at = :refreshExpiresAt, version = version + 1, updated_at = :now, "
+                            + "updated_by = :userId WHERE " + OF_USER_AND_HOST)
                     .bind("kind", kind)
                     .bind("username", username)
                     .bind("secret", secretSealed)
@@ -54,29 +66,32 @@ final class JdbcCredentials implements CredentialStore {
                     .bind("refreshExpiresAt", Db.millis(refreshExpiresAt))
                     .bind("now", now.toEpochMilli())
                     .bind("userId", userId)
-                    .bind("host", host)
+                    .bind("name", name(host))
                     .execute();
             if (updated == 0) {
                 h.createUpdate("""
-                                INSERT INTO credentials (id, user_id, host, kind, username, secret_sealed, refresh_sealed,
-                                    expires_at, refresh_expires_at, version, created_at, updated_at)
-                                VALUES (:id, :userId, :host, :kind, :username, :secret, :refresh, :expiresAt, :refreshExpiresAt,
-                                    1, :now, :now)""")
+                                INSERT INTO secrets (id, name, delivery, hosts, methods, path_prefixes, headers, query_params,
+                                    scope, scope_key, value_sealed, created_by, created_at, updated_by, updated_at, version,
+                                    credential_kind, username, refresh_sealed, expires_at, refresh_expires_at)
+                                VALUES (:id, :name, :delivery, :host, '', '', '', '', 'user', :userId, :secret, :userId, :now,
+                                    :userId, :now, 1, :kind, :username, :refresh, :expiresAt, :refreshExpiresAt)""")
                         .bind("id", Ids.newId("cred"))
-                        .bind("userId", userId)
+                        .bind("name", name(host))
+                        .bind("delivery", GIT)
                         .bind("host", host)
+                        .bind("userId", userId)
+                        .bind("secret", secretSealed)
+                        .bind("now", now.toEpochMilli())
                         .bind("kind", kind)
                         .bind("username", username)
-                        .bind("secret", secretSealed)
                         .bind("refresh", refreshSealed)
                         .bind("expiresAt", Db.millis(expiresAt))
                         .bind("refreshExpiresAt", Db.millis(refreshExpiresAt))
-                        .bind("now", now.toEpochMilli())
                         .execute();
             }
-            return h.createQuery("SELECT * FROM credentials WHERE user_id = :userId AND host = :host")
+            return h.createQuery("SELECT * FROM secrets WHERE " + OF_USER_AND_HOST)
                     .bind("userId", userId)
-                    .bind("host", host)
+                    .bind("name", name(host))
                     .map(CREDENTIAL)
                     .one();
         });
@@ -84,16 +99,17 @@ final class JdbcCredentials implements CredentialStore {
 
     @Override
     public Optional<Credential> find(String userId, String host) {
-        return db.read(h -> h.createQuery("SELECT * FROM credentials WHERE user_id = :userId AND host = :host")
+        return db.read(h -> h.createQuery("SELECT * FROM secrets WHERE " + OF_USER_AND_HOST)
                 .bind("userId", userId)
-                .bind("host", host)
+                .bind("name", name(host))
                 .map(CREDENTIAL)
                 .findOne());
     }
 
     @Override
     public List<Credential> list(String userId) {
-        return db.read(h -> h.createQuery("SELECT * FROM credentials WHERE user_id = :userId ORDER BY host")
+        return db.read(h -> h.createQuery(
+                        "SELECT * FROM secrets WHERE scope = 'user' AND delivery = 'git' AND scope_key = :userId ORDER BY hosts")
                 .bind("userId", userId)
                 .map(CREDENTIAL)
                 .list());
@@ -101,9 +117,9 @@ final class JdbcCredentials implements CredentialStore {
 
     @Override
     public boolean delete(String userId, String host) {
-        return db.write(h -> h.createUpdate("DELETE FROM credentials WHERE user_id = :userId AND host = :host")
+        return db.write(h -> h.createUpdate("DELETE FROM secrets WHERE " + OF_USER_AND_HOST)
                         .bind("userId", userId)
-                        .bind("host", host)
+                        .bind("name", name(host))
                         .execute())
                 > 0;
     }
@@ -118,9 +134,9 @@ final class JdbcCredentials implements CredentialStore {
             Instant refreshExpiresAt,
             Instant now) {
         return db.write(h -> h.createUpdate("""
-                        UPDATE credentials SET secret_sealed = :secret, refresh_sealed = :refresh, expires_at = :expiresAt,
+                        UPDATE secrets SET value_sealed = :secret, refresh_sealed = :refresh, expires_at = :expiresAt,
                             refresh_expires_at = :refreshExpiresAt, version = version + 1, updated_at = :now
-                        WHERE id = :id AND version = :version""")
+                        WHERE id = :id AND version = :version AND delivery = 'git'""")
                         .bind("secret", secretSealed)
                         .bind("refresh", refreshSealed)
                         .bind("expiresAt", Db.millis(expiresAt))

@@ -74,6 +74,9 @@ public final class SecretRules {
 
     /** The first rule the draft breaks, or empty. Lists are checked as given (see {@link #normalise}). */
     public static Optional<String> check(Draft draft) {
+        if (draft.delivery() == dev.nightshift.core.secret.Delivery.GIT) {
+            return Optional.of("git credentials are kept with PUT /api/me/credentials/{host}, not created as secrets");
+        }
         return firstOf(
                 checkName(draft.name()),
                 draft.value() == null ? Optional.empty() : checkValue(draft.value(), draft.delivery()),
@@ -231,6 +234,8 @@ public final class SecretRules {
     public static List<StoredSecret> applicable(List<StoredSecret> all, String repository, String creatorId) {
         Map<String, StoredSecret> chosen = new LinkedHashMap<>();
         all.stream()
+                // a git credential is the control plane's alone: never a sandbox's
+                .filter(s -> s.delivery() != dev.nightshift.core.secret.Delivery.GIT)
                 .filter(s -> appliesTo(s, repository, creatorId))
                 .sorted(Comparator.comparing(SecretRules::specificity)
                         .reversed()

@@ -9,7 +9,13 @@ public enum Delivery {
     /** The value, visible to the repository's {@code .nightshift/setup.sh} only, never to the agent. */
     SETUP,
     /** The value as an environment variable: an explicit, warned opt-in for tools that cannot use the proxy. */
-    ENV;
+    ENV,
+    /**
+     * A person's credential for a git host (a token, an SSH key, OAuth tokens): used by the
+     * control plane alone to fetch and push as that person, never given to a sandbox. Stored in the
+     * vault beside the other secrets, managed through {@code /api/me/credentials/{host}}.
+     */
+    GIT;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -24,6 +24,9 @@ public final class Reseal {
     public static Result run(Store store, Path dataDir, SecretBox from, SecretBox to) {
         int secrets = 0;
         for (StoredSecret s : store.secrets().list()) {
+            if (s.delivery() == dev.nightshift.core.secret.Delivery.GIT) {
+                continue; // git credentials are sealed for their person and host: re-sealed below
+            }
             if (to.opens(s.valueSealed(), s.sealContext())) {
                 continue;
             }

@@ -104,6 +104,10 @@ public final class Vault {
      */
     public StoredSecret update(String id, Long expectedVersion, Change changes, String actorId) {
         StoredSecret current = find(id).orElseThrow(() -> notFound(id));
+        if (current.delivery() == Delivery.GIT) {
+            throw ApiException.conflict("this is a git credential: replace it with PUT /api/me/credentials/"
+                    + current.hosts().getFirst());
+        }
         if (expectedVersion != null && expectedVersion != current.version()) {
             throw stale(current);
         }
@@ -198,6 +202,7 @@ public final class Vault {
                             s.queryParams()));
                 case SETUP -> setup.put(s.name(), value);
                 case ENV -> env.put(s.name(), value);
+                case GIT -> {} // never given to a sandbox (applicable() leaves them out already)
             }
         }
         return new SessionSecrets(egress, setup, env);
@@ -210,8 +215,14 @@ public final class Vault {
 
     /** Every value the vault holds, opened: for scans that prove none reaches a sandbox or a log. */
     public List<String> openAll() {
+        // a git credential stays sealed for its person and host, as it was before it joined the vault
         return list().stream()
-                .map(s -> box.open(s.valueSealed(), s.sealContext()))
+                .map(s -> box.open(
+                        s.valueSealed(),
+                        s.delivery() == Delivery.GIT
+                                ? dev.nightshift.server.git.GitCredentials.context(
+                                        s.scopeKey(), s.hosts().getFirst())
+                                : s.sealContext()))
                 .toList();
     }
 

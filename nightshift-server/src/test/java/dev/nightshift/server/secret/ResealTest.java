@@ -84,8 +84,9 @@ class ResealTest {
             Reseal.Result result = Reseal.run(store, dir, a, b);
             assertThat(result).isEqualTo(new Reseal.Result(2, 1, true));
 
+            // one vault: the git credential is one of its entries, sealed for its person and host
             assertThat(new Vault(store, b, Clock.systemUTC()).openAll())
-                    .containsExactlyInAnyOrder("npm-secret", "setup-secret");
+                    .containsExactlyInAnyOrder("npm-secret", "setup-secret", "ghp_x");
             assertThat(new GitCredentials(store, b, null, Clock.systemUTC()).openAll(alice.id()))
                     .containsExactly("ghp_x");
             assertThat(EgressCaStore.loadOrCreate(dir, b, never(), PEM_CHECK, false))

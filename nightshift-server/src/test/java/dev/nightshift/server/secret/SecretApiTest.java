@@ -261,4 +261,51 @@ class SecretApiTest {
                         .get("RESOLVE_DEPLOY"))
                 .isNotEqualTo(placeholders.get("RESOLVE_DEPLOY"));
     }
+
+    @Test
+    void gitCredentialsAreVaultEntriesThatNoSandboxGets() {
+        ApiClient finn = newUser("finn");
+        assertThat(finn.put("/api/me/credentials/git.example.com", Map.of("secret", "glpat-finn-0001"))
+                        .status())
+                .isEqualTo(200);
+        // one vault, one list: the credential is the person's entry, named after its host, never its value
+        ApiClient.Response listed = finn.get("/api/secrets");
+        assertThat(listed.raw())
+                .contains("git@git.example.com")
+                .contains("\"delivery\":\"git\"")
+                .doesNotContain("glpat-finn-0001");
+        String id = listed.body().path("secrets").findParents("name").stream()
+                .filter(n -> n.path("name").asText().equals("git@git.example.com"))
+                .findFirst()
+                .orElseThrow()
+                .path("id")
+                .asText();
+        // it is changed where credentials are changed, and is never created as an ordinary secret
+        assertThat(finn.put("/api/secrets/" + id, Map.of("value", "x")).status())
+                .isEqualTo(409);
+        assertThat(finn.post("/api/secrets", secret("GIT_THING", "v", "delivery", "git", "scope", Map.of("user", true)))
+                        .status())
+                .isEqualTo(400);
+        // no sandbox of finn's is given it
+        String sessionId = finn.createSession("https://git.example.com/finn/app.git");
+        Session session = server.server.store().sessions().get(sessionId).orElseThrow();
+        assertThat(server.server.vault().resolve(session).values()).doesNotContain("glpat-finn-0001");
+        assertThat(server.server.vault().openAll()).contains("glpat-finn-0001");
+        assertThat(server.server
+                        .gitCredentials()
+                        .accessToken(
+                                finn.get("/api/me")
+                                        .body()
+                                        .path("user")
+                                        .path("id")
+                                        .asText(),
+                                "git.example.com")
+                        .orElseThrow()
+                        .secret())
+                .isEqualTo("glpat-finn-0001");
+        // removing it through the vault removes the credential
+        assertThat(finn.delete("/api/secrets/" + id).status()).isEqualTo(204);
+        assertThat(finn.get("/api/me/credentials").body().path("credentials").size())
+                .isZero();
+    }
 }
