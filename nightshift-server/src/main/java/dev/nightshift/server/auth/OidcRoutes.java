@@ -150,15 +150,7 @@ public final class OidcRoutes {
         String target = provider.issuer().toString();
         String restart = "; start again at /auth/oidc/" + name + "/login";
         if (ctx.queryParam("error") != null) {
-            store.audit()
-                    .record(
-                            null,
-                            null,
-                            "signin.oidc",
-                            target,
-                            "refused",
-                            "provider answered " + limit(ctx.queryParam("error")),
-                            clock.instant());
+            refused(target, "provider answered " + limit(ctx.queryParam("error")));
             throw ApiException.unauthorized(
                     "the sign-in provider did not sign you in (" + limit(ctx.queryParam("error")) + ")" + restart);
         }
@@ -173,15 +165,7 @@ public final class OidcRoutes {
                 .orElse(null);
         JsonNode payload = saved == null ? null : Json.tree(saved);
         if (payload == null || !name.equals(payload.path("provider").asText())) {
-            store.audit()
-                    .record(
-                            null,
-                            null,
-                            "signin.oidc",
-                            target,
-                            "refused",
-                            "unknown, used, expired or foreign state",
-                            clock.instant());
+            refused(target, "unknown, used, expired or foreign state");
             throw ApiException.unauthorized("this sign-in link is unknown, was already used or expired" + restart);
         }
         OidcIdentity identity;
@@ -192,15 +176,7 @@ public final class OidcRoutes {
                     payload.path("verifier").asText(),
                     payload.path("nonce").asText());
         } catch (OidcException e) {
-            store.audit()
-                    .record(
-                            null,
-                            null,
-                            "signin.oidc",
-                            target,
-                            "refused",
-                            e.reason() + ": " + e.detail(),
-                            clock.instant());
+            refused(target, e.reason() + ": " + e.detail());
             LOG.info("OpenID sign-in with {} refused: {} ({})", name, e.getMessage(), e.detail());
             int status = e.reason() == OidcException.Reason.PROVIDER_UNREACHABLE ? 502 : 401;
             SignInPage.refused(ctx, new ApiException(status, "signin_refused", e.getMessage()));
@@ -219,6 +195,11 @@ public final class OidcRoutes {
                 Set.of(),
                 Set.copyOf(identity.groups()));
         SignInPage.complete(ctx, signIn, account, payload, "oidc:" + name);
+    }
+
+    /** Every refused OpenID sign-in is audited with its reason, before the person is told. */
+    private void refused(String issuer, String reason) {
+        store.audit().record(null, null, "signin.oidc", issuer, "refused", reason, clock.instant());
     }
 
     private static String limit(String s) {

@@ -88,15 +88,7 @@ public final class SignIn {
                     "your Nightshift account " + existing.get().login() + " is deactivated; " + ask());
         }
         Admission.Decision decision = Admission.decide(
-                rules,
-                new Admission.Candidate(
-                        account.kind(),
-                        account.subject(),
-                        account.login(),
-                        account.verifiedEmails(),
-                        account.gitHubOrgs(),
-                        account.groups(),
-                        existing.map(User::admin).orElse(false)));
+                rules, candidate(account, existing.map(User::admin).orElse(false)));
         if (decision instanceof Admission.Decision.Refused refused) {
             store.audit()
                     .record(
@@ -190,16 +182,7 @@ public final class SignIn {
         if (user == null) {
             return false;
         }
-        var decision = Admission.decide(
-                rules,
-                new Admission.Candidate(
-                        account.kind(),
-                        account.subject(),
-                        account.login(),
-                        account.verifiedEmails(),
-                        account.gitHubOrgs(),
-                        account.groups(),
-                        user.admin()));
+        var decision = Admission.decide(rules, candidate(account, user.admin()));
         if (decision instanceof Admission.Decision.Admitted) {
             return true;
         }
@@ -273,6 +256,18 @@ public final class SignIn {
         }
         throw new ApiException(
                 409, "login_taken", "no free login near '" + hint + "'; ask an administrator to create your user");
+    }
+
+    /** What admission weighs: what the provider vouched for, and whether the person already administers. */
+    private static Admission.Candidate candidate(Account account, boolean admin) {
+        return new Admission.Candidate(
+                account.kind(),
+                account.subject(),
+                account.login(),
+                account.verifiedEmails(),
+                account.gitHubOrgs(),
+                account.groups(),
+                admin);
     }
 
     private String ask() {
