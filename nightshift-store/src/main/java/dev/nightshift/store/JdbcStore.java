@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nightshift.core.port.ArtifactStore;
 import dev.nightshift.core.port.AuditLog;
+import dev.nightshift.core.port.AutomationStore;
 import dev.nightshift.core.port.CredentialStore;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.IdentityStore;
@@ -13,6 +14,7 @@ import dev.nightshift.core.port.SecretStore;
 import dev.nightshift.core.port.SessionStore;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TokenStore;
+import dev.nightshift.core.port.TriggerStore;
 import dev.nightshift.core.port.UserStore;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -39,6 +41,8 @@ public final class JdbcStore implements Store {
     private final SecretStore secrets;
     private final AuditLog audit;
     private final OneTimeValues oneTimeValues;
+    private final TriggerStore triggers;
+    private final AutomationStore automations;
 
     private JdbcStore(HikariDataSource dataSource, StoreConfig config, java.time.Clock clock) {
         boolean sqlite = config.isSqlite();
@@ -57,6 +61,8 @@ public final class JdbcStore implements Store {
         this.secrets = new JdbcSecrets(db);
         this.audit = new JdbcAuditLog(db);
         this.oneTimeValues = new JdbcOneTimeValues(db);
+        this.triggers = new JdbcTriggers(db);
+        this.automations = new JdbcAutomations(db);
     }
 
     /** Opens the store on the system clock. */
@@ -159,6 +165,16 @@ public final class JdbcStore implements Store {
     @Override
     public OneTimeValues oneTimeValues() {
         return oneTimeValues;
+    }
+
+    @Override
+    public TriggerStore triggers() {
+        return triggers;
+    }
+
+    @Override
+    public AutomationStore automations() {
+        return automations;
     }
 
     @Override

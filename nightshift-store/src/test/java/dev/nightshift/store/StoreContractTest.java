@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nightshift.core.Ids;
 import dev.nightshift.core.Secrets;
+import dev.nightshift.core.automation.Automation;
+import dev.nightshift.core.automation.AutomationRun;
+import dev.nightshift.core.automation.AutomationTrigger;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
@@ -18,13 +21,20 @@ import dev.nightshift.core.model.SessionStatus;
 import dev.nightshift.core.model.Source;
 import dev.nightshift.core.model.TokenKind;
 import dev.nightshift.core.model.User;
+import dev.nightshift.core.port.AutomationStore;
 import dev.nightshift.core.port.EnqueueResult;
 import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.SessionQuery;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.StoreException;
+import dev.nightshift.core.port.TriggerStore;
 import dev.nightshift.core.secret.Delivery;
 import dev.nightshift.core.secret.StoredSecret;
+import dev.nightshift.core.trigger.NewTrigger;
+import dev.nightshift.core.trigger.Origin;
+import dev.nightshift.core.trigger.Trigger;
+import dev.nightshift.core.trigger.TriggerSource;
+import dev.nightshift.core.trigger.TriggerStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -860,5 +870,313 @@ abstract class StoreContractTest {
         assertThat(SessionSettings.DEFAULTS.gets("ANYTHING")).isTrue();
         assertThat(narrow.gets("NPM_TOKEN")).isTrue();
         assertThat(narrow.gets("OTHER")).isFalse();
+    }
+
+    private static NewTrigger trigger(TriggerSource source, String dedupeKey, Origin origin) {
+        return new NewTrigger(Ids.newId("trg"), source, null, "/r", "main", "fix it", dedupeKey, origin);
+    }
+
+    @Test
+    void aRepeatedDedupeKeyReturnsTheFirstTriggerEvenWhenRacing() throws Exception {
+        Origin origin = new Origin("automation", "aut_1");
+        List<Callable<TriggerStore.Recorded>> racers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racers.add(() -> store.triggers().record(trigger(TriggerSource.WEBHOOK, "delivery-1", origin), now));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<TriggerStore.Recorded> results = new ArrayList<>();
+        try {
+            for (Future<TriggerStore.Recorded> f : pool.invokeAll(racers)) {
+                results.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(results).filteredOn(TriggerStore.Recorded::created).hasSize(1);
+        assertThat(results)
+                .extracting(r -> r.trigger().id())
+                .containsOnly(results.get(0).trigger().id());
+        Trigger first = results.get(0).trigger();
+        assertThat(first.status()).isEqualTo(TriggerStatus.RECEIVED);
+        assertThat(first.origin()).isEqualTo(origin);
+        assertThat(store.triggers().pending(10, now)).extracting(Trigger::id).containsExactly(first.id());
+
+        // the same key from another source, and triggers without a key, are separate
+        assertThat(store.triggers()
+                        .record(trigger(TriggerSource.SIGNED, "delivery-1", origin), now)
+                        .created())
+                .isTrue();
+        assertThat(store.triggers()
+                        .record(trigger(TriggerSource.WEBHOOK, null, origin), now)
+                        .created())
+                .isTrue();
+        assertThat(store.triggers()
+                        .record(trigger(TriggerSource.WEBHOOK, null, origin), now)
+                        .created())
+                .isTrue();
+        assertThat(store.triggers().pending(10, now)).hasSize(4);
+    }
+
+    @Test
+    void aTriggerIsClaimedByOneNodeAndTakenOverOnlyAfterItsLease() {
+        Trigger t = store.triggers()
+                .record(trigger(TriggerSource.SCHEDULE, "aut_1@slot", new Origin("automation", "aut_1")), now)
+                .trigger();
+        assertThat(store.triggers().claim(t.id(), "a", now.plusSeconds(30), now))
+                .isTrue();
+        assertThat(store.triggers().claim(t.id(), "b", now.plusSeconds(30), now))
+                .isFalse();
+        assertThat(store.triggers().pending(10, now)).isEmpty();
+        assertThat(store.triggers().pending(10, now.plusSeconds(31)))
+                .extracting(Trigger::id)
+                .containsExactly(t.id());
+        assertThat(store.triggers().claim(t.id(), "b", now.plusSeconds(90), now.plusSeconds(31)))
+                .isTrue();
+        assertThat(store.triggers().find(t.id()).orElseThrow().claimedBy()).isEqualTo("b");
+
+        assertThat(store.triggers().finish(t.id(), TriggerStatus.ADMITTED, null, null, now))
+                .isTrue();
+        assertThat(store.triggers().finish(t.id(), TriggerStatus.STARTED, "ses_1", null, now))
+                .isTrue();
+        assertThat(store.triggers().finish(t.id(), TriggerStatus.FAILED, null, "late", now))
+                .isFalse();
+        assertThat(store.triggers().claim(t.id(), "c", now.plusSeconds(500), now.plusSeconds(400)))
+                .isFalse();
+        Trigger done = store.triggers().find(t.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(TriggerStatus.STARTED);
+        assertThat(done.sessionId()).isEqualTo("ses_1");
+        assertThat(done.claimedBy()).isNull();
+        assertThat(store.triggers().pending(10, now.plusSeconds(1000))).isEmpty();
+    }
+
+    @Test
+    void theSessionBoundToAnOriginIsTheNewestOneStarted() {
+        Origin thread = new Origin("slack", "T1/C1/1700000000.0001");
+        assertThat(store.triggers().forOrigin(thread)).isEmpty();
+        Trigger first = store.triggers()
+                .record(trigger(TriggerSource.SLACK, "e1", thread), now)
+                .trigger();
+        assertThat(store.triggers().forOrigin(thread)).isEmpty();
+        store.triggers().finish(first.id(), TriggerStatus.STARTED, "ses_a", null, now);
+        Trigger refused = store.triggers()
+                .record(trigger(TriggerSource.SLACK, "e2", thread), now.plusSeconds(1))
+                .trigger();
+        store.triggers().finish(refused.id(), TriggerStatus.REFUSED, null, "rate limited", now.plusSeconds(1));
+        store.triggers().record(trigger(TriggerSource.SLACK, "e3", new Origin("slack", "T1/C1/other")), now);
+        assertThat(store.triggers().forOrigin(thread).orElseThrow().sessionId()).isEqualTo("ses_a");
+        assertThat(Origin.parse(thread.toString())).isEqualTo(thread);
+        assertThat(store.triggers().find(refused.id()).orElseThrow().reason()).isEqualTo("rate limited");
+    }
+
+    private Automation automation(AutomationTrigger trigger) {
+        return new Automation(
+                Ids.newId("aut"),
+                "nightly deps",
+                "/r",
+                "main",
+                "update deps",
+                null,
+                alice.id(),
+                trigger,
+                false,
+                null,
+                now,
+                now,
+                0);
+    }
+
+    private static AutomationRun run(Automation a, AutomationRun.Status status, String dedupeKey, Instant at) {
+        return new AutomationRun(Ids.newId("run"), a.id(), status, null, null, dedupeKey, null, at, null, null);
+    }
+
+    @Test
+    void anAutomationIsStoredWithItsTriggerAndChangedOnlyOverTheVersionItRead() {
+        AutomationTrigger.Webhook hook = new AutomationTrigger.Webhook(
+                List.of(
+                        new AutomationTrigger.Condition("$.level", AutomationTrigger.Condition.Op.EQ, "\"error\""),
+                        new AutomationTrigger.Condition("$.count", AutomationTrigger.Condition.Op.GTE, "5")),
+                "$.id",
+                "hash-1");
+        Automation a = store.automations().create(automation(hook));
+        assertThat(a.version()).isEqualTo(1);
+        assertThat(a.trigger()).isEqualTo(hook);
+        assertThat(store.automations().find(a.id())).contains(a);
+        Automation signed = store.automations()
+                .create(automation(new AutomationTrigger.Signed(
+                        AutomationTrigger.Signed.Preset.SENTRY,
+                        "sealed",
+                        "Sentry-Hook-Signature",
+                        null,
+                        null,
+                        "Request-ID",
+                        List.of())));
+        assertThat(store.automations().find(signed.id()).orElseThrow().trigger())
+                .isEqualTo(signed.trigger());
+
+        AutomationTrigger.Webhook rotated = new AutomationTrigger.Webhook(List.of(), "", "hash-2");
+        Automation changed = new Automation(
+                a.id(),
+                "renamed",
+                a.repository(),
+                a.baseBranch(),
+                a.promptTemplate(),
+                a.model(),
+                a.ownerId(),
+                rotated,
+                false,
+                null,
+                a.createdAt(),
+                now.plusSeconds(1),
+                a.version());
+        assertThat(store.automations().replaceIfVersion(changed, 1)).isTrue();
+        assertThat(store.automations().replaceIfVersion(changed, 1)).isFalse();
+        Automation read = store.automations().find(a.id()).orElseThrow();
+        assertThat(read.name()).isEqualTo("renamed");
+        assertThat(read.trigger()).isEqualTo(rotated);
+        assertThat(read.version()).isEqualTo(2);
+
+        assertThat(store.automations().pause(a.id(), "three runs failed", now)).isTrue();
+        assertThat(store.automations().pause(a.id(), "again", now)).isFalse();
+        assertThat(store.automations().find(a.id()).orElseThrow().pausedReason())
+                .isEqualTo("three runs failed");
+        assertThat(store.automations().resume(a.id(), now)).isTrue();
+        assertThat(store.automations().resume(a.id(), now)).isFalse();
+
+        User bob = store.users().create("bob", "Bob", "bob@example.com", false);
+        Automation bobs = store.automations()
+                .create(new Automation(
+                        Ids.newId("aut"),
+                        "b",
+                        "/r",
+                        "main",
+                        "p",
+                        null,
+                        bob.id(),
+                        new AutomationTrigger.Schedule("0 7 * * 1-5", "Europe/Paris"),
+                        false,
+                        null,
+                        now,
+                        now,
+                        0));
+        assertThat(store.automations().list(bob.id()))
+                .extracting(Automation::id)
+                .containsExactly(bobs.id());
+        assertThat(store.automations().list(null)).hasSize(3);
+        assertThat(store.automations().delete(a.id())).isTrue();
+        assertThat(store.automations().find(a.id())).isEmpty();
+        assertThat(store.automations().delete(a.id())).isFalse();
+    }
+
+    @Test
+    void exactlyOneOfTwoRacingNodesTakesAScheduleSlot() throws Exception {
+        Automation a =
+                store.automations().create(automation(new AutomationTrigger.Schedule("0 7 * * *", "Europe/Paris")));
+        assertThat(store.automations().schedules())
+                .extracting(s -> s.automation().id(), AutomationStore.Scheduled::lastFiredAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(a.id(), null));
+        Instant slot = Instant.parse("2026-11-02T06:00:00Z");
+        for (int round = 0; round < 5; round++) {
+            Instant due = slot.plus(java.time.Duration.ofDays(round));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Boolean>> claims = pool.invokeAll(List.of(
+                        () -> store.automations().claimSlot(a.id(), due),
+                        () -> store.automations().claimSlot(a.id(), due)));
+                int won = 0;
+                for (Future<Boolean> f : claims) {
+                    won += f.get() ? 1 : 0;
+                }
+                assertThat(won).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        Instant last = slot.plus(java.time.Duration.ofDays(4));
+        assertThat(store.automations().claimSlot(a.id(), slot)).isFalse();
+        assertThat(store.automations().schedules().get(0).lastFiredAt()).isEqualTo(last);
+        store.automations().pause(a.id(), "by hand", now);
+        assertThat(store.automations().claimSlot(a.id(), last.plusSeconds(86400)))
+                .isFalse();
+        assertThat(store.automations().schedules()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedRunKeyReturnsTheFirstRunAndASecondActiveRunIsBusy() {
+        Automation a = store.automations().create(automation(new AutomationTrigger.Webhook(List.of(), "$.id", "h")));
+        AutomationRun first = run(a, AutomationRun.Status.FIRED, "evt-1", now);
+        assertThat(store.automations().addRun(first)).isInstanceOf(AutomationStore.RunAdded.Added.class);
+        assertThat(store.automations().addRun(run(a, AutomationRun.Status.FIRED, "evt-1", now)))
+                .isEqualTo(new AutomationStore.RunAdded.Repeat(first));
+        assertThat(store.automations().addRun(run(a, AutomationRun.Status.FIRED, "evt-2", now)))
+                .isEqualTo(new AutomationStore.RunAdded.Busy(first));
+        AutomationRun skipped = run(a, AutomationRun.Status.SKIPPED, "evt-3", now);
+        assertThat(store.automations().addRun(skipped)).isEqualTo(new AutomationStore.RunAdded.Added(skipped));
+        assertThat(store.automations().activeRun(a.id())).contains(first);
+
+        assertThat(store.automations().updateRun(first.id(), AutomationRun.Status.RUNNING, "ses_1", null, now))
+                .isTrue();
+        assertThat(store.automations().activeRunsCreatedBefore(now.plusSeconds(1)))
+                .extracting(AutomationRun::id)
+                .containsExactly(first.id());
+        assertThat(store.automations().updateRun(first.id(), AutomationRun.Status.FAILED, null, "timed out", now))
+                .isTrue();
+        assertThat(store.automations().updateRun(first.id(), AutomationRun.Status.SUCCEEDED, null, null, now))
+                .isFalse();
+        AutomationRun ended = store.automations().findRun(first.id()).orElseThrow();
+        assertThat(ended.status()).isEqualTo(AutomationRun.Status.FAILED);
+        assertThat(ended.sessionId()).isEqualTo("ses_1");
+        assertThat(ended.reason()).isEqualTo("timed out");
+        assertThat(ended.startedAt()).isEqualTo(now);
+        assertThat(ended.endedAt()).isEqualTo(now);
+        assertThat(store.automations().activeRun(a.id())).isEmpty();
+        assertThat(store.automations().addRun(run(a, AutomationRun.Status.FIRED, "evt-2", now)))
+                .isInstanceOf(AutomationStore.RunAdded.Added.class);
+    }
+
+    @Test
+    void theDatabaseItselfRefusesASecondRunningRun() throws Exception {
+        Automation a = store.automations().create(automation(new AutomationTrigger.Webhook(List.of(), "", "h")));
+        AutomationRun one = run(a, AutomationRun.Status.SUCCEEDED, "a", now);
+        AutomationRun two = run(a, AutomationRun.Status.SUCCEEDED, "b", now);
+        store.automations().addRun(one);
+        store.automations().addRun(two);
+        try (Connection c = DriverManager.getConnection(config().jdbcUrl(), config().user(), config().password())) {
+            setRunning(c, one.id());
+            assertThatThrownBy(() -> setRunning(c, two.id())).isInstanceOf(SQLException.class);
+        }
+        assertThat(store.automations().findRun(two.id()).orElseThrow().status())
+                .isEqualTo(AutomationRun.Status.SUCCEEDED);
+    }
+
+    private static void setRunning(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE automation_runs SET status = 'running' WHERE id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void runsArePagedNewestFirst() {
+        Automation a = store.automations().create(automation(new AutomationTrigger.Schedule("0 * * * *", "UTC")));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            AutomationRun r = run(a, AutomationRun.Status.SUCCEEDED, "slot-" + i, now.plusSeconds(i / 2));
+            store.automations().addRun(r);
+            ids.add(r.id());
+        }
+        List<String> seen = new ArrayList<>();
+        Page<AutomationRun> page = store.automations().runs(a.id(), null, 3);
+        seen.addAll(page.items().stream().map(AutomationRun::id).toList());
+        while (page.hasMore()) {
+            page = store.automations().runs(a.id(), seen.get(seen.size() - 1), 3);
+            seen.addAll(page.items().stream().map(AutomationRun::id).toList());
+        }
+        assertThat(seen).hasSize(7).doesNotHaveDuplicates();
+        List<Instant> times = seen.stream()
+                .map(id -> store.automations().findRun(id).orElseThrow().createdAt())
+                .toList();
+        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(seen.get(0)).isEqualTo(ids.get(6));
+        assertThat(seen.subList(5, 7)).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
     }
 }

@@ -28,6 +28,12 @@ public interface Store extends AutoCloseable {
 
     OneTimeValues oneTimeValues();
 
+    /** The durable records of external starts (schedules, webhooks, chat and tracker integrations). */
+    TriggerStore triggers();
+
+    /** Automations (schedules, webhooks, signed integrations) and their runs. */
+    AutomationStore automations();
+
     /** Which database this is, for logs and metrics ("sqlite", "postgresql"). */
     String dialect();
 
