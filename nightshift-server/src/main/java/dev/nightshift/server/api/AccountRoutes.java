@@ -87,10 +87,7 @@ public final class AccountRoutes {
 
     private Caller admin(Context ctx) {
         Caller caller = auth.fromHeader(ctx.header("Authorization"));
-        if (caller.user() == null || !caller.user().admin()) {
-            throw ApiException.forbidden("this is for administrators");
-        }
-        caller.require(Scope.ADMIN);
+        caller.requireAdmin("this is for administrators");
         return caller;
     }
 

@@ -502,12 +502,7 @@ public final class ApiRoutes {
     }
 
     private static void requireAdmin(Caller caller) {
-        if (caller.user() != null && caller.user().admin()) {
-            caller.require(Scope.ADMIN);
-        }
-        if (!caller.admin()) {
-            throw ApiException.forbidden("only an administrator can manage users");
-        }
+        caller.requireAdmin("only an administrator can manage users");
     }
 
     private static String tokenName(String requested, String fallback) {

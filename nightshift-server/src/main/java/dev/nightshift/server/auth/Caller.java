@@ -28,6 +28,17 @@ public record Caller(User user, Token token) {
         return user == null ? "share-link viewer" : user.login();
     }
 
+    /**
+     * An administrator acting with a token that carries the admin scope: a 403 with {@code refusal}
+     * for anyone else, a 403 naming the missing scope for an administrator's narrower token.
+     */
+    public void requireAdmin(String refusal) {
+        if (user == null || !user.admin()) {
+            throw ApiException.forbidden(refusal);
+        }
+        require(Scope.ADMIN);
+    }
+
     public boolean has(Scope scope) {
         return token.has(scope);
     }

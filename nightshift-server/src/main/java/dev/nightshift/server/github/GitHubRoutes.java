@@ -99,9 +99,7 @@ public final class GitHubRoutes {
     /** The repositories an installation of the App can reach, read with an installation token (administrators). */
     private void installationRepositories(Context ctx) {
         var caller = auth.fromHeader(ctx.header("Authorization"));
-        if (!caller.admin()) {
-            throw ApiException.forbidden("listing an App installation's repositories is for administrators");
-        }
+        caller.requireAdmin("listing an App installation's repositories is for administrators");
         if (app == null) {
             throw ApiException.notFound(
                     "no GitHub App is configured: set NIGHTSHIFT_GITHUB_APP_ID and NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE");

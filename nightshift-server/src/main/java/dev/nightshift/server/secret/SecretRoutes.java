@@ -180,11 +180,8 @@ public final class SecretRoutes {
             caller.require(Scope.ACCOUNT);
             return;
         }
-        if (!caller.user().admin()) {
-            throw ApiException.forbidden("only administrators manage secrets for " + Vault.describe(scope)
-                    + "; store it as your own with \"scope\":{\"user\":true}");
-        }
-        caller.require(Scope.ADMIN);
+        caller.requireAdmin("only administrators manage secrets for " + Vault.describe(scope)
+                + "; store it as your own with \"scope\":{\"user\":true}");
     }
 
     private static Vault.Scope scope(Caller caller, ScopeRequest request) {
