@@ -72,12 +72,22 @@ final class JdbcTokens implements TokenStore {
 
     @Override
     public Optional<Token> findUsable(String secretHash, Instant now) {
-        return db.read(h -> h.createQuery("""
-                        SELECT t.* FROM tokens t LEFT JOIN tokens p ON p.id = t.parent_id
-                        WHERE t.secret_hash = :hash AND t.revoked_at IS NULL
+        return usable("t.secret_hash = :key", secretHash, now);
+    }
+
+    @Override
+    public Optional<Token> findUsableById(String tokenId, Instant now) {
+        return usable("t.id = :key", tokenId, now);
+    }
+
+    /** The one definition of usable: neither the token nor the token it was minted with revoked or expired. */
+    private Optional<Token> usable(String which, String key, Instant now) {
+        return db.read(h -> h.createQuery(
+                        "SELECT t.* FROM tokens t LEFT JOIN tokens p ON p.id = t.parent_id WHERE " + which + """
+                         AND t.revoked_at IS NULL
                         AND (t.expires_at IS NULL OR t.expires_at > :now)
                         AND (t.parent_id IS NULL OR (p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > :now)))""")
-                .bind("hash", secretHash)
+                .bind("key", key)
                 .bind("now", now.toEpochMilli())
                 .map(TOKEN)
                 .findOne());

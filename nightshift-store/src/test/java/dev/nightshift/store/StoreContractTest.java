@@ -713,11 +713,19 @@ abstract class StoreContractTest {
         assertThat(store.tokens().findUsable("hash-old", now).orElseThrow().scopes())
                 .isEqualTo(dev.nightshift.core.model.Scope.ALL);
         assertThat(store.tokens().byId(live.id()).orElseThrow().sessionId()).isEqualTo("ses_1");
+        assertThat(store.tokens().findUsableById(live.id(), now)).isPresent();
+        assertThat(store.tokens().findUsableById(live.id(), now.plusSeconds(3601)))
+                .as("expired")
+                .isEmpty();
 
         assertThat(store.tokens().revoke(api.id(), now)).isTrue();
         assertThat(store.tokens().findUsable("hash-live", now))
                 .as("a live token made with a revoked token")
                 .isEmpty();
+        assertThat(store.tokens().findUsableById(live.id(), now))
+                .as("the same, by id")
+                .isEmpty();
+        assertThat(store.tokens().findUsableById(api.id(), now)).isEmpty();
         assertThat(store.tokens().findUsable("hash-old", now)).isPresent();
         assertThat(store.tokens().revokeAllForUser(alice.id(), now)).isEqualTo(2); // the live one and the old one
         assertThat(store.tokens().findUsable("hash-old", now)).isEmpty();

@@ -33,6 +33,9 @@ public interface TokenStore {
      */
     Optional<Token> findUsable(String secretHash, Instant now);
 
+    /** As {@link #findUsable}, by the token's id: whether what authenticated a caller still holds. */
+    Optional<Token> findUsableById(String tokenId, Instant now);
+
     Optional<Token> byId(String tokenId);
 
     List<Token> listForUser(String userId, TokenKind kind);

@@ -7,7 +7,6 @@ import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.server.http.ApiException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 
 /** Turns a presented bearer secret into a {@link Caller}, or a 401 that says what is wrong. */
@@ -55,14 +54,8 @@ public final class Authenticator {
      * request; the fresh caller carries the user's current administration.
      */
     public Optional<Caller> refreshed(Caller caller) {
-        Instant now = clock.instant();
-        Optional<Token> token = store.tokens().byId(caller.token().id()).filter(t -> t.usableAt(now));
+        Optional<Token> token = store.tokens().findUsableById(caller.token().id(), clock.instant());
         if (token.isEmpty()) {
-            return Optional.empty();
-        }
-        String parent = token.get().parentId();
-        if (parent != null
-                && store.tokens().byId(parent).filter(t -> t.usableAt(now)).isEmpty()) {
             return Optional.empty();
         }
         if (caller.user() == null) {
