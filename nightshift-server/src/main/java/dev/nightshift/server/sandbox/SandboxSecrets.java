@@ -17,7 +17,7 @@ public final class SandboxSecrets {
     private final Function<Session, SessionSecrets> resolver;
     private final Map<String, SessionSecrets> inUse = new ConcurrentHashMap<>();
     /** Real value → what stands in its place in the log, per session (precomputed: the log is written often). */
-    private final Map<String, Map<String, String>> replacements = new ConcurrentHashMap<>();
+    private final Map<String, Redaction> redactions = new ConcurrentHashMap<>();
 
     /** @param resolver the vault: a session's secrets, unsealed */
     public SandboxSecrets(Function<Session, SessionSecrets> resolver) {
@@ -34,7 +34,7 @@ public final class SandboxSecrets {
                 filter(all.setupEnv(), settings),
                 filter(all.env(), settings));
         inUse.put(session.id(), secrets);
-        replacements.put(session.id(), secrets.replacements());
+        redactions.put(session.id(), Redaction.of(secrets.replacements()));
         return secrets;
     }
 
@@ -57,12 +57,12 @@ public final class SandboxSecrets {
     /** The sandbox is gone: nothing of its secrets stays in memory. */
     public void forget(String sessionId) {
         inUse.remove(sessionId);
-        replacements.remove(sessionId);
+        redactions.remove(sessionId);
     }
 
     /** {@code json} with every known value of the session's secrets replaced (see {@link Redaction}). */
     public String redact(String sessionId, String json) {
-        Map<String, String> r = replacements.get(sessionId);
-        return r == null || r.isEmpty() ? json : Redaction.redact(json, r);
+        Redaction r = redactions.get(sessionId);
+        return r == null || r.isEmpty() ? json : r.apply(json);
     }
 }
