@@ -60,27 +60,39 @@ public final class SandboxTrust {
 
     private final CertificateAuthority authority;
     private final String caPem;
-    private final byte[] bundle;
-    private final byte[] trustStore;
+    /** The bundle and the trust store: made on the first sandbox that needs them, not at every start. */
+    private volatile TrustFiles files;
+
+    private record TrustFiles(byte[] bundle, byte[] trustStore) {}
 
     /** @param authority the deployment CA (its certificate goes into sandboxes, its key never), or null */
     public SandboxTrust(CertificateAuthority authority) {
         this.authority = authority;
         this.caPem = authority == null ? null : authority.certificatePem();
-        if (caPem == null) {
-            this.bundle = null;
-            this.trustStore = null;
-            return;
+    }
+
+    private TrustFiles files() {
+        TrustFiles made = files;
+        if (made == null) {
+            synchronized (this) {
+                made = files;
+                if (made == null) {
+                    try {
+                        String system = Files.isReadable(SYSTEM_BUNDLE)
+                                ? Files.readString(SYSTEM_BUNDLE, StandardCharsets.US_ASCII)
+                                : "";
+                        made = new TrustFiles(
+                                (system + (system.endsWith("\n") || system.isEmpty() ? "" : "\n") + caPem)
+                                        .getBytes(StandardCharsets.US_ASCII),
+                                trustStore(caPem));
+                    } catch (IOException | GeneralSecurityException e) {
+                        throw new SandboxException("cannot prepare the sandbox trust store: " + e.getMessage(), e);
+                    }
+                    files = made;
+                }
+            }
         }
-        try {
-            String system =
-                    Files.isReadable(SYSTEM_BUNDLE) ? Files.readString(SYSTEM_BUNDLE, StandardCharsets.US_ASCII) : "";
-            this.bundle = (system + (system.endsWith("\n") || system.isEmpty() ? "" : "\n") + caPem)
-                    .getBytes(StandardCharsets.US_ASCII);
-            this.trustStore = trustStore(caPem);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot prepare the sandbox trust store: " + e.getMessage(), e);
-        }
+        return made;
     }
 
     public boolean available() {
@@ -94,9 +106,10 @@ public final class SandboxTrust {
 
     /** Writes the trust files into the sandbox (its own {@code /tmp}), each through a command's input. */
     void install(Sandbox sandbox) {
-        write(sandbox, BUNDLE, bundle);
+        TrustFiles made = files();
+        write(sandbox, BUNDLE, made.bundle());
         write(sandbox, CA, caPem.getBytes(StandardCharsets.US_ASCII));
-        write(sandbox, TRUST_STORE, trustStore);
+        write(sandbox, TRUST_STORE, made.trustStore());
     }
 
     private static void write(Sandbox sandbox, String file, byte[] content) {
