@@ -44,9 +44,22 @@ final class Ui {
     }
 
     static void assertNoHorizontalScroll(Page page) {
+        // a resize slides the details panel away with a short transition: judge the page once it has settled
+        try {
+            page.waitForFunction(
+                    "() => document.documentElement.scrollWidth <= window.innerWidth",
+                    null,
+                    new Page.WaitForFunctionOptions().setTimeout(3000));
+        } catch (com.microsoft.playwright.TimeoutError stillTooWide) {
+            // measured and reported below
+        }
         Object overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
+        // when it fails, say which elements stick out past the window's right edge
+        Object culprits = page.evaluate("() => [...document.querySelectorAll('body *')]"
+                + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+                + ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))");
         assertThat(((Number) overflow).intValue())
-                .as("page wider than the window")
+                .as("page wider than the window; sticking out: %s", culprits)
                 .isLessThanOrEqualTo(0);
     }
 
