@@ -153,7 +153,8 @@ class AgentExecutorTest {
                 null,
                 0,
                 Instant.EPOCH,
-                Instant.EPOCH);
+                Instant.EPOCH,
+                null);
         Message message = new Message(
                 "msg_1",
                 "ses_1",

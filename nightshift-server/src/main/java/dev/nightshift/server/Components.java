@@ -56,9 +56,15 @@ import dev.nightshift.server.secret.SecretRoutes;
 import dev.nightshift.server.secret.Vault;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.trigger.AutomationRoutes;
+import dev.nightshift.server.trigger.TriggerSessions;
 import dev.nightshift.server.turn.RunningTurns;
 import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.web.WebUi;
+import dev.nightshift.triggers.AutomationScheduler;
+import dev.nightshift.triggers.AutomationService;
+import dev.nightshift.triggers.RunRules;
+import dev.nightshift.triggers.TriggerPipeline;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -125,6 +131,10 @@ final class Components implements AutoCloseable {
     private final LiveAccess liveAccess;
     private final TurnDispatcher dispatcher;
     private final PortAnnouncer portAnnouncer;
+    /** Every start that is not a person typing; assigned once, after the dispatcher that reports turn ends to it. */
+    private final TriggerPipeline triggers;
+
+    private final AutomationScheduler scheduler;
     private AutoCloseable otherNodes = () -> {};
 
     Components(NightshiftConfig config, Nightshift.Plugins plugins, Store store) {
@@ -197,6 +207,7 @@ final class Components implements AutoCloseable {
                 queue::queueChanged,
                 sandboxes,
                 runningTurns,
+                this::turnEnded,
                 nodeId(),
                 config.turnLease(),
                 plugins.stopGrace,
@@ -214,6 +225,33 @@ final class Components implements AutoCloseable {
                 repositories);
 
         RateLimits rateLimits = new RateLimits(config.rateLimits());
+        TriggerSessions triggerSessions = new TriggerSessions(store, sessions, dispatcher, rateLimits);
+        this.triggers = new TriggerPipeline(
+                store.triggers(),
+                triggerSessions,
+                triggerSessions,
+                dispatcher.nodeId(),
+                TriggerPipeline.DEFAULT_LEASE,
+                clock);
+        AutomationService automations = new AutomationService(
+                store.automations(),
+                triggers,
+                new AutomationService.Sealer() {
+                    @Override
+                    public String seal(String plaintext, String context) {
+                        return secretBox.seal(plaintext, "automation:" + context);
+                    }
+
+                    @Override
+                    public String open(String sealed, String context) {
+                        return secretBox.open(sealed, "automation:" + context);
+                    }
+                },
+                new RunRules(config.automationRunTimeout()),
+                clock);
+        automations.turns(triggerSessions);
+        this.scheduler = new AutomationScheduler(store.automations(), automations, clock);
+        AutomationRoutes automationRoutes = new AutomationRoutes(store, automations, sessions, auth, this::url, clock);
         this.ws = new WsEndpoint(
                 store, sessions, auth, hub, new Presence(), timer, clock, sandboxes::warm, liveAccess, rateLimits);
         SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub, liveAccess);
@@ -263,6 +301,7 @@ final class Components implements AutoCloseable {
                         oidcRoutes::register,
                         accounts::register,
                         secretRoutes::register,
+                        automationRoutes::register,
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
                         routes -> routes.javalin(ws::register),
@@ -284,7 +323,20 @@ final class Components implements AutoCloseable {
         // access withdrawn on another node of a fleet reaches this node's open streams here
         timer.scheduleAtFixedRate(liveAccess::recheckAll, LIVE_RECHECK_MS, LIVE_RECHECK_MS, TimeUnit.MILLISECONDS);
         dispatcher.start(store.dialect().equals("sqlite"));
+        triggers.start(TriggerPipeline.DEFAULT_RECOVERY_PERIOD);
+        scheduler.start(config.automationTick());
         LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
+    }
+
+    /**
+     * A prompt finished: when a trigger queued it, its origin hears how the turn ended. Called on the
+     * thread that ended the turn; the pipeline exists by the time any turn runs.
+     */
+    private void turnEnded(dev.nightshift.core.model.Message message) {
+        TriggerPipeline pipeline = triggers;
+        if (pipeline != null) {
+            TriggerSessions.outcome(message).ifPresent(outcome -> pipeline.turnEnded(message.id(), outcome));
+        }
     }
 
     /** The base URL people use: the configured public URL, or this server's own address. */
@@ -309,6 +361,8 @@ final class Components implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing the cross-node watch failed", e);
         }
+        scheduler.close();
+        triggers.close();
         dispatcher.close();
         server.close();
         timer.shutdownNow();

@@ -126,6 +126,7 @@ public record NightshiftConfig(
                 intValue(values, Setting.RATE_LIMIT_SIGN_IN_PER_ADDRESS, 1, 10_000_000),
                 intValue(values, Setting.RATE_LIMIT_WEBHOOKS_PER_ADDRESS, 1, 10_000_000),
                 intValue(values, Setting.RATE_LIMIT_WEBSOCKET_MESSAGES, 1, 10_000_000),
+                intValue(values, Setting.RATE_LIMIT_TRIGGERS_PER_USER, 1, 10_000_000),
                 SandboxSettings.hosts(value(values, Setting.TRUSTED_PROXIES)));
     }
 
@@ -211,6 +212,16 @@ public record NightshiftConfig(
     /** Whether a missing or broken egress CA may be replaced by a new one at start (see {@code EgressCaStore}). */
     public boolean egressCaRegenerate() {
         return bool(values, Setting.EGRESS_CA_REGENERATE);
+    }
+
+    /** How long an automation's run may take before its turn is stopped and the run fails. */
+    public Duration automationRunTimeout() {
+        return duration(values, Setting.AUTOMATION_RUN_TIMEOUT);
+    }
+
+    /** How often each node looks for due schedules and reconciles automation runs. */
+    public Duration automationTick() {
+        return duration(values, Setting.AUTOMATION_TICK);
     }
 
     public Duration signInTokenTtl() {

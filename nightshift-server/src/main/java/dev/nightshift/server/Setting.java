@@ -80,6 +80,18 @@ public enum Setting {
             "NIGHTSHIFT_RATE_LIMIT_WEBSOCKET_MESSAGES",
             "120",
             "Messages per WebSocket every 10 seconds; more get an error frame with status 429 (the socket stays open)."),
+    RATE_LIMIT_TRIGGERS_PER_USER(
+            "NIGHTSHIFT_RATE_LIMIT_TRIGGERS_PER_USER",
+            "30",
+            "Sessions and follow-ups a minute that automations and integrations may start as one user; more are refused and the run records why."),
+    AUTOMATION_RUN_TIMEOUT(
+            "NIGHTSHIFT_AUTOMATION_RUN_TIMEOUT",
+            Units.formatDuration(dev.nightshift.triggers.RunRules.DEFAULT_TIMEOUT),
+            "How long an automation's run may take before its turn is stopped and the run marked failed."),
+    AUTOMATION_TICK(
+            "NIGHTSHIFT_AUTOMATION_TICK",
+            Units.formatDuration(dev.nightshift.triggers.AutomationScheduler.DEFAULT_TICK),
+            "How often each node looks for due schedules (a due time fires within this much of its minute) and reconciles automation runs."),
     TRUSTED_PROXIES(
             "NIGHTSHIFT_TRUSTED_PROXIES",
             "",

@@ -6,6 +6,7 @@ import dev.nightshift.core.automation.AutomationTrigger;
 import dev.nightshift.core.automation.AutomationTrigger.Condition;
 import dev.nightshift.core.port.AutomationStore;
 import dev.nightshift.core.port.Page;
+import dev.nightshift.core.trigger.NewTrigger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -166,6 +167,11 @@ final class JdbcAutomations implements AutomationStore {
 
     @Override
     public RunAdded addRun(AutomationRun run) {
+        return addRun(run, null, run.createdAt());
+    }
+
+    @Override
+    public RunAdded addRun(AutomationRun run, NewTrigger trigger, Instant now) {
         String dedupeKey = run.dedupeKey().isEmpty() ? null : run.dedupeKey();
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<RunAdded> result = db.write(h -> {
@@ -187,6 +193,9 @@ final class JdbcAutomations implements AutomationStore {
                         .bind("endedAt", Db.millis(run.endedAt()))
                         .execute();
                 if (inserted == 1) {
+                    if (trigger != null && JdbcTriggers.insert(h, trigger, now) != 1) {
+                        throw new IllegalArgumentException("trigger " + trigger.id() + " exists already");
+                    }
                     return Optional.<RunAdded>of(
                             new RunAdded.Added(runById(h, run.id()).orElseThrow()));
                 }

@@ -43,7 +43,8 @@ final class JdbcSessions implements SessionStore {
             rs.getString("sandbox_status"),
             rs.getLong("last_seq"),
             Db.instant(rs, "created_at"),
-            Db.instant(rs, "updated_at"));
+            Db.instant(rs, "updated_at"),
+            rs.getString("origin"));
 
     private static final RowMapper<Participant> PARTICIPANT = (rs, ctx) -> new Participant(
             rs.getString("session_id"),
@@ -64,9 +65,9 @@ final class JdbcSessions implements SessionStore {
         db.write(h -> {
             h.createUpdate("""
                             INSERT INTO sessions (id, repository, base_branch, model, title, status, creator_id, source,
-                                auto_commit, auto_pr, draft_pr, network, secret_names, parent_id, created_at, updated_at)
+                                auto_commit, auto_pr, draft_pr, network, secret_names, parent_id, origin, created_at, updated_at)
                             VALUES (:id, :repository, :baseBranch, :model, :title, :status, :creatorId, :source,
-                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :parentId, :now, :now)""")
+                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :parentId, :origin, :now, :now)""")
                     .bind("id", s.id())
                     .bind("repository", s.repository())
                     .bind("baseBranch", s.baseBranch())
@@ -85,6 +86,7 @@ final class JdbcSessions implements SessionStore {
                                     ? null
                                     : String.join("\n", s.settings().secrets()))
                     .bind("parentId", s.parentId())
+                    .bind("origin", s.origin())
                     .bind("now", at)
                     .execute();
             return h.createUpdate("""

@@ -46,23 +46,7 @@ final class JdbcTriggers implements TriggerStore {
     @Override
     public Recorded record(NewTrigger t, Instant now) {
         return db.write(h -> {
-            int inserted = h.createUpdate("""
-                            INSERT INTO triggers (id, source, actor_id, repository, base_branch, prompt, dedupe_key,
-                                origin_kind, origin_id, status, created_at, updated_at)
-                            VALUES (:id, :source, :actorId, :repository, :baseBranch, :prompt, :dedupeKey,
-                                :originKind, :originId, 'received', :now, :now)
-                            ON CONFLICT DO NOTHING""")
-                    .bind("id", t.id())
-                    .bind("source", t.source().wire())
-                    .bind("actorId", t.actorId())
-                    .bind("repository", t.repository())
-                    .bind("baseBranch", t.baseBranch())
-                    .bind("prompt", t.prompt())
-                    .bind("dedupeKey", t.dedupeKey())
-                    .bind("originKind", t.origin().kind())
-                    .bind("originId", t.origin().id())
-                    .bind("now", now.toEpochMilli())
-                    .execute();
+            int inserted = insert(h, t, now);
             if (inserted == 1) {
                 return new Recorded(byId(h, t.id()).orElseThrow(), true);
             }
@@ -77,6 +61,27 @@ final class JdbcTriggers implements TriggerStore {
             return new Recorded(
                     first.orElseThrow(() -> new IllegalArgumentException("trigger id " + t.id() + " is taken")), false);
         });
+    }
+
+    /** Inserts a {@code received} trigger in the caller's transaction; 0 when its id or dedupe key is taken. */
+    static int insert(org.jdbi.v3.core.Handle h, NewTrigger t, Instant now) {
+        return h.createUpdate("""
+                        INSERT INTO triggers (id, source, actor_id, repository, base_branch, prompt, dedupe_key,
+                            origin_kind, origin_id, status, created_at, updated_at)
+                        VALUES (:id, :source, :actorId, :repository, :baseBranch, :prompt, :dedupeKey,
+                            :originKind, :originId, 'received', :now, :now)
+                        ON CONFLICT DO NOTHING""")
+                .bind("id", t.id())
+                .bind("source", t.source().wire())
+                .bind("actorId", t.actorId())
+                .bind("repository", t.repository())
+                .bind("baseBranch", t.baseBranch())
+                .bind("prompt", t.prompt())
+                .bind("dedupeKey", t.dedupeKey())
+                .bind("originKind", t.origin().kind())
+                .bind("originId", t.origin().id())
+                .bind("now", now.toEpochMilli())
+                .execute();
     }
 
     @Override

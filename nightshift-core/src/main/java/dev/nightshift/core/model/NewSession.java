@@ -1,6 +1,12 @@
 package dev.nightshift.core.model;
 
-/** What it takes to create a session; the store assigns status, sequence and times. */
+/**
+ * What it takes to create a session; the store assigns status, sequence and times.
+ *
+ * @param origin what started it when it was not a person typing ({@code automation:<id>/<run>},
+ *     later a chat thread or an issue): the trigger pipeline's {@link dev.nightshift.core.trigger.Origin}
+ *     as text; null for a session a person started
+ */
 public record NewSession(
         String id,
         String repository,
@@ -10,4 +16,19 @@ public record NewSession(
         String creatorId,
         Source source,
         SessionSettings settings,
-        String parentId) {}
+        String parentId,
+        String origin) {
+    /** A session a person started. */
+    public NewSession(
+            String id,
+            String repository,
+            String baseBranch,
+            String model,
+            String title,
+            String creatorId,
+            Source source,
+            SessionSettings settings,
+            String parentId) {
+        this(id, repository, baseBranch, model, title, creatorId, source, settings, parentId, null);
+    }
+}

@@ -6,6 +6,7 @@ import java.time.Instant;
  * One piece of work: a repository, a conversation with an agent, and what came out of it.
  *
  * @param lastSeq the sequence number of the newest event (0 before the first)
+ * @param origin what started it when it was not a person ({@code automation:<id>/<run>}); null otherwise
  */
 public record Session(
         String id,
@@ -23,4 +24,5 @@ public record Session(
         String sandboxStatus,
         long lastSeq,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt,
+        String origin) {}

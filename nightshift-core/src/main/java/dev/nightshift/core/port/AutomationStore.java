@@ -63,6 +63,15 @@ public interface AutomationStore {
     RunAdded addRun(AutomationRun run);
 
     /**
+     * Adds a run and, in the same transaction, the trigger that starts its session: once this returns
+     * {@link RunAdded.Added} both are stored or, after a crash, neither is. A repeat or a busy
+     * automation stores neither.
+     *
+     * @param trigger null for a run that starts nothing (skipped, unmatched)
+     */
+    RunAdded addRun(AutomationRun run, dev.nightshift.core.trigger.NewTrigger trigger, Instant now);
+
+    /**
      * Moves an active run to {@code status}, stamping started (running) or ended (a final status);
      * a null session or reason keeps the stored one. False when the run is no longer active or gone.
      */

@@ -10,6 +10,34 @@ import dev.nightshift.server.http.ApiException;
  * session only).
  */
 public record Caller(User user, Token token) {
+    /**
+     * A user as an automation or an integration acts for them when it starts or follows up a session:
+     * what a person's session token may do, and what an administrator may do only while the user
+     * still is one. Held by no stored token and never sent anywhere; made on the trigger pipeline's
+     * threads.
+     *
+     * @param why what acts (e.g. {@code trigger trg_…}), as the token's name in errors and logs
+     */
+    public static Caller actingFor(User user, String why) {
+        java.util.Set<Scope> scopes = user.admin()
+                ? java.util.EnumSet.of(Scope.SESSIONS_READ, Scope.SESSIONS_WRITE, Scope.ADMIN)
+                : java.util.EnumSet.of(Scope.SESSIONS_READ, Scope.SESSIONS_WRITE);
+        return new Caller(
+                user,
+                new Token(
+                        why,
+                        dev.nightshift.core.model.TokenKind.API,
+                        user.id(),
+                        why,
+                        null,
+                        user.createdAt(),
+                        null,
+                        null,
+                        null,
+                        scopes,
+                        null));
+    }
+
     /** Share links, and live tokens minted through one, carry no user: they may only watch. */
     public boolean isShareLink() {
         return user == null;

@@ -43,7 +43,29 @@ public final class Views {
             long lastSeq,
             Instant createdAt,
             Instant updatedAt,
-            String role) {}
+            String role,
+            OriginView origin) {}
+
+    /**
+     * What started a session that no person started: {@code kind} and {@code id} of the trigger's origin
+     * and, for an automation's run, the automation and the run.
+     */
+    public record OriginView(String kind, String id, String automationId, String runId) {
+        static OriginView of(String origin) {
+            if (origin == null) {
+                return null;
+            }
+            int colon = origin.indexOf(':');
+            String kind = colon < 0 ? origin : origin.substring(0, colon);
+            String id = colon < 0 ? "" : origin.substring(colon + 1);
+            String[] automation = "automation".equals(kind) ? id.split("/", 2) : new String[0];
+            return new OriginView(
+                    kind,
+                    id,
+                    automation.length == 2 ? automation[0] : null,
+                    automation.length == 2 ? automation[1] : null);
+        }
+    }
 
     public static SessionView session(Session s, String role) {
         return new SessionView(
@@ -62,7 +84,8 @@ public final class Views {
                 s.lastSeq(),
                 s.createdAt(),
                 s.updatedAt(),
-                role);
+                role,
+                OriginView.of(s.origin()));
     }
 
     public record MessageView(

@@ -7,6 +7,7 @@ import java.util.List;
  * Counts are per minute, except WebSocket messages (per 10 seconds, per socket).
  *
  * @param enabled false: no rate limiting at all (an operator behind their own limiter, the benchmark's floor)
+ * @param triggersPerUser sessions and follow-ups a minute that automations and integrations may start as one user
  * @param trustedProxies addresses whose {@code X-Forwarded-For} names the client
  */
 public record RateLimitSettings(
@@ -17,6 +18,7 @@ public record RateLimitSettings(
         int signInPerAddress,
         int webhooksPerAddress,
         int webSocketMessages,
+        int triggersPerUser,
         List<String> trustedProxies) {
 
     public RateLimitSettings {
@@ -32,6 +34,7 @@ public record RateLimitSettings(
                 signInPerAddress,
                 webhooksPerAddress,
                 webSocketMessages,
+                triggersPerUser,
                 trustedProxies);
     }
 }

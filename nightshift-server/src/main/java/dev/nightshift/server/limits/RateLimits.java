@@ -51,6 +51,7 @@ public final class RateLimits {
     private final KeyedBuckets failedAuth;
     private final KeyedBuckets signIn;
     private final KeyedBuckets webhooks;
+    private final KeyedBuckets triggers;
 
     public RateLimits(RateLimitSettings settings) {
         this.settings = settings;
@@ -60,6 +61,21 @@ public final class RateLimits {
         this.failedAuth = new KeyedBuckets(settings.failedAuthPerAddress(), MINUTE, MAX_KEYS);
         this.signIn = new KeyedBuckets(settings.signInPerAddress(), MINUTE, MAX_KEYS);
         this.webhooks = new KeyedBuckets(settings.webhooksPerAddress(), MINUTE, MAX_KEYS);
+        this.triggers = new KeyedBuckets(settings.triggersPerUser(), MINUTE, MAX_KEYS);
+    }
+
+    /**
+     * Takes one start from the user's budget for sessions that automations and integrations start as
+     * them (a runaway schedule or a flood of alerts cannot start sessions without end). Returns why
+     * not when the budget is spent. Called on the trigger pipeline's threads.
+     */
+    public java.util.Optional<String> takeTrigger(String userId) {
+        if (!settings.enabled() || triggers.take(userId) == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("more than " + settings.triggersPerUser()
+                + " sessions a minute were started for this user by automations and integrations (the limit, "
+                + dev.nightshift.server.Setting.RATE_LIMIT_TRIGGERS_PER_USER.env() + ")");
     }
 
     public boolean enabled() {
@@ -80,6 +96,12 @@ public final class RateLimits {
                         clientAddress(ctx),
                         "too many sign-in requests from your address (at most " + settings.signInPerAddress()
                                 + " a minute)"));
+        routes.before("/webhooks/*", ctx -> {
+            long wait = failedAuth.waitNanos(clientAddress(ctx));
+            if (wait > 0) {
+                throw limited(ctx, wait, "too many failed authentications from your address");
+            }
+        });
         routes.before(
                 "/webhooks/*",
                 ctx -> check(

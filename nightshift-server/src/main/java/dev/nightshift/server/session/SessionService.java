@@ -99,22 +99,20 @@ public final class SessionService {
      * included: a refused request stores nothing (a policy refusal is only audited).
      */
     public Session create(Caller caller, Requests.CreateSession request, Source source) {
+        return create(caller, request, source, Ids.newId("ses"), null);
+    }
+
+    /**
+     * {@link #create(Caller, Requests.CreateSession, Source)} with the session's id chosen by the caller
+     * (the trigger pipeline derives it from the trigger's, so a retry finds it) and the origin that
+     * started it.
+     */
+    public Session create(
+            Caller caller, Requests.CreateSession request, Source source, String sessionId, String origin) {
         requireUser(caller);
         caller.require(dev.nightshift.core.model.Scope.SESSIONS_WRITE);
         String repository = trimToNull(request.repository());
-        if (repository == null) {
-            throw ApiException.badRequest(
-                    "'repository' is required: a git URL (https://, ssh://, file://, git@host:path) or an absolute local path");
-        }
-        if (repository.length() > 2000) {
-            throw ApiException.badRequest("'repository' is longer than 2000 characters");
-        }
-        dev.nightshift.git.RepositoryUrl url;
-        try {
-            url = dev.nightshift.git.RepositoryUrl.parse(repository);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("'repository': " + e.getMessage());
-        }
+        checkRepository(caller, repository);
         checkLength("baseBranch", request.baseBranch(), 255);
         checkBranch("baseBranch", request.baseBranch());
         checkBranch("workBranch", request.workBranch());
@@ -126,11 +124,10 @@ public final class SessionService {
         checkLength("model", request.model(), MAX_MODEL_ID);
         checkLength("title", request.title(), 500);
         SessionSettings settings = settings(request.settings());
-        requireAllowed(caller, repository, url);
         Session session = store.sessions()
                 .create(
                         new NewSession(
-                                Ids.newId("ses"),
+                                sessionId,
                                 repository,
                                 trimToNull(request.baseBranch()),
                                 trimToNull(request.model()),
@@ -138,13 +135,36 @@ public final class SessionService {
                                 caller.userId(),
                                 source,
                                 settings,
-                                null),
+                                null,
+                                origin),
                         clock.instant());
         if (work != null) {
             store.sessions().setBranches(session.id(), null, work, clock.instant());
             session = store.sessions().get(session.id()).orElseThrow();
         }
         return session;
+    }
+
+    /**
+     * Checks a repository as a session's: a URL or local path that parses (400), and one the repository
+     * policy allows this caller (403 naming the setting to change; the refusal is audited). Automations
+     * check theirs with it when they are saved.
+     */
+    public void checkRepository(Caller caller, String repository) {
+        if (repository == null || repository.isBlank()) {
+            throw ApiException.badRequest(
+                    "'repository' is required: a git URL (https://, ssh://, file://, git@host:path) or an absolute local path");
+        }
+        if (repository.length() > 2000) {
+            throw ApiException.badRequest("'repository' is longer than 2000 characters");
+        }
+        dev.nightshift.git.RepositoryUrl url;
+        try {
+            url = dev.nightshift.git.RepositoryUrl.parse(repository.strip());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("'repository': " + e.getMessage());
+        }
+        requireAllowed(caller, repository.strip(), url);
     }
 
     /** 403 naming the setting to change when the repository policy refuses {@code url} to this caller. */
@@ -223,6 +243,12 @@ public final class SessionService {
 
     /** Queues a prompt: 413 when too long, 429 when the queue is full, 409 when archived. */
     public EnqueueResult.Accepted prompt(Caller caller, String sessionId, Requests.Prompt request, Source source) {
+        return prompt(caller, sessionId, request, source, Ids.newId("msg"));
+    }
+
+    /** {@link #prompt(Caller, String, Requests.Prompt, Source)} with the message's id chosen by the caller. */
+    public EnqueueResult.Accepted prompt(
+            Caller caller, String sessionId, Requests.Prompt request, Source source, String messageId) {
         SessionRoles.SessionAccess access = require(caller, sessionId, Access.Action.PROMPT);
         switch (PromptCheck.check(request.content(), limits)) {
             case EMPTY -> throw ApiException.badRequest("'content' is required and must not be blank");
@@ -242,7 +268,7 @@ public final class SessionService {
         EnqueueResult result = store.messages()
                 .enqueue(
                         new NewMessage(
-                                Ids.newId("msg"),
+                                messageId,
                                 sessionId,
                                 caller.userId(),
                                 source,

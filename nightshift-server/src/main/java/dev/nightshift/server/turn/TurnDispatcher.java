@@ -60,6 +60,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     private final Duration stopGrace;
     private final TurnSandboxes sandboxes;
     private final RunningTurns active;
+    private final Consumer<Message> turnEnded;
     private final Map<String, SessionRunner> runners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "turn-leases");
@@ -71,6 +72,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     /**
      * @param sandboxes the sessions' sandboxes ({@link TurnSandboxes#NONE} on a server without them)
      * @param running where this dispatcher records its running turns; the sandbox manager reads it too
+     * @param turnEnded told, on the thread that ended it, when a prompt finished (completed, failed or
+     *     stopped): the message as stored then. It must return quickly and never throw.
      */
     public TurnDispatcher(
             Store store,
@@ -80,12 +83,14 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             Consumer<String> queueChanged,
             TurnSandboxes sandboxes,
             RunningTurns running,
+            Consumer<Message> turnEnded,
             String nodeId,
             Duration lease,
             Duration stopGrace,
             Clock clock) {
         this.sandboxes = sandboxes;
         this.active = running;
+        this.turnEnded = turnEnded;
         this.store = store;
         this.log = log;
         this.executor = executor;
@@ -356,6 +361,13 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         boolean more = !store.messages().unfinished(sessionId).isEmpty();
         store.sessions().updateStatus(sessionId, SessionStatusPolicy.afterTurn(terminal, more), now);
         queueChanged.accept(sessionId);
+        store.messages().get(message.id()).ifPresent(ended -> {
+            try {
+                turnEnded.accept(ended);
+            } catch (RuntimeException e) {
+                LOG.warn("telling about the end of {} failed", message.id(), e);
+            }
+        });
         return true;
     }
 
