@@ -323,7 +323,7 @@ final class Components implements AutoCloseable {
         // access withdrawn on another node of a fleet reaches this node's open streams here
         timer.scheduleAtFixedRate(liveAccess::recheckAll, LIVE_RECHECK_MS, LIVE_RECHECK_MS, TimeUnit.MILLISECONDS);
         dispatcher.start(store.dialect().equals("sqlite"));
-        triggers.start(TriggerPipeline.DEFAULT_RECOVERY_PERIOD);
+        triggers.start(TriggerPipeline.DEFAULT_RECOVERY_PERIOD, store.dialect().equals("sqlite"));
         scheduler.start(config.automationTick());
         LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
     }

@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.ServerProcess;
 import dev.nightshift.server.testing.TestServer;
-import dev.nightshift.server.testing.TestServerMain;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,40 +139,9 @@ class KillNineTest {
     }
 
     private String startServer() throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder =
-                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TestServerMain.class.getName());
-        builder.environment().put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
-        builder.environment().put("NIGHTSHIFT_PORT", "0");
-        builder.environment()
-                .put(
-                        "NIGHTSHIFT_CONFIG_FILE",
-                        dataDir.resolve("none.properties").toString());
-        builder.environment().put("NIGHTSHIFT_TEST_EVENTS_PER_TURN", String.valueOf(EVENTS_PER_TURN));
-        builder.redirectErrorStream(true);
-        process = builder.start();
-        BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        StringBuilder log = new StringBuilder();
-        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-            log.append(line).append('\n');
-            if (line.startsWith("READY ")) {
-                Thread.ofVirtual().start(() -> drain(out));
-                return line.substring(6).trim();
-            }
-        }
-        throw new AssertionError("server process did not start:\n" + log);
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // keep the pipe empty so the server never blocks on its own logging
-            }
-        } catch (IOException ignored) {
-            // process gone
-        }
+        ServerProcess started = ServerProcess.start(
+                dataDir, Map.of("NIGHTSHIFT_TEST_EVENTS_PER_TURN", String.valueOf(EVENTS_PER_TURN)));
+        process = started.process();
+        return started.url();
     }
 }

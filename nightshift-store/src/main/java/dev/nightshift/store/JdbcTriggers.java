@@ -109,6 +109,13 @@ final class JdbcTriggers implements TriggerStore {
     }
 
     @Override
+    public int releaseLeases() {
+        return db.write(
+                h -> h.createUpdate("UPDATE triggers SET claimed_by = NULL, lease_until = NULL WHERE " + UNFINISHED)
+                        .execute());
+    }
+
+    @Override
     public boolean finish(String id, TriggerStatus status, String sessionId, String reason, Instant now) {
         if (status == TriggerStatus.RECEIVED) {
             throw new IllegalArgumentException("a trigger only moves forward from received");

@@ -1109,6 +1109,62 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aRunAndItsTriggerAreStoredTogetherOrNotAtAll() {
+        Automation a = store.automations().create(automation(new AutomationTrigger.Webhook(List.of(), "", "h2")));
+        AutomationRun first = run(a, AutomationRun.Status.FIRED, "evt-1", now);
+        NewTrigger started = new NewTrigger(
+                "trg_together",
+                TriggerSource.WEBHOOK,
+                a.ownerId(),
+                "/srv/r",
+                null,
+                "go",
+                null,
+                new Origin("automation", a.id() + "/" + first.id()));
+        assertThat(store.automations().addRun(first, started, now)).isInstanceOf(AutomationStore.RunAdded.Added.class);
+        assertThat(store.triggers().find("trg_together")).isPresent();
+        assertThat(store.triggers().pending(10, now)).extracting(Trigger::id).contains("trg_together");
+
+        // a repeat and a busy automation store neither
+        NewTrigger repeat = new NewTrigger(
+                "trg_repeat",
+                TriggerSource.WEBHOOK,
+                a.ownerId(),
+                "/srv/r",
+                null,
+                "go",
+                null,
+                new Origin("automation", a.id() + "/run_x"));
+        assertThat(store.automations().addRun(run(a, AutomationRun.Status.FIRED, "evt-1", now), repeat, now))
+                .isInstanceOf(AutomationStore.RunAdded.Repeat.class);
+        assertThat(store.automations().addRun(run(a, AutomationRun.Status.FIRED, "evt-2", now), repeat, now))
+                .isInstanceOf(AutomationStore.RunAdded.Busy.class);
+        assertThat(store.triggers().find("trg_repeat")).isEmpty();
+
+        // a trigger that cannot be stored takes its run with it
+        store.automations().updateRun(first.id(), AutomationRun.Status.SUCCEEDED, null, null, now);
+        AutomationRun orphan = run(a, AutomationRun.Status.FIRED, "evt-3", now);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> store.automations().addRun(orphan, started, now))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.automations().findRun(orphan.id())).isEmpty();
+    }
+
+    @Test
+    void startingTheOnlyNodeReleasesTheLeasesADeadProcessHeld() {
+        Trigger t = store.triggers()
+                .record(trigger(TriggerSource.WEBHOOK, "k-release", new Origin("automation", "aut_r")), now)
+                .trigger();
+        assertThat(store.triggers().claim(t.id(), "dead", now.plusSeconds(30), now))
+                .isTrue();
+        assertThat(store.triggers().pending(10, now)).isEmpty();
+        assertThat(store.triggers().releaseLeases()).isEqualTo(1);
+        assertThat(store.triggers().pending(10, now)).extracting(Trigger::id).containsExactly(t.id());
+        assertThat(store.triggers().claim(t.id(), "alive", now.plusSeconds(30), now))
+                .isTrue();
+    }
+
+    @Test
     void aRepeatedRunKeyReturnsTheFirstRunAndASecondActiveRunIsBusy() {
         Automation a = store.automations().create(automation(new AutomationTrigger.Webhook(List.of(), "$.id", "h")));
         AutomationRun first = run(a, AutomationRun.Status.FIRED, "evt-1", now);

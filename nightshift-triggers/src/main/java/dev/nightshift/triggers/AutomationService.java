@@ -545,10 +545,11 @@ public final class AutomationService {
 
     private void reconcile(AutomationRun run, Instant now) {
         if (!rules.overdue(List.of(run), now).isEmpty()) {
+            // the run fails with the timeout as its reason first; the stopped turn's end then changes nothing
+            finishRun(run.id(), run.automationId(), Status.FAILED, null, rules.timeoutReason());
             if (!run.sessionId().isEmpty() && turns != null) {
                 turns.stop(run.sessionId());
             }
-            finishRun(run.id(), run.automationId(), Status.FAILED, null, rules.timeoutReason());
             return;
         }
         Optional<Trigger> trigger = run.triggerId().isEmpty() ? Optional.empty() : pipeline.find(run.triggerId());

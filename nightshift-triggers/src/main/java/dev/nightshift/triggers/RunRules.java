@@ -114,6 +114,6 @@ public final class RunRules {
         long minutes = duration.toMinutes();
         return minutes >= 1 && duration.equals(Duration.ofMinutes(minutes))
                 ? minutes + (minutes == 1 ? " minute" : " minutes")
-                : duration.toSeconds() + " seconds";
+                : duration.toSeconds() + (duration.toSeconds() == 1 ? " second" : " seconds");
     }
 }

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class TriggerPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TriggerPipeline.class);
     /** How long a node holds a trigger it works on before another node may take it over. */
-    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     /** How often unfinished triggers (a crash, a lapsed lease) are looked for. */
     public static final Duration DEFAULT_RECOVERY_PERIOD = Duration.ofSeconds(10);
 
@@ -109,8 +109,16 @@ public final class TriggerPipeline implements AutoCloseable {
         sinks.put(originKind, sink);
     }
 
-    /** Finishes what a crash left unfinished, then keeps looking every {@code period}. */
-    public void start(Duration period) {
+    /**
+     * Finishes what a crash left unfinished, then keeps looking every {@code period}.
+     *
+     * @param exclusive true when no other node can share the store (SQLite): a lease held when this node
+     *     starts is then a dead process's, taken over at once instead of after it lapses
+     */
+    public void start(Duration period, boolean exclusive) {
+        if (exclusive) {
+            triggers.releaseLeases();
+        }
         timer.scheduleWithFixedDelay(this::recoverQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -187,7 +195,7 @@ public final class TriggerPipeline implements AutoCloseable {
     }
 
     /** Takes the trigger, gates it, starts or follows up its session and tells its origin. */
-    Trigger process(String triggerId) {
+    private Trigger process(String triggerId) {
         if (!triggers.claim(triggerId, nodeId, clock.instant().plus(lease), clock.instant())) {
             return triggers.find(triggerId).orElse(null);
         }

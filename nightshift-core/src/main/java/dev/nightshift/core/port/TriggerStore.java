@@ -45,6 +45,12 @@ public interface TriggerStore {
     Optional<Trigger> find(String id);
 
     /**
+     * Releases every unfinished trigger's lease: called when the only node a store can have (SQLite)
+     * starts, since every lease it finds is then a dead process's. Returns how many were released.
+     */
+    int releaseLeases();
+
+    /**
      * The newest trigger from this origin that started or followed up a session: the session a new
      * trigger from the same thread, issue or automation follows up on.
      */
