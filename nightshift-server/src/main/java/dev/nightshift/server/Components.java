@@ -57,6 +57,7 @@ import dev.nightshift.server.secret.Vault;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
 import dev.nightshift.server.trigger.AutomationRoutes;
+import dev.nightshift.server.trigger.AutomationSealer;
 import dev.nightshift.server.trigger.TriggerSessions;
 import dev.nightshift.server.turn.RunningTurns;
 import dev.nightshift.server.turn.TurnDispatcher;
@@ -236,17 +237,7 @@ final class Components implements AutoCloseable {
         AutomationService automations = new AutomationService(
                 store.automations(),
                 triggers,
-                new AutomationService.Sealer() {
-                    @Override
-                    public String seal(String plaintext, String context) {
-                        return secretBox.seal(plaintext, "automation:" + context);
-                    }
-
-                    @Override
-                    public String open(String sealed, String context) {
-                        return secretBox.open(sealed, "automation:" + context);
-                    }
-                },
+                new AutomationSealer(secretBox),
                 new RunRules(config.automationRunTimeout()),
                 clock);
         automations.turns(triggerSessions);

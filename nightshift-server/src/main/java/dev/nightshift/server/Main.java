@@ -97,8 +97,11 @@ public final class Main {
                 result = Reseal.run(store, config.dataDir(), from, to);
             }
             System.out.printf(
-                    "re-sealed %d secrets, %d git credentials%s with the new key%n",
-                    result.secrets(), result.credentials(), result.caKey() ? " and the egress CA's key" : "");
+                    "re-sealed %d secrets, %d git credentials, %d signed automations' secrets%s with the new key%n",
+                    result.secrets(),
+                    result.credentials(),
+                    result.automations(),
+                    result.caKey() ? " and the egress CA's key" : "");
             return 0;
         } catch (IOException | RuntimeException e) {
             System.err.println("nightshift reseal: " + e.getMessage());

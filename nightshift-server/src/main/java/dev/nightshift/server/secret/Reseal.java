@@ -1,16 +1,19 @@
 package dev.nightshift.server.secret;
 
+import dev.nightshift.core.automation.Automation;
+import dev.nightshift.core.automation.AutomationTrigger;
 import dev.nightshift.core.model.Credential;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.secret.StoredSecret;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.SecretBox;
+import dev.nightshift.server.trigger.AutomationSealer;
 import java.nio.file.Path;
 
 /**
  * Key rotation: re-seals everything sealed with the old secret key (vault secrets, git
- * credentials, the egress CA's key) with the new one. Run with the server stopped; it is safe to
+ * credentials, signed automations' shared secrets, the egress CA's key) with the new one. Run with the server stopped; it is safe to
  * run again after a failure, because a value that already opens with the new key is left alone.
  * Runs on the calling thread.
  */
@@ -18,7 +21,7 @@ public final class Reseal {
     private Reseal() {}
 
     /** How many values were re-sealed (values already sealed with the new key are not counted). */
-    public record Result(int secrets, int credentials, boolean caKey) {}
+    public record Result(int secrets, int credentials, int automations, boolean caKey) {}
 
     /** Re-seals every sealed value in {@code store} and {@code dataDir} from {@code from} to {@code to}. */
     public static Result run(Store store, Path dataDir, SecretBox from, SecretBox to) {
@@ -61,7 +64,44 @@ public final class Reseal {
                 credentials++;
             }
         }
+        int automations = 0;
+        for (Automation a : store.automations().list(null)) {
+            if (!(a.trigger() instanceof AutomationTrigger.Signed signed)) {
+                continue;
+            }
+            String context = AutomationSealer.context(a.id());
+            if (to.opens(signed.secretSealed(), context)) {
+                continue;
+            }
+            AutomationTrigger.Signed resealed = new AutomationTrigger.Signed(
+                    signed.preset(),
+                    to.seal(from.open(signed.secretSealed(), context), context),
+                    signed.signatureHeader(),
+                    signed.timestampHeader(),
+                    signed.timestampWindow(),
+                    signed.deliveryIdHeader(),
+                    signed.conditions());
+            Automation updated = new Automation(
+                    a.id(),
+                    a.name(),
+                    a.repository(),
+                    a.baseBranch(),
+                    a.promptTemplate(),
+                    a.model(),
+                    a.ownerId(),
+                    resealed,
+                    a.paused(),
+                    a.pausedReason(),
+                    a.createdAt(),
+                    a.updatedAt(),
+                    a.version());
+            if (!store.automations().replaceIfVersion(updated, a.version())) {
+                throw new IllegalStateException("the automation " + a.name()
+                        + " changed while re-sealing: stop the server and run reseal again");
+            }
+            automations++;
+        }
         boolean caKey = EgressCaStore.reseal(dataDir, from, to);
-        return new Result(secrets, credentials, caKey);
+        return new Result(secrets, credentials, automations, caKey);
     }
 }

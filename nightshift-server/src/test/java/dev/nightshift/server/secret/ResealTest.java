@@ -80,9 +80,37 @@ class ResealTest {
                     alice.id());
             new GitCredentials(store, a, null, Clock.systemUTC()).put(alice.id(), "github.com", "token", null, "ghp_x");
             EgressCaStore.loadOrCreate(dir, a, () -> CA, PEM_CHECK, false);
+            String automationId = store.automations()
+                    .create(new dev.nightshift.core.automation.Automation(
+                            "aut_sentry",
+                            "sentry",
+                            "/srv/app",
+                            null,
+                            "fix it",
+                            null,
+                            alice.id(),
+                            new dev.nightshift.core.automation.AutomationTrigger.Signed(
+                                    dev.nightshift.core.automation.AutomationTrigger.Signed.Preset.SENTRY,
+                                    new dev.nightshift.server.trigger.AutomationSealer(a)
+                                            .seal("sentry-client-secret", "aut_sentry"),
+                                    "Sentry-Hook-Signature",
+                                    "",
+                                    java.time.Duration.ZERO,
+                                    "Request-ID",
+                                    List.of()),
+                            false,
+                            "",
+                            java.time.Instant.EPOCH,
+                            java.time.Instant.EPOCH,
+                            1))
+                    .id();
 
             Reseal.Result result = Reseal.run(store, dir, a, b);
-            assertThat(result).isEqualTo(new Reseal.Result(2, 1, true));
+            assertThat(result).isEqualTo(new Reseal.Result(2, 1, 1, true));
+            var signed = (dev.nightshift.core.automation.AutomationTrigger.Signed)
+                    store.automations().find(automationId).orElseThrow().trigger();
+            assertThat(new dev.nightshift.server.trigger.AutomationSealer(b).open(signed.secretSealed(), automationId))
+                    .isEqualTo("sentry-client-secret");
 
             // one vault: the git credential is one of its entries, sealed for its person and host
             assertThat(new Vault(store, b, Clock.systemUTC()).openAll())
@@ -95,7 +123,7 @@ class ResealTest {
                     .hasMessageContaining("NIGHTSHIFT_SECRET_KEY");
 
             // a second run (after a crash, say) finds everything done and changes nothing
-            assertThat(Reseal.run(store, dir, a, b)).isEqualTo(new Reseal.Result(0, 0, true));
+            assertThat(Reseal.run(store, dir, a, b)).isEqualTo(new Reseal.Result(0, 0, 0, true));
         }
     }
 
