@@ -133,7 +133,7 @@ final class Components implements AutoCloseable {
     private final TurnDispatcher dispatcher;
     private final PortAnnouncer portAnnouncer;
     /** Every start that is not a person typing; assigned once, after the dispatcher that reports turn ends to it. */
-    private final TriggerPipeline triggers;
+    final TriggerPipeline triggers;
 
     private final AutomationScheduler scheduler;
     private AutoCloseable otherNodes = () -> {};

@@ -121,6 +121,14 @@ public final class Nightshift implements AutoCloseable {
         return components.gitCredentials;
     }
 
+    /**
+     * The trigger pipeline every start that is not a person typing goes through: integrations record
+     * their triggers here and register a sink for their origin kind.
+     */
+    public dev.nightshift.triggers.TriggerPipeline triggers() {
+        return components.triggers;
+    }
+
     /** The vault of secrets (sealed); {@link Vault#resolve} is where a session's values are opened. */
     public Vault vault() {
         return components.vault;
