@@ -434,6 +434,16 @@ public final class AutomationService {
      * @throws InvalidAutomation when the body is not JSON
      */
     public Fired deliver(Automation automation, TriggerSource source, String body, String dedupeKey) {
+        return deliver(automation, source, body, dedupeKey, null);
+    }
+
+    /**
+     * {@link #deliver(Automation, TriggerSource, String, String)} with the Sentry resource the delivery
+     * names ({@code Sentry-Hook-Resource}): for a Sentry automation, a resource that is not an alert is
+     * recorded as unmatched.
+     */
+    public Fired deliver(
+            Automation automation, TriggerSource source, String body, String dedupeKey, String sentryResource) {
         List<Condition> conditions = switch (automation.trigger()) {
             case AutomationTrigger.Webhook webhook -> webhook.conditions();
             case AutomationTrigger.Signed signed -> signed.conditions();
@@ -451,6 +461,13 @@ public final class AutomationService {
             throw new InvalidAutomation("the idempotency key is longer than " + MAX_DEDUPE_KEY_CHARS + " characters");
         }
         String dedupe = key == null || key.isEmpty() ? null : "key:" + key;
+        if (automation.trigger() instanceof AutomationTrigger.Signed signed
+                && signed.preset() == AutomationTrigger.Signed.Preset.SENTRY) {
+            Optional<String> ignored = SentryPayloads.ignored(sentryResource);
+            if (ignored.isPresent()) {
+                return record(automation, Status.UNMATCHED, ignored.get(), dedupe, null);
+            }
+        }
         JsonConditions.Outcome outcome = JsonConditions.evaluate(conditions, body);
         if (!outcome.matched()) {
             return record(automation, Status.UNMATCHED, "conditions not met: " + outcome.reason(), dedupe, null);

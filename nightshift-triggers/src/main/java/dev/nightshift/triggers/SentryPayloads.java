@@ -62,6 +62,27 @@ public final class SentryPayloads {
      * ({@code event_alert}), the resource an alert rule sends. A template for {@link
      * PromptTemplate#parse}.
      */
+    /**
+     * The Sentry resources ({@code Sentry-Hook-Resource}) that are about something to fix: issue and
+     * metric alerts, issues and errors. The others (an installation, a comment, a seer update) are
+     * signed the same way but start nothing.
+     */
+    public static final java.util.Set<String> ALERT_RESOURCES =
+            java.util.Set.of("event_alert", "metric_alert", "issue", "error");
+
+    /**
+     * Why a signed Sentry delivery of this resource starts nothing, or empty when it may: a delivery
+     * without the header is judged by the automation's conditions alone.
+     */
+    public static java.util.Optional<String> ignored(String resource) {
+        if (resource == null || resource.isBlank() || ALERT_RESOURCES.contains(resource.strip())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("Sentry resource '"
+                + (resource.length() > 50 ? resource.substring(0, 50) : resource.strip()) + "' is not an alert (only "
+                + String.join(", ", new java.util.TreeSet<>(ALERT_RESOURCES)) + " start sessions)");
+    }
+
     public static String defaultPrompt() {
         return DEFAULT_PROMPT;
     }

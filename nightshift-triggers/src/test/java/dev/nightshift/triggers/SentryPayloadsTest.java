@@ -9,6 +9,22 @@ import org.junit.jupiter.api.Test;
 
 class SentryPayloadsTest {
     @Test
+    void onlyAlertsStartSessions() {
+        org.assertj.core.api.Assertions.assertThat(SentryPayloads.ignored("event_alert"))
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThat(SentryPayloads.ignored("metric_alert"))
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThat(SentryPayloads.ignored("issue"))
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThat(SentryPayloads.ignored(null)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(SentryPayloads.ignored("installation"))
+                .hasValueSatisfying(reason ->
+                        org.assertj.core.api.Assertions.assertThat(reason).contains("'installation' is not an alert"));
+        org.assertj.core.api.Assertions.assertThat(SentryPayloads.ignored("comment"))
+                .isPresent();
+    }
+
+    @Test
     void theDefaultPromptParsesAndUsesOnlyListedPaths() {
         PromptTemplate template = PromptTemplate.parse(SentryPayloads.defaultPrompt());
         assertThat(template.paths())
