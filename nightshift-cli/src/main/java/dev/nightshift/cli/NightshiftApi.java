@@ -63,6 +63,12 @@ public final class NightshiftApi {
                 .PUT(HttpRequest.BodyPublishers.ofString(write(body == null ? java.util.Map.of() : body))));
     }
 
+    public JsonNode patch(String path, Object body) {
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(write(body == null ? java.util.Map.of() : body))));
+    }
+
     public JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             LogsCommand.class,
             TokenCommand.class,
             SecretsCommand.class,
+            AutomationsCommand.class,
             ResealCommand.class,
             CommandLine.HelpCommand.class
         },
