@@ -1,4 +1,5 @@
-// Boot, sign-in and routing. URLs: / (no session open), /sessions/{id}, and share links /s/{secret},
+// Boot, sign-in and routing. URLs: / (no session open), /sessions/{id}, the pages /secrets and
+// /automations (#<automation id> picks one out), and share links /s/{secret},
 // whose token is taken out of the address bar before anything else. A person's token arrives in the
 // address bar only as the last step of a sign-in this tab started (#token=…&ui_state=<its nonce>);
 // any other token in a URL is ignored, and a signed-in person is never replaced without being asked.
@@ -10,6 +11,7 @@ import { signInScreen } from './signin.js';
 import { Sidebar } from './sidebar.js';
 import { SessionView } from './session-view.js';
 import { SecretsView } from './secrets-view.js';
+import { AutomationsView } from './automations-view.js';
 
 const root = document.getElementById('app');
 let shell = null;
@@ -123,7 +125,11 @@ function route() {
     history.replaceState({}, '', `/sessions/${auth.me.sessionId}`);
     return route();
   }
-  if (location.pathname === '/secrets' && !auth.isShareLink) return shell.showSecrets();
+  if (location.pathname === '/secrets' && !auth.isShareLink) return shell.showPage('/secrets', () => new SecretsView());
+  if (location.pathname === '/automations' && !auth.isShareLink) {
+    const focusId = decodeURIComponent(location.hash.slice(1)) || null;
+    return shell.showPage('/automations', () => new AutomationsView({ navigate, focusId }));
+  }
   shell.show(match ? decodeURIComponent(match[1]) : null);
 }
 
@@ -139,18 +145,20 @@ class Shell {
     this.sessionId = undefined;
   }
 
-  /** The Secrets page in the main area. */
-  showSecrets() {
+  /** A page of its own (Secrets, Automations) in the main area; no session is selected meanwhile. */
+  showPage(path, makeView) {
     this.sidebar?.select(null);
+    this.sidebar?.markPage(path);
     this.sessionId = undefined;
     this.view?.destroy();
-    this.view = new SecretsView();
+    this.view = makeView();
     clear(this.main).append(this.view.el);
   }
 
   show(sessionId) {
     this.sidebar?.select(sessionId);
-    if (sessionId === this.sessionId && !(this.view instanceof SecretsView)) return;
+    this.sidebar?.markPage(null);
+    if (sessionId === this.sessionId) return;
     this.sessionId = sessionId;
     this.view?.destroy();
     this.view = null;

@@ -11,6 +11,17 @@ export function relativeTime(iso, now = Date.now()) {
   return new Date(iso).toLocaleDateString();
 }
 
+/** How soon a future time is, to a glance's precision: "in 5 min", "in 3 h", "in 2 days". */
+export function timeUntil(iso, now = Date.now()) {
+  if (!iso) return '';
+  const minutes = Math.round((new Date(iso).getTime() - now) / 60000);
+  if (minutes < 1) return 'now';
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `in ${hours} h`;
+  return `in ${Math.round(hours / 24)} days`;
+}
+
 /** The last part of a repository path or URL: what people call it. */
 export function repositoryName(repository) {
   if (!repository) return '';

@@ -159,13 +159,37 @@ export class SessionView {
     const s = this.session;
     document.title = `${sessionTitle(s)} · Nightshift`;
     this.title.textContent = sessionTitle(s);
-    clear(this.meta).append(h('span', { title: s.repository }, repositoryName(s.repository)),
+    clear(this.meta).append(this.originNote(s), h('span', { title: s.repository }, repositoryName(s.repository)),
       s.baseBranch ? ` · from ${s.baseBranch}` : '', s.workBranch ? ` · on ${s.workBranch}` : '', s.model ? ` · ${s.model}` : '');
     this.statusBadge.className = `status status-${s.status}`;
     this.statusBadge.textContent = s.status;
     this.setSandbox(s.sandboxStatus);
     this.composer.setBlocked(this.blockedReason());
     this.updateStop();
+  }
+
+  /**
+   * "From automation <name> · " for a session an automation started: a link to it on the Automations
+   * page for whoever may see it there (its owner, an administrator), else just the words.
+   */
+  originNote(s) {
+    const automationId = s.origin?.kind === 'automation' ? s.origin.automationId : null;
+    if (!automationId) return null;
+    if (this.originName === undefined && !auth.isShareLink) {
+      this.originName = null;
+      get(`/api/automations/${encodeURIComponent(automationId)}`, { quiet401: true })
+        .then((automation) => { this.originName = automation.name; })
+        .catch(() => { this.originName = false; })
+        .finally(() => { if (this.session) this.updateHeader(); });
+    }
+    const label = this.originName ? `automation ${this.originName}` : 'an automation';
+    const linked = this.originName && !auth.isShareLink;
+    return h('span', { class: 'origin-note' }, 'From ',
+      linked
+        ? h('a', { href: `/automations#${automationId}`, title: `Automation ${automationId}, run ${s.origin.runId ?? ''}`,
+          onclick: (e) => { e.preventDefault(); this.navigate(`/automations#${automationId}`); } }, label)
+        : h('span', { title: `Automation ${automationId}` }, label),
+      ' · ');
   }
 
   blockedReason() {

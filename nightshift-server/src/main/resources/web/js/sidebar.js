@@ -35,8 +35,9 @@ export class Sidebar {
       this.form,
       this.scopeSwitch(),
       this.list,
-      h('a', { class: 'sidebar-link', href: '/secrets', id: 'secrets-link',
-        onclick: (e) => { e.preventDefault(); navigate('/secrets'); } }, 'Secrets'));
+      h('nav', { class: 'sidebar-pages', 'aria-label': 'Pages' },
+        this.pageLink('/automations', 'automations-link', 'Automations'),
+        this.pageLink('/secrets', 'secrets-link', 'Secrets')));
     this.renderList();
     this.refresh();
     this.timer = setInterval(() => this.refresh(), REFRESH_MS);
@@ -44,6 +45,19 @@ export class Sidebar {
 
   destroy() {
     clearInterval(this.timer);
+  }
+
+  pageLink(path, id, label) {
+    return h('a', { class: 'sidebar-link', href: path, id, dataset: { page: path },
+      onclick: (e) => { e.preventDefault(); this.navigate(path); } }, label);
+  }
+
+  /** Marks the link of the page on show (null: a session or the start page). */
+  markPage(path) {
+    for (const link of this.el.querySelectorAll('.sidebar-link')) {
+      if (link.dataset.page === path) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
   }
 
   select(sessionId) {
@@ -170,6 +184,8 @@ export class Sidebar {
       unread ? h('span', { class: 'unread-dot', role: 'img', 'aria-label': 'new activity' }) : null,
       h('span', { class: 'session-item-meta' },
         h('span', { class: `status status-${session.status}` }, session.status),
+        session.origin?.kind === 'automation' ? h('span', { class: 'origin-mark', title: 'Started by an automation' },
+          h('span', { 'aria-hidden': 'true' }, 'auto'), h('span', { class: 'visually-hidden' }, 'started by an automation')) : null,
         h('span', { class: 'repo', title: session.repository }, repositoryName(session.repository)),
         h('time', { datetime: session.updatedAt }, relativeTime(session.updatedAt)))));
   }
