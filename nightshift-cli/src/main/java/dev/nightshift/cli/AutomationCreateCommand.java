@@ -186,7 +186,9 @@ final class AutomationCreateCommand extends ClientCommand {
         }
         Map<String, Object> trigger = new LinkedHashMap<>();
         if (cron != null) {
-            only("--cron", timezone != null ? null : "--timezone");
+            if (timezone == null) {
+                throw usage("--cron needs --timezone ZONE, e.g. --timezone Europe/Paris or --timezone UTC");
+            }
             refuse("--cron", "--when", when, "--idempotency-key", idempotencyKey, "--secret-file", secretFile);
             refuseSignedHeaders("--cron");
             trigger.put("type", "schedule");
@@ -257,7 +259,10 @@ final class AutomationCreateCommand extends ClientCommand {
     /** {@code 3} → 3, {@code true} → true, {@code "x"} → "x", {@code error} (not JSON) → "error". */
     static JsonNode value(String text) {
         try {
-            JsonNode parsed = NightshiftApi.JSON.readTree(text);
+            JsonNode parsed = NightshiftApi.JSON
+                    .readerFor(JsonNode.class)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(text);
             if (parsed != null && !parsed.isMissingNode()) {
                 return parsed;
             }
@@ -287,12 +292,6 @@ final class AutomationCreateCommand extends ClientCommand {
             if (namesAndValues[i + 1] != null) {
                 throw usage(namesAndValues[i] + " does not go with " + flag);
             }
-        }
-    }
-
-    private static void only(String flag, String missing) {
-        if (missing != null) {
-            throw usage(flag + " needs " + missing + " ZONE, e.g. --timezone Europe/Paris or --timezone UTC");
         }
     }
 

@@ -299,6 +299,14 @@ class AutomationsCommandTest {
         assertThat(twoPrompts.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(twoPrompts.err()).contains("--prompt TEXT or --prompt-file FILE");
 
+        assertThat(AutomationCreateCommand.value("3").isNumber()).isTrue();
+        assertThat(AutomationCreateCommand.value("\"3\"").asText()).isEqualTo("3");
+        assertThat(AutomationCreateCommand.value("true").isBoolean()).isTrue();
+        assertThat(AutomationCreateCommand.value("3 apples").asText())
+                .as("text after a number makes it text")
+                .isEqualTo("3 apples");
+        assertThat(AutomationCreateCommand.value("error").asText()).isEqualTo("error");
+
         // the server's own check, in its words
         Cli.Result everyFive = cli.run(
                 "automations",
