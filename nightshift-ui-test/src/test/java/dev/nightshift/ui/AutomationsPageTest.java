@@ -114,6 +114,9 @@ class AutomationsPageTest {
             button(card, "Resume").click();
             assertThat(card.locator(".badge").first()).hasText("Active");
             assertThat(card.locator(".fire-list li")).hasCount(3);
+            page.reload(); // /automations is a page of its own
+            card = card(page, "weekday deps");
+            assertThat(card).containsText("Schedule · 0 7 * * 1-5 · Europe/Paris");
 
             button(card, "Run now").click();
             assertThat(page.locator(".page-notice")).containsText("Started weekday deps");
