@@ -44,7 +44,7 @@ final class AccessReport extends MarkdownReport {
         loadAverageRow(
                 r.loadBefore(),
                 r.loadAfter(),
-                busy()
+                busy(r.loadBefore(), r.loadAfter())
                         ? " (**busier than the machine has CPUs**: other work ran "
                                 + "during this run, so differences of a few tenths of a millisecond are within its noise)"
                         : "");
@@ -105,21 +105,6 @@ final class AccessReport extends MarkdownReport {
         line();
         line("Negative added latency means the difference is below what this run can tell apart from noise.");
         line();
-    }
-
-    /** Whether the 1-minute load average at the start or end was above the number of CPUs. */
-    private boolean busy() {
-        try {
-            double cpus = Double.parseDouble(machine.nproc().trim());
-            for (String load : List.of(r.loadBefore(), r.loadAfter())) {
-                if (Double.parseDouble(load.split("[ /]+")[0]) > cpus) {
-                    return true;
-                }
-            }
-        } catch (RuntimeException e) {
-            // unknown: say nothing
-        }
-        return false;
     }
 
     /** The "off" measurement of the same route (the floor). */

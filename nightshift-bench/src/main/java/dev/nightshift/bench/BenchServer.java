@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /** One Nightshift under test, started exactly as {@code nightshift serve} would be, on SQLite or PostgreSQL. */
 final class BenchServer implements AutoCloseable {
@@ -31,10 +32,16 @@ final class BenchServer implements AutoCloseable {
     }
 
     static BenchServer sqlite() {
+        return sqlite(Map.of(), p -> {});
+    }
+
+    /** {@code extra}: further {@code NIGHTSHIFT_*} settings; {@code plugins}: e.g. an executor, sandboxes off. */
+    static BenchServer sqlite(Map<String, String> extra, Consumer<Nightshift.Plugins> plugins) {
         Path dir = TestServer.tempDir();
         try {
-            return new BenchServer(
-                    "SQLite", Nightshift.start(NightshiftConfig.from(settings(dir)), p -> {}), dir, null);
+            Map<String, String> values = settings(dir);
+            values.putAll(extra);
+            return new BenchServer("SQLite", Nightshift.start(NightshiftConfig.from(values), plugins), dir, null);
         } catch (RuntimeException e) {
             TestServer.deleteTree(dir);
             throw e;
@@ -42,16 +49,21 @@ final class BenchServer implements AutoCloseable {
     }
 
     static BenchServer postgres() {
+        return postgres(Map.of(), p -> {});
+    }
+
+    static BenchServer postgres(Map<String, String> extra, Consumer<Nightshift.Plugins> plugins) {
         Path dir = TestServer.tempDir();
         TestDatabases.Postgres pg = TestDatabases.postgres();
         try {
             Map<String, String> values = settings(dir);
+            values.putAll(extra);
             values.put("NIGHTSHIFT_DATABASE_URL", pg.config().jdbcUrl());
             values.put("NIGHTSHIFT_DATABASE_USER", pg.config().user());
             if (pg.config().password() != null && !pg.config().password().isEmpty()) {
                 values.put("NIGHTSHIFT_DATABASE_PASSWORD", pg.config().password());
             }
-            return new BenchServer("PostgreSQL", Nightshift.start(NightshiftConfig.from(values), p -> {}), dir, pg);
+            return new BenchServer("PostgreSQL", Nightshift.start(NightshiftConfig.from(values), plugins), dir, pg);
         } catch (RuntimeException e) {
             pg.close();
             TestServer.deleteTree(dir);
@@ -61,6 +73,10 @@ final class BenchServer implements AutoCloseable {
 
     static BenchServer start(boolean postgres) {
         return postgres ? postgres() : sqlite();
+    }
+
+    static BenchServer start(boolean postgres, Map<String, String> extra, Consumer<Nightshift.Plugins> plugins) {
+        return postgres ? postgres(extra, plugins) : sqlite(extra, plugins);
     }
 
     private static Map<String, String> settings(Path dir) {

@@ -86,6 +86,21 @@ abstract class MarkdownReport {
         line("| Load average (1 / 5 / 15 min) | " + before + " at the start, " + after + " at the end" + note + " |");
     }
 
+    /** Whether the 1-minute load average at the start or end of the run was above the number of CPUs. */
+    final boolean busy(String loadBefore, String loadAfter) {
+        try {
+            double cpus = Double.parseDouble(machine.nproc().trim());
+            for (String load : List.of(loadBefore, loadAfter)) {
+                if (Double.parseDouble(load.split("[ /]+")[0]) > cpus) {
+                    return true;
+                }
+            }
+        } catch (RuntimeException e) {
+            // unknown: say nothing
+        }
+        return false;
+    }
+
     /** The build of the module a report is about ({@code what}: "Agent", "Git", …), then the rest of Nightshift. */
     final void codeRows(String what, String moduleCode) {
         line("| " + what + " code measured | " + moduleCode + " |");
