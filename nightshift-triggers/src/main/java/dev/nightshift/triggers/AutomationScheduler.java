@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * each tick reads the schedules (one query), works out each one's due time from its cron expression
  * and the last slot taken, and fires only the slots this node wins with a conditional update
  * ({@link AutomationStore#claimSlot}). After downtime only the latest missed slot is due, so a missed
- * schedule fires once. Each tick then reconciles active runs (timeouts, a crash's leftovers).
+ * schedule fires once. Each tick then stops runs past their timeout, and every {@value
+ * #RECONCILE_EVERY_TICKS}th (the first included) reconciles active runs with what a crash left.
  *
  * <p>A scheduling library (db-scheduler) was considered: it keeps its own table and supports
  * PostgreSQL but not SQLite, and Nightshift runs on both; the claim is one {@code UPDATE … WHERE
@@ -34,6 +35,8 @@ public final class AutomationScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AutomationScheduler.class);
     /** How often schedules are looked at: a due time fires within this much of its minute. */
     public static final Duration DEFAULT_TICK = Duration.ofSeconds(10);
+    /** Every how many ticks active runs are reconciled with their triggers and turns (timeouts: every tick). */
+    static final int RECONCILE_EVERY_TICKS = 6;
 
     private final AutomationStore store;
     private final AutomationService automations;
@@ -68,7 +71,7 @@ public final class AutomationScheduler implements AutoCloseable {
 
     /** Fires what is due now and reconciles active runs; returns how many slots this node fired. */
     public int tick() {
-        ticks.incrementAndGet();
+        long tick = ticks.incrementAndGet();
         Instant now = clock.instant();
         int firedNow = 0;
         for (AutomationStore.Scheduled scheduled : store.schedules()) {
@@ -103,7 +106,7 @@ public final class AutomationScheduler implements AutoCloseable {
             }
         }
         fired.addAndGet(firedNow);
-        automations.reconcile();
+        automations.reconcile(tick % RECONCILE_EVERY_TICKS == 1);
         return firedNow;
     }
 

@@ -546,27 +546,37 @@ public final class AutomationService {
     // ---------------------------------------------------------------- run rules
 
     /**
-     * Brings active runs up to date with their triggers and turns (what a crash or another node left
-     * behind) and stops runs past their timeout. Called on the scheduler's thread; safe on every node.
+     * Stops runs past their timeout and, when {@code leftovers} is true, brings active runs up to date
+     * with their triggers and turns (what a crash or another node left behind: two lookups per active
+     * run, so the scheduler asks for it once a minute, not every tick). Called on the scheduler's
+     * thread; safe on every node.
      */
-    public void reconcile() {
+    public void reconcile(boolean leftovers) {
         Instant now = clock.instant();
         for (AutomationRun run : store.activeRunsCreatedBefore(now)) {
             try {
-                reconcile(run, now);
+                reconcile(run, now, leftovers);
             } catch (RuntimeException e) {
                 LOG.warn("reconciling run {} failed; will retry", run.id(), e);
             }
         }
     }
 
-    private void reconcile(AutomationRun run, Instant now) {
+    /** {@link #reconcile(boolean)} with the leftovers. */
+    public void reconcile() {
+        reconcile(true);
+    }
+
+    private void reconcile(AutomationRun run, Instant now, boolean leftovers) {
         if (!rules.overdue(List.of(run), now).isEmpty()) {
             // the run fails with the timeout as its reason first; the stopped turn's end then changes nothing
             finishRun(run.id(), run.automationId(), Status.FAILED, null, rules.timeoutReason());
             if (!run.sessionId().isEmpty() && turns != null) {
                 turns.stop(run.sessionId());
             }
+            return;
+        }
+        if (!leftovers) {
             return;
         }
         Optional<Trigger> trigger = run.triggerId().isEmpty() ? Optional.empty() : pipeline.find(run.triggerId());
