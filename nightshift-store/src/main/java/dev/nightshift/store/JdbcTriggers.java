@@ -33,7 +33,8 @@ final class JdbcTriggers implements TriggerStore {
             rs.getString("claimed_by"),
             Db.instant(rs, "lease_until"),
             Db.instant(rs, "created_at"),
-            Db.instant(rs, "updated_at"));
+            Db.instant(rs, "updated_at"),
+            rs.getString("work_branch"));
 
     private static final String UNFINISHED = "status IN ('received', 'admitted')";
 
@@ -66,16 +67,17 @@ final class JdbcTriggers implements TriggerStore {
     /** Inserts a {@code received} trigger in the caller's transaction; 0 when its id or dedupe key is taken. */
     static int insert(org.jdbi.v3.core.Handle h, NewTrigger t, Instant now) {
         return h.createUpdate("""
-                        INSERT INTO triggers (id, source, actor_id, repository, base_branch, prompt, dedupe_key,
-                            origin_kind, origin_id, status, created_at, updated_at)
-                        VALUES (:id, :source, :actorId, :repository, :baseBranch, :prompt, :dedupeKey,
-                            :originKind, :originId, 'received', :now, :now)
+                        INSERT INTO triggers (id, source, actor_id, repository, base_branch, work_branch, prompt,
+                            dedupe_key, origin_kind, origin_id, status, created_at, updated_at)
+                        VALUES (:id, :source, :actorId, :repository, :baseBranch, :workBranch, :prompt,
+                            :dedupeKey, :originKind, :originId, 'received', :now, :now)
                         ON CONFLICT DO NOTHING""")
                 .bind("id", t.id())
                 .bind("source", t.source().wire())
                 .bind("actorId", t.actorId())
                 .bind("repository", t.repository())
                 .bind("baseBranch", t.baseBranch())
+                .bind("workBranch", t.workBranch())
                 .bind("prompt", t.prompt())
                 .bind("dedupeKey", t.dedupeKey())
                 .bind("originKind", t.origin().kind())

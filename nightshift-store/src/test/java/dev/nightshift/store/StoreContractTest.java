@@ -1151,6 +1151,27 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aTriggerKeepsTheBranchItsSessionWorksOn() {
+        NewTrigger onBranch = new NewTrigger(
+                Ids.newId("trg"),
+                TriggerSource.GITHUB,
+                null,
+                "/r",
+                "main",
+                "fix the PR",
+                "d-branch",
+                new Origin("github", "acme/app#7"),
+                "feature/login");
+        Trigger stored = store.triggers().record(onBranch, now).trigger();
+        assertThat(stored.workBranch()).isEqualTo("feature/login");
+        assertThat(store.triggers()
+                        .record(trigger(TriggerSource.GITHUB, "d-new", new Origin("github", "acme/app#8")), now)
+                        .trigger()
+                        .workBranch())
+                .isNull();
+    }
+
+    @Test
     void startingTheOnlyNodeReleasesTheLeasesADeadProcessHeld() {
         Trigger t = store.triggers()
                 .record(trigger(TriggerSource.WEBHOOK, "k-release", new Origin("automation", "aut_r")), now)

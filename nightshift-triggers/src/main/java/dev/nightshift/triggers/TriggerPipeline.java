@@ -50,6 +50,12 @@ public final class TriggerPipeline implements AutoCloseable {
     public static final Duration DEFAULT_RECOVERY_PERIOD = Duration.ofSeconds(10);
 
     private static final String TRIGGER_PREFIX = "trg_";
+    /**
+     * The origin kind of a trigger that follows up on one existing session, named by its id ({@code
+     * session:<id>}): it never starts a new one.
+     */
+    public static final String SESSION_ORIGIN = "session";
+
     private static final int RECOVERY_BATCH = 100;
 
     /** Admission, repository policy and rate limits: the reason a trigger may not start, or empty. */
@@ -223,6 +229,13 @@ public final class TriggerPipeline implements AutoCloseable {
 
     private String startOrFollowUp(Trigger trigger) {
         String messageId = messageIdFor(trigger.id());
+        if (SESSION_ORIGIN.equals(trigger.origin().kind())) {
+            // a follow-up on one named session (a failing check on the branch it pushed)
+            if (sessions.followUp(trigger, trigger.origin().id(), messageId)) {
+                return trigger.origin().id();
+            }
+            throw new IllegalStateException("session " + trigger.origin().id() + " takes no more prompts");
+        }
         Optional<Trigger> bound = triggers.forOrigin(trigger.origin())
                 .filter(earlier -> !earlier.id().equals(trigger.id()) && earlier.sessionId() != null);
         if (bound.isPresent() && sessions.followUp(trigger, bound.get().sessionId(), messageId)) {

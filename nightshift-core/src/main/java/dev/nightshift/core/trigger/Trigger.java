@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param sessionId the session it started or followed up; null until then
  * @param reason why it was refused or failed; null otherwise
+ * @param workBranch the branch its session works on (a pull request's head); null: a new one
  */
 public record Trigger(
         String id,
@@ -25,4 +26,5 @@ public record Trigger(
         String claimedBy,
         Instant leaseUntil,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt,
+        String workBranch) {}

@@ -67,7 +67,7 @@ public final class TriggerSessions implements TriggerPipeline.Gate, TriggerPipel
                         new Requests.CreateSession(
                                 trigger.repository(),
                                 trigger.baseBranch(),
-                                null,
+                                trigger.workBranch(),
                                 automation.map(Automation::model).orElse(null),
                                 automation.map(Automation::name).orElse(null),
                                 null),
