@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -69,14 +69,19 @@ final class Http {
 
     /** A REST API call with a bearer token (user, installation, or the App's JWT). */
     Reply api(String method, URI uri, String bearer) {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(REQUEST_TIMEOUT)
-                .header("Accept", API_MEDIA_TYPE)
-                .header("X-GitHub-Api-Version", API_VERSION)
-                .header("Authorization", "Bearer " + bearer)
+        HttpRequest request = apiRequest(uri, bearer, API_MEDIA_TYPE)
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
         return send(request);
+    }
+
+    /** A REST API request with the headers GitHub asks for; the caller adds method and body. */
+    static HttpRequest.Builder apiRequest(URI uri, String bearer, String accept) {
+        return HttpRequest.newBuilder(uri)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", accept)
+                .header("X-GitHub-Api-Version", API_VERSION)
+                .header("Authorization", "Bearer " + bearer);
     }
 
     /** An OAuth web endpoint: a form POST; asks for JSON, which GitHub otherwise does not send. */
@@ -117,9 +122,20 @@ final class Http {
     }
 
     private Reply once(HttpRequest request) {
+        return once(request, Integer.MAX_VALUE);
+    }
+
+    /**
+     * One request, without retries, for callers that run their own retry loop. Reads at most
+     * {@code maxBodyBytes} of the answer (cut between characters) and drops the rest unread.
+     */
+    Reply once(HttpRequest request, int maxBodyBytes) {
         try {
-            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            String text = new String(response.body(), StandardCharsets.UTF_8);
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            String text;
+            try (InputStream in = response.body()) {
+                text = BoundedText.head(in, maxBodyBytes);
+            }
             JsonNode body;
             try {
                 body = text.isBlank() ? MissingNode.getInstance() : JSON.readTree(text);

@@ -1,6 +1,5 @@
 package dev.nightshift.github;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +14,6 @@ import org.kohsuke.github.GHIssueState;
 import org.kohsuke.github.GHPullRequest;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
-import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.HttpException;
 import org.kohsuke.github.connector.GitHubConnector;
 import org.kohsuke.github.extras.HttpClientGitHubConnector;
@@ -78,11 +76,11 @@ public final class PullRequests {
             try {
                 return openOrUpdateOnce(token, repo.group(1), ownerAndRepo, headBranch, baseBranch, title, body, draft);
             } catch (HttpException e) {
-                if (e.getResponseCode() == 403 && !SecondaryRateLimit.mentioned(githubMessage(e))) {
+                if (e.getResponseCode() == 403 && !SecondaryRateLimit.mentioned(Hub4j.message(e))) {
                     return new PullRequestOutcome.CompareFallback(
                             compareUrl(ownerAndRepo, baseBranch, headBranch, title, body),
                             "GitHub refused to open the pull request with your account's token (403: "
-                                    + githubMessage(e) + "); open it on GitHub from this prefilled page instead");
+                                    + Hub4j.message(e) + "); open it on GitHub from this prefilled page instead");
                 }
                 throw e;
             }
@@ -177,19 +175,8 @@ public final class PullRequests {
         return pr.getState() == GHIssueState.OPEN ? PullRequestState.OPEN : PullRequestState.CLOSED;
     }
 
-    /**
-     * A plain authorization provider, not {@code withOAuthToken}: for those github-api first fetches
-     * {@code /user} to learn the login, one more request per call that we do not need.
-     */
     private GitHub connect(String token) throws IOException {
-        String authorization = "Bearer " + Objects.requireNonNull(token, "token");
-        return new GitHubBuilder()
-                .withEndpoint(endpoints.api().toString())
-                .withAuthorizationProvider(() -> authorization)
-                .withConnector(connector)
-                .withAbuseLimitHandler(LimitHandlers.secondary(sleeper, clock))
-                .withRateLimitHandler(LimitHandlers.PRIMARY)
-                .build();
+        return Hub4j.connect(endpoints, connector, token, sleeper, clock);
     }
 
     private interface Call<T> {
@@ -206,7 +193,7 @@ public final class PullRequests {
                 return call.run();
             } catch (HttpException e) {
                 boolean limited = (e.getResponseCode() == 403 || e.getResponseCode() == 429)
-                        && SecondaryRateLimit.mentioned(githubMessage(e));
+                        && SecondaryRateLimit.mentioned(Hub4j.message(e));
                 if (!limited || attempt >= SecondaryRateLimit.MAX_ATTEMPTS) {
                     throw translate(e, doing);
                 }
@@ -233,27 +220,10 @@ public final class PullRequests {
     private static GitHubException translate(HttpException e, String doing) {
         if (e.getResponseCode() == 401) {
             return new GitHubAuthException(
-                    doing + ": GitHub refused the token (401 " + githubMessage(e) + "); refresh it or sign in again");
+                    doing + ": GitHub refused the token (401 " + Hub4j.message(e) + "); refresh it or sign in again");
         }
         return new GitHubException(
-                e.getResponseCode(), doing + ": GitHub answered " + e.getResponseCode() + " " + githubMessage(e), e);
-    }
-
-    /** github-api puts the whole error body in the message; GitHub's own words are its "message". */
-    private static String githubMessage(HttpException e) {
-        String raw = e.getMessage();
-        if (raw == null) {
-            return "(no message)";
-        }
-        try {
-            JsonNode body = Http.JSON.readTree(raw);
-            if (body != null && body.hasNonNull("message")) {
-                return body.get("message").asText();
-            }
-        } catch (IOException notJson) {
-            // a message of github-api's own
-        }
-        return raw;
+                e.getResponseCode(), doing + ": GitHub answered " + e.getResponseCode() + " " + Hub4j.message(e), e);
     }
 
     private URI compareUrl(String ownerAndRepo, String base, String head, String title, String body) {
@@ -261,9 +231,10 @@ public final class PullRequests {
                 + "?expand=1&title=" + UrlEncoding.query(title) + "&body=" + UrlEncoding.query(nullToEmpty(body)));
     }
 
-    private static Matcher parse(String ownerAndRepo) {
+    /** {@code owner/repo} split in two; refuses anything else, including "." and ".." as a name. */
+    static Matcher parse(String ownerAndRepo) {
         Matcher m = OWNER_AND_REPO.matcher(Objects.requireNonNull(ownerAndRepo, "ownerAndRepo"));
-        if (!m.matches()) {
+        if (!m.matches() || m.group(2).equals(".") || m.group(2).equals("..")) {
             throw new IllegalArgumentException("expected owner/repo, got \"" + ownerAndRepo + "\"");
         }
         return m;

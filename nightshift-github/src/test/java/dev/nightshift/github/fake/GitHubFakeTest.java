@@ -108,6 +108,125 @@ class GitHubFakeTest {
         assertThat(r.body()).contains("A JSON web token could not be decoded");
     }
 
+    @Test
+    void issuesAndPullRequestsShareNumbers() {
+        github.addIssue("o/r", 1, "Bug", "", "hubot");
+
+        assertThat(github.addPullRequest("o/r", "feature", "main", "Fix")).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> github.addIssue("o/r", 2, "Taken", "", "hubot"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRepeatedReactionIsAnsweredWith200AndTheExistingReaction() throws Exception {
+        github.addIssue("o/r", 1, "Bug", "", "hubot");
+        long comment = github.addIssueComment("o/r", 1, "hubot", "hi");
+        String token = github.issueUserToken("octocat");
+        String path = "/repos/o/r/issues/comments/" + comment + "/reactions";
+
+        HttpResponse<String> first = send("POST", path, token, "{\"content\":\"eyes\"}");
+        HttpResponse<String> again = send("POST", path, token, "{\"content\":\"eyes\"}");
+        HttpResponse<String> bad = send("POST", path, token, "{\"content\":\"thumbsup\"}");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(again.body()).path("id").asLong())
+                .isEqualTo(json.readTree(first.body()).path("id").asLong());
+        assertThat(json.readTree(first.body()).path("user").path("login").asText())
+                .isEqualTo("octocat");
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(github.reactions(comment)).containsExactly("eyes");
+    }
+
+    @Test
+    void permissionReportsTheBaseRoleAndTheRoleName() throws Exception {
+        github.addRepository("o/r");
+        github.setPermission("o/r", "maya", "maintain");
+        String token = github.issueUserToken("octocat");
+
+        JsonNode body = json.readTree(
+                get("/repos/o/r/collaborators/maya/permission", token).body());
+
+        assertThat(body.path("permission").asText()).isEqualTo("write");
+        assertThat(body.path("role_name").asText()).isEqualTo("maintain");
+        assertThat(body.path("user").path("permissions").path("maintain").asBoolean())
+                .isTrue();
+        assertThat(body.path("user").path("permissions").path("admin").asBoolean())
+                .isFalse();
+        assertThat(get("/repos/o/r/collaborators/nobody-here/permission", token).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aReviewCommentOffTheDiffIsUnprocessable() throws Exception {
+        int pr = github.addPullRequest("o/r", "feature", "main", "Fix");
+        String token = github.issueUserToken("octocat");
+        String onLine3 = "{\"event\":\"COMMENT\",\"body\":\"b\",\"comments\":"
+                + "[{\"path\":\"README.md\",\"line\":3,\"side\":\"RIGHT\",\"body\":\"x\"}]}";
+        String onLine9 = onLine3.replace("\"line\":3", "\"line\":9");
+
+        HttpResponse<String> refused = send("POST", "/repos/o/r/pulls/" + pr + "/reviews", token, onLine9);
+        HttpResponse<String> accepted = send("POST", "/repos/o/r/pulls/" + pr + "/reviews", token, onLine3);
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("must be part of the diff");
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(accepted.body()).path("state").asText()).isEqualTo("COMMENTED");
+        assertThat(github.reviews("o/r", pr))
+                .singleElement()
+                .satisfies(r -> assertThat(r.comments()).hasSize(1));
+    }
+
+    @Test
+    void jobLogsRedirectToAnotherOriginThatRefusesTokensAndExpiresItsLinks() throws Exception {
+        java.util.List<Long> jobs = github.addWorkflowRun(
+                "o/r",
+                9,
+                "main",
+                "a".repeat(40),
+                java.util.List.of(new GitHubFake.JobSpec("t", "failure", java.util.List.of("s"), "the log")));
+        String token = github.issueUserToken("octocat");
+
+        HttpResponse<String> redirect = get("/repos/o/r/actions/jobs/" + jobs.get(0) + "/logs", token);
+        URI location = URI.create(redirect.headers().firstValue("Location").orElseThrow());
+
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(location.getPort()).isNotEqualTo(github.webUrl().getPort());
+        HttpResponse<String> withToken = http.send(
+                HttpRequest.newBuilder(location)
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withToken.statusCode()).isEqualTo(400);
+        HttpResponse<String> plain =
+                http.send(HttpRequest.newBuilder(location).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.body()).isEqualTo("the log");
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(http.send(HttpRequest.newBuilder(location).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void anInjectedServerErrorAnswersOneRequest() throws Exception {
+        String token = github.issueUserToken("octocat");
+        github.serverErrorOnce(502);
+
+        assertThat(get("/user", token).statusCode()).isEqualTo(502);
+        assertThat(get("/user", token).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> send(String method, String apiPath, String token, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(github.apiUrl() + apiPath))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept", "application/vnd.github+json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String apiPath, String token) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create(github.apiUrl() + apiPath))
