@@ -90,6 +90,8 @@ public final class AgentExecutor implements TurnExecutor {
                 return subagent(turn, model, account, call, arguments);
             }
         };
+        // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
+        boolean readOnly = turn.session().settings().readOnly();
         new AgentLoop(
                         gateway,
                         settings,
@@ -97,7 +99,16 @@ public final class AgentExecutor implements TurnExecutor {
                         journal,
                         account,
                         new AgentLoop.Scope(
-                                model, system, tools, task, false, settings.maxSteps(), "the per-turn step limit"))
+                                model,
+                                readOnly
+                                        ? system + "\nThis session is read-only: you can read, search and run "
+                                                + "read-only commands, but not change anything."
+                                        : system,
+                                readOnly ? tools.stream().filter(Tool::readOnly).toList() : tools,
+                                readOnly ? null : task,
+                                readOnly,
+                                settings.maxSteps(),
+                                "the per-turn step limit"))
                 .run(messages, rebuilt.steps());
     }
 

@@ -137,6 +137,10 @@ class AgentExecutorTest {
     }
 
     private Turn turn(String model) {
+        return turn(model, SessionSettings.DEFAULTS);
+    }
+
+    private Turn turn(String model, SessionSettings sessionSettings) {
         Session session = new Session(
                 "ses_1",
                 "/srv/r",
@@ -147,7 +151,7 @@ class AgentExecutorTest {
                 SessionStatus.ACTIVE,
                 "usr_1",
                 Source.API,
-                SessionSettings.DEFAULTS,
+                sessionSettings,
                 null,
                 null,
                 null,
@@ -214,6 +218,35 @@ class AgentExecutorTest {
 
     private List<String> types() {
         return log.stream().map(Event::type).toList();
+    }
+
+    @Test
+    void aReadOnlySessionOffersOnlyReadOnlyToolsAndNoSubagents() throws Exception {
+        Tool write = new Tool() {
+            @Override
+            public ToolSpec spec() {
+                return new ToolSpec("write", "write", "{\"type\":\"object\",\"properties\":{}}");
+            }
+
+            @Override
+            public boolean readOnly() {
+                return false;
+            }
+
+            @Override
+            public ToolResult run(JsonNode arguments, ToolContext context) {
+                return ToolResult.ok("written");
+            }
+        };
+        script.add(r -> text("looks fine"));
+        new AgentExecutor(gateway, store, List.of(noop, write), AgentSettings.DEFAULTS)
+                .execute(turn(null, SessionSettings.READ_ONLY));
+        assertThat(requests.getFirst().tools()).extracting(ToolSpec::name).containsExactly("noop");
+        assertThat(requests.getFirst().messages().getFirst().toString()).contains("read-only");
+
+        script.add(r -> text("changed"));
+        new AgentExecutor(gateway, store, List.of(noop, write), AgentSettings.DEFAULTS).execute(turn(null));
+        assertThat(requests.get(1).tools()).extracting(ToolSpec::name).contains("noop", "write", "task");
     }
 
     @Test

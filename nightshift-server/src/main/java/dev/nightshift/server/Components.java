@@ -17,6 +17,7 @@ import dev.nightshift.git.Workspaces;
 import dev.nightshift.github.GitHubApp;
 import dev.nightshift.github.GitHubEndpoints;
 import dev.nightshift.github.GitHubOAuth;
+import dev.nightshift.github.GitHubRest;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
 import dev.nightshift.sandbox.ProcessProvider;
@@ -35,6 +36,7 @@ import dev.nightshift.server.git.SecretBox;
 import dev.nightshift.server.github.GitHubPullRequests;
 import dev.nightshift.server.github.GitHubRoutes;
 import dev.nightshift.server.github.GitHubTokenRefresher;
+import dev.nightshift.server.github.GitHubWorkplace;
 import dev.nightshift.server.limits.RateLimits;
 import dev.nightshift.server.live.EventHub;
 import dev.nightshift.server.live.EventLog;
@@ -190,7 +192,8 @@ final class Components implements AutoCloseable {
                 session -> CommitMessages.forSession(gateway, session),
                 pullRequests,
                 clock,
-                repositories);
+                repositories,
+                this::url);
         PostTurnHook custom = plugins.postTurn;
         PostTurnHook postTurn = turn -> {
             git.afterTurn(turn);
@@ -263,6 +266,24 @@ final class Components implements AutoCloseable {
                 auth,
                 signIn,
                 clock);
+        GitHubApp gitHubApp = gitHubApp(config, gitHub);
+        if (gitHubApp != null) {
+            GitHubWorkplace workplace = new GitHubWorkplace(
+                    store,
+                    triggers,
+                    gitHubApp,
+                    new GitHubRest(gitHub),
+                    gitCredentials,
+                    pullRequests.host(),
+                    config.get(Setting.GITHUB_WEB_URL),
+                    config.gitHub(),
+                    repositories,
+                    sandboxes::destroy,
+                    this::url,
+                    clock);
+            workplace.start(timer);
+            gitHubRoutes.workplace(workplace);
+        }
         OidcRoutes oidcRoutes = new OidcRoutes(
                 store,
                 signIn,

@@ -214,6 +214,15 @@ public record NightshiftConfig(
         return bool(values, Setting.EGRESS_CA_REGENERATE);
     }
 
+    /** What the operator configured for work asked for on GitHub (mentions, issues, failing checks). */
+    public dev.nightshift.server.github.GitHubWorkplace.Settings gitHub() {
+        return new dev.nightshift.server.github.GitHubWorkplace.Settings(
+                value(values, Setting.GITHUB_APP_SLUG).strip(),
+                value(values, Setting.GITHUB_ISSUE_LABEL).strip(),
+                intValue(values, Setting.GITHUB_CI_FIX_ATTEMPTS, 0, 100),
+                duration(values, Setting.GITHUB_ARCHIVE_AFTER));
+    }
+
     /** How long an automation's run may take before its turn is stopped and the run fails. */
     public Duration automationRunTimeout() {
         return duration(values, Setting.AUTOMATION_RUN_TIMEOUT);

@@ -233,6 +233,22 @@ public enum Setting {
             "NIGHTSHIFT_GITHUB_WEBHOOK_SECRET",
             "",
             "Secret of the GitHub webhook; /webhooks/github refuses every delivery while it is empty."),
+    GITHUB_APP_SLUG(
+            "NIGHTSHIFT_GITHUB_APP_SLUG",
+            "",
+            "The GitHub App's slug (its URL name): '@slug do X' in an issue or pull request comment starts or steers a session. Empty: mentions are ignored."),
+    GITHUB_ISSUE_LABEL(
+            "NIGHTSHIFT_GITHUB_ISSUE_LABEL",
+            "nightshift",
+            "Adding this label to an issue (or assigning the App's bot to it) starts a session on it; empty: only assignment does."),
+    GITHUB_CI_FIX_ATTEMPTS(
+            "NIGHTSHIFT_GITHUB_CI_FIX_ATTEMPTS",
+            "3",
+            "Failing check suites or workflow runs a Nightshift session's branch may have: each failure before the last becomes a follow-up turn with the failing steps' logs, the last one a comment asking for a human (0: off)."),
+    GITHUB_ARCHIVE_AFTER(
+            "NIGHTSHIFT_GITHUB_ARCHIVE_AFTER",
+            "1h",
+            "How long after its pull request is merged or closed a session is archived (its sandbox goes)."),
     OIDC_PROVIDERS(
             "NIGHTSHIFT_OIDC_PROVIDERS",
             "",

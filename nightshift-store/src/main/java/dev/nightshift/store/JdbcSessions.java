@@ -37,7 +37,8 @@ final class JdbcSessions implements SessionStore {
                             : java.util.Arrays.stream(
                                             rs.getString("secret_names").split("\n"))
                                     .filter(n -> !n.isEmpty())
-                                    .toList()),
+                                    .toList(),
+                    rs.getInt("read_only") == 1),
             rs.getString("parent_id"),
             rs.getString("sandbox_ref"),
             rs.getString("sandbox_status"),
@@ -65,9 +66,9 @@ final class JdbcSessions implements SessionStore {
         db.write(h -> {
             h.createUpdate("""
                             INSERT INTO sessions (id, repository, base_branch, model, title, status, creator_id, source,
-                                auto_commit, auto_pr, draft_pr, network, secret_names, parent_id, origin, created_at, updated_at)
+                                auto_commit, auto_pr, draft_pr, network, secret_names, read_only, parent_id, origin, created_at, updated_at)
                             VALUES (:id, :repository, :baseBranch, :model, :title, :status, :creatorId, :source,
-                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :parentId, :origin, :now, :now)""")
+                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :readOnly, :parentId, :origin, :now, :now)""")
                     .bind("id", s.id())
                     .bind("repository", s.repository())
                     .bind("baseBranch", s.baseBranch())
@@ -86,6 +87,7 @@ final class JdbcSessions implements SessionStore {
                                     ? null
                                     : String.join("\n", s.settings().secrets()))
                     .bind("parentId", s.parentId())
+                    .bind("readOnly", Db.flag(s.settings().readOnly()))
                     .bind("origin", s.origin())
                     .bind("now", at)
                     .execute();

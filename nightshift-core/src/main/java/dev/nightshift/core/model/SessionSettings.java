@@ -10,10 +10,13 @@ import java.util.List;
  * @param draftPr open pull requests as drafts
  * @param network how far the sandbox's network reaches (see {@link Network})
  * @param secrets the names of the secrets the sandbox gets, of those that apply to it; null: all of them
+ * @param readOnly the agent may look but not change anything: only read-only tools, on a read-only view
+ *     of the workspace (an automatic review); nothing is committed or pushed
  */
 public record SessionSettings(
-        boolean autoCommit, boolean autoPr, boolean draftPr, Network network, List<String> secrets) {
-    public static final SessionSettings DEFAULTS = new SessionSettings(true, true, false, Network.REPOSITORY, null);
+        boolean autoCommit, boolean autoPr, boolean draftPr, Network network, List<String> secrets, boolean readOnly) {
+    public static final SessionSettings DEFAULTS =
+            new SessionSettings(true, true, false, Network.REPOSITORY, null, false);
 
     public SessionSettings {
         network = network == null ? Network.REPOSITORY : network;
@@ -21,8 +24,16 @@ public record SessionSettings(
     }
 
     public SessionSettings(boolean autoCommit, boolean autoPr, boolean draftPr) {
-        this(autoCommit, autoPr, draftPr, Network.REPOSITORY, null);
+        this(autoCommit, autoPr, draftPr, Network.REPOSITORY, null, false);
     }
+
+    public SessionSettings(boolean autoCommit, boolean autoPr, boolean draftPr, Network network, List<String> secrets) {
+        this(autoCommit, autoPr, draftPr, network, secrets, false);
+    }
+
+    /** Read-only: the agent looks and reports; nothing is committed, pushed or opened. */
+    public static final SessionSettings READ_ONLY =
+            new SessionSettings(false, false, false, Network.REPOSITORY, null, true);
 
     /** Whether the session's sandbox gets the secret of this name (when it applies to the session at all). */
     public boolean gets(String secretName) {

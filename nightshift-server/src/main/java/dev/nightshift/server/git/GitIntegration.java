@@ -65,7 +65,9 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             Function<Session, CommitMessageWriter> messageWriters,
             PullRequestPublisher pullRequests,
             Clock clock,
-            RepositoryPolicy repositories) {
+            RepositoryPolicy repositories,
+            java.util.function.Supplier<String> baseUrl) {
+        this.baseUrl = baseUrl;
         this.pullRequests = pullRequests;
         this.repositories = repositories;
         this.store = store;
@@ -76,6 +78,8 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         this.messageWriters = messageWriters;
         this.clock = clock;
     }
+
+    private final java.util.function.Supplier<String> baseUrl;
 
     public Workspaces workspaces() {
         return workspaces;
@@ -191,8 +195,7 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         String title = session.title() != null
                 ? session.title()
                 : firstLine(turn.message().content());
-        String body = "Requested by @" + author.login() + " in a Nightshift session.\n\n> "
-                + turn.message().content().strip().replace("\n", "\n> ") + "\n\nLatest commit: " + publication.head();
+        String body = pullRequestBody(session, author, turn.message().content(), publication.head());
         String target = repository.url() + " " + session.workBranch();
         try {
             Optional<PullRequestPublisher.Outcome> outcome = publisher.publish(
@@ -220,6 +223,42 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             turn.emit(new EventPayload.Error("the pull request could not be opened: " + e.getMessage()));
         }
     }
+
+    /** The longest part of the prompt quoted in a pull request's body. */
+    private static final int QUOTED_PROMPT_CHARS = 1_000;
+
+    /**
+     * Who asked, the link to the live session, the request quoted, {@code Fixes #n} when the session
+     * was started from an issue (so merging closes it), and the commit.
+     */
+    String pullRequestBody(Session session, User author, String prompt, String head) {
+        String quoted = prompt.strip();
+        if (quoted.length() > QUOTED_PROMPT_CHARS) {
+            quoted = quoted.substring(0, QUOTED_PROMPT_CHARS) + " …";
+        }
+        StringBuilder body = new StringBuilder("Requested by @")
+                .append(author.login())
+                .append(" in a Nightshift session: ")
+                .append(baseUrl.get())
+                .append("/sessions/")
+                .append(session.id())
+                .append("\n\n> ")
+                .append(quoted.replace("\n", "\n> "))
+                .append("\n\n");
+        String origin = session.origin();
+        if (origin != null && origin.startsWith(ISSUE_ORIGIN + ":") && origin.contains("#")) {
+            body.append("Fixes #")
+                    .append(origin.substring(origin.lastIndexOf('#') + 1))
+                    .append("\n\n");
+        }
+        return body.append("Latest commit: ").append(head).toString();
+    }
+
+    /**
+     * The origin kind of a session started from a GitHub issue ({@code github-issue:<owner/repo>#<n>}):
+     * its pull request closes the issue.
+     */
+    public static final String ISSUE_ORIGIN = "github-issue";
 
     /** One {@code pr} artifact per session: created the first time, its URL and data kept current after. */
     private void recordPullRequest(Turn turn, Session session, PullRequestPublisher.Outcome pr) {

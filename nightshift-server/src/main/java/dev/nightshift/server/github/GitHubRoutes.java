@@ -56,6 +56,7 @@ public final class GitHubRoutes {
     private final Clock clock;
     private final Authenticator auth;
     private final SignIn signIn;
+    private GitHubWorkplace workplace; // null: no App, so no mentions, issues or CI follow-ups
 
     public GitHubRoutes(
             Store store,
@@ -80,6 +81,11 @@ public final class GitHubRoutes {
         this.webhookSecret = webhookSecret == null ? new byte[0] : webhookSecret.getBytes(StandardCharsets.UTF_8);
         this.publicUrl = publicUrl;
         this.clock = clock;
+    }
+
+    /** Hands verified, first-seen deliveries to the GitHub workplace too (set once while the server is wired). */
+    public void workplace(GitHubWorkplace workplace) {
+        this.workplace = workplace;
     }
 
     public void register(RouteTable routes) {
@@ -260,8 +266,22 @@ public final class GitHubRoutes {
             return;
         }
         String event = Optional.ofNullable(ctx.header(Webhooks.EVENT_HEADER)).orElse("");
+        String handled = workplace == null
+                ? "ignored: no GitHub App is configured"
+                : dev.nightshift.github.GitHubEvents.parse(event, body)
+                        .map(workplace::handle)
+                        .orElse("ignored");
         if (!event.equals("pull_request")) {
-            Json.respond(ctx, 200, Map.of("status", "ignored", "event", event));
+            Json.respond(
+                    ctx,
+                    200,
+                    Map.of(
+                            "status",
+                            handled.startsWith("ignored") ? "ignored" : "handled",
+                            "event",
+                            event,
+                            "detail",
+                            handled));
             return;
         }
         Optional<PullRequestEvent> parsed;
@@ -271,7 +291,7 @@ public final class GitHubRoutes {
             throw ApiException.badRequest("the pull_request payload could not be read: " + e.getMessage());
         }
         int updated = parsed.map(this::apply).orElse(0);
-        Json.respond(ctx, 200, Map.of("status", "applied", "artifactsUpdated", updated));
+        Json.respond(ctx, 200, Map.of("status", "applied", "artifactsUpdated", updated, "detail", handled));
     }
 
     /** Mirrors the pull request's state onto every session artifact for it, never moving backwards. */

@@ -17,7 +17,17 @@ public final class Requests {
      * @param secrets the names of the secrets the session's sandbox gets; left out: every one that applies
      */
     public record SettingsPatch(
-            Boolean autoCommit, Boolean autoPr, Boolean draftPr, String network, java.util.List<String> secrets) {}
+            Boolean autoCommit,
+            Boolean autoPr,
+            Boolean draftPr,
+            String network,
+            java.util.List<String> secrets,
+            Boolean readOnly) {
+        public SettingsPatch(
+                Boolean autoCommit, Boolean autoPr, Boolean draftPr, String network, java.util.List<String> secrets) {
+            this(autoCommit, autoPr, draftPr, network, secrets, null);
+        }
+    }
 
     public record Prompt(String content, String clientRequestId, String model) {}
 

@@ -20,10 +20,15 @@ public final class Views {
 
     /** A session's settings as clients read them (the network in its wire name). */
     public record SettingsView(
-            boolean autoCommit, boolean autoPr, boolean draftPr, String network, List<String> secrets) {
+            boolean autoCommit,
+            boolean autoPr,
+            boolean draftPr,
+            String network,
+            List<String> secrets,
+            boolean readOnly) {
         static SettingsView of(SessionSettings s) {
             return new SettingsView(
-                    s.autoCommit(), s.autoPr(), s.draftPr(), s.network().wire(), s.secrets());
+                    s.autoCommit(), s.autoPr(), s.draftPr(), s.network().wire(), s.secrets(), s.readOnly());
         }
     }
 

@@ -233,12 +233,18 @@ public final class SessionService {
                 }
             }
         }
+        boolean readOnly = Boolean.TRUE.equals(patch.readOnly());
+        if (readOnly && (Boolean.TRUE.equals(patch.autoCommit()) || Boolean.TRUE.equals(patch.autoPr()))) {
+            throw ApiException.badRequest(
+                    "a read-only session commits and opens nothing: leave out 'autoCommit' and 'autoPr'");
+        }
         return new SessionSettings(
-                patch.autoCommit() == null ? d.autoCommit() : patch.autoCommit(),
-                patch.autoPr() == null ? d.autoPr() : patch.autoPr(),
+                !readOnly && (patch.autoCommit() == null ? d.autoCommit() : patch.autoCommit()),
+                !readOnly && (patch.autoPr() == null ? d.autoPr() : patch.autoPr()),
                 patch.draftPr() == null ? d.draftPr() : patch.draftPr(),
                 network,
-                patch.secrets() == null ? null : java.util.List.copyOf(new java.util.LinkedHashSet<>(patch.secrets())));
+                patch.secrets() == null ? null : java.util.List.copyOf(new java.util.LinkedHashSet<>(patch.secrets())),
+                readOnly);
     }
 
     /** Queues a prompt: 413 when too long, 429 when the queue is full, 409 when archived. */

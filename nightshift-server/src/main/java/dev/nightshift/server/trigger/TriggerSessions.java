@@ -70,7 +70,11 @@ public final class TriggerSessions implements TriggerPipeline.Gate, TriggerPipel
                                 trigger.workBranch(),
                                 automation.map(Automation::model).orElse(null),
                                 automation.map(Automation::name).orElse(null),
-                                null),
+                                // a session on an existing branch works on someone's pull request: it
+                                // pushes there and never rewrites that pull request's title or body
+                                trigger.workBranch() == null
+                                        ? null
+                                        : new Requests.SettingsPatch(null, false, null, null, null)),
                         source(trigger.source()),
                         sessionId,
                         trigger.origin().toString());

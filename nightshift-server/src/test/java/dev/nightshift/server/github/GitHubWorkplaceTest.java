@@ -1,0 +1,285 @@
+package dev.nightshift.server.github;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.git.testing.GitHttpServer;
+import dev.nightshift.git.testing.TestRepos;
+import dev.nightshift.github.fake.GitHubFake;
+import dev.nightshift.github.fake.GitHubWebhookPayloads;
+import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * GitHub as a workplace, end to end: the GitHub fake (comments, reactions, permissions, pull requests,
+ * issues, Actions jobs and logs) and a real git smart-HTTP server on loopback, a real Nightshift with
+ * real sandboxes, and signed webhook deliveries modelled on GitHub's payloads. The agent is a scripted
+ * executor that writes the prompt it got into a file, so its turns commit and push.
+ */
+class GitHubWorkplaceTest {
+    static final String SECRET = "whsec-workplace-1";
+    static final String REPO = "acme/app";
+
+    @TempDir
+    Path dir;
+
+    GitHubFake github;
+    TestServer server;
+    Path remote;
+    String adaGitHubToken;
+    final List<String> prompts = new CopyOnWriteArrayList<>();
+
+    /** The GitHub account id the payload builders give a login. */
+    static long gitHubId(String login) {
+        return (login.hashCode() & 0x7fffffffL) + 1;
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        github = GitHubFake.start();
+        github.appSlug("nightshift");
+        github.addUser(gitHubId("ada"), "ada", "Ada Lovelace", null);
+        github.addUser(gitHubId("eve"), "eve", "Eve", null);
+        github.addUser(gitHubId("zed"), "zed", "Zed", null);
+        github.addRepository(REPO);
+        github.setPermission(REPO, "ada", "write");
+        github.setPermission(REPO, "eve", "read");
+        github.setPermission(REPO, "zed", "write");
+        adaGitHubToken = github.issueUserToken("ada", Duration.ofDays(1));
+        remote = TestRepos.bareWithMain(dir.resolve("repos/acme/app.git"));
+        TestRepos.git(remote, "config", "http.receivepack", "true");
+        GitHttpServer git = GitHttpServer.handlerOnly(dir.resolve("repos"), adaGitHubToken);
+        github.mount("/acme/", git.handler());
+        github.addInstallation(99, List.of(REPO));
+        Path appKey = Files.writeString(dir.resolve("app.pem"), github.appPrivateKeyPem());
+        server = TestServer.start(
+                Map.ofEntries(
+                        Map.entry("NIGHTSHIFT_GITHUB_APP_ID", github.appId()),
+                        Map.entry("NIGHTSHIFT_GITHUB_APP_PRIVATE_KEY_FILE", appKey.toString()),
+                        Map.entry("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString()),
+                        Map.entry("NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString()),
+                        Map.entry("NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", SECRET),
+                        Map.entry("NIGHTSHIFT_GITHUB_APP_SLUG", "nightshift"),
+                        Map.entry("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1")),
+                p -> {
+                    p.sandboxes = true;
+                    p.executor = turn -> {
+                        prompts.add(turn.message().content());
+                        Sandbox sandbox = turn.sandbox();
+                        sandbox.writeFile(
+                                "notes/turn-" + prompts.size() + ".txt",
+                                turn.message().content().getBytes(StandardCharsets.UTF_8));
+                    };
+                });
+        JsonNode ada = server.admin
+                .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
+                .body();
+        ApiClient adaClient = server.client(ada.path("token").path("token").asText());
+        assertThat(adaClient
+                        .put("/api/me/credentials/127.0.0.1", Map.of("secret", adaGitHubToken))
+                        .status())
+                .isEqualTo(200);
+        ApiClient.Response linked = server.admin.put(
+                "/api/users/ada/identities",
+                Map.of(
+                        "kind",
+                        "github",
+                        "issuer",
+                        "127.0.0.1",
+                        "subject",
+                        String.valueOf(gitHubId("ada")),
+                        "login",
+                        "ada"));
+        assertThat(linked.status()).as(linked.raw()).isIn(200, 201);
+        server.admin.post("/api/users", Map.of("login", "eve"));
+        server.admin.put(
+                "/api/users/eve/identities",
+                Map.of(
+                        "kind",
+                        "github",
+                        "issuer",
+                        "127.0.0.1",
+                        "subject",
+                        String.valueOf(gitHubId("eve")),
+                        "login",
+                        "eve"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+        github.close();
+    }
+
+    GitHubWebhookPayloads.Origin from(String login) {
+        return GitHubWebhookPayloads.Origin.on(github, 99, REPO, login);
+    }
+
+    HttpResponse<String> deliver(String event, String body) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/github"))
+                                .header("X-GitHub-Event", event)
+                                .header("X-GitHub-Delivery", UUID.randomUUID().toString())
+                                .header("Content-Type", "application/json")
+                                .header(
+                                        "X-Hub-Signature-256",
+                                        GitHubWebhookPayloads.sign(body.getBytes(StandardCharsets.UTF_8), SECRET))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Comments on the thread by {@code author} whose body contains {@code text}. */
+    List<GitHubFake.IssueComment> comments(int number, String author, String text) {
+        return github.issueComments(REPO, number).stream()
+                .filter(c -> c.author().equals(author) && c.body().contains(text))
+                .toList();
+    }
+
+    long mention(int number, boolean pullRequest, String author, String body) throws Exception {
+        long id = github.addIssueComment(REPO, number, author, body);
+        HttpResponse<String> response = deliver(
+                "issue_comment",
+                GitHubWebhookPayloads.issueComment(from(author), "created", number, pullRequest, id, author, body));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return id;
+    }
+
+    @Test
+    void aMentionOnAPullRequestEndsWithACommitOnItsBranchByTheCommenterAndALaterOneFollowsUp() throws Exception {
+        TestRepos.git(remote, "branch", "feature/login", "main");
+        int pr = github.addPullRequest(REPO, "feature/login", "main", "Add login");
+        long comment = mention(pr, true, "ada", "@nightshift please add a note about the login form");
+
+        assertThat(github.reactions(comment)).contains("eyes");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(comments(pr, "ada", "✅ Done")).hasSize(1));
+        String status = comments(pr, "ada", "✅ Done").getFirst().body();
+        assertThat(status).contains(server.url() + "/sessions/ses_");
+        assertThat(prompts.getFirst())
+                .contains("please add a note about the login form")
+                .contains("feature/login");
+        // the work is a commit by Ada on the pull request's own branch
+        assertThat(TestRepos.git(remote, "log", "-1", "--format=%an|%s", "feature/login"))
+                .startsWith("Ada Lovelace|");
+        assertThat(TestRepos.git(remote, "ls-tree", "-r", "--name-only", "feature/login"))
+                .contains("notes/turn-1.txt");
+        assertThat(github.pullRequests(REPO)).hasSize(1); // nothing new opened, the PR kept its title
+        assertThat(github.pullRequest(REPO, pr).orElseThrow().title()).isEqualTo("Add login");
+
+        // a later mention in the same thread is a follow-up in the same session
+        String session =
+                status.substring(status.indexOf("/sessions/") + 10, status.indexOf(')', status.indexOf("/sessions/")));
+        mention(pr, true, "ada", "@nightshift and mention the password rules");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(comments(pr, "ada", "✅ Done")).hasSize(2));
+        assertThat(comments(pr, "ada", "✅ Done").get(1).body()).contains("/sessions/" + session);
+        assertThat(prompts).hasSize(2);
+        assertThat(TestRepos.git(remote, "ls-tree", "-r", "--name-only", "feature/login"))
+                .contains("notes/turn-2.txt");
+    }
+
+    @Test
+    void aMentionOnAnIssueEndsWithAPullRequestThatFixesIt() throws Exception {
+        github.addIssue(REPO, 7, "Crash on empty input", "Steps: submit the form empty.\n<!-- template -->", "eve");
+        mention(7, false, "ada", "@nightshift can you fix this?");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(github.pullRequests(REPO)).hasSize(1));
+        GitHubFake.PullRequest opened = github.pullRequests(REPO).getFirst();
+        assertThat(opened.body()).contains("Fixes #7").contains(server.url() + "/sessions/");
+        assertThat(opened.author()).isEqualTo("ada");
+        assertThat(prompts.getFirst())
+                .contains("Crash on empty input")
+                .contains("submit the form empty")
+                .doesNotContain("template");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(comments(7, "ada", "Pull request: "))
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.body()).contains("/pull/" + opened.number())));
+    }
+
+    @Test
+    void mentionsFromReadersBotsAndStrangersStartNothingAndStrangersAreToldOnce() throws Exception {
+        int pr = github.addPullRequest(REPO, "main", "main", "Self");
+        long fromReader = mention(pr, true, "eve", "@nightshift delete everything");
+        long fromBot = mention(pr, true, "nightshift[bot]", "@nightshift I am talking to myself");
+        long fromStranger = mention(pr, true, "zed", "@nightshift help");
+        mention(pr, true, "zed", "@nightshift help again");
+
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() ->
+                        assertThat(comments(pr, "nightshift[bot]", "@zed")).hasSize(1));
+        assertThat(comments(pr, "nightshift[bot]", "@zed").getFirst().body())
+                .contains("Sign in with GitHub at " + server.url());
+        assertThat(github.reactions(fromReader)).isEmpty();
+        assertThat(github.reactions(fromBot)).isEmpty();
+        assertThat(github.reactions(fromStranger)).contains("eyes");
+        assertThat(prompts).isEmpty();
+        assertThat(server.admin.get("/api/audit?action=github.mention.ignored").raw())
+                .contains("eve has read permission")
+                .contains("from a bot");
+    }
+
+    @Test
+    void failingChecksOnASessionsBranchBecomeFollowUpsWithTheErrorThenAskForAHuman() throws Exception {
+        TestRepos.git(remote, "branch", "feature/ci", "main");
+        int pr = github.addPullRequest(REPO, "feature/ci", "main", "CI work");
+        mention(pr, true, "ada", "@nightshift tidy the README");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(comments(pr, "ada", "✅ Done")).hasSize(1));
+
+        String log = "2026-12-05T10:00:00.0000000Z ##[group]Run mvn test\n"
+                + "2026-12-05T10:00:01.0000000Z [INFO] Running LoginTest\n".repeat(200)
+                + "2026-12-05T10:00:02.0000000Z [ERROR] LoginTest.rejectsEmptyPassword:41 expected: <401> but was: <500>\n"
+                + "2026-12-05T10:00:03.0000000Z ##[error]Process completed with exit code 1.\n";
+        for (int failure = 1; failure <= 3; failure++) {
+            long runId = 5000 + failure;
+            github.addWorkflowRun(
+                    REPO,
+                    runId,
+                    "feature/ci",
+                    "abc" + failure,
+                    List.of(new GitHubFake.JobSpec("test", "failure", List.of("Run mvn test"), log)));
+            HttpResponse<String> response = deliver(
+                    "workflow_run",
+                    GitHubWebhookPayloads.workflowRun(
+                            from("ada"), runId, "failure", "feature/ci", "abc" + failure, List.of(pr)));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).contains(failure < 3 ? "follow-up" : "needs a human");
+            if (failure < 3) {
+                int expected = failure + 1;
+                await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == expected);
+                assertThat(prompts.getLast())
+                        .contains("LoginTest.rejectsEmptyPassword:41 expected: <401> but was: <500>")
+                        .hasSizeLessThan(20_000);
+                await().atMost(Duration.ofSeconds(90))
+                        .untilAsserted(
+                                () -> assertThat(TestRepos.git(remote, "ls-tree", "-r", "--name-only", "feature/ci"))
+                                        .contains("notes/turn-" + expected + ".txt"));
+            }
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(comments(pr, "nightshift[bot]", "This needs a human"))
+                        .hasSize(1));
+        assertThat(prompts).hasSize(3);
+    }
+}
