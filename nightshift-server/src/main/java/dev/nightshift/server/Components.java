@@ -279,6 +279,7 @@ final class Components implements AutoCloseable {
                     config.gitHub(),
                     repositories,
                     sandboxes::destroy,
+                    eventLog,
                     this::url,
                     clock);
             workplace.start(timer);

@@ -1,6 +1,7 @@
 package dev.nightshift.server.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Identity;
@@ -25,6 +26,7 @@ import dev.nightshift.github.Mentions;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.GitIntegration;
 import dev.nightshift.server.http.Json;
+import dev.nightshift.server.live.EventLog;
 import dev.nightshift.triggers.TriggerPipeline;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,6 +96,7 @@ public final class GitHubWorkplace {
     private final RepositoryPolicy repositories;
     private final Supplier<String> baseUrl;
     private final Clock clock;
+    private final EventLog log;
     /** Told when a session is archived here: its sandbox goes. */
     private final java.util.function.Consumer<String> archived;
     /** Status comments of turns still running on this node's watch: trigger id → comment. */
@@ -113,8 +116,10 @@ public final class GitHubWorkplace {
             Settings settings,
             RepositoryPolicy repositories,
             java.util.function.Consumer<String> archived,
+            EventLog log,
             Supplier<String> baseUrl,
             Clock clock) {
+        this.log = log;
         this.archived = archived;
         this.store = store;
         this.pipeline = pipeline;
@@ -458,29 +463,54 @@ public final class GitHubWorkplace {
 
     /** The latest check outcome on the session's {@code checks} artifact, shown in the UI. */
     private void mirrorCheck(Session s, GitHubEvent.CheckCompleted c) {
-        writeChecks(s, data -> {
-            data.put("conclusion", c.conclusion());
-            data.put("name", c.name());
-            data.put("url", c.htmlUrl());
-            data.put("headSha", c.headSha());
-        });
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("conclusion", c.conclusion());
+        check.put("name", c.name());
+        check.put("url", c.htmlUrl());
+        check.put("headSha", c.headSha());
+        writeArtifact(s, "checks", data -> data.putAll(check));
+        // the pull request's artifact carries its latest check state too, where the UI shows the PR
+        if (store.artifacts().list(s.id()).stream().anyMatch(a -> a.type().equals("pr"))) {
+            writeArtifact(s, "pr", data -> data.put("checks", check));
+        }
     }
 
     private void writeChecks(Session s, java.util.function.Consumer<Map<String, Object>> change) {
+        writeArtifact(s, "checks", change);
+    }
+
+    /**
+     * Changes (or makes) the session's artifact of this type with a compare-and-set, and tells the
+     * session's watchers (an artifact event in its log).
+     */
+    private void writeArtifact(Session s, String type, java.util.function.Consumer<Map<String, Object>> change) {
         for (int attempt = 0; attempt < 3; attempt++) {
-            Optional<Artifact> current = ciArtifact(s);
+            Optional<Artifact> current = store.artifacts().list(s.id()).stream()
+                    .filter(a -> a.type().equals(type))
+                    .findFirst();
             Map<String, Object> data = new LinkedHashMap<>();
             current.ifPresent(a -> data.putAll(Json.MAPPER.convertValue(Json.tree(a.data()), MAP)));
             change.accept(data);
+            Artifact written;
             if (current.isEmpty()) {
-                store.artifacts().add(s.id(), "checks", (String) data.get("url"), Json.write(data), clock.instant());
-                return;
+                written = store.artifacts()
+                        .add(s.id(), type, (String) data.get("url"), Json.write(data), clock.instant());
+            } else {
+                String url = current.get().url() != null ? current.get().url() : (String) data.get("url");
+                if (!store.artifacts()
+                        .replaceIfData(current.get().id(), current.get().data(), url, Json.write(data))) {
+                    continue;
+                }
+                written = new Artifact(
+                        current.get().id(),
+                        s.id(),
+                        type,
+                        url,
+                        Json.write(data),
+                        current.get().createdAt());
             }
-            if (store.artifacts()
-                    .replaceIfData(
-                            current.get().id(), current.get().data(), (String) data.get("url"), Json.write(data))) {
-                return;
-            }
+            log.append(s.id(), null, EventPayload.Artifact.of(written));
+            return;
         }
     }
 

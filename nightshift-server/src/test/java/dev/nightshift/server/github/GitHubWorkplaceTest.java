@@ -78,6 +78,7 @@ class GitHubWorkplaceTest {
                         Map.entry("NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString()),
                         Map.entry("NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", SECRET),
                         Map.entry("NIGHTSHIFT_GITHUB_APP_SLUG", "nightshift"),
+                        Map.entry("NIGHTSHIFT_GITHUB_ARCHIVE_AFTER", "1s"),
                         Map.entry("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1")),
                 p -> {
                     p.sandboxes = true;
@@ -281,5 +282,77 @@ class GitHubWorkplaceTest {
                 .untilAsserted(() -> assertThat(comments(pr, "nightshift[bot]", "This needs a human"))
                         .hasSize(1));
         assertThat(prompts).hasSize(3);
+        // the check state is on the session, where its watchers see it
+        String session = sessionOf(comments(pr, "ada", "✅ Done").getFirst().body());
+        JsonNode checks = artifact(session, "checks");
+        assertThat(checks.path("data").path("conclusion").asText()).isEqualTo("failure");
+        assertThat(checks.path("data").path("attempts").asInt()).isEqualTo(3);
+        assertThat(server.admin.allEvents(session))
+                .anySatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("artifact"));
+    }
+
+    String sessionOf(String statusComment) {
+        int at = statusComment.indexOf("/sessions/") + 10;
+        return statusComment.substring(at, statusComment.indexOf(')', at));
+    }
+
+    JsonNode artifact(String session, String type) {
+        for (JsonNode a : server.admin
+                .get("/api/sessions/" + session + "/artifacts")
+                .body()
+                .path("artifacts")) {
+            if (a.path("type").asText().equals(type)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no " + type + " artifact");
+    }
+
+    @Test
+    void anIssueAssignedToTheAppOrLabelledForItStartsASessionAndAClosedPullRequestArchivesIt() throws Exception {
+        github.addIssue(REPO, 11, "Upgrade the parser", "It is three majors behind.", "eve");
+        HttpResponse<String> assigned = deliver(
+                "issues",
+                GitHubWebhookPayloads.issueAssigned(
+                        from("ada"), 11, "Upgrade the parser", "It is three majors behind.", "eve", "nightshift[bot]"));
+        assertThat(assigned.body()).contains("started");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(comments(11, "ada", "✅ Done")).hasSize(1));
+        assertThat(prompts.getFirst()).contains("Upgrade the parser").contains("three majors behind");
+        GitHubFake.PullRequest opened = github.pullRequests(REPO).getFirst();
+        assertThat(opened.body()).contains("Fixes #11");
+
+        github.addIssue(REPO, 21, "Flaky test", "Sometimes red.", "eve");
+        HttpResponse<String> labelled = deliver(
+                "issues",
+                GitHubWebhookPayloads.issueLabeled(
+                        from("ada"), 21, "Flaky test", "Sometimes red.", "eve", "nightshift"));
+        assertThat(labelled.body()).contains("started");
+        HttpResponse<String> otherLabel = deliver(
+                "issues",
+                GitHubWebhookPayloads.issueLabeled(from("ada"), 21, "Flaky test", "Sometimes red.", "eve", "bug"));
+        assertThat(otherLabel.body()).contains("ignored");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
+
+        // the pull request is merged: its session is archived after the configured delay
+        String session = sessionOf(comments(11, "ada", "✅ Done").getFirst().body());
+        HttpResponse<String> closed = deliver(
+                "pull_request",
+                GitHubWebhookPayloads.pullRequest(
+                        from("ada"),
+                        "closed",
+                        opened.number(),
+                        opened.title(),
+                        "ada",
+                        opened.head(),
+                        "abc",
+                        "main",
+                        false,
+                        true));
+        assertThat(closed.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(
+                                server.admin.get("/api/sessions/" + session).text("status"))
+                        .isEqualTo("archived"));
     }
 }
