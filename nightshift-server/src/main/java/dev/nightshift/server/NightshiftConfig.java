@@ -220,7 +220,12 @@ public record NightshiftConfig(
                 value(values, Setting.GITHUB_APP_SLUG).strip(),
                 value(values, Setting.GITHUB_ISSUE_LABEL).strip(),
                 intValue(values, Setting.GITHUB_CI_FIX_ATTEMPTS, 0, 100),
-                duration(values, Setting.GITHUB_ARCHIVE_AFTER));
+                duration(values, Setting.GITHUB_ARCHIVE_AFTER),
+                SandboxSettings.hosts(value(values, Setting.GITHUB_REVIEW_REPOSITORIES)),
+                Boolean.parseBoolean(
+                        value(values, Setting.GITHUB_REVIEW_NIGHTSHIFT_PRS).strip()),
+                Boolean.parseBoolean(
+                        value(values, Setting.GITHUB_REREVIEW_ON_PUSH).strip()));
     }
 
     /** How long an automation's run may take before its turn is stopped and the run fails. */

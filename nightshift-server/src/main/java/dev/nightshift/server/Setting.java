@@ -241,6 +241,18 @@ public enum Setting {
             "NIGHTSHIFT_GITHUB_ISSUE_LABEL",
             "nightshift",
             "Adding this label to an issue (or assigning the App's bot to it) starts a session on it; empty: only assignment does."),
+    GITHUB_REVIEW_REPOSITORIES(
+            "NIGHTSHIFT_GITHUB_REVIEW_REPOSITORIES",
+            "",
+            "Repositories whose new pull requests get an automatic review ('owner/repo' or 'owner/*', comma-separated): a read-only session whose review the App posts. Empty: off."),
+    GITHUB_REVIEW_NIGHTSHIFT_PRS(
+            "NIGHTSHIFT_GITHUB_REVIEW_NIGHTSHIFT_PRS",
+            "false",
+            "true: pull requests Nightshift opened are reviewed automatically too."),
+    GITHUB_REREVIEW_ON_PUSH(
+            "NIGHTSHIFT_GITHUB_REREVIEW_ON_PUSH",
+            "false",
+            "true: every push to a reviewed pull request gets a new automatic review."),
     GITHUB_CI_FIX_ATTEMPTS(
             "NIGHTSHIFT_GITHUB_CI_FIX_ATTEMPTS",
             "3",

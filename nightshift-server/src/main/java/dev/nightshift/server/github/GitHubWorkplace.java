@@ -23,6 +23,7 @@ import dev.nightshift.github.GitHubEvent;
 import dev.nightshift.github.GitHubRest;
 import dev.nightshift.github.IssueText;
 import dev.nightshift.github.Mentions;
+import dev.nightshift.github.ReviewComments;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.GitIntegration;
 import dev.nightshift.server.http.Json;
@@ -65,6 +66,11 @@ public final class GitHubWorkplace {
     static final String PULL_ORIGIN = "github-pr";
 
     static final String ISSUE_ORIGIN = GitIntegration.ISSUE_ORIGIN;
+    /** An automatic review's origin: its session only looks, and the App posts what it found. */
+    public static final String REVIEW_ORIGIN = "github-review";
+
+    private static final int MAX_DIFF_BYTES = 1024 * 1024;
+    private static final int MAX_DIFF_IN_PROMPT_CHARS = 60_000;
     private static final String STATUS_ARTIFACT = "github-status";
     private static final int MAX_PROMPT_CHARS = 24_000;
     private static final int MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -74,10 +80,36 @@ public final class GitHubWorkplace {
     private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
             new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
-    /** What the operator configured for GitHub work. */
-    public record Settings(String appSlug, String issueLabel, int ciFixAttempts, Duration archiveAfter) {
+    /**
+     * What the operator configured for GitHub work.
+     *
+     * @param reviewRepositories {@code owner/repo} or {@code owner/*}: whose new pull requests get an
+     *     automatic review (empty: none)
+     */
+    public record Settings(
+            String appSlug,
+            String issueLabel,
+            int ciFixAttempts,
+            Duration archiveAfter,
+            List<String> reviewRepositories,
+            boolean reviewNightshiftPulls,
+            boolean reviewEveryPush) {
+        public Settings {
+            reviewRepositories = List.copyOf(reviewRepositories);
+        }
+
         public boolean mentionsOn() {
             return appSlug != null && !appSlug.isBlank();
+        }
+
+        /** Whether this repository's pull requests are reviewed automatically. */
+        boolean reviews(String repository) {
+            String lower = repository.toLowerCase(Locale.ROOT);
+            return reviewRepositories.stream()
+                    .map(p -> p.toLowerCase(Locale.ROOT))
+                    .anyMatch(pattern -> pattern.endsWith("/*")
+                            ? lower.startsWith(pattern.substring(0, pattern.length() - 1))
+                            : lower.equals(pattern));
         }
 
         String botLogin() {
@@ -135,6 +167,7 @@ public final class GitHubWorkplace {
         Sink sink = new Sink();
         pipeline.sink(PULL_ORIGIN, sink);
         pipeline.sink(ISSUE_ORIGIN, sink);
+        pipeline.sink(REVIEW_ORIGIN, new ReviewSink());
     }
 
     /** Refreshes running status comments, and archives sessions of closed pull requests, on {@code timer}. */
@@ -517,6 +550,9 @@ public final class GitHubWorkplace {
     // ---------------------------------------------------------------- pull requests and installations
 
     private String pull(GitHubEvent.PullRequestChanged p) {
+        if (List.of("opened", "ready_for_review", "synchronize").contains(p.action())) {
+            return review(p);
+        }
         if (!"closed".equals(p.action())) {
             return "ignored: pull request " + p.action();
         }
@@ -536,6 +572,113 @@ public final class GitHubWorkplace {
     }
 
     private volatile ScheduledExecutorService archiver;
+
+    /**
+     * An automatic review of a new (or newly ready, or pushed-to) pull request: a read-only session,
+     * attributed to the pull request's author when they have a linked account, whose findings the App
+     * posts as a review with line comments.
+     */
+    private String review(GitHubEvent.PullRequestChanged p) {
+        String target = p.repository() + "#" + p.number();
+        if (!settings.reviews(p.repository())
+                || p.draft()
+                || ("synchronize".equals(p.action()) && !settings.reviewEveryPush())) {
+            return "ignored: no automatic review";
+        }
+        if (p.author().bot()) {
+            return "ignored: a bot's pull request";
+        }
+        if (!settings.reviewNightshiftPulls()
+                && !store.artifacts().findByUrl("pr", p.htmlUrl()).isEmpty()) {
+            audit(null, "github.review.skipped", target, "ignored", "opened by Nightshift");
+            return "ignored: opened by Nightshift";
+        }
+        if (!p.repository().equalsIgnoreCase(p.headRepository())) {
+            audit(null, "github.review.skipped", target, "ignored", "a fork's pull request");
+            return "ignored: a fork";
+        }
+        Optional<String> refusal = outsidePolicy(p.repository());
+        if (refusal.isPresent()) {
+            audit(null, "github.review.skipped", target, "ignored", refusal.get());
+            return "ignored: repository policy";
+        }
+        Optional<User> author = person(p.author());
+        if (author.isEmpty()) {
+            audit(
+                    null,
+                    "github.review.skipped",
+                    target,
+                    "ignored",
+                    p.author().login() + " has no Nightshift account to run the review under");
+            return "ignored: no account";
+        }
+        String appToken = app.installationToken(p.installationId());
+        String diff = rest.diff(appToken, p.repository(), p.number(), MAX_DIFF_BYTES);
+        String shownDiff = diff.length() > MAX_DIFF_IN_PROMPT_CHARS
+                ? diff.substring(0, MAX_DIFF_IN_PROMPT_CHARS) + "\n[diff cut: read the rest in the workspace]"
+                : diff;
+        String prompt = "Review pull request #" + p.number() + " (" + p.title() + ") of " + p.repository()
+                + ": its branch " + p.headRef() + " into " + p.baseRef() + ". You are on its branch, read-only. "
+                + "Look for bugs, missing tests and risky changes; run the tests if that helps. "
+                + "End your answer with one JSON block:\n```json\n{\"summary\": \"…\", \"comments\": "
+                + "[{\"path\": \"src/A.java\", \"line\": 42, \"body\": \"…\"}]}\n```\n"
+                + "where each comment is on a line the diff shows on its new side.\n\nThe diff:\n```diff\n" + shownDiff
+                + "\n```";
+        NewTrigger trigger = new NewTrigger(
+                TriggerPipeline.newTriggerId(),
+                TriggerSource.GITHUB,
+                author.get().id(),
+                repositoryUrl(p.repository()),
+                p.baseRef(),
+                cap(prompt),
+                "review:" + target + ":" + p.headSha(),
+                new Origin(REVIEW_ORIGIN, target),
+                p.headRef());
+        pipeline.record(trigger);
+        audit(author.get().id(), "github.review", target, "ok", p.action() + " at " + p.headSha());
+        return "reviewing: " + trigger.id();
+    }
+
+    /** Posts an automatic review's findings as the App when its turn ends. */
+    private final class ReviewSink implements TriggerSink {
+        @Override
+        public void started(Trigger trigger, String sessionId) {
+            audit(trigger.actorId(), "github.review.started", trigger.origin().id(), "ok", sessionId);
+        }
+
+        @Override
+        public void refused(Trigger trigger, String reason) {
+            audit(trigger.actorId(), "github.review.refused", trigger.origin().id(), "refused", reason);
+        }
+
+        @Override
+        public void turnEnded(Trigger trigger, TurnOutcome outcome) {
+            String id = trigger.origin().id();
+            String repository = id.substring(0, id.lastIndexOf('#'));
+            int number = Integer.parseInt(id.substring(id.lastIndexOf('#') + 1));
+            if (!outcome.succeeded()) {
+                audit(trigger.actorId(), "github.review.failed", id, "failed", outcome.error());
+                return;
+            }
+            String appToken = app.installationToken(installationOf(repository));
+            GitHubRest.PullRequest pr = rest.pullRequest(appToken, repository, number);
+            String diff = rest.diff(appToken, repository, number, MAX_DIFF_BYTES);
+            ReviewComments.Review review = ReviewComments.parse(lastAssistantText(outcome.sessionId()), diff);
+            String body = "🤖 **Automated review by Nightshift** — a read-only agent session ("
+                    + sessionUrl(outcome.sessionId()) + "), not a person's approval.\n\n" + review.summary();
+            List<GitHubRest.ReviewComment> comments = review.comments().stream()
+                    .map(c -> new GitHubRest.ReviewComment(c.path(), c.line(), c.body()))
+                    .toList();
+            long reviewId = rest.review(appToken, repository, number, pr.headSha(), body, comments);
+            audit(
+                    trigger.actorId(),
+                    "github.review.posted",
+                    id,
+                    "ok",
+                    "review " + reviewId + " with " + comments.size() + " line comments, "
+                            + review.dropped().size() + " outside the diff");
+        }
+    }
 
     /** Archives the session once the configured delay has passed (its sandbox goes with it). */
     private void archiveLater(String sessionId) {

@@ -70,11 +70,7 @@ public final class TriggerSessions implements TriggerPipeline.Gate, TriggerPipel
                                 trigger.workBranch(),
                                 automation.map(Automation::model).orElse(null),
                                 automation.map(Automation::name).orElse(null),
-                                // a session on an existing branch works on someone's pull request: it
-                                // pushes there and never rewrites that pull request's title or body
-                                trigger.workBranch() == null
-                                        ? null
-                                        : new Requests.SettingsPatch(null, false, null, null, null)),
+                                settings(trigger)),
                         source(trigger.source()),
                         sessionId,
                         trigger.origin().toString());
@@ -83,6 +79,22 @@ public final class TriggerSessions implements TriggerPipeline.Gate, TriggerPipel
             }
         }
         queue(caller, trigger, sessionId, messageId);
+    }
+
+    /**
+     * Origins whose sessions only look and report (an automatic review): read-only, nothing is
+     * committed or pushed.
+     */
+    public static final java.util.Set<String> READ_ONLY_ORIGINS =
+            java.util.Set.of(dev.nightshift.server.github.GitHubWorkplace.REVIEW_ORIGIN);
+
+    private static Requests.SettingsPatch settings(Trigger trigger) {
+        if (READ_ONLY_ORIGINS.contains(trigger.origin().kind())) {
+            return new Requests.SettingsPatch(null, null, null, null, null, true);
+        }
+        // a session on an existing branch works on someone's pull request: it pushes there and never
+        // rewrites that pull request's title or body
+        return trigger.workBranch() == null ? null : new Requests.SettingsPatch(null, false, null, null, null);
     }
 
     @Override

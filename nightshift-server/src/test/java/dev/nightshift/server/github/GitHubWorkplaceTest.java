@@ -46,6 +46,7 @@ class GitHubWorkplaceTest {
     Path remote;
     String adaGitHubToken;
     final List<String> prompts = new CopyOnWriteArrayList<>();
+    final List<String> reviews = new CopyOnWriteArrayList<>();
 
     /** The GitHub account id the payload builders give a login. */
     static long gitHubId(String login) {
@@ -78,11 +79,28 @@ class GitHubWorkplaceTest {
                         Map.entry("NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString()),
                         Map.entry("NIGHTSHIFT_GITHUB_WEBHOOK_SECRET", SECRET),
                         Map.entry("NIGHTSHIFT_GITHUB_APP_SLUG", "nightshift"),
+                        Map.entry("NIGHTSHIFT_GITHUB_REVIEW_REPOSITORIES", "acme/*"),
                         Map.entry("NIGHTSHIFT_GITHUB_ARCHIVE_AFTER", "1s"),
                         Map.entry("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1")),
                 p -> {
                     p.sandboxes = true;
                     p.executor = turn -> {
+                        if (turn.session().settings().readOnly()) {
+                            // an automatic review: the agent's answer ends with the review as JSON
+                            reviews.add(turn.message().content());
+                            turn.emit(new dev.nightshift.core.event.EventPayload.AssistantMessage(
+                                    1,
+                                    "scripted",
+                                    "The change looks right, with one risk.\n```json\n{\"summary\": \"One risk in the"
+                                            + " login check.\", \"comments\": [{\"path\": \"src/Login.java\", \"line\": 2,"
+                                            + " \"body\": \"An empty password passes here.\"}, {\"path\": \"README.md\","
+                                            + " \"line\": 99, \"body\": \"Not in the diff.\"}]}\n```",
+                                    List.of(),
+                                    "stop",
+                                    null,
+                                    0));
+                            return;
+                        }
                         prompts.add(turn.message().content());
                         Sandbox sandbox = turn.sandbox();
                         sandbox.writeFile(
@@ -354,5 +372,75 @@ class GitHubWorkplaceTest {
                 .untilAsserted(() -> assertThat(
                                 server.admin.get("/api/sessions/" + session).text("status"))
                         .isEqualTo("archived"));
+    }
+
+    @Test
+    void aNewPullRequestGetsAnAutomatedReviewWithALineCommentFromAReadOnlySession() throws Exception {
+        TestRepos.git(remote, "branch", "feature/review", "main");
+        String before = TestRepos.git(remote, "rev-parse", "feature/review");
+        int pr = github.addPullRequest(REPO, "feature/review", "main", "Check passwords");
+        github.setPullRequestDiff(
+                REPO,
+                pr,
+                "diff --git a/src/Login.java b/src/Login.java\n--- a/src/Login.java\n+++ b/src/Login.java\n"
+                        + "@@ -1,2 +1,3 @@\n class Login {\n+  boolean ok(String p) { return p != null; }\n }\n");
+        HttpResponse<String> opened = deliver(
+                "pull_request",
+                GitHubWebhookPayloads.pullRequest(
+                        from("ada"),
+                        "opened",
+                        pr,
+                        "Check passwords",
+                        "ada",
+                        "feature/review",
+                        "abc123",
+                        "main",
+                        false,
+                        false));
+        assertThat(opened.body()).contains("reviewing");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(github.reviews(REPO, pr)).hasSize(1));
+        GitHubFake.Review review = github.reviews(REPO, pr).getFirst();
+        assertThat(review.author()).isEqualTo("nightshift[bot]"); // posted as the App
+        assertThat(review.body()).contains("Automated review by Nightshift").contains("One risk in the login check");
+        assertThat(review.comments()).singleElement().satisfies(c -> {
+            assertThat(c.path()).isEqualTo("src/Login.java");
+            assertThat(c.line()).isEqualTo(2);
+        });
+        assertThat(reviews.getFirst()).contains("Review pull request #" + pr).contains("+  boolean ok(String p)");
+        assertThat(prompts).isEmpty(); // no writing turn ran
+        assertThat(TestRepos.git(remote, "rev-parse", "feature/review")).isEqualTo(before); // nothing pushed
+
+        // a draft, a push without re-review and a pull request of a repository not configured are left alone
+        assertThat(deliver(
+                                "pull_request",
+                                GitHubWebhookPayloads.pullRequest(
+                                        from("ada"),
+                                        "synchronize",
+                                        pr,
+                                        "Check passwords",
+                                        "ada",
+                                        "feature/review",
+                                        "abc124",
+                                        "main",
+                                        false,
+                                        false))
+                        .body())
+                .contains("ignored");
+        assertThat(deliver(
+                                "pull_request",
+                                GitHubWebhookPayloads.pullRequest(
+                                        from("ada"),
+                                        "opened",
+                                        pr + 1,
+                                        "Draft",
+                                        "ada",
+                                        "feature/review",
+                                        "abc125",
+                                        "main",
+                                        true,
+                                        false))
+                        .body())
+                .contains("ignored");
     }
 }
