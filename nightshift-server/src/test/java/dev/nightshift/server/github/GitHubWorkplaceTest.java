@@ -443,4 +443,40 @@ class GitHubWorkplaceTest {
                         .body())
                 .contains("ignored");
     }
+
+    @Test
+    void aMentionInAReviewThreadAnswersWithTheLineInViewAndAnEditedCommentStartsNothing() throws Exception {
+        TestRepos.git(remote, "branch", "feature/thread", "main");
+        int pr = github.addPullRequest(REPO, "feature/thread", "main", "Thread work");
+        github.setPullRequestDiff(
+                REPO,
+                pr,
+                "diff --git a/src/A.java b/src/A.java\n--- a/src/A.java\n+++ b/src/A.java\n@@ -1,1 +1,2 @@\n a\n+b\n");
+        long comment = github.addReviewComment(REPO, pr, "ada", "src/A.java", 2, "@nightshift rename b to c here");
+        HttpResponse<String> delivered = deliver(
+                "pull_request_review_comment",
+                GitHubWebhookPayloads.pullRequestReviewComment(
+                        from("ada"),
+                        pr,
+                        comment,
+                        "ada",
+                        "src/A.java",
+                        2,
+                        "@nightshift rename b to c here",
+                        "feature/thread",
+                        "abc"));
+        assertThat(delivered.body()).as(delivered.body()).contains("started");
+        assertThat(github.reactions(comment)).contains("eyes");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
+        assertThat(prompts.getFirst()).contains("about src/A.java line 2").contains("rename b to c here");
+
+        // an edit of a comment (even one that now mentions the App) never starts a session
+        long plain = github.addIssueComment(REPO, pr, "ada", "looks good");
+        HttpResponse<String> edited = deliver(
+                "issue_comment",
+                GitHubWebhookPayloads.issueCommentEdited(
+                        from("ada"), pr, true, plain, "ada", "@nightshift do more", "looks good"));
+        assertThat(edited.body()).contains("ignored");
+        assertThat(github.reactions(plain)).isEmpty();
+    }
 }
