@@ -110,6 +110,30 @@ public final class GitHubApp {
         }
     }
 
+    /**
+     * The installation of this App that has {@code ownerAndRepo} ({@code GET /repos/{o}/{r}/installation}
+     * with the App's JWT), cached: an installation of a repository changes only when the App is
+     * reinstalled.
+     *
+     * @throws GitHubException when no installation has it (404)
+     */
+    public long installationFor(String ownerAndRepo) {
+        Long known = installationsByRepository.get(ownerAndRepo.toLowerCase(java.util.Locale.ROOT));
+        if (known != null) {
+            return known;
+        }
+        Http.Reply reply = http.api("GET", endpoints.api("/repos/" + ownerAndRepo + "/installation"), jwt());
+        if (!reply.ok() || !reply.body().path("id").canConvertToLong()) {
+            throw Http.refused(reply, "finding the App's installation on " + ownerAndRepo);
+        }
+        long id = reply.body().path("id").asLong();
+        installationsByRepository.put(ownerAndRepo.toLowerCase(java.util.Locale.ROOT), id);
+        return id;
+    }
+
+    private final java.util.Map<String, Long> installationsByRepository =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The repositories ({@code owner/name}) the installation can access, across all pages. */
     public List<String> installationRepositories(long installationId) {
         String token = installationToken(installationId);

@@ -65,6 +65,17 @@ class GitHubAppTest {
     }
 
     @Test
+    void theInstallationOfARepositoryIsAskedOnceWithTheAppsJwt() {
+        assertThat(app.installationFor("octo-org/api")).isEqualTo(INSTALLATION);
+        assertThat(app.installationFor("OCTO-ORG/api")).isEqualTo(INSTALLATION);
+        assertThat(github.requests("GET", "/repos/octo-org/api/installation"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.authorization()).startsWith("Bearer ey"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.installationFor("someone/else"))
+                .isInstanceOf(GitHubException.class);
+    }
+
+    @Test
     void theInstallationTokenIsFetchedOnceAndCached() {
         String first = app.installationToken(INSTALLATION);
         String second = app.installationToken(INSTALLATION);

@@ -803,6 +803,7 @@ public final class GitHubFake implements AutoCloseable {
     }
 
     private static final Pattern INSTALLATION_TOKENS = Pattern.compile("/app/installations/(\\d+)/access_tokens");
+    private static final Pattern REPO_INSTALLATION = Pattern.compile("/repos/([^/]+/[^/]+)/installation");
     private static final Pattern REPO = Pattern.compile("/repos/([^/]+)/([^/]+)");
     private static final Pattern PULLS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls");
     private static final Pattern PULL = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)");
@@ -833,6 +834,9 @@ public final class GitHubFake implements AutoCloseable {
         }
         if (method.equals("POST") && (m = INSTALLATION_TOKENS.matcher(path)).matches()) {
             return installationToken(Long.parseLong(m.group(1)), authorization);
+        }
+        if (method.equals("GET") && (m = REPO_INSTALLATION.matcher(path)).matches()) {
+            return repositoryInstallation(m.group(1), authorization);
         }
         Optional<Token> token = token(authorization);
         if (token.isEmpty()) {
@@ -1015,6 +1019,24 @@ public final class GitHubFake implements AutoCloseable {
         permissions.put("pull_requests", "write");
         b.put("repository_selection", "selected");
         return new Reply(201, b);
+    }
+
+    /** {@code GET /repos/{owner}/{repo}/installation} with the App's JWT: the installation that has it. */
+    private Reply repositoryInstallation(String ownerAndRepo, String authorization) {
+        String problem = jwtProblem(authorization);
+        if (problem != null) {
+            return new Reply(401, message(problem));
+        }
+        for (Map.Entry<Long, List<String>> installation : installations.entrySet()) {
+            if (installation.getValue().stream().anyMatch(r -> r.equalsIgnoreCase(ownerAndRepo))) {
+                ObjectNode b = json.createObjectNode();
+                b.put("id", installation.getKey());
+                b.putObject("account").put("login", ownerAndRepo.substring(0, ownerAndRepo.indexOf('/')));
+                b.put("repository_selection", "selected");
+                return new Reply(200, b);
+            }
+        }
+        return notFound();
     }
 
     /** What GitHub would object to in the App's JWT, or null when it is good. */

@@ -769,10 +769,7 @@ public final class GitHubWorkplace {
     /** The installation a repository's events last came from (each organisation has its own). */
     private long installationOf(String repository) {
         Long id = installations.get(repository.toLowerCase(Locale.ROOT));
-        if (id == null) {
-            throw new IllegalStateException("no installation of the App is known for " + repository + " yet");
-        }
-        return id;
+        return id != null ? id : app.installationFor(repository); // after a restart: ask GitHub
     }
 
     private final Map<String, Long> installations = new ConcurrentHashMap<>();
