@@ -479,4 +479,30 @@ class GitHubWorkplaceTest {
         assertThat(edited.body()).contains("ignored");
         assertThat(github.reactions(plain)).isEmpty();
     }
+
+    @Test
+    void aFailingCheckSuiteFromAnotherCiBecomesAFollowUpWithItsCheckRunsOutput() throws Exception {
+        TestRepos.git(remote, "branch", "feature/suite", "main");
+        int pr = github.addPullRequest(REPO, "feature/suite", "main", "Suite work");
+        mention(pr, true, "ada", "@nightshift tidy the build");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(comments(pr, "ada", "✅ Done")).hasSize(1));
+        github.addCheckSuite(
+                REPO,
+                7001,
+                "feature/suite",
+                "def1",
+                List.of(new GitHubFake.CheckRunSpec(
+                        "build",
+                        "failure",
+                        "2 tests failed",
+                        "Build failed",
+                        "FAILED tests/test_login.py::test_empty_password - AssertionError: 500 != 401")));
+        HttpResponse<String> response = deliver(
+                "check_suite",
+                GitHubWebhookPayloads.checkSuite(from("ada"), 7001, "failure", "feature/suite", "def1", List.of(pr)));
+        assertThat(response.body()).contains("follow-up");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
+        assertThat(prompts.getLast()).contains("test_empty_password - AssertionError: 500 != 401");
+    }
 }
