@@ -102,6 +102,14 @@ class GitHubWorkplaceTest {
                             return;
                         }
                         prompts.add(turn.message().content());
+                        if (turn.message().content().contains("take your time")) {
+                            // a longer turn with a plan, so its status comment is seen changing
+                            turn.emit(new dev.nightshift.core.event.EventPayload.Todo(List.of(
+                                    new dev.nightshift.core.event.EventPayload.TodoItem("read the form", "completed"),
+                                    new dev.nightshift.core.event.EventPayload.TodoItem("fix it", "in_progress"))));
+                            turn.emit(new dev.nightshift.core.event.EventPayload.ToolCall("c1", "bash", "{}"));
+                            Thread.sleep(7_000);
+                        }
                         Sandbox sandbox = turn.sandbox();
                         sandbox.writeFile(
                                 "notes/turn-" + prompts.size() + ".txt",
@@ -504,5 +512,21 @@ class GitHubWorkplaceTest {
         assertThat(response.body()).contains("follow-up");
         await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
         assertThat(prompts.getLast()).contains("test_empty_password - AssertionError: 500 != 401");
+    }
+
+    @Test
+    void theStatusCommentFollowsTheTurnsStepAndPlanWhileItRuns() throws Exception {
+        github.addIssue(REPO, 31, "Slow one", "Needs care.", "eve");
+        mention(31, false, "ada", "@nightshift take your time");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(comments(31, "ada", "Plan: 1 of 2 done"))
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.body()).contains("current step: `bash`")));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(comments(31, "ada", "✅ Done")).hasSize(1));
+        assertThat(github.issueComments(REPO, 31).stream()
+                        .filter(c -> c.author().equals("ada")))
+                .as("one status comment, edited in place")
+                .hasSize(2); // the mention itself and the status comment
     }
 }
