@@ -59,4 +59,14 @@ final class JdbcOneTimeValues implements OneTimeValues {
                         .execute())
                 == 1;
     }
+
+    @Override
+    public boolean forgetDelivery(String provider, String deliveryId) {
+        return db.write(h -> h.createUpdate(
+                                "DELETE FROM webhook_deliveries WHERE provider = :provider AND delivery_id = :id")
+                        .bind("provider", provider)
+                        .bind("id", deliveryId)
+                        .execute())
+                == 1;
+    }
 }

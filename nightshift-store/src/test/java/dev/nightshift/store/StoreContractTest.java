@@ -572,6 +572,10 @@ abstract class StoreContractTest {
         assertThat(store.oneTimeValues().firstDelivery("github", "d-1", now)).isTrue();
         assertThat(store.oneTimeValues().firstDelivery("github", "d-1", now)).isFalse();
         assertThat(store.oneTimeValues().firstDelivery("other", "d-1", now)).isTrue();
+        // a delivery whose handling failed is forgotten, so its redelivery is handled again
+        assertThat(store.oneTimeValues().forgetDelivery("github", "d-1")).isTrue();
+        assertThat(store.oneTimeValues().forgetDelivery("github", "d-1")).isFalse();
+        assertThat(store.oneTimeValues().firstDelivery("github", "d-1", now)).isTrue();
     }
 
     @Test

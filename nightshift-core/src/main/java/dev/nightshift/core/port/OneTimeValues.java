@@ -15,4 +15,10 @@ public interface OneTimeValues {
 
     /** True the first time a delivery id is seen for a provider, false for a redelivery. */
     boolean firstDelivery(String provider, String deliveryId, Instant now);
+
+    /**
+     * Forgets a delivery id, so a redelivery of a delivery whose handling failed is handled again;
+     * false when it was not recorded.
+     */
+    boolean forgetDelivery(String provider, String deliveryId);
 }

@@ -271,6 +271,16 @@ public final class GitHubRoutes {
                 : dev.nightshift.github.GitHubEvents.parse(event, body)
                         .map(workplace::handle)
                         .orElse("ignored");
+        if (handled.startsWith("failed")) {
+            // GitHub shows the delivery as failed; a redelivery from the App's settings is handled again
+            store.oneTimeValues().forgetDelivery(PROVIDER, delivery);
+            throw new ApiException(
+                    502,
+                    "handling_failed",
+                    "the " + event + " delivery could not be handled ("
+                            + handled.substring(handled.indexOf(':') + 1).strip()
+                            + "); redeliver it from the GitHub App's advanced settings once GitHub answers again");
+        }
         if (!event.equals("pull_request")) {
             Json.respond(
                     ctx,

@@ -161,11 +161,15 @@ class GitHubWorkplaceTest {
     }
 
     HttpResponse<String> deliver(String event, String body) throws Exception {
+        return deliver(event, body, UUID.randomUUID().toString());
+    }
+
+    HttpResponse<String> deliver(String event, String body, String delivery) throws Exception {
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/github"))
                                 .header("X-GitHub-Event", event)
-                                .header("X-GitHub-Delivery", UUID.randomUUID().toString())
+                                .header("X-GitHub-Delivery", delivery)
                                 .header("Content-Type", "application/json")
                                 .header(
                                         "X-Hub-Signature-256",
@@ -528,5 +532,21 @@ class GitHubWorkplaceTest {
                         .filter(c -> c.author().equals("ada")))
                 .as("one status comment, edited in place")
                 .hasSize(2); // the mention itself and the status comment
+    }
+
+    @Test
+    void aDeliveryThatCouldNotBeHandledFailsAndItsRedeliveryIsHandled() throws Exception {
+        int pr = github.addPullRequest(REPO, "main", "main", "Outage");
+        long id = github.addIssueComment(REPO, pr, "ada", "@nightshift look");
+        String body =
+                GitHubWebhookPayloads.issueComment(from("ada"), "created", pr, true, id, "ada", "@nightshift look");
+        String delivery = UUID.randomUUID().toString();
+        github.serverErrorOnce(502); // GitHub fails the App's token request
+        HttpResponse<String> failed = deliver("issue_comment", body, delivery);
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(502);
+        assertThat(failed.body()).contains("redeliver");
+        HttpResponse<String> redelivered = deliver("issue_comment", body, delivery);
+        assertThat(redelivered.body()).contains("started");
+        assertThat(deliver("issue_comment", body, delivery).body()).contains("duplicate");
     }
 }
