@@ -182,12 +182,24 @@ public final class GitHubRest {
 
     /** Posts a conversation comment on issue or pull request {@code issueNumber}. */
     public Comment comment(String token, String ownerAndRepo, int issueNumber, String body) {
-        parse(ownerAndRepo);
-        Objects.requireNonNull(body, "body");
-        return retrying(
-                "commenting on #" + issueNumber + " of " + ownerAndRepo,
-                () -> comment(
-                        repository(token, ownerAndRepo).getIssue(issueNumber).comment(body)));
+        String repo = repoPath(ownerAndRepo);
+        // one request (hub4j would read the repository and the issue first)
+        ObjectNode request = Http.JSON.createObjectNode().put("body", Objects.requireNonNull(body, "body"));
+        JsonNode c = call(
+                        "commenting on #" + issueNumber + " of " + ownerAndRepo,
+                        token,
+                        "POST",
+                        api(repo + "/issues/" + issueNumber + "/comments"),
+                        request)
+                .body();
+        return new Comment(
+                c.path("id").asLong(),
+                c.path("html_url").asText(""),
+                c.path("user").path("login").asText(""),
+                c.path("body").asText(""),
+                c.hasNonNull("created_at")
+                        ? java.time.Instant.parse(c.path("created_at").asText())
+                        : null);
     }
 
     /** Replaces the body of conversation comment {@code commentId}, e.g. a progress note as work goes on. */
