@@ -257,6 +257,12 @@ public final class GitHubWorkplace {
         NewTrigger trigger;
         if (c.pullRequest()) {
             GitHubRest.PullRequest pr = rest.pullRequest(appToken, c.repository(), c.number());
+            audit(
+                    null,
+                    "github.read",
+                    target,
+                    "ok",
+                    "pull request, head " + pr.headRepoFullName() + ":" + pr.headRef());
             boolean sameRepository = c.repository().equalsIgnoreCase(pr.headRepoFullName());
             StringBuilder prompt = new StringBuilder("@")
                     .append(c.author().login())
@@ -301,6 +307,7 @@ public final class GitHubWorkplace {
         for (GitHubRest.Comment comment : rest.comments(appToken, repository, number, 50)) {
             comments.add(new String[] {comment.authorLogin(), comment.body()});
         }
+        audit(null, "github.read", repository + "#" + number, "ok", "issue and " + comments.size() + " comments");
         String text = IssueText.prompt(issue.title(), issue.body(), comments, MAX_PROMPT_CHARS - 2_000);
         String prompt = "Work on issue #" + number + " of " + repository + " (" + issue.htmlUrl() + ")"
                 + (request.isEmpty() ? "" : "; @" + user.login() + " asks: " + request)
@@ -614,6 +621,7 @@ public final class GitHubWorkplace {
         }
         String appToken = app.installationToken(p.installationId());
         String diff = rest.diff(appToken, p.repository(), p.number(), MAX_DIFF_BYTES);
+        audit(null, "github.read", target, "ok", "diff, " + diff.length() + " characters");
         String shownDiff = diff.length() > MAX_DIFF_IN_PROMPT_CHARS
                 ? diff.substring(0, MAX_DIFF_IN_PROMPT_CHARS) + "\n[diff cut: read the rest in the workspace]"
                 : diff;
