@@ -146,6 +146,9 @@ public final class GitHubFake implements AutoCloseable {
         final int number;
         final String head;
         String title, body, base, state = "open", author, diff;
+        /** The fork the head branch lives in (null: the repository itself). */
+        Repo headRepo;
+
         boolean draft, merged;
         final Instant createdAt;
         Instant updatedAt;
@@ -478,6 +481,16 @@ public final class GitHubFake implements AutoCloseable {
     public synchronized int addPullRequest(String ownerAndRepo, String head, String base, String title) {
         Repo r = repo(ownerAndRepo);
         Pull p = new Pull(r.nextNumber(), head, base, title, null, false, r.owner, clock.instant());
+        r.pulls.add(p);
+        return p.number;
+    }
+
+    /** An open pull request from {@code head} in the fork {@code forkOwnerAndRepo}. Returns its number. */
+    public synchronized int addForkPullRequest(
+            String ownerAndRepo, String forkOwnerAndRepo, String head, String base, String title) {
+        Repo r = repo(ownerAndRepo);
+        Pull p = new Pull(r.nextNumber(), head, base, title, null, false, r.owner, clock.instant());
+        p.headRepo = repo(forkOwnerAndRepo);
         r.pulls.add(p);
         return p.number;
     }
@@ -1946,7 +1959,7 @@ public final class GitHubFake implements AutoCloseable {
         b.put("merge_commit_sha", (String) null);
         b.putArray("labels");
         b.put("draft", p.draft);
-        b.set("head", ref(r, p.head));
+        b.set("head", ref(p.headRepo != null ? p.headRepo : r, p.head));
         b.set("base", ref(r, p.base));
         b.put("author_association", "OWNER");
         if (full) { // only the single pull request endpoints have these

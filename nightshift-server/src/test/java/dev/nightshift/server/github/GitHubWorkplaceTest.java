@@ -549,4 +549,18 @@ class GitHubWorkplaceTest {
         assertThat(redelivered.body()).contains("started");
         assertThat(deliver("issue_comment", body, delivery).body()).contains("duplicate");
     }
+
+    @Test
+    void aMentionOnAForksPullRequestWorksOnANewBranchAndLeavesTheForkAlone() throws Exception {
+        int pr = github.addForkPullRequest(REPO, "eve/app", "patch-1", "main", "From a fork");
+        mention(pr, true, "ada", "@nightshift add a test for this");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(comments(pr, "ada", "✅ Done")).hasSize(1));
+        assertThat(prompts.getFirst()).contains("comes from a fork");
+        String session = sessionOf(comments(pr, "ada", "✅ Done").getFirst().body());
+        String branch = server.admin.get("/api/sessions/" + session).text("workBranch");
+        assertThat(branch).isNotEqualTo("patch-1");
+        assertThat(TestRepos.git(remote, "ls-tree", "-r", "--name-only", branch))
+                .contains("notes/turn-1.txt");
+    }
 }
