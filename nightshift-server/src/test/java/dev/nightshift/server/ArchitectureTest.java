@@ -47,7 +47,7 @@ class ArchitectureTest {
 
     @Test
     void libraryModulesDependOnCoreOnly() {
-        String[] modules = {"store", "sandbox", "agent", "git", "github", "oidc", "triggers"};
+        String[] modules = {"store", "sandbox", "agent", "git", "github", "oidc", "triggers", "linear"};
         for (String module : modules) {
             for (String other : modules) {
                 if (!other.equals(module)) {
