@@ -47,8 +47,12 @@ class ArchitectureTest {
 
     @Test
     void libraryModulesDependOnCoreOnly() {
-        String[] modules = {"store", "sandbox", "agent", "git", "github", "oidc", "triggers"};
+        String[] modules = {"store", "sandbox", "agent", "git", "github", "oidc", "triggers", "linear"};
         for (String module : modules) {
+            // a library the server does not use yet has no classes here; theRulesSeeEveryModule guards the rest
+            if (!all.containPackage("dev.nightshift." + module)) {
+                continue;
+            }
             for (String other : modules) {
                 if (!other.equals(module)) {
                     noClasses()
