@@ -18,6 +18,8 @@ import dev.nightshift.github.GitHubApp;
 import dev.nightshift.github.GitHubEndpoints;
 import dev.nightshift.github.GitHubOAuth;
 import dev.nightshift.github.GitHubRest;
+import dev.nightshift.linear.LinearClient;
+import dev.nightshift.linear.RepositoryMapping;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
 import dev.nightshift.sandbox.ProcessProvider;
@@ -38,6 +40,8 @@ import dev.nightshift.server.github.GitHubRoutes;
 import dev.nightshift.server.github.GitHubTokenRefresher;
 import dev.nightshift.server.github.GitHubWorkplace;
 import dev.nightshift.server.limits.RateLimits;
+import dev.nightshift.server.linear.LinearRoutes;
+import dev.nightshift.server.linear.LinearWorkplace;
 import dev.nightshift.server.live.EventHub;
 import dev.nightshift.server.live.EventLog;
 import dev.nightshift.server.live.LiveAccess;
@@ -285,6 +289,23 @@ final class Components implements AutoCloseable {
             workplace.start(timer);
             gitHubRoutes.workplace(workplace);
         }
+        LinearWorkplace linear = null;
+        if (!config.get(Setting.LINEAR_ACCESS_TOKEN).isEmpty()) {
+            String linearToken = config.get(Setting.LINEAR_ACCESS_TOKEN);
+            linear = new LinearWorkplace(
+                    store,
+                    triggers,
+                    new LinearClient(
+                            URI.create(config.get(Setting.LINEAR_API_URL)),
+                            () -> linearToken,
+                            LinearClient.defaultHttpClient(),
+                            clock),
+                    RepositoryMapping.parse(config.get(Setting.LINEAR_REPOSITORIES)),
+                    dispatcher,
+                    this::url,
+                    clock);
+        }
+        LinearRoutes linearRoutes = new LinearRoutes(store, config.get(Setting.LINEAR_WEBHOOK_SECRET), linear, clock);
         OidcRoutes oidcRoutes = new OidcRoutes(
                 store,
                 signIn,
@@ -315,6 +336,7 @@ final class Components implements AutoCloseable {
                         accounts::register,
                         secretRoutes::register,
                         automationRoutes::register,
+                        linearRoutes::register,
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
                         routes -> routes.javalin(ws::register),

@@ -261,6 +261,19 @@ public enum Setting {
             "NIGHTSHIFT_GITHUB_ARCHIVE_AFTER",
             "1h",
             "How long after its pull request is merged or closed a session is archived (its sandbox goes)."),
+    LINEAR_ACCESS_TOKEN(
+            "NIGHTSHIFT_LINEAR_ACCESS_TOKEN",
+            "",
+            "The Linear application's access token (OAuth with actor=app): issues given to its app user start sessions. Empty: Linear is off."),
+    LINEAR_WEBHOOK_SECRET(
+            "NIGHTSHIFT_LINEAR_WEBHOOK_SECRET",
+            "",
+            "Secret of the Linear webhook; /webhooks/linear refuses every delivery while it is empty."),
+    LINEAR_API_URL("NIGHTSHIFT_LINEAR_API_URL", "https://api.linear.app/graphql", "Linear's GraphQL endpoint."),
+    LINEAR_REPOSITORIES(
+            "NIGHTSHIFT_LINEAR_REPOSITORIES",
+            "",
+            "Which repository a Linear issue works on: 'TEAM=git-url' and 'label:name=git-url' entries separated by ';' (a label beats its team)."),
     OIDC_PROVIDERS(
             "NIGHTSHIFT_OIDC_PROVIDERS",
             "",

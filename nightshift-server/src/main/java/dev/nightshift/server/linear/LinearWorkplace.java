@@ -1,0 +1,360 @@
+package dev.nightshift.server.linear;
+
+import dev.nightshift.core.model.Artifact;
+import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.Identity;
+import dev.nightshift.core.model.User;
+import dev.nightshift.core.port.Page;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.trigger.NewTrigger;
+import dev.nightshift.core.trigger.Origin;
+import dev.nightshift.core.trigger.Trigger;
+import dev.nightshift.core.trigger.TriggerSink;
+import dev.nightshift.core.trigger.TriggerSource;
+import dev.nightshift.linear.LinearClient;
+import dev.nightshift.linear.LinearEvent;
+import dev.nightshift.linear.LinearText;
+import dev.nightshift.linear.RepositoryMapping;
+import dev.nightshift.linear.WorkflowStates;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.session.TurnControl;
+import dev.nightshift.triggers.TriggerPipeline;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Linear as a place to hand work to the agent: an issue assigned or delegated to the Nightshift app
+ * user, or an agent session Linear opens for it, starts a session with the issue as context, on the
+ * repository its team or labels map to; a comment (or a prompt in the agent session) on the same
+ * issue is a follow-up, and {@code stop} stops the turn. The issue moves to its team's started state
+ * when work begins and to its review state when the pull request opens, with the pull request
+ * attached; progress is reported as agent activities when Linear opened an agent session, otherwise
+ * as comments.
+ *
+ * <p>Who acts: sessions run as the Nightshift user linked to the Linear user who asked (an identity
+ * of kind {@code linear}, issuer the workspace id, subject the Linear user id); Linear is called with
+ * the app's own token. Every call is audited. Threads: {@link #handle} on the webhook's request
+ * thread (it records the trigger before answering); the sink on the pipeline's threads.
+ */
+public final class LinearWorkplace {
+    private static final Logger LOG = LoggerFactory.getLogger(LinearWorkplace.class);
+    /** The origin kind of a Linear issue's sessions: {@code linear:<issue id>}. */
+    public static final String ORIGIN = "linear";
+
+    private static final String ARTIFACT = "linear";
+    private static final int MAX_PROMPT_CHARS = 24_000;
+    private static final int MAX_SUMMARY_CHARS = 3_000;
+
+    private final Store store;
+    private final TriggerPipeline pipeline;
+    private final LinearClient linear;
+    private final RepositoryMapping repositories;
+    private final TurnControl turns;
+    private final Supplier<String> baseUrl;
+    private final Clock clock;
+    private volatile String appUserId;
+
+    public LinearWorkplace(
+            Store store,
+            TriggerPipeline pipeline,
+            LinearClient linear,
+            RepositoryMapping repositories,
+            TurnControl turns,
+            Supplier<String> baseUrl,
+            Clock clock) {
+        this.store = store;
+        this.pipeline = pipeline;
+        this.linear = linear;
+        this.repositories = repositories;
+        this.turns = turns;
+        this.baseUrl = baseUrl;
+        this.clock = clock;
+        pipeline.sink(ORIGIN, new Sink());
+    }
+
+    /** The app user's id (asked once): issues given to it are Nightshift's. */
+    private String appUser() {
+        String id = appUserId;
+        if (id == null) {
+            id = linear.viewerId();
+            appUserId = id;
+        }
+        return id;
+    }
+
+    /** Acts on one verified, first-seen delivery; returns what was done. */
+    public String handle(LinearEvent event) {
+        try {
+            return switch (event) {
+                case LinearEvent.IssueAssigned assigned -> assigned(assigned);
+                case LinearEvent.CommentCreated comment -> comment(comment);
+                case LinearEvent.AgentSessionEvent session -> agentSession(session);
+            };
+        } catch (RuntimeException e) {
+            LOG.warn("handling a Linear {} failed", event.getClass().getSimpleName(), e);
+            audit(null, "linear.event", event.getClass().getSimpleName(), "failed", e.getMessage());
+            return "failed: " + e.getMessage();
+        }
+    }
+
+    private String assigned(LinearEvent.IssueAssigned a) {
+        if (!a.isFor(appUser())) {
+            return "ignored: not assigned to Nightshift";
+        }
+        return start(a.organizationId(), a.issueId(), a.actorId(), null, "", "assigned:" + a.deliveryKey());
+    }
+
+    private String agentSession(LinearEvent.AgentSessionEvent s) {
+        if (s.action() == LinearEvent.AgentSessionEvent.Action.CREATED) {
+            return start(
+                    s.organizationId(),
+                    s.issueId(),
+                    s.actorId(),
+                    s.agentSessionId(),
+                    "",
+                    "agent:" + s.agentSessionId());
+        }
+        return followUp(
+                s.organizationId(), s.issueId(), s.actorId(), s.stopRequested() ? "stop" : s.prompt(), s.deliveryKey());
+    }
+
+    private String comment(LinearEvent.CommentCreated c) {
+        if (c.userId().equals(appUser())) {
+            return "ignored: our own comment";
+        }
+        if (pipeline.forOrigin(new Origin(ORIGIN, c.issueId())).isEmpty()) {
+            return "ignored: no session on this issue";
+        }
+        return followUp(c.organizationId(), c.issueId(), c.userId(), c.body(), "comment:" + c.commentId());
+    }
+
+    /** A new session for the issue, as the Linear user who asked. */
+    private String start(
+            String organizationId,
+            String issueId,
+            String actorId,
+            String agentSessionId,
+            String request,
+            String dedupe) {
+        Optional<User> user = person(organizationId, actorId);
+        if (user.isEmpty()) {
+            say(
+                    issueId,
+                    agentSessionId,
+                    "I can only work for people whose Linear account is linked to Nightshift. "
+                            + "Ask a Nightshift administrator to link yours (" + baseUrl.get() + "), then try again.");
+            audit(null, "linear.ignored", issueId, "ignored", "unlinked Linear user " + actorId);
+            return "ignored: unlinked";
+        }
+        LinearClient.Issue issue = linear.issue(issueId);
+        audit(
+                user.get().id(),
+                "linear.read",
+                issue.identifier(),
+                "ok",
+                "issue and " + issue.comments().size() + " comments");
+        Optional<String> repository = repositories.resolve(issue.teamKey(), issue.labels());
+        if (repository.isEmpty()) {
+            say(
+                    issueId,
+                    agentSessionId,
+                    "No repository is set for team " + issue.teamKey()
+                            + " or these labels: an administrator maps them in NIGHTSHIFT_LINEAR_REPOSITORIES.");
+            audit(
+                    user.get().id(),
+                    "linear.ignored",
+                    issue.identifier(),
+                    "ignored",
+                    "no repository for team " + issue.teamKey());
+            return "ignored: no repository";
+        }
+        String prompt = "Work on Linear issue " + issue.identifier() + " (" + issue.url() + ")"
+                + (request.isBlank() ? "" : ": " + request) + ".\n\n"
+                + LinearText.prompt(issue.title(), issue.description(), issue.comments(), MAX_PROMPT_CHARS - 1_000);
+        if (agentSessionId != null) {
+            agentSessions.put(issueId, agentSessionId);
+        }
+        NewTrigger trigger = new NewTrigger(
+                TriggerPipeline.newTriggerId(),
+                TriggerSource.LINEAR,
+                user.get().id(),
+                repository.get(),
+                null,
+                prompt.length() > MAX_PROMPT_CHARS ? prompt.substring(0, MAX_PROMPT_CHARS) : prompt,
+                dedupe,
+                new Origin(ORIGIN, issueId),
+                null);
+        pipeline.record(trigger);
+        audit(user.get().id(), "linear.start", issue.identifier(), "ok", trigger.id());
+        return "started: " + trigger.id();
+    }
+
+    /** A comment or prompt on an issue whose session exists: a follow-up, or a stop. */
+    private String followUp(String organizationId, String issueId, String actorId, String text, String dedupe) {
+        Optional<Trigger> bound = pipeline.forOrigin(new Origin(ORIGIN, issueId));
+        if (bound.isEmpty()) {
+            return "ignored: no session on this issue";
+        }
+        Optional<User> user = person(organizationId, actorId);
+        if (user.isEmpty()) {
+            audit(null, "linear.ignored", issueId, "ignored", "unlinked Linear user " + actorId);
+            return "ignored: unlinked";
+        }
+        if (text == null || text.isBlank()) {
+            return "ignored: empty";
+        }
+        if (text.strip().equalsIgnoreCase("stop")) {
+            turns.stop(bound.get().sessionId());
+            audit(user.get().id(), "linear.stop", issueId, "ok", bound.get().sessionId());
+            return "stopped";
+        }
+        NewTrigger trigger = new NewTrigger(
+                TriggerPipeline.newTriggerId(),
+                TriggerSource.LINEAR,
+                user.get().id(),
+                bound.get().repository(),
+                bound.get().baseBranch(),
+                text.length() > MAX_PROMPT_CHARS ? text.substring(0, MAX_PROMPT_CHARS) : text,
+                dedupe,
+                new Origin(ORIGIN, issueId),
+                null);
+        pipeline.record(trigger);
+        audit(user.get().id(), "linear.follow_up", issueId, "ok", trigger.id());
+        return "follow-up: " + trigger.id();
+    }
+
+    private Optional<User> person(String organizationId, String linearUserId) {
+        if (linearUserId == null || linearUserId.isBlank()) {
+            return Optional.empty();
+        }
+        return store.identities()
+                .find("linear", organizationId, linearUserId)
+                .map(Identity::userId)
+                .flatMap(id -> store.users().byId(id))
+                .filter(User::active);
+    }
+
+    /** Agent sessions Linear opened, by issue: progress goes there as activities. */
+    private final Map<String, String> agentSessions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Says something on the issue: an activity in its agent session, else a comment. */
+    private void say(String issueId, String agentSessionId, String text) {
+        String session = agentSessionId != null ? agentSessionId : agentSessions.get(issueId);
+        if (session != null) {
+            linear.agentActivity(session, LinearClient.ActivityType.RESPONSE, text);
+            audit(null, "linear.activity", issueId, "ok", "response");
+        } else {
+            linear.comment(issueId, text);
+            audit(null, "linear.comment", issueId, "ok", null);
+        }
+    }
+
+    private void move(String issueId, boolean review) {
+        LinearClient.Issue issue = linear.issue(issueId);
+        List<LinearClient.State> states = linear.teamStates(issue.teamId());
+        Optional<LinearClient.State> target = review ? WorkflowStates.review(states) : WorkflowStates.started(states);
+        if (target.isPresent()
+                && !target.get().id().equals(issue.state().id())
+                && (review || !WorkflowStates.startedOrDone(issue.state()))) {
+            linear.moveIssue(issueId, target.get().id());
+            audit(null, "linear.move", issue.identifier(), "ok", target.get().name());
+        }
+    }
+
+    private final class Sink implements TriggerSink {
+        @Override
+        public void started(Trigger trigger, String sessionId) {
+            String issueId = trigger.origin().id();
+            move(issueId, false);
+            String session = agentSessions.get(issueId);
+            String text = "Working on it in a Nightshift session: " + baseUrl.get() + "/sessions/" + sessionId;
+            if (session != null) {
+                linear.agentActivity(session, LinearClient.ActivityType.THOUGHT, text);
+            } else {
+                linear.comment(issueId, text);
+            }
+            audit(trigger.actorId(), "linear.status", issueId, "ok", "started " + sessionId);
+        }
+
+        @Override
+        public void refused(Trigger trigger, String reason) {
+            say(trigger.origin().id(), null, "I could not start: " + reason);
+        }
+
+        @Override
+        public void turnEnded(Trigger trigger, TurnOutcome outcome) {
+            String issueId = trigger.origin().id();
+            Optional<Artifact> pr = store.artifacts().list(outcome.sessionId()).stream()
+                    .filter(a -> a.type().equals("pr")
+                            && a.url() != null
+                            && !a.data().contains("\"fallback\""))
+                    .findFirst();
+            if (pr.isPresent() && !attached(outcome.sessionId(), pr.get().url())) {
+                linear.attachUrl(issueId, pr.get().url(), "Pull request");
+                store.artifacts()
+                        .add(
+                                outcome.sessionId(),
+                                ARTIFACT,
+                                pr.get().url(),
+                                Json.write(Map.of("attached", pr.get().url())),
+                                clock.instant());
+                audit(
+                        trigger.actorId(),
+                        "linear.attach",
+                        issueId,
+                        "ok",
+                        pr.get().url());
+                move(issueId, true);
+            }
+            StringBuilder text =
+                    new StringBuilder(outcome.succeeded() ? "Done." : "The turn failed: " + outcome.error());
+            String summary = lastAssistantText(outcome.sessionId());
+            if (!summary.isBlank()) {
+                text.append("\n\n")
+                        .append(
+                                summary.length() > MAX_SUMMARY_CHARS
+                                        ? summary.substring(0, MAX_SUMMARY_CHARS) + " …"
+                                        : summary);
+            }
+            pr.ifPresent(p -> text.append("\n\nPull request: ").append(p.url()));
+            text.append("\n\nSession: ")
+                    .append(baseUrl.get())
+                    .append("/sessions/")
+                    .append(outcome.sessionId());
+            say(issueId, null, text.toString());
+        }
+
+        private boolean attached(String sessionId, String url) {
+            return store.artifacts().list(sessionId).stream()
+                    .anyMatch(a -> a.type().equals(ARTIFACT) && url.equals(a.url()));
+        }
+    }
+
+    private String lastAssistantText(String sessionId) {
+        String last = "";
+        long after = 0;
+        Page<Event> page;
+        do {
+            page = store.events().after(sessionId, after, 500);
+            for (Event e : page.items()) {
+                after = e.seq();
+                if (e.type().equals("assistant_message")) {
+                    String text = Json.tree(e.data()).path("text").asText("");
+                    if (!text.isBlank()) {
+                        last = text;
+                    }
+                }
+            }
+        } while (page.hasMore());
+        return last;
+    }
+
+    private void audit(String userId, String action, String target, String outcome, String detail) {
+        store.audit().record(userId, null, action, target, outcome, detail, clock.instant());
+    }
+}

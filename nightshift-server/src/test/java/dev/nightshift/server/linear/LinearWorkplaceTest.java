@@ -1,0 +1,183 @@
+package dev.nightshift.server.linear;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.git.testing.GitHttpServer;
+import dev.nightshift.git.testing.TestRepos;
+import dev.nightshift.github.fake.GitHubFake;
+import dev.nightshift.linear.fake.LinearFake;
+import dev.nightshift.linear.fake.LinearWebhookPayloads;
+import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Linear end to end: the Linear fake (GraphQL) for the tracker, the GitHub fake and a real git
+ * smart-HTTP server for the repository, a real Nightshift with real sandboxes, and signed webhook
+ * deliveries modelled on Linear's. The agent is a scripted executor that writes its prompt to a file,
+ * so its turns commit, push and open a pull request.
+ */
+class LinearWorkplaceTest {
+    static final String SECRET = "lin_wh_secret_1";
+
+    @TempDir
+    Path dir;
+
+    LinearFake linear;
+    GitHubFake github;
+    TestServer server;
+    String ada;
+    String team;
+    final List<String> prompts = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        linear = LinearFake.start();
+        ada = linear.addUser("Ada Lovelace");
+        team = linear.addTeam("ENG", "Engineering");
+        github = GitHubFake.start();
+        github.addUser(42, "ada", "Ada Lovelace", null);
+        github.addRepository("acme/app");
+        String gitHubToken = github.issueUserToken("ada", Duration.ofDays(1));
+        Path remote = TestRepos.bareWithMain(dir.resolve("repos/acme/app.git"));
+        TestRepos.git(remote, "config", "http.receivepack", "true");
+        GitHttpServer git = GitHttpServer.handlerOnly(dir.resolve("repos"), gitHubToken);
+        github.mount("/acme/", git.handler());
+        server = TestServer.start(
+                Map.of(
+                        "NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString(),
+                        "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(),
+                        "NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1",
+                        "NIGHTSHIFT_LINEAR_ACCESS_TOKEN", linear.appToken(),
+                        "NIGHTSHIFT_LINEAR_WEBHOOK_SECRET", SECRET,
+                        "NIGHTSHIFT_LINEAR_API_URL", linear.endpoint().toString(),
+                        "NIGHTSHIFT_LINEAR_REPOSITORIES", "ENG=" + github.webUrl() + "/acme/app.git"),
+                p -> {
+                    p.sandboxes = true;
+                    p.executor = turn -> {
+                        prompts.add(turn.message().content());
+                        Sandbox sandbox = turn.sandbox();
+                        sandbox.writeFile(
+                                "notes/turn-" + prompts.size() + ".txt",
+                                turn.message().content().getBytes(StandardCharsets.UTF_8));
+                    };
+                });
+        JsonNode created = server.admin
+                .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
+                .body();
+        ApiClient adaClient = server.client(created.path("token").path("token").asText());
+        assertThat(adaClient
+                        .put("/api/me/credentials/127.0.0.1", Map.of("secret", gitHubToken))
+                        .status())
+                .isEqualTo(200);
+        ApiClient.Response linked = server.admin.put(
+                "/api/users/ada/identities",
+                Map.of("kind", "linear", "issuer", linear.organizationId(), "subject", ada, "login", "ada"));
+        assertThat(linked.status()).as(linked.raw()).isIn(200, 201);
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+        github.close();
+        linear.close();
+    }
+
+    HttpResponse<String> deliver(String body, String signature) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/linear"))
+                                .header("Content-Type", "application/json")
+                                .header("Linear-Signature", signature)
+                                .header("Linear-Delivery", UUID.randomUUID().toString())
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> deliver(String body) throws Exception {
+        return deliver(body, LinearWebhookPayloads.sign(body, SECRET));
+    }
+
+    @Test
+    void anIssueGivenToTheAgentEndsInReviewWithItsPullRequestAttachedAndACommentFollowsUp() throws Exception {
+        String issue =
+                linear.addIssue(team, "Crash on empty search", "Searching with nothing typed shows a 500.", List.of());
+        HttpResponse<String> delegated = deliver(LinearWebhookPayloads.issueDelegated(
+                linear.organizationId(), linear.issueData(issue), linear.appUserId(), ada, Instant.now()));
+        assertThat(delegated.body()).as(delegated.body()).contains("started");
+
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(linear.attachments(issue)).hasSize(1));
+        String prUrl = linear.attachments(issue).getFirst().url();
+        assertThat(prUrl).contains("/acme/app/pull/");
+        assertThat(github.pullRequests("acme/app"))
+                .singleElement()
+                .satisfies(pr -> assertThat(pr.author()).isEqualTo("ada"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(linear.stateOf(issue).name()).isEqualTo("In Review"));
+        assertThat(prompts.getFirst()).contains("Crash on empty search").contains("shows a 500");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(linear.comments(issue))
+                        .extracting(LinearFake.Comment::body)
+                        .anySatisfy(b -> assertThat(b).startsWith("Working on it in a Nightshift session"))
+                        .anySatisfy(b -> assertThat(b).startsWith("Done.").contains("Pull request: " + prUrl)));
+
+        // a comment on the issue is a follow-up in the same session
+        HttpResponse<String> comment = deliver(LinearWebhookPayloads.commentCreated(
+                linear.organizationId(),
+                UUID.randomUUID().toString(),
+                linear.issueData(issue),
+                "also handle spaces",
+                ada,
+                Instant.now()));
+        assertThat(comment.body()).contains("follow-up");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
+        assertThat(prompts.getLast()).isEqualTo("also handle spaces");
+    }
+
+    @Test
+    void strangersForgedAndStaleDeliveriesStartNothing() throws Exception {
+        String issue = linear.addIssue(team, "Somebody else's", "…", List.of());
+        String stranger = linear.addUser("Mallory");
+        String fromStranger = LinearWebhookPayloads.issueDelegated(
+                linear.organizationId(), linear.issueData(issue), linear.appUserId(), stranger, Instant.now());
+        assertThat(deliver(fromStranger).body()).contains("unlinked");
+        assertThat(linear.comments(issue))
+                .extracting(LinearFake.Comment::body)
+                .anySatisfy(b -> assertThat(b).contains("linked to Nightshift"));
+
+        String body = LinearWebhookPayloads.issueDelegated(
+                linear.organizationId(), linear.issueData(issue), linear.appUserId(), ada, Instant.now());
+        assertThat(deliver(body, LinearWebhookPayloads.sign(body, "not-the-secret"))
+                        .statusCode())
+                .isEqualTo(401);
+        String stale = LinearWebhookPayloads.issueDelegated(
+                linear.organizationId(),
+                linear.issueData(issue),
+                linear.appUserId(),
+                ada,
+                Instant.now().minusSeconds(600));
+        HttpResponse<String> refused = deliver(stale);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(prompts).isEmpty();
+    }
+}
