@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,14 +46,18 @@ class ArchitectureTest {
                 .check(all);
     }
 
+    /**
+     * Library modules the server does not depend on yet, so their classes are not imported here and
+     * the rules about them check nothing. {@link #notYetWiredModulesAreNotOnTheClasspath} fails once
+     * one is: then remove it here and add it to {@link #theRulesSeeEveryModule}.
+     */
+    static final Set<String> NOT_YET_WIRED = Set.of("slack");
+
     @Test
     void libraryModulesDependOnCoreOnly() {
-        String[] modules = {"store", "sandbox", "agent", "git", "github", "oidc", "triggers", "linear"};
+        String[] modules = {"store", "sandbox", "agent", "git", "github", "oidc", "triggers", "linear", "slack"};
         for (String module : modules) {
-            // a library the server does not use yet has no classes here; theRulesSeeEveryModule guards the rest
-            if (!all.containPackage("dev.nightshift." + module)) {
-                continue;
-            }
+            boolean absent = NOT_YET_WIRED.contains(module);
             for (String other : modules) {
                 if (!other.equals(module)) {
                     noClasses()
@@ -61,6 +66,7 @@ class ArchitectureTest {
                             .should()
                             .dependOnClassesThat()
                             .resideInAPackage("dev.nightshift." + other + "..")
+                            .allowEmptyShould(absent)
                             .check(all);
                 }
             }
@@ -70,7 +76,18 @@ class ArchitectureTest {
                     .should()
                     .dependOnClassesThat()
                     .resideInAnyPackage("dev.nightshift.server..", "dev.nightshift.cli..")
+                    .allowEmptyShould(absent)
                     .check(all);
+        }
+    }
+
+    @Test
+    void notYetWiredModulesAreNotOnTheClasspath() {
+        for (String module : NOT_YET_WIRED) {
+            org.assertj.core.api.Assertions.assertThat(all.containPackage("dev.nightshift." + module))
+                    .as(module + " is on the server's classpath now: take it out of NOT_YET_WIRED and add it to"
+                            + " theRulesSeeEveryModule")
+                    .isFalse();
         }
     }
 
