@@ -62,12 +62,16 @@ import dev.nightshift.server.secret.SecretRoutes;
 import dev.nightshift.server.secret.Vault;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.slack.SlackRoutes;
+import dev.nightshift.server.slack.SlackWorkplace;
 import dev.nightshift.server.trigger.AutomationRoutes;
 import dev.nightshift.server.trigger.AutomationSealer;
 import dev.nightshift.server.trigger.TriggerSessions;
 import dev.nightshift.server.turn.RunningTurns;
 import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.web.WebUi;
+import dev.nightshift.slack.SlackClient;
+import dev.nightshift.slack.SocketModeConnector;
 import dev.nightshift.triggers.AutomationScheduler;
 import dev.nightshift.triggers.AutomationService;
 import dev.nightshift.triggers.RunRules;
@@ -140,6 +144,10 @@ final class Components implements AutoCloseable {
     private final PortAnnouncer portAnnouncer;
     /** Every start that is not a person typing; assigned once, after the dispatcher that reports turn ends to it. */
     final TriggerPipeline triggers;
+
+    private final SlackRoutes slackRoutes;
+    /** Slack's Socket Mode connection, when an app-level token is set (closed with the server). */
+    private SocketModeConnector socketMode;
 
     private final AutomationScheduler scheduler;
     private AutoCloseable otherNodes = () -> {};
@@ -306,6 +314,21 @@ final class Components implements AutoCloseable {
                     clock);
         }
         LinearRoutes linearRoutes = new LinearRoutes(store, config.get(Setting.LINEAR_WEBHOOK_SECRET), linear, clock);
+        SlackWorkplace slackWorkplace = null;
+        if (!config.get(Setting.SLACK_BOT_TOKEN).isEmpty()) {
+            slackWorkplace = new SlackWorkplace(
+                    store,
+                    triggers,
+                    new SlackClient(config.get(Setting.SLACK_BOT_TOKEN), config.get(Setting.SLACK_API_URL)),
+                    signIn,
+                    dispatcher,
+                    config.slack(),
+                    config.repositoryAllowlist(),
+                    this::url,
+                    clock);
+            slackWorkplace.start(timer);
+        }
+        this.slackRoutes = new SlackRoutes(store, config.get(Setting.SLACK_SIGNING_SECRET), slackWorkplace, clock);
         OidcRoutes oidcRoutes = new OidcRoutes(
                 store,
                 signIn,
@@ -337,6 +360,7 @@ final class Components implements AutoCloseable {
                         secretRoutes::register,
                         automationRoutes::register,
                         linearRoutes::register,
+                        slackRoutes::register,
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
                         routes -> routes.javalin(ws::register),
@@ -359,6 +383,14 @@ final class Components implements AutoCloseable {
         timer.scheduleAtFixedRate(liveAccess::recheckAll, LIVE_RECHECK_MS, LIVE_RECHECK_MS, TimeUnit.MILLISECONDS);
         dispatcher.start(store.dialect().equals("sqlite"));
         triggers.start(TriggerPipeline.DEFAULT_RECOVERY_PERIOD, store.dialect().equals("sqlite"));
+        if (!config.get(Setting.SLACK_APP_TOKEN).isEmpty()
+                && !config.get(Setting.SLACK_BOT_TOKEN).isEmpty()) {
+            // Socket Mode: the payload is handed off at once, so the envelope is acknowledged at once
+            socketMode = SocketModeConnector.start(
+                    config.get(Setting.SLACK_APP_TOKEN),
+                    config.get(Setting.SLACK_API_URL),
+                    (type, payload) -> Thread.ofVirtual().start(() -> slackRoutes.deliver(payload)));
+        }
         scheduler.start(config.automationTick());
         LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
     }
@@ -395,6 +427,9 @@ final class Components implements AutoCloseable {
             otherNodes.close();
         } catch (Exception e) {
             LOG.warn("closing the cross-node watch failed", e);
+        }
+        if (socketMode != null) {
+            socketMode.close();
         }
         scheduler.close();
         triggers.close();

@@ -214,6 +214,28 @@ public record NightshiftConfig(
         return bool(values, Setting.EGRESS_CA_REGENERATE);
     }
 
+    /** What the operator configured for Slack: each channel's default repository. */
+    public dev.nightshift.server.slack.SlackWorkplace.Settings slack() {
+        Map<String, String> channels = new java.util.LinkedHashMap<>();
+        for (String entry : value(values, Setting.SLACK_CHANNEL_REPOSITORIES).split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new IllegalArgumentException(Setting.SLACK_CHANNEL_REPOSITORIES.env()
+                        + " holds 'CHANNELID=git-url' entries separated by ';', got '" + entry.strip() + "'");
+            }
+            channels.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+        }
+        return new dev.nightshift.server.slack.SlackWorkplace.Settings(channels);
+    }
+
+    /** The repository allowlist's patterns, as the operator wrote them. */
+    public List<String> repositoryAllowlist() {
+        return list(values, Setting.REPOSITORY_ALLOW);
+    }
+
     /** What the operator configured for work asked for on GitHub (mentions, issues, failing checks). */
     public dev.nightshift.server.github.GitHubWorkplace.Settings gitHub() {
         return new dev.nightshift.server.github.GitHubWorkplace.Settings(

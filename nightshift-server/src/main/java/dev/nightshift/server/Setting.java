@@ -261,6 +261,23 @@ public enum Setting {
             "NIGHTSHIFT_GITHUB_ARCHIVE_AFTER",
             "1h",
             "How long after its pull request is merged or closed a session is archived (its sandbox goes)."),
+    SLACK_BOT_TOKEN(
+            "NIGHTSHIFT_SLACK_BOT_TOKEN",
+            "",
+            "The Slack app's bot token (xoxb-…): mentions and direct messages start sessions. Empty: Slack is off."),
+    SLACK_SIGNING_SECRET(
+            "NIGHTSHIFT_SLACK_SIGNING_SECRET",
+            "",
+            "The Slack app's signing secret, checked on every Events API and interactivity request."),
+    SLACK_APP_TOKEN(
+            "NIGHTSHIFT_SLACK_APP_TOKEN",
+            "",
+            "An app-level token (xapp-…, connections:write): Slack's events arrive over Socket Mode, so no public URL is needed."),
+    SLACK_API_URL("NIGHTSHIFT_SLACK_API_URL", "https://slack.com/api/", "Slack's Web API (ending in /)."),
+    SLACK_CHANNEL_REPOSITORIES(
+            "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES",
+            "",
+            "A channel's default repository when a request names none: 'CHANNELID=git-url' entries separated by ';'."),
     LINEAR_ACCESS_TOKEN(
             "NIGHTSHIFT_LINEAR_ACCESS_TOKEN",
             "",

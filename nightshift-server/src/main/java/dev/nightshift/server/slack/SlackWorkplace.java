@@ -1,0 +1,442 @@
+package dev.nightshift.server.slack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.model.Artifact;
+import dev.nightshift.core.model.Event;
+import dev.nightshift.core.model.Identity;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.User;
+import dev.nightshift.core.policy.Access;
+import dev.nightshift.core.port.Page;
+import dev.nightshift.core.port.Store;
+import dev.nightshift.core.trigger.NewTrigger;
+import dev.nightshift.core.trigger.Origin;
+import dev.nightshift.core.trigger.Trigger;
+import dev.nightshift.core.trigger.TriggerSink;
+import dev.nightshift.core.trigger.TriggerSource;
+import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.http.ApiException;
+import dev.nightshift.server.http.Json;
+import dev.nightshift.server.session.TurnControl;
+import dev.nightshift.slack.SlackClient;
+import dev.nightshift.slack.SlackEvent;
+import dev.nightshift.slack.SlackEvents;
+import dev.nightshift.slack.StatusMessage;
+import dev.nightshift.triggers.TriggerPipeline;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Slack as a place to ask for work: a mention of the app in a channel, or a direct message to it,
+ * starts a session in that thread; replies in the thread by admitted, linked people are follow-ups
+ * (for {@link #THREAD_LIFETIME}, then a new session), and {@code stop} or the Stop button stops the
+ * turn. One status message per request, updated at most every {@link #UPDATE_EVERY}, follows the
+ * turn and ends with the summary, the branch and the pull request.
+ *
+ * <p>Who acts: the session runs as the Nightshift user linked to the Slack user (an identity of kind
+ * {@code slack}, issuer the team id), linked on first contact through their confirmed e-mail when
+ * the admission policy admits it; others get an ephemeral message and no session. The app's bot
+ * token posts. Deliveries arrive over the Events API or Socket Mode; both end in {@link #handle},
+ * on the request thread or a virtual thread. Status updates run on the server's timer and never
+ * block a turn.
+ */
+public final class SlackWorkplace {
+    private static final Logger LOG = LoggerFactory.getLogger(SlackWorkplace.class);
+    /** The origin kind of a Slack thread's sessions: {@code slack:<team>/<channel>/<thread ts>}. */
+    public static final String ORIGIN = "slack";
+    /** How long a thread keeps following up on its session; later replies start a new one. */
+    static final Duration THREAD_LIFETIME = Duration.ofDays(7);
+    /** Slack's chat.update limits: a thread's status message changes at most this often. */
+    static final Duration UPDATE_EVERY = Duration.ofSeconds(3);
+
+    private static final int MAX_PROMPT_CHARS = 20_000;
+
+    /** What the operator configured for Slack. */
+    public record Settings(Map<String, String> channelRepositories) {
+        public Settings {
+            channelRepositories = Map.copyOf(channelRepositories);
+        }
+    }
+
+    private final Store store;
+    private final TriggerPipeline pipeline;
+    private final SlackClient slack;
+    private final SignIn signIn;
+    private final TurnControl turns;
+    private final Settings settings;
+    private final List<String> allowedRepositories;
+    private final Supplier<String> baseUrl;
+    private final Clock clock;
+    private volatile String botUserId;
+    private final Map<String, Status> running = new ConcurrentHashMap<>();
+
+    /** A thread's status message while its turn runs: where it is and what it said last. */
+    private record Status(String channel, String ts, String sessionId, String said) {}
+
+    public SlackWorkplace(
+            Store store,
+            TriggerPipeline pipeline,
+            SlackClient slack,
+            SignIn signIn,
+            TurnControl turns,
+            Settings settings,
+            List<String> allowedRepositories,
+            Supplier<String> baseUrl,
+            Clock clock) {
+        this.store = store;
+        this.pipeline = pipeline;
+        this.slack = slack;
+        this.signIn = signIn;
+        this.turns = turns;
+        this.settings = settings;
+        this.allowedRepositories = List.copyOf(allowedRepositories);
+        this.baseUrl = baseUrl;
+        this.clock = clock;
+        pipeline.sink(ORIGIN, new Sink());
+    }
+
+    /** Updates running status messages on {@code timer}, every {@link #UPDATE_EVERY}. */
+    public void start(ScheduledExecutorService timer) {
+        timer.scheduleWithFixedDelay(
+                this::refreshQuietly, UPDATE_EVERY.toMillis(), UPDATE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private String botUser() {
+        String id = botUserId;
+        if (id == null) {
+            id = slack.authTest();
+            botUserId = id;
+        }
+        return id;
+    }
+
+    /** Acts on one verified, first-seen event; returns what was done. */
+    public String handle(SlackEvent event) {
+        try {
+            return switch (event) {
+                case SlackEvent.UrlVerification v -> "challenge";
+                case SlackEvent.Mention m ->
+                    ask(m.teamId(), m.channel(), m.user(), m.text(), m.ts(), m.threadTs(), m.eventId());
+                case SlackEvent.Message m -> message(m);
+                case SlackEvent.StopPressed s -> stopPressed(s);
+            };
+        } catch (RuntimeException e) {
+            LOG.warn("handling a Slack {} failed", event.getClass().getSimpleName(), e);
+            audit(null, "slack.event", event.getClass().getSimpleName(), "failed", e.getMessage());
+            return "failed: " + e.getMessage();
+        }
+    }
+
+    private String message(SlackEvent.Message m) {
+        if (!m.fromPerson() || botUser().equals(m.user())) {
+            return "ignored: not a person's message"; // never answer ourselves
+        }
+        if ("im".equals(m.channelType()) && m.threadTs() == null) {
+            return ask(m.teamId(), m.channel(), m.user(), m.text(), m.ts(), null, m.eventId());
+        }
+        if (m.threadTs() == null || m.text() == null || m.text().contains("<@" + botUser() + ">")) {
+            return "ignored: not a thread reply"; // a mention in a thread arrives as app_mention too
+        }
+        Origin origin = origin(m.teamId(), m.channel(), m.threadTs());
+        Optional<Trigger> bound = pipeline.forOrigin(origin);
+        if (bound.isEmpty() || bound.get().createdAt().plus(THREAD_LIFETIME).isBefore(clock.instant())) {
+            return "ignored: no live session in this thread";
+        }
+        return ask(m.teamId(), m.channel(), m.user(), m.text(), m.ts(), m.threadTs(), m.eventId());
+    }
+
+    /** A request in a thread (or a new one): start or follow up its session, or stop its turn. */
+    private String ask(
+            String teamId, String channel, String slackUser, String text, String ts, String threadTs, String eventId) {
+        String thread = threadTs != null ? threadTs : ts;
+        Optional<User> user = person(teamId, slackUser);
+        if (user.isEmpty()) {
+            slack.postEphemeral(
+                    channel,
+                    thread,
+                    slackUser,
+                    "I can only work for people with a Nightshift account. "
+                            + "Sign in at " + baseUrl.get() + " with the e-mail address your Slack account uses "
+                            + "(an administrator may need to admit you), then ask again.");
+            audit(null, "slack.ignored", channel, "ignored", "no admitted Nightshift account for " + slackUser);
+            return "ignored: unlinked";
+        }
+        String request =
+                SlackEvents.requestText(botUser(), text == null ? "" : text).strip();
+        Origin origin = origin(teamId, channel, thread);
+        Optional<Trigger> bound = pipeline.forOrigin(origin)
+                .filter(t -> !t.createdAt().plus(THREAD_LIFETIME).isBefore(clock.instant()));
+        if (bound.isPresent() && request.equalsIgnoreCase("stop")) {
+            turns.stop(bound.get().sessionId());
+            audit(user.get().id(), "slack.stop", origin.id(), "ok", bound.get().sessionId());
+            return "stopped";
+        }
+        slack.react(channel, ts, "eyes");
+        String repository = bound.map(Trigger::repository).orElseGet(() -> repository(channel, request));
+        if (repository == null) {
+            slack.postEphemeral(
+                    channel,
+                    thread,
+                    slackUser,
+                    "Which repository? Name it in your message (\"… in "
+                            + "https://github.com/acme/app\"); an administrator can set a channel's default in "
+                            + "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES.");
+            audit(user.get().id(), "slack.ignored", origin.id(), "ignored", "no repository named");
+            return "ignored: no repository";
+        }
+        NewTrigger trigger = new NewTrigger(
+                TriggerPipeline.newTriggerId(),
+                TriggerSource.SLACK,
+                user.get().id(),
+                repository,
+                bound.map(Trigger::baseBranch).orElse(null),
+                request.isEmpty() ? "(an empty request: ask what to do)" : cap(request),
+                "event:" + eventId,
+                // an expired thread starts afresh: a new origin for the same thread
+                bound.isEmpty() && pipeline.forOrigin(origin).isPresent()
+                        ? origin(teamId, channel, thread + "+" + clock.instant().toEpochMilli())
+                        : origin,
+                null);
+        pipeline.record(trigger);
+        audit(user.get().id(), "slack.request", origin.id(), "ok", trigger.id());
+        return (bound.isPresent() ? "follow-up: " : "started: ") + trigger.id();
+    }
+
+    private String stopPressed(SlackEvent.StopPressed s) {
+        Optional<User> user = person(s.teamId(), s.user());
+        Optional<Session> session = store.sessions().get(s.sessionId());
+        if (user.isEmpty()
+                || session.isEmpty()
+                || !store.sessions()
+                        .role(s.sessionId(), user.get().id())
+                        .map(role -> Access.allows(role, Access.Action.PROMPT))
+                        .orElse(false)) {
+            slack.postEphemeral(s.channel(), s.threadTs(), s.user(), "Only the session's members can stop it.");
+            return "ignored: not a member";
+        }
+        turns.stop(s.sessionId());
+        audit(user.get().id(), "slack.stop", s.sessionId(), "ok", "button");
+        return "stopped";
+    }
+
+    /** The repository a request works on: named in it, the channel's default, or the only one allowed. */
+    private String repository(String channel, String request) {
+        Optional<String> named = SlackEvents.repository(request);
+        if (named.isPresent()) {
+            return named.get();
+        }
+        String channelDefault = settings.channelRepositories().get(channel);
+        if (channelDefault != null) {
+            return channelDefault;
+        }
+        if (allowedRepositories.size() == 1 && !allowedRepositories.getFirst().contains("*")) {
+            return "https://" + allowedRepositories.getFirst() + ".git";
+        }
+        return null;
+    }
+
+    /**
+     * The Nightshift user of a Slack user: their linked identity, else — on first contact — a sign-in
+     * with their confirmed e-mail, which the admission policy decides on (and which links them).
+     */
+    private Optional<User> person(String teamId, String slackUser) {
+        Optional<User> linked = store.identities()
+                .find("slack", teamId, slackUser)
+                .map(Identity::userId)
+                .flatMap(id -> store.users().byId(id));
+        if (linked.isPresent()) {
+            return linked.filter(User::active);
+        }
+        Optional<String> email = slack.userEmail(slackUser);
+        if (email.isEmpty()) {
+            return Optional.empty();
+        }
+        String login = email.get().substring(0, email.get().indexOf('@')).toLowerCase(Locale.ROOT);
+        try {
+            SignIn.SignedIn signedIn = signIn.signIn(new SignIn.Account(
+                    "slack", teamId, slackUser, login, login, email.get(), List.of(email.get()), Set.of(), Set.of()));
+            // the sign-in's token expires unused (NIGHTSHIFT_SIGNIN_TOKEN_TTL): Slack needs none
+            return Optional.of(signedIn.user());
+        } catch (ApiException e) {
+            return Optional.empty(); // not admitted: the caller says how to get in
+        }
+    }
+
+    private static Origin origin(String teamId, String channel, String threadTs) {
+        return new Origin(ORIGIN, teamId + "/" + channel + "/" + threadTs);
+    }
+
+    private static String[] thread(Trigger trigger) {
+        return trigger.origin().id().split("/", 3);
+    }
+
+    private String sessionUrl(String sessionId) {
+        return baseUrl.get() + "/sessions/" + sessionId;
+    }
+
+    private static String cap(String text) {
+        return text.length() <= MAX_PROMPT_CHARS ? text : text.substring(0, MAX_PROMPT_CHARS);
+    }
+
+    private void audit(String userId, String action, String target, String outcome, String detail) {
+        store.audit().record(userId, null, action, target, outcome, detail, clock.instant());
+    }
+
+    // ---------------------------------------------------------------- the status message
+
+    private final class Sink implements TriggerSink {
+        @Override
+        public void started(Trigger trigger, String sessionId) {
+            String[] t = thread(trigger);
+            String threadTs = t[2].contains("+") ? t[2].substring(0, t[2].indexOf('+')) : t[2];
+            StatusMessage status = StatusMessage.working(sessionId, sessionUrl(sessionId), null, null, List.of());
+            String ts = slack.postMessage(t[1], threadTs, status.text(), status.blocksJson());
+            store.artifacts()
+                    .add(
+                            sessionId,
+                            "slack-status",
+                            null,
+                            Json.write(Map.of("trigger", trigger.id(), "channel", t[1], "ts", ts)),
+                            clock.instant());
+            running.put(trigger.id(), new Status(t[1], ts, sessionId, status.text()));
+            audit(trigger.actorId(), "slack.status", trigger.origin().id(), "ok", "posted " + ts);
+        }
+
+        @Override
+        public void refused(Trigger trigger, String reason) {
+            String[] t = thread(trigger);
+            String threadTs = t[2].contains("+") ? t[2].substring(0, t[2].indexOf('+')) : t[2];
+            slack.postMessage(t[1], threadTs, "I could not start: " + reason, null);
+        }
+
+        @Override
+        public void turnEnded(Trigger trigger, TurnOutcome outcome) {
+            Status status = running.remove(trigger.id());
+            String channel;
+            String ts;
+            if (status != null) {
+                channel = status.channel();
+                ts = status.ts();
+            } else {
+                Optional<Artifact> posted = store.artifacts().list(outcome.sessionId()).stream()
+                        .filter(a -> a.type().equals("slack-status") && a.data().contains(trigger.id()))
+                        .findFirst();
+                if (posted.isEmpty()) {
+                    return;
+                }
+                JsonNode data = Json.tree(posted.get().data());
+                channel = data.path("channel").asText();
+                ts = data.path("ts").asText();
+            }
+            Progress progress = progress(outcome.sessionId());
+            String branch = store.sessions()
+                    .get(outcome.sessionId())
+                    .map(Session::workBranch)
+                    .orElse(null);
+            String pr = store.artifacts().list(outcome.sessionId()).stream()
+                    .filter(a -> a.type().equals("pr")
+                            && a.url() != null
+                            && !a.data().contains("\"fallback\""))
+                    .map(Artifact::url)
+                    .findFirst()
+                    .orElse(null);
+            StatusMessage end = outcome.succeeded()
+                    ? StatusMessage.done(
+                            outcome.sessionId(),
+                            sessionUrl(outcome.sessionId()),
+                            progress.plan(),
+                            progress.summary(),
+                            branch,
+                            pr)
+                    : StatusMessage.failed(
+                            outcome.sessionId(),
+                            sessionUrl(outcome.sessionId()),
+                            outcome.error(),
+                            progress.plan(),
+                            progress.summary(),
+                            branch,
+                            pr);
+            slack.update(channel, ts, end.text(), end.blocksJson());
+            audit(trigger.actorId(), "slack.status", trigger.origin().id(), "ok", "final " + ts);
+        }
+    }
+
+    /** What the session's log says so far: the step, the running tool, the plan, the last answer. */
+    private record Progress(String step, String tool, List<StatusMessage.PlanItem> plan, String summary) {}
+
+    private Progress progress(String sessionId) {
+        String tool = null;
+        String summary = "";
+        List<StatusMessage.PlanItem> plan = List.of();
+        long after = 0;
+        Page<Event> page;
+        do {
+            page = store.events().after(sessionId, after, 500);
+            for (Event e : page.items()) {
+                after = e.seq();
+                switch (e.type()) {
+                    case "tool_call" -> tool = Json.tree(e.data()).path("name").asText(null);
+                    case "tool_result" -> tool = null;
+                    case "assistant_message" -> {
+                        String text = Json.tree(e.data()).path("text").asText("");
+                        if (!text.isBlank()) {
+                            summary = text;
+                        }
+                    }
+                    case "todo" -> {
+                        List<StatusMessage.PlanItem> items = new ArrayList<>();
+                        for (JsonNode todo : Json.tree(e.data()).path("todos")) {
+                            items.add(new StatusMessage.PlanItem(
+                                    todo.path("content").asText(""),
+                                    "completed".equals(todo.path("status").asText())));
+                        }
+                        plan = items;
+                    }
+                    default -> {}
+                }
+            }
+        } while (page.hasMore());
+        String step = plan.stream()
+                .filter(i -> !i.done())
+                .map(StatusMessage.PlanItem::text)
+                .findFirst()
+                .orElse(null);
+        return new Progress(step, tool, plan, summary);
+    }
+
+    private void refreshQuietly() {
+        for (Map.Entry<String, Status> entry : running.entrySet()) {
+            try {
+                Status status = entry.getValue();
+                Progress progress = progress(status.sessionId());
+                StatusMessage now = StatusMessage.working(
+                        status.sessionId(),
+                        sessionUrl(status.sessionId()),
+                        progress.step(),
+                        progress.tool(),
+                        progress.plan());
+                if (!now.text().equals(status.said())
+                        && running.replace(
+                                entry.getKey(),
+                                status,
+                                new Status(status.channel(), status.ts(), status.sessionId(), now.text()))) {
+                    slack.update(status.channel(), status.ts(), now.text(), now.blocksJson());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("updating a Slack status message failed; next time", e);
+            }
+        }
+    }
+}

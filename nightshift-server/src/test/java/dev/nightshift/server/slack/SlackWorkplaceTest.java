@@ -1,0 +1,215 @@
+package dev.nightshift.server.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nightshift.core.sandbox.Sandbox;
+import dev.nightshift.git.testing.GitHttpServer;
+import dev.nightshift.git.testing.TestRepos;
+import dev.nightshift.github.fake.GitHubFake;
+import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.TestServer;
+import dev.nightshift.slack.SlackSignatures;
+import dev.nightshift.slack.fake.SlackFake;
+import dev.nightshift.slack.fake.SlackPayloads;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Slack end to end: the Slack fake (Web API and a Socket Mode WebSocket) for the chat, the GitHub fake
+ * and a real git smart-HTTP server for the repository, a real Nightshift with real sandboxes, and
+ * signed Events API requests modelled on Slack's. The agent is a scripted executor that writes its
+ * prompt to a file, so its turns commit, push and open a pull request.
+ */
+class SlackWorkplaceTest {
+    static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+    static final String CHANNEL = "C0ENG";
+
+    @TempDir
+    Path dir;
+
+    SlackFake slack;
+    GitHubFake github;
+    TestServer server;
+    final List<String> prompts = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        slack = SlackFake.start();
+        slack.addUser("U0ADA", "ada@example.com");
+        slack.addUser("U0NEW", "newcomer@example.com");
+        slack.addUser("U0EVE", "eve@elsewhere.org");
+        github = GitHubFake.start();
+        github.addUser(42, "ada", "Ada Lovelace", null);
+        github.addRepository("acme/app");
+        String gitHubToken = github.issueUserToken("ada", Duration.ofDays(1));
+        Path remote = TestRepos.bareWithMain(dir.resolve("repos/acme/app.git"));
+        TestRepos.git(remote, "config", "http.receivepack", "true");
+        GitHttpServer git = GitHttpServer.handlerOnly(dir.resolve("repos"), gitHubToken);
+        github.mount("/acme/", git.handler());
+        server = TestServer.start(
+                Map.ofEntries(
+                        Map.entry("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString()),
+                        Map.entry("NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString()),
+                        Map.entry("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1"),
+                        Map.entry("NIGHTSHIFT_SLACK_BOT_TOKEN", slack.botToken()),
+                        Map.entry("NIGHTSHIFT_SLACK_APP_TOKEN", slack.appToken()),
+                        Map.entry("NIGHTSHIFT_SLACK_SIGNING_SECRET", SECRET),
+                        Map.entry("NIGHTSHIFT_SLACK_API_URL", slack.methodsUrl()),
+                        Map.entry("NIGHTSHIFT_ADMIT_DOMAINS", "example.com"),
+                        Map.entry(
+                                "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES",
+                                CHANNEL + "=" + github.webUrl() + "/acme/app.git;D0ADA=" + github.webUrl()
+                                        + "/acme/app.git")),
+                p -> {
+                    p.sandboxes = true;
+                    p.executor = turn -> {
+                        prompts.add(turn.message().content());
+                        Sandbox sandbox = turn.sandbox();
+                        sandbox.writeFile(
+                                "notes/turn-" + prompts.size() + ".txt",
+                                turn.message().content().getBytes(StandardCharsets.UTF_8));
+                    };
+                });
+        JsonNode created = server.admin
+                .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
+                .body();
+        ApiClient ada = server.client(created.path("token").path("token").asText());
+        assertThat(ada.put("/api/me/credentials/127.0.0.1", Map.of("secret", gitHubToken))
+                        .status())
+                .isEqualTo(200);
+        ApiClient.Response linked = server.admin.put(
+                "/api/users/ada/identities",
+                Map.of("kind", "slack", "issuer", SlackFake.TEAM_ID, "subject", "U0ADA", "login", "ada"));
+        assertThat(linked.status()).as(linked.raw()).isIn(200, 201);
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+        github.close();
+        slack.close();
+    }
+
+    HttpResponse<String> post(String body, long timestamp, String secret) throws Exception {
+        String ts = String.valueOf(timestamp);
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/events"))
+                                .header("Content-Type", "application/json")
+                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
+                                .header(
+                                        SlackSignatures.SIGNATURE_HEADER,
+                                        SlackSignatures.signature(secret, ts, body.getBytes(StandardCharsets.UTF_8)))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String body) throws Exception {
+        return post(body, Instant.now().getEpochSecond(), SECRET);
+    }
+
+    @Test
+    void aChannelMentionEndsWithTheStatusMessageEditedAndThePullRequestAndAThreadReplyIsASecondTurn() throws Exception {
+        String ts = "1733400000.000100";
+        HttpResponse<String> mention = post(SlackPayloads.appMention(
+                CHANNEL,
+                "U0ADA",
+                "<@" + SlackFake.BOT_USER_ID + "> add a note about the search page",
+                ts,
+                null,
+                "Ev001"));
+        assertThat(mention.statusCode()).as(mention.body()).isEqualTo(200);
+        assertThat(mention.body()).contains("started");
+        assertThat(slack.reactions(CHANNEL, ts)).contains("eyes");
+        // Slack retries an event it thinks was not acknowledged: the retry changes nothing
+        assertThat(post(SlackPayloads.appMention(
+                                CHANNEL,
+                                "U0ADA",
+                                "<@" + SlackFake.BOT_USER_ID + "> add a note about the search page",
+                                ts,
+                                null,
+                                "Ev001"))
+                        .body())
+                .contains("duplicate");
+
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(slack.updates(CHANNEL))
+                        .anySatisfy(u -> assertThat(u.text()).contains("/pull/")));
+        SlackFake.PostedMessage status = slack.messages(CHANNEL).stream()
+                .filter(m -> ts.equals(m.threadTs()))
+                .findFirst()
+                .orElseThrow();
+        // posted while the turn ran, with a Stop button; now the final state, with the pull request
+        assertThat(slack.calls("chat.postMessage").getFirst().params().toString())
+                .contains("nightshift_stop");
+        assertThat(status.blocks()).contains("/pull/").doesNotContain("nightshift_stop");
+        assertThat(slack.updates(CHANNEL)).allSatisfy(u -> assertThat(u.ts()).isEqualTo(status.ts()));
+        assertThat(prompts.getFirst()).isEqualTo("add a note about the search page");
+        assertThat(github.pullRequests("acme/app"))
+                .singleElement()
+                .satisfies(pr -> assertThat(pr.author()).isEqualTo("ada"));
+
+        HttpResponse<String> reply = post(SlackPayloads.message(
+                CHANNEL, "channel", "U0ADA", "and link it from the footer", "1733400100.000200", ts, "Ev002"));
+        assertThat(reply.body()).contains("follow-up");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
+        assertThat(prompts.getLast()).isEqualTo("and link it from the footer");
+        // the app's own message in the thread is never answered
+        assertThat(post(SlackPayloads.ownMessage(CHANNEL, "channel", "Working…", "1733400200.000300", "Ev003"))
+                        .body())
+                .contains("ignored");
+    }
+
+    @Test
+    void aDirectMessageOverSocketModeStartsASessionAndSomeoneAdmittedByEmailIsLinkedOnFirstContact() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.openConnections() > 0);
+        slack.pushEventsApi(SlackPayloads.message(
+                "D0ADA", "im", "U0NEW", "fix the typo on the login page", "1733400300.000100", null, "Ev010"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
+        assertThat(prompts.getFirst()).isEqualTo("fix the typo on the login page");
+        assertThat(slack.acks()).isNotEmpty();
+        assertThat(server.admin.get("/api/users").raw()).contains("newcomer");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(slack.messages("D0ADA"))
+                        .anySatisfy(m -> assertThat(m.threadTs()).isEqualTo("1733400300.000100")));
+    }
+
+    @Test
+    void strangersGetAnEphemeralMessageAndForgedOrStaleRequestsAreRefused() throws Exception {
+        String mention = SlackPayloads.appMention(
+                CHANNEL,
+                "U0EVE",
+                "<@" + SlackFake.BOT_USER_ID + "> delete the database",
+                "1733400400.000100",
+                null,
+                "Ev020");
+        HttpResponse<String> refused = post(mention);
+        assertThat(refused.body()).contains("unlinked");
+        assertThat(slack.ephemerals()).anySatisfy(e -> {
+            assertThat(e.user()).isEqualTo("U0EVE");
+            assertThat(e.text()).contains("Nightshift account");
+        });
+        assertThat(post(mention, Instant.now().getEpochSecond() - 600, SECRET).statusCode())
+                .isEqualTo(401);
+        assertThat(post(mention, Instant.now().getEpochSecond(), "not-the-secret")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(prompts).isEmpty();
+    }
+}
