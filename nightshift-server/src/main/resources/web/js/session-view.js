@@ -173,6 +173,8 @@ export class SessionView {
    * page for whoever may see it there (its owner, an administrator), else just the words.
    */
   originNote(s) {
+    const other = this.elsewhereNote(s);
+    if (other) return other;
     const automationId = s.origin?.kind === 'automation' ? s.origin.automationId : null;
     if (!automationId) return null;
     if (this.originName === undefined && !auth.isShareLink) {
@@ -190,6 +192,28 @@ export class SessionView {
           onclick: (e) => { e.preventDefault(); this.navigate(`/automations#${automationId}`); } }, label)
         : h('span', { title: `Automation ${automationId}` }, label),
       ' · ');
+  }
+
+  /**
+   * "From GitHub #12 · ", "From Slack · ", "From Linear · " for a session a GitHub comment or issue, a
+   * Slack thread or a Linear issue started: GitHub's thread is linked (its address follows from the
+   * repository's), the others are named with their thread or issue id.
+   */
+  elsewhereNote(s) {
+    const kind = s.origin?.kind;
+    const id = s.origin?.id ?? '';
+    if (kind === 'github-pr' || kind === 'github-issue' || kind === 'github-review') {
+      const number = id.slice(id.lastIndexOf('#') + 1);
+      const web = /^https?:\/\//.test(s.repository) ? s.repository.replace(/\.git$/, '') : null;
+      const label = `GitHub ${kind === 'github-issue' ? 'issue' : 'pull request'} #${number}`;
+      const href = web ? `${web}/${kind === 'github-issue' ? 'issues' : 'pull'}/${number}` : null;
+      return h('span', { class: 'origin-note' }, 'From ',
+        href ? h('a', { href, target: '_blank', rel: 'noopener noreferrer', title: id }, label) : h('span', { title: id }, label),
+        ' · ');
+    }
+    if (kind === 'slack') return h('span', { class: 'origin-note', title: `Slack thread ${id}` }, 'From a Slack thread · ');
+    if (kind === 'linear') return h('span', { class: 'origin-note', title: `Linear issue ${id}` }, 'From a Linear issue · ');
+    return null;
   }
 
   blockedReason() {

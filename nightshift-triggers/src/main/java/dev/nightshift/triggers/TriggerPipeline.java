@@ -272,8 +272,8 @@ public final class TriggerPipeline implements AutoCloseable {
     }
 
     /**
-     * A turn ended: when its prompt came from a trigger, that trigger's origin hears how. Called on
-     * the thread that ended the turn; cheap for a person's prompt (one lookup by id).
+     * A turn ended: when its prompt came from a trigger, that trigger's origin hears how, on a worker
+     * thread. Called on the thread that ended the turn, which it holds up for one lookup by id only.
      */
     public void turnEnded(String messageId, TriggerSink.TurnOutcome outcome) {
         Optional<Trigger> trigger = triggerIdFor(messageId).flatMap(triggers::find);
@@ -281,18 +281,21 @@ public final class TriggerPipeline implements AutoCloseable {
             return;
         }
         TriggerSink sink = sinks.get(trigger.get().origin().kind());
-        if (sink == null) {
+        if (sink == null || closed) {
             return;
         }
-        try {
-            sink.turnEnded(trigger.get(), outcome);
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "telling {} how trigger {} ended failed",
-                    trigger.get().origin(),
-                    trigger.get().id(),
-                    e);
-        }
+        // on a worker: a chat or tracker that is slow or down never holds up the session's next turn
+        workers.execute(() -> {
+            try {
+                sink.turnEnded(trigger.get(), outcome);
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "telling {} how trigger {} ended failed",
+                        trigger.get().origin(),
+                        trigger.get().id(),
+                        e);
+            }
+        });
     }
 
     public Optional<Trigger> find(String triggerId) {
