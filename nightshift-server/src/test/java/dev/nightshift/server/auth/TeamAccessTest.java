@@ -508,6 +508,10 @@ class TeamAccessTest {
         ApiClient laptop = server.client(second.text("token"));
         String liveFromLaptop = laptop.liveToken(session);
         WsTestClient viaLaptop = WsTestClient.subscribe(server.wsUrl(session), liveFromLaptop);
+        // the server counts the stream once its subscription is through (not at once on a loaded machine)
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> server.server.webSocketConnections() >= 1);
         assertThat(owner.delete("/api/tokens/" + second.text("id")).status()).isEqualTo(204);
         assertThat(lastAudit("token.revoke")).isEqualTo("1 live connection closed");
         assertThat(viaLaptop.closed.get(CLIENT_SEES, TimeUnit.SECONDS)).isEqualTo(4001);
