@@ -270,14 +270,15 @@ public final class LinearWorkplace {
         @Override
         public void started(Trigger trigger, String sessionId) {
             String issueId = trigger.origin().id();
-            move(issueId, false);
             String session = agentSessions.get(issueId);
             String text = "Working on it in a Nightshift session: " + baseUrl.get() + "/sessions/" + sessionId;
+            // the person hears first; moving the issue takes three more round trips
             if (session != null) {
                 linear.agentActivity(session, LinearClient.ActivityType.THOUGHT, text);
             } else {
                 linear.comment(issueId, text);
             }
+            move(issueId, false);
             audit(trigger.actorId(), "linear.status", issueId, "ok", "started " + sessionId);
         }
 

@@ -180,4 +180,40 @@ class LinearWorkplaceTest {
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(prompts).isEmpty();
     }
+
+    @Test
+    void anAgentSessionLinearOpensIsReportedThroughActivitiesAndItsPromptsFollowUp() throws Exception {
+        String issue = linear.addIssue(team, "Tidy the changelog", "It has duplicates.", List.of());
+        String agentSession = linear.addAgentSession(issue);
+        HttpResponse<String> created = deliver(LinearWebhookPayloads.agentSessionCreated(
+                linear.organizationId(),
+                linear.appUserId(),
+                agentSession,
+                linear.issueData(issue),
+                ada,
+                "Tidy it",
+                Instant.now()));
+        assertThat(created.body()).as(created.body()).contains("started");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(linear.activities(agentSession))
+                        .extracting(a -> a.content().path("body").asText())
+                        .anySatisfy(b -> assertThat(b).startsWith("Working on it in a Nightshift session"))
+                        .anySatisfy(b -> assertThat(b).startsWith("Done.")));
+        assertThat(linear.comments(issue)).isEmpty(); // all of it went to the agent session
+        assertThat(linear.attachments(issue)).hasSize(1);
+
+        HttpResponse<String> prompted = deliver(LinearWebhookPayloads.agentSessionPrompted(
+                linear.organizationId(),
+                linear.appUserId(),
+                agentSession,
+                linear.issueData(issue),
+                UUID.randomUUID().toString(),
+                ada,
+                "now sort it by date",
+                null,
+                Instant.now()));
+        assertThat(prompted.body()).contains("follow-up");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
+        assertThat(prompts.getLast()).isEqualTo("now sort it by date");
+    }
 }
