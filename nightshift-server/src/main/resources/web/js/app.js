@@ -12,6 +12,7 @@ import { Sidebar } from './sidebar.js';
 import { SessionView } from './session-view.js';
 import { SecretsView } from './secrets-view.js';
 import { AutomationsView } from './automations-view.js';
+import { ConnectView } from './connect-view.js';
 
 const root = document.getElementById('app');
 let shell = null;
@@ -126,6 +127,7 @@ function route() {
     return route();
   }
   if (location.pathname === '/secrets' && !auth.isShareLink) return shell.showPage('/secrets', () => new SecretsView());
+  if (location.pathname === '/connect' && !auth.isShareLink) return shell.showPage('/connect', () => new ConnectView());
   if (location.pathname === '/automations' && !auth.isShareLink) {
     const focusId = decodeURIComponent(location.hash.slice(1)) || null;
     return shell.showPage('/automations', () => new AutomationsView({ navigate, focusId }));

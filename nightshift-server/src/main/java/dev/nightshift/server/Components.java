@@ -328,7 +328,8 @@ final class Components implements AutoCloseable {
                     clock);
             slackWorkplace.start(timer);
         }
-        this.slackRoutes = new SlackRoutes(store, config.get(Setting.SLACK_SIGNING_SECRET), slackWorkplace, clock);
+        this.slackRoutes =
+                new SlackRoutes(store, auth, config.get(Setting.SLACK_SIGNING_SECRET), slackWorkplace, clock);
         OidcRoutes oidcRoutes = new OidcRoutes(
                 store,
                 signIn,

@@ -1,6 +1,10 @@
 package dev.nightshift.server.slack;
 
+import dev.nightshift.core.Secrets;
+import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.port.Store;
+import dev.nightshift.server.auth.Authenticator;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
 import dev.nightshift.server.http.RouteTable;
@@ -26,18 +30,24 @@ public final class SlackRoutes {
     private static final String PROVIDER = "slack";
 
     private final Store store;
+    private final Authenticator auth;
     private final String signingSecret;
     private final SlackWorkplace workplace; // null: Slack is not configured
     private final Clock clock;
 
-    public SlackRoutes(Store store, String signingSecret, SlackWorkplace workplace, Clock clock) {
+    public SlackRoutes(Store store, Authenticator auth, String signingSecret, SlackWorkplace workplace, Clock clock) {
         this.store = store;
+        this.auth = auth;
         this.signingSecret = signingSecret == null ? "" : signingSecret;
         this.workplace = workplace;
         this.clock = clock;
     }
 
+    /** {@code POST /api/me/identities/slack}: the code from a "Connect your account" message. */
+    public record Connect(String code) {}
+
     public void register(RouteTable routes) {
+        routes.post("/api/me/identities/slack", this::connect);
         routes.post("/webhooks/slack/events", ctx -> respond(ctx, deliver(verified(ctx))));
         routes.post("/webhooks/slack/interactivity", ctx -> {
             String form = new String(verified(ctx), StandardCharsets.UTF_8);
@@ -52,6 +62,60 @@ public final class SlackRoutes {
             }
             respond(ctx, deliver(payload.getBytes(StandardCharsets.UTF_8)));
         });
+    }
+
+    /**
+     * Links the Slack account a connect code was made for to the signed-in person (the code was shown
+     * only to that Slack user, ephemerally, and lives 30 minutes; it is used up here).
+     */
+    private void connect(Context ctx) {
+        Caller caller = auth.fromHeader(ctx.header("Authorization"));
+        if (caller.isShareLink()) {
+            throw ApiException.forbidden("a share link cannot link accounts; sign in with your own token");
+        }
+        caller.require(Scope.ACCOUNT);
+        if (ctx.bodyAsBytes().length > 4096) {
+            throw new ApiException(413, "payload_too_large", "the request is larger than 4 KiB");
+        }
+        Connect request = Json.read(ctx.body(), Connect.class);
+        String payload = request.code() == null
+                ? ""
+                : store.oneTimeValues()
+                        .consume(
+                                SlackWorkplace.CONNECT_PURPOSE,
+                                Secrets.hash(request.code().strip()),
+                                clock.instant())
+                        .orElse("");
+        int space = payload.indexOf(' ');
+        if (space < 0) {
+            store.audit()
+                    .record(
+                            caller.userId(),
+                            null,
+                            "identity.connect",
+                            "slack",
+                            "refused",
+                            "unknown, used or expired code",
+                            clock.instant());
+            throw ApiException.badRequest(
+                    "this connect code is unknown, was already used or expired; mention the app in Slack again for a new one");
+        }
+        String team = payload.substring(0, space);
+        String slackUser = payload.substring(space + 1);
+        if (store.identities().find("slack", team, slackUser).isPresent()) {
+            throw ApiException.conflict("this Slack account is already linked to a Nightshift account");
+        }
+        store.identities().link(caller.userId(), "slack", team, slackUser, slackUser, null, clock.instant());
+        store.audit()
+                .record(
+                        caller.userId(),
+                        null,
+                        "identity.connect",
+                        "slack",
+                        "ok",
+                        team + " " + slackUser,
+                        clock.instant());
+        Json.respond(ctx, 200, Map.of("linked", Map.of("kind", "slack", "team", team, "user", slackUser)));
     }
 
     private byte[] verified(Context ctx) {

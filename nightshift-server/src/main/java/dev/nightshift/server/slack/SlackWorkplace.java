@@ -167,9 +167,11 @@ public final class SlackWorkplace {
                     channel,
                     thread,
                     slackUser,
-                    "I can only work for people with a Nightshift account. "
-                            + "Sign in at " + baseUrl.get() + " with the e-mail address your Slack account uses "
-                            + "(an administrator may need to admit you), then ask again.");
+                    // only this person sees it (ephemeral): the link binds their Slack account to whoever opens it
+                    "I can only work for people with a Nightshift account. Connect yours: sign in at "
+                            + baseUrl.get() + " and open " + baseUrl.get() + "/connect#"
+                            + connectCode(teamId, slackUser)
+                            + " within 30 minutes (an administrator may need to admit you first), then ask again.");
             audit(null, "slack.ignored", channel, "ignored", "no admitted Nightshift account for " + slackUser);
             return "ignored: unlinked";
         }
@@ -272,6 +274,22 @@ public final class SlackWorkplace {
         } catch (ApiException e) {
             return Optional.empty(); // not admitted: the caller says how to get in
         }
+    }
+
+    /** The one-time "Connect your account" purpose, and how long a code lives. */
+    public static final String CONNECT_PURPOSE = "slack-connect";
+
+    static final Duration CONNECT_TTL = Duration.ofMinutes(30);
+
+    private String connectCode(String teamId, String slackUser) {
+        String code = dev.nightshift.core.Secrets.newSecret("nsc");
+        store.oneTimeValues()
+                .save(
+                        CONNECT_PURPOSE,
+                        dev.nightshift.core.Secrets.hash(code),
+                        teamId + " " + slackUser,
+                        clock.instant().plus(CONNECT_TTL));
+        return code;
     }
 
     private static Origin origin(String teamId, String channel, String threadTs) {

@@ -45,6 +45,7 @@ public final class WebUi {
         routes.get("/sessions/{id}", this::page);
         routes.get("/secrets", this::page);
         routes.get("/automations", this::page);
+        routes.get("/connect", this::page);
         routes.get("/s/{secret}", this::page);
         routes.get("/ui/<path>", this::asset);
         routes.get("/vendor/{library}/<path>", this::vendor);

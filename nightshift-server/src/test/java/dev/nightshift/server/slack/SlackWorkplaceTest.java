@@ -205,11 +205,29 @@ class SlackWorkplaceTest {
             assertThat(e.user()).isEqualTo("U0EVE");
             assertThat(e.text()).contains("Nightshift account");
         });
+        // the ephemeral message holds a one-time link that connects the Slack account to whoever opens it
+        String text = slack.ephemerals().getLast().text();
+        String code = text.substring(text.indexOf("/connect#") + 9).split("\\s")[0];
+        ApiClient.Response eve = server.admin.post("/api/users", Map.of("login", "eve"));
+        ApiClient asEve = server.client(eve.body().path("token").path("token").asText());
+        ApiClient.Response connected = asEve.post("/api/me/identities/slack", Map.of("code", code));
+        assertThat(connected.status()).as(connected.raw()).isEqualTo(200);
+        assertThat(asEve.post("/api/me/identities/slack", Map.of("code", code)).status())
+                .isEqualTo(400);
+        assertThat(server.admin.get("/api/users/eve/identities").raw()).contains("U0EVE");
+        HttpResponse<String> again = post(SlackPayloads.appMention(
+                CHANNEL,
+                "U0EVE",
+                "<@" + SlackFake.BOT_USER_ID + "> tidy the README",
+                "1733400500.000100",
+                null,
+                "Ev021"));
+        assertThat(again.body()).contains("started");
+
         assertThat(post(mention, Instant.now().getEpochSecond() - 600, SECRET).statusCode())
                 .isEqualTo(401);
         assertThat(post(mention, Instant.now().getEpochSecond(), "not-the-secret")
                         .statusCode())
                 .isEqualTo(401);
-        assertThat(prompts).isEmpty();
     }
 }
