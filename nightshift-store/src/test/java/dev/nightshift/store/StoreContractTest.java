@@ -655,7 +655,9 @@ abstract class StoreContractTest {
         // the same account can never be linked twice, to anyone
         assertThatThrownBy(() -> store.identities().link(bob.id(), "github", "github.com", "1001", "x", null, now))
                 .isInstanceOf(StoreException.class);
-        store.identities().link(alice.id(), "oidc", "https://id.example.com", "1001", "alice", null, now);
+        // linked a second later: identities made in the same millisecond are ordered by their random ids
+        store.identities()
+                .link(alice.id(), "oidc", "https://id.example.com", "1001", "alice", null, now.plusSeconds(1));
         assertThat(store.identities().forUser(alice.id()))
                 .extracting(i -> i.kind())
                 .containsExactly("github", "oidc");
