@@ -324,6 +324,7 @@ final class Components implements AutoCloseable {
                     dispatcher,
                     config.slack(),
                     config.repositoryAllowlist(),
+                    repositories,
                     this::url,
                     clock);
             slackWorkplace.start(timer);

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.nightshift.core.port.ArtifactStore;
 import dev.nightshift.core.port.AuditLog;
 import dev.nightshift.core.port.AutomationStore;
+import dev.nightshift.core.port.ChannelDefaults;
 import dev.nightshift.core.port.CredentialStore;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.IdentityStore;
@@ -43,6 +44,7 @@ public final class JdbcStore implements Store {
     private final OneTimeValues oneTimeValues;
     private final TriggerStore triggers;
     private final AutomationStore automations;
+    private final ChannelDefaults channelDefaults;
 
     private JdbcStore(HikariDataSource dataSource, StoreConfig config, java.time.Clock clock) {
         boolean sqlite = config.isSqlite();
@@ -63,6 +65,7 @@ public final class JdbcStore implements Store {
         this.oneTimeValues = new JdbcOneTimeValues(db);
         this.triggers = new JdbcTriggers(db);
         this.automations = new JdbcAutomations(db);
+        this.channelDefaults = new JdbcChannelDefaults(db);
     }
 
     /** Opens the store on the system clock. */
@@ -175,6 +178,11 @@ public final class JdbcStore implements Store {
     @Override
     public AutomationStore automations() {
         return automations;
+    }
+
+    @Override
+    public ChannelDefaults channelDefaults() {
+        return channelDefaults;
     }
 
     @Override

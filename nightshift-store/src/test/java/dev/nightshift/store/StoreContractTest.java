@@ -1178,6 +1178,17 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aChannelHasOneDefaultRepositoryThatCanBeReplaced() {
+        assertThat(store.channelDefaults().repository("slack", "T1", "C1")).isEmpty();
+        store.channelDefaults().set("slack", "T1", "C1", "https://github.com/acme/app.git", null, now);
+        store.channelDefaults().set("slack", "T1", "C2", "https://github.com/acme/web.git", null, now);
+        store.channelDefaults().set("slack", "T1", "C1", "https://github.com/acme/api.git", null, now.plusSeconds(1));
+        assertThat(store.channelDefaults().repository("slack", "T1", "C1")).contains("https://github.com/acme/api.git");
+        assertThat(store.channelDefaults().repository("slack", "T1", "C2")).contains("https://github.com/acme/web.git");
+        assertThat(store.channelDefaults().repository("slack", "T2", "C1")).isEmpty();
+    }
+
+    @Test
     void startingTheOnlyNodeReleasesTheLeasesADeadProcessHeld() {
         Trigger t = store.triggers()
                 .record(trigger(TriggerSource.WEBHOOK, "k-release", new Origin("automation", "aut_r")), now)

@@ -34,6 +34,9 @@ public interface Store extends AutoCloseable {
     /** Automations (schedules, webhooks, signed integrations) and their runs. */
     AutomationStore automations();
 
+    /** Each chat channel's default repository. */
+    ChannelDefaults channelDefaults();
+
     /** Which database this is, for logs and metrics ("sqlite", "postgresql"). */
     String dialect();
 

@@ -48,6 +48,15 @@ public final class SlackRoutes {
 
     public void register(RouteTable routes) {
         routes.post("/api/me/identities/slack", this::connect);
+        routes.post("/webhooks/slack/commands", ctx -> {
+            Map<String, String> form = form(new String(verified(ctx), StandardCharsets.UTF_8));
+            String answer = workplace.command(
+                    form.getOrDefault("team_id", ""),
+                    form.getOrDefault("channel_id", ""),
+                    form.getOrDefault("user_id", ""),
+                    form.getOrDefault("text", ""));
+            Json.respond(ctx, 200, Map.of("response_type", "ephemeral", "text", answer));
+        });
         routes.post("/webhooks/slack/events", ctx -> respond(ctx, deliver(verified(ctx))));
         routes.post("/webhooks/slack/interactivity", ctx -> {
             String form = new String(verified(ctx), StandardCharsets.UTF_8);
@@ -167,6 +176,20 @@ public final class SlackRoutes {
             store.oneTimeValues().forgetDelivery(PROVIDER, eventId); // Slack's retry is handled again
         }
         return Map.of("status", handled.startsWith("ignored") ? "ignored" : "handled", "detail", handled);
+    }
+
+    /** A form-encoded body's fields (a slash command's). */
+    private static Map<String, String> form(String body) {
+        Map<String, String> fields = new java.util.HashMap<>();
+        for (String field : body.split("&")) {
+            int eq = field.indexOf('=');
+            if (eq > 0) {
+                fields.put(
+                        URLDecoder.decode(field.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(field.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
     }
 
     private static void respond(Context ctx, Map<String, Object> body) {

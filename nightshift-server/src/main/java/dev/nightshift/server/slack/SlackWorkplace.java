@@ -77,6 +77,7 @@ public final class SlackWorkplace {
     private final TurnControl turns;
     private final Settings settings;
     private final List<String> allowedRepositories;
+    private final dev.nightshift.core.policy.RepositoryPolicy repositories;
     private final Supplier<String> baseUrl;
     private final Clock clock;
     private volatile String botUserId;
@@ -93,8 +94,10 @@ public final class SlackWorkplace {
             TurnControl turns,
             Settings settings,
             List<String> allowedRepositories,
+            dev.nightshift.core.policy.RepositoryPolicy repositories,
             Supplier<String> baseUrl,
             Clock clock) {
+        this.repositories = repositories;
         this.store = store;
         this.pipeline = pipeline;
         this.slack = slack;
@@ -161,6 +164,7 @@ public final class SlackWorkplace {
     private String ask(
             String teamId, String channel, String slackUser, String text, String ts, String threadTs, String eventId) {
         String thread = threadTs != null ? threadTs : ts;
+        channelTeams.put(channel, teamId);
         Optional<User> user = person(teamId, slackUser);
         if (user.isEmpty()) {
             slack.postEphemeral(
@@ -234,10 +238,66 @@ public final class SlackWorkplace {
     }
 
     /** The repository a request works on: named in it, the channel's default, or the only one allowed. */
+    /** The team a channel's requests came from last (channel ids are unique across a workspace). */
+    private final Map<String, String> channelTeams = new ConcurrentHashMap<>();
+
+    private String teamOf(String channel) {
+        return channelTeams.getOrDefault(channel, "");
+    }
+
+    /**
+     * {@code /nightshift repo [url]}: shows or sets the channel's default repository (a linked person,
+     * and a repository the policy allows them). Returns what Slack shows the person, ephemerally.
+     */
+    public String command(String teamId, String channel, String slackUser, String text) {
+        channelTeams.put(channel, teamId);
+        String[] words = text == null ? new String[0] : text.strip().split("\\s+", 2);
+        if (words.length == 0 || !words[0].equalsIgnoreCase("repo")) {
+            return "Usage: /nightshift repo <git URL> sets this channel's default repository; /nightshift repo shows it.";
+        }
+        if (words.length == 1) {
+            return store.channelDefaults()
+                    .repository(ORIGIN, teamId, channel)
+                    .or(() -> Optional.ofNullable(settings.channelRepositories().get(channel)))
+                    .map(r -> "This channel's requests work on " + r + " unless they name another repository.")
+                    .orElse(
+                            "This channel has no default repository: name one in your request, or set it with /nightshift repo <git URL>.");
+        }
+        Optional<User> user = person(teamId, slackUser);
+        if (user.isEmpty()) {
+            return "Only people with a Nightshift account can set this; mention the app to get a link that connects yours.";
+        }
+        Optional<String> repository = SlackEvents.repository("repo " + words[1]);
+        if (repository.isEmpty()) {
+            return "\"" + words[1]
+                    + "\" is not a repository I can read: give its git URL, e.g. https://github.com/acme/app.git";
+        }
+        Optional<dev.nightshift.core.policy.RepositoryPolicy.Refusal> refused =
+                repositories.check(repository.get(), user.get().admin());
+        if (refused.isPresent()) {
+            audit(
+                    user.get().id(),
+                    "slack.channel_repository",
+                    channel,
+                    "refused",
+                    refused.get().name());
+            return repository.get() + " is not allowed on this Nightshift ("
+                    + refused.get().name().toLowerCase(Locale.ROOT) + "); ask an administrator.";
+        }
+        store.channelDefaults()
+                .set(ORIGIN, teamId, channel, repository.get(), user.get().id(), clock.instant());
+        audit(user.get().id(), "slack.channel_repository", channel, "ok", repository.get());
+        return "This channel's requests now work on " + repository.get() + " unless they name another repository.";
+    }
+
     private String repository(String channel, String request) {
         Optional<String> named = SlackEvents.repository(request);
         if (named.isPresent()) {
             return named.get();
+        }
+        Optional<String> set = store.channelDefaults().repository(ORIGIN, teamOf(channel), channel);
+        if (set.isPresent()) {
+            return set.get();
         }
         String channelDefault = settings.channelRepositories().get(channel);
         if (channelDefault != null) {

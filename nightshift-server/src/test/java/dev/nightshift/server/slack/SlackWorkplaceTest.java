@@ -230,4 +230,48 @@ class SlackWorkplaceTest {
                         .statusCode())
                 .isEqualTo(401);
     }
+
+    HttpResponse<String> command(String user, String channel, String text) throws Exception {
+        String body = "token=ignored&team_id=" + SlackFake.TEAM_ID + "&channel_id=" + channel + "&user_id=" + user
+                + "&command=%2Fnightshift&text=" + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+        String ts = String.valueOf(Instant.now().getEpochSecond());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/commands"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
+                                .header(
+                                        SlackSignatures.SIGNATURE_HEADER,
+                                        SlackSignatures.signature(SECRET, ts, body.getBytes(StandardCharsets.UTF_8)))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aSlashCommandSetsTheChannelsDefaultRepositoryForLaterRequests() throws Exception {
+        String repository = github.webUrl() + "/acme/app.git";
+        assertThat(command("U0ADA", "C0OTHER", "repo").body()).contains("no default repository");
+        assertThat(command("U0EVE", "C0OTHER", "repo " + repository).body())
+                .contains("Only people with a Nightshift account");
+        HttpResponse<String> set = command("U0ADA", "C0OTHER", "repo " + repository);
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(set.body()).contains("ephemeral").contains("now work on " + repository);
+        assertThat(command("U0ADA", "C0OTHER", "repo").body()).contains(repository);
+        assertThat(command("U0ADA", "C0OTHER", "help").body()).contains("Usage");
+
+        HttpResponse<String> mention = post(SlackPayloads.appMention(
+                "C0OTHER",
+                "U0ADA",
+                "<@" + SlackFake.BOT_USER_ID + "> bump the version",
+                "1733400600.000100",
+                null,
+                "Ev030"));
+        assertThat(mention.body()).contains("started");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
+        assertThat(server.admin
+                        .get("/api/audit?action=slack.channel_repository")
+                        .raw())
+                .contains(repository);
+    }
 }
