@@ -140,6 +140,11 @@ public final class SlackClient implements AutoCloseable {
 
     /** Like {@link #postEphemeral(String, String, String)}, in the thread {@code threadTs} when not null. */
     public void postEphemeral(String channel, String threadTs, String user, String text) {
+        postEphemeral(channel, threadTs, user, text, null);
+    }
+
+    /** Like {@link #postEphemeral(String, String, String, String)}, with Block Kit blocks (null: none). */
+    public void postEphemeral(String channel, String threadTs, String user, String text, String blocksJson) {
         call(
                 "chat.postEphemeral",
                 () -> methods.chatPostEphemeral(ChatPostEphemeralRequest.builder()
@@ -147,6 +152,7 @@ public final class SlackClient implements AutoCloseable {
                         .threadTs(threadTs)
                         .user(user)
                         .text(text)
+                        .blocksAsString(blocksJson)
                         .build()));
     }
 

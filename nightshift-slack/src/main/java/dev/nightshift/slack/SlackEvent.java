@@ -85,4 +85,14 @@ public sealed interface SlackEvent {
      */
     record StopPressed(String teamId, String channel, String messageTs, String threadTs, String user, String sessionId)
             implements SlackEvent {}
+
+    /**
+     * Someone pressed a repository button of an ephemeral picker ({@value
+     * RepositoryPicker#ACTION_PREFIX}…).
+     *
+     * @param threadTs the thread the picker was shown in; null when not in one
+     * @param value the button's value: the pending request's id and the repository
+     */
+    record RepositoryPicked(String teamId, String channel, String threadTs, String user, String value)
+            implements SlackEvent {}
 }

@@ -161,6 +161,26 @@ public final class SlackEvents {
         if (!actions.isArray()) {
             return null;
         }
+        for (JsonNode action : actions) {
+            String id = text(action, "action_id");
+            if (id != null && id.startsWith(RepositoryPicker.ACTION_PREFIX)) {
+                String picked = text(action, "value");
+                String team = text(root.path("team"), "id");
+                if (team == null) {
+                    team = text(root.path("user"), "team_id");
+                }
+                String who = text(root.path("user"), "id");
+                String where = text(root.path("container"), "channel_id");
+                if (where == null) {
+                    where = text(root.path("channel"), "id");
+                }
+                if (blank(picked) || blank(team) || blank(who) || blank(where)) {
+                    return null;
+                }
+                String thread = text(root.path("container"), "thread_ts");
+                return new SlackEvent.RepositoryPicked(team, where, blank(thread) ? null : thread, who, picked);
+            }
+        }
         String sessionId = null;
         for (JsonNode action : actions) {
             if (StatusMessage.STOP_ACTION_ID.equals(text(action, "action_id"))) {

@@ -134,6 +134,7 @@ public final class SlackWorkplace {
                     ask(m.teamId(), m.channel(), m.user(), m.text(), m.ts(), m.threadTs(), m.eventId());
                 case SlackEvent.Message m -> message(m);
                 case SlackEvent.StopPressed s -> stopPressed(s);
+                case SlackEvent.RepositoryPicked p -> picked(p);
             };
         } catch (RuntimeException e) {
             LOG.warn("handling a Slack {} failed", event.getClass().getSimpleName(), e);
@@ -192,20 +193,123 @@ public final class SlackWorkplace {
         slack.react(channel, ts, "eyes");
         String repository = bound.map(Trigger::repository).orElseGet(() -> repository(channel, request));
         if (repository == null) {
+            return askWhichRepository(teamId, channel, thread, ts, slackUser, user.get(), text, eventId, origin);
+        }
+        return record(user.get(), repository, bound, request, eventId, origin, teamId, channel, thread);
+    }
+
+    /**
+     * No repository named and none set for the channel: an ephemeral picker of the person's recent
+     * repositories, the request kept (hashed id, 30 minutes) until they pick one.
+     */
+    private String askWhichRepository(
+            String teamId,
+            String channel,
+            String thread,
+            String ts,
+            String slackUser,
+            User user,
+            String text,
+            String eventId,
+            Origin origin) {
+        List<String> recent = store
+                .sessions()
+                .list(new dev.nightshift.core.port.SessionQuery(user.id(), user.id(), null, null, 0, 50))
+                .items()
+                .stream()
+                .map(Session::repository)
+                .distinct()
+                .limit(dev.nightshift.slack.RepositoryPicker.MAX_CHOICES)
+                .toList();
+        String help = "Which repository? Name it in your message (\"… in https://github.com/acme/app\"), or set this "
+                + "channel's default with /nightshift repo <git URL>.";
+        if (recent.isEmpty()) {
+            slack.postEphemeral(channel, thread, slackUser, help);
+        } else {
+            String pending = dev.nightshift.core.Secrets.newSecret("nsp");
+            store.oneTimeValues()
+                    .save(
+                            PICK_PURPOSE,
+                            dev.nightshift.core.Secrets.hash(pending),
+                            Json.write(Map.of(
+                                    "team",
+                                    teamId,
+                                    "channel",
+                                    channel,
+                                    "thread",
+                                    thread,
+                                    "user",
+                                    slackUser,
+                                    "text",
+                                    text == null ? "" : text,
+                                    "event",
+                                    eventId)),
+                            clock.instant().plus(CONNECT_TTL));
             slack.postEphemeral(
                     channel,
                     thread,
                     slackUser,
-                    "Which repository? Name it in your message (\"… in "
-                            + "https://github.com/acme/app\"); an administrator can set a channel's default in "
-                            + "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES.");
-            audit(user.get().id(), "slack.ignored", origin.id(), "ignored", "no repository named");
-            return "ignored: no repository";
+                    help,
+                    dev.nightshift.slack.RepositoryPicker.blocksJson(pending, recent));
         }
+        audit(user.id(), "slack.ask_repository", origin.id(), "ok", recent.size() + " recent repositories offered");
+        return "ignored: asked which repository";
+    }
+
+    /** A picker's button: the request it kept starts on the repository picked (by the person who asked). */
+    private String picked(SlackEvent.RepositoryPicked p) {
+        int space = p.value().indexOf(' ');
+        if (space < 0) {
+            return "ignored: not a picker's value";
+        }
+        Optional<String> kept = store.oneTimeValues()
+                .consume(
+                        PICK_PURPOSE, dev.nightshift.core.Secrets.hash(p.value().substring(0, space)), clock.instant());
+        if (kept.isEmpty()) {
+            slack.postEphemeral(p.channel(), p.threadTs(), p.user(), "That choice has expired; ask again.");
+            return "ignored: expired";
+        }
+        JsonNode request = Json.tree(kept.get());
+        if (!request.path("user").asText().equals(p.user())) {
+            return "ignored: someone else's choice";
+        }
+        Optional<User> user = person(p.teamId(), p.user());
+        if (user.isEmpty()) {
+            return "ignored: unlinked";
+        }
+        String repository = p.value().substring(space + 1);
+        String thread = request.path("thread").asText();
+        Origin origin = origin(p.teamId(), p.channel(), thread);
+        return record(
+                user.get(),
+                repository,
+                Optional.empty(),
+                SlackEvents.requestText(botUser(), request.path("text").asText())
+                        .strip(),
+                request.path("event").asText() + ":picked",
+                origin,
+                p.teamId(),
+                p.channel(),
+                thread);
+    }
+
+    /** Where a kept request waits for its repository to be picked. */
+    static final String PICK_PURPOSE = "slack-pick";
+
+    private String record(
+            User user,
+            String repository,
+            Optional<Trigger> bound,
+            String request,
+            String eventId,
+            Origin origin,
+            String teamId,
+            String channel,
+            String thread) {
         NewTrigger trigger = new NewTrigger(
                 TriggerPipeline.newTriggerId(),
                 TriggerSource.SLACK,
-                user.get().id(),
+                user.id(),
                 repository,
                 bound.map(Trigger::baseBranch).orElse(null),
                 request.isEmpty() ? "(an empty request: ask what to do)" : cap(request),
@@ -216,7 +320,7 @@ public final class SlackWorkplace {
                         : origin,
                 null);
         pipeline.record(trigger);
-        audit(user.get().id(), "slack.request", origin.id(), "ok", trigger.id());
+        audit(user.id(), "slack.request", origin.id(), "ok", trigger.id());
         return (bound.isPresent() ? "follow-up: " : "started: ") + trigger.id();
     }
 

@@ -46,6 +46,7 @@ class SlackWorkplaceTest {
     GitHubFake github;
     TestServer server;
     final List<String> prompts = new CopyOnWriteArrayList<>();
+    ApiClient ada;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -88,7 +89,7 @@ class SlackWorkplaceTest {
         JsonNode created = server.admin
                 .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
                 .body();
-        ApiClient ada = server.client(created.path("token").path("token").asText());
+        ada = server.client(created.path("token").path("token").asText());
         assertThat(ada.put("/api/me/credentials/127.0.0.1", Map.of("secret", gitHubToken))
                         .status())
                 .isEqualTo(200);
@@ -273,5 +274,45 @@ class SlackWorkplaceTest {
                         .get("/api/audit?action=slack.channel_repository")
                         .raw())
                 .contains(repository);
+    }
+
+    @Test
+    void aRequestThatNamesNoRepositoryGetsAPickerOfRecentOnesAndThePickStartsIt() throws Exception {
+        String repository = github.webUrl() + "/acme/app.git";
+        ada.createSession(repository); // a recent repository of Ada's
+        HttpResponse<String> mention = post(SlackPayloads.appMention(
+                "C0NODEFAULT",
+                "U0ADA",
+                "<@" + SlackFake.BOT_USER_ID + "> fix the footer",
+                "1733400700.000100",
+                null,
+                "Ev040"));
+        assertThat(mention.body()).contains("asked which repository");
+        SlackFake.Ephemeral picker = slack.ephemerals().getLast();
+        assertThat(picker.user()).isEqualTo("U0ADA");
+        JsonNode button =
+                ApiClient.JSON.readTree(picker.blocks()).get(1).path("elements").get(0);
+        String value = button.path("value").asText();
+        assertThat(value).endsWith(" " + repository);
+
+        String form = "payload="
+                + java.net.URLEncoder.encode(
+                        SlackPayloads.repositoryPicked("C0NODEFAULT", "1733400700.000100", "U0ADA", value),
+                        StandardCharsets.UTF_8);
+        String ts = String.valueOf(Instant.now().getEpochSecond());
+        HttpResponse<String> picked = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/interactivity"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
+                                .header(
+                                        SlackSignatures.SIGNATURE_HEADER,
+                                        SlackSignatures.signature(SECRET, ts, form.getBytes(StandardCharsets.UTF_8)))
+                                .POST(HttpRequest.BodyPublishers.ofString(form))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(picked.body()).as(picked.body()).contains("started");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
+        assertThat(prompts.getFirst()).isEqualTo("fix the footer");
     }
 }

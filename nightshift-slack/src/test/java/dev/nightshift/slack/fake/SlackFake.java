@@ -86,7 +86,11 @@ public final class SlackFake implements AutoCloseable {
     public record Update(String channel, String ts, String text, String blocks) {}
 
     /** One {@code chat.postEphemeral}. */
-    public record Ephemeral(String channel, String threadTs, String user, String text) {}
+    public record Ephemeral(String channel, String threadTs, String user, String text, String blocks) {
+        public Ephemeral(String channel, String threadTs, String user, String text) {
+            this(channel, threadTs, user, text, null);
+        }
+    }
 
     /** One Web API call as the fake saw it: the token it came with (null when none) and its parameters. */
     public record Call(String method, String token, Map<String, String> params) {}
@@ -541,7 +545,7 @@ public final class SlackFake implements AutoCloseable {
             return error("no_text");
         }
         String threadTs = blank(params.get("thread_ts")) ? null : params.get("thread_ts");
-        ephemerals.add(new Ephemeral(channel, threadTs, user, params.get("text")));
+        ephemerals.add(new Ephemeral(channel, threadTs, user, params.get("text"), params.get("blocks")));
         ObjectNode ok = ok();
         ok.put("message_ts", nextTs());
         return ok;

@@ -78,6 +78,28 @@ public final class SlackPayloads {
     }
 
     /** {@code user} pressed a status message's Stop button ({@code nightshift_stop}) for {@code sessionId}. */
+    /** {@code user} picked a repository on an ephemeral picker: the button's {@code value}. */
+    public static String repositoryPicked(String channel, String threadTs, String user, String value) {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("type", "block_actions");
+        payload.putObject("user").put("id", user).put("team_id", SlackFake.TEAM_ID);
+        payload.put("api_app_id", SlackFake.APP_ID);
+        ObjectNode container = payload.putObject("container");
+        container.put("type", "message");
+        container.put("channel_id", channel);
+        container.put("is_ephemeral", true);
+        if (threadTs != null) {
+            container.put("thread_ts", threadTs);
+        }
+        payload.putObject("team").put("id", SlackFake.TEAM_ID).put("domain", "slack-fake");
+        payload.putObject("channel").put("id", channel).put("name", "general");
+        ObjectNode action = payload.putArray("actions").addObject();
+        action.put("action_id", "nightshift_repo_0");
+        action.put("type", "button");
+        action.put("value", value);
+        return payload.toString();
+    }
+
     public static String stopPressed(String channel, String messageTs, String threadTs, String user, String sessionId) {
         ObjectNode payload = JSON.createObjectNode();
         payload.put("type", "block_actions");
