@@ -1,9 +1,7 @@
 package dev.nightshift.server.github;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Artifact;
-import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Identity;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionStatus;
@@ -28,6 +26,7 @@ import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.GitIntegration;
 import dev.nightshift.server.http.Json;
 import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.session.SessionProgress;
 import dev.nightshift.triggers.TriggerPipeline;
 import java.time.Clock;
 import java.time.Duration;
@@ -671,7 +670,8 @@ public final class GitHubWorkplace {
             String appToken = app.installationToken(installationOf(repository));
             GitHubRest.PullRequest pr = rest.pullRequest(appToken, repository, number);
             String diff = rest.diff(appToken, repository, number, MAX_DIFF_BYTES);
-            ReviewComments.Review review = ReviewComments.parse(lastAssistantText(outcome.sessionId()), diff);
+            ReviewComments.Review review = ReviewComments.parse(
+                    SessionProgress.read(store, outcome.sessionId()).lastAnswer(), diff);
             String body = "🤖 **Automated review by Nightshift** — a read-only agent session ("
                     + sessionUrl(outcome.sessionId()) + "), not a person's approval.\n\n" + review.summary();
             List<GitHubRest.ReviewComment> comments = review.comments().stream()
@@ -851,7 +851,7 @@ public final class GitHubWorkplace {
         StringBuilder body =
                 new StringBuilder(outcome.succeeded() ? "✅ Done" : "❌ The turn failed: " + outcome.error());
         body.append(" — [session](").append(sessionUrl(outcome.sessionId())).append(")\n\n");
-        String summary = lastAssistantText(outcome.sessionId());
+        String summary = SessionProgress.read(store, outcome.sessionId()).lastAnswer();
         if (!summary.isBlank()) {
             body.append(summary.length() > MAX_SUMMARY_CHARS ? summary.substring(0, MAX_SUMMARY_CHARS) + " …" : summary)
                     .append("\n\n");
@@ -869,25 +869,6 @@ public final class GitHubWorkplace {
         return body.toString().strip();
     }
 
-    private String lastAssistantText(String sessionId) {
-        String last = "";
-        long after = 0;
-        Page<Event> page;
-        do {
-            page = store.events().after(sessionId, after, 500);
-            for (Event e : page.items()) {
-                after = e.seq();
-                if (e.type().equals("assistant_message")) {
-                    String text = Json.tree(e.data()).path("text").asText("");
-                    if (!text.isBlank()) {
-                        last = text;
-                    }
-                }
-            }
-        } while (page.hasMore());
-        return last;
-    }
-
     private void refreshQuietly() {
         for (Map.Entry<String, Status> entry : running.entrySet()) {
             try {
@@ -901,29 +882,10 @@ public final class GitHubWorkplace {
 
     /** Edits a running status comment when its step or plan changed. */
     private void refresh(String triggerId, Status status) {
-        String step = null;
-        int done = 0;
-        int total = 0;
-        long after = 0;
-        Page<Event> page;
-        do {
-            page = store.events().after(status.sessionId(), after, 500);
-            for (Event e : page.items()) {
-                after = e.seq();
-                switch (e.type()) {
-                    case "tool_call" -> step = Json.tree(e.data()).path("name").asText(null);
-                    case "todo" -> {
-                        JsonNode todos = Json.tree(e.data()).path("todos");
-                        total = todos.size();
-                        done = 0;
-                        for (JsonNode todo : todos) {
-                            done += "completed".equals(todo.path("status").asText()) ? 1 : 0;
-                        }
-                    }
-                    default -> {}
-                }
-            }
-        } while (page.hasMore());
+        SessionProgress progress = SessionProgress.read(store, status.sessionId());
+        String step = progress.lastToolCall();
+        int total = progress.plan().size();
+        long done = progress.done();
         String body = "🌙 Working on it in [a Nightshift session](" + sessionUrl(status.sessionId()) + ")"
                 + (step == null ? " — starting…" : " — current step: `" + step + "`")
                 + (total == 0 ? "" : "\n\nPlan: " + done + " of " + total + " done");

@@ -1,10 +1,8 @@
 package dev.nightshift.server.linear;
 
 import dev.nightshift.core.model.Artifact;
-import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Identity;
 import dev.nightshift.core.model.User;
-import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.trigger.NewTrigger;
 import dev.nightshift.core.trigger.Origin;
@@ -17,6 +15,7 @@ import dev.nightshift.linear.LinearText;
 import dev.nightshift.linear.RepositoryMapping;
 import dev.nightshift.linear.WorkflowStates;
 import dev.nightshift.server.http.Json;
+import dev.nightshift.server.session.SessionProgress;
 import dev.nightshift.server.session.TurnControl;
 import dev.nightshift.triggers.TriggerPipeline;
 import java.time.Clock;
@@ -314,7 +313,7 @@ public final class LinearWorkplace {
             }
             StringBuilder text =
                     new StringBuilder(outcome.succeeded() ? "Done." : "The turn failed: " + outcome.error());
-            String summary = lastAssistantText(outcome.sessionId());
+            String summary = SessionProgress.read(store, outcome.sessionId()).lastAnswer();
             if (!summary.isBlank()) {
                 text.append("\n\n")
                         .append(
@@ -334,25 +333,6 @@ public final class LinearWorkplace {
             return store.artifacts().list(sessionId).stream()
                     .anyMatch(a -> a.type().equals(ARTIFACT) && url.equals(a.url()));
         }
-    }
-
-    private String lastAssistantText(String sessionId) {
-        String last = "";
-        long after = 0;
-        Page<Event> page;
-        do {
-            page = store.events().after(sessionId, after, 500);
-            for (Event e : page.items()) {
-                after = e.seq();
-                if (e.type().equals("assistant_message")) {
-                    String text = Json.tree(e.data()).path("text").asText("");
-                    if (!text.isBlank()) {
-                        last = text;
-                    }
-                }
-            }
-        } while (page.hasMore());
-        return last;
     }
 
     private void audit(String userId, String action, String target, String outcome, String detail) {

@@ -2,12 +2,10 @@ package dev.nightshift.server.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.model.Artifact;
-import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Identity;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.policy.Access;
-import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.trigger.NewTrigger;
 import dev.nightshift.core.trigger.Origin;
@@ -17,6 +15,7 @@ import dev.nightshift.core.trigger.TriggerSource;
 import dev.nightshift.server.auth.SignIn;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
+import dev.nightshift.server.session.SessionProgress;
 import dev.nightshift.server.session.TurnControl;
 import dev.nightshift.slack.SlackClient;
 import dev.nightshift.slack.SlackEvent;
@@ -25,7 +24,6 @@ import dev.nightshift.slack.StatusMessage;
 import dev.nightshift.triggers.TriggerPipeline;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -522,7 +520,7 @@ public final class SlackWorkplace {
                 channel = data.path("channel").asText();
                 ts = data.path("ts").asText();
             }
-            Progress progress = progress(outcome.sessionId());
+            SessionProgress progress = SessionProgress.read(store, outcome.sessionId());
             String branch = store.sessions()
                     .get(outcome.sessionId())
                     .map(Session::workBranch)
@@ -538,16 +536,16 @@ public final class SlackWorkplace {
                     ? StatusMessage.done(
                             outcome.sessionId(),
                             sessionUrl(outcome.sessionId()),
-                            progress.plan(),
-                            progress.summary(),
+                            plan(progress),
+                            progress.lastAnswer(),
                             branch,
                             pr)
                     : StatusMessage.failed(
                             outcome.sessionId(),
                             sessionUrl(outcome.sessionId()),
                             outcome.error(),
-                            progress.plan(),
-                            progress.summary(),
+                            plan(progress),
+                            progress.lastAnswer(),
                             branch,
                             pr);
             slack.update(channel, ts, end.text(), end.blocksJson());
@@ -555,60 +553,24 @@ public final class SlackWorkplace {
         }
     }
 
-    /** What the session's log says so far: the step, the running tool, the plan, the last answer. */
-    private record Progress(String step, String tool, List<StatusMessage.PlanItem> plan, String summary) {}
-
-    private Progress progress(String sessionId) {
-        String tool = null;
-        String summary = "";
-        List<StatusMessage.PlanItem> plan = List.of();
-        long after = 0;
-        Page<Event> page;
-        do {
-            page = store.events().after(sessionId, after, 500);
-            for (Event e : page.items()) {
-                after = e.seq();
-                switch (e.type()) {
-                    case "tool_call" -> tool = Json.tree(e.data()).path("name").asText(null);
-                    case "tool_result" -> tool = null;
-                    case "assistant_message" -> {
-                        String text = Json.tree(e.data()).path("text").asText("");
-                        if (!text.isBlank()) {
-                            summary = text;
-                        }
-                    }
-                    case "todo" -> {
-                        List<StatusMessage.PlanItem> items = new ArrayList<>();
-                        for (JsonNode todo : Json.tree(e.data()).path("todos")) {
-                            items.add(new StatusMessage.PlanItem(
-                                    todo.path("content").asText(""),
-                                    "completed".equals(todo.path("status").asText())));
-                        }
-                        plan = items;
-                    }
-                    default -> {}
-                }
-            }
-        } while (page.hasMore());
-        String step = plan.stream()
-                .filter(i -> !i.done())
-                .map(StatusMessage.PlanItem::text)
-                .findFirst()
-                .orElse(null);
-        return new Progress(step, tool, plan, summary);
+    /** What the session's log says so far, as a status message's plan. */
+    private static List<StatusMessage.PlanItem> plan(SessionProgress progress) {
+        return progress.plan().stream()
+                .map(i -> new StatusMessage.PlanItem(i.content(), i.done()))
+                .toList();
     }
 
     private void refreshQuietly() {
         for (Map.Entry<String, Status> entry : running.entrySet()) {
             try {
                 Status status = entry.getValue();
-                Progress progress = progress(status.sessionId());
+                SessionProgress progress = SessionProgress.read(store, status.sessionId());
                 StatusMessage now = StatusMessage.working(
                         status.sessionId(),
                         sessionUrl(status.sessionId()),
-                        progress.step(),
-                        progress.tool(),
-                        progress.plan());
+                        progress.currentStep(),
+                        progress.runningTool(),
+                        plan(progress));
                 if (!now.text().equals(status.said())
                         && running.replace(
                                 entry.getKey(),
