@@ -1,14 +1,16 @@
 package dev.nightshift.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nightshift.core.Secrets;
 import java.io.IOException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * GitHub webhook deliveries: checking they come from GitHub, reading {@code pull_request} events,
@@ -46,7 +48,7 @@ public final class Webhooks {
         } catch (IllegalArgumentException notHex) {
             return false;
         }
-        return MessageDigest.isEqual(Secrets.hmacSha256(secret, rawBody), presented);
+        return MessageDigest.isEqual(hmacSha256(secret, rawBody), presented);
     }
 
     /**
@@ -122,5 +124,15 @@ public final class Webhooks {
             return incomingState == PullRequestState.MERGED;
         }
         return supersedes(storedUpdatedAt, incomingUpdatedAt);
+    }
+
+    private static byte[] hmacSha256(byte[] secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 }

@@ -1,14 +1,16 @@
 package dev.nightshift.linear;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nightshift.core.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks that a webhook delivery comes from Linear and is fresh. Linear sends, in the
@@ -112,7 +114,7 @@ public final class LinearSignatures {
             return new Result.Refused("header " + SIGNATURE_HEADER + " must be " + HMAC_SHA256_HEX_CHARS
                     + " hex digits, the HMAC-SHA256 of the body");
         }
-        byte[] expected = Secrets.hmacSha256(webhookSecret.getBytes(StandardCharsets.UTF_8), rawBody);
+        byte[] expected = hmacSha256(webhookSecret.getBytes(StandardCharsets.UTF_8), rawBody);
         if (!MessageDigest.isEqual(expected, presented)) {
             return new Result.Refused("signature does not match");
         }
@@ -130,7 +132,17 @@ public final class LinearSignatures {
 
     /** The hex HMAC-SHA256 of {@code body} keyed with {@code secret}, as Linear writes it. */
     static String sign(byte[] body, String secret) {
-        return HexFormat.of().formatHex(Secrets.hmacSha256(secret.getBytes(StandardCharsets.UTF_8), body));
+        return HexFormat.of().formatHex(hmacSha256(secret.getBytes(StandardCharsets.UTF_8), body));
+    }
+
+    private static byte[] hmacSha256(byte[] key, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     /** The 32 bytes of 64 ASCII hex digits, or null for anything else. */

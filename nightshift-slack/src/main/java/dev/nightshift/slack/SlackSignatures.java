@@ -1,12 +1,14 @@
 package dev.nightshift.slack;
 
-import dev.nightshift.core.Secrets;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Whether an HTTP request comes from Slack: Slack signs each request it sends (Events API,
@@ -127,10 +129,14 @@ public final class SlackSignatures {
     }
 
     private static byte[] sign(String signingSecret, String timestamp, byte[] body) {
-        return Secrets.hmacSha256(
-                signingSecret.getBytes(StandardCharsets.UTF_8),
-                (VERSION + ":" + timestamp + ":").getBytes(StandardCharsets.US_ASCII),
-                body);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(signingSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((VERSION + ":" + timestamp + ":").getBytes(StandardCharsets.US_ASCII));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     private static Verdict refused(String reason) {

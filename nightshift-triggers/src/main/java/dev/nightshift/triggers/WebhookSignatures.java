@@ -1,10 +1,10 @@
 package dev.nightshift.triggers;
 
-import dev.nightshift.core.Secrets;
 import dev.nightshift.core.automation.AutomationTrigger.Condition;
 import dev.nightshift.core.automation.AutomationTrigger.Signed;
 import dev.nightshift.core.automation.AutomationTrigger.Signed.Preset;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Whether a delivery to a signed automation comes from the holder of its secret: HMAC-SHA256 over
@@ -169,8 +171,8 @@ public final class WebhookSignatures {
 
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
         byte[] expected = generic && timestamp != null
-                ? Secrets.hmacSha256(key, (timestamp + ".").getBytes(StandardCharsets.US_ASCII), rawBody)
-                : Secrets.hmacSha256(key, rawBody);
+                ? hmacSha256(key, (timestamp + ".").getBytes(StandardCharsets.US_ASCII), rawBody)
+                : hmacSha256(key, rawBody);
         if (!MessageDigest.isEqual(expected, presented)) {
             return refused("signature does not match");
         }
@@ -274,6 +276,20 @@ public final class WebhookSignatures {
         List<Condition> checked = conditions == null ? List.of() : conditions;
         JsonConditions.validate(checked);
         return new Signed(Preset.GENERIC, secretSealed, signature, timestamp, checkedWindow, deliveryId, checked);
+    }
+
+    /** HMAC-SHA256 of the parts, in order, as one message. */
+    static byte[] hmacSha256(byte[] key, byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            for (byte[] part : parts) {
+                mac.update(part);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     /** The 32 bytes of 64 ASCII hex digits (either case), or null for anything else. */

@@ -67,7 +67,7 @@ class WebhookSignaturesTest {
 
     static String hmacHex(String secret, String content) {
         return HexFormat.of()
-                .formatHex(dev.nightshift.core.Secrets.hmacSha256(
+                .formatHex(WebhookSignatures.hmacSha256(
                         secret.getBytes(StandardCharsets.UTF_8), content.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -82,6 +82,26 @@ class WebhookSignaturesTest {
                 .doesNotContainIgnoringCase(GENERIC_BODY_SIGNATURE)
                 .doesNotContainIgnoringCase(GENERIC_TIMESTAMPED_SIGNATURE)
                 .doesNotContain("sealed:");
+    }
+
+    // --- HMAC-SHA256 itself
+
+    @Test
+    void hmacSha256MatchesRfc4231TestCases1And2() {
+        byte[] key1 = new byte[20];
+        java.util.Arrays.fill(key1, (byte) 0x0b);
+        assertThat(HexFormat.of()
+                        .formatHex(WebhookSignatures.hmacSha256(key1, "Hi There".getBytes(StandardCharsets.US_ASCII))))
+                .isEqualTo("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+        assertThat(hmacHex("Jefe", "what do ya want for nothing?"))
+                .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        // parts are one message: how the timestamp and the body are signed together
+        assertThat(HexFormat.of()
+                        .formatHex(WebhookSignatures.hmacSha256(
+                                "Jefe".getBytes(StandardCharsets.US_ASCII),
+                                "what do ya ".getBytes(StandardCharsets.US_ASCII),
+                                "want for nothing?".getBytes(StandardCharsets.US_ASCII))))
+                .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 
     // --- Sentry
