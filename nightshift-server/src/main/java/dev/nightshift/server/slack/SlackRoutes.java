@@ -59,13 +59,8 @@ public final class SlackRoutes {
         });
         routes.post("/webhooks/slack/events", ctx -> respond(ctx, deliver(verified(ctx))));
         routes.post("/webhooks/slack/interactivity", ctx -> {
-            String form = new String(verified(ctx), StandardCharsets.UTF_8);
-            String payload = null;
-            for (String field : form.split("&")) {
-                if (field.startsWith("payload=")) {
-                    payload = URLDecoder.decode(field.substring(8), StandardCharsets.UTF_8);
-                }
-            }
+            String payload =
+                    form(new String(verified(ctx), StandardCharsets.UTF_8)).get("payload");
             if (payload == null) {
                 throw ApiException.badRequest("an interactivity request carries its JSON in the 'payload' form field");
             }

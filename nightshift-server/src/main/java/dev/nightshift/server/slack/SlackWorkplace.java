@@ -458,8 +458,17 @@ public final class SlackWorkplace {
         return new Origin(ORIGIN, teamId + "/" + channel + "/" + threadTs);
     }
 
+    /**
+     * A trigger's channel and thread ts: {@code [team, channel, thread]}, the thread without the
+     * {@code +<millis>} an expired thread's new origin carries.
+     */
     private static String[] thread(Trigger trigger) {
-        return trigger.origin().id().split("/", 3);
+        String[] t = trigger.origin().id().split("/", 3);
+        int plus = t[2].indexOf('+');
+        if (plus >= 0) {
+            t[2] = t[2].substring(0, plus);
+        }
+        return t;
     }
 
     private String sessionUrl(String sessionId) {
@@ -480,9 +489,8 @@ public final class SlackWorkplace {
         @Override
         public void started(Trigger trigger, String sessionId) {
             String[] t = thread(trigger);
-            String threadTs = t[2].contains("+") ? t[2].substring(0, t[2].indexOf('+')) : t[2];
             StatusMessage status = StatusMessage.working(sessionId, sessionUrl(sessionId), null, null, List.of());
-            String ts = slack.postMessage(t[1], threadTs, status.text(), status.blocksJson());
+            String ts = slack.postMessage(t[1], t[2], status.text(), status.blocksJson());
             store.artifacts()
                     .add(
                             sessionId,
@@ -497,8 +505,7 @@ public final class SlackWorkplace {
         @Override
         public void refused(Trigger trigger, String reason) {
             String[] t = thread(trigger);
-            String threadTs = t[2].contains("+") ? t[2].substring(0, t[2].indexOf('+')) : t[2];
-            slack.postMessage(t[1], threadTs, "I could not start: " + reason, null);
+            slack.postMessage(t[1], t[2], "I could not start: " + reason, null);
         }
 
         @Override

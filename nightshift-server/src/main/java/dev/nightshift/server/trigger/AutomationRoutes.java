@@ -196,7 +196,7 @@ public final class AutomationRoutes {
             }
         }
         String why = reason;
-        Automation paused = conflictIs409(() -> automations.pause(current, why));
+        Automation paused = invalidIsBadRequest(() -> automations.pause(current, why));
         audit(caller, "automation.pause", paused);
         Json.respond(ctx, 200, view(paused, null, new HashMap<>()));
     }
@@ -204,7 +204,7 @@ public final class AutomationRoutes {
     private void resume(Context ctx) {
         Caller caller = person(ctx, Scope.SESSIONS_WRITE);
         Automation current = visible(caller, ctx.pathParam("id"));
-        Automation resumed = conflictIs409(() -> automations.resume(current));
+        Automation resumed = invalidIsBadRequest(() -> automations.resume(current));
         audit(caller, "automation.resume", resumed);
         Json.respond(ctx, 200, view(resumed, null, new HashMap<>()));
     }
@@ -467,10 +467,6 @@ public final class AutomationRoutes {
         } catch (AutomationService.Conflict e) {
             throw ApiException.conflict(e.getMessage());
         }
-    }
-
-    private static <T> T conflictIs409(Supplier<T> action) {
-        return invalidIsBadRequest(action);
     }
 
     private void audit(Caller caller, String action, Automation automation) {
