@@ -93,13 +93,7 @@ final class AutomationReport extends MarkdownReport {
                         + "overwrites this file (`NIGHTSHIFT_BENCH_OUT=<file>` writes elsewhere). It takes about a "
                         + "minute or two.");
         machineRows();
-        loadAverageRow(
-                r.loadBefore(),
-                r.loadAfter(),
-                busy(r.loadBefore(), r.loadAfter())
-                        ? " (**busier than the machine has CPUs**: other work ran during this run, so small "
-                                + "differences are within its noise)"
-                        : "");
+        loadAverageRowNotingBusy(r.loadBefore(), r.loadAfter(), "");
         codeRows("Triggers", triggersCode);
         line();
         javaVersion();

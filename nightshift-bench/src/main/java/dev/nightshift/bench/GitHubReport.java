@@ -79,13 +79,10 @@ final class GitHubReport extends MarkdownReport {
 
     private void machine() {
         machineRows();
-        loadAverageRow(
+        loadAverageRowNotingBusy(
                 r.loadBefore(),
                 r.loadAfter(),
-                busy(r.loadBefore(), r.loadAfter())
-                        ? " (**busier than the machine has CPUs**: other work ran during this run, so small "
-                                + "differences are within its noise)"
-                        : " (a 1-minute load near the CPU count or above means other work shared the machine)");
+                " (a 1-minute load near the CPU count or above means other work shared the machine)");
         GitHubLatency.Result l = r.latency();
         if (l != null) {
             line("| Store | SQLite in the server's data directory, `synchronous=" + l.sqliteSynchronous()

@@ -86,6 +86,20 @@ abstract class MarkdownReport {
         line("| Load average (1 / 5 / 15 min) | " + before + " at the start, " + after + " at the end" + note + " |");
     }
 
+    /**
+     * The load average row, saying that small differences are noise when the machine was busier than
+     * it has CPUs, else {@code otherwise}.
+     */
+    final void loadAverageRowNotingBusy(String before, String after, String otherwise) {
+        loadAverageRow(
+                before,
+                after,
+                busy(before, after)
+                        ? " (**busier than the machine has CPUs**: other work ran during this run, so small "
+                                + "differences are within its noise)"
+                        : otherwise);
+    }
+
     /** Whether the 1-minute load average at the start or end of the run was above the number of CPUs. */
     final boolean busy(String loadBefore, String loadAfter) {
         try {
