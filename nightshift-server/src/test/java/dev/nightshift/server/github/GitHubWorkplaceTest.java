@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.sandbox.Sandbox;
-import dev.nightshift.git.testing.GitHttpServer;
 import dev.nightshift.git.testing.TestRepos;
 import dev.nightshift.github.fake.GitHubFake;
 import dev.nightshift.github.fake.GitHubWebhookPayloads;
 import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.GitHubRepo;
 import dev.nightshift.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,20 +55,16 @@ class GitHubWorkplaceTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        github = GitHubFake.start();
+        GitHubRepo repo = GitHubRepo.start(dir, gitHubId("ada"));
+        github = repo.github();
+        remote = repo.remote();
+        adaGitHubToken = repo.adaToken();
         github.appSlug("nightshift");
-        github.addUser(gitHubId("ada"), "ada", "Ada Lovelace", null);
         github.addUser(gitHubId("eve"), "eve", "Eve", null);
         github.addUser(gitHubId("zed"), "zed", "Zed", null);
-        github.addRepository(REPO);
         github.setPermission(REPO, "ada", "write");
         github.setPermission(REPO, "eve", "read");
         github.setPermission(REPO, "zed", "write");
-        adaGitHubToken = github.issueUserToken("ada", Duration.ofDays(1));
-        remote = TestRepos.bareWithMain(dir.resolve("repos/acme/app.git"));
-        TestRepos.git(remote, "config", "http.receivepack", "true");
-        GitHttpServer git = GitHttpServer.handlerOnly(dir.resolve("repos"), adaGitHubToken);
-        github.mount("/acme/", git.handler());
         github.addInstallation(99, List.of(REPO));
         Path appKey = Files.writeString(dir.resolve("app.pem"), github.appPrivateKeyPem());
         server = TestServer.start(
@@ -116,14 +112,7 @@ class GitHubWorkplaceTest {
                                 turn.message().content().getBytes(StandardCharsets.UTF_8));
                     };
                 });
-        JsonNode ada = server.admin
-                .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
-                .body();
-        ApiClient adaClient = server.client(ada.path("token").path("token").asText());
-        assertThat(adaClient
-                        .put("/api/me/credentials/127.0.0.1", Map.of("secret", adaGitHubToken))
-                        .status())
-                .isEqualTo(200);
+        repo.addAda(server);
         ApiClient.Response linked = server.admin.put(
                 "/api/users/ada/identities",
                 Map.of(

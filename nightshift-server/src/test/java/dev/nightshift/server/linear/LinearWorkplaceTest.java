@@ -3,14 +3,12 @@ package dev.nightshift.server.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.sandbox.Sandbox;
-import dev.nightshift.git.testing.GitHttpServer;
-import dev.nightshift.git.testing.TestRepos;
 import dev.nightshift.github.fake.GitHubFake;
 import dev.nightshift.linear.fake.LinearFake;
 import dev.nightshift.linear.fake.LinearWebhookPayloads;
 import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.GitHubRepo;
 import dev.nightshift.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +41,7 @@ class LinearWorkplaceTest {
 
     LinearFake linear;
     GitHubFake github;
+    GitHubRepo repo;
     TestServer server;
     String ada;
     String team;
@@ -53,14 +52,8 @@ class LinearWorkplaceTest {
         linear = LinearFake.start();
         ada = linear.addUser("Ada Lovelace");
         team = linear.addTeam("ENG", "Engineering");
-        github = GitHubFake.start();
-        github.addUser(42, "ada", "Ada Lovelace", null);
-        github.addRepository("acme/app");
-        String gitHubToken = github.issueUserToken("ada", Duration.ofDays(1));
-        Path remote = TestRepos.bareWithMain(dir.resolve("repos/acme/app.git"));
-        TestRepos.git(remote, "config", "http.receivepack", "true");
-        GitHttpServer git = GitHttpServer.handlerOnly(dir.resolve("repos"), gitHubToken);
-        github.mount("/acme/", git.handler());
+        repo = GitHubRepo.start(dir, 42);
+        github = repo.github();
         server = TestServer.start(
                 Map.of(
                         "NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString(),
@@ -69,7 +62,7 @@ class LinearWorkplaceTest {
                         "NIGHTSHIFT_LINEAR_ACCESS_TOKEN", linear.appToken(),
                         "NIGHTSHIFT_LINEAR_WEBHOOK_SECRET", SECRET,
                         "NIGHTSHIFT_LINEAR_API_URL", linear.endpoint().toString(),
-                        "NIGHTSHIFT_LINEAR_REPOSITORIES", "ENG=" + github.webUrl() + "/acme/app.git"),
+                        "NIGHTSHIFT_LINEAR_REPOSITORIES", "ENG=" + repo.url()),
                 p -> {
                     p.sandboxes = true;
                     p.executor = turn -> {
@@ -80,14 +73,7 @@ class LinearWorkplaceTest {
                                 turn.message().content().getBytes(StandardCharsets.UTF_8));
                     };
                 });
-        JsonNode created = server.admin
-                .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
-                .body();
-        ApiClient adaClient = server.client(created.path("token").path("token").asText());
-        assertThat(adaClient
-                        .put("/api/me/credentials/127.0.0.1", Map.of("secret", gitHubToken))
-                        .status())
-                .isEqualTo(200);
+        repo.addAda(server);
         ApiClient.Response linked = server.admin.put(
                 "/api/users/ada/identities",
                 Map.of("kind", "linear", "issuer", linear.organizationId(), "subject", ada, "login", "ada"));

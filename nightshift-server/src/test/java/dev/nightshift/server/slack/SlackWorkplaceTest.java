@@ -5,10 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.sandbox.Sandbox;
-import dev.nightshift.git.testing.GitHttpServer;
-import dev.nightshift.git.testing.TestRepos;
 import dev.nightshift.github.fake.GitHubFake;
 import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.GitHubRepo;
 import dev.nightshift.server.testing.TestServer;
 import dev.nightshift.slack.SlackSignatures;
 import dev.nightshift.slack.fake.SlackFake;
@@ -44,6 +43,7 @@ class SlackWorkplaceTest {
 
     SlackFake slack;
     GitHubFake github;
+    GitHubRepo repo;
     TestServer server;
     final List<String> prompts = new CopyOnWriteArrayList<>();
     ApiClient ada;
@@ -54,14 +54,8 @@ class SlackWorkplaceTest {
         slack.addUser("U0ADA", "ada@example.com");
         slack.addUser("U0NEW", "newcomer@example.com");
         slack.addUser("U0EVE", "eve@elsewhere.org");
-        github = GitHubFake.start();
-        github.addUser(42, "ada", "Ada Lovelace", null);
-        github.addRepository("acme/app");
-        String gitHubToken = github.issueUserToken("ada", Duration.ofDays(1));
-        Path remote = TestRepos.bareWithMain(dir.resolve("repos/acme/app.git"));
-        TestRepos.git(remote, "config", "http.receivepack", "true");
-        GitHttpServer git = GitHttpServer.handlerOnly(dir.resolve("repos"), gitHubToken);
-        github.mount("/acme/", git.handler());
+        repo = GitHubRepo.start(dir, 42);
+        github = repo.github();
         server = TestServer.start(
                 Map.ofEntries(
                         Map.entry("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString()),
@@ -86,13 +80,7 @@ class SlackWorkplaceTest {
                                 turn.message().content().getBytes(StandardCharsets.UTF_8));
                     };
                 });
-        JsonNode created = server.admin
-                .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
-                .body();
-        ada = server.client(created.path("token").path("token").asText());
-        assertThat(ada.put("/api/me/credentials/127.0.0.1", Map.of("secret", gitHubToken))
-                        .status())
-                .isEqualTo(200);
+        ada = repo.addAda(server);
         ApiClient.Response linked = server.admin.put(
                 "/api/users/ada/identities",
                 Map.of("kind", "slack", "issuer", SlackFake.TEAM_ID, "subject", "U0ADA", "login", "ada"));
