@@ -149,6 +149,8 @@ final class Components implements AutoCloseable {
     /** Slack's Socket Mode connection, when an app-level token is set (closed with the server). */
     private SocketModeConnector socketMode;
 
+    private final SlackWorkplace slackWorkplace; // null: Slack is not configured
+
     private final AutomationScheduler scheduler;
     private AutoCloseable otherNodes = () -> {};
 
@@ -329,6 +331,7 @@ final class Components implements AutoCloseable {
                     clock);
             slackWorkplace.start(timer);
         }
+        this.slackWorkplace = slackWorkplace;
         this.slackRoutes =
                 new SlackRoutes(store, auth, config.get(Setting.SLACK_SIGNING_SECRET), slackWorkplace, clock);
         OidcRoutes oidcRoutes = new OidcRoutes(
@@ -389,9 +392,7 @@ final class Components implements AutoCloseable {
                 && !config.get(Setting.SLACK_BOT_TOKEN).isEmpty()) {
             // Socket Mode: the payload is handed off at once, so the envelope is acknowledged at once
             socketMode = SocketModeConnector.start(
-                    config.get(Setting.SLACK_APP_TOKEN),
-                    config.get(Setting.SLACK_API_URL),
-                    (type, payload) -> Thread.ofVirtual().start(() -> slackRoutes.deliver(payload)));
+                    config.get(Setting.SLACK_APP_TOKEN), config.get(Setting.SLACK_API_URL), slackRoutes::receive);
         }
         scheduler.start(config.automationTick());
         LOG.info("Nightshift listening on {} (store: {}, node {})", url(), store.dialect(), dispatcher.nodeId());
@@ -432,6 +433,9 @@ final class Components implements AutoCloseable {
         }
         if (socketMode != null) {
             socketMode.close();
+        }
+        if (slackWorkplace != null) {
+            slackWorkplace.close();
         }
         scheduler.close();
         triggers.close();

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -20,14 +19,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Receives what Slack sends an app over Socket Mode, so Nightshift needs no public address: a Bolt
  * {@link SocketModeApp} opens the WebSocket with the app-level token ({@code xapp-…}, scope {@code
- * connections:write}), Slack sends each event and interaction as an envelope on it, and every envelope's
- * payload goes to one callback, then Bolt acknowledges the envelope.
+ * connections:write}), Slack sends each event, interaction and slash command as an envelope on it, and
+ * every envelope's payload goes to one {@link Receiver}, then Bolt acknowledges the envelope, with the
+ * receiver's answer as the acknowledgement's payload when it gave one (a slash command's reply).
  *
  * <p>The Bolt app here routes nothing: one middleware hands each request's payload to the callback
  * and answers with an empty acknowledgement. Payloads are the JSON Slack sends over HTTP too: an
  * {@code events_api} payload is an {@code event_callback} for {@link SlackEvents#parse}; an {@code
- * interactive} one a {@code block_actions} (the Stop button) or similar. The envelope type is one of
- * {@link #EVENTS_API}, {@link #INTERACTIVE} or {@link #SLASH_COMMANDS}.
+ * interactive} one a {@code block_actions} (the Stop button) or similar; a {@code slash_commands} one
+ * the command's fields as a JSON object ({@code team_id}, {@code channel_id}, {@code user_id}, {@code
+ * text}, …) where HTTP sends a form. The envelope type is one of {@link #EVENTS_API}, {@link
+ * #INTERACTIVE} or {@link #SLASH_COMMANDS}.
  *
  * <p>The callback runs on one of the SDK's message-processing threads, and the envelope is
  * acknowledged when it returns: it should hand the payload over (to a queue or an executor) and
@@ -49,6 +51,22 @@ public final class SocketModeConnector implements AutoCloseable {
     public static final String SLASH_COMMANDS = "slash_commands";
 
     private static final Logger log = LoggerFactory.getLogger(SocketModeConnector.class);
+
+    /**
+     * Takes one envelope's payload. Called on one of the SDK's message-processing threads; the envelope
+     * is acknowledged when it returns.
+     */
+    @FunctionalInterface
+    public interface Receiver {
+        /**
+         * @param type the envelope type
+         * @param payload the payload's JSON (UTF-8)
+         * @return the JSON object the acknowledgement carries back (a slash command's reply: {@code
+         *     {"response_type":"ephemeral","text":…}}), or null for a plain acknowledgement
+         */
+        String receive(String type, byte[] payload);
+    }
+
     private static final Pattern SDK_ERROR = Pattern.compile("error: ([a-z_]+)");
 
     private final Slack slack;
@@ -64,21 +82,20 @@ public final class SocketModeConnector implements AutoCloseable {
     }
 
     /**
-     * Connects and starts handing envelopes to {@code handler}; returns once the connection is asked
+     * Connects and starts handing envelopes to {@code receiver}; returns once the connection is asked
      * for. A connection that fails after {@code apps.connections.open} answered is retried by the SDK
      * in the background ({@link #connected} tells).
      *
      * @param appToken the app-level token ({@code xapp-…})
      * @param methodsUrlPrefix where the Web API is ({@link SlackClient#SLACK_METHODS_URL}, or a fake's
      *     address in tests): the WebSocket URL comes from its {@code apps.connections.open}
-     * @param handler called with the envelope type and the payload's JSON (UTF-8)
+     * @param receiver called with each envelope's type and payload
      * @throws SlackException when Slack refuses the token or cannot be reached; {@link
      *     SlackException#error()} is Slack's error code when the SDK reported one
      */
-    public static SocketModeConnector start(
-            String appToken, String methodsUrlPrefix, BiConsumer<String, byte[]> handler) {
+    public static SocketModeConnector start(String appToken, String methodsUrlPrefix, Receiver receiver) {
         Objects.requireNonNull(appToken, "appToken");
-        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(receiver, "receiver");
         OwnedExecutors executors = new OwnedExecutors();
         SlackConfig slackConfig = SlackClient.config(methodsUrlPrefix);
         slackConfig.setExecutorServiceProvider(executors);
@@ -97,7 +114,7 @@ public final class SocketModeConnector implements AutoCloseable {
                 .requestVerificationEnabled(false)
                 .ignoringSelfEventsEnabled(false)
                 .build();
-        List<Middleware> middleware = new ArrayList<>(List.of(handOver(handler)));
+        List<Middleware> middleware = new ArrayList<>(List.of(handOver(receiver)));
         App app = new App(config, slack, middleware);
         SocketModeApp socketModeApp = null;
         try {
@@ -119,8 +136,11 @@ public final class SocketModeConnector implements AutoCloseable {
         return new SocketModeConnector(slack, app, socketModeApp, executors);
     }
 
-    /** The middleware that hands every request over and acknowledges it, whatever the handler does. */
-    static Middleware handOver(BiConsumer<String, byte[]> handler) {
+    /**
+     * The middleware that hands every request over and acknowledges it, whatever the receiver does; the
+     * receiver's answer, if any, becomes the acknowledgement's payload.
+     */
+    static Middleware handOver(Receiver receiver) {
         return (req, resp, chain) -> {
             String type = switch (req.getRequestType()) {
                 case Event, WorkflowStepExecute -> EVENTS_API;
@@ -129,7 +149,13 @@ public final class SocketModeConnector implements AutoCloseable {
             };
             String body = req.getRequestBodyAsString();
             try {
-                handler.accept(type, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+                String answer =
+                        receiver.receive(type, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+                if (answer != null) {
+                    resp.setStatusCode(200);
+                    resp.setContentType("application/json; charset=utf-8");
+                    resp.setBody(answer);
+                }
             } catch (RuntimeException e) {
                 log.warn("The Slack {} payload could not be handed over; it is acknowledged all the same", type, e);
             }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,10 @@ class SocketModeConnectorTest {
 
     @Test
     void anAppMentionReachesTheCallbackAndIsAcknowledged() throws Exception {
-        connect((type, payload) -> received.add(new Received(type, payload)));
+        connect((type, payload) -> {
+            received.add(new Received(type, payload));
+            return null;
+        });
         String payload = SlackPayloads.appMention(
                 "C1",
                 "U1",
@@ -77,7 +79,10 @@ class SocketModeConnectorTest {
 
     @Test
     void theStopButtonArrivesAsAnInteraction() throws Exception {
-        connect((type, payload) -> received.add(new Received(type, payload)));
+        connect((type, payload) -> {
+            received.add(new Received(type, payload));
+            return null;
+        });
 
         String envelopeId =
                 slack.pushInteractive(SlackPayloads.stopPressed("C1", "1700000002.000200", null, "U1", "ses_9"));
@@ -93,7 +98,10 @@ class SocketModeConnectorTest {
 
     @Test
     void envelopesArriveInTurnEachAcknowledgedOnce() throws Exception {
-        connect((type, payload) -> received.add(new Received(type, payload)));
+        connect((type, payload) -> {
+            received.add(new Received(type, payload));
+            return null;
+        });
 
         String first = slack.pushEventsApi(SlackPayloads.message("D1", "im", "U1", "one", "1.000001", null, "Ev1"));
         String second = slack.pushEventsApi(SlackPayloads.message("D1", "im", "U1", "two", "1.000002", null, "Ev2"));
@@ -101,6 +109,31 @@ class SocketModeConnectorTest {
         await().atMost(PATIENCE).until(() -> slack.acks().size() >= 2);
         assertThat(slack.acks()).extracting(Ack::envelopeId).containsExactlyInAnyOrder(first, second);
         assertThat(received).hasSize(2);
+    }
+
+    @Test
+    void aSlashCommandsAnswerTravelsBackInItsAcknowledgement() throws Exception {
+        connect((type, payload) -> {
+            received.add(new Received(type, payload));
+            return type.equals(SocketModeConnector.SLASH_COMMANDS)
+                    ? "{\"response_type\":\"ephemeral\",\"text\":\"set\"}"
+                    : null;
+        });
+
+        String envelopeId =
+                slack.pushSlashCommand(SlackPayloads.slashCommand("C1", "U1", "repo https://example.com/a.git"));
+
+        Received command = received.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(command).isNotNull();
+        assertThat(command.type()).isEqualTo(SocketModeConnector.SLASH_COMMANDS);
+        assertThat(new String(command.payload(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"user_id\":\"U1\"")
+                .contains("repo https://example.com/a.git");
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(slack.acks()).anySatisfy(a -> {
+                    assertThat(a.envelopeId()).isEqualTo(envelopeId);
+                    assertThat(a.payload()).contains("\"text\":\"set\"").contains("ephemeral");
+                }));
     }
 
     @Test
@@ -116,7 +149,10 @@ class SocketModeConnectorTest {
 
     @Test
     void whenSlackAsksItReconnectsAndKeepsDelivering() throws Exception {
-        connect((type, payload) -> received.add(new Received(type, payload)));
+        connect((type, payload) -> {
+            received.add(new Received(type, payload));
+            return null;
+        });
         assertThat(slack.connectionsOpened()).isEqualTo(1);
 
         slack.requestReconnect();
@@ -134,7 +170,10 @@ class SocketModeConnectorTest {
 
     @Test
     void closingDisconnectsAndStopsTheClientsThreads() throws Exception {
-        connect((type, payload) -> received.add(new Received(type, payload)));
+        connect((type, payload) -> {
+            received.add(new Received(type, payload));
+            return null;
+        });
         assertThat(connector.connected()).isTrue();
         assertThat(socketModeThreads()).isNotEmpty();
 
@@ -150,10 +189,10 @@ class SocketModeConnectorTest {
 
     @Test
     void aWrongAppTokenIsRefusedAtStart() {
-        assertThatThrownBy(() -> SocketModeConnector.start("xapp-wrong", slack.methodsUrl(), (t, p) -> {}))
+        assertThatThrownBy(() -> SocketModeConnector.start("xapp-wrong", slack.methodsUrl(), (t, p) -> null))
                 .isInstanceOfSatisfying(
                         SlackException.class, e -> assertThat(e.error()).isEqualTo("invalid_auth"));
-        assertThatThrownBy(() -> SocketModeConnector.start(slack.botToken(), slack.methodsUrl(), (t, p) -> {}))
+        assertThatThrownBy(() -> SocketModeConnector.start(slack.botToken(), slack.methodsUrl(), (t, p) -> null))
                 .isInstanceOfSatisfying(
                         SlackException.class, e -> assertThat(e.error()).isEqualTo("not_allowed_token_type"));
         assertThat(slack.connectionsOpened()).isZero();
@@ -164,7 +203,7 @@ class SocketModeConnectorTest {
         // Bolt asks for a URL twice at start: the first makes the client, the second connects it
         slack.failAfter("apps.connections.open", 1, 500);
 
-        assertThatThrownBy(() -> SocketModeConnector.start(slack.appToken(), slack.methodsUrl(), (t, p) -> {}))
+        assertThatThrownBy(() -> SocketModeConnector.start(slack.appToken(), slack.methodsUrl(), (t, p) -> null))
                 .isInstanceOf(SlackException.class);
 
         assertThat(slack.calls("apps.connections.open")).hasSize(2);
@@ -192,7 +231,7 @@ class SocketModeConnectorTest {
                 .toList();
     }
 
-    private void connect(BiConsumer<String, byte[]> handler) {
+    private void connect(SocketModeConnector.Receiver handler) {
         connector = SocketModeConnector.start(slack.appToken(), slack.methodsUrl(), handler);
         await().atMost(PATIENCE).until(() -> slack.openConnections() == 1);
     }

@@ -66,9 +66,18 @@ public final class ApiServer implements AutoCloseable {
             javalin.jetty.modifyServletContextHandler(ApiServer::keepNoHttpSessions);
             table.applyTo(javalin.routes);
             javalin.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-            javalin.routes.exception(
-                    HttpResponseException.class,
-                    (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
+            javalin.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 413) { // Javalin's own limit, before any route reads the body
+                    error(
+                            ctx,
+                            413,
+                            "payload_too_large",
+                            "the request body is larger than " + (MAX_REQUEST_BYTES >> 20)
+                                    + " MiB, the most this server accepts; send less");
+                } else {
+                    error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+                }
+            });
             javalin.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal", "the server failed to handle this request; the error has been logged");

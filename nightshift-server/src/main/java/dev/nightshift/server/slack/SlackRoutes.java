@@ -48,15 +48,9 @@ public final class SlackRoutes {
 
     public void register(RouteTable routes) {
         routes.post("/api/me/identities/slack", this::connect);
-        routes.post("/webhooks/slack/commands", ctx -> {
-            Map<String, String> form = form(new String(verified(ctx), StandardCharsets.UTF_8));
-            String answer = workplace.command(
-                    form.getOrDefault("team_id", ""),
-                    form.getOrDefault("channel_id", ""),
-                    form.getOrDefault("user_id", ""),
-                    form.getOrDefault("text", ""));
-            Json.respond(ctx, 200, Map.of("response_type", "ephemeral", "text", answer));
-        });
+        routes.post(
+                "/webhooks/slack/commands",
+                ctx -> Json.respond(ctx, 200, command(form(new String(verified(ctx), StandardCharsets.UTF_8)))));
         routes.post("/webhooks/slack/events", ctx -> respond(ctx, deliver(verified(ctx))));
         routes.post("/webhooks/slack/interactivity", ctx -> {
             String payload =
@@ -171,6 +165,38 @@ public final class SlackRoutes {
             store.oneTimeValues().forgetDelivery(PROVIDER, eventId); // Slack's retry is handled again
         }
         return Map.of("status", handled.startsWith("ignored") ? "ignored" : "handled", "detail", handled);
+    }
+
+    /**
+     * A slash command's answer, shown only to whoever typed it: over HTTP the fields come as a form,
+     * over Socket Mode as JSON. Decided from the database only, within Slack's three seconds.
+     */
+    Map<String, Object> command(Map<String, String> fields) {
+        String answer = workplace.command(
+                fields.getOrDefault("team_id", ""),
+                fields.getOrDefault("channel_id", ""),
+                fields.getOrDefault("user_id", ""),
+                fields.getOrDefault("text", ""));
+        return Map.of("response_type", "ephemeral", "text", answer);
+    }
+
+    /**
+     * One Socket Mode envelope, on one of the Slack SDK's threads: a slash command is answered in its
+     * acknowledgement; events and interactions are handed to a virtual thread, so the envelope is
+     * acknowledged at once.
+     */
+    public String receive(String type, byte[] payload) {
+        if (type.equals(dev.nightshift.slack.SocketModeConnector.SLASH_COMMANDS)) {
+            Map<String, String> fields = new java.util.HashMap<>();
+            Json.tree(new String(payload, StandardCharsets.UTF_8)).properties().forEach(field -> {
+                if (field.getValue().isValueNode()) {
+                    fields.put(field.getKey(), field.getValue().asText());
+                }
+            });
+            return Json.write(command(fields));
+        }
+        Thread.ofVirtual().start(() -> deliver(payload));
+        return null;
     }
 
     /** A form-encoded body's fields (a slash command's). */

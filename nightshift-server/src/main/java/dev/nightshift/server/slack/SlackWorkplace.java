@@ -47,10 +47,15 @@ import org.slf4j.LoggerFactory;
  * {@code slack}, issuer the team id), linked on first contact through their confirmed e-mail when
  * the admission policy admits it; others get an ephemeral message and no session. The app's bot
  * token posts. Deliveries arrive over the Events API or Socket Mode; both end in {@link #handle},
- * on the request thread or a virtual thread. Status updates run on the server's timer and never
- * block a turn.
+ * on the request thread or a virtual thread.
+ *
+ * <p>Slack wants an answer within three seconds, so {@link #handle} does only what the database can
+ * decide — the delivery is recorded by the caller, then a linked person's request with a known
+ * repository becomes a durable trigger — and leaves every call to Slack (the 👀 reaction, looking up a
+ * newcomer's e-mail, the repository picker, ephemeral replies) to {@link #later}, on a virtual thread
+ * after the acknowledgement. Status updates run on the server's timer and never block a turn.
  */
-public final class SlackWorkplace {
+public final class SlackWorkplace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlackWorkplace.class);
     /** The origin kind of a Slack thread's sessions: {@code slack:<team>/<channel>/<thread ts>}. */
     public static final String ORIGIN = "slack";
@@ -80,6 +85,9 @@ public final class SlackWorkplace {
     private final Clock clock;
     private volatile String botUserId;
     private final Map<String, Status> running = new ConcurrentHashMap<>();
+    /** Where work after the acknowledgement runs: one virtual thread per piece. */
+    private final java.util.concurrent.ExecutorService after =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     /** A thread's status message while its turn runs: where it is and what it said last. */
     private record Status(String channel, String ts, String sessionId, String said) {}
@@ -108,10 +116,47 @@ public final class SlackWorkplace {
         pipeline.sink(ORIGIN, new Sink());
     }
 
-    /** Updates running status messages on {@code timer}, every {@link #UPDATE_EVERY}. */
+    /**
+     * Updates running status messages on {@code timer}, every {@link #UPDATE_EVERY}, and learns the
+     * app's own user id in the background (so the first event need not ask Slack).
+     */
     public void start(ScheduledExecutorService timer) {
         timer.scheduleWithFixedDelay(
                 this::refreshQuietly, UPDATE_EVERY.toMillis(), UPDATE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        later("learning the app's user id", this::botUser);
+    }
+
+    /** Lets work handed over after an acknowledgement finish (a few seconds at most), then stops. */
+    @Override
+    public void close() {
+        after.shutdown();
+        try {
+            if (!after.awaitTermination(5, TimeUnit.SECONDS)) {
+                after.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            after.shutdownNow();
+        }
+    }
+
+    /**
+     * Runs {@code work} after the acknowledgement, on a virtual thread; a failure is logged and
+     * audited (Slack will not send the event again: it was acknowledged).
+     */
+    private void later(String what, Runnable work) {
+        try {
+            after.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("Slack: {} failed", what, e);
+                    audit(null, "slack.event", what, "failed", String.valueOf(e.getMessage()));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Slack: {} dropped, the server is stopping", what);
+        }
     }
 
     private String botUser() {
@@ -159,25 +204,62 @@ public final class SlackWorkplace {
         return ask(m.teamId(), m.channel(), m.user(), m.text(), m.ts(), m.threadTs(), m.eventId());
     }
 
-    /** A request in a thread (or a new one): start or follow up its session, or stop its turn. */
+    /**
+     * A request in a thread (or a new one): start or follow up its session, or stop its turn. A linked
+     * person's request is decided here; anyone else is looked up (by e-mail, through Slack) after the
+     * acknowledgement.
+     */
     private String ask(
             String teamId, String channel, String slackUser, String text, String ts, String threadTs, String eventId) {
         String thread = threadTs != null ? threadTs : ts;
         channelTeams.put(channel, teamId);
-        Optional<User> user = person(teamId, slackUser);
-        if (user.isEmpty()) {
-            slack.postEphemeral(
-                    channel,
-                    thread,
-                    slackUser,
-                    // only this person sees it (ephemeral): the link binds their Slack account to whoever opens it
-                    "I can only work for people with a Nightshift account. Connect yours: sign in at "
-                            + baseUrl.get() + " and open " + baseUrl.get() + "/connect#"
-                            + connectCode(teamId, slackUser)
-                            + " within 30 minutes (an administrator may need to admit you first), then ask again.");
-            audit(null, "slack.ignored", channel, "ignored", "no admitted Nightshift account for " + slackUser);
-            return "ignored: unlinked";
+        Optional<Identity> identity = store.identities().find("slack", teamId, slackUser);
+        if (identity.isPresent()) {
+            Optional<User> user = store.users().byId(identity.get().userId()).filter(User::active);
+            if (user.isEmpty()) {
+                later(
+                        "telling " + slackUser + " how to connect",
+                        () -> tellHowToConnect(teamId, channel, thread, slackUser));
+                return "ignored: unlinked";
+            }
+            return askAs(user.get(), teamId, channel, slackUser, text, ts, thread, eventId);
         }
+        later("first contact with " + slackUser, () -> {
+            Optional<User> user = personByEmail(teamId, slackUser);
+            if (user.isEmpty()) {
+                tellHowToConnect(teamId, channel, thread, slackUser);
+            } else {
+                askAs(user.get(), teamId, channel, slackUser, text, ts, thread, eventId);
+            }
+        });
+        return "accepted: looking up " + slackUser;
+    }
+
+    /** The ephemeral "connect your account" message, with a one-time link for this Slack user. */
+    private void tellHowToConnect(String teamId, String channel, String thread, String slackUser) {
+        slack.postEphemeral(
+                channel,
+                thread,
+                slackUser,
+                // only this person sees it (ephemeral): the link binds their Slack account to whoever opens it
+                "I can only work for people with a Nightshift account. Connect yours: sign in at "
+                        + baseUrl.get() + " and open " + baseUrl.get() + "/connect#"
+                        + connectCode(teamId, slackUser)
+                        + " within 30 minutes (an administrator may need to admit you first), then ask again.");
+        audit(null, "slack.ignored", channel, "ignored", "no admitted Nightshift account for " + slackUser);
+    }
+
+    /** A known person's request: stop, follow up or start; Slack is called only after the acknowledgement. */
+    private String askAs(
+            User person,
+            String teamId,
+            String channel,
+            String slackUser,
+            String text,
+            String ts,
+            String thread,
+            String eventId) {
+        Optional<User> user = Optional.of(person);
         String request =
                 SlackEvents.requestText(botUser(), text == null ? "" : text).strip();
         Origin origin = origin(teamId, channel, thread);
@@ -188,10 +270,13 @@ public final class SlackWorkplace {
             audit(user.get().id(), "slack.stop", origin.id(), "ok", bound.get().sessionId());
             return "stopped";
         }
-        slack.react(channel, ts, "eyes");
+        later("reacting to " + ts, () -> slack.react(channel, ts, "eyes"));
         String repository = bound.map(Trigger::repository).orElseGet(() -> repository(channel, request));
         if (repository == null) {
-            return askWhichRepository(teamId, channel, thread, ts, slackUser, user.get(), text, eventId, origin);
+            later(
+                    "asking which repository",
+                    () -> askWhichRepository(teamId, channel, thread, ts, slackUser, person, text, eventId, origin));
+            return "accepted: asking which repository";
         }
         return record(user.get(), repository, bound, request, eventId, origin, teamId, channel, thread);
     }
@@ -200,7 +285,7 @@ public final class SlackWorkplace {
      * No repository named and none set for the channel: an ephemeral picker of the person's recent
      * repositories, the request kept (hashed id, 30 minutes) until they pick one.
      */
-    private String askWhichRepository(
+    private void askWhichRepository(
             String teamId,
             String channel,
             String thread,
@@ -251,7 +336,6 @@ public final class SlackWorkplace {
                     dev.nightshift.slack.RepositoryPicker.blocksJson(pending, recent));
         }
         audit(user.id(), "slack.ask_repository", origin.id(), "ok", recent.size() + " recent repositories offered");
-        return "ignored: asked which repository";
     }
 
     /** A picker's button: the request it kept starts on the repository picked (by the person who asked). */
@@ -264,14 +348,17 @@ public final class SlackWorkplace {
                 .consume(
                         PICK_PURPOSE, dev.nightshift.core.Secrets.hash(p.value().substring(0, space)), clock.instant());
         if (kept.isEmpty()) {
-            slack.postEphemeral(p.channel(), p.threadTs(), p.user(), "That choice has expired; ask again.");
+            later(
+                    "saying a choice expired",
+                    () -> slack.postEphemeral(
+                            p.channel(), p.threadTs(), p.user(), "That choice has expired; ask again."));
             return "ignored: expired";
         }
         JsonNode request = Json.tree(kept.get());
         if (!request.path("user").asText().equals(p.user())) {
             return "ignored: someone else's choice";
         }
-        Optional<User> user = person(p.teamId(), p.user());
+        Optional<User> user = linkedPerson(p.teamId(), p.user());
         if (user.isEmpty()) {
             return "ignored: unlinked";
         }
@@ -323,7 +410,7 @@ public final class SlackWorkplace {
     }
 
     private String stopPressed(SlackEvent.StopPressed s) {
-        Optional<User> user = person(s.teamId(), s.user());
+        Optional<User> user = linkedPerson(s.teamId(), s.user());
         Optional<Session> session = store.sessions().get(s.sessionId());
         if (user.isEmpty()
                 || session.isEmpty()
@@ -331,7 +418,10 @@ public final class SlackWorkplace {
                         .role(s.sessionId(), user.get().id())
                         .map(role -> Access.allows(role, Access.Action.PROMPT))
                         .orElse(false)) {
-            slack.postEphemeral(s.channel(), s.threadTs(), s.user(), "Only the session's members can stop it.");
+            later(
+                    "saying who may stop",
+                    () -> slack.postEphemeral(
+                            s.channel(), s.threadTs(), s.user(), "Only the session's members can stop it."));
             return "ignored: not a member";
         }
         turns.stop(s.sessionId());
@@ -365,7 +455,7 @@ public final class SlackWorkplace {
                     .orElse(
                             "This channel has no default repository: name one in your request, or set it with /nightshift repo <git URL>.");
         }
-        Optional<User> user = person(teamId, slackUser);
+        Optional<User> user = linkedPerson(teamId, slackUser);
         if (user.isEmpty()) {
             return "Only people with a Nightshift account can set this; mention the app to get a link that connects yours.";
         }
@@ -411,18 +501,20 @@ public final class SlackWorkplace {
         return null;
     }
 
-    /**
-     * The Nightshift user of a Slack user: their linked identity, else — on first contact — a sign-in
-     * with their confirmed e-mail, which the admission policy decides on (and which links them).
-     */
-    private Optional<User> person(String teamId, String slackUser) {
-        Optional<User> linked = store.identities()
+    /** The active Nightshift user a Slack user is linked to (the database only: fit for before the acknowledgement). */
+    private Optional<User> linkedPerson(String teamId, String slackUser) {
+        return store.identities()
                 .find("slack", teamId, slackUser)
                 .map(Identity::userId)
-                .flatMap(id -> store.users().byId(id));
-        if (linked.isPresent()) {
-            return linked.filter(User::active);
-        }
+                .flatMap(id -> store.users().byId(id))
+                .filter(User::active);
+    }
+
+    /**
+     * First contact: a sign-in with the Slack user's confirmed e-mail (asked of Slack, so after the
+     * acknowledgement), which the admission policy decides on and which links them.
+     */
+    private Optional<User> personByEmail(String teamId, String slackUser) {
         Optional<String> email = slack.userEmail(slackUser);
         if (email.isEmpty()) {
             return Optional.empty();

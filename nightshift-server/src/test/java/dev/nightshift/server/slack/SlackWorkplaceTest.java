@@ -125,7 +125,9 @@ class SlackWorkplaceTest {
                 "Ev001"));
         assertThat(mention.statusCode()).as(mention.body()).isEqualTo(200);
         assertThat(mention.body()).contains("started");
-        assertThat(slack.reactions(CHANNEL, ts)).contains("eyes");
+        // the reaction is added after the acknowledgement
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> slack.reactions(CHANNEL, ts).contains("eyes"));
         // Slack retries an event it thinks was not acknowledged: the retry changes nothing
         assertThat(post(SlackPayloads.appMention(
                                 CHANNEL,
@@ -189,11 +191,15 @@ class SlackWorkplaceTest {
                 null,
                 "Ev020");
         HttpResponse<String> refused = post(mention);
-        assertThat(refused.body()).contains("unlinked");
-        assertThat(slack.ephemerals()).anySatisfy(e -> {
-            assertThat(e.user()).isEqualTo("U0EVE");
-            assertThat(e.text()).contains("Nightshift account");
-        });
+        // acknowledged at once; who Eve is gets looked up afterwards, and she is told how to connect
+        assertThat(refused.statusCode()).isEqualTo(200);
+        assertThat(refused.body()).contains("accepted");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(slack.ephemerals()).anySatisfy(e -> {
+                    assertThat(e.user()).isEqualTo("U0EVE");
+                    assertThat(e.text()).contains("Nightshift account");
+                }));
+        assertThat(server.admin.get("/api/sessions").raw()).doesNotContain("delete the database");
         // the ephemeral message holds a one-time link that connects the Slack account to whoever opens it
         String text = slack.ephemerals().getLast().text();
         String code = text.substring(text.indexOf("/connect#") + 9).split("\\s")[0];
@@ -265,6 +271,72 @@ class SlackWorkplaceTest {
     }
 
     @Test
+    void aSlashCommandOverSocketModeIsAnsweredInItsAcknowledgement() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> slack.openConnections() > 0);
+        String repository = github.webUrl() + "/acme/app.git";
+        String envelope = slack.pushSlashCommand(SlackPayloads.slashCommand("C0SOCKET", "U0ADA", "repo " + repository));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(slack.acks()).anySatisfy(a -> {
+                    assertThat(a.envelopeId()).isEqualTo(envelope);
+                    assertThat(a.payload()).contains("ephemeral").contains("now work on " + repository);
+                }));
+        String unlinked = slack.pushSlashCommand(SlackPayloads.slashCommand("C0SOCKET", "U0EVE", "repo " + repository));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(slack.acks()).anySatisfy(a -> {
+                    assertThat(a.envelopeId()).isEqualTo(unlinked);
+                    assertThat(a.payload()).contains("Only people with a Nightshift account");
+                }));
+        assertThat(server.admin
+                        .get("/api/audit?action=slack.channel_repository")
+                        .raw())
+                .contains("C0SOCKET");
+    }
+
+    @Test
+    void forgedCommandsAndInteractionsAreRefusedAndTheConnectRouteChecksWhoAsks() throws Exception {
+        String form = "team_id=" + SlackFake.TEAM_ID + "&channel_id=C0X&user_id=U0ADA&command=%2Fnightshift&text=repo";
+        String ts = String.valueOf(Instant.now().getEpochSecond());
+        for (String path : List.of("/webhooks/slack/commands", "/webhooks/slack/interactivity")) {
+            HttpResponse<String> forged = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.url() + path))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .header(SlackSignatures.TIMESTAMP_HEADER, ts)
+                                    .header(
+                                            SlackSignatures.SIGNATURE_HEADER,
+                                            SlackSignatures.signature(
+                                                    "not-the-secret", ts, form.getBytes(StandardCharsets.UTF_8)))
+                                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(forged.statusCode()).as(path).isEqualTo(401);
+            assertThat(forged.body()).contains("refused");
+        }
+        assertThat(server.admin
+                        .get("/api/audit?action=slack.channel_repository")
+                        .raw())
+                .doesNotContain("C0X");
+
+        ApiClient anonymous = server.client(null);
+        assertThat(anonymous
+                        .post("/api/me/identities/slack", Map.of("code", "nsc_x"))
+                        .status())
+                .isEqualTo(401);
+        ApiClient.Response readOnlyToken = ada.post(
+                "/api/tokens", Map.of("name", "dashboard", "scopes", List.of("sessions:read"), "expiresInDays", 1));
+        ApiClient dashboard = server.client(readOnlyToken.body().path("token").asText());
+        assertThat(dashboard
+                        .post("/api/me/identities/slack", Map.of("code", "nsc_x"))
+                        .status())
+                .isEqualTo(403);
+        ApiClient.Response tooBig = ada.post("/api/me/identities/slack", Map.of("code", "x".repeat(5000)));
+        assertThat(tooBig.status()).as(tooBig.raw()).isEqualTo(413);
+        ApiClient.Response unknown = ada.post("/api/me/identities/slack", Map.of("code", "nsc_unknown"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.raw()).contains("mention the app in Slack again");
+    }
+
+    @Test
     void aRequestThatNamesNoRepositoryGetsAPickerOfRecentOnesAndThePickStartsIt() throws Exception {
         String repository = github.webUrl() + "/acme/app.git";
         ada.createSession(repository); // a recent repository of Ada's
@@ -275,7 +347,8 @@ class SlackWorkplaceTest {
                 "1733400700.000100",
                 null,
                 "Ev040"));
-        assertThat(mention.body()).contains("asked which repository");
+        assertThat(mention.body()).contains("asking which repository");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.ephemerals().isEmpty());
         SlackFake.Ephemeral picker = slack.ephemerals().getLast();
         assertThat(picker.user()).isEqualTo("U0ADA");
         JsonNode button =

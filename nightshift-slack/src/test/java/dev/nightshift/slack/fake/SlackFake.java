@@ -262,6 +262,14 @@ public final class SlackFake implements AutoCloseable {
         return push("interactive", payloadJson);
     }
 
+    /**
+     * Sends a {@code slash_commands} envelope (a command's fields as JSON, {@link SlackPayloads#slashCommand})
+     * that accepts a response payload, as Slack does; the reply comes back in the acknowledgement.
+     */
+    public String pushSlashCommand(String payloadJson) {
+        return push("slash_commands", payloadJson);
+    }
+
     /** Sends Slack's {@code disconnect} message on every open connection, as Slack does before it closes one. */
     public void requestReconnect() {
         String message = "{\"type\":\"disconnect\",\"reason\":\"refresh_requested\","
@@ -307,7 +315,7 @@ public final class SlackFake implements AutoCloseable {
             envelope.put("envelope_id", envelopeId);
             envelope.set("payload", JSON.readTree(payloadJson));
             envelope.put("type", type);
-            envelope.put("accepts_response_payload", false);
+            envelope.put("accepts_response_payload", type.equals("slash_commands"));
             newest.send(JSON.writeValueAsString(envelope));
         } catch (IOException e) {
             throw new IllegalArgumentException("the payload is not JSON: " + payloadJson, e);

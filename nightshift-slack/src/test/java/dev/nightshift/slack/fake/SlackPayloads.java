@@ -160,4 +160,30 @@ public final class SlackPayloads {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A slash command {@code /nightshift <text>} in {@code channel} by {@code user}, as Socket Mode
+     * carries it: the fields Slack's HTTP request sends form-encoded, as one JSON object.
+     */
+    public static String slashCommand(String channel, String user, String text) {
+        ObjectNode command = JSON.createObjectNode();
+        command.put("token", "gIkuvaNzQIHg97ATvDxqgjtO");
+        command.put("team_id", SlackFake.TEAM_ID);
+        command.put("team_domain", "example");
+        command.put("channel_id", channel);
+        command.put("channel_name", "eng");
+        command.put("user_id", user);
+        command.put("user_name", user.toLowerCase(Locale.ROOT));
+        command.put("command", "/nightshift");
+        command.put("text", text);
+        command.put("api_app_id", SlackFake.APP_ID);
+        command.put("is_enterprise_install", "false");
+        command.put("response_url", "https://hooks.slack.com/commands/" + SlackFake.TEAM_ID + "/1234/abcd");
+        command.put("trigger_id", "13345224609.738474920.8088930838d88f008e0");
+        try {
+            return JSON.writeValueAsString(command);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
