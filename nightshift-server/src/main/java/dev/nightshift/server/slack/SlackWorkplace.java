@@ -604,7 +604,7 @@ public final class SlackWorkplace implements AutoCloseable {
         public void turnEnded(Trigger trigger, TurnOutcome outcome) {
             Status status = running.remove(trigger.id());
             String channel;
-            String ts;
+            String ts; // null: the status message was never posted (Slack was down then)
             if (status != null) {
                 channel = status.channel();
                 ts = status.ts();
@@ -612,12 +612,14 @@ public final class SlackWorkplace implements AutoCloseable {
                 Optional<Artifact> posted = store.artifacts().list(outcome.sessionId()).stream()
                         .filter(a -> a.type().equals("slack-status") && a.data().contains(trigger.id()))
                         .findFirst();
-                if (posted.isEmpty()) {
-                    return;
+                if (posted.isPresent()) {
+                    JsonNode data = Json.tree(posted.get().data());
+                    channel = data.path("channel").asText();
+                    ts = data.path("ts").asText();
+                } else {
+                    channel = thread(trigger)[1];
+                    ts = null;
                 }
-                JsonNode data = Json.tree(posted.get().data());
-                channel = data.path("channel").asText();
-                ts = data.path("ts").asText();
             }
             SessionProgress progress = SessionProgress.read(store, outcome.sessionId());
             String branch = store.sessions()
@@ -647,7 +649,12 @@ public final class SlackWorkplace implements AutoCloseable {
                             progress.lastAnswer(),
                             branch,
                             pr);
-            slack.update(channel, ts, end.text(), end.blocksJson());
+            if (ts != null) {
+                slack.update(channel, ts, end.text(), end.blocksJson());
+            } else {
+                // the thread heard nothing while it ran: the outcome comes as a message of its own
+                slack.postMessage(channel, thread(trigger)[2], end.text(), end.blocksJson());
+            }
             audit(trigger.actorId(), "slack.status", trigger.origin().id(), "ok", "final " + ts);
         }
     }

@@ -271,6 +271,23 @@ class SlackWorkplaceTest {
     }
 
     @Test
+    void slackDownWhenTheSessionStartsDoesNotStopItAndTheOutcomeIsPostedWhenSlackIsBack() throws Exception {
+        // every try of the first status message fails (three tries, with backoff); the session runs anyway
+        slack.failNext("chat.postMessage", dev.nightshift.slack.SlackClient.MAX_ATTEMPTS, 503);
+        String ts = "1733400800.000100";
+        HttpResponse<String> mention = post(SlackPayloads.appMention(
+                CHANNEL, "U0ADA", "<@" + SlackFake.BOT_USER_ID + "> add a changelog entry", ts, null, "Ev050"));
+        assertThat(mention.body()).contains("started");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(slack.messages(CHANNEL)).anySatisfy(m -> {
+                    assertThat(m.threadTs()).isEqualTo(ts);
+                    assertThat(m.text()).contains("/pull/");
+                }));
+        assertThat(slack.calls("chat.postMessage")).hasSize(dev.nightshift.slack.SlackClient.MAX_ATTEMPTS + 1);
+    }
+
+    @Test
     void aSlashCommandOverSocketModeIsAnsweredInItsAcknowledgement() {
         await().atMost(Duration.ofSeconds(20)).until(() -> slack.openConnections() > 0);
         String repository = github.webUrl() + "/acme/app.git";
