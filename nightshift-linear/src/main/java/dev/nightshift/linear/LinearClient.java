@@ -143,6 +143,23 @@ public final class LinearClient {
         }
     }
 
+    /**
+     * A member of the workspace as {@link #user} reads them.
+     *
+     * @param id the UUID, what webhooks name as the actor
+     * @param name the full name; empty when Linear gives none
+     * @param email the address they sign in to Linear with; empty when Linear gives none
+     * @param active false once the account is deactivated (suspended) in the workspace
+     * @param app true for an application's user (an integration or agent acting in Linear), not a person
+     */
+    public record User(String id, String name, String email, boolean active, boolean app) {
+        public User {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(email, "email");
+        }
+    }
+
     /** What an agent activity says, in Linear's terms; each shows differently in the session. */
     public enum ActivityType {
         /** Progress or reasoning; Linear expects one within seconds of a session's creation. */
@@ -170,6 +187,9 @@ public final class LinearClient {
 
     private static final String VIEWER = """
             query NightshiftViewer { viewer { id } }""";
+
+    private static final String USER = """
+            query NightshiftUser($id: String!) { user(id: $id) { id name email active app } }""";
 
     private static final String COMMENT_FIELDS =
             "nodes { id body createdAt user { name } botActor { name } externalUser { name } }";
@@ -266,6 +286,36 @@ public final class LinearClient {
     public String viewerId() {
         JsonNode data = execute("read the app user", "NightshiftViewer", VIEWER, Map.of());
         return required(data.path("viewer").path("id"), "read the app user", "viewer.id");
+    }
+
+    /**
+     * A member of the workspace, e.g. whoever gave an issue to the app, to find their Nightshift
+     * account by e-mail. Linear accounts sign in with their e-mail address (a link sent to it, or
+     * the Google or SAML account of that address), so the address is one Linear has verified.
+     * Nothing is cached: a deactivation or a changed address counts at the next call.
+     *
+     * @param userId the user's UUID
+     * @return empty when Linear answers that there is no such user ({@code user: null}); an answer
+     *     without a readable {@code active} or {@code app} counts as inactive and as an app, so it
+     *     is never taken for a person
+     */
+    public Optional<User> user(String userId) {
+        requireText(userId, "userId");
+        String doing = "read user " + userId;
+        JsonNode user =
+                execute(doing, "NightshiftUser", USER, Map.of("id", userId)).path("user");
+        if (user.isNull()) {
+            return Optional.empty();
+        }
+        if (!user.isObject()) {
+            throw new LinearException(200, "", doing + ": Linear's answer has no user");
+        }
+        return Optional.of(new User(
+                required(user.path("id"), doing, "user.id"),
+                textOrEmpty(user.path("name")),
+                textOrEmpty(user.path("email")).strip(),
+                user.path("active").isBoolean() && user.path("active").booleanValue(),
+                !user.path("app").isBoolean() || user.path("app").booleanValue()));
     }
 
     /**

@@ -83,6 +83,59 @@ class LinearClientTest {
     }
 
     @Test
+    void readsAUserWithTheirEmailAndWhetherTheyAreActive() {
+        linear.addUser("4c1d0a52-1b0e-4f0e-9f3e-0a1b2c3d4e5f", "Katherine Johnson", "katherine@acme.com", true);
+        linear.addUser("9e8d7c6b-5a49-4838-a726-150f0e0d0c0b", "Dorothy Vaughan", "dorothy@acme.com", false);
+
+        assertThat(client.user("4c1d0a52-1b0e-4f0e-9f3e-0a1b2c3d4e5f"))
+                .contains(new LinearClient.User(
+                        "4c1d0a52-1b0e-4f0e-9f3e-0a1b2c3d4e5f",
+                        "Katherine Johnson",
+                        "katherine@acme.com",
+                        true,
+                        false));
+        assertThat(client.user("9e8d7c6b-5a49-4838-a726-150f0e0d0c0b"))
+                .hasValueSatisfying(u -> assertThat(u.active()).isFalse());
+        RecordedRequest request = linear.requests().getLast();
+        assertThat(request.operationName()).isEqualTo("NightshiftUser");
+        assertThat(request.rootField()).isEqualTo("user");
+        assertThat(request.variables().path("id").asText()).isEqualTo("9e8d7c6b-5a49-4838-a726-150f0e0d0c0b");
+    }
+
+    @Test
+    void anUnknownUserIsEmptyAndTheAppUserIsAnApp() {
+        assertThat(client.user("00000000-0000-4000-8000-000000000000")).isEmpty();
+        assertThat(client.user(linear.appUserId()))
+                .hasValueSatisfying(u -> assertThat(u.app()).isTrue());
+        assertThatThrownBy(() -> client.user(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readingAUserIsRetriedLikeEveryRequest() {
+        linear.rateLimitNext(1, "7");
+        linear.serverErrorNext(1, 503);
+
+        assertThat(client.user(grace))
+                .hasValueSatisfying(u -> assertThat(u.name()).isEqualTo("Grace Hopper"));
+
+        assertThat(waits).containsExactly(Duration.ofSeconds(7), LinearClient.FIRST_BACKOFF.multipliedBy(2));
+        assertThat(linear.requests()).hasSize(3);
+    }
+
+    @Test
+    void aUserAnswerWithoutActiveOrAppIsNeverAPerson() throws IOException {
+        LinearClient.User partial = canned(
+                        200, "{\"data\":{\"user\":{\"id\":\"u1\",\"email\":\" a@b.c \"}}}", c -> c.user("u1"))
+                .orElseThrow();
+
+        assertThat(partial).isEqualTo(new LinearClient.User("u1", "", "a@b.c", false, true));
+        assertThat(oddAnswer(200, "{\"data\":{}}", c -> c.user("u1")))
+                .hasMessage("read user u1: Linear's answer has no user");
+        assertThat(oddAnswer(200, "{\"data\":{\"user\":{\"name\":\"x\"}}}", c -> c.user("u1")))
+                .hasMessage("read user u1: Linear's answer has no user.id");
+    }
+
+    @Test
     void readsAnIssueWithItsTeamStateLabelsAndComments() {
         String ada = linear.addUser("Ada Lovelace");
         linear.addComment(issueId, ada, "Only with a trailing comma.", NOW.minusSeconds(60));
@@ -497,8 +550,19 @@ class LinearClientTest {
         return oddAnswer(status, body, LinearClient::viewerId);
     }
 
-    /** What the client makes of one canned answer from a server that is not Linear. */
+    /** The error the client makes of one canned answer from a server that is not Linear. */
     private LinearException oddAnswer(int status, String body, java.util.function.Consumer<LinearClient> call)
+            throws IOException {
+        return catchThrowableOfType(
+                LinearException.class,
+                () -> canned(status, body, c -> {
+                    call.accept(c);
+                    return null;
+                }));
+    }
+
+    /** What the client makes of one canned answer from a server that is not Linear. */
+    private <T> T canned(int status, String body, java.util.function.Function<LinearClient, T> call)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/graphql", exchange -> {
@@ -511,7 +575,7 @@ class LinearClientTest {
         server.start();
         try {
             URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/graphql");
-            return catchThrowableOfType(LinearException.class, () -> call.accept(client(endpoint, () -> "t")));
+            return call.apply(client(endpoint, () -> "t"));
         } finally {
             server.stop(0);
         }

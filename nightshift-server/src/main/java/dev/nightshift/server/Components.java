@@ -310,6 +310,7 @@ final class Components implements AutoCloseable {
                             () -> linearToken,
                             LinearClient.defaultHttpClient(),
                             clock),
+                    signIn,
                     RepositoryMapping.parse(config.get(Setting.LINEAR_REPOSITORIES)),
                     dispatcher,
                     this::url,

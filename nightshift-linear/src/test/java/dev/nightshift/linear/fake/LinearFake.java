@@ -40,11 +40,11 @@ import java.util.regex.Pattern;
  * {@code {"errors": [{"message", "extensions": {"code", "type", "userPresentableMessage"}}]}}.
  *
  * <p>It is a test double, not a GraphQL server: it reads the operation's type and its root field
- * ({@code viewer}, {@code issue}, {@code team}, {@code commentCreate}, {@code commentUpdate},
+ * ({@code viewer}, {@code user}, {@code issue}, {@code team}, {@code commentCreate}, {@code commentUpdate},
  * {@code issueUpdate}, {@code attachmentCreate}, {@code agentActivityCreate}), the root field's
  * arguments (literals or {@code $variables}), and for {@code issue} the aliases and {@code first}/
  * {@code last} of its {@code comments} connections; it answers with every field Nightshift's client
- * selects. Connections are ordered by {@code createdAt}, oldest first, as Relay pagination reads
+ * selects ({@code user} answers {@code null} for an id it does not know). Connections are ordered by {@code createdAt}, oldest first, as Relay pagination reads
  * them. Anything else is a {@code GRAPHQL_VALIDATION_FAILED} error.
  *
  * <p>Seed teams (with Linear's default workflow states), users, issues, comments and agent sessions
@@ -83,7 +83,7 @@ public final class LinearFake implements AutoCloseable {
 
     private record Team(String id, String key, String name) {}
 
-    private record User(String id, String name) {}
+    private record User(String id, String name, String email, boolean active, boolean app) {}
 
     private static final class Issue {
         final String id;
@@ -110,7 +110,7 @@ public final class LinearFake implements AutoCloseable {
     private static final Pattern COMMENTS =
             Pattern.compile("(?:(\\w+)\\s*:\\s*)?comments\\s*\\(\\s*(first|last)\\s*:\\s*(\\d+)\\s*\\)");
     private static final Pattern ROOT = Pattern.compile("\\G\\s*(\\w+)\\s*(:\\s*(\\w+))?");
-    private static final Set<String> QUERIES = Set.of("viewer", "issue", "team");
+    private static final Set<String> QUERIES = Set.of("viewer", "user", "issue", "team");
     private static final Set<String> MUTATIONS =
             Set.of("commentCreate", "commentUpdate", "issueUpdate", "attachmentCreate", "agentActivityCreate");
     private static final Set<String> ACTIVITY_TYPES = Set.of("thought", "action", "response", "error", "elicitation");
@@ -137,7 +137,8 @@ public final class LinearFake implements AutoCloseable {
 
     private LinearFake(Clock clock) throws IOException {
         this.clock = clock;
-        this.appUserId = addUser("Nightshift");
+        this.appUserId = UUID.randomUUID().toString();
+        users.put(appUserId, new User(appUserId, "Nightshift", appUserId + "@oauthapp.linear.invalid", true, true));
         this.appToken = issueToken(appUserId);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -189,12 +190,23 @@ public final class LinearFake implements AutoCloseable {
 
     // --- seeding ---
 
-    /** A person of the workspace; returns their id. */
+    /**
+     * An active person of the workspace whose e-mail address is made from their name at
+     * {@code linear.invalid}, a domain no admission rule of a test names; returns their id.
+     */
     public String addUser(String name) {
+        String id = UUID.randomUUID().toString();
+        addUser(id, name, name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", ".") + "@linear.invalid", true);
+        return id;
+    }
+
+    /**
+     * A person of the workspace with the given id and e-mail address, as {@code user(id:)} answers
+     * for them; {@code active} false is a deactivated (suspended) account. Replaces a user of that id.
+     */
+    public void addUser(String id, String name, String email, boolean active) {
         synchronized (lock) {
-            String id = UUID.randomUUID().toString();
-            users.put(id, new User(id, name));
-            return id;
+            users.put(id, new User(id, name, email, active, false));
         }
     }
 
@@ -500,6 +512,19 @@ public final class LinearFake implements AutoCloseable {
         ObjectNode data = JSON.createObjectNode();
         switch (root) {
             case "viewer" -> data.putObject("viewer").put("id", user);
+            case "user" -> {
+                User found = users.get(text(args, "id"));
+                if (found == null) {
+                    data.putNull("user");
+                } else {
+                    data.putObject("user")
+                            .put("id", found.id())
+                            .put("name", found.name())
+                            .put("email", found.email())
+                            .put("active", found.active())
+                            .put("app", found.app());
+                }
+            }
             case "issue" -> data.set("issue", issueJson(findIssue(text(args, "id")), query));
             case "team" -> {
                 Team team = teams.get(text(args, "id"));

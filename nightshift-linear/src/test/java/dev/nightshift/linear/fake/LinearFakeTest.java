@@ -48,6 +48,36 @@ class LinearFakeTest {
     }
 
     @Test
+    void answersAUserAndNullForAnUnknownOne() throws Exception {
+        linear.addUser("5b0f3c7e-2d1a-4e6b-8c9d-0e1f2a3b4c5d", "Mary Jackson", "mary@acme.com", false);
+        String quiet = linear.addUser("Grace Hopper");
+
+        JsonNode mary = JSON.readTree(post(
+                        "{\"query\":\"{ user(id: \\\"5b0f3c7e-2d1a-4e6b-8c9d-0e1f2a3b4c5d\\\") { id name email active app } }\"}",
+                        linear.appToken())
+                .body());
+        JsonNode unknown = JSON.readTree(post("{\"query\":\"{ user(id: \\\"nobody\\\") { id } }\"}", linear.appToken())
+                .body());
+        ObjectNode byVariable = JSON.createObjectNode();
+        byVariable.put("query", "query U($id: String!) { user(id: $id) { id email active app } }");
+        byVariable.putObject("variables").put("id", linear.appUserId());
+        JsonNode app =
+                JSON.readTree(post(byVariable.toString(), linear.appToken()).body());
+        byVariable.putObject("variables").put("id", quiet);
+        JsonNode grace =
+                JSON.readTree(post(byVariable.toString(), linear.appToken()).body());
+
+        assertThat(mary.toString())
+                .isEqualTo("{\"data\":{\"user\":{\"id\":\"5b0f3c7e-2d1a-4e6b-8c9d-0e1f2a3b4c5d\","
+                        + "\"name\":\"Mary Jackson\",\"email\":\"mary@acme.com\",\"active\":false,\"app\":false}}}");
+        assertThat(unknown.toString()).isEqualTo("{\"data\":{\"user\":null}}");
+        assertThat(app.path("data").path("user").path("app").asBoolean()).isTrue();
+        assertThat(grace.path("data").path("user").path("email").asText()).isEqualTo("grace.hopper@linear.invalid");
+        assertThat(grace.path("data").path("user").path("active").asBoolean()).isTrue();
+        assertThat(grace.path("data").path("user").path("app").asBoolean()).isFalse();
+    }
+
+    @Test
     void withoutABearerTokenItIsAnAuthenticationError() throws Exception {
         HttpResponse<String> response = post("{\"query\":\"{ viewer { id } }\"}", null);
 

@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Signing in with an outside account (GitHub, an OpenID provider; later Slack and Linear links).
+ * Signing in with an outside account (GitHub, an OpenID provider; Slack and Linear on first contact).
  * The user is found by the account's immutable subject only — never by login name or e-mail, which
  * anyone can pick at the provider — so an outside account named {@code admin} is a new, separate
  * user. Admission is decided at every sign-in; a refusal is audited with its reason and stores
@@ -71,6 +71,11 @@ public final class SignIn {
 
     public Admission.Rules rules() {
         return rules;
+    }
+
+    /** Whom a person who is not admitted should ask ({@code NIGHTSHIFT_ADMISSION_CONTACT}); empty when nobody is named. */
+    public String contact() {
+        return contact;
     }
 
     /** Signs the account in, creating its user on first sign-in; 403 {@code not_admitted} when admission refuses. */

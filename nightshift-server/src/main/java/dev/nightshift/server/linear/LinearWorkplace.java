@@ -14,6 +14,8 @@ import dev.nightshift.linear.LinearEvent;
 import dev.nightshift.linear.LinearText;
 import dev.nightshift.linear.RepositoryMapping;
 import dev.nightshift.linear.WorkflowStates;
+import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
 import dev.nightshift.server.session.SessionProgress;
 import dev.nightshift.server.session.TurnControl;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +39,16 @@ import org.slf4j.LoggerFactory;
  * as comments.
  *
  * <p>Who acts: sessions run as the Nightshift user linked to the Linear user who asked (an identity
- * of kind {@code linear}, issuer the workspace id, subject the Linear user id); Linear is called with
- * the app's own token. Every call is audited. Threads: {@link #handle} on the webhook's request
+ * of kind {@code linear}, issuer the workspace id, subject the Linear user id). Someone not linked yet
+ * is linked on first contact — giving an issue to the app, mentioning it, prompting its agent session
+ * or commenting on an issue it works on — when the admission policy admits the e-mail address of
+ * their Linear account, which Linear has verified (Linear accounts sign in with their e-mail). A
+ * deactivated Linear account and an application's user are never linked, nor is anyone the policy
+ * refuses. Who is not linked gets no session; when they gave the app an issue or mentioned it, a
+ * reply on the issue tells them to ask an administrator (without their address or the policy: the
+ * whole workspace reads it), and their comments and prompts are ignored. Nothing about a person is
+ * cached between deliveries: each first contact asks Linear and the policy again. Linear is called
+ * with the app's own token. Every call is audited. Threads: {@link #handle} on the webhook's request
  * thread (it records the trigger before answering); the sink on the pipeline's threads.
  */
 public final class LinearWorkplace {
@@ -52,6 +63,7 @@ public final class LinearWorkplace {
     private final Store store;
     private final TriggerPipeline pipeline;
     private final LinearClient linear;
+    private final SignIn signIn;
     private final RepositoryMapping repositories;
     private final TurnControl turns;
     private final Supplier<String> baseUrl;
@@ -62,6 +74,7 @@ public final class LinearWorkplace {
             Store store,
             TriggerPipeline pipeline,
             LinearClient linear,
+            SignIn signIn,
             RepositoryMapping repositories,
             TurnControl turns,
             Supplier<String> baseUrl,
@@ -69,6 +82,7 @@ public final class LinearWorkplace {
         this.store = store;
         this.pipeline = pipeline;
         this.linear = linear;
+        this.signIn = signIn;
         this.repositories = repositories;
         this.turns = turns;
         this.baseUrl = baseUrl;
@@ -142,11 +156,7 @@ public final class LinearWorkplace {
             String dedupe) {
         Optional<User> user = person(organizationId, actorId);
         if (user.isEmpty()) {
-            say(
-                    issueId,
-                    agentSessionId,
-                    "I can only work for people whose Linear account is linked to Nightshift. "
-                            + "Ask a Nightshift administrator to link yours (" + baseUrl.get() + "), then try again.");
+            say(issueId, agentSessionId, unlinked());
             audit(null, "linear.ignored", issueId, "ignored", "unlinked Linear user " + actorId);
             return "ignored: unlinked";
         }
@@ -227,15 +237,60 @@ public final class LinearWorkplace {
         return "follow-up: " + trigger.id();
     }
 
+    /**
+     * What an unlinked person is told on the issue, which the whole workspace reads: whom to ask and
+     * what for, never their address, the admission rules or a link that would connect an account.
+     */
+    private String unlinked() {
+        String contact = signIn.contact();
+        return "I can only work for people whose Linear account is linked to Nightshift. "
+                + "Ask a Nightshift administrator" + (contact.isBlank() ? "" : " (" + contact + ")")
+                + " to admit the e-mail address of your Linear account to " + baseUrl.get()
+                + ", or to link your Linear account to your Nightshift user, then try again.";
+    }
+
+    /**
+     * The Nightshift user of a Linear user: their linked identity, else — on first contact — a
+     * sign-in with the e-mail address of their Linear account, which the admission policy decides
+     * on and which links them. Empty when they are not admitted (the refusal is audited by the
+     * sign-in), have no address, are deactivated in Linear or are an application, or when their
+     * linked Nightshift user is deactivated. A failure to reach Linear propagates: the delivery
+     * fails and Linear sends it again.
+     */
     private Optional<User> person(String organizationId, String linearUserId) {
         if (linearUserId == null || linearUserId.isBlank()) {
             return Optional.empty();
         }
-        return store.identities()
-                .find("linear", organizationId, linearUserId)
-                .map(Identity::userId)
-                .flatMap(id -> store.users().byId(id))
-                .filter(User::active);
+        Optional<Identity> linked = store.identities().find("linear", organizationId, linearUserId);
+        if (linked.isPresent()) {
+            return store.users().byId(linked.get().userId()).filter(User::active);
+        }
+        Optional<LinearClient.User> member = linear.user(linearUserId);
+        String refusal = member.isEmpty()
+                ? "unknown to Linear"
+                : member.get().app()
+                        ? "an application, not a person"
+                        : !member.get().active()
+                                ? "deactivated in Linear"
+                                : member.get().email().indexOf('@') < 1 ? "without an e-mail address" : null;
+        audit(null, "linear.read", "user " + linearUserId, "ok", refusal == null ? "for first contact" : refusal);
+        if (refusal != null) {
+            return Optional.empty();
+        }
+        String email = member.get().email();
+        String name = member.get().name().isBlank()
+                ? email.substring(0, email.indexOf('@'))
+                : member.get().name();
+        try {
+            // no login: Linear has none of its own, and admission would match a made-up one against
+            // the logins listed for other providers; the policy weighs only the verified address
+            SignIn.SignedIn signedIn = signIn.signIn(new SignIn.Account(
+                    "linear", organizationId, linearUserId, null, name, email, List.of(email), Set.of(), Set.of()));
+            // the sign-in's API token expires unused (NIGHTSHIFT_SIGNIN_TOKEN_TTL): Linear needs none
+            return Optional.of(signedIn.user());
+        } catch (ApiException notAdmitted) {
+            return Optional.empty(); // audited by the sign-in; the caller says whom to ask
+        }
     }
 
     /** Agent sessions Linear opened, by issue: progress goes there as activities. */

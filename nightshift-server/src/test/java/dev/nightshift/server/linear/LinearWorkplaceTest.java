@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LinearWorkplaceTest {
     static final String SECRET = "lin_wh_secret_1";
+    static final String CONTACT = "#nightshift-help";
 
     @TempDir
     Path dir;
@@ -56,13 +57,24 @@ class LinearWorkplaceTest {
         github = repo.github();
         server = TestServer.start(
                 Map.of(
-                        "NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString(),
-                        "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(),
-                        "NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1",
-                        "NIGHTSHIFT_LINEAR_ACCESS_TOKEN", linear.appToken(),
-                        "NIGHTSHIFT_LINEAR_WEBHOOK_SECRET", SECRET,
-                        "NIGHTSHIFT_LINEAR_API_URL", linear.endpoint().toString(),
-                        "NIGHTSHIFT_LINEAR_REPOSITORIES", "ENG=" + repo.url()),
+                        "NIGHTSHIFT_GITHUB_API_URL",
+                        github.apiUrl().toString(),
+                        "NIGHTSHIFT_GITHUB_WEB_URL",
+                        github.webUrl().toString(),
+                        "NIGHTSHIFT_GIT_INTERNAL_HOSTS",
+                        "127.0.0.1",
+                        "NIGHTSHIFT_LINEAR_ACCESS_TOKEN",
+                        linear.appToken(),
+                        "NIGHTSHIFT_LINEAR_WEBHOOK_SECRET",
+                        SECRET,
+                        "NIGHTSHIFT_LINEAR_API_URL",
+                        linear.endpoint().toString(),
+                        "NIGHTSHIFT_LINEAR_REPOSITORIES",
+                        "ENG=" + repo.url(),
+                        "NIGHTSHIFT_ADMIT_DOMAINS",
+                        "example.com",
+                        "NIGHTSHIFT_ADMISSION_CONTACT",
+                        CONTACT),
                 p -> {
                     p.sandboxes = true;
                     p.executor = turn -> {
@@ -149,7 +161,8 @@ class LinearWorkplaceTest {
         assertThat(deliver(fromStranger).body()).contains("unlinked");
         assertThat(linear.comments(issue))
                 .extracting(LinearFake.Comment::body)
-                .anySatisfy(b -> assertThat(b).contains("linked to Nightshift"));
+                .singleElement()
+                .satisfies(b -> assertThat(b).contains("Ask a Nightshift administrator (" + CONTACT + ")"));
 
         String body = LinearWebhookPayloads.issueDelegated(
                 linear.organizationId(), linear.issueData(issue), linear.appUserId(), ada, Instant.now());
@@ -201,5 +214,124 @@ class LinearWorkplaceTest {
         assertThat(prompted.body()).contains("follow-up");
         await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
         assertThat(prompts.getLast()).isEqualTo("now sort it by date");
+    }
+
+    @Test
+    void someoneUnlinkedWhoseEmailIsAdmittedIsLinkedOnFirstContactAndTheSessionIsTheirs() throws Exception {
+        String katherine = UUID.randomUUID().toString();
+        linear.addUser(katherine, "Katherine Johnson", "katherine@example.com", true);
+        String issue = linear.addIssue(team, "Round the totals", "Totals show 12 decimals.", List.of());
+
+        HttpResponse<String> delegated = deliver(LinearWebhookPayloads.issueDelegated(
+                linear.organizationId(), linear.issueData(issue), linear.appUserId(), katherine, Instant.now()));
+
+        assertThat(delegated.body()).as(delegated.body()).contains("started");
+        ApiClient.Response identities = server.admin.get("/api/users/katherine/identities");
+        assertThat(identities.status()).as(identities.raw()).isEqualTo(200);
+        assertThat(identities.body().path("identities")).singleElement().satisfies(i -> {
+            assertThat(i.path("kind").asText()).isEqualTo("linear");
+            assertThat(i.path("issuer").asText()).isEqualTo(linear.organizationId());
+            assertThat(i.path("subject").asText()).isEqualTo(katherine);
+        });
+        String katherineId = userId("katherine");
+        assertThat(server.admin.get("/api/users").body().path("users"))
+                .filteredOn(u -> u.path("id").asText().equals(katherineId))
+                .singleElement()
+                .satisfies(u -> {
+                    assertThat(u.path("name").asText()).isEqualTo("Katherine Johnson");
+                    assertThat(u.path("email").asText()).isEqualTo("katherine@example.com");
+                });
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
+        assertThat(prompts.getFirst()).contains("Round the totals");
+        assertThat(server.admin.get("/api/sessions").body().path("sessions"))
+                .singleElement()
+                .satisfies(session ->
+                        assertThat(session.path("creatorId").asText()).isEqualTo(katherineId));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(linear.comments(issue))
+                        .extracting(LinearFake.Comment::body)
+                        .anySatisfy(b -> assertThat(b).contains("\n\nSession: ")));
+
+        // linked now: her comment follows up without asking Linear who she is again
+        HttpResponse<String> comment = deliver(LinearWebhookPayloads.commentCreated(
+                linear.organizationId(),
+                UUID.randomUUID().toString(),
+                linear.issueData(issue),
+                "two decimals, please",
+                katherine,
+                Instant.now()));
+        assertThat(comment.body()).as(comment.body()).contains("follow-up");
+        assertThat(linear.requests())
+                .filteredOn(r -> r.rootField().equals("user"))
+                .hasSize(1);
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
+    }
+
+    @Test
+    void someoneTheAdmissionPolicyRefusesGetsNoSessionAndIsToldToAskAnAdministrator() throws Exception {
+        String eve = UUID.randomUUID().toString();
+        linear.addUser(eve, "Eve", "eve@elsewhere.org", true);
+        String issue = linear.addIssue(team, "Export everything", "…", List.of());
+        String agentSession = linear.addAgentSession(issue);
+
+        HttpResponse<String> created = deliver(LinearWebhookPayloads.agentSessionCreated(
+                linear.organizationId(),
+                linear.appUserId(),
+                agentSession,
+                linear.issueData(issue),
+                eve,
+                "Export it",
+                Instant.now()));
+
+        assertThat(created.body()).as(created.body()).contains("unlinked");
+        assertThat(linear.activities(agentSession))
+                .extracting(a -> a.content().path("body").asText())
+                .singleElement()
+                .satisfies(b -> assertThat(b)
+                        .contains("Ask a Nightshift administrator (" + CONTACT + ")")
+                        .contains("admit the e-mail address of your Linear account")
+                        .contains("or to link your Linear account")
+                        // the workspace reads it: neither her address nor the policy, nor a link to connect with
+                        .doesNotContain("eve@elsewhere.org")
+                        .doesNotContain("example.com")
+                        .doesNotContain("/connect"));
+        assertThat(server.admin.get("/api/users").raw()).doesNotContain("elsewhere.org");
+        assertThat(server.admin.get("/api/audit?action=signin.linear").body().path("entries"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.path("outcome").asText()).isEqualTo("refused");
+                    assertThat(e.path("detail").asText()).contains(eve);
+                });
+        assertThat(server.admin.get("/api/sessions").body().path("sessions")).isEmpty();
+        assertThat(prompts).isEmpty();
+    }
+
+    @Test
+    void aDeactivatedLinearAccountIsNeverLinkedEvenWithAnAdmittedEmail() throws Exception {
+        String dorothy = UUID.randomUUID().toString();
+        linear.addUser(dorothy, "Dorothy Vaughan", "dorothy@example.com", false);
+        String issue = linear.addIssue(team, "Rewrite the parser", "…", List.of());
+
+        HttpResponse<String> delegated = deliver(LinearWebhookPayloads.issueDelegated(
+                linear.organizationId(), linear.issueData(issue), linear.appUserId(), dorothy, Instant.now()));
+
+        assertThat(delegated.body()).as(delegated.body()).contains("unlinked");
+        assertThat(server.admin.get("/api/users").raw()).doesNotContain("dorothy");
+        assertThat(linear.comments(issue))
+                .extracting(LinearFake.Comment::body)
+                .singleElement()
+                .satisfies(b -> assertThat(b).contains("Ask a Nightshift administrator"));
+        assertThat(server.admin.get("/api/audit?action=linear.read").raw()).contains("deactivated in Linear");
+        assertThat(server.admin.get("/api/sessions").body().path("sessions")).isEmpty();
+        assertThat(prompts).isEmpty();
+    }
+
+    String userId(String login) {
+        return java.util.stream.StreamSupport.stream(
+                        server.admin.get("/api/users").body().path("users").spliterator(), false)
+                .filter(u -> u.path("login").asText().equals(login))
+                .map(u -> u.path("id").asText())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no user " + login));
     }
 }
