@@ -519,10 +519,12 @@ public final class SlackWorkplace implements AutoCloseable {
         if (email.isEmpty()) {
             return Optional.empty();
         }
-        String login = email.get().substring(0, email.get().indexOf('@')).toLowerCase(Locale.ROOT);
+        String name = email.get().substring(0, email.get().indexOf('@')).toLowerCase(Locale.ROOT);
         try {
+            // no login: a Slack member id is not one, and admission would match a made-up one against the
+            // logins listed for other providers (NIGHTSHIFT_ADMIT_PEOPLE); the policy weighs the address
             SignIn.SignedIn signedIn = signIn.signIn(new SignIn.Account(
-                    "slack", teamId, slackUser, login, login, email.get(), List.of(email.get()), Set.of(), Set.of()));
+                    "slack", teamId, slackUser, null, name, email.get(), List.of(email.get()), Set.of(), Set.of()));
             // the sign-in's token expires unused (NIGHTSHIFT_SIGNIN_TOKEN_TTL): Slack needs none
             return Optional.of(signedIn.user());
         } catch (ApiException e) {
