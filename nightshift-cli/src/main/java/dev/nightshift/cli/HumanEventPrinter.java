@@ -91,6 +91,10 @@ final class HumanEventPrinter implements EventPrinter {
             case MODEL_FALLBACK ->
                 line(ansi.yellow("model  " + data.path("from").asText() + " → "
                         + data.path("to").asText() + " (" + data.path("reason").asText() + ")"));
+            case QUESTION -> question(data);
+            case ANSWER -> answer(data);
+            case PLAN -> plan(data);
+            case PLAN_REVIEW -> planReview(data);
             case ERROR -> line(ansi.red("error  " + data.path("message").asText()));
             case TURN_COMPLETE -> turnComplete(data);
             case TURN_RESUMED ->
@@ -140,6 +144,60 @@ final class HumanEventPrinter implements EventPrinter {
             case "completed" -> block(ansi.green("● turn completed"));
             case "stopped" -> block(ansi.yellow("● turn stopped"));
             default -> block(ansi.red("● turn " + status)); // the error event before this said why
+        }
+    }
+
+    /** The agent's questions, numbered, each with its options; then how to answer. */
+    private void question(JsonNode data) {
+        running.clear(); // the turn pauses: nothing runs until the answer
+        block(ansi.bold(ansi.yellow("? The agent asks"))
+                + ansi.dim("  (" + data.path("questionId").asText() + ")"));
+        int n = 0;
+        for (JsonNode q : data.path("questions")) {
+            n++;
+            line("  " + n + ". " + q.path("question").asText());
+            char letter = 'a';
+            for (JsonNode option : q.path("options")) {
+                line("     " + letter++ + ") " + option.asText());
+            }
+        }
+        line(ansi.dim("  answer in the web UI, or: nightshift answer <session> "
+                + (n > 1 ? "\"<answer 1>\" \"<answer 2>\" …" : "\"<answer>\"")
+                + " (an option by its text or letter)"));
+    }
+
+    private void answer(JsonNode data) {
+        if (data.path("timedOut").asBoolean()) {
+            line(ansi.yellow("no answer came in time; the agent goes on without one"));
+            return;
+        }
+        java.util.List<String> answers = new java.util.ArrayList<>();
+        data.path("answers").forEach(a -> answers.add(ToolCallLabel.shorten(a.asText())));
+        line(ansi.cyan("answered: " + String.join(" | ", answers)));
+    }
+
+    /** A plan is for reading: shown whole, then how to approve it. */
+    private void plan(JsonNode data) {
+        running.clear();
+        block(ansi.bold(ansi.yellow("Plan, waiting for approval"))
+                + ansi.dim("  (" + data.path("planId").asText() + ")"));
+        for (String planLine : data.path("plan").asText().split("\n", -1)) {
+            line("  " + planLine);
+        }
+        line(ansi.dim("  approve in the web UI, or: nightshift approve <session>; ask for changes: nightshift answer"
+                + " <session> \"<what to change>\""));
+    }
+
+    private void planReview(JsonNode data) {
+        switch (data.path("outcome").asText()) {
+            case "approved" ->
+                line(ansi.green("plan approved" + (data.path("edited").asBoolean() ? " with edits" : "")
+                        + "; the agent goes on"));
+            case "changes_requested" ->
+                line(ansi.yellow("changes asked for: "
+                        + ToolCallLabel.shorten(data.path("feedback").asText())));
+            default ->
+                line(ansi.yellow("no one reviewed the plan in time; nothing may change until a plan is approved"));
         }
     }
 

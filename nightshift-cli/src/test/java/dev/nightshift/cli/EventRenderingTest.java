@@ -53,6 +53,19 @@ class EventRenderingTest {
                         new EventPayload.TodoItem("fix", "in_progress")));
             case CONTEXT_COMPACTED -> new EventPayload.ContextCompacted("The task so far.", 42);
             case MODEL_FALLBACK -> new EventPayload.ModelFallback("openai/big", "openai/small", "rate limited");
+            case QUESTION ->
+                new EventPayload.Question(
+                        "qst_1",
+                        "c4",
+                        List.of(
+                                new EventPayload.QuestionItem("Which database?", List.of("PostgreSQL", "SQLite")),
+                                new EventPayload.QuestionItem("Anything else?", List.of())),
+                        AT);
+            case ANSWER -> new EventPayload.Answer("qst_1", "c4", List.of("PostgreSQL", "no"), "usr_1", "cli", false);
+            case PLAN -> new EventPayload.Plan("pln_1", "c5", "1. Reproduce\n2. Fix the wait", AT);
+            case PLAN_REVIEW ->
+                new EventPayload.PlanReview(
+                        "pln_1", "c5", "approved", "1. Reproduce\n2. Fix the wait", false, null, "usr_1", "web");
             case ERROR -> new EventPayload.Error("the model call failed (timeout)");
             case TURN_COMPLETE -> new EventPayload.TurnComplete("completed", null);
             case TURN_RESUMED -> new EventPayload.TurnResumed("node-b");
@@ -111,6 +124,24 @@ class EventRenderingTest {
                 assertThat(out.strip()).as(type.wire()).isNotEmpty();
             }
         }
+    }
+
+    @Test
+    void questionsAndPlansAreShownWholeWithHowToAnswerThem() throws Exception {
+        assertThat(line(sample(EventType.QUESTION)))
+                .contains("? The agent asks  (qst_1)")
+                .contains("  1. Which database?\n     a) PostgreSQL\n     b) SQLite\n  2. Anything else?")
+                .contains("nightshift answer <session> \"<answer 1>\" \"<answer 2>\"");
+        assertThat(line(sample(EventType.ANSWER))).isEqualTo("answered: PostgreSQL | no");
+        assertThat(line(new EventPayload.Answer("qst_1", "c4", null, null, null, true)))
+                .isEqualTo("no answer came in time; the agent goes on without one");
+        assertThat(line(sample(EventType.PLAN)))
+                .contains("Plan, waiting for approval  (pln_1)\n  1. Reproduce\n  2. Fix the wait")
+                .contains("nightshift approve <session>");
+        assertThat(line(sample(EventType.PLAN_REVIEW))).isEqualTo("plan approved; the agent goes on");
+        assertThat(line(new EventPayload.PlanReview(
+                        "pln_1", "c5", "changes_requested", null, null, "add a test first", "usr_1", "cli")))
+                .isEqualTo("changes asked for: add a test first");
     }
 
     @Test

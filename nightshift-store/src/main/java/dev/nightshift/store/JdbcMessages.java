@@ -19,7 +19,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * {@code clientRequestId}) back that up in the schema itself.
  */
 final class JdbcMessages implements MessageStore {
-    private static final RowMapper<Message> MESSAGE = (rs, ctx) -> new Message(
+    static final RowMapper<Message> MESSAGE = (rs, ctx) -> new Message(
             rs.getString("id"),
             rs.getString("session_id"),
             rs.getLong("queue_seq"),
@@ -97,7 +97,7 @@ final class JdbcMessages implements MessageStore {
 
     private static int countUnfinished(Handle h, String sessionId) {
         return h.createQuery(
-                        "SELECT COUNT(*) FROM messages WHERE session_id = :sessionId AND status IN ('pending', 'processing')")
+                        "SELECT COUNT(*) FROM messages WHERE session_id = :sessionId AND status IN ('pending', 'processing', 'waiting')")
                 .bind("sessionId", sessionId)
                 .mapTo(Integer.class)
                 .one();
@@ -109,7 +109,7 @@ final class JdbcMessages implements MessageStore {
         }
         return h.createQuery("""
                         SELECT COUNT(*) FROM messages WHERE session_id = :sessionId
-                        AND status IN ('pending', 'processing') AND queue_seq <= :queueSeq""")
+                        AND status IN ('pending', 'processing', 'waiting') AND queue_seq <= :queueSeq""")
                 .bind("sessionId", message.sessionId())
                 .bind("queueSeq", message.queueSeq())
                 .mapTo(Integer.class)
@@ -132,7 +132,7 @@ final class JdbcMessages implements MessageStore {
     public List<Message> unfinished(String sessionId) {
         return db.read(h ->
                 h.createQuery("""
-                        SELECT * FROM messages WHERE session_id = :sessionId AND status IN ('pending', 'processing')
+                        SELECT * FROM messages WHERE session_id = :sessionId AND status IN ('pending', 'processing', 'waiting')
                         ORDER BY queue_seq""").bind("sessionId", sessionId).map(MESSAGE).list());
     }
 
@@ -142,7 +142,8 @@ final class JdbcMessages implements MessageStore {
             return db.write(h -> {
                 Optional<String> next = h.createQuery("""
                                 SELECT id FROM messages WHERE session_id = :sessionId AND status = 'pending'
-                                AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.session_id = :sessionId AND p.status = 'processing')
+                                AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.session_id = :sessionId
+                                    AND p.status IN ('processing', 'waiting'))
                                 ORDER BY queue_seq LIMIT 1""")
                         .bind("sessionId", sessionId)
                         .mapTo(String.class)
@@ -199,13 +200,22 @@ final class JdbcMessages implements MessageStore {
         return db.write(h -> {
             Optional<String> sessionId = h.createQuery("""
                             UPDATE messages SET status = :status, error = :error, finished_at = :now, lease_expires_at = NULL
-                            WHERE id = :id AND status = 'processing' RETURNING session_id""")
+                            WHERE id = :id AND status IN ('processing', 'waiting') RETURNING session_id""")
                     .bind("status", terminal.wire())
                     .bind("error", error)
                     .bind("now", now.toEpochMilli())
                     .bind("id", messageId)
                     .mapTo(String.class)
                     .findOne();
+            if (sessionId.isPresent()) {
+                // a turn stopped while it waited: what it waited for will never be answered
+                h.createUpdate("""
+                                UPDATE questions SET status = 'cancelled', answered_at = :now
+                                WHERE message_id = :id AND status = 'open'""")
+                        .bind("now", now.toEpochMilli())
+                        .bind("id", messageId)
+                        .execute();
+            }
             return sessionId.map(session -> endEvents.isEmpty()
                     ? List.<dev.nightshift.core.model.Event>of()
                     : events.insert(h, session, endEvents, now));
@@ -246,6 +256,7 @@ final class JdbcMessages implements MessageStore {
     public List<String> sessionsWaitingForDispatch() {
         return db.read(h -> h.createQuery("""
                         SELECT DISTINCT session_id FROM messages m WHERE status = 'pending'
-                        AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.session_id = m.session_id AND p.status = 'processing')""").mapTo(String.class).list());
+                        AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.session_id = m.session_id
+                            AND p.status IN ('processing', 'waiting'))""").mapTo(String.class).list());
     }
 }

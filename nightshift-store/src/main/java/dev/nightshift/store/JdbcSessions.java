@@ -38,7 +38,8 @@ final class JdbcSessions implements SessionStore {
                                             rs.getString("secret_names").split("\n"))
                                     .filter(n -> !n.isEmpty())
                                     .toList(),
-                    rs.getInt("read_only") == 1),
+                    rs.getInt("read_only") == 1,
+                    rs.getInt("plan_first") == 1),
             rs.getString("parent_id"),
             rs.getString("sandbox_ref"),
             rs.getString("sandbox_status"),
@@ -66,9 +67,11 @@ final class JdbcSessions implements SessionStore {
         db.write(h -> {
             h.createUpdate("""
                             INSERT INTO sessions (id, repository, base_branch, model, title, status, creator_id, source,
-                                auto_commit, auto_pr, draft_pr, network, secret_names, read_only, parent_id, origin, created_at, updated_at)
+                                auto_commit, auto_pr, draft_pr, network, secret_names, read_only, plan_first, parent_id, origin, created_at,
+                                updated_at)
                             VALUES (:id, :repository, :baseBranch, :model, :title, :status, :creatorId, :source,
-                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :readOnly, :parentId, :origin, :now, :now)""")
+                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :readOnly, :planFirst, :parentId, :origin, :now,
+                                :now)""")
                     .bind("id", s.id())
                     .bind("repository", s.repository())
                     .bind("baseBranch", s.baseBranch())
@@ -88,6 +91,7 @@ final class JdbcSessions implements SessionStore {
                                     : String.join("\n", s.settings().secrets()))
                     .bind("parentId", s.parentId())
                     .bind("readOnly", Db.flag(s.settings().readOnly()))
+                    .bind("planFirst", Db.flag(s.settings().planFirst()))
                     .bind("origin", s.origin())
                     .bind("now", at)
                     .execute();

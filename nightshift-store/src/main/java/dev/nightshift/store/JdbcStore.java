@@ -11,6 +11,7 @@ import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.IdentityStore;
 import dev.nightshift.core.port.MessageStore;
 import dev.nightshift.core.port.OneTimeValues;
+import dev.nightshift.core.port.QuestionStore;
 import dev.nightshift.core.port.SecretStore;
 import dev.nightshift.core.port.SessionStore;
 import dev.nightshift.core.port.Store;
@@ -45,6 +46,7 @@ public final class JdbcStore implements Store {
     private final TriggerStore triggers;
     private final AutomationStore automations;
     private final ChannelDefaults channelDefaults;
+    private final QuestionStore questions;
 
     private JdbcStore(HikariDataSource dataSource, StoreConfig config, java.time.Clock clock) {
         boolean sqlite = config.isSqlite();
@@ -66,6 +68,7 @@ public final class JdbcStore implements Store {
         this.triggers = new JdbcTriggers(db);
         this.automations = new JdbcAutomations(db);
         this.channelDefaults = new JdbcChannelDefaults(db);
+        this.questions = new JdbcQuestions(db, jdbcEvents);
     }
 
     /** Opens the store on the system clock. */
@@ -183,6 +186,11 @@ public final class JdbcStore implements Store {
     @Override
     public ChannelDefaults channelDefaults() {
         return channelDefaults;
+    }
+
+    @Override
+    public QuestionStore questions() {
+        return questions;
     }
 
     @Override

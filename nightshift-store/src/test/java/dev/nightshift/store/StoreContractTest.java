@@ -13,7 +13,9 @@ import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
 import dev.nightshift.core.model.NewEvent;
 import dev.nightshift.core.model.NewMessage;
+import dev.nightshift.core.model.NewQuestion;
 import dev.nightshift.core.model.NewSession;
+import dev.nightshift.core.model.Question;
 import dev.nightshift.core.model.Role;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionSettings;
@@ -24,6 +26,7 @@ import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.AutomationStore;
 import dev.nightshift.core.port.EnqueueResult;
 import dev.nightshift.core.port.Page;
+import dev.nightshift.core.port.QuestionStore;
 import dev.nightshift.core.port.SessionQuery;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.StoreException;
@@ -1280,5 +1283,173 @@ abstract class StoreContractTest {
         assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(seen.get(0)).isEqualTo(ids.get(6));
         assertThat(seen.subList(5, 7)).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+    }
+
+    // -- turns waiting for people ------------------------------------------------------------------
+
+    private Message claimed(Session s) {
+        store.messages().enqueue(prompt(s, null), 10, now);
+        return store.messages()
+                .claimNext(s.id(), "node-a", now.plusSeconds(30), now)
+                .orElseThrow();
+    }
+
+    private Optional<List<Event>> ask(Session s, Message m, String questionId, Instant expires) {
+        return store.questions()
+                .ask(
+                        new NewQuestion(questionId, s.id(), m.id(), "call-1", Question.Kind.QUESTION, "{}", expires),
+                        List.of(new NewEvent("question", m.id(), "{\"questionId\":\"" + questionId + "\"}")),
+                        now);
+    }
+
+    @Test
+    void aWaitingTurnIsHeldByNoNodeBlocksItsQueueAndOneOfManyAnswersWins() throws Exception {
+        Session s = newSession(alice, "/r");
+        Message running = claimed(s);
+        Message next =
+                accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        long before = store.sessions().get(s.id()).orElseThrow().lastSeq();
+
+        assertThat(ask(s, running, "qst_1", now.plusSeconds(3600)))
+                .hasValueSatisfying(
+                        events -> assertThat(events).extracting(Event::seq).containsExactly(before + 1));
+
+        Message waiting = store.messages().get(running.id()).orElseThrow();
+        assertThat(waiting.status()).isEqualTo(MessageStatus.WAITING);
+        assertThat(waiting.claimedBy()).isNull();
+        assertThat(store.sessions().get(s.id()).orElseThrow().status()).isEqualTo(SessionStatus.WAITING);
+        assertThat(store.questions().get("qst_1").orElseThrow().status()).isEqualTo(Question.Status.OPEN);
+        // nobody runs the next prompt meanwhile, and no node's lease covers the waiting one
+        assertThat(store.messages().claimNext(s.id(), "node-b", now.plusSeconds(30), now))
+                .isEmpty();
+        assertThat(store.messages().sessionsWaitingForDispatch()).doesNotContain(s.id());
+        assertThat(store.messages().expiredLeases(now.plusSeconds(3600))).isEmpty();
+        assertThat(store.messages().unfinished(s.id()))
+                .extracting(Message::status)
+                .containsExactly(MessageStatus.WAITING, MessageStatus.PENDING);
+        // a turn that no longer processes cannot ask again
+        assertThat(ask(s, running, "qst_2", now.plusSeconds(3600))).isEmpty();
+        assertThat(store.questions().get("qst_2")).isEmpty();
+
+        List<Callable<QuestionStore.AnswerResult>> answers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String node = "node-" + i;
+            answers.add(() -> store.questions()
+                    .answer(
+                            "qst_1",
+                            Question.Status.ANSWERED,
+                            alice.id(),
+                            List.of(new NewEvent("answer", running.id(), "{}")),
+                            node,
+                            now.plusSeconds(30),
+                            now.plusSeconds(5)));
+        }
+        List<QuestionStore.AnswerResult> results = runAll(answers);
+        List<QuestionStore.AnswerResult.Answered> won = results.stream()
+                .filter(r -> r instanceof QuestionStore.AnswerResult.Answered)
+                .map(r -> (QuestionStore.AnswerResult.Answered) r)
+                .toList();
+        assertThat(won).hasSize(1);
+        assertThat(results)
+                .filteredOn(r -> r instanceof QuestionStore.AnswerResult.Closed)
+                .hasSize(7);
+        Message resumed = won.getFirst().message();
+        assertThat(resumed.status()).isEqualTo(MessageStatus.PROCESSING);
+        assertThat(resumed.claimedBy()).startsWith("node-");
+        assertThat(won.getFirst().question().status()).isEqualTo(Question.Status.ANSWERED);
+        assertThat(won.getFirst().question().answeredBy()).isEqualTo(alice.id());
+        assertThat(store.sessions().get(s.id()).orElseThrow().status()).isEqualTo(SessionStatus.ACTIVE);
+        assertThat(store.events().after(s.id(), before, 10).items())
+                .extracting(Event::type)
+                .containsExactly("question", "answer");
+        assertThat(store.questions().answer("qst_nope", Question.Status.ANSWERED, null, List.of(), "n", now, now))
+                .isInstanceOf(QuestionStore.AnswerResult.Unknown.class);
+        // the prompt after it runs once the resumed turn ends
+        store.messages().finish(resumed.id(), MessageStatus.COMPLETED, null, now);
+        assertThat(store.messages().claimNext(s.id(), "node-b", now.plusSeconds(30), now))
+                .hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(next.id()));
+    }
+
+    @Test
+    void theDatabaseItselfRefusesASecondOpenQuestionInASession() throws Exception {
+        Session s = newSession(alice, "/r");
+        Message m = claimed(s);
+        ask(s, m, "qst_1", now.plusSeconds(60));
+        try (Connection c = DriverManager.getConnection(config().jdbcUrl(), config().user(), config().password());
+                PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO questions (id, session_id, message_id, call_id, kind, data, status, asked_at, expires_at)
+                        VALUES ('qst_2', ?, ?, 'c', 'question', '{}', 'open', 0, 0)""")) {
+            ps.setString(1, s.id());
+            ps.setString(2, m.id());
+            assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
+    void anExpiredQuestionTimesOutOnceAndAStoppedTurnCancelsWhatItWaitedFor() {
+        Session soon = newSession(alice, "/r");
+        Session later = newSession(alice, "/r");
+        Session stopped = newSession(alice, "/r");
+        Message a = claimed(soon);
+        Message b = claimed(later);
+        Message c = claimed(stopped);
+        ask(soon, a, "qst_soon", now.plusSeconds(60));
+        ask(later, b, "qst_later", now.plusSeconds(600));
+        ask(stopped, c, "qst_stopped", now.plusSeconds(30));
+
+        assertThat(store.questions().expired(now.plusSeconds(29), 10)).isEmpty();
+        assertThat(store.questions().expired(now.plusSeconds(61), 10))
+                .extracting(Question::id)
+                .containsExactly("qst_stopped", "qst_soon");
+        assertThat(store.questions().countOpen()).isEqualTo(3);
+
+        var timedOut = store.questions()
+                .answer("qst_soon", Question.Status.TIMED_OUT, null, List.of(), "node-a", now.plusSeconds(90), now);
+        assertThat(timedOut).isInstanceOf(QuestionStore.AnswerResult.Answered.class);
+        assertThat(store.questions().get("qst_soon").orElseThrow().status()).isEqualTo(Question.Status.TIMED_OUT);
+        assertThat(store.questions().answer("qst_soon", Question.Status.ANSWERED, alice.id(), List.of(), "n", now, now))
+                .isInstanceOfSatisfying(
+                        QuestionStore.AnswerResult.Closed.class,
+                        closed -> assertThat(closed.question().status()).isEqualTo(Question.Status.TIMED_OUT));
+
+        // stopping a waiting turn ends its prompt and cancels its question in one step
+        assertThat(store.messages().finish(c.id(), MessageStatus.FAILED, "stopped", now))
+                .isTrue();
+        assertThat(store.questions().get("qst_stopped").orElseThrow().status()).isEqualTo(Question.Status.CANCELLED);
+        assertThat(store.questions()
+                        .answer("qst_stopped", Question.Status.ANSWERED, alice.id(), List.of(), "n", now, now))
+                .isInstanceOf(QuestionStore.AnswerResult.Closed.class);
+        assertThat(store.messages().get(c.id()).orElseThrow().status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(store.questions().expired(now.plusSeconds(3600), 10))
+                .extracting(Question::id)
+                .containsExactly("qst_later");
+        assertThat(store.questions().list(stopped.id(), 10))
+                .extracting(Question::id)
+                .containsExactly("qst_stopped");
+    }
+
+    @Test
+    void aPlanFirstSessionKeepsItsSetting() {
+        SessionSettings planFirst = SessionSettings.DEFAULTS.withPlanFirst(true);
+        Session session = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"),
+                                "/srv/repo",
+                                null,
+                                null,
+                                "t",
+                                alice.id(),
+                                Source.API,
+                                planFirst,
+                                null),
+                        now);
+        assertThat(store.sessions().get(session.id()).orElseThrow().settings()).isEqualTo(planFirst);
+        assertThat(store.sessions()
+                        .get(newSession(alice, "/r").id())
+                        .orElseThrow()
+                        .settings()
+                        .planFirst())
+                .isFalse();
     }
 }

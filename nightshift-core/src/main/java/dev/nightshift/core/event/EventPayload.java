@@ -92,6 +92,53 @@ public sealed interface EventPayload {
 
     record ModelFallback(String from, String to, String reason) implements EventPayload {}
 
+    // -- questions and plans: a turn that waits for a person --------------------------------------
+
+    /**
+     * The agent's {@code ask_user} call {@code callId} asked the session's members; the turn waits,
+     * holding no thread, until an answer comes or {@code expiresAt} passes.
+     */
+    record Question(String questionId, String callId, List<QuestionItem> questions, Instant expiresAt)
+            implements EventPayload {}
+
+    /**
+     * @param answers one per question, in order; absent when it timed out
+     * @param authorId who answered; absent when it timed out
+     * @param source where the answer came from (web, cli, api, slack, linear)
+     * @param timedOut no answer came in time: the agent was told so and went on
+     */
+    record Answer(
+            String questionId, String callId, List<String> answers, String authorId, String source, boolean timedOut)
+            implements EventPayload {}
+
+    /**
+     * The agent's {@code propose_plan} call {@code callId} in a plan-first session; the turn waits for
+     * a member's review until {@code expiresAt}, and nothing may change before an approval.
+     */
+    record Plan(String planId, String callId, String plan, Instant expiresAt) implements EventPayload {}
+
+    /**
+     * @param outcome approved, changes_requested or timed_out
+     * @param plan the plan as approved (as the member edited it, if they did)
+     * @param edited whether the member changed the plan before approving it
+     * @param feedback the changes a member asked for
+     * @param authorId who reviewed it; absent when it timed out
+     */
+    record PlanReview(
+            String planId,
+            String callId,
+            String outcome,
+            String plan,
+            Boolean edited,
+            String feedback,
+            String authorId,
+            String source)
+            implements EventPayload {
+        public static final String APPROVED = "approved";
+        public static final String CHANGES_REQUESTED = "changes_requested";
+        public static final String TIMED_OUT = "timed_out";
+    }
+
     // -- the platform -------------------------------------------------------------------------
 
     record Error(String message) implements EventPayload {}
@@ -188,4 +235,7 @@ public sealed interface EventPayload {
 
     /** @param status pending, in_progress or completed */
     record TodoItem(String content, String status) {}
+
+    /** One question of a {@link Question}: free text when it has no options. */
+    record QuestionItem(String question, List<String> options) {}
 }

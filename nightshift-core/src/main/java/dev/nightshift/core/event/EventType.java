@@ -40,6 +40,14 @@ public enum EventType {
     CONTEXT_COMPACTED("context_compacted", EventPayload.ContextCompacted.class),
     /** The model gateway switched to a fallback model. */
     MODEL_FALLBACK("model_fallback", EventPayload.ModelFallback.class),
+    /** The agent asked the session's members one to four questions; its turn waits for the answer. */
+    QUESTION("question", EventPayload.Question.class),
+    /** A member answered the agent's question, or it timed out; the turn goes on. */
+    ANSWER("answer", EventPayload.Answer.class),
+    /** The agent proposed its plan (a plan-first session); its turn waits for a member's approval. */
+    PLAN("plan", EventPayload.Plan.class),
+    /** A member approved the plan (perhaps edited) or asked for changes, or the wait timed out. */
+    PLAN_REVIEW("plan_review", EventPayload.PlanReview.class),
     /** Something failed, saying what. */
     ERROR("error", EventPayload.Error.class),
     /** A turn ended. */

@@ -1,16 +1,22 @@
 package dev.nightshift.core.model;
 
-/** A prompt's place in its session's queue: {@code pending → processing → completed | failed | cancelled}. */
+/**
+ * A prompt's place in its session's queue: {@code pending → processing → completed | failed | cancelled}, and
+ * {@code processing ⇄ waiting} while its turn waits for a member's answer (no node and no thread hold a
+ * waiting prompt; the answer, or the question's timeout, makes it processing again).
+ */
 public enum MessageStatus {
     PENDING,
     PROCESSING,
     COMPLETED,
     FAILED,
-    CANCELLED;
+    CANCELLED,
+    /** The turn asked a question (or proposed a plan) and is paused until it is answered. */
+    WAITING;
 
-    /** Pending and processing prompts count against the per-session limit. */
+    /** Pending, processing and waiting prompts count against the per-session limit. */
     public boolean unfinished() {
-        return this == PENDING || this == PROCESSING;
+        return this == PENDING || this == PROCESSING || this == WAITING;
     }
 
     public String wire() {

@@ -12,11 +12,20 @@ import java.util.List;
  * @param secrets the names of the secrets the sandbox gets, of those that apply to it; null: all of them
  * @param readOnly the agent may look but not change anything: only read-only tools, on a read-only view
  *     of the workspace (an automatic review); nothing is committed or pushed
+ * @param planFirst the agent's first step is a plan: until a member approves it, the tool layer refuses
+ *     every tool that changes anything (writing tools, commands outside a read-only view of the workspace,
+ *     executor subagents)
  */
 public record SessionSettings(
-        boolean autoCommit, boolean autoPr, boolean draftPr, Network network, List<String> secrets, boolean readOnly) {
+        boolean autoCommit,
+        boolean autoPr,
+        boolean draftPr,
+        Network network,
+        List<String> secrets,
+        boolean readOnly,
+        boolean planFirst) {
     public static final SessionSettings DEFAULTS =
-            new SessionSettings(true, true, false, Network.REPOSITORY, null, false);
+            new SessionSettings(true, true, false, Network.REPOSITORY, null, false, false);
 
     public SessionSettings {
         network = network == null ? Network.REPOSITORY : network;
@@ -24,16 +33,31 @@ public record SessionSettings(
     }
 
     public SessionSettings(boolean autoCommit, boolean autoPr, boolean draftPr) {
-        this(autoCommit, autoPr, draftPr, Network.REPOSITORY, null, false);
+        this(autoCommit, autoPr, draftPr, Network.REPOSITORY, null, false, false);
     }
 
     public SessionSettings(boolean autoCommit, boolean autoPr, boolean draftPr, Network network, List<String> secrets) {
-        this(autoCommit, autoPr, draftPr, network, secrets, false);
+        this(autoCommit, autoPr, draftPr, network, secrets, false, false);
+    }
+
+    public SessionSettings(
+            boolean autoCommit,
+            boolean autoPr,
+            boolean draftPr,
+            Network network,
+            List<String> secrets,
+            boolean readOnly) {
+        this(autoCommit, autoPr, draftPr, network, secrets, readOnly, false);
     }
 
     /** Read-only: the agent looks and reports; nothing is committed, pushed or opened. */
     public static final SessionSettings READ_ONLY =
-            new SessionSettings(false, false, false, Network.REPOSITORY, null, true);
+            new SessionSettings(false, false, false, Network.REPOSITORY, null, true, false);
+
+    /** These settings with {@code planFirst} set as given. */
+    public SessionSettings withPlanFirst(boolean value) {
+        return new SessionSettings(autoCommit, autoPr, draftPr, network, secrets, readOnly, value);
+    }
 
     /** Whether the session's sandbox gets the secret of this name (when it applies to the session at all). */
     public boolean gets(String secretName) {

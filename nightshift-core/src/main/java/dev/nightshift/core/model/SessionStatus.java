@@ -6,7 +6,9 @@ public enum SessionStatus {
     ACTIVE,
     COMPLETED,
     FAILED,
-    ARCHIVED;
+    ARCHIVED,
+    /** The turn in progress waits for a member's answer to a question, or for a plan's approval. */
+    WAITING;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

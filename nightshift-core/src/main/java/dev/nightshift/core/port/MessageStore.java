@@ -16,26 +16,29 @@ public interface MessageStore {
 
     Optional<Message> get(String id);
 
-    /** Pending and processing messages, oldest first. */
+    /** Pending, processing and waiting messages, oldest first. */
     List<Message> unfinished(String sessionId);
 
     /**
      * Atomically moves the session's oldest pending message to {@code processing}, owned by
      * {@code nodeId} until {@code leaseUntil}. Empty when nothing is pending or one is already
-     * processing.
+     * processing or waiting for an answer.
      */
     Optional<Message> claimNext(String sessionId, String nodeId, Instant leaseUntil, Instant now);
 
     /** {@code pending → cancelled}; false when the message is not pending in that session. */
     boolean cancel(String sessionId, String messageId, Instant now);
 
-    /** {@code processing → terminal}; false when it was no longer processing (e.g. already stopped). */
+    /**
+     * {@code processing | waiting → terminal} (a waiting turn's open question is cancelled with it);
+     * false when it was neither (e.g. already stopped).
+     */
     boolean finish(String messageId, MessageStatus terminal, String error, Instant now);
 
     /**
      * {@link #finish} and the turn's closing events (its error, {@code turn_complete}) in one
      * transaction: a crash can never leave a finished prompt without its end in the log, or an end
-     * in the log of a prompt still processing. Empty when it was no longer processing.
+     * in the log of a prompt still processing. Empty when it was no longer processing or waiting.
      */
     java.util.Optional<java.util.List<dev.nightshift.core.model.Event>> finish(
             String messageId,
@@ -53,6 +56,6 @@ public interface MessageStore {
     /** Takes over an orphaned message by compare-and-set on its previous claimer. */
     boolean takeOver(String messageId, String previousNodeId, String nodeId, Instant leaseUntil);
 
-    /** Sessions with a pending message and none processing: work to dispatch at start. */
+    /** Sessions with a pending message and none processing or waiting: work to dispatch at start. */
     List<String> sessionsWaitingForDispatch();
 }

@@ -37,6 +37,9 @@ public interface Store extends AutoCloseable {
     /** Each chat channel's default repository. */
     ChannelDefaults channelDefaults();
 
+    /** The questions and plans that turns wait on. */
+    QuestionStore questions();
+
     /** Which database this is, for logs and metrics ("sqlite", "postgresql"). */
     String dialect();
 

@@ -12,8 +12,9 @@ public interface Turn {
     Message message();
 
     /**
-     * True when this turn was taken over after the node running it died: the executor should
-     * rebuild its state from the session log rather than start over.
+     * True when this turn was begun before: taken over after the node running it died, or going on
+     * after the answer to a question it asked. The executor should rebuild its state from the session
+     * log rather than start over.
      */
     boolean resumed();
 
@@ -39,4 +40,17 @@ public interface Turn {
 
     /** Registers an action to run at once when the turn is stopped (abort a stream, kill a process). */
     void onStop(Runnable action);
+
+    /**
+     * Asks the session's members and pauses the turn until they answer: the {@code question} (or
+     * {@code plan}) event is written and the prompt set waiting in one transaction. Once this returns
+     * a question id the turn has ended for now (nothing more can be written to it) and the executor
+     * must return at once: a waiting turn holds no thread. The answer, or the question's timeout,
+     * runs the prompt again as a {@link #resumed()} turn, whose log holds the answer.
+     *
+     * @return the question's id; empty when the turn was stopped first (nothing was asked)
+     */
+    default java.util.Optional<String> ask(Ask ask) {
+        throw new UnsupportedOperationException("this turn cannot wait for an answer");
+    }
 }
