@@ -7,8 +7,10 @@ import dev.nightshift.agent.model.ModelGateway;
 import dev.nightshift.agent.model.ModelRef;
 import dev.nightshift.agent.model.ToolCall;
 import dev.nightshift.agent.model.ToolSpec;
+import dev.nightshift.agent.tools.ProposePlanTool;
 import dev.nightshift.agent.tools.Tool;
 import dev.nightshift.agent.tools.ToolResult;
+import dev.nightshift.agent.tools.Tools;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.Turn;
@@ -72,13 +74,17 @@ public final class AgentExecutor implements TurnExecutor {
         List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
         Journal journal = Journal.of(turn, events);
         for (ToolCall call : rebuilt.interrupted()) {
-            // the open calls are the log's last entries, so their answers simply follow
-            ToolResult interrupted = ToolResult.error(Conversation.INTERRUPTED);
-            journal.toolAnswered(call, interrupted);
-            messages.add(new ChatMessage.ToolResult(call.id(), call.name(), interrupted.content(), true));
+            // the open calls are the log's last entries, so their answers simply follow: what people
+            // answered to a question or plan, else why there is no result
+            boolean answered = rebuilt.answers().containsKey(call.id());
+            ToolResult result = new ToolResult(rebuilt.resultOf(call), !answered);
+            journal.toolAnswered(call, result);
+            messages.add(new ChatMessage.ToolResult(call.id(), call.name(), result.content(), result.error()));
         }
         BudgetAccount account = new BudgetAccount(settings, BudgetAccount.spentIn(log));
         String system = SystemPrompt.build(turn.session(), instructions(turn));
+        // a plan-first session changes nothing until a member approves its plan: the tool layer enforces it
+        boolean planPending = turn.session().settings().planFirst() && !rebuilt.planApproved();
         Delegate task = new Delegate() {
             @Override
             public ToolSpec spec() {
@@ -87,11 +93,26 @@ public final class AgentExecutor implements TurnExecutor {
 
             @Override
             public ToolResult run(ToolCall call, JsonNode arguments) throws InterruptedException {
+                if (planPending && !"explorer".equals(arguments.path("kind").asText())) {
+                    return ToolResult.error(
+                            AgentLoop.ReadOnly.UNTIL_PLAN_APPROVED.refusal().formatted("an executor subagent"));
+                }
                 return subagent(turn, model, account, call, arguments);
             }
         };
         // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
         boolean readOnly = turn.session().settings().readOnly();
+        List<Tool> offered =
+                new ArrayList<>(readOnly ? tools.stream().filter(Tool::readOnly).toList() : tools);
+        for (Tool asking : Tools.interactive()) {
+            if (!asking.spec().name().equals(ProposePlanTool.NAME) || planPending) {
+                offered.add(asking);
+            }
+        }
+        String scoped = readOnly
+                ? system + "\nThis session is read-only: you can read, search and run read-only commands, but not "
+                        + "change anything."
+                : planPending ? system + PLAN_FIRST : system;
         new AgentLoop(
                         gateway,
                         settings,
@@ -100,17 +121,22 @@ public final class AgentExecutor implements TurnExecutor {
                         account,
                         new AgentLoop.Scope(
                                 model,
-                                readOnly
-                                        ? system + "\nThis session is read-only: you can read, search and run "
-                                                + "read-only commands, but not change anything."
-                                        : system,
-                                readOnly ? tools.stream().filter(Tool::readOnly).toList() : tools,
+                                scoped,
+                                offered,
                                 readOnly ? null : task,
-                                readOnly,
+                                readOnly
+                                        ? AgentLoop.ReadOnly.EXPLORER
+                                        : planPending ? AgentLoop.ReadOnly.UNTIL_PLAN_APPROVED : null,
                                 settings.maxSteps(),
                                 "the per-turn step limit"))
                 .run(messages, rebuilt.steps());
+        // a loop that paused for a question has returned: the turn holds nothing while it waits
     }
+
+    static final String PLAN_FIRST = "\nThis session plans first: before anything changes, a member approves your "
+            + "plan. Investigate with the read-only tools (commands run on a read-only view of the workspace), then "
+            + "propose a concrete plan with propose_plan. Tools that change anything are refused until the plan is "
+            + "approved.";
 
     /**
      * Runs a subagent: the same loop with a fresh conversation, the explorer's read-only tools (on a
@@ -130,7 +156,9 @@ public final class AgentExecutor implements TurnExecutor {
             return ToolResult.error("'prompt' is required: the task with all the context the subagent needs");
         }
         boolean explorer = kind.equals("explorer");
-        List<Tool> available = explorer ? tools.stream().filter(Tool::readOnly).toList() : tools;
+        List<Tool> available = (explorer ? tools.stream().filter(Tool::readOnly) : tools.stream())
+                .filter(t -> !t.pausesTurn())
+                .toList();
         String system = SystemPrompt.build(turn.session(), null) + "\nYou are a " + kind + " subagent. "
                 + (explorer
                         ? "You can read and search but not change anything; the workspace is read-only to you. "
@@ -143,7 +171,13 @@ public final class AgentExecutor implements TurnExecutor {
                 Journal.nested(turn, parent.id(), kind),
                 account,
                 new AgentLoop.Scope(
-                        model, system, available, null, explorer, SUBAGENT_MAX_STEPS, "a subagent's step limit"));
+                        model,
+                        system,
+                        available,
+                        null,
+                        explorer ? AgentLoop.ReadOnly.EXPLORER : null,
+                        SUBAGENT_MAX_STEPS,
+                        "a subagent's step limit"));
         try {
             String report = loop.run(List.of(new ChatMessage.User(prompt)), 0);
             return report != null ? ToolResult.ok(report) : ToolResult.error("the " + kind + " subagent was stopped");

@@ -53,7 +53,8 @@ final class AgentLoop {
      *
      * @param tools the tools it may call
      * @param delegate a tool that starts a loop of its own, or null (subagents start no subagents)
-     * @param readOnly tools see a read-only view of the sandbox
+     * @param readOnly how the loop's tools are kept from changing anything (they see a read-only view
+     *     of the sandbox and writing tools refuse), or null when they may change things
      * @param maxSteps model answers before the loop is ended
      * @param stepLimit what the limit is called, in the message that ends the loop
      */
@@ -62,9 +63,25 @@ final class AgentLoop {
             String system,
             List<Tool> tools,
             Delegate delegate,
-            boolean readOnly,
+            ReadOnly readOnly,
             int maxSteps,
             String stepLimit) {}
+
+    /**
+     * Why a loop may not change anything, in the words its refusals use.
+     *
+     * @param refusal what a refused writing tool answers ({@code %s}: the tool); null: the explorer's words
+     * @param note the line before a command's output on the read-only view; null: the explorer's
+     * @param sandbox what a refused change of the sandbox says
+     */
+    record ReadOnly(String refusal, String note, String sandbox) {
+        static final ReadOnly EXPLORER = new ReadOnly(null, null, ReadOnlySandbox.EXPLORER);
+        static final ReadOnly UNTIL_PLAN_APPROVED = new ReadOnly(
+                "%s is refused: nothing may change in this session before a member approves your plan. Investigate "
+                        + "with the read-only tools, then propose the plan with propose_plan and wait for the review",
+                "[read-only until your plan is approved: the workspace is read-only here and commands that write fail]\n",
+                "nothing may change before the plan is approved");
+    }
 
     private final ModelGateway gateway;
     private final AgentSettings settings;
@@ -72,6 +89,8 @@ final class AgentLoop {
     private final Journal journal;
     private final BudgetAccount account;
     private final Scope scope;
+    /** The question this loop's turn paused for; set on the turn's thread by {@code ask}. */
+    private String pausedFor;
 
     AgentLoop(
             ModelGateway gateway,
@@ -92,7 +111,8 @@ final class AgentLoop {
      * Runs from {@code messages} (without the system prompt), of which {@code steps} answers were
      * already taken in this turn, until the model finishes.
      *
-     * @return the model's final text, or null when the turn was stopped
+     * @return the model's final text, or null when the turn was stopped or paused for an answer
+     *     ({@link #paused()})
      * @throws TurnEnded when a guard ends the loop ({@link BudgetAccount.Exceeded} for a budget)
      */
     String run(List<ChatMessage> messages, int steps) throws InterruptedException {
@@ -149,6 +169,10 @@ final class AgentLoop {
                 }
                 journal.toolCalled(call);
                 ToolResult result = dispatch(call);
+                if (pausedFor != null) {
+                    // the turn waits for a person: its result is the answer, written when the turn goes on
+                    return null;
+                }
                 journal.toolAnswered(call, result);
                 conversation.add(new ChatMessage.ToolResult(call.id(), call.name(), result.content(), result.error()));
                 String loop = stuck.record(call.name(), call.argumentsJson(), result.content(), result.error());
@@ -188,8 +212,12 @@ final class AgentLoop {
         if (delegated) {
             return scope.delegate().run(call, arguments);
         }
+        Context context = new Context(call);
+        if (!tool.readOnly() && context.readOnly()) {
+            return ToolResult.error(context.writeRefused(call.name())); // whatever the tool itself checks
+        }
         try {
-            return tool.run(arguments, new Context());
+            return tool.run(arguments, context);
         } catch (InterruptedException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -242,6 +270,11 @@ final class AgentLoop {
         return all;
     }
 
+    /** The id of the question the turn paused for in this loop, or null when it did not pause. */
+    String paused() {
+        return pausedFor;
+    }
+
     private List<ToolSpec> specs() {
         List<ToolSpec> all =
                 new ArrayList<>(scope.tools().stream().map(Tool::spec).toList());
@@ -251,14 +284,24 @@ final class AgentLoop {
         return all;
     }
 
-    /** What a tool of this loop may use: the sandbox (read-only for an explorer), the log, the stop signal. */
+    /**
+     * What one tool call of this loop may use: the sandbox (a read-only view when the scope is
+     * read-only), the log, the stop signal, and the people (a turn's own loop only).
+     */
     private final class Context implements ToolContext {
+        private final ToolCall call;
         private Sandbox sandbox;
+
+        Context(ToolCall call) {
+            this.call = call;
+        }
 
         @Override
         public Sandbox sandbox() {
             if (sandbox == null) {
-                sandbox = scope.readOnly() ? new ReadOnlySandbox(turn.sandbox()) : turn.sandbox();
+                sandbox = scope.readOnly() != null
+                        ? new ReadOnlySandbox(turn.sandbox(), scope.readOnly().sandbox())
+                        : turn.sandbox();
             }
             return sandbox;
         }
@@ -270,7 +313,32 @@ final class AgentLoop {
 
         @Override
         public boolean readOnly() {
-            return scope.readOnly();
+            return scope.readOnly() != null;
+        }
+
+        @Override
+        public String writeRefused(String tool) {
+            return scope.readOnly() != null && scope.readOnly().refusal() != null
+                    ? scope.readOnly().refusal().formatted(tool)
+                    : ToolContext.super.writeRefused(tool);
+        }
+
+        @Override
+        public String readOnlyNote() {
+            return scope.readOnly() != null && scope.readOnly().note() != null
+                    ? scope.readOnly().note()
+                    : ToolContext.super.readOnlyNote();
+        }
+
+        @Override
+        public java.util.Optional<String> ask(dev.nightshift.core.port.Ask ask) {
+            if (!journal.resumable()) {
+                return java.util.Optional.empty(); // a subagent's call cannot become a turn's answer
+            }
+            java.util.Optional<String> asked =
+                    turn.ask(new dev.nightshift.core.port.Ask(call.id(), ask.kind(), ask.questions(), ask.plan()));
+            asked.ifPresent(id -> pausedFor = id);
+            return asked;
         }
 
         @Override

@@ -4,44 +4,89 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nightshift.agent.model.ChatMessage;
 import dev.nightshift.agent.model.ToolCall;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.event.EventType;
 import dev.nightshift.core.model.Event;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The model's view of a session, rebuilt from the log (which is never rewritten): prompts,
- * answers, tool calls and their results, and compactions that stand in for everything before them.
- * Pure: events in, messages out.
+ * answers, tool calls and their results, and compactions that stand in for everything before them;
+ * also what people answered to the turn's questions and plans, which become the results of the calls
+ * that asked. Pure: events in, messages out.
  */
 public final class Conversation {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String INTERRUPTED =
             "This tool call was interrupted (the control plane restarted or it was stopped) and its outcome is unknown. "
                     + "Check the state of the workspace before repeating it.";
+    /** A call the model asked for that never started: the turn paused (or stopped) before it. */
+    public static final String NOT_RUN = "This tool call was not run: the turn paused for a person's answer (or was "
+            + "stopped) before it. Call it again if it is still needed.";
     /** Stands before a summary that replaces the conversation up to it. */
     static final String SUMMARY_PREFIX = "[Summary of the conversation so far, written when it grew too long]\n";
 
     /**
      * @param messages the conversation without a system prompt
-     * @param interrupted tool calls that started and have no recorded result: never re-run, the
-     *     model is told their outcome is unknown
+     * @param interrupted tool calls without a recorded result: never re-run; the model is told their
+     *     outcome is unknown, that they never ran, or (for a question or plan) what people answered
      * @param steps model answers in the current (last) user turn
+     * @param answers the result of each open call that asked people and was answered (or timed out), by call id
+     * @param started the calls whose tool started (a {@code tool_call} was logged): an open one was interrupted
+     * @param planApproved a member has approved a plan of this session
      */
-    public record Rebuilt(List<ChatMessage> messages, List<ToolCall> interrupted, int steps) {}
+    public record Rebuilt(
+            List<ChatMessage> messages,
+            List<ToolCall> interrupted,
+            int steps,
+            Map<String, String> answers,
+            Set<String> started,
+            boolean planApproved) {
+        public Rebuilt(List<ChatMessage> messages, List<ToolCall> interrupted, int steps) {
+            this(messages, interrupted, steps, Map.of(), Set.of(), false);
+        }
+
+        /** What an open call's result is now: the answer it waited for, or why it has none. */
+        public String resultOf(ToolCall call) {
+            String answer = answers.get(call.id());
+            if (answer != null) {
+                return answer;
+            }
+            return started.contains(call.id()) ? INTERRUPTED : NOT_RUN;
+        }
+    }
 
     private Conversation() {}
 
     public static Rebuilt rebuild(List<Event> events) {
         List<ChatMessage> messages = new ArrayList<>();
         Map<String, ToolCall> open = new LinkedHashMap<>();
+        Set<String> started = new HashSet<>();
+        Map<String, JsonNode> questions = new HashMap<>();
+        Map<String, String> answers = new HashMap<>();
+        boolean planApproved = false;
         int steps = 0;
         for (Event e : events) {
             JsonNode data = parse(e.data());
             switch (EventType.fromWire(e.type()).orElse(null)) {
                 case null -> {} // an executor's own event type
+                case TOOL_CALL -> started.add(data.path("callId").asText());
+                case QUESTION -> questions.put(data.path("questionId").asText(), data);
+                case ANSWER -> {
+                    JsonNode question = questions.get(data.path("questionId").asText());
+                    answers.put(data.path("callId").asText(), answerText(question, data));
+                }
+                case PLAN_REVIEW -> {
+                    answers.put(data.path("callId").asText(), reviewText(data));
+                    planApproved |= EventPayload.PlanReview.APPROVED.equals(
+                            data.path("outcome").asText());
+                }
                 case CONTEXT_COMPACTED -> {
                     messages.clear();
                     open.clear();
@@ -80,7 +125,51 @@ public final class Conversation {
             }
         }
         List<ToolCall> interrupted = List.copyOf(open.values());
-        return new Rebuilt(messages, interrupted, steps);
+        Map<String, String> openAnswers = new HashMap<>();
+        for (ToolCall call : interrupted) {
+            if (answers.containsKey(call.id())) {
+                openAnswers.put(call.id(), answers.get(call.id()));
+            }
+        }
+        return new Rebuilt(messages, interrupted, steps, Map.copyOf(openAnswers), Set.copyOf(started), planApproved);
+    }
+
+    /** An answer to {@code ask_user} as the model reads it: each question with its answer. */
+    static String answerText(JsonNode question, JsonNode answer) {
+        if (answer.path("timedOut").asBoolean()) {
+            return "No one answered in the time allowed (the question timed out). Go on with your best judgement, "
+                    + "and say in your final summary what you assumed.";
+        }
+        StringBuilder out = new StringBuilder("They answered:");
+        JsonNode asked = question == null ? null : question.path("questions");
+        int i = 0;
+        for (JsonNode a : answer.path("answers")) {
+            out.append('\n').append(i + 1).append(". ");
+            if (asked != null && asked.has(i)) {
+                out.append(asked.get(i).path("question").asText()).append("\n   → ");
+            }
+            out.append(a.asText());
+            i++;
+        }
+        return out.toString();
+    }
+
+    /** A review of {@code propose_plan} as the model reads it. */
+    static String reviewText(JsonNode review) {
+        return switch (review.path("outcome").asText()) {
+            case EventPayload.PlanReview.APPROVED ->
+                "Your plan was approved"
+                        + (review.path("edited").asBoolean() ? ", with edits: follow the approved text below" : "")
+                        + ". You may now change files and run commands that write. The approved plan:\n\n"
+                        + review.path("plan").asText();
+            case EventPayload.PlanReview.CHANGES_REQUESTED ->
+                "The plan was not approved. The reviewer asks for changes:\n\n"
+                        + review.path("feedback").asText()
+                        + "\n\nRevise the plan and propose it again with propose_plan.";
+            default ->
+                "No one reviewed the plan in the time allowed. Nothing may change before a plan is approved: finish "
+                        + "now with the plan as your answer, so a member can ask you to go ahead.";
+        };
     }
 
     /** A new prompt or answer after calls that never got results (a crash mid-tool): tell the model. */

@@ -53,6 +53,11 @@ final class Journal {
         return parentCallId != null;
     }
 
+    /** Whether the loop writing here can be rebuilt from the log and go on later: a turn's, not a subagent's. */
+    boolean resumable() {
+        return !nested();
+    }
+
     void stepStarted(int step, ModelRef model) {
         if (!nested()) {
             turn.emit(new EventPayload.StepStart(step, model.toString()));

@@ -15,15 +15,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An explorer's view of a sandbox: every command runs with the workspace mounted read-only (the
- * sandbox enforces it), and nothing that changes state is offered at all.
+ * A read-only view of a sandbox, for an explorer and for a plan-first session before its plan is
+ * approved: every command runs with the workspace mounted read-only (the sandbox enforces it), and
+ * nothing that changes state is offered at all.
  */
 final class ReadOnlySandbox implements Sandbox {
-    private static final String REFUSED = "this is a read-only explorer: it may look, not change";
+    static final String EXPLORER = "this is a read-only explorer: it may look, not change";
     private final Sandbox delegate;
+    private final String refused;
 
     ReadOnlySandbox(Sandbox delegate) {
+        this(delegate, EXPLORER);
+    }
+
+    /** @param refused what a refused change says */
+    ReadOnlySandbox(Sandbox delegate, String refused) {
         this.delegate = delegate;
+        this.refused = refused;
     }
 
     @Override
@@ -49,7 +57,7 @@ final class ReadOnlySandbox implements Sandbox {
 
     @Override
     public DetachedProcess startDetached(ExecRequest request) {
-        throw new SandboxException(REFUSED + " (no background processes)");
+        throw new SandboxException(refused + " (no background processes)");
     }
 
     @Override
@@ -64,7 +72,7 @@ final class ReadOnlySandbox implements Sandbox {
 
     @Override
     public void killAll() {
-        throw new SandboxException(REFUSED);
+        throw new SandboxException(refused);
     }
 
     @Override
@@ -74,7 +82,7 @@ final class ReadOnlySandbox implements Sandbox {
 
     @Override
     public void writeFile(String path, byte[] content) throws IOException {
-        throw new IOException(REFUSED);
+        throw new IOException(refused);
     }
 
     @Override
@@ -104,11 +112,11 @@ final class ReadOnlySandbox implements Sandbox {
 
     @Override
     public void hibernate(OutputStream archive) {
-        throw new SandboxException(REFUSED);
+        throw new SandboxException(refused);
     }
 
     @Override
     public void destroy() {
-        throw new SandboxException(REFUSED);
+        throw new SandboxException(refused);
     }
 }

@@ -25,6 +25,9 @@ public final class SystemPrompt {
                 - Network access goes through a proxy with an allowlist. If a request is refused, say so instead \
                 of retrying it.
                 - Do not repeat a failing action unchanged; find out why it fails.
+                - When only the people in this session can settle something that changes what you do (a choice \
+                between approaches, a missing requirement), ask them with ask_user; otherwise decide, and say what \
+                you assumed.
                 - Finish with a short summary: what you changed, and how you verified it.
 
                 Environment:

@@ -18,14 +18,17 @@ import dev.nightshift.agent.model.Usage;
 import dev.nightshift.agent.tools.Tool;
 import dev.nightshift.agent.tools.ToolContext;
 import dev.nightshift.agent.tools.ToolResult;
+import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
 import dev.nightshift.core.model.NewEvent;
+import dev.nightshift.core.model.Question;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionSettings;
 import dev.nightshift.core.model.SessionStatus;
 import dev.nightshift.core.model.Source;
+import dev.nightshift.core.port.Ask;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.Page;
 import dev.nightshift.core.port.Turn;
@@ -35,6 +38,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -175,6 +179,23 @@ class AgentExecutorTest {
                 Instant.EPOCH,
                 null);
         store.append("ses_1", List.of(new NewEvent("user_message", "msg_1", "{\"content\":\"do it\"}")), Instant.EPOCH);
+        return existingTurn(session, message);
+    }
+
+    /** What a turn asked, as the server would record it, and whether the turn has ended for now. */
+    private final List<Ask> asked = new ArrayList<>();
+
+    private volatile boolean paused;
+
+    /** The turn of the prompt already in the log: a turn going on after an answer. */
+    private Turn resumedTurn(SessionSettings sessionSettings) {
+        Turn first = turn(null, sessionSettings);
+        log.removeLast(); // that prompt's user_message is in the log already
+        paused = false;
+        return first;
+    }
+
+    private Turn existingTurn(Session session, Message message) {
         return new Turn() {
             @Override
             public Session session() {
@@ -193,8 +214,23 @@ class AgentExecutorTest {
 
             @Override
             public Event emit(String type, String jsonData) {
+                if (paused) {
+                    throw new IllegalStateException("the turn waits for an answer; nothing more can be written");
+                }
                 return store.append("ses_1", List.of(new NewEvent(type, "msg_1", jsonData)), Instant.EPOCH)
                         .getFirst();
+            }
+
+            @Override
+            public Optional<String> ask(Ask ask) {
+                asked.add(ask);
+                String id = (ask.kind() == Question.Kind.PLAN ? "pln_" : "qst_") + asked.size();
+                emit(
+                        ask.kind() == Question.Kind.PLAN
+                                ? new EventPayload.Plan(id, ask.callId(), ask.plan(), Instant.EPOCH)
+                                : new EventPayload.Question(id, ask.callId(), ask.questions(), Instant.EPOCH));
+                paused = true;
+                return Optional.of(id);
             }
 
             @Override
@@ -241,7 +277,7 @@ class AgentExecutorTest {
         script.add(r -> text("looks fine"));
         new AgentExecutor(gateway, store, List.of(noop, write), AgentSettings.DEFAULTS)
                 .execute(turn(null, SessionSettings.READ_ONLY));
-        assertThat(requests.getFirst().tools()).extracting(ToolSpec::name).containsExactly("noop");
+        assertThat(requests.getFirst().tools()).extracting(ToolSpec::name).containsExactly("noop", "ask_user");
         assertThat(requests.getFirst().messages().getFirst().toString()).contains("read-only");
 
         script.add(r -> text("changed"));
@@ -449,5 +485,226 @@ class AgentExecutorTest {
         assertThatThrownBy(() -> agent(AgentSettings.DEFAULTS).execute(turn(null)))
                 .hasMessageContaining("authentication")
                 .hasMessageContaining("OPENAI_COMPATIBLE_API_KEY");
+    }
+
+    private static Tool writer(AtomicInteger writes) {
+        return new Tool() {
+            @Override
+            public ToolSpec spec() {
+                return new ToolSpec("write", "write", "{\"type\":\"object\",\"properties\":{}}");
+            }
+
+            @Override
+            public boolean readOnly() {
+                return false;
+            }
+
+            @Override
+            public ToolResult run(JsonNode arguments, ToolContext context) {
+                return ToolResult.ok("written " + writes.incrementAndGet());
+            }
+        };
+    }
+
+    private static ModelResponse call(String id, String tool, String arguments) {
+        return new ModelResponse(
+                MODEL, "", List.of(new ToolCall(id, tool, arguments)), new Usage(100, 0, 10), "tool_calls");
+    }
+
+    private JsonNode lastData(String type) throws Exception {
+        Event last = log.stream()
+                .filter(e -> e.type().equals(type))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(last.data());
+    }
+
+    @Test
+    void askingPausesTheTurnWithoutAResultAndTheAnswerBecomesTheCallsResultWhenItGoesOn() throws Exception {
+        script.add(r -> new ModelResponse(
+                MODEL,
+                "I need a decision.",
+                List.of(
+                        new ToolCall(
+                                "ask1",
+                                "ask_user",
+                                "{\"questions\":[{\"question\":\"Which database?\",\"options\":[\"PostgreSQL\",\"SQLite\"]},"
+                                        + "{\"question\":\"Anything else?\"}]}"),
+                        new ToolCall("c2", "count", "{}")),
+                new Usage(100, 0, 10),
+                "tool_calls"));
+        agent(AgentSettings.DEFAULTS).execute(turn(null));
+
+        assertThat(requests).hasSize(1);
+        assertThat(asked).singleElement().satisfies(a -> {
+            assertThat(a.callId()).isEqualTo("ask1");
+            assertThat(a.questions())
+                    .extracting(EventPayload.QuestionItem::question)
+                    .containsExactly("Which database?", "Anything else?");
+            assertThat(a.questions().getFirst().options()).containsExactly("PostgreSQL", "SQLite");
+            assertThat(a.questions().get(1).options()).isEmpty();
+        });
+        assertThat(types()).endsWith("tool_call", "question").doesNotContain("tool_result");
+        assertThat(counter).hasValue(0); // the call after the question never ran
+
+        store.append(
+                "ses_1",
+                List.of(NewEvent.of(
+                        "msg_1",
+                        new EventPayload.Answer("qst_1", "ask1", List.of("PostgreSQL", "no"), "usr_2", "cli", false))),
+                Instant.EPOCH);
+        script.add(r -> {
+            assertThat(r.messages().toString())
+                    .contains("Which database?\n   → PostgreSQL")
+                    .contains("Anything else?\n   → no")
+                    .contains(Conversation.NOT_RUN);
+            return text("PostgreSQL it is.");
+        });
+        agent(AgentSettings.DEFAULTS).execute(resumedTurn(SessionSettings.DEFAULTS));
+
+        assertThat(requests).hasSize(2);
+        JsonNode result = log.stream()
+                .filter(e -> e.type().equals("tool_result"))
+                .map(e -> {
+                    try {
+                        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.data());
+                    } catch (Exception x) {
+                        throw new AssertionError(x);
+                    }
+                })
+                .filter(d -> d.path("callId").asText().equals("ask1"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(result.path("error").asBoolean()).isFalse();
+        assertThat(result.path("content").asText()).startsWith("They answered:");
+        assertThat(lastData("tool_result").path("content").asText()).isEqualTo(Conversation.NOT_RUN);
+    }
+
+    @Test
+    void aQuestionThatTimedOutTellsTheModelToGoOnAlone() throws Exception {
+        script.add(r -> call("ask1", "ask_user", "{\"questions\":[{\"question\":\"Deploy on Friday?\"}]}"));
+        agent(AgentSettings.DEFAULTS).execute(turn(null));
+        store.append(
+                "ses_1",
+                List.of(NewEvent.of("msg_1", new EventPayload.Answer("qst_1", "ask1", null, null, null, true))),
+                Instant.EPOCH);
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString()).contains("No one answered in the time allowed");
+            return text("I assumed not.");
+        });
+        agent(AgentSettings.DEFAULTS).execute(resumedTurn(SessionSettings.DEFAULTS));
+        assertThat(requests).hasSize(2);
+    }
+
+    @Test
+    void badQuestionsAreRefusedWithoutPausing() throws Exception {
+        script.add(r -> call("a1", "ask_user", "{\"questions\":[]}"));
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString()).contains("ask 1 to 4 questions");
+            return call("a2", "ask_user", "{\"questions\":[{\"question\":\"Which?\",\"options\":[\"only\"]}]}");
+        });
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString()).contains("give 2 to 6");
+            return text("fine, I decide");
+        });
+        agent(AgentSettings.DEFAULTS).execute(turn(null));
+        assertThat(asked).isEmpty();
+        assertThat(paused).isFalse();
+    }
+
+    @Test
+    void aPlanFirstSessionRefusesWritesAndExecutorsUntilItsPlanIsApproved() throws Exception {
+        AtomicInteger writes = new AtomicInteger();
+        SessionSettings planFirst = SessionSettings.DEFAULTS.withPlanFirst(true);
+        script.add(r -> {
+            assertThat(r.tools()).extracting(ToolSpec::name).contains("write", "propose_plan", "ask_user", "task");
+            assertThat(r.messages().getFirst().toString()).contains("This session plans first");
+            return call("w1", "write", "{}");
+        });
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString())
+                    .contains(
+                            "write is refused: nothing may change in this session before a member approves your plan");
+            return call("t1", AgentExecutor.TASK, "{\"kind\":\"executor\",\"prompt\":\"write it\"}");
+        });
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString()).contains("an executor subagent is refused");
+            return call("p1", "propose_plan", "{\"plan\":\"1. Write the file\\n2. Test it\"}");
+        });
+        new AgentExecutor(gateway, store, List.of(noop, writer(writes)), AgentSettings.DEFAULTS)
+                .execute(turn(null, planFirst));
+        assertThat(writes).hasValue(0);
+        assertThat(asked).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(Question.Kind.PLAN);
+            assertThat(a.plan()).isEqualTo("1. Write the file\n2. Test it");
+            assertThat(a.callId()).isEqualTo("p1");
+        });
+        JsonNode refused = log.stream()
+                .filter(e -> e.type().equals("tool_result") && e.data().contains("\"w1\""))
+                .map(e -> {
+                    try {
+                        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.data());
+                    } catch (Exception x) {
+                        throw new AssertionError(x);
+                    }
+                })
+                .findFirst()
+                .orElseThrow();
+        assertThat(refused.path("error").asBoolean()).isTrue();
+
+        // changes asked for: still locked
+        store.append(
+                "ses_1",
+                List.of(NewEvent.of(
+                        "msg_1",
+                        new EventPayload.PlanReview(
+                                "pln_1", "p1", "changes_requested", null, null, "test first", "usr_2", "web"))),
+                Instant.EPOCH);
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString())
+                    .contains("asks for changes")
+                    .contains("test first");
+            return call("w2", "write", "{}");
+        });
+        script.add(r -> call("p2", "propose_plan", "{\"plan\":\"1. Test\\n2. Write\"}"));
+        new AgentExecutor(gateway, store, List.of(noop, writer(writes)), AgentSettings.DEFAULTS)
+                .execute(resumedTurn(planFirst));
+        assertThat(writes).hasValue(0);
+
+        // approved, with edits: the write goes through and propose_plan is no longer offered
+        store.append(
+                "ses_1",
+                List.of(NewEvent.of(
+                        "msg_1",
+                        new EventPayload.PlanReview(
+                                "pln_2", "p2", "approved", "1. Test\n2. Write\n3. Ship", true, null, "usr_2", "web"))),
+                Instant.EPOCH);
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString())
+                    .contains("approved, with edits")
+                    .contains("3. Ship");
+            assertThat(r.tools()).extracting(ToolSpec::name).doesNotContain("propose_plan");
+            assertThat(r.messages().getFirst().toString()).doesNotContain("This session plans first");
+            return call("w3", "write", "{}");
+        });
+        script.add(r -> {
+            assertThat(r.messages().getLast().toString()).contains("written 1");
+            return text("done");
+        });
+        new AgentExecutor(gateway, store, List.of(noop, writer(writes)), AgentSettings.DEFAULTS)
+                .execute(resumedTurn(planFirst));
+        assertThat(writes).hasValue(1);
+    }
+
+    @Test
+    void aSessionThatDoesNotPlanFirstIsNotOfferedAPlan() throws Exception {
+        script.add(r -> {
+            assertThat(r.tools())
+                    .extracting(ToolSpec::name)
+                    .contains("ask_user")
+                    .doesNotContain("propose_plan");
+            return text("ok");
+        });
+        agent(AgentSettings.DEFAULTS).execute(turn(null));
     }
 }

@@ -47,7 +47,7 @@ abstract class BaseTool implements Tool {
     @Override
     public final ToolResult run(JsonNode arguments, ToolContext context) throws InterruptedException {
         if (!readOnly() && context.readOnly()) {
-            return ToolResult.error(READ_ONLY_REFUSAL.formatted(spec.name()));
+            return ToolResult.error(context.writeRefused(spec.name()));
         }
         try {
             return run(Args.of(arguments, fields), context);

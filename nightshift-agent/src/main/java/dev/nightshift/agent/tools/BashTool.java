@@ -63,7 +63,7 @@ public final class BashTool extends BaseTool {
                 WorkspacePath.relative("workdir", args.optionalString("workdir").orElse(""));
         ExecRequest request =
                 new ExecRequest(List.of("bash", "-c", command), workdir, Map.of(), Duration.ofMillis(timeoutMs));
-        String note = context.readOnly() ? READ_ONLY_NOTE : "";
+        String note = context.readOnly() ? context.readOnlyNote() : "";
         return detached ? background(request, command, context, note) : foreground(request, timeoutMs, context, note);
     }
 

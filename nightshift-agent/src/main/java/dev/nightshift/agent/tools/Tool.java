@@ -13,5 +13,13 @@ public interface Tool {
     /** Whether an explorer (read-only) subagent may use it. */
     boolean readOnly();
 
+    /**
+     * Whether a call may pause the turn until a person answers ({@code ask_user}, {@code propose_plan}):
+     * only a turn's own loop offers such tools, never a subagent's.
+     */
+    default boolean pausesTurn() {
+        return false;
+    }
+
     ToolResult run(JsonNode arguments, ToolContext context) throws InterruptedException;
 }

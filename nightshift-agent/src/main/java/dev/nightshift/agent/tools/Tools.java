@@ -23,4 +23,12 @@ public final class Tools {
     public static List<Tool> readOnly() {
         return all().stream().filter(Tool::readOnly).toList();
     }
+
+    /**
+     * The tools that ask people and pause the turn until they answer; a turn's loop offers {@code
+     * ask_user} always and {@code propose_plan} while a plan-first session waits for its plan.
+     */
+    public static List<Tool> interactive() {
+        return List.of(new AskUserTool(), new ProposePlanTool());
+    }
 }
