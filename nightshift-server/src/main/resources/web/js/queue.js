@@ -21,7 +21,8 @@ export class QueueView {
   }
 
   get running() {
-    return this.queue.some((m) => m.status === 'processing');
+    // a turn waiting for an answer can be stopped too
+    return this.queue.some((m) => m.status === 'processing' || m.status === 'waiting');
   }
 
   render() {

@@ -14,6 +14,7 @@ import { DiffView } from './diff-view.js';
 import { markSeen } from './unread.js';
 
 const TYPING_SHOWN_MS = 4000;
+const STATUS_TEXT = { waiting: 'waiting for an answer' };
 const CONNECTION_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Connection lost — reconnecting…' };
 
 export class SessionView {
@@ -94,6 +95,11 @@ export class SessionView {
       onArtifact: (artifact) => this.details.addArtifact(artifact),
       onGit: () => this.diff.stale = true,
       onSandbox: (sandboxState) => this.setSandbox(sandboxState),
+      canAnswer: () => this.canPrompt,
+      answer: (questionId, answers) => post(
+        `/api/sessions/${encodeURIComponent(this.sessionId)}/questions/${encodeURIComponent(questionId)}/answer`, { answers }),
+      approvePlan: (planId, plan) => post(`/api/sessions/${encodeURIComponent(this.sessionId)}/plan/approve`,
+        plan == null ? { planId } : { planId, plan }),
     };
     this.details = new DetailsPanel(this.sessionId, {
       canManage: this.role === 'owner' && !auth.isShareLink,
@@ -162,7 +168,7 @@ export class SessionView {
     clear(this.meta).append(this.originNote(s), h('span', { title: s.repository }, repositoryName(s.repository)),
       s.baseBranch ? ` · from ${s.baseBranch}` : '', s.workBranch ? ` · on ${s.workBranch}` : '', s.model ? ` · ${s.model}` : '');
     this.statusBadge.className = `status status-${s.status}`;
-    this.statusBadge.textContent = s.status;
+    this.statusBadge.textContent = STATUS_TEXT[s.status] ?? s.status;
     this.setSandbox(s.sandboxStatus);
     this.composer.setBlocked(this.blockedReason());
     this.updateStop();
@@ -248,6 +254,8 @@ export class SessionView {
       this.diff.stale = true;
       if (!this.changesPane.hidden) this.diff.refresh();
       this.reloadSession();
+    } else if (events.some((e) => ['question', 'plan', 'answer', 'plan_review'].includes(e.type))) {
+      this.reloadSession(); // waiting for an answer, or going on
     }
     if (events.some((e) => e.type === 'turn_complete' || e.type === 'user_message')) this.onSeen?.();
   }

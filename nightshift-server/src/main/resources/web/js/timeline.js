@@ -6,12 +6,16 @@
 import { h, clear } from './dom.js';
 import { renderMarkdown } from './markdown.js';
 import { ToolCard } from './tool-card.js';
+import { QuestionCard } from './question-card.js';
 import { gitLine, hookFailed, hookLine, networkLine } from './event-lines.js';
 
 const TURN_END = { completed: 'Turn finished', stopped: 'Turn stopped', failed: 'Turn failed' };
 
 export class Timeline {
-  /** @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state)} */
+  /**
+   * @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state),
+   *   canAnswer(), answer(questionId, answers), approvePlan(planId, plan)}
+   */
   constructor(context) {
     this.context = context;
     this.events = new Map();
@@ -56,6 +60,7 @@ export class Timeline {
   reset() {
     this.renderedThrough = 0;
     this.cards = new Map();
+    this.questions = new Map();
     this.streaming = null;
   }
 
@@ -81,6 +86,10 @@ export class Timeline {
       case 'error': return this.item(event, 'error', h('p', { role: 'alert' }, h('strong', {}, 'Error: '), data.message ?? 'the turn failed'));
       case 'turn_complete': return this.turnEnd(event);
       case 'context_compacted': return this.note(event, 'Earlier conversation was condensed to fit the model’s context window.');
+      case 'question': return this.question(event);
+      case 'plan': return this.question(event);
+      case 'answer': return this.questions.get(data.questionId)?.answered(event);
+      case 'plan_review': return this.questions.get(data.planId)?.answered(event);
       case 'model_fallback': return this.note(event, `Switched model from ${data.from} to ${data.to}${data.reason ? `: ${data.reason}` : ''}.`);
       case 'turn_resumed': return this.note(event, 'The server restarted; the turn resumed from the log.');
       case 'step_finish': return undefined;
@@ -188,8 +197,19 @@ export class Timeline {
       data.reason ? h('span', { class: 'muted' }, ` — ${data.reason}`) : null));
   }
 
+  /** A question or plan: its card asks, and a form answers while the turn waits. */
+  question(event) {
+    this.streaming = null;
+    const card = new QuestionCard(event, this.context);
+    this.questions.set(card.id, card);
+    return this.item(event, 'question', card.el);
+  }
+
   turnEnd(event) {
     this.streaming = null;
+    for (const card of this.questions.values()) {
+      if (card.open && card.event.messageId === event.messageId) card.cancelled();
+    }
     const data = event.data ?? {};
     return this.item(event, `turn-end turn-${data.status}`,
       h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null));

@@ -4,6 +4,7 @@ import dev.nightshift.agent.AgentExecutor;
 import dev.nightshift.agent.model.DefaultModelGateway;
 import dev.nightshift.agent.model.GatewayConfig;
 import dev.nightshift.agent.tools.Tools;
+import dev.nightshift.core.model.Question;
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.port.PostTurnHook;
@@ -49,6 +50,8 @@ import dev.nightshift.server.live.Presence;
 import dev.nightshift.server.live.QueueBroadcaster;
 import dev.nightshift.server.live.SseEndpoint;
 import dev.nightshift.server.live.WsEndpoint;
+import dev.nightshift.server.question.QuestionRoutes;
+import dev.nightshift.server.question.Questions;
 import dev.nightshift.server.sandbox.PortAnnouncer;
 import dev.nightshift.server.sandbox.PortProxy;
 import dev.nightshift.server.sandbox.PortWebSockets;
@@ -94,6 +97,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,6 +156,11 @@ final class Components implements AutoCloseable {
     private final SlackWorkplace slackWorkplace; // null: Slack is not configured
 
     private final AutomationScheduler scheduler;
+    /** Answers, plan approvals and the questions' timeout. */
+    final Questions questions;
+    /** The integrations that ask in their own threads too; added while building, read by turn threads after. */
+    private final List<Consumer<Question>> questionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private AutoCloseable otherNodes = () -> {};
 
     Components(NightshiftConfig config, Nightshift.Plugins plugins, Store store) {
@@ -229,7 +238,9 @@ final class Components implements AutoCloseable {
                 nodeId(),
                 config.turnLease(),
                 plugins.stopGrace,
-                clock);
+                clock,
+                config.questionTimeout(),
+                this::questionAsked);
         SessionService sessions = new SessionService(
                 store,
                 queue::queueChanged,
@@ -242,6 +253,7 @@ final class Components implements AutoCloseable {
                 roles,
                 repositories);
 
+        this.questions = new Questions(store, eventLog, roles, dispatcher, config.limits(), queue::queueChanged, clock);
         RateLimits rateLimits = new RateLimits(config.rateLimits());
         TriggerSessions triggerSessions = new TriggerSessions(store, sessions, dispatcher, rateLimits);
         this.triggers = new TriggerPipeline(
@@ -346,9 +358,13 @@ final class Components implements AutoCloseable {
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
         SecretRoutes secretRoutes = new SecretRoutes(store, vault, auth, clock);
         ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
+        QuestionRoutes questionRoutes = new QuestionRoutes(questions, auth);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns)
+                .register(metrics);
+        Gauge.builder("nightshift.turns.waiting", store, s -> s.questions().countOpen())
+                .description("turns waiting for a person's answer, on every node")
                 .register(metrics);
 
         this.server = new ApiServer(
@@ -357,6 +373,7 @@ final class Components implements AutoCloseable {
                 rateLimits,
                 List.of(
                         api::register,
+                        questionRoutes::register,
                         sse::register,
                         sandboxRoutes::register,
                         gitRoutes::register,
@@ -388,6 +405,9 @@ final class Components implements AutoCloseable {
         // access withdrawn on another node of a fleet reaches this node's open streams here
         timer.scheduleAtFixedRate(liveAccess::recheckAll, LIVE_RECHECK_MS, LIVE_RECHECK_MS, TimeUnit.MILLISECONDS);
         dispatcher.start(store.dialect().equals("sqlite"));
+        // a question nobody answered in time lets its turn go on; checked as often as leases are renewed
+        long questionCheckMs = Math.max(50, config.turnLease().toMillis() / 3);
+        timer.scheduleAtFixedRate(this::expireQuestions, questionCheckMs, questionCheckMs, TimeUnit.MILLISECONDS);
         triggers.start(TriggerPipeline.DEFAULT_RECOVERY_PERIOD, store.dialect().equals("sqlite"));
         if (!config.get(Setting.SLACK_APP_TOKEN).isEmpty()
                 && !config.get(Setting.SLACK_BOT_TOKEN).isEmpty()) {
@@ -407,6 +427,29 @@ final class Components implements AutoCloseable {
         TriggerPipeline pipeline = triggers;
         if (pipeline != null) {
             TriggerSessions.outcome(message).ifPresent(outcome -> pipeline.turnEnded(message.id(), outcome));
+        }
+    }
+
+    /** Runs on the timer: questions whose time ran out are answered for nobody, and their turns go on here. */
+    private void expireQuestions() {
+        try {
+            questions.expireDue();
+        } catch (RuntimeException e) {
+            LOG.warn("checking for questions that timed out failed; will retry", e);
+        }
+    }
+
+    /**
+     * A turn paused for a question or plan: the integration its session came from (a Slack thread, a
+     * Linear issue) asks there too. Called on the turn's thread; each listener returns at once.
+     */
+    private void questionAsked(Question question) {
+        for (Consumer<Question> listener : questionListeners) {
+            try {
+                listener.accept(question);
+            } catch (RuntimeException e) {
+                LOG.warn("telling an integration about question {} failed", question.id(), e);
+            }
         }
     }
 

@@ -250,6 +250,11 @@ public record NightshiftConfig(
                         value(values, Setting.GITHUB_REREVIEW_ON_PUSH).strip()));
     }
 
+    /** How long a turn waits for an answer to a question or a review of a plan before it goes on without. */
+    public Duration questionTimeout() {
+        return duration(values, Setting.QUESTION_TIMEOUT);
+    }
+
     /** How long an automation's run may take before its turn is stopped and the run fails. */
     public Duration automationRunTimeout() {
         return duration(values, Setting.AUTOMATION_RUN_TIMEOUT);
@@ -338,6 +343,7 @@ public record NightshiftConfig(
         });
         NightshiftConfig config = from(merged);
         config.agent(); // refuse bad agent settings at start, not at the first prompt
+        config.questionTimeout();
         config.oidcProviders();
         config.sessionsVisibleToAll();
         config.egressCaRegenerate();

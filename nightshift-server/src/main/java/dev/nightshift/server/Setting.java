@@ -54,6 +54,10 @@ public enum Setting {
             "NIGHTSHIFT_TURN_LEASE",
             "30s",
             "How long a running turn stays owned by a node that stopped renewing it before another takes over."),
+    QUESTION_TIMEOUT(
+            "NIGHTSHIFT_QUESTION_TIMEOUT",
+            "24h",
+            "How long a turn waits for an answer to the agent's question (or a review of its plan) before the agent is told that none came and goes on."),
     RATE_LIMITS(
             "NIGHTSHIFT_RATE_LIMITS",
             "on",

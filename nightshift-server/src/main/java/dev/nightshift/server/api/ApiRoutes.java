@@ -42,8 +42,6 @@ public final class ApiRoutes {
     private static final int DEFAULT_SESSION_PAGE = 50;
     private static final int MAX_TOKEN_DAYS = 3650;
     static final String SHARE_LINK_REFUSED = "a share link can only watch its own session";
-    private static final java.util.Set<Source> CLAIMABLE_SOURCES =
-            java.util.EnumSet.of(Source.WEB, Source.CLI, Source.API);
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final Store store;
@@ -130,21 +128,7 @@ public final class ApiRoutes {
      * their source directly, so a client claiming one is refused rather than believed.
      */
     static Source source(Context ctx) {
-        String header = ctx.header("X-Nightshift-Source");
-        if (header == null) {
-            return Source.API;
-        }
-        Source source;
-        try {
-            source = Source.fromWire(header);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("X-Nightshift-Source " + e.getMessage());
-        }
-        if (!CLAIMABLE_SOURCES.contains(source)) {
-            throw ApiException.forbidden("X-Nightshift-Source '" + header + "' is for Nightshift's own integrations; "
-                    + "a client may send 'web', 'cli' or 'api' (or leave the header out)");
-        }
-        return source;
+        return dev.nightshift.server.http.ClientSource.of(ctx.header(dev.nightshift.server.http.ClientSource.HEADER));
     }
 
     private void listSessions(Context ctx) {

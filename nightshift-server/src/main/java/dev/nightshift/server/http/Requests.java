@@ -22,14 +22,34 @@ public final class Requests {
             Boolean draftPr,
             String network,
             java.util.List<String> secrets,
-            Boolean readOnly) {
+            Boolean readOnly,
+            Boolean planFirst) {
         public SettingsPatch(
                 Boolean autoCommit, Boolean autoPr, Boolean draftPr, String network, java.util.List<String> secrets) {
-            this(autoCommit, autoPr, draftPr, network, secrets, null);
+            this(autoCommit, autoPr, draftPr, network, secrets, null, null);
+        }
+
+        public SettingsPatch(
+                Boolean autoCommit,
+                Boolean autoPr,
+                Boolean draftPr,
+                String network,
+                java.util.List<String> secrets,
+                Boolean readOnly) {
+            this(autoCommit, autoPr, draftPr, network, secrets, readOnly, null);
         }
     }
 
     public record Prompt(String content, String clientRequestId, String model) {}
+
+    /** @param answers one per question, in order; for a plan, the one change asked for */
+    public record Answer(java.util.List<String> answers) {}
+
+    /**
+     * @param planId the plan approved; left out: the one waiting
+     * @param plan the plan as approved, when the member edited it; left out: as proposed
+     */
+    public record ApprovePlan(String planId, String plan) {}
 
     /** @param expiresInDays null: never expires */
     public record CreateToken(String name, java.util.List<String> scopes, Integer expiresInDays) {}

@@ -25,10 +25,17 @@ public final class Views {
             boolean draftPr,
             String network,
             List<String> secrets,
-            boolean readOnly) {
+            boolean readOnly,
+            boolean planFirst) {
         static SettingsView of(SessionSettings s) {
             return new SettingsView(
-                    s.autoCommit(), s.autoPr(), s.draftPr(), s.network().wire(), s.secrets(), s.readOnly());
+                    s.autoCommit(),
+                    s.autoPr(),
+                    s.draftPr(),
+                    s.network().wire(),
+                    s.secrets(),
+                    s.readOnly(),
+                    s.planFirst());
         }
     }
 
@@ -132,6 +139,38 @@ public final class Views {
 
     public static EventView event(Event e) {
         return new EventView(e.seq(), e.type(), e.messageId(), e.data(), e.createdAt());
+    }
+
+    /**
+     * A question of the agent's, or its plan: what was asked ({@code data}, the {@code question} or {@code
+     * plan} event's data) and what became of it.
+     */
+    public record QuestionView(
+            String id,
+            String sessionId,
+            String messageId,
+            String callId,
+            String kind,
+            String status,
+            @JsonRawValue String data,
+            Instant askedAt,
+            Instant expiresAt,
+            String answeredBy,
+            Instant answeredAt) {}
+
+    public static QuestionView question(dev.nightshift.core.model.Question q) {
+        return new QuestionView(
+                q.id(),
+                q.sessionId(),
+                q.messageId(),
+                q.callId(),
+                q.kind().wire(),
+                q.status().wire(),
+                q.data(),
+                q.askedAt(),
+                q.expiresAt(),
+                q.answeredBy(),
+                q.answeredAt());
     }
 
     public record ArtifactView(

@@ -238,13 +238,19 @@ public final class SessionService {
             throw ApiException.badRequest(
                     "a read-only session commits and opens nothing: leave out 'autoCommit' and 'autoPr'");
         }
+        boolean planFirst = Boolean.TRUE.equals(patch.planFirst());
+        if (readOnly && planFirst) {
+            throw ApiException.badRequest(
+                    "a read-only session changes nothing, so it has no plan to approve: leave out 'planFirst'");
+        }
         return new SessionSettings(
                 !readOnly && (patch.autoCommit() == null ? d.autoCommit() : patch.autoCommit()),
                 !readOnly && (patch.autoPr() == null ? d.autoPr() : patch.autoPr()),
                 patch.draftPr() == null ? d.draftPr() : patch.draftPr(),
                 network,
                 patch.secrets() == null ? null : java.util.List.copyOf(new java.util.LinkedHashSet<>(patch.secrets())),
-                readOnly);
+                readOnly,
+                planFirst);
     }
 
     /** Queues a prompt: 413 when too long, 429 when the queue is full, 409 when archived. */

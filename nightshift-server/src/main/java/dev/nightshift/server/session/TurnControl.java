@@ -13,6 +13,24 @@ public interface TurnControl {
     /** A prompt was queued for this session: make sure a runner on this node looks at it. */
     void kick(String sessionId);
 
-    /** Stops the session's running turn, if any; returns the stopped message. */
+    /** Stops the session's running turn, if any (also one waiting for an answer); returns the stopped message. */
     Optional<Message> stop(String sessionId);
+
+    /**
+     * An answer (or a question's timeout) made this waiting prompt processing again, claimed by this
+     * node ({@link #nodeId()}): run it as a resumed turn.
+     */
+    default void resume(Message message) {
+        throw new UnsupportedOperationException("this node runs no turns");
+    }
+
+    /** The node that claims what it resumes; the store records it as the prompt's owner. */
+    default String nodeId() {
+        throw new UnsupportedOperationException("this node runs no turns");
+    }
+
+    /** How long a claimed prompt stays this node's before another may take it over. */
+    default java.time.Duration lease() {
+        throw new UnsupportedOperationException("this node runs no turns");
+    }
 }

@@ -3,10 +3,12 @@ package dev.nightshift.server.turn;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.Session;
+import dev.nightshift.core.port.Ask;
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.server.live.EventLog;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +28,45 @@ final class ActiveTurn implements Turn {
     private volatile Thread thread;
 
     private final TurnSandboxes sandboxes;
+    private final Asker asker;
+    /** The question this turn paused for; set on the executor's thread, read by the dispatcher after it returns. */
+    private volatile String waitingFor;
 
-    ActiveTurn(Session session, Message message, boolean resumed, EventLog log, TurnSandboxes sandboxes) {
+    /** How a turn asks: pauses it durably, or says it was stopped first (the dispatcher's). */
+    @FunctionalInterface
+    interface Asker {
+        Optional<String> ask(ActiveTurn turn, Ask ask);
+    }
+
+    ActiveTurn(Session session, Message message, boolean resumed, EventLog log, TurnSandboxes sandboxes, Asker asker) {
         this.session = session;
         this.message = message;
         this.resumed = resumed;
         this.log = log;
         this.sandboxes = sandboxes;
+        this.asker = asker;
+    }
+
+    /**
+     * Pauses the turn for a person's answer: once asked, nothing more can be written to it and the
+     * executor is expected to return. Runs on the executor's thread.
+     */
+    @Override
+    public synchronized Optional<String> ask(Ask ask) {
+        if (stopRequested || ended) {
+            return Optional.empty();
+        }
+        Optional<String> id = asker.ask(this, ask);
+        id.ifPresent(asked -> {
+            waitingFor = asked;
+            ended = true;
+        });
+        return id;
+    }
+
+    /** The question the turn paused for, or null when it did not pause. */
+    String waitingFor() {
+        return waitingFor;
     }
 
     @Override

@@ -1,12 +1,16 @@
 package dev.nightshift.server.turn;
 
+import dev.nightshift.core.Ids;
 import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
 import dev.nightshift.core.model.NewEvent;
+import dev.nightshift.core.model.NewQuestion;
+import dev.nightshift.core.model.Question;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionStatus;
 import dev.nightshift.core.policy.SessionStatusPolicy;
+import dev.nightshift.core.port.Ask;
 import dev.nightshift.core.port.PostTurnHook;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
@@ -61,6 +65,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     private final TurnSandboxes sandboxes;
     private final RunningTurns active;
     private final Consumer<Message> turnEnded;
+    private final Duration questionTimeout;
+    private final Consumer<Question> questionAsked;
     private final Map<String, SessionRunner> runners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "turn-leases");
@@ -74,6 +80,10 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
      * @param running where this dispatcher records its running turns; the sandbox manager reads it too
      * @param turnEnded told, on the thread that ended it, when a prompt finished (completed, failed or
      *     stopped): the message as stored then. It must return quickly and never throw.
+     * @param questionTimeout how long a turn waits for an answer to its question (or a review of its
+     *     plan) before it goes on without
+     * @param questionAsked told, on the turn's thread, when a turn paused for a question or plan: the
+     *     question as stored. It must return quickly and never throw.
      */
     public TurnDispatcher(
             Store store,
@@ -87,7 +97,11 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             String nodeId,
             Duration lease,
             Duration stopGrace,
-            Clock clock) {
+            Clock clock,
+            Duration questionTimeout,
+            Consumer<Question> questionAsked) {
+        this.questionTimeout = questionTimeout;
+        this.questionAsked = questionAsked;
         this.sandboxes = sandboxes;
         this.active = running;
         this.turnEnded = turnEnded;
@@ -120,8 +134,25 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         return active.isRunning(sessionId);
     }
 
+    @Override
     public String nodeId() {
         return nodeId;
+    }
+
+    @Override
+    public Duration lease() {
+        return lease;
+    }
+
+    /**
+     * An answer or a timeout made this waiting prompt processing again, claimed by this node: run it.
+     * Called on the thread that answered; returns at once.
+     */
+    @Override
+    public void resume(Message message) {
+        if (!closed) {
+            runners.computeIfAbsent(message.sessionId(), SessionRunner::new).resume(message, false);
+        }
     }
 
     public int runningTurns() {
@@ -148,10 +179,11 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             turn.requestStop(now);
         }
         sandboxes.killAll(sessionId); // everything the turn started, within the second
+        // a turn waiting for an answer runs nowhere: stopping it ends its prompt and cancels its question
         Optional<Message> running = turn != null
                 ? Optional.of(turn.message())
                 : store.messages().unfinished(sessionId).stream()
-                        .filter(m -> m.status() == MessageStatus.PROCESSING)
+                        .filter(m -> m.status() == MessageStatus.PROCESSING || m.status() == MessageStatus.WAITING)
                         .findFirst();
         if (running.isEmpty() || !endTurn(sessionId, running.get(), MessageStatus.FAILED, "stopped", STOPPED, turn)) {
             return Optional.empty();
@@ -198,22 +230,25 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                         orphan.id(),
                         orphan.sessionId(),
                         orphan.claimedBy());
-                runners.computeIfAbsent(orphan.sessionId(), SessionRunner::new).resume(orphan);
+                runners.computeIfAbsent(orphan.sessionId(), SessionRunner::new).resume(orphan, true);
             }
         }
     }
 
+    /** A prompt to run again: taken over from a dead node ({@code takenOver}), or answered. */
+    private record Resume(Message message, boolean takenOver) {}
+
     private final class SessionRunner {
         private final String sessionId;
         private final AtomicInteger signals = new AtomicInteger();
-        private final Queue<Message> resumes = new ConcurrentLinkedQueue<>();
+        private final Queue<Resume> resumes = new ConcurrentLinkedQueue<>();
 
         SessionRunner(String sessionId) {
             this.sessionId = sessionId;
         }
 
-        void resume(Message message) {
-            resumes.add(message);
+        void resume(Message message, boolean takenOver) {
+            resumes.add(new Resume(message, takenOver));
             wake();
         }
 
@@ -237,9 +272,11 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
 
         private void drain() {
             while (!closed) {
-                Message resumed = resumes.poll();
+                Resume resumed = resumes.poll();
                 if (resumed != null) {
-                    run(resumed, true);
+                    if (stillOurs(resumed.message())) {
+                        run(resumed.message(), true, resumed.takenOver());
+                    }
                     continue;
                 }
                 Instant now = clock.instant();
@@ -247,28 +284,73 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                 if (claimed.isEmpty()) {
                     return;
                 }
-                run(claimed.get(), false);
+                run(claimed.get(), false, false);
             }
         }
     }
 
-    private void run(Message message, boolean resumed) {
+    /** A prompt queued to run again is still processing and claimed by this node (a stop may have ended it). */
+    private boolean stillOurs(Message message) {
+        return store.messages()
+                .get(message.id())
+                .filter(m -> m.status() == MessageStatus.PROCESSING && nodeId.equals(m.claimedBy()))
+                .isPresent();
+    }
+
+    /**
+     * Pauses a turn for a question or plan: the event, the open question and the waiting prompt in one
+     * transaction. Runs on the turn's thread; empty when the turn was stopped first.
+     */
+    private Optional<String> ask(ActiveTurn turn, Ask ask) {
+        String sessionId = turn.session().id();
+        String messageId = turn.message().id();
+        boolean plan = ask.kind() == Question.Kind.PLAN;
+        String id = Ids.newId(plan ? "pln" : "qst");
+        Instant now = clock.instant();
+        Instant expires = now.plus(questionTimeout);
+        EventPayload payload = plan
+                ? new EventPayload.Plan(id, ask.callId(), ask.plan(), expires)
+                : new EventPayload.Question(id, ask.callId(), ask.questions(), expires);
+        List<NewEvent> events = log.redacted(sessionId, List.of(NewEvent.of(messageId, payload)));
+        NewQuestion question = new NewQuestion(
+                id,
+                sessionId,
+                messageId,
+                ask.callId(),
+                ask.kind(),
+                events.getFirst().data(),
+                expires);
+        if (log.appendWith(sessionId, () -> store.questions().ask(question, events, now))
+                .isEmpty()) {
+            return Optional.empty();
+        }
+        store.questions().get(id).ifPresent(asked -> {
+            try {
+                questionAsked.accept(asked);
+            } catch (RuntimeException e) {
+                LOG.warn("telling about question {} failed", id, e);
+            }
+        });
+        return Optional.of(id);
+    }
+
+    private void run(Message message, boolean resumed, boolean takenOver) {
         Optional<Session> found = store.sessions().get(message.sessionId());
         if (found.isEmpty()) {
             store.messages().finish(message.id(), MessageStatus.FAILED, "session no longer exists", clock.instant());
             return;
         }
         Session session = found.get();
-        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes);
+        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes, this::ask);
         active.add(turn);
         sandboxes.touch(session.id());
         String failure = null;
         try {
             store.sessions().updateStatus(session.id(), SessionStatus.ACTIVE, clock.instant());
             queueChanged.accept(session.id());
-            if (resumed) {
+            if (takenOver) {
                 log.append(session.id(), message.id(), new EventPayload.TurnResumed(nodeId));
-            } else {
+            } else if (!resumed) {
                 log.append(
                         session.id(),
                         message.id(),
@@ -280,7 +362,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                                 message.model()));
             }
             failure = execute(turn);
-            if (failure == null && !turn.stopRequested()) {
+            if (failure == null && !turn.stopRequested() && turn.waitingFor() == null) {
                 postTurn.afterTurn(turn);
             }
         } catch (Exception e) {
@@ -292,6 +374,15 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         if (turn.stopRequested()) {
             turn.end();
             return; // stop() already ended the message and wrote the event
+        }
+        if (turn.waitingFor() != null) {
+            // paused for a person: the prompt waits in the store, held by no node and no thread, until the
+            // answer or the timeout resumes it (the session's status changed with the question)
+            if (failure != null) {
+                LOG.warn("turn {} failed after it asked {}: {}", message.id(), turn.waitingFor(), failure);
+            }
+            queueChanged.accept(session.id());
+            return;
         }
         MessageStatus outcome = failure == null ? MessageStatus.COMPLETED : MessageStatus.FAILED;
         endTurn(session.id(), message, outcome, outcome.wire(), failure, turn);
