@@ -69,7 +69,7 @@ final class AttachCommand extends ClientCommand {
         String pending = null;
         for (JsonNode message : prompts.path("queue")) {
             switch (message.path("status").asText()) {
-                case "processing" -> {
+                case "processing", "waiting" -> {
                     return message.path("id").asText();
                 }
                 case "pending" -> pending = pending == null ? message.path("id").asText() : pending;

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
             AttachCommand.class,
             PromptCommand.class,
             StopCommand.class,
+            AnswerCommand.class,
+            ApproveCommand.class,
             LogsCommand.class,
             TokenCommand.class,
             SecretsCommand.class,

@@ -57,7 +57,7 @@ final class SessionsCommand extends ClientCommand {
         for (JsonNode s : sessions) {
             table.row(
                     s.path("id").asText(),
-                    s.path("status").asText(),
+                    status(s.path("status").asText()),
                     ago(s.path("updatedAt").asText(), now),
                     s.path("repository").asText(),
                     s.path("title").asText(""));
@@ -67,6 +67,11 @@ final class SessionsCommand extends ClientCommand {
             terminal.err().println("nightshift: more sessions exist; --all lists every one");
         }
         return ExitCodes.OK;
+    }
+
+    /** A session's status as people read it. */
+    static String status(String status) {
+        return status.equals("waiting") ? "waiting for an answer" : status;
     }
 
     /** "5m ago": enough to tell sessions apart at a glance. */
