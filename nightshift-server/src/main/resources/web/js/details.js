@@ -42,6 +42,10 @@ export class DetailsPanel {
       ? 'every secret that applies to this repository and its owner'
       : settings.secrets.length ? settings.secrets.join(', ') : 'none';
     this.policy.append(h('p', {}, h('span', { class: 'muted' }, 'Secrets '), secrets));
+    if (settings.planFirst) {
+      this.policy.append(h('p', {}, h('span', { class: 'muted' }, 'Plan first '),
+        'nothing changes until a member approves the agent’s plan.'));
+    }
   }
 
   setTodos(todos) {

@@ -99,7 +99,8 @@ export class QuestionCard {
     this.form.querySelectorAll('button').forEach((b) => { b.disabled = true; });
     try {
       await action();
-      this.status.textContent = 'Sent.';
+      // the answer's event may already have closed the card (it can arrive before the response)
+      if (!this.closed) this.status.textContent = 'Sent; the agent goes on.';
     } catch (e) {
       this.error.textContent = e.message;
       this.error.hidden = false;

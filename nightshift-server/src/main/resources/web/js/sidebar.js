@@ -111,6 +111,9 @@ export class Sidebar {
       field('baseBranch', 'Base branch', { placeholder: 'main', spellcheck: 'false' }),
       field('model', 'Model', { placeholder: 'server default', spellcheck: 'false' }),
       field('title', 'Title', { placeholder: 'optional' }),
+      h('div', { class: 'field checkbox' },
+        h('label', { for: 'planFirst' }, h('input', { type: 'checkbox', id: 'planFirst', name: 'planFirst' }), ' Plan first'),
+        h('p', { class: 'hint' }, 'The agent proposes a plan; nothing changes until someone approves it.')),
       error,
       h('div', { class: 'form-actions' },
         h('button', { type: 'button', class: 'button', onclick: () => this.toggleForm() }, 'Cancel'),
@@ -123,6 +126,7 @@ export class Sidebar {
       try {
         const session = await post('/api/sessions', {
           repository: value('repository'), baseBranch: value('baseBranch'), model: value('model'), title: value('title'),
+          ...(form.elements.planFirst.checked ? { settings: { planFirst: true } } : {}),
         });
         form.reset();
         this.toggleForm();

@@ -200,6 +200,7 @@ export class Timeline {
   /** A question or plan: its card asks, and a form answers while the turn waits. */
   question(event) {
     this.streaming = null;
+    this.cards.get(event.data?.callId)?.waiting();
     const card = new QuestionCard(event, this.context);
     this.questions.set(card.id, card);
     return this.item(event, 'question', card.el);

@@ -19,6 +19,8 @@ export function describe(name, args) {
     case 'task': return `${args.kind ?? ''} subagent: ${(args.prompt ?? '').split('\n')[0]}`;
     case 'web_fetch': return args.url ?? '';
     case 'skill': return args.name ?? '';
+    case 'ask_user': return (args.questions ?? []).map((q) => q.question).join(' · ');
+    case 'propose_plan': return (args.plan ?? '').split('\n')[0];
     default: return args.raw ?? '';
   }
 }
@@ -67,6 +69,12 @@ export class ToolCard {
   }
 
   /** The result arrived: badge and output. */
+  /** The call asked people and its turn waits for them: no spinner, it is not running. */
+  waiting() {
+    this.badge.className = 'badge badge-warn';
+    clear(this.badge).append('waiting for an answer');
+  }
+
   finish(event) {
     const result = event.data ?? {};
     const end = outcome(result);
