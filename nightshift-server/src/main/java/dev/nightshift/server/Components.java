@@ -341,8 +341,10 @@ final class Components implements AutoCloseable {
                     config.repositoryAllowlist(),
                     repositories,
                     this::url,
-                    clock);
+                    clock,
+                    questions);
             slackWorkplace.start(timer);
+            questionListeners.add(slackWorkplace::questionAsked);
         }
         this.slackWorkplace = slackWorkplace;
         this.slackRoutes =

@@ -95,4 +95,24 @@ public sealed interface SlackEvent {
      */
     record RepositoryPicked(String teamId, String channel, String threadTs, String user, String value)
             implements SlackEvent {}
+
+    /**
+     * Someone pressed an answer button of the agent's question ({@value QuestionMessage#ANSWER_PREFIX}…)
+     * or the Approve button of its plan ({@value QuestionMessage#APPROVE_ACTION_ID}). Slack does not
+     * check who may answer: the server does.
+     *
+     * @param messageTs the question's message
+     * @param threadTs the thread it is in; null when it is not in one
+     * @param approve the Approve button of a plan (else an answer)
+     * @param value the button's value: {@code <question id> <option index>}, or the plan's id
+     */
+    record AnswerPressed(
+            String teamId,
+            String channel,
+            String messageTs,
+            String threadTs,
+            String user,
+            boolean approve,
+            String value)
+            implements SlackEvent {}
 }

@@ -163,6 +163,10 @@ public final class SlackEvents {
         }
         for (JsonNode action : actions) {
             String id = text(action, "action_id");
+            if (id != null
+                    && (id.startsWith(QuestionMessage.ANSWER_PREFIX) || id.equals(QuestionMessage.APPROVE_ACTION_ID))) {
+                return answerPressed(root, id, text(action, "value"));
+            }
             if (id != null && id.startsWith(RepositoryPicker.ACTION_PREFIX)) {
                 String picked = text(action, "value");
                 String team = text(root.path("team"), "id");
@@ -213,6 +217,39 @@ public final class SlackEvents {
             threadTs = null;
         }
         return new StopPressed(teamId, channel, messageTs, threadTs, user, sessionId);
+    }
+
+    /** An answer or Approve button: who pressed it, where, and its value; null when any of them is missing. */
+    private static SlackEvent answerPressed(JsonNode root, String actionId, String value) {
+        String team = text(root.path("team"), "id");
+        if (team == null) {
+            team = text(root.path("user"), "team_id");
+        }
+        String who = text(root.path("user"), "id");
+        JsonNode container = root.path("container");
+        String channel = text(container, "channel_id");
+        if (channel == null) {
+            channel = text(root.path("channel"), "id");
+        }
+        String messageTs = text(container, "message_ts");
+        if (messageTs == null) {
+            messageTs = text(root.path("message"), "ts");
+        }
+        if (blank(value) || blank(team) || blank(who) || blank(channel) || blank(messageTs)) {
+            return null;
+        }
+        String thread = text(container, "thread_ts");
+        if (thread == null) {
+            thread = text(root.path("message"), "thread_ts");
+        }
+        return new SlackEvent.AnswerPressed(
+                team,
+                channel,
+                messageTs,
+                blank(thread) || thread.equals(messageTs) ? null : thread,
+                who,
+                actionId.equals(QuestionMessage.APPROVE_ACTION_ID),
+                value);
     }
 
     /**

@@ -151,6 +151,23 @@ class SlackEventsTest {
     }
 
     @Test
+    void anAnswerOrApproveButtonIsAnAnswerPressedWithItsValue() {
+        String answer = SlackPayloads.answerPressed(
+                "C1", "1700000004.000400", "1700000001.000100", "U7", "nightshift_answer_1", "qst_9 1");
+        assertThat(SlackEvents.parse(bytes(answer)))
+                .contains(new SlackEvent.AnswerPressed(
+                        "T0FAKETEAM", "C1", "1700000004.000400", "1700000001.000100", "U7", false, "qst_9 1"));
+        String approve =
+                SlackPayloads.answerPressed("C1", "1700000004.000400", null, "U7", "nightshift_approve", "pln_3");
+        assertThat(SlackEvents.parse(bytes(approve)))
+                .contains(new SlackEvent.AnswerPressed(
+                        "T0FAKETEAM", "C1", "1700000004.000400", null, "U7", true, "pln_3"));
+        // without a value there is nothing to answer with
+        assertThat(SlackEvents.parse(bytes(approve.replace("\"value\":\"pln_3\"", "\"value\":\"\""))))
+                .isEmpty();
+    }
+
+    @Test
     void otherButtonsAreIgnored() {
         String payload = SlackPayloads.stopPressed("C1", "1.2", null, "U7", "ses_42")
                 .replace("nightshift_stop", StatusMessage.OPEN_ACTION_ID);

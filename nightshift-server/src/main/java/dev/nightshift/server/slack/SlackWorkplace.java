@@ -3,7 +3,9 @@ package dev.nightshift.server.slack;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.Identity;
+import dev.nightshift.core.model.Question;
 import dev.nightshift.core.model.Session;
+import dev.nightshift.core.model.Source;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.port.Store;
@@ -12,11 +14,15 @@ import dev.nightshift.core.trigger.Origin;
 import dev.nightshift.core.trigger.Trigger;
 import dev.nightshift.core.trigger.TriggerSink;
 import dev.nightshift.core.trigger.TriggerSource;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.auth.SignIn;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.Requests;
+import dev.nightshift.server.question.Questions;
 import dev.nightshift.server.session.SessionProgress;
 import dev.nightshift.server.session.TurnControl;
+import dev.nightshift.slack.QuestionMessage;
 import dev.nightshift.slack.SlackClient;
 import dev.nightshift.slack.SlackEvent;
 import dev.nightshift.slack.SlackEvents;
@@ -83,6 +89,7 @@ public final class SlackWorkplace implements AutoCloseable {
     private final dev.nightshift.core.policy.RepositoryPolicy repositories;
     private final Supplier<String> baseUrl;
     private final Clock clock;
+    private final Questions questions;
     private volatile String botUserId;
     private final Map<String, Status> running = new ConcurrentHashMap<>();
     /** Where work after the acknowledgement runs: one virtual thread per piece. */
@@ -102,7 +109,9 @@ public final class SlackWorkplace implements AutoCloseable {
             List<String> allowedRepositories,
             dev.nightshift.core.policy.RepositoryPolicy repositories,
             Supplier<String> baseUrl,
-            Clock clock) {
+            Clock clock,
+            Questions questions) {
+        this.questions = questions;
         this.repositories = repositories;
         this.store = store;
         this.pipeline = pipeline;
@@ -178,6 +187,7 @@ public final class SlackWorkplace implements AutoCloseable {
                 case SlackEvent.Message m -> message(m);
                 case SlackEvent.StopPressed s -> stopPressed(s);
                 case SlackEvent.RepositoryPicked p -> picked(p);
+                case SlackEvent.AnswerPressed a -> answerPressed(a);
             };
         } catch (RuntimeException e) {
             LOG.warn("handling a Slack {} failed", event.getClass().getSimpleName(), e);
@@ -269,6 +279,13 @@ public final class SlackWorkplace implements AutoCloseable {
             turns.stop(bound.get().sessionId());
             audit(user.get().id(), "slack.stop", origin.id(), "ok", bound.get().sessionId());
             return "stopped";
+        }
+        if (bound.isPresent()) {
+            Optional<Question> waiting = questions.open(bound.get().sessionId());
+            if (waiting.isPresent()) {
+                // the turn waits for an answer: the reply is the answer, not a follow-up
+                return answerFromThread(person, waiting.get(), request, channel, thread, ts, slackUser);
+            }
         }
         later("reacting to " + ts, () -> slack.react(channel, ts, "eyes"));
         String repository = bound.map(Trigger::repository).orElseGet(() -> repository(channel, request));
@@ -427,6 +444,166 @@ public final class SlackWorkplace implements AutoCloseable {
         turns.stop(s.sessionId());
         audit(user.get().id(), "slack.stop", s.sessionId(), "ok", "button");
         return "stopped";
+    }
+
+    // ---------------------------------------------------------------- the agent's questions
+
+    /**
+     * A turn of a session this Slack thread started asks: the question (or plan) goes to the thread,
+     * with buttons where one click can answer. Called on the turn's thread; Slack is called later.
+     */
+    public void questionAsked(Question question) {
+        Optional<Session> session = store.sessions().get(question.sessionId());
+        String origin = session.map(Session::origin).orElse(null);
+        if (origin == null || !origin.startsWith(ORIGIN + ":")) {
+            return;
+        }
+        String[] t = origin.substring(ORIGIN.length() + 1).split("/", 3);
+        if (t.length < 3) {
+            return;
+        }
+        String thread = t[2].contains("+") ? t[2].substring(0, t[2].indexOf('+')) : t[2];
+        QuestionMessage message = message(question);
+        later("asking in " + t[1] + " " + thread, () -> {
+            slack.postMessage(t[1], thread, message.text(), message.blocksJson());
+            audit(null, "slack.question", origin, "ok", question.id());
+        });
+    }
+
+    private QuestionMessage message(Question question) {
+        JsonNode data = Json.tree(question.data());
+        String url = sessionUrl(question.sessionId());
+        return question.kind() == Question.Kind.PLAN
+                ? QuestionMessage.plan(question.id(), data.path("plan").asText(), url)
+                : QuestionMessage.question(question.id(), items(data), url);
+    }
+
+    private static List<QuestionMessage.Item> items(JsonNode data) {
+        List<QuestionMessage.Item> items = new java.util.ArrayList<>();
+        for (JsonNode q : data.path("questions")) {
+            List<String> options = new java.util.ArrayList<>();
+            q.path("options").forEach(o -> options.add(o.asText()));
+            items.add(new QuestionMessage.Item(q.path("question").asText(), options));
+        }
+        return items;
+    }
+
+    /**
+     * A reply in the thread while the turn waits: the answer, one line per question (or, for a plan,
+     * "approve", or the changes asked for), given as the linked person, who must be a member of the
+     * session. Decided from the database; what Slack is told comes after the acknowledgement.
+     */
+    private String answerFromThread(
+            User person,
+            Question question,
+            String request,
+            String channel,
+            String thread,
+            String ts,
+            String slackUser) {
+        Caller caller = Caller.actingFor(person, "slack " + slackUser);
+        try {
+            if (question.kind() == Question.Kind.PLAN) {
+                if (APPROVALS.matcher(request).matches()) {
+                    questions.approvePlan(
+                            caller, question.sessionId(), new Requests.ApprovePlan(question.id(), null), Source.SLACK);
+                } else {
+                    questions.answer(
+                            caller,
+                            question.sessionId(),
+                            question.id(),
+                            new Requests.Answer(List.of(request)),
+                            Source.SLACK);
+                }
+            } else {
+                List<QuestionMessage.Item> items = items(Json.tree(question.data()));
+                Optional<List<String>> answers = QuestionMessage.answers(items, request);
+                if (answers.isEmpty()) {
+                    later(
+                            "saying how to answer",
+                            () -> slack.postEphemeral(
+                                    channel,
+                                    thread,
+                                    slackUser,
+                                    "The agent asked " + items.size() + " questions: answer each on its own line, in "
+                                            + "order, in one reply."));
+                    return "ignored: the reply does not answer the " + items.size() + " questions";
+                }
+                questions.answer(
+                        caller, question.sessionId(), question.id(), new Requests.Answer(answers.get()), Source.SLACK);
+            }
+        } catch (ApiException e) {
+            later(
+                    "saying why the answer was refused",
+                    () -> slack.postEphemeral(channel, thread, slackUser, e.getMessage()));
+            return "ignored: " + e.getMessage();
+        }
+        later("acknowledging the answer " + ts, () -> slack.react(channel, ts, "white_check_mark"));
+        audit(person.id(), "slack.answer", question.id(), "ok", question.sessionId());
+        return "answered: " + question.id();
+    }
+
+    /** Replies that approve a plan. */
+    private static final java.util.regex.Pattern APPROVALS =
+            java.util.regex.Pattern.compile("(?i)(approve|approved|lgtm|go ahead|ok|yes)[.!]*");
+
+    /** An answer or Approve button: answered as the linked person, and the buttons give way to the answer. */
+    private String answerPressed(SlackEvent.AnswerPressed pressed) {
+        Optional<User> user = linkedPerson(pressed.teamId(), pressed.user());
+        if (user.isEmpty()) {
+            later(
+                    "telling " + pressed.user() + " how to connect",
+                    () -> tellHowToConnect(pressed.teamId(), pressed.channel(), pressed.threadTs(), pressed.user()));
+            return "ignored: unlinked";
+        }
+        String[] value = pressed.value().split(" ", 2);
+        Optional<Question> question = store.questions().get(value[0]);
+        if (question.isEmpty()) {
+            return "ignored: no question " + value[0];
+        }
+        Question q = question.get();
+        Caller caller = Caller.actingFor(user.get(), "slack " + pressed.user());
+        String said;
+        try {
+            if (pressed.approve()) {
+                questions.approvePlan(caller, q.sessionId(), new Requests.ApprovePlan(q.id(), null), Source.SLACK);
+                said = "Plan approved.";
+            } else {
+                List<QuestionMessage.Item> items = items(Json.tree(q.data()));
+                int option = value.length < 2 ? -1 : parseIndex(value[1]);
+                if (items.size() != 1
+                        || option < 0
+                        || option >= items.getFirst().options().size()) {
+                    return "ignored: not an option of " + q.id();
+                }
+                String answer = items.getFirst().options().get(option);
+                questions.answer(caller, q.sessionId(), q.id(), new Requests.Answer(List.of(answer)), Source.SLACK);
+                said = items.getFirst().question() + " " + answer;
+            }
+        } catch (ApiException e) {
+            later(
+                    "saying why the answer was refused",
+                    () -> slack.postEphemeral(pressed.channel(), pressed.threadTs(), pressed.user(), e.getMessage()));
+            return "ignored: " + e.getMessage();
+        }
+        String text = said;
+        later(
+                "showing the answer in place of the buttons",
+                () -> slack.update(
+                        pressed.channel(),
+                        pressed.messageTs(),
+                        text,
+                        QuestionMessage.answeredBlocksJson(text, pressed.user())));
+        audit(user.get().id(), "slack.answer", q.id(), "ok", pressed.approve() ? "approved" : "button");
+        return "answered: " + q.id();
+    }
+
+    private static int parseIndex(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The repository a request works on: named in it, the channel's default, or the only one allowed. */

@@ -140,6 +140,49 @@ public final class SlackPayloads {
         return write(payload);
     }
 
+    /**
+     * {@code user} pressed a button of the agent's question or plan posted as {@code messageTs} in
+     * {@code threadTs}: {@code actionId} ({@code nightshift_answer_<n>} or {@code nightshift_approve}) with
+     * its {@code value}.
+     */
+    public static String answerPressed(
+            String channel, String messageTs, String threadTs, String user, String actionId, String value) {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("type", "block_actions");
+        payload.putObject("user")
+                .put("id", user)
+                .put("username", user.toLowerCase(Locale.ROOT))
+                .put("team_id", SlackFake.TEAM_ID);
+        payload.put("api_app_id", SlackFake.APP_ID);
+        ObjectNode container = payload.putObject("container");
+        container.put("type", "message");
+        container.put("message_ts", messageTs);
+        container.put("channel_id", channel);
+        container.put("is_ephemeral", false);
+        if (threadTs != null) {
+            container.put("thread_ts", threadTs);
+        }
+        payload.put("trigger_id", "1234567890.0987654321.abcdef");
+        payload.putObject("team").put("id", SlackFake.TEAM_ID).put("domain", "slack-fake");
+        payload.putObject("channel").put("id", channel).put("name", "general");
+        ObjectNode message = payload.putObject("message");
+        message.put("type", "message");
+        message.put("user", SlackFake.BOT_USER_ID);
+        message.put("bot_id", SlackFake.BOT_ID);
+        message.put("ts", messageTs);
+        if (threadTs != null) {
+            message.put("thread_ts", threadTs);
+        }
+        ObjectNode action = payload.putArray("actions").addObject();
+        action.put("action_id", actionId);
+        action.put("block_id", "answers");
+        action.putObject("text").put("type", "plain_text").put("text", "an answer");
+        action.put("value", value);
+        action.put("type", "button");
+        action.put("action_ts", messageTs);
+        return write(payload);
+    }
+
     private static String envelope(ObjectNode event, String eventId, String ts) {
         ObjectNode envelope = JSON.createObjectNode();
         envelope.put("token", "verification-token-unused");
