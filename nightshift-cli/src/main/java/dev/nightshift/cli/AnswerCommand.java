@@ -3,7 +3,6 @@ package dev.nightshift.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,17 +100,8 @@ final class AnswerCommand extends ClientCommand {
     }
 
     private static String option(JsonNode options, String answer) {
-        if (answer.length() == 1) {
-            int index = Character.toLowerCase(answer.charAt(0)) - 'a';
-            if (index >= 0 && index < options.size()) {
-                return options.get(index).asText();
-            }
-        }
-        for (JsonNode option : options) {
-            if (option.asText().toLowerCase(Locale.ROOT).equals(answer.toLowerCase(Locale.ROOT))) {
-                return option.asText();
-            }
-        }
-        return answer;
+        List<String> texts = new ArrayList<>();
+        options.forEach(o -> texts.add(o.asText()));
+        return dev.nightshift.core.policy.QuestionRules.option(texts, answer);
     }
 }

@@ -326,7 +326,9 @@ final class Components implements AutoCloseable {
                     RepositoryMapping.parse(config.get(Setting.LINEAR_REPOSITORIES)),
                     dispatcher,
                     this::url,
-                    clock);
+                    clock,
+                    questions);
+            questionListeners.add(linear::questionAsked);
         }
         LinearRoutes linearRoutes = new LinearRoutes(store, config.get(Setting.LINEAR_WEBHOOK_SECRET), linear, clock);
         SlackWorkplace slackWorkplace = null;

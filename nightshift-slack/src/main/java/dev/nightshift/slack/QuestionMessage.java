@@ -3,8 +3,8 @@ package dev.nightshift.slack;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nightshift.core.policy.QuestionRules;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The agent's question, or its plan, as a message in the thread its session came from. One question
@@ -148,41 +148,9 @@ public record QuestionMessage(String id, List<Item> questions, String plan, Stri
         return blocks.toString();
     }
 
-    /**
-     * A thread reply as answers: one per line when several questions were asked (blank lines skipped),
-     * the whole reply for one; a letter ({@code a}, {@code b} …) or an option's text in any case stands
-     * for that option. Empty when the lines do not match the questions.
-     */
+    /** A thread reply as answers: see {@link QuestionRules#readReply}. */
     public static java.util.Optional<List<String>> answers(List<Item> questions, String reply) {
-        String text = reply == null ? "" : reply.strip();
-        List<String> lines = questions.size() == 1
-                ? List.of(text)
-                : text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        if (text.isEmpty() || lines.size() != questions.size()) {
-            return java.util.Optional.empty();
-        }
-        List<String> answers = new java.util.ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = questions.size() > 1 ? lines.get(i).replaceFirst("^\\d+[.)]\\s+", "") : lines.get(i);
-            answers.add(option(questions.get(i).options(), line));
-        }
-        return java.util.Optional.of(answers);
-    }
-
-    private static String option(List<String> options, String answer) {
-        String a = answer.replaceFirst("^([A-Za-z])[.)]$", "$1");
-        if (a.length() == 1) {
-            int index = Character.toLowerCase(a.charAt(0)) - 'a';
-            if (index >= 0 && index < options.size()) {
-                return options.get(index);
-            }
-        }
-        for (String option : options) {
-            if (option.toLowerCase(Locale.ROOT).equals(answer.toLowerCase(Locale.ROOT))) {
-                return option;
-            }
-        }
-        return answer;
+        return QuestionRules.readReply(questions.stream().map(Item::options).toList(), reply);
     }
 
     private static void section(ArrayNode blocks, String mrkdwn) {

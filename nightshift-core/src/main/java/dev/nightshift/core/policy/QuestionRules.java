@@ -43,6 +43,55 @@ public final class QuestionRules {
     }
 
     /**
+     * A reply in a thread or on an issue as answers: one per line when several questions were asked
+     * (blank lines and a leading {@code 1.} skipped), the whole reply for one; a letter ({@code a},
+     * {@code b} …) or an option's text in any case stands for that option. Empty when the reply does
+     * not have one answer per question.
+     *
+     * @param options each question's options, in order (empty: free text)
+     */
+    public static Optional<List<String>> readReply(List<List<String>> options, String reply) {
+        String text = reply == null ? "" : reply.strip();
+        List<String> lines = options.size() == 1
+                ? List.of(text)
+                : text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        if (text.isEmpty() || lines.size() != options.size()) {
+            return Optional.empty();
+        }
+        List<String> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = options.size() > 1 ? lines.get(i).replaceFirst("^\\d+[.)]\\s+", "") : lines.get(i);
+            answers.add(option(options.get(i), line));
+        }
+        return Optional.of(answers);
+    }
+
+    private static final java.util.regex.Pattern APPROVAL =
+            java.util.regex.Pattern.compile("(?i)(approve|approved|lgtm|go ahead|ok|yes)[.!]*");
+
+    /** Whether a reply to a plan approves it ("approve", "LGTM", "go ahead" …) rather than asking for changes. */
+    public static boolean approves(String reply) {
+        return reply != null && APPROVAL.matcher(reply.strip()).matches();
+    }
+
+    /** An answer given as an option's letter ({@code b}, {@code b)}) or its text in any case: that option; else the answer. */
+    public static String option(List<String> options, String answer) {
+        String a = answer.strip().replaceFirst("^([A-Za-z])[.)]$", "$1");
+        if (a.length() == 1) {
+            int index = Character.toLowerCase(a.charAt(0)) - 'a';
+            if (index >= 0 && index < options.size()) {
+                return options.get(index);
+            }
+        }
+        for (String option : options) {
+            if (option.equalsIgnoreCase(answer.strip())) {
+                return option;
+            }
+        }
+        return answer;
+    }
+
+    /**
      * What is wrong with an agent's questions, in words the model can act on; empty when they are fine.
      *
      * @param options each question's options (empty: free text)

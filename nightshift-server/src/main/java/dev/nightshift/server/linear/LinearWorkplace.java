@@ -2,7 +2,10 @@ package dev.nightshift.server.linear;
 
 import dev.nightshift.core.model.Artifact;
 import dev.nightshift.core.model.Identity;
+import dev.nightshift.core.model.Question;
+import dev.nightshift.core.model.Source;
 import dev.nightshift.core.model.User;
+import dev.nightshift.core.policy.QuestionRules;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.trigger.NewTrigger;
 import dev.nightshift.core.trigger.Origin;
@@ -14,9 +17,12 @@ import dev.nightshift.linear.LinearEvent;
 import dev.nightshift.linear.LinearText;
 import dev.nightshift.linear.RepositoryMapping;
 import dev.nightshift.linear.WorkflowStates;
+import dev.nightshift.server.auth.Caller;
 import dev.nightshift.server.auth.SignIn;
 import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.Json;
+import dev.nightshift.server.http.Requests;
+import dev.nightshift.server.question.Questions;
 import dev.nightshift.server.session.SessionProgress;
 import dev.nightshift.server.session.TurnControl;
 import dev.nightshift.triggers.TriggerPipeline;
@@ -68,6 +74,7 @@ public final class LinearWorkplace {
     private final TurnControl turns;
     private final Supplier<String> baseUrl;
     private final Clock clock;
+    private final Questions questions;
     private volatile String appUserId;
 
     public LinearWorkplace(
@@ -78,7 +85,9 @@ public final class LinearWorkplace {
             RepositoryMapping repositories,
             TurnControl turns,
             Supplier<String> baseUrl,
-            Clock clock) {
+            Clock clock,
+            Questions questions) {
+        this.questions = questions;
         this.store = store;
         this.pipeline = pipeline;
         this.linear = linear;
@@ -222,6 +231,11 @@ public final class LinearWorkplace {
             audit(user.get().id(), "linear.stop", issueId, "ok", bound.get().sessionId());
             return "stopped";
         }
+        Optional<Question> waiting = questions.open(bound.get().sessionId());
+        if (waiting.isPresent()) {
+            // the turn waits for an answer: the comment (or prompt) is the answer, not a follow-up
+            return answer(user.get(), waiting.get(), issueId, text.strip());
+        }
         NewTrigger trigger = new NewTrigger(
                 TriggerPipeline.newTriggerId(),
                 TriggerSource.LINEAR,
@@ -235,6 +249,114 @@ public final class LinearWorkplace {
         pipeline.record(trigger);
         audit(user.get().id(), "linear.follow_up", issueId, "ok", trigger.id());
         return "follow-up: " + trigger.id();
+    }
+
+    // ---------------------------------------------------------------- the agent's questions
+
+    /**
+     * A turn of a session this issue started asks: the question (or plan) goes to the issue, as an
+     * elicitation in its agent session or as a comment, and the next comment answers it. Called on the
+     * turn's thread; Linear is called on a virtual thread of its own.
+     */
+    public void questionAsked(Question question) {
+        String origin = store.sessions()
+                .get(question.sessionId())
+                .map(dev.nightshift.core.model.Session::origin)
+                .orElse(null);
+        if (origin == null || !origin.startsWith(ORIGIN + ":")) {
+            return;
+        }
+        String issueId = origin.substring(ORIGIN.length() + 1);
+        String text = questionText(question);
+        Thread.ofVirtual().name("linear-question-" + question.id()).start(() -> {
+            try {
+                String session = agentSessions.get(issueId);
+                if (session != null) {
+                    linear.agentActivity(session, LinearClient.ActivityType.ELICITATION, text);
+                    audit(null, "linear.activity", issueId, "ok", "elicitation " + question.id());
+                } else {
+                    linear.comment(issueId, text);
+                    audit(null, "linear.comment", issueId, "ok", "question " + question.id());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("asking {} on Linear issue {} failed", question.id(), issueId, e);
+                audit(null, "linear.question", issueId, "failed", String.valueOf(e.getMessage()));
+            }
+        });
+    }
+
+    /** The question or plan as Markdown, with how to answer it by a comment. */
+    private String questionText(Question question) {
+        com.fasterxml.jackson.databind.JsonNode data = Json.tree(question.data());
+        String session = baseUrl.get() + "/sessions/" + question.sessionId();
+        if (question.kind() == Question.Kind.PLAN) {
+            return "**The agent proposes a plan** and waits for approval:\n\n"
+                    + data.path("plan").asText()
+                    + "\n\nReply *approve* to approve it, or reply with the changes you want (or review it in the "
+                    + "session: " + session + ").";
+        }
+        StringBuilder out = new StringBuilder("**The agent asks:**\n");
+        int n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode q : data.path("questions")) {
+            out.append('\n').append(++n).append(". ").append(q.path("question").asText());
+            char letter = 'a';
+            for (com.fasterxml.jackson.databind.JsonNode option : q.path("options")) {
+                out.append("\n   ").append(letter++).append(") ").append(option.asText());
+            }
+        }
+        out.append("\n\n")
+                .append(
+                        n == 1
+                                ? "Reply to answer (an option's letter or your own words)."
+                                : "Reply with one line per question, in order (an option's letter or your own words).")
+                .append(" Session: ")
+                .append(session);
+        return out.toString();
+    }
+
+    /** A comment or prompt while the turn waits: the answer, given as the linked person (a member of the session). */
+    private String answer(User person, Question question, String issueId, String reply) {
+        Caller caller = Caller.actingFor(person, "linear");
+        try {
+            if (question.kind() == Question.Kind.PLAN) {
+                if (QuestionRules.approves(reply)) {
+                    questions.approvePlan(
+                            caller, question.sessionId(), new Requests.ApprovePlan(question.id(), null), Source.LINEAR);
+                } else {
+                    questions.answer(
+                            caller,
+                            question.sessionId(),
+                            question.id(),
+                            new Requests.Answer(List.of(reply)),
+                            Source.LINEAR);
+                }
+            } else {
+                List<List<String>> options = new java.util.ArrayList<>();
+                for (com.fasterxml.jackson.databind.JsonNode q :
+                        Json.tree(question.data()).path("questions")) {
+                    List<String> choices = new java.util.ArrayList<>();
+                    q.path("options").forEach(o -> choices.add(o.asText()));
+                    options.add(choices);
+                }
+                Optional<List<String>> answers = QuestionRules.readReply(options, reply);
+                if (answers.isEmpty()) {
+                    say(
+                            issueId,
+                            null,
+                            "The agent asked " + options.size() + " questions: reply with one line per question, in "
+                                    + "order, in one comment.");
+                    return "ignored: the reply does not answer the " + options.size() + " questions";
+                }
+                questions.answer(
+                        caller, question.sessionId(), question.id(), new Requests.Answer(answers.get()), Source.LINEAR);
+            }
+        } catch (ApiException e) {
+            say(issueId, null, "That reply could not answer the agent: " + e.getMessage());
+            audit(person.id(), "linear.answer", question.id(), "refused", e.getMessage());
+            return "ignored: " + e.getMessage();
+        }
+        audit(person.id(), "linear.answer", question.id(), "ok", question.sessionId());
+        return "answered: " + question.id();
     }
 
     /**

@@ -504,7 +504,7 @@ public final class SlackWorkplace implements AutoCloseable {
         Caller caller = Caller.actingFor(person, "slack " + slackUser);
         try {
             if (question.kind() == Question.Kind.PLAN) {
-                if (APPROVALS.matcher(request).matches()) {
+                if (dev.nightshift.core.policy.QuestionRules.approves(request)) {
                     questions.approvePlan(
                             caller, question.sessionId(), new Requests.ApprovePlan(question.id(), null), Source.SLACK);
                 } else {
@@ -542,10 +542,6 @@ public final class SlackWorkplace implements AutoCloseable {
         audit(person.id(), "slack.answer", question.id(), "ok", question.sessionId());
         return "answered: " + question.id();
     }
-
-    /** Replies that approve a plan. */
-    private static final java.util.regex.Pattern APPROVALS =
-            java.util.regex.Pattern.compile("(?i)(approve|approved|lgtm|go ahead|ok|yes)[.!]*");
 
     /** An answer or Approve button: answered as the linked person, and the buttons give way to the answer. */
     private String answerPressed(SlackEvent.AnswerPressed pressed) {
