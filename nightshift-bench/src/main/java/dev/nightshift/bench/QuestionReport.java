@@ -42,7 +42,9 @@ final class QuestionReport extends MarkdownReport {
                         + "(`session-<id>`) and the executor running the agent (`turn-<message id>`), both virtual; the "
                         + "other threads are the server's fixed ones (Jetty, the connection pool, timers), the fake model's "
                         + "(a virtual thread per request it is serving) and the benchmark's own. Heap is "
-                        + "`MemoryMXBean` heap used after three `System.gc()` calls 300 ms apart; RSS is the JVM's "
+                        + "`MemoryMXBean` heap used after three `System.gc()` calls 300 ms apart, taken after the "
+                        + "fake model has dropped its record of the requests it served (it shares the JVM and would "
+                        + "otherwise keep each request's parsed body); RSS is the JVM's "
                         + "`VmRSS`, which the heap's high-water mark keeps up (the JVM returns little memory to the "
                         + "system); the database is the size of the SQLite files in the data directory.");
         line();
@@ -109,7 +111,7 @@ final class QuestionReport extends MarkdownReport {
         line("- **Memory.** Heap after GC is "
                 + Stats.ratio(w.waiting().heapBytes(), w.idle().heapBytes())
                 + " the idle server's with " + Stats.fmt(WaitingTurns.WAITING, 0) + " turns waiting: "
-                + signedKib(heapPerTurn) + " per waiting turn, which includes everything the "
+                + signedKib(heapPerTurn) + " per waiting turn, which includes what the "
                 + Stats.fmt(WaitingTurns.WAITING, 0) + " new sessions leave in memory whether they wait or not (the "
                 + "dispatcher keeps a small runner object per session it has seen, caches fill). After every turn "
                 + "went on and ended it is "
