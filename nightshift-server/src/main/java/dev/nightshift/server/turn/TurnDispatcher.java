@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * {@link #stop} ends the running turn at once: the message is marked failed ("stopped") and the
  * executor is signalled; an executor that ignores the signal is abandoned after a grace period so
  * the queue goes on.
+ *
+ * <p>A turn that asks a person ({@link dev.nightshift.core.port.Turn#ask}) ends for now: its prompt
+ * becomes {@code waiting} in the same transaction as the question, no node owns it and its threads
+ * end, and the session's queue waits behind it. An answer or the question's timeout makes the prompt
+ * processing again, claimed by the node that took it, which {@link #resume}s it as a resumed turn (no
+ * {@code turn_resumed} event: nothing died); {@link #stop} ends a waiting prompt too.
  */
 public final class TurnDispatcher implements TurnControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TurnDispatcher.class);
