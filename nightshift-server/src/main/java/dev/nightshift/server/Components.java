@@ -62,6 +62,7 @@ import dev.nightshift.server.secret.SecretRoutes;
 import dev.nightshift.server.secret.Vault;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.slack.ChannelRoutes;
 import dev.nightshift.server.slack.SlackRoutes;
 import dev.nightshift.server.slack.SlackWorkplace;
 import dev.nightshift.server.trigger.AutomationRoutes;
@@ -335,6 +336,7 @@ final class Components implements AutoCloseable {
         this.slackWorkplace = slackWorkplace;
         this.slackRoutes =
                 new SlackRoutes(store, auth, config.get(Setting.SLACK_SIGNING_SECRET), slackWorkplace, clock);
+        ChannelRoutes channelRoutes = new ChannelRoutes(store, auth, repositories, config.slack(), clock);
         OidcRoutes oidcRoutes = new OidcRoutes(
                 store,
                 signIn,
@@ -367,6 +369,7 @@ final class Components implements AutoCloseable {
                         automationRoutes::register,
                         linearRoutes::register,
                         slackRoutes::register,
+                        channelRoutes::register,
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
                         routes -> routes.javalin(ws::register),

@@ -8,6 +8,7 @@ import dev.nightshift.core.Secrets;
 import dev.nightshift.core.automation.Automation;
 import dev.nightshift.core.automation.AutomationRun;
 import dev.nightshift.core.automation.AutomationTrigger;
+import dev.nightshift.core.model.ChannelDefault;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
@@ -1186,6 +1187,34 @@ abstract class StoreContractTest {
         assertThat(store.channelDefaults().repository("slack", "T1", "C1")).contains("https://github.com/acme/api.git");
         assertThat(store.channelDefaults().repository("slack", "T1", "C2")).contains("https://github.com/acme/web.git");
         assertThat(store.channelDefaults().repository("slack", "T2", "C1")).isEmpty();
+    }
+
+    @Test
+    void channelDefaultsAreListedPerProviderWithWhoSetThemAndCanBeRemoved() {
+        store.channelDefaults().set("slack", "T2", "C9", "https://github.com/acme/web.git", null, now);
+        store.channelDefaults().set("slack", "T1", "C2", "https://github.com/acme/app.git", alice.id(), now);
+        store.channelDefaults()
+                .set("slack", "T1", "C1", "https://github.com/acme/api.git", alice.id(), now.plusSeconds(5));
+        store.channelDefaults().set("teams", "T1", "C1", "https://github.com/acme/other.git", null, now);
+
+        assertThat(store.channelDefaults().list("slack"))
+                .containsExactly(
+                        new ChannelDefault(
+                                "slack", "T1", "C1", "https://github.com/acme/api.git", alice.id(), now.plusSeconds(5)),
+                        new ChannelDefault("slack", "T1", "C2", "https://github.com/acme/app.git", alice.id(), now),
+                        new ChannelDefault("slack", "T2", "C9", "https://github.com/acme/web.git", null, now));
+        assertThat(store.channelDefaults().list("nobody")).isEmpty();
+
+        assertThat(store.channelDefaults().remove("slack", "T1", "C1")).isTrue();
+        assertThat(store.channelDefaults().remove("slack", "T1", "C1")).isFalse();
+        assertThat(store.channelDefaults().remove("slack", "T9", "C2")).isFalse();
+        assertThat(store.channelDefaults().repository("slack", "T1", "C1")).isEmpty();
+        // another provider's channel with the same ids is a different channel
+        assertThat(store.channelDefaults().repository("teams", "T1", "C1"))
+                .contains("https://github.com/acme/other.git");
+        assertThat(store.channelDefaults().list("slack"))
+                .extracting(ChannelDefault::channel)
+                .containsExactly("C2", "C9");
     }
 
     @Test

@@ -459,7 +459,7 @@ public final class SlackWorkplace implements AutoCloseable {
         if (user.isEmpty()) {
             return "Only people with a Nightshift account can set this; mention the app to get a link that connects yours.";
         }
-        Optional<String> repository = SlackEvents.repository("repo " + words[1]);
+        Optional<String> repository = channelRepository(words[1]);
         if (repository.isEmpty()) {
             return "\"" + words[1]
                     + "\" is not a repository I can read: give its git URL, e.g. https://github.com/acme/app.git";
@@ -480,6 +480,15 @@ public final class SlackWorkplace implements AutoCloseable {
                 .set(ORIGIN, teamId, channel, repository.get(), user.get().id(), clock.instant());
         audit(user.get().id(), "slack.channel_repository", channel, "ok", repository.get());
         return "This channel's requests now work on " + repository.get() + " unless they name another repository.";
+    }
+
+    /**
+     * The repository a channel's default names, read as {@code /nightshift repo <text>} reads it: by
+     * the request grammar of {@link SlackEvents#repository}, so a default is always something a
+     * mention can name too. Empty when it names none. Pure; any thread.
+     */
+    static Optional<String> channelRepository(String text) {
+        return SlackEvents.repository("repo " + text);
     }
 
     private String repository(String channel, String request) {

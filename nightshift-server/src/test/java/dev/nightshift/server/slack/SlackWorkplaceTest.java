@@ -9,17 +9,14 @@ import dev.nightshift.github.fake.GitHubFake;
 import dev.nightshift.server.testing.ApiClient;
 import dev.nightshift.server.testing.GitHubRepo;
 import dev.nightshift.server.testing.TestServer;
-import dev.nightshift.slack.SlackSignatures;
 import dev.nightshift.slack.fake.SlackFake;
 import dev.nightshift.slack.fake.SlackPayloads;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * prompt to a file, so its turns commit, push and open a pull request.
  */
 class SlackWorkplaceTest {
-    static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+    static final String SECRET = SlackDoors.SECRET;
     static final String CHANNEL = "C0ENG";
 
     @TempDir
@@ -45,6 +42,7 @@ class SlackWorkplaceTest {
     GitHubFake github;
     GitHubRepo repo;
     TestServer server;
+    SlackDoors doors;
     final List<String> prompts = new CopyOnWriteArrayList<>();
     ApiClient ada;
 
@@ -56,30 +54,26 @@ class SlackWorkplaceTest {
         slack.addUser("U0EVE", "eve@elsewhere.org");
         repo = GitHubRepo.start(dir, 42);
         github = repo.github();
-        server = TestServer.start(
-                Map.ofEntries(
-                        Map.entry("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString()),
-                        Map.entry("NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString()),
-                        Map.entry("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1"),
-                        Map.entry("NIGHTSHIFT_SLACK_BOT_TOKEN", slack.botToken()),
-                        Map.entry("NIGHTSHIFT_SLACK_APP_TOKEN", slack.appToken()),
-                        Map.entry("NIGHTSHIFT_SLACK_SIGNING_SECRET", SECRET),
-                        Map.entry("NIGHTSHIFT_SLACK_API_URL", slack.methodsUrl()),
-                        Map.entry("NIGHTSHIFT_ADMIT_DOMAINS", "example.com"),
-                        Map.entry(
-                                "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES",
-                                CHANNEL + "=" + github.webUrl() + "/acme/app.git;D0ADA=" + github.webUrl()
-                                        + "/acme/app.git")),
-                p -> {
-                    p.sandboxes = true;
-                    p.executor = turn -> {
-                        prompts.add(turn.message().content());
-                        Sandbox sandbox = turn.sandbox();
-                        sandbox.writeFile(
-                                "notes/turn-" + prompts.size() + ".txt",
-                                turn.message().content().getBytes(StandardCharsets.UTF_8));
-                    };
-                });
+        Map<String, String> settings = new HashMap<>(SlackDoors.settings(slack));
+        settings.put("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString());
+        settings.put("NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString());
+        settings.put("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1");
+        settings.put("NIGHTSHIFT_SLACK_APP_TOKEN", slack.appToken());
+        settings.put("NIGHTSHIFT_ADMIT_DOMAINS", "example.com");
+        settings.put(
+                "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES",
+                CHANNEL + "=" + github.webUrl() + "/acme/app.git;D0ADA=" + github.webUrl() + "/acme/app.git");
+        server = TestServer.start(settings, p -> {
+            p.sandboxes = true;
+            p.executor = turn -> {
+                prompts.add(turn.message().content());
+                Sandbox sandbox = turn.sandbox();
+                sandbox.writeFile(
+                        "notes/turn-" + prompts.size() + ".txt",
+                        turn.message().content().getBytes(StandardCharsets.UTF_8));
+            };
+        });
+        doors = new SlackDoors(server.url());
         ada = repo.addAda(server);
         ApiClient.Response linked = server.admin.put(
                 "/api/users/ada/identities",
@@ -95,22 +89,11 @@ class SlackWorkplaceTest {
     }
 
     HttpResponse<String> post(String body, long timestamp, String secret) throws Exception {
-        String ts = String.valueOf(timestamp);
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/events"))
-                                .header("Content-Type", "application/json")
-                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
-                                .header(
-                                        SlackSignatures.SIGNATURE_HEADER,
-                                        SlackSignatures.signature(secret, ts, body.getBytes(StandardCharsets.UTF_8)))
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return doors.event(body, timestamp, secret);
     }
 
     HttpResponse<String> post(String body) throws Exception {
-        return post(body, Instant.now().getEpochSecond(), SECRET);
+        return doors.event(body);
     }
 
     @Test
@@ -227,20 +210,7 @@ class SlackWorkplaceTest {
     }
 
     HttpResponse<String> command(String user, String channel, String text) throws Exception {
-        String body = "token=ignored&team_id=" + SlackFake.TEAM_ID + "&channel_id=" + channel + "&user_id=" + user
-                + "&command=%2Fnightshift&text=" + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
-        String ts = String.valueOf(Instant.now().getEpochSecond());
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/commands"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
-                                .header(
-                                        SlackSignatures.SIGNATURE_HEADER,
-                                        SlackSignatures.signature(SECRET, ts, body.getBytes(StandardCharsets.UTF_8)))
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return doors.command(user, channel, text);
     }
 
     @Test
@@ -373,22 +343,8 @@ class SlackWorkplaceTest {
         String value = button.path("value").asText();
         assertThat(value).endsWith(" " + repository);
 
-        String form = "payload="
-                + java.net.URLEncoder.encode(
-                        SlackPayloads.repositoryPicked("C0NODEFAULT", "1733400700.000100", "U0ADA", value),
-                        StandardCharsets.UTF_8);
-        String ts = String.valueOf(Instant.now().getEpochSecond());
-        HttpResponse<String> picked = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/interactivity"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
-                                .header(
-                                        SlackSignatures.SIGNATURE_HEADER,
-                                        SlackSignatures.signature(SECRET, ts, form.getBytes(StandardCharsets.UTF_8)))
-                                .POST(HttpRequest.BodyPublishers.ofString(form))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> picked =
+                doors.interaction(SlackPayloads.repositoryPicked("C0NODEFAULT", "1733400700.000100", "U0ADA", value));
         assertThat(picked.body()).as(picked.body()).contains("started");
         await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
         assertThat(prompts.getFirst()).isEqualTo("fix the footer");
