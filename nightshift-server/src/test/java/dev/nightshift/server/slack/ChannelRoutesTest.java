@@ -189,7 +189,7 @@ class ChannelRoutesTest {
                 "EvApi1"));
         assertThat(before.body())
                 .as("no default yet: Slack asks which repository")
-                .contains("asked which repository");
+                .contains("asking which repository");
 
         assertThat(admin.put(path(TEAM, "C0VIAAPI"), Map.of("repository", API + ".git"))
                         .status())

@@ -62,7 +62,8 @@ record SlackDoors(String serverUrl) {
                 SECRET);
     }
 
-    private HttpResponse<String> post(String path, String contentType, String body, long timestamp, String secret)
+    /** Any request to one of Slack's doors, signed with {@code secret} at {@code timestamp}. */
+    HttpResponse<String> post(String path, String contentType, String body, long timestamp, String secret)
             throws Exception {
         String ts = String.valueOf(timestamp);
         return HttpClient.newHttpClient()

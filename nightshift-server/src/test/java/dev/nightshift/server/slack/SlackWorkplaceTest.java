@@ -282,20 +282,13 @@ class SlackWorkplaceTest {
     @Test
     void forgedCommandsAndInteractionsAreRefusedAndTheConnectRouteChecksWhoAsks() throws Exception {
         String form = "team_id=" + SlackFake.TEAM_ID + "&channel_id=C0X&user_id=U0ADA&command=%2Fnightshift&text=repo";
-        String ts = String.valueOf(Instant.now().getEpochSecond());
         for (String path : List.of("/webhooks/slack/commands", "/webhooks/slack/interactivity")) {
-            HttpResponse<String> forged = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(server.url() + path))
-                                    .header("Content-Type", "application/x-www-form-urlencoded")
-                                    .header(SlackSignatures.TIMESTAMP_HEADER, ts)
-                                    .header(
-                                            SlackSignatures.SIGNATURE_HEADER,
-                                            SlackSignatures.signature(
-                                                    "not-the-secret", ts, form.getBytes(StandardCharsets.UTF_8)))
-                                    .POST(HttpRequest.BodyPublishers.ofString(form))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> forged = doors.post(
+                    path,
+                    "application/x-www-form-urlencoded",
+                    form,
+                    Instant.now().getEpochSecond(),
+                    "not-the-secret");
             assertThat(forged.statusCode()).as(path).isEqualTo(401);
             assertThat(forged.body()).contains("refused");
         }
