@@ -62,7 +62,8 @@ class SlackWorkplaceTest {
         settings.put("NIGHTSHIFT_ADMIT_DOMAINS", "example.com");
         settings.put(
                 "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES",
-                CHANNEL + "=" + github.webUrl() + "/acme/app.git;D0ADA=" + github.webUrl() + "/acme/app.git");
+                CHANNEL + "=" + github.webUrl() + "/acme/app.git;D0ADA=" + github.webUrl() + "/acme/app.git;D0NEW="
+                        + github.webUrl() + "/acme/app.git");
         server = TestServer.start(settings, p -> {
             p.sandboxes = true;
             p.executor = turn -> {
@@ -151,17 +152,32 @@ class SlackWorkplaceTest {
     }
 
     @Test
-    void aDirectMessageOverSocketModeStartsASessionAndSomeoneAdmittedByEmailIsLinkedOnFirstContact() {
+    void aDirectMessageOverSocketModeEndsWithThePullRequestAndSomeoneAdmittedByEmailIsLinkedOnFirstContact() {
         await().atMost(Duration.ofSeconds(20)).until(() -> slack.openConnections() > 0);
         slack.pushEventsApi(SlackPayloads.message(
-                "D0ADA", "im", "U0NEW", "fix the typo on the login page", "1733400300.000100", null, "Ev010"));
+                "D0ADA", "im", "U0ADA", "fix the typo on the login page", "1733400300.000100", null, "Ev010"));
         await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
         assertThat(prompts.getFirst()).isEqualTo("fix the typo on the login page");
         assertThat(slack.acks()).isNotEmpty();
+        // the status message in the direct message's thread, edited in place, ends with the pull request
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(slack.updates("D0ADA"))
+                        .anySatisfy(u -> assertThat(u.text()).contains("/pull/")));
+        SlackFake.PostedMessage status = slack.messages("D0ADA").stream()
+                .filter(m -> "1733400300.000100".equals(m.threadTs()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(slack.updates("D0ADA")).allSatisfy(u -> assertThat(u.ts()).isEqualTo(status.ts()));
+
+        // someone Slack knows by an admitted, confirmed address is linked on first contact
+        slack.pushEventsApi(
+                SlackPayloads.message("D0NEW", "im", "U0NEW", "tidy the footer", "1733400310.000100", null, "Ev011"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
+        assertThat(prompts.getLast()).isEqualTo("tidy the footer");
         assertThat(server.admin.get("/api/users").raw()).contains("newcomer");
         await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> assertThat(slack.messages("D0ADA"))
-                        .anySatisfy(m -> assertThat(m.threadTs()).isEqualTo("1733400300.000100")));
+                .untilAsserted(() -> assertThat(slack.messages("D0NEW"))
+                        .anySatisfy(m -> assertThat(m.threadTs()).isEqualTo("1733400310.000100")));
     }
 
     @Test
