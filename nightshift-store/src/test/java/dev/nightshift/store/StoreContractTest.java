@@ -689,6 +689,19 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void usersAreFoundByTheirAddressRegardlessOfCase() {
+        User carol = store.users().create("carol", "Carol", "Carol@Example.com", false);
+        assertThat(store.users().byEmail("carol@example.COM"))
+                .extracting(User::id)
+                .containsExactly(carol.id());
+        assertThat(store.users().byEmail("nobody@example.com")).isEmpty();
+        User other = store.users().create("carol2", "Carol", "carol@example.com", false);
+        assertThat(store.users().byEmail("carol@example.com"))
+                .extracting(User::id)
+                .containsExactlyInAnyOrder(carol.id(), other.id());
+    }
+
+    @Test
     void tokensKeepTheirScopesAndALiveTokenEndsWithItsParent() {
         var api = store.tokens()
                 .create(

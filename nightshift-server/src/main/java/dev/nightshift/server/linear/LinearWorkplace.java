@@ -284,10 +284,9 @@ public final class LinearWorkplace {
         try {
             // no login: Linear has none of its own, and admission would match a made-up one against
             // the logins listed for other providers; the policy weighs only the verified address
-            SignIn.SignedIn signedIn = signIn.signIn(new SignIn.Account(
-                    "linear", organizationId, linearUserId, null, name, email, List.of(email), Set.of(), Set.of()));
-            // the sign-in's API token expires unused (NIGHTSHIFT_SIGNIN_TOKEN_TTL): Linear needs none
-            return Optional.of(signedIn.user());
+            // the user who has this address already, or a new one
+            return Optional.of(signIn.firstContact(new SignIn.Account(
+                    "linear", organizationId, linearUserId, null, name, email, List.of(email), Set.of(), Set.of())));
         } catch (ApiException notAdmitted) {
             return Optional.empty(); // audited by the sign-in; the caller says whom to ask
         }

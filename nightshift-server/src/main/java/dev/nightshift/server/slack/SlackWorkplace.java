@@ -532,10 +532,9 @@ public final class SlackWorkplace implements AutoCloseable {
         try {
             // no login: a Slack member id is not one, and admission would match a made-up one against the
             // logins listed for other providers (NIGHTSHIFT_ADMIT_PEOPLE); the policy weighs the address
-            SignIn.SignedIn signedIn = signIn.signIn(new SignIn.Account(
-                    "slack", teamId, slackUser, null, name, email.get(), List.of(email.get()), Set.of(), Set.of()));
-            // the sign-in's token expires unused (NIGHTSHIFT_SIGNIN_TOKEN_TTL): Slack needs none
-            return Optional.of(signedIn.user());
+            // the user who has this address already, or a new one
+            return Optional.of(signIn.firstContact(new SignIn.Account(
+                    "slack", teamId, slackUser, null, name, email.get(), List.of(email.get()), Set.of(), Set.of())));
         } catch (ApiException e) {
             return Optional.empty(); // not admitted: the caller says how to get in
         }

@@ -51,6 +51,7 @@ class SlackWorkplaceTest {
         slack = SlackFake.start();
         slack.addUser("U0ADA", "ada@example.com");
         slack.addUser("U0NEW", "newcomer@example.com");
+        slack.addUser("U0ADB", "ada@example.com"); // Ada's second Slack account, not linked yet
         slack.addUser("U0EVE", "eve@elsewhere.org");
         repo = GitHubRepo.start(dir, 42);
         github = repo.github();
@@ -178,6 +179,25 @@ class SlackWorkplaceTest {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(slack.messages("D0NEW"))
                         .anySatisfy(m -> assertThat(m.threadTs()).isEqualTo("1733400310.000100")));
+    }
+
+    @Test
+    void aFirstContactWithTheAddressOfAnExistingUserRunsAsThatUser() throws Exception {
+        HttpResponse<String> mention = post(SlackPayloads.appMention(
+                CHANNEL,
+                "U0ADB",
+                "<@" + SlackFake.BOT_USER_ID + "> fix the favicon",
+                "1733400900.000100",
+                null,
+                "Ev060"));
+        assertThat(mention.body()).contains("accepted");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
+        assertThat(server.admin.get("/api/users/ada/identities").raw()).contains("U0ADB");
+        assertThat(server.admin.get("/api/users").raw()).doesNotContain("ada-2");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(github.pullRequests("acme/app"))
+                        .singleElement()
+                        .satisfies(pr -> assertThat(pr.author()).isEqualTo("ada")));
     }
 
     @Test
