@@ -1,0 +1,190 @@
+package dev.nightshift.agent.mcp;
+
+import dev.nightshift.agent.TurnTools;
+import dev.nightshift.agent.tools.Tool;
+import dev.nightshift.core.model.Session;
+import dev.nightshift.core.port.Turn;
+import dev.nightshift.core.sandbox.ExecRequest;
+import dev.nightshift.core.sandbox.Sandbox;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP servers' tools of one turn. The deployment's remote servers that serve the session's
+ * repository are called by the control plane over streamable HTTP, each request carrying its
+ * secret from the vault ({@link McpCredentials}, asked per request; the value is never in the
+ * sandbox, and is redacted from every answer). The stdio servers the repository declares in
+ * {@code .mcp.json} run inside the session's sandbox. Every server is opened in parallel when the
+ * turn starts (initialised, its tools listed) and closed when it ends; one that cannot be reached
+ * in its timeout is left out of the turn with a warning in the server's log.
+ *
+ * <p>Thread-safe; {@link #open} runs on the turn's thread and starts a virtual thread per server.
+ */
+public final class McpTools implements TurnTools {
+    private static final Logger LOG = LoggerFactory.getLogger(McpTools.class);
+    /** The most of one message read from a server; a larger one is dropped unread past this point. */
+    public static final int MAX_MESSAGE_BYTES = 8 << 20;
+    /** The most of {@code .mcp.json} read. */
+    static final int MAX_FILE_BYTES = 64 * 1024;
+    /** How long a repository's server may live: as long as the turn, which closes it. */
+    private static final Duration STDIO_LIFETIME = Duration.ofDays(1);
+
+    private final List<RemoteServer> remote;
+    private final McpCredentials credentials;
+    private final boolean repositoryServers;
+
+    /**
+     * @param remote the deployment's servers
+     * @param repositoryServers whether the stdio servers of a repository's {@code .mcp.json} are started
+     */
+    public McpTools(List<RemoteServer> remote, McpCredentials credentials, boolean repositoryServers) {
+        this.remote = List.copyOf(remote);
+        this.credentials = credentials;
+        this.repositoryServers = repositoryServers;
+    }
+
+    @Override
+    public Opened open(Turn turn) throws InterruptedException {
+        Session session = turn.session();
+        List<Callable<Opening>> starts = new ArrayList<>();
+        for (RemoteServer server : remote) {
+            if (server.servesRepository(session.repository())) {
+                starts.add(() -> new Opening(server.name(), remote(server, session), server::allows));
+            }
+        }
+        if (repositoryServers) {
+            for (RepositoryServers.StdioServer server : declared(turn)) {
+                starts.add(() -> new Opening(server.name(), stdio(server, turn.sandbox()), tool -> true));
+            }
+        }
+        if (starts.isEmpty()) {
+            return TurnTools.NONE.open(turn);
+        }
+        List<McpConnection> open = new ArrayList<>();
+        List<Tool> tools = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Opening>> futures = new ArrayList<>();
+            starts.forEach(s -> futures.add(threads.submit(s)));
+            for (Future<Opening> f : futures) {
+                try {
+                    Opening o = f.get();
+                    open.add(o.connection());
+                    try {
+                        tools.addAll(o.connection().tools(o.allowed()));
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "MCP server {} is left out of this turn of {}: listing its tools failed: {}",
+                                o.name(),
+                                session.id(),
+                                e.getMessage());
+                    }
+                } catch (ExecutionException e) {
+                    LOG.warn("MCP server is left out of this turn of {}: {}", session.id(), message(e.getCause()));
+                }
+            }
+        } catch (InterruptedException e) {
+            open.forEach(McpConnection::close);
+            throw e;
+        }
+        return Opened.of(tools, () -> open.forEach(McpConnection::close));
+    }
+
+    private record Opening(String name, McpConnection connection, java.util.function.Predicate<String> allowed) {}
+
+    private McpConnection remote(RemoteServer server, Session session) {
+        URI url = server.url();
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        var transport = HttpClientStreamableHttpTransport.builder(url.getScheme() + "://" + url.getRawAuthority())
+                .endpoint(path + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()))
+                .clientBuilder(HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER) // a secret goes to the configured URL only
+                        .connectTimeout(server.timeout()))
+                .connectTimeout(server.timeout())
+                .maxResponseSize(MAX_MESSAGE_BYTES)
+                .jsonMapper(McpConnection.MAPPER)
+                .httpRequestCustomizer((request, method, endpoint, body, context) -> {
+                    if (server.secret() != null) {
+                        String value = credentials.value(session, server.secret(), url.getHost());
+                        sent.add(value);
+                        request.setHeader(server.headerName(), server.headerValue(value));
+                    }
+                })
+                .build();
+        try {
+            return McpConnection.open(
+                    server.name(), server.maxAnswerChars(), server.timeout(), transport, server.secret(), sent);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(server.name() + " (" + url + "): " + message(e), e);
+        }
+    }
+
+    private McpConnection stdio(RepositoryServers.StdioServer server, Sandbox sandbox) {
+        List<String> argv = new ArrayList<>();
+        argv.add(server.command());
+        argv.addAll(server.args());
+        var transport = new SandboxStdioTransport(
+                sandbox,
+                new ExecRequest(argv, "", server.env(), STDIO_LIFETIME),
+                McpConnection.MAPPER,
+                MAX_MESSAGE_BYTES,
+                server.name());
+        try {
+            return McpConnection.open(
+                    server.name(),
+                    RemoteServer.DEFAULT_MAX_ANSWER_CHARS,
+                    RemoteServer.DEFAULT_TIMEOUT,
+                    transport,
+                    null,
+                    Set.of());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(server.name() + " of " + RepositoryServers.FILE + ": " + message(e), e);
+        }
+    }
+
+    /** The stdio servers the repository declares; none when it has no {@code .mcp.json} or no sandbox. */
+    private static List<RepositoryServers.StdioServer> declared(Turn turn) {
+        try {
+            Sandbox sandbox = turn.sandbox();
+            if (sandbox.stat(RepositoryServers.FILE).isEmpty()) {
+                return List.of();
+            }
+            String json =
+                    new String(sandbox.readFile(RepositoryServers.FILE, 0, MAX_FILE_BYTES), StandardCharsets.UTF_8);
+            RepositoryServers.Declared declared = RepositoryServers.parse(json);
+            declared.skipped()
+                    .forEach(note -> LOG.info(
+                            "session {}: {} entry skipped: {}", turn.session().id(), RepositoryServers.FILE, note));
+            return declared.servers();
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // no sandbox, or no readable file: the turn goes on without them
+        }
+    }
+
+    private static String message(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return e == root || e.getMessage() == null
+                ? m
+                : e.getMessage() + (m.equals(e.getMessage()) ? "" : " (" + m + ")");
+    }
+}
