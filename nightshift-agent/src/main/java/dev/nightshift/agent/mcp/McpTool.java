@@ -86,6 +86,9 @@ final class McpTool implements Tool {
             return server + " did not answer within " + connection.timeout.toSeconds()
                     + " s; the call was abandoned (try a narrower request, or go on without it)";
         }
+        if (tooLarge(e)) {
+            return "the answer of " + server.substring("the ".length()) + " " + McpTools.TOO_LARGE;
+        }
         McpError error = find(e, McpError.class);
         if (error != null) {
             String message =
@@ -98,6 +101,22 @@ final class McpTool implements Tool {
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return "calling " + server + " failed: " + clip(message);
+    }
+
+    /**
+     * Whether a transport refused an answer for its size: the SDK's HTTP transport says so with its
+     * own (package-private) exception, the sandbox's stdio transport with an error naming the limit.
+     */
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String message = c.getMessage() == null ? "" : c.getMessage();
+            if (c.getClass().getSimpleName().equals("MaxSizeExceededException")
+                    || message.contains("exceeds the maximum allowed size")
+                    || message.contains(McpTools.TOO_LARGE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String clip(String message) {

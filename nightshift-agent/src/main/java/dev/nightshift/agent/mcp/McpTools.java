@@ -39,6 +39,9 @@ public final class McpTools implements TurnTools {
     private static final Logger LOG = LoggerFactory.getLogger(McpTools.class);
     /** The most of one message read from a server; a larger one is dropped unread past this point. */
     public static final int MAX_MESSAGE_BYTES = 8 << 20;
+    /** What the model is told of an answer over {@link #MAX_MESSAGE_BYTES}, whichever transport dropped it. */
+    static final String TOO_LARGE = "was larger than " + (MAX_MESSAGE_BYTES >> 20)
+            + " MiB and was dropped unread; ask for a narrower result (a filter, a smaller page or fewer fields)";
     /** The most of {@code .mcp.json} read. */
     static final int MAX_FILE_BYTES = 64 * 1024;
     /** How long a repository's server may live: as long as the turn, which closes it. */

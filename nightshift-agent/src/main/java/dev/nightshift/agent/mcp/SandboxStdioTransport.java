@@ -122,8 +122,7 @@ final class SandboxStdioTransport implements McpClientTransport {
         }
         for (String message : complete) {
             if (message == null) {
-                failWaiting("its answer was larger than " + maxMessageBytes / (1024 * 1024)
-                        + " MiB and was dropped unread; ask for a narrower result");
+                failWaiting("the answer " + McpTools.TOO_LARGE);
             } else if (!message.isBlank()) {
                 deliver(message);
             }
