@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,8 @@ public final class McpTools implements TurnTools {
     private final List<RemoteServer> remote;
     private final McpCredentials credentials;
     private final boolean repositoryServers;
+    /** One HTTP client per remote server for the server's life: the SDK's transport never closes its own. */
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
 
     /**
      * @param remote the deployment's servers
@@ -115,10 +118,13 @@ public final class McpTools implements TurnTools {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         var transport = HttpClientStreamableHttpTransport.builder(url.getScheme() + "://" + url.getRawAuthority())
                 .endpoint(path + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()))
-                .clientBuilder(HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .followRedirects(HttpClient.Redirect.NEVER) // a secret goes to the configured URL only
-                        .connectTimeout(server.timeout()))
+                .clientBuilder(new Shared(clients.computeIfAbsent(
+                        server.name(),
+                        n -> HttpClient.newBuilder()
+                                .version(HttpClient.Version.HTTP_1_1)
+                                .followRedirects(HttpClient.Redirect.NEVER) // a secret goes to the configured URL only
+                                .connectTimeout(server.timeout())
+                                .build())))
                 .connectTimeout(server.timeout())
                 .maxResponseSize(MAX_MESSAGE_BYTES)
                 .jsonMapper(McpConnection.MAPPER)
@@ -158,6 +164,68 @@ public final class McpTools implements TurnTools {
                     Set.of());
         } catch (RuntimeException e) {
             throw new IllegalStateException(server.name() + " of " + RepositoryServers.FILE + ": " + message(e), e);
+        }
+    }
+
+    /**
+     * Hands the SDK's transport a client made once instead of a new one per turn (each has a
+     * selector thread, which the transport's close leaves running until the client is collected).
+     * What the transport sets on it is already set on the shared client.
+     */
+    private record Shared(HttpClient client) implements HttpClient.Builder {
+        @Override
+        public HttpClient.Builder cookieHandler(java.net.CookieHandler cookieHandler) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder connectTimeout(Duration duration) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder sslContext(javax.net.ssl.SSLContext sslContext) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder sslParameters(javax.net.ssl.SSLParameters sslParameters) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder executor(java.util.concurrent.Executor executor) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder followRedirects(HttpClient.Redirect policy) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder version(HttpClient.Version version) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder priority(int priority) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder proxy(java.net.ProxySelector proxySelector) {
+            return this;
+        }
+
+        @Override
+        public HttpClient.Builder authenticator(java.net.Authenticator authenticator) {
+            return this;
+        }
+
+        @Override
+        public HttpClient build() {
+            return client;
         }
     }
 
