@@ -178,13 +178,17 @@ class McpToolsEndToEndTest {
                 TestServer s = TestServer.start(
                         settings(
                                 model,
-                                // the same server twice: once as the tracker, once with a short timeout
+                                // the same server twice: once as the tracker, once with a short timeout (long enough to
+                                // start)
                                 "[{\"name\":\"tracker\",\"url\":\"" + tracker.url() + "\",\"secret\":\"TRACKER_MCP\","
                                         + "\"tools\":[\"get_issue\",\"whoami\",\"huge\",\"locked\",\"list_issues\"],"
                                         + "\"maxAnswerChars\":2000,\"timeoutSeconds\":60},"
                                         + "{\"name\":\"impatient\",\"url\":\"" + tracker.url()
                                         + "\",\"secret\":\"TRACKER_MCP\","
-                                        + "\"tools\":[\"slow\"],\"timeoutSeconds\":2}]"),
+                                        + "\"tools\":[\"slow\"],\"timeoutSeconds\":5},"
+                                        // and one that is not there at all
+                                        + "{\"name\":\"gone\",\"url\":\"http://127.0.0.1:"
+                                        + FakeModelServer.unusedPort() + "/mcp\",\"tools\":[\"*\"]}]"),
                         p -> p.sandboxes = true)) {
             ApiClient api = s.admin;
             ApiClient.Response stored = api.post(
@@ -220,7 +224,8 @@ class McpToolsEndToEndTest {
                     .contains("mcp__tracker__get_issue", "mcp__tracker__whoami", "mcp__impatient__slow")
                     .contains("[MCP server tracker] Reads an issue by its number.")
                     .doesNotContain("delete_issue")
-                    .doesNotContain("mcp__impatient__get_issue");
+                    .doesNotContain("mcp__impatient__get_issue")
+                    .doesNotContain("mcp__gone__"); // a server that cannot be reached is left out of the turn
 
             // the answer reached the model; the server saw the vault's secret on every request
             assertThat(result.apply("c1").path("content").asText())
@@ -237,7 +242,7 @@ class McpToolsEndToEndTest {
             // a timeout, a 50 MB answer and an error are bounded tool errors, and the turn went on
             assertThat(result.apply("c3").path("error").asBoolean()).isTrue();
             assertThat(result.apply("c3").path("content").asText())
-                    .isEqualTo("the MCP server impatient did not answer within 2 s; the call was abandoned "
+                    .isEqualTo("the MCP server impatient did not answer within 5 s; the call was abandoned "
                             + "(try a narrower request, or go on without it)");
             assertThat(result.apply("c4").path("error").asBoolean()).isTrue();
             assertThat(result.apply("c4").path("content").asText())

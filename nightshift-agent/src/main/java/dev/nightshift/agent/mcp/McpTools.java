@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,50 +69,76 @@ public final class McpTools implements TurnTools {
     @Override
     public Opened open(Turn turn) throws InterruptedException {
         Session session = turn.session();
-        List<Callable<Opening>> starts = new ArrayList<>();
+        Connections connections = new Connections();
+        List<Callable<List<Tool>>> starts = new ArrayList<>();
         for (RemoteServer server : remote) {
             if (server.servesRepository(session.repository())) {
-                starts.add(() -> new Opening(server.name(), remote(server, session), server::allows));
+                starts.add(() -> connections.tools(server.name(), () -> remote(server, session), server::allows));
             }
         }
         if (repositoryServers) {
             for (RepositoryServers.StdioServer server : declared(turn)) {
-                starts.add(() -> new Opening(server.name(), stdio(server, turn.sandbox()), tool -> true));
+                starts.add(() -> connections.tools(server.name(), () -> stdio(server, turn.sandbox()), tool -> true));
             }
         }
         if (starts.isEmpty()) {
             return TurnTools.NONE.open(turn);
         }
-        List<McpConnection> open = new ArrayList<>();
         List<Tool> tools = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Opening>> futures = new ArrayList<>();
-            starts.forEach(s -> futures.add(threads.submit(s)));
-            for (Future<Opening> f : futures) {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            List<Future<List<Tool>>> futures = new ArrayList<>();
+            starts.forEach(start -> futures.add(threads.submit(start)));
+            for (Future<List<Tool>> f : futures) {
                 try {
-                    Opening o = f.get();
-                    open.add(o.connection());
-                    try {
-                        tools.addAll(o.connection().tools(o.allowed()));
-                    } catch (RuntimeException e) {
-                        LOG.warn(
-                                "MCP server {} is left out of this turn of {}: listing its tools failed: {}",
-                                o.name(),
-                                session.id(),
-                                e.getMessage());
-                    }
+                    tools.addAll(f.get());
                 } catch (ExecutionException e) {
-                    LOG.warn("MCP server is left out of this turn of {}: {}", session.id(), message(e.getCause()));
+                    LOG.warn("an MCP server is left out of this turn of {}: {}", session.id(), message(e.getCause()));
                 }
             }
         } catch (InterruptedException e) {
-            open.forEach(McpConnection::close);
+            connections.closeAll(); // stopped while starting: whatever opened, or opens later, is closed
             throw e;
+        } finally {
+            threads.shutdownNow();
         }
-        return Opened.of(tools, () -> open.forEach(McpConnection::close));
+        return Opened.of(tools, connections::closeAll);
     }
 
-    private record Opening(String name, McpConnection connection, java.util.function.Predicate<String> allowed) {}
+    /**
+     * The connections one turn opened, closed together; one that opens after they were closed (a
+     * start still under way when the turn was stopped) is closed at once. Guarded by its monitor:
+     * the starts run on threads of their own.
+     */
+    private static final class Connections {
+        private final List<McpConnection> open = new ArrayList<>();
+        private boolean closed;
+
+        /** Opens a server and lists the tools the agent may call; the message of a failure names the server. */
+        List<Tool> tools(String name, Supplier<McpConnection> connect, Predicate<String> allowed) {
+            McpConnection connection = keep(name, connect.get());
+            try {
+                return connection.tools(allowed);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(name + ": listing its tools failed: " + message(e), e);
+            }
+        }
+
+        private synchronized McpConnection keep(String name, McpConnection connection) {
+            if (closed) {
+                connection.close();
+                throw new IllegalStateException(name + ": the turn ended while it was starting");
+            }
+            open.add(connection);
+            return connection;
+        }
+
+        synchronized void closeAll() {
+            closed = true;
+            open.forEach(McpConnection::close);
+            open.clear();
+        }
+    }
 
     private McpConnection remote(RemoteServer server, Session session) {
         URI url = server.url();
@@ -248,14 +276,14 @@ public final class McpTools implements TurnTools {
         }
     }
 
+    /** What went wrong, in words: the message, and its root cause's when that says more. */
     private static String message(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return e == root || e.getMessage() == null
-                ? m
-                : e.getMessage() + (m.equals(e.getMessage()) ? "" : " (" + m + ")");
+        String outer = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String inner = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == e || outer.contains(inner) ? outer : outer + " (" + inner + ")";
     }
 }
