@@ -26,7 +26,9 @@ import java.util.Map;
  * log before the next step, and a turn taken over after a crash is rebuilt from the log and goes
  * on. A tool call that started without a recorded result is never re-run: the model is told its
  * outcome is unknown. The steps themselves are {@link AgentLoop}'s, the same loop a subagent (the
- * {@code task} tool) runs, charged to the turn's {@link BudgetAccount}. Runs on the turn's thread.
+ * {@code task} tool) runs, charged to the turn's {@link BudgetAccount}. Its tools are the agent's
+ * own and the turn's ({@link TurnTools}: the session's MCP servers), opened when the turn starts
+ * and closed when it ends. Runs on the turn's thread.
  */
 public final class AgentExecutor implements TurnExecutor {
     private static final Duration INSTRUCTIONS_TIMEOUT = Duration.ofSeconds(10);
@@ -48,12 +50,20 @@ public final class AgentExecutor implements TurnExecutor {
     private final ModelGateway gateway;
     private final EventStore events;
     private final List<Tool> tools;
+    private final TurnTools turnTools;
     private final AgentSettings settings;
 
     public AgentExecutor(ModelGateway gateway, EventStore events, List<Tool> tools, AgentSettings settings) {
+        this(gateway, events, tools, TurnTools.NONE, settings);
+    }
+
+    /** @param turnTools the tools a turn gets besides {@code tools}, per session (the MCP servers') */
+    public AgentExecutor(
+            ModelGateway gateway, EventStore events, List<Tool> tools, TurnTools turnTools, AgentSettings settings) {
         this.gateway = gateway;
         this.events = events;
         this.tools = List.copyOf(tools);
+        this.turnTools = turnTools;
         this.settings = settings;
     }
 
@@ -67,6 +77,19 @@ public final class AgentExecutor implements TurnExecutor {
     @Override
     public void execute(Turn turn) throws Exception {
         ModelRef model = model(turn);
+        // a read-only session (an automatic review) calls no tool that acts outside its sandbox
+        try (TurnTools.Opened extra =
+                turn.session().settings().readOnly() ? TurnTools.NONE.open(turn) : turnTools.open(turn)) {
+            List<Tool> all = new ArrayList<>(tools);
+            extra.tools().stream()
+                    .filter(t -> all.stream()
+                            .noneMatch(own -> own.spec().name().equals(t.spec().name())))
+                    .forEach(all::add);
+            execute(turn, model, List.copyOf(all));
+        }
+    }
+
+    private void execute(Turn turn, ModelRef model, List<Tool> tools) throws InterruptedException {
         List<Event> log = Journal.readLog(events, turn.session().id());
         Conversation.Rebuilt rebuilt = Conversation.rebuild(log);
         List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
@@ -87,7 +110,7 @@ public final class AgentExecutor implements TurnExecutor {
 
             @Override
             public ToolResult run(ToolCall call, JsonNode arguments) throws InterruptedException {
-                return subagent(turn, model, account, call, arguments);
+                return subagent(turn, model, tools, account, call, arguments);
             }
         };
         // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
@@ -119,7 +142,8 @@ public final class AgentExecutor implements TurnExecutor {
      * call; the parent gets only its final answer. A budget running out ends the whole turn; any
      * other guard ends the subagent, and the parent is told why. Subagents do not start subagents.
      */
-    private ToolResult subagent(Turn turn, ModelRef model, BudgetAccount account, ToolCall parent, JsonNode arguments)
+    private ToolResult subagent(
+            Turn turn, ModelRef model, List<Tool> tools, BudgetAccount account, ToolCall parent, JsonNode arguments)
             throws InterruptedException {
         String kind = arguments.path("kind").asText("");
         String prompt = arguments.path("prompt").asText("");

@@ -250,6 +250,48 @@ class AgentExecutorTest {
     }
 
     @Test
+    void aTurnGetsItsSessionsToolsBesideItsOwnClosesThemAtItsEndAndAReadOnlyOneOpensNone() throws Exception {
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        Tool search = tool(
+                "mcp__docs__search",
+                args -> ToolResult.ok("found " + args.path("q").asText()));
+        Tool shadow = tool("noop", args -> ToolResult.ok("the session's noop"));
+        TurnTools turnTools = turn -> {
+            opened.incrementAndGet();
+            return TurnTools.Opened.of(List.of(search, shadow), closed::incrementAndGet);
+        };
+        script.add(r -> new ModelResponse(
+                MODEL,
+                "",
+                List.of(new ToolCall("c1", "mcp__docs__search", "{\"q\":\"limits\"}")),
+                new Usage(500, 0, 5),
+                "tool_calls"));
+        script.add(r -> calls("noop", 5));
+        script.add(r -> text("done"));
+        new AgentExecutor(gateway, store, List.of(noop, count), turnTools, AgentSettings.DEFAULTS).execute(turn(null));
+        assertThat(requests.getFirst().tools())
+                .extracting(ToolSpec::name)
+                .containsExactly("noop", "count", "mcp__docs__search", "task");
+        assertThat(log)
+                .filteredOn(e -> e.type().equals("tool_result"))
+                .extracting(Event::data)
+                .anySatisfy(d -> assertThat(d).contains("found limits"))
+                .anySatisfy(d -> assertThat(d).contains("nothing changed")) // the agent's own tool keeps its name
+                .noneSatisfy(d -> assertThat(d).contains("the session's noop"));
+        assertThat(opened).hasValue(1);
+        assertThat(closed).hasValue(1);
+
+        script.add(r -> text("looks fine"));
+        new AgentExecutor(gateway, store, List.of(noop, count), turnTools, AgentSettings.DEFAULTS)
+                .execute(turn(null, SessionSettings.READ_ONLY));
+        assertThat(opened)
+                .as("a read-only session calls nothing outside its sandbox")
+                .hasValue(1);
+        assertThat(requests.getLast().tools()).extracting(ToolSpec::name).doesNotContain("mcp__docs__search");
+    }
+
+    @Test
     void theSameCallAgainAndAgainIsStoppedAsALoop() {
         for (int i = 0; i < 10; i++) {
             script.add(r -> calls("noop", 5));

@@ -171,6 +171,36 @@ abstract class SandboxContract {
     }
 
     @Test
+    void aCommandGetsEachLineOfItsInputAsItIsWrittenSoItCanBeTalkedTo() throws Exception {
+        Sandbox sandbox = provider.create(spec("ses_talk"));
+        java.io.PipedOutputStream toCommand = new java.io.PipedOutputStream();
+        java.io.PipedInputStream input = new java.io.PipedInputStream(toCommand);
+        StringBuffer out = new StringBuffer();
+        AtomicReference<ExecResult> result = new AtomicReference<>();
+        Thread runner = Thread.ofVirtual().start(() -> {
+            try {
+                result.set(sandbox.exec(
+                        ExecRequest.shell("while read -r line; do echo \"got $line\"; done; echo bye"),
+                        input,
+                        (stream, chunk) -> out.append(new String(chunk, StandardCharsets.UTF_8))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // each answer comes while the input is still open: nothing waits for a buffer to fill
+        toCommand.write("one\n".getBytes(StandardCharsets.UTF_8));
+        toCommand.flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("got one\n"));
+        toCommand.write("two\n".getBytes(StandardCharsets.UTF_8));
+        toCommand.flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("got two\n"));
+        toCommand.close();
+        runner.join(10_000);
+        assertThat(result.get().exitCode()).isZero();
+        assertThat(result.get().stdout()).isEqualTo("got one\ngot two\nbye\n");
+    }
+
+    @Test
     void aCommandIsKilledAtItsTimeoutWithEverythingItStarted() throws Exception {
         Sandbox sandbox = provider.create(spec("ses_timeout"));
         long start = System.nanoTime();

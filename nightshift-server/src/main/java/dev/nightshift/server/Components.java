@@ -1,6 +1,7 @@
 package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentExecutor;
+import dev.nightshift.agent.mcp.McpTools;
 import dev.nightshift.agent.model.DefaultModelGateway;
 import dev.nightshift.agent.model.GatewayConfig;
 import dev.nightshift.agent.tools.Tools;
@@ -174,7 +175,7 @@ final class Components implements AutoCloseable {
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         GatewayConfig gatewayConfig = GatewayConfig.from(config.values());
         DefaultModelGateway gateway = new DefaultModelGateway(gatewayConfig);
-        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store);
+        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store, vault);
         this.model = plugins.executor != null
                 ? "a custom executor"
                 : Optional.ofNullable(gatewayConfig.defaultModel())
@@ -469,12 +470,15 @@ final class Components implements AutoCloseable {
     }
 
     /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
-    private static TurnExecutor agent(NightshiftConfig config, DefaultModelGateway gateway, Store store) {
+    private static TurnExecutor agent(NightshiftConfig config, DefaultModelGateway gateway, Store store, Vault vault) {
         if (gateway.defaultModel() == null) {
             LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
                     + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
         }
-        return new AgentExecutor(gateway, store.events(), Tools.all(), config.agent());
+        // the MCP servers' tools: remote ones called from here with their secret from the vault, the
+        // repository's own in its sandbox
+        McpTools mcp = new McpTools(config.mcpServers(), vault::mcpCredential, config.mcpRepositoryServers());
+        return new AgentExecutor(gateway, store.events(), Tools.all(), mcp, config.agent());
     }
 
     /** The sandbox manager; without a provider it still exists and says why no sandbox can run. */

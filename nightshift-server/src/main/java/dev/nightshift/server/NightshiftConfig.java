@@ -209,6 +209,36 @@ public record NightshiftConfig(
         return bool(values, Setting.SESSIONS_VISIBLE_TO_ALL);
     }
 
+    /**
+     * The deployment's remote MCP servers: {@link Setting#MCP_SERVERS} holds their JSON array, or
+     * names a file holding it. A broken entry fails naming the setting, the entry and the rule.
+     */
+    public List<dev.nightshift.agent.mcp.RemoteServer> mcpServers() {
+        String raw = get(Setting.MCP_SERVERS);
+        String json = raw;
+        String where = Setting.MCP_SERVERS.env();
+        if (!raw.isEmpty() && !raw.startsWith("[") && !raw.startsWith("{")) {
+            Path file = Path.of(raw);
+            try {
+                json = Files.readString(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + " is neither a JSON array nor a readable file: cannot read "
+                        + file + " (" + e.getMessage() + ")");
+            }
+            where += " (" + file + ")";
+        }
+        try {
+            return dev.nightshift.agent.mcp.McpServers.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the stdio MCP servers of a repository's {@code .mcp.json} are started for its sessions. */
+    public boolean mcpRepositoryServers() {
+        return bool(values, Setting.MCP_REPOSITORY_SERVERS);
+    }
+
     /** Whether a missing or broken egress CA may be replaced by a new one at start (see {@code EgressCaStore}). */
     public boolean egressCaRegenerate() {
         return bool(values, Setting.EGRESS_CA_REGENERATE);
@@ -346,6 +376,8 @@ public record NightshiftConfig(
         config.egressInternalHosts();
         config.egressOriginTrust();
         config.rateLimits();
+        config.mcpServers();
+        config.mcpRepositoryServers();
         return config;
     }
 

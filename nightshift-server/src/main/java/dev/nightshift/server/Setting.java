@@ -197,6 +197,14 @@ public enum Setting {
             "NIGHTSHIFT_AGENT_TURN_BUDGET_USD", "0", "Money per turn, from the price table (0: no limit)."),
     AGENT_SESSION_BUDGET_USD(
             "NIGHTSHIFT_AGENT_SESSION_BUDGET_USD", "0", "Money per session, across turns (0: no limit)."),
+    MCP_SERVERS(
+            "NIGHTSHIFT_MCP_SERVERS",
+            "",
+            "Remote MCP servers (streamable HTTP) the control plane calls for the agent: a JSON array, inline or in the file this names, of {name, url, tools, secret?, header?, repositories?, maxAnswerChars?, timeoutSeconds?} (see MCP tools)."),
+    MCP_REPOSITORY_SERVERS(
+            "NIGHTSHIFT_MCP_REPOSITORY_SERVERS",
+            "true",
+            "true: the stdio MCP servers a repository declares in .mcp.json run in its sessions' sandboxes for the agent; false: they are ignored."),
     SECRET_KEY(
             "NIGHTSHIFT_SECRET_KEY",
             "",
