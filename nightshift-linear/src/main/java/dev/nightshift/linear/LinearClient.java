@@ -50,6 +50,11 @@ import java.util.function.Supplier;
  * buckets that free room continuously. Creations carry an id made here, the same on every try, so a
  * retry after an answer that was lost cannot create a second comment or activity. Any other GraphQL
  * error becomes a {@link LinearException} with Linear's message and code.
+ *
+ * <p>Tokens: an answer of HTTP 401 or a GraphQL {@value LinearException#AUTHENTICATION_ERROR} is
+ * reported to the {@link AccessTokens} once per call; when they hand back another token (an OAuth
+ * installation renewed with its refresh token), the request is sent again with it, without counting
+ * as a retry.
  */
 public final class LinearClient {
 
@@ -237,7 +242,7 @@ public final class LinearClient {
             }""";
 
     private final URI endpoint;
-    private final Supplier<String> token;
+    private final AccessTokens tokens;
     private final HttpClient http;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -245,19 +250,20 @@ public final class LinearClient {
 
     /**
      * @param endpoint the GraphQL endpoint, {@link #DEFAULT_ENDPOINT} for Linear
-     * @param token the app actor's OAuth access token, asked for before each request so a refreshed
-     *     token is used as soon as it exists
+     * @param tokens the app actor's OAuth access token ({@code () -> token} for a fixed one): asked
+     *     for before each request, so a refreshed token is used as soon as it exists, and told once
+     *     per call when Linear refuses one, so a renewed token is tried once more (see
+     *     {@link AccessTokens#refused})
      * @param http the client to send with; it should not follow redirects (see {@link #defaultHttpClient})
      * @param clock to read {@code Retry-After} dates against
      */
-    public LinearClient(URI endpoint, Supplier<String> token, HttpClient http, Clock clock) {
-        this(endpoint, token, http, clock, Sleeper.REAL, UUID::randomUUID);
+    public LinearClient(URI endpoint, AccessTokens tokens, HttpClient http, Clock clock) {
+        this(endpoint, tokens, http, clock, Sleeper.REAL, UUID::randomUUID);
     }
 
-    LinearClient(
-            URI endpoint, Supplier<String> token, HttpClient http, Clock clock, Sleeper sleeper, Supplier<UUID> ids) {
+    LinearClient(URI endpoint, AccessTokens tokens, HttpClient http, Clock clock, Sleeper sleeper, Supplier<UUID> ids) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-        this.token = Objects.requireNonNull(token, "token");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -541,10 +547,22 @@ public final class LinearClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a request of strings and maps is always JSON", e);
         }
+        String bearer = tokens.current();
+        boolean renewed = false;
         for (int attempt = 1; ; attempt++) {
-            Answer answer = send(body, doing);
+            Answer answer = send(body, bearer, doing);
             JsonNode error = first(answer.body().path("errors"));
             String code = error == null ? "" : code(error);
+            if (!renewed && (answer.status() == 401 || LinearException.AUTHENTICATION_ERROR.equals(code))) {
+                // once per call: an expired or rotated token is renewed and the request sent again
+                renewed = true;
+                String fresh = tokens.refused(bearer);
+                if (fresh != null && !fresh.isBlank() && !fresh.equals(bearer)) {
+                    bearer = fresh;
+                    attempt--;
+                    continue;
+                }
+            }
             boolean retryable = LinearException.RATELIMITED.equals(code)
                     || answer.status() == 429
                     || (answer.status() >= 500 && answer.status() <= 599);
@@ -587,6 +605,7 @@ public final class LinearClient {
                 Thread.currentThread().interrupt();
                 throw new LinearException(0, code, doing + ": interrupted while waiting to try again", e);
             }
+            bearer = tokens.current(); // renewed while this call waited, perhaps
         }
     }
 
@@ -616,8 +635,7 @@ public final class LinearClient {
         }
     }
 
-    private Answer send(byte[] body, String doing) {
-        String bearer = token.get();
+    private Answer send(byte[] body, String bearer, String doing) {
         if (bearer == null || bearer.isBlank()) {
             throw new LinearException(
                     0, LinearException.AUTHENTICATION_ERROR, doing + ": no Linear access token; install the app again");

@@ -20,6 +20,7 @@ import dev.nightshift.github.GitHubEndpoints;
 import dev.nightshift.github.GitHubOAuth;
 import dev.nightshift.github.GitHubRest;
 import dev.nightshift.linear.LinearClient;
+import dev.nightshift.linear.LinearOAuth;
 import dev.nightshift.linear.RepositoryMapping;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
@@ -41,6 +42,8 @@ import dev.nightshift.server.github.GitHubRoutes;
 import dev.nightshift.server.github.GitHubTokenRefresher;
 import dev.nightshift.server.github.GitHubWorkplace;
 import dev.nightshift.server.limits.RateLimits;
+import dev.nightshift.server.linear.LinearInstallRoutes;
+import dev.nightshift.server.linear.LinearInstallation;
 import dev.nightshift.server.linear.LinearRoutes;
 import dev.nightshift.server.linear.LinearWorkplace;
 import dev.nightshift.server.live.EventHub;
@@ -301,24 +304,38 @@ final class Components implements AutoCloseable {
             workplace.start(timer);
             gitHubRoutes.workplace(workplace);
         }
+        // Linear: installed by an administrator through OAuth (stored, renewed) or a static token; the
+        // workplace exists whenever either is possible, so an install made while running counts at once
+        LinearOAuth linearOAuth = linearOAuth(config, clock);
+        LinearInstallation linearInstallation =
+                new LinearInstallation(store, secretBox, linearOAuth, config.get(Setting.LINEAR_ACCESS_TOKEN), clock);
         LinearWorkplace linear = null;
-        if (!config.get(Setting.LINEAR_ACCESS_TOKEN).isEmpty()) {
-            String linearToken = config.get(Setting.LINEAR_ACCESS_TOKEN);
+        if (!config.get(Setting.LINEAR_ACCESS_TOKEN).isEmpty() || linearOAuth != null) {
             linear = new LinearWorkplace(
                     store,
                     triggers,
                     new LinearClient(
                             URI.create(config.get(Setting.LINEAR_API_URL)),
-                            () -> linearToken,
+                            linearInstallation,
                             LinearClient.defaultHttpClient(),
                             clock),
                     signIn,
                     RepositoryMapping.parse(config.get(Setting.LINEAR_REPOSITORIES)),
                     dispatcher,
                     this::url,
-                    clock);
+                    clock,
+                    linearInstallation::key);
         }
-        LinearRoutes linearRoutes = new LinearRoutes(store, config.get(Setting.LINEAR_WEBHOOK_SECRET), linear, clock);
+        LinearRoutes linearRoutes = new LinearRoutes(
+                store, config.get(Setting.LINEAR_WEBHOOK_SECRET), linear, linearInstallation::connected, clock);
+        LinearInstallRoutes linearInstallRoutes = new LinearInstallRoutes(
+                store,
+                auth,
+                linearInstallation,
+                linearOAuth,
+                !config.get(Setting.LINEAR_WEBHOOK_SECRET).isEmpty(),
+                this::url,
+                clock);
         SlackWorkplace slackWorkplace = null;
         if (!config.get(Setting.SLACK_BOT_TOKEN).isEmpty()) {
             slackWorkplace = new SlackWorkplace(
@@ -369,6 +386,7 @@ final class Components implements AutoCloseable {
                         secretRoutes::register,
                         automationRoutes::register,
                         linearRoutes::register,
+                        linearInstallRoutes::register,
                         slackRoutes::register,
                         channelRoutes::register,
                         ports::register,
@@ -573,6 +591,30 @@ final class Components implements AutoCloseable {
         return clientId.isEmpty()
                 ? null
                 : new GitHubOAuth(endpoints, clientId, config.get(Setting.GITHUB_CLIENT_SECRET));
+    }
+
+    /** Installing the Linear application through OAuth, when its client is configured; null otherwise. */
+    private static LinearOAuth linearOAuth(NightshiftConfig config, Clock clock) {
+        String clientId = config.get(Setting.LINEAR_CLIENT_ID);
+        if (clientId.isEmpty()) {
+            return null;
+        }
+        if (config.get(Setting.LINEAR_CLIENT_SECRET).isEmpty()) {
+            throw new IllegalArgumentException(Setting.LINEAR_CLIENT_SECRET.env() + " must be set with "
+                    + Setting.LINEAR_CLIENT_ID.env() + " (the Linear application's client secret)");
+        }
+        try {
+            return new LinearOAuth(
+                    URI.create(config.get(Setting.LINEAR_OAUTH_URL)),
+                    URI.create(config.get(Setting.LINEAR_TOKEN_URL)),
+                    clientId,
+                    config.get(Setting.LINEAR_CLIENT_SECRET),
+                    LinearClient.defaultHttpClient(),
+                    clock);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    Setting.LINEAR_OAUTH_URL.env() + " / " + Setting.LINEAR_TOKEN_URL.env() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The GitHub App (installation tokens for the webhook's work), when configured; null otherwise. */

@@ -289,7 +289,20 @@ public enum Setting {
     LINEAR_ACCESS_TOKEN(
             "NIGHTSHIFT_LINEAR_ACCESS_TOKEN",
             "",
-            "The Linear application's access token (OAuth with actor=app): issues given to its app user start sessions. Empty: Linear is off."),
+            "A static access token of the Linear application (actor=app), instead of installing it at /api/linear/install; an installation made there wins over it. Empty with no client id: Linear is off."),
+    LINEAR_CLIENT_ID(
+            "NIGHTSHIFT_LINEAR_CLIENT_ID",
+            "",
+            "The Linear application's client id: an administrator installs it (OAuth, actor=app) from /api/linear/install, and its tokens are stored sealed and refreshed. Empty: only NIGHTSHIFT_LINEAR_ACCESS_TOKEN."),
+    LINEAR_CLIENT_SECRET("NIGHTSHIFT_LINEAR_CLIENT_SECRET", "", "The Linear application's client secret."),
+    LINEAR_OAUTH_URL(
+            "NIGHTSHIFT_LINEAR_OAUTH_URL",
+            dev.nightshift.linear.LinearOAuth.DEFAULT_AUTHORIZE_URL.toString(),
+            "Linear's page where a workspace administrator approves the install."),
+    LINEAR_TOKEN_URL(
+            "NIGHTSHIFT_LINEAR_TOKEN_URL",
+            dev.nightshift.linear.LinearOAuth.DEFAULT_TOKEN_URL.toString(),
+            "Linear's OAuth token endpoint (codes and refresh tokens); revocation is 'revoke' beside it."),
     LINEAR_WEBHOOK_SECRET(
             "NIGHTSHIFT_LINEAR_WEBHOOK_SECRET",
             "",

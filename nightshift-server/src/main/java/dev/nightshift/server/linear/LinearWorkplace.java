@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * reply on the issue tells them to ask an administrator (without their address or the policy: the
  * whole workspace reads it), and their comments and prompts are ignored. Nothing about a person is
  * cached between deliveries: each first contact asks Linear and the policy again. Linear is called
- * with the app's own token. Every call is audited. Threads: {@link #handle} on the webhook's request
+ * with the app's own token ({@link LinearInstallation}: an installation made through OAuth, renewed
+ * as it expires, or a static token). Every call is audited. Threads: {@link #handle} on the webhook's request
  * thread (it records the trigger before answering); the sink on the pipeline's threads.
  */
 public final class LinearWorkplace {
@@ -68,8 +69,16 @@ public final class LinearWorkplace {
     private final TurnControl turns;
     private final Supplier<String> baseUrl;
     private final Clock clock;
-    private volatile String appUserId;
+    private final Supplier<String> installation;
+    /** The app user of one installation: another installation (another workspace, perhaps) has another. */
+    private record AppUser(String installation, String id) {}
 
+    private volatile AppUser appUser;
+
+    /**
+     * @param installation which installation Linear is called with now ({@link LinearInstallation#key}):
+     *     the app user is asked for again when it changes
+     */
     public LinearWorkplace(
             Store store,
             TriggerPipeline pipeline,
@@ -78,7 +87,9 @@ public final class LinearWorkplace {
             RepositoryMapping repositories,
             TurnControl turns,
             Supplier<String> baseUrl,
-            Clock clock) {
+            Clock clock,
+            Supplier<String> installation) {
+        this.installation = installation;
         this.store = store;
         this.pipeline = pipeline;
         this.linear = linear;
@@ -90,14 +101,15 @@ public final class LinearWorkplace {
         pipeline.sink(ORIGIN, new Sink());
     }
 
-    /** The app user's id (asked once): issues given to it are Nightshift's. */
+    /** The app user's id (asked once per installation): issues given to it are Nightshift's. */
     private String appUser() {
-        String id = appUserId;
-        if (id == null) {
-            id = linear.viewerId();
-            appUserId = id;
+        String key = installation.get();
+        AppUser known = appUser;
+        if (known == null || !known.installation().equals(key)) {
+            known = new AppUser(key, linear.viewerId());
+            appUser = known;
         }
-        return id;
+        return known.id();
     }
 
     /** Acts on one verified, first-seen delivery; returns what was done. */
