@@ -159,8 +159,8 @@ export class SessionView {
     const s = this.session;
     document.title = `${sessionTitle(s)} · Nightshift`;
     this.title.textContent = sessionTitle(s);
-    clear(this.meta).append(this.originNote(s), h('span', { title: s.repository }, repositoryName(s.repository)),
-      s.baseBranch ? ` · from ${s.baseBranch}` : '', s.workBranch ? ` · on ${s.workBranch}` : '', s.model ? ` · ${s.model}` : '');
+    append(clear(this.meta), [this.originNote(s), h('span', { title: s.repository }, repositoryName(s.repository)),
+      s.baseBranch ? ` · from ${s.baseBranch}` : '', s.workBranch ? ` · on ${s.workBranch}` : '', s.model ? ` · ${s.model}` : '']);
     this.statusBadge.className = `status status-${s.status}`;
     this.statusBadge.textContent = s.status;
     this.setSandbox(s.sandboxStatus);

@@ -67,6 +67,11 @@ export class Sidebar {
       link.classList.toggle('selected', current);
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
+      // the session opened is being read: its marker goes now, not at the next refresh
+      if (current) {
+        link.classList.remove('unread');
+        link.querySelector('.unread-dot')?.remove();
+      }
     }
   }
 
