@@ -7,14 +7,10 @@ import static dev.nightshift.linear.Json.textOrEmpty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -528,7 +524,6 @@ public final class LinearClient {
     // --- the request and its retries ---
 
     /** One answer: its status, the {@code Retry-After} header, and the JSON (MissingNode when none). */
-    private record Answer(int status, String retryAfter, JsonNode body) {}
 
     /**
      * Sends an operation, trying again as the class describes, and returns its {@code data}.
@@ -550,7 +545,7 @@ public final class LinearClient {
         String bearer = tokens.current();
         boolean renewed = false;
         for (int attempt = 1; ; attempt++) {
-            Answer answer = send(body, bearer, doing);
+            JsonExchange.Answer answer = send(body, bearer, doing);
             JsonNode error = first(answer.body().path("errors"));
             String code = error == null ? "" : code(error);
             if (!renewed && (answer.status() == 401 || LinearException.AUTHENTICATION_ERROR.equals(code))) {
@@ -635,7 +630,7 @@ public final class LinearClient {
         }
     }
 
-    private Answer send(byte[] body, String bearer, String doing) {
+    private JsonExchange.Answer send(byte[] body, String bearer, String doing) {
         if (bearer == null || bearer.isBlank()) {
             throw new LinearException(
                     0, LinearException.AUTHENTICATION_ERROR, doing + ": no Linear access token; install the app again");
@@ -653,34 +648,7 @@ public final class LinearClient {
             throw new LinearException(
                     0, LinearException.AUTHENTICATION_ERROR, doing + ": the Linear access token is not a valid header");
         }
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            byte[] bytes;
-            try (InputStream in = response.body()) {
-                bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-            }
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-                throw new LinearException(
-                        response.statusCode(),
-                        "",
-                        doing + ": Linear's answer is larger than " + MAX_RESPONSE_BYTES + " bytes");
-            }
-            JsonNode json;
-            try {
-                json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
-            } catch (IOException notJson) {
-                json = MissingNode.getInstance();
-            }
-            return new Answer(
-                    response.statusCode(),
-                    response.headers().firstValue("Retry-After").orElse(null),
-                    json == null ? MissingNode.getInstance() : json);
-        } catch (IOException e) {
-            throw new LinearException(0, "", doing + ": could not reach Linear at " + origin() + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LinearException(0, "", doing + ": interrupted while calling Linear", e);
-        }
+        return JsonExchange.send(http, request, MAX_RESPONSE_BYTES, doing);
     }
 
     private String origin() {

@@ -3,14 +3,10 @@ package dev.nightshift.linear;
 import static dev.nightshift.linear.Json.nonEmpty;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -222,36 +218,8 @@ public final class LinearOAuth {
     }
 
     private Answer send(HttpRequest request, String doing) {
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            byte[] bytes;
-            try (InputStream in = response.body()) {
-                bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-            }
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-                throw new LinearException(
-                        response.statusCode(),
-                        "",
-                        doing + ": Linear's answer is larger than " + MAX_RESPONSE_BYTES + " bytes");
-            }
-            JsonNode json;
-            try {
-                json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
-            } catch (IOException notJson) {
-                json = MissingNode.getInstance();
-            }
-            return new Answer(response.statusCode(), json == null ? MissingNode.getInstance() : json);
-        } catch (IOException e) {
-            throw new LinearException(
-                    0,
-                    "",
-                    doing + ": could not reach Linear at " + request.uri().getScheme() + "://"
-                            + request.uri().getAuthority() + ": " + e,
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LinearException(0, "", doing + ": interrupted while calling Linear", e);
-        }
+        JsonExchange.Answer answer = JsonExchange.send(http, request, MAX_RESPONSE_BYTES, doing);
+        return new Answer(answer.status(), answer.body());
     }
 
     /** Reads a token answer; {@code keptRefreshToken} stands when the answer has no refresh token. */

@@ -97,24 +97,10 @@ public final class SignIn {
                     "deactivated",
                     "your Nightshift account " + existing.get().login() + " is deactivated; " + ask());
         }
-        Admission.Decision decision = Admission.decide(
-                rules, candidate(account, existing.map(User::admin).orElse(false)));
-        if (decision instanceof Admission.Decision.Refused refused) {
-            store.audit()
-                    .record(
-                            existing.map(User::id).orElse(null),
-                            null,
-                            action,
-                            account.issuer(),
-                            "refused",
-                            describe(account) + ": " + refused.reason(),
-                            now);
-            throw new ApiException(
-                    403,
-                    "not_admitted",
-                    "you (" + describe(account) + ") are not admitted to this Nightshift: " + refused.reason() + "; "
-                            + ask());
-        }
+        Admission.Decision decision = admit(
+                account,
+                existing.map(User::id).orElse(null),
+                existing.map(User::admin).orElse(false));
         boolean admin = ((Admission.Decision.Admitted) decision).admin();
         User user;
         boolean created = false;
@@ -210,23 +196,7 @@ public final class SignIn {
                     403, "ambiguous_address", "your address cannot be matched to one Nightshift user; " + ask());
         }
         User owner = owners.getFirst();
-        Admission.Decision decision = Admission.decide(rules, candidate(account, owner.admin()));
-        if (decision instanceof Admission.Decision.Refused refused) {
-            store.audit()
-                    .record(
-                            owner.id(),
-                            null,
-                            action,
-                            account.issuer(),
-                            "refused",
-                            describe(account) + ": " + refused.reason(),
-                            now);
-            throw new ApiException(
-                    403,
-                    "not_admitted",
-                    "you (" + describe(account) + ") are not admitted to this Nightshift: " + refused.reason() + "; "
-                            + ask());
-        }
+        admit(account, owner.id(), owner.admin());
         try {
             store.identities()
                     .link(
@@ -254,6 +224,28 @@ public final class SignIn {
                         "first contact, by verified address",
                         now);
         return owner;
+    }
+
+    /** Admission for the account; a refusal is audited (against {@code userId}, may be null) and thrown as a 403. */
+    private Admission.Decision admit(Account account, String userId, boolean admin) {
+        Admission.Decision decision = Admission.decide(rules, candidate(account, admin));
+        if (decision instanceof Admission.Decision.Refused refused) {
+            store.audit()
+                    .record(
+                            userId,
+                            null,
+                            "signin." + account.kind(),
+                            account.issuer(),
+                            "refused",
+                            describe(account) + ": " + refused.reason(),
+                            clock.instant());
+            throw new ApiException(
+                    403,
+                    "not_admitted",
+                    "you (" + describe(account) + ") are not admitted to this Nightshift: " + refused.reason() + "; "
+                            + ask());
+        }
+        return decision;
     }
 
     /**

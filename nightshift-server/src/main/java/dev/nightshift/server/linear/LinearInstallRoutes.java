@@ -46,9 +46,6 @@ public final class LinearInstallRoutes {
     /** Where Linear sends the browser back; register {@code <public URL>/linear/callback} with the app. */
     public static final String CALLBACK_PATH = "/linear/callback";
 
-    private static final String CSP =
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
-
     private final Store store;
     private final Authenticator auth;
     private final LinearInstallation installation;
@@ -287,16 +284,7 @@ public final class LinearInstallRoutes {
     }
 
     private static void page(Context ctx, int status, String title, String message) {
-        ctx.header("Content-Security-Policy", CSP);
-        ctx.header("Cache-Control", "no-store");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.status(status)
-                .contentType("text/html; charset=utf-8")
-                .result("<!doctype html><html lang=\"en\"><head>"
-                        + "<meta charset=\"utf-8\"><title>" + escape(title) + " — Nightshift</title>"
-                        + "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}</style></head>"
-                        + "<body><h1>" + escape(title) + "</h1><p id=\"message\">" + escape(message) + "</p>"
-                        + "<p><a href=\"/automations\">Back to Nightshift</a></p></body></html>");
+        SignInPage.page(ctx, status, title, message, "/automations");
     }
 
     private void audit(String userId, String action, String outcome, String detail) {
@@ -306,20 +294,5 @@ public final class LinearInstallRoutes {
     /** At most 200 characters of what a client sent. */
     private static String cut(String value) {
         return value.length() <= 200 ? value : value.substring(0, 200) + "…";
-    }
-
-    private static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
