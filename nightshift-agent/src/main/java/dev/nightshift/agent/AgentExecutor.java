@@ -68,7 +68,8 @@ public final class AgentExecutor implements TurnExecutor {
     public void execute(Turn turn) throws Exception {
         ModelRef model = model(turn);
         List<Event> log = Journal.readLog(events, turn.session().id());
-        Conversation.Rebuilt rebuilt = Conversation.rebuild(log);
+        // a fork's model sees its parent's conversation up to the fork point; its spending is its own
+        Conversation.Rebuilt rebuilt = Conversation.rebuild(Journal.withInherited(events, log));
         List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
         Journal journal = Journal.of(turn, events);
         for (ToolCall call : rebuilt.interrupted()) {
