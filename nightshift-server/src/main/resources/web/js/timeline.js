@@ -11,7 +11,10 @@ import { gitLine, hookFailed, hookLine, networkLine } from './event-lines.js';
 const TURN_END = { completed: 'Turn finished', stopped: 'Turn stopped', failed: 'Turn failed' };
 
 export class Timeline {
-  /** @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state)} */
+  /**
+   * @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state),
+   *   openSession(id), branch(seq) — absent when the viewer cannot fork}
+   */
   constructor(context) {
     this.context = context;
     this.events = new Map();
@@ -83,6 +86,7 @@ export class Timeline {
       case 'context_compacted': return this.note(event, 'Earlier conversation was condensed to fit the model’s context window.');
       case 'model_fallback': return this.note(event, `Switched model from ${data.from} to ${data.to}${data.reason ? `: ${data.reason}` : ''}.`);
       case 'turn_resumed': return this.note(event, 'The server restarted; the turn resumed from the log.');
+      case 'forked_from': return this.forkedFrom(event);
       case 'step_finish': return undefined;
       default: return this.note(event, `${event.type.replaceAll('_', ' ')}${data.message ? `: ${data.message}` : ''}`);
     }
@@ -191,7 +195,23 @@ export class Timeline {
   turnEnd(event) {
     this.streaming = null;
     const data = event.data ?? {};
+    const branch = this.context.branch ? h('button', {
+      type: 'button', class: 'button small branch-here', title: 'Start a new session from this point: this conversation so far and the files as this turn left them',
+      onclick: (e) => this.context.branch(event.seq, e.currentTarget),
+    }, 'Branch from here') : null;
     return this.item(event, `turn-end turn-${data.status}`,
-      h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null));
+      h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null,
+        data.commit ? h('code', { class: 'muted commit', title: data.commit }, ` ${data.commit.slice(0, 8)}`) : null),
+      branch);
+  }
+
+  /** The first event of a fork: where it branched off, linked. */
+  forkedFrom(event) {
+    const data = event.data ?? {};
+    const from = { live: 'a copy of its workspace as it was', commit: `the files at ${(data.commit ?? '').slice(0, 8)}`, base: 'its base branch' }[data.workspace] ?? '';
+    const title = data.parentTitle || data.parentId;
+    return this.item(event, 'note fork-origin', h('p', {}, 'Branched from ',
+      h('a', { href: `/sessions/${data.parentId}`, onclick: (e) => { if (this.context.openSession) { e.preventDefault(); this.context.openSession(data.parentId); } } }, title),
+      ` at the end of a turn (event ${data.atSeq})`, from ? `, starting from ${from}.` : '.'));
   }
 }

@@ -96,6 +96,7 @@ final class HumanEventPrinter implements EventPrinter {
             case TURN_RESUMED ->
                 line(ansi.dim(
                         "(the turn resumed on " + data.path("node").asText("another node") + " after a restart)"));
+            case FORKED_FROM -> line(ansi.cyan(EventLines.forkedFrom(data)));
             case STEP_FINISH -> {} // usage and cost: bookkeeping, nothing to read
         }
     }

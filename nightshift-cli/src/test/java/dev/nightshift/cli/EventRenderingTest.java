@@ -70,6 +70,8 @@ class EventRenderingTest {
                 new EventPayload.SandboxHook(".nightshift/setup.sh", 1, false, "npm ci\nnpm ERR! missing", null);
             case SANDBOX_NETWORK ->
                 new EventPayload.SandboxNetwork("refused", "example.com", 443, "not on the allowlist");
+            case FORKED_FROM ->
+                new EventPayload.ForkedFrom("ses_parent", 12, "Try things", "commit", "1a2b3c4d5e6f7a8b9c0d");
         };
     }
 
@@ -111,6 +113,14 @@ class EventRenderingTest {
                 assertThat(out.strip()).as(type.wire()).isNotEmpty();
             }
         }
+    }
+
+    @Test
+    void aForksOriginReadsAsASentence() throws Exception {
+        assertThat(line(new EventPayload.ForkedFrom("ses_parent", 12, "Try things", "commit", "1a2b3c4d5e6f")))
+                .isEqualTo("branched from ses_parent (Try things) after event 12, files from commit 1a2b3c4");
+        assertThat(line(new EventPayload.ForkedFrom("ses_parent", 3, null, "live", null)))
+                .isEqualTo("branched from ses_parent after event 3, files from a copy of its workspace as it was");
     }
 
     @Test

@@ -27,9 +27,11 @@ import dev.nightshift.sandbox.egress.CertificateAuthority;
 import dev.nightshift.server.api.AccountRoutes;
 import dev.nightshift.server.api.ApiRoutes;
 import dev.nightshift.server.api.ApiServer;
+import dev.nightshift.server.api.ForkRoutes;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.OidcRoutes;
 import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.fork.SessionForks;
 import dev.nightshift.server.git.CommitMessages;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.GitIntegration;
@@ -346,6 +348,7 @@ final class Components implements AutoCloseable {
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
         SecretRoutes secretRoutes = new SecretRoutes(store, vault, auth, clock);
         ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
+        ForkRoutes forkRoutes = new ForkRoutes(new SessionForks(store, sessions, sandboxes, eventLog, clock), auth);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns)
@@ -357,6 +360,7 @@ final class Components implements AutoCloseable {
                 rateLimits,
                 List.of(
                         api::register,
+                        forkRoutes::register,
                         sse::register,
                         sandboxRoutes::register,
                         gitRoutes::register,

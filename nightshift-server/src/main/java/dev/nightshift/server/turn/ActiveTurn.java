@@ -24,6 +24,7 @@ final class ActiveTurn implements Turn {
     private volatile Instant stopRequestedAt;
     private volatile boolean ended;
     private volatile Thread thread;
+    private volatile String commit;
 
     private final TurnSandboxes sandboxes;
 
@@ -79,6 +80,16 @@ final class ActiveTurn implements Turn {
         if (stopRequested) {
             runQuietly(action);
         }
+    }
+
+    @Override
+    public void recordCommit(String recorded) {
+        this.commit = recorded;
+    }
+
+    /** The workspace's commit post-turn work recorded, for the turn's {@code turn_complete}; null: none. */
+    String commit() {
+        return commit;
     }
 
     void attach(Thread executorThread) {

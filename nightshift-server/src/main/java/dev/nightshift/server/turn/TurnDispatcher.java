@@ -344,7 +344,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             end.add(NewEvent.of(message.id(), new EventPayload.Error(error)));
         }
         String shown = error != null && !"stopped".equals(status) ? error : null;
-        end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown)));
+        String commit = turn == null || terminal != MessageStatus.COMPLETED ? null : turn.commit();
+        end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown, commit)));
         Instant now = clock.instant();
         if (log.appendWith(
                         sessionId,
