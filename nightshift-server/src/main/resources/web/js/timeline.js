@@ -59,6 +59,7 @@ export class Timeline {
   reset() {
     this.renderedThrough = 0;
     this.cards = new Map();
+    this.children = new Map();
     this.streaming = null;
   }
 
@@ -85,8 +86,9 @@ export class Timeline {
       case 'turn_complete': return this.turnEnd(event);
       case 'context_compacted': return this.note(event, 'Earlier conversation was condensed to fit the model’s context window.');
       case 'model_fallback': return this.note(event, `Switched model from ${data.from} to ${data.to}${data.reason ? `: ${data.reason}` : ''}.`);
-      case 'turn_resumed': return this.note(event, 'The server restarted; the turn resumed from the log.');
+      case 'turn_resumed': return this.note(event, data.reason ? `The turn resumed: ${data.reason}.` : 'The server restarted; the turn resumed from the log.');
       case 'forked_from': return this.forkedFrom(event);
+      case 'child_session': return this.childSession(event);
       case 'step_finish': return undefined;
       default: return this.note(event, `${event.type.replaceAll('_', ' ')}${data.message ? `: ${data.message}` : ''}`);
     }
@@ -203,6 +205,32 @@ export class Timeline {
       h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null,
         data.commit ? h('code', { class: 'muted commit', title: data.commit }, ` ${data.commit.slice(0, 8)}`) : null),
       branch);
+  }
+
+  /**
+   * A child session the agent started: one entry per child, where it started, whose status follows
+   * each of the child's turns.
+   */
+  childSession(event) {
+    const data = event.data ?? {};
+    const status = h('span', { class: `status status-${data.status === 'started' ? 'active' : data.status}` }, data.status ?? '');
+    const error = data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null;
+    const known = this.children.get(data.sessionId);
+    if (known) {
+      known.status.replaceWith(status);
+      known.error?.remove();
+      if (error) status.after(error);
+      known.status = status;
+      known.error = error;
+      return known.entry;
+    }
+    const link = h('a', { href: `/sessions/${data.sessionId}`,
+      onclick: (e) => { if (this.context.openSession) { e.preventDefault(); this.context.openSession(data.sessionId); } } },
+    data.title || data.sessionId);
+    const entry = this.item(event, 'note child-session', h('p', {}, 'Child session ', link, ' ', status, error));
+    entry.dataset.sessionId = data.sessionId;
+    this.children.set(data.sessionId, { entry, status, error });
+    return entry;
   }
 
   /** The first event of a fork: where it branched off, linked. */

@@ -41,6 +41,14 @@ final class EventLines {
                 + d.path("atSeq").asLong() + ", files from " + from;
     }
 
+    /** "child session ses_… (Split the parser) started", "… completed", "… failed: why". */
+    static String childSession(JsonNode d) {
+        String title = text(d, "title");
+        String error = text(d, "error");
+        return "child session " + text(d, "sessionId") + (title.isEmpty() ? "" : " (" + title + ")") + " "
+                + text(d, "status") + (error.isEmpty() ? "" : ": " + error);
+    }
+
     private static String checkout(JsonNode d) {
         String head = text(d, "head");
         if (text(d, "branch").isEmpty()) {

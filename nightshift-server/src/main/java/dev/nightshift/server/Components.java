@@ -31,6 +31,7 @@ import dev.nightshift.server.api.ForkRoutes;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.OidcRoutes;
 import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.children.ChildSessionService;
 import dev.nightshift.server.fork.SessionForks;
 import dev.nightshift.server.git.CommitMessages;
 import dev.nightshift.server.git.GitCredentials;
@@ -114,7 +115,10 @@ import org.slf4j.LoggerFactory;
  *       before the credentials, git, the dispatcher and the session service that follow from it.
  *   <li>The session service asks the dispatcher through {@link dev.nightshift.server.session.TurnControl}
  *       and tells the watchers through a callback, so sessions do not depend on the turn or live packages.
- *   <li>The one late binding: the base URL ({@link #url}) is known only once the server listens (port 0
+ *   <li>The agent's session tools act through {@link ChildSessionService}, which needs the session
+ *       service, which needs the dispatcher, which needs the agent: it is built first and given the
+ *       session service once that exists, before anything runs.
+ *   <li>The other late binding: the base URL ({@link #url}) is known only once the server listens (port 0
  *       picks a free one), so the components that put it into links and events get a method reference
  *       and call it when a request or event comes, never during construction.
  * </ul>
@@ -154,6 +158,9 @@ final class Components implements AutoCloseable {
     private final SlackWorkplace slackWorkplace; // null: Slack is not configured
 
     private final AutomationScheduler scheduler;
+    /** Child sessions started by agents: the agent's session tools act through it; told of every turn's end. */
+    private final ChildSessionService children;
+
     private AutoCloseable otherNodes = () -> {};
 
     Components(NightshiftConfig config, Nightshift.Plugins plugins, Store store) {
@@ -175,7 +182,8 @@ final class Components implements AutoCloseable {
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         GatewayConfig gatewayConfig = GatewayConfig.from(config.values());
         DefaultModelGateway gateway = new DefaultModelGateway(gatewayConfig);
-        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store);
+        this.children = new ChildSessionService(store, eventLog, config.childSessionLimits(), clock);
+        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store, children);
         this.model = plugins.executor != null
                 ? "a custom executor"
                 : Optional.ofNullable(gatewayConfig.defaultModel())
@@ -243,6 +251,7 @@ final class Components implements AutoCloseable {
                 sandboxes::warm,
                 roles,
                 repositories);
+        children.bind(sessions);
 
         RateLimits rateLimits = new RateLimits(config.rateLimits());
         TriggerSessions triggerSessions = new TriggerSessions(store, sessions, dispatcher, rateLimits);
@@ -408,6 +417,7 @@ final class Components implements AutoCloseable {
      * thread that ended the turn; the pipeline exists by the time any turn runs.
      */
     private void turnEnded(dev.nightshift.core.model.Message message) {
+        children.turnEnded(message);
         TriggerPipeline pipeline = triggers;
         if (pipeline != null) {
             TriggerSessions.outcome(message).ifPresent(outcome -> pipeline.turnEnded(message.id(), outcome));
@@ -470,12 +480,13 @@ final class Components implements AutoCloseable {
     }
 
     /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
-    private static TurnExecutor agent(NightshiftConfig config, DefaultModelGateway gateway, Store store) {
+    private static TurnExecutor agent(
+            NightshiftConfig config, DefaultModelGateway gateway, Store store, ChildSessionService children) {
         if (gateway.defaultModel() == null) {
             LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
                     + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
         }
-        return new AgentExecutor(gateway, store.events(), Tools.all(), config.agent());
+        return new AgentExecutor(gateway, store.events(), Tools.all(), config.agent(), children);
     }
 
     /** The sandbox manager; without a provider it still exists and says why no sandbox can run. */

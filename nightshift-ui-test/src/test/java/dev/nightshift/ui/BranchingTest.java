@@ -8,6 +8,9 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import dev.nightshift.agent.model.FakeModelServer;
+import dev.nightshift.agent.model.FakeModelServer.Reply;
+import dev.nightshift.agent.model.ToolCall;
 import dev.nightshift.server.testing.ApiClient;
 import dev.nightshift.server.testing.TestServer;
 import java.time.Duration;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sessions that branch, in the UI: "Branch from here" under a finished turn opens a new session
- * that says where it came from, and both the details panel and the sidebar show the tree.
+ * that says where it came from, and both the details panel and the sidebar show the tree; a child
+ * session the agent started shows in its parent's timeline with its status and a link.
  */
 class BranchingTest {
     @Test
@@ -74,6 +78,50 @@ class BranchingTest {
             page.waitForURL(url -> url.endsWith("/sessions/" + parent));
             assertThat(page.locator(".timeline .entry-user")).hasCount(2);
             assertThat(page.locator(".session-tree .tree-item")).hasCount(2);
+        }
+    }
+
+    @Test
+    void aChildSessionShowsInItsParentsTimelineWithItsStatusAndALink() {
+        try (FakeModelServer model = FakeModelServer.start();
+                TestServer server = TestServer.start(
+                        Map.of(
+                                "NIGHTSHIFT_MODEL",
+                                "openai-compatible/coder",
+                                "OPENAI_COMPATIBLE_BASE_URL",
+                                model.openAiBaseUrl()),
+                        p -> {});
+                Browsers browsers = Browsers.launch();
+                BrowserContext person = browsers.person(1440, 900)) {
+            ApiClient api = server.admin;
+            String parent = api.post("/api/sessions", Map.of("repository", "/srv/family", "title", "Big job"))
+                    .text("id");
+            model.enqueueWhen(
+                    "\"content\":\"split it up\"",
+                    Reply.toolCalls(new ToolCall(
+                            "s1", "spawn_session", "{\"prompt\":\"do the first half\",\"title\":\"First half\"}")),
+                    Reply.toolCalls(new ToolCall("w1", "wait_sessions", "{}")),
+                    Reply.text("The first half is done."));
+            model.enqueueWhen("\"content\":\"do the first half\"", Reply.text("Did the first half."));
+            api.prompt(parent, "split it up", null);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> api.allEvents(parent).stream()
+                            .anyMatch(e -> e.path("type").asText().equals("turn_complete")));
+
+            Page page = person.newPage();
+            page.navigate(server.url() + "/sessions/" + parent);
+            Ui.signIn(page, server.server.adminToken());
+            Locator child = page.locator(".timeline .child-session");
+            assertThat(child).hasCount(1);
+            assertThat(child).containsText("First half");
+            assertThat(child.locator(".status")).hasText("completed");
+            assertThat(page.locator(".session-list .session-children")).containsText("First half");
+            Browsers.screenshot(page, "22-child-session-in-timeline");
+
+            child.locator("a").click();
+            page.waitForURL(url -> !url.endsWith("/sessions/" + parent));
+            assertThat(page.locator(".session-title")).hasText("First half");
+            assertThat(page.locator(".lineage-note")).containsText("Started by Big job");
         }
     }
 }

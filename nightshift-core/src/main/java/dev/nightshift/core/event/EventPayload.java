@@ -109,8 +109,15 @@ public sealed interface EventPayload {
         }
     }
 
-    /** @param node the node that took the turn over */
-    record TurnResumed(String node) implements EventPayload {}
+    /**
+     * @param node the node that took the turn over
+     * @param reason why it resumed, when it is not a restart: the sessions it waited for have finished
+     */
+    record TurnResumed(String node, String reason) implements EventPayload {
+        public TurnResumed(String node) {
+            this(node, null);
+        }
+    }
 
     /**
      * @param type branch, pr, preview_url, …
@@ -195,6 +202,14 @@ public sealed interface EventPayload {
      * @param commit the commit the workspace starts at, when it starts from one
      */
     record ForkedFrom(String parentId, long atSeq, String parentTitle, String workspace, String commit)
+            implements EventPayload {}
+
+    /**
+     * @param sessionId the child session
+     * @param status {@code started}, then how each of its turns ended: completed, failed or stopped
+     * @param error why its turn failed
+     */
+    record ChildSession(String sessionId, String title, String repository, String status, String error)
             implements EventPayload {}
 
     // -- parts of payloads ----------------------------------------------------------------------

@@ -25,6 +25,7 @@ final class ActiveTurn implements Turn {
     private volatile boolean ended;
     private volatile Thread thread;
     private volatile String commit;
+    private volatile java.util.List<String> waitingFor;
 
     private final TurnSandboxes sandboxes;
 
@@ -90,6 +91,16 @@ final class ActiveTurn implements Turn {
     /** The workspace's commit post-turn work recorded, for the turn's {@code turn_complete}; null: none. */
     String commit() {
         return commit;
+    }
+
+    /** The executor parked the turn until these sessions are done ({@link dev.nightshift.core.port.TurnSuspended}). */
+    void suspendedFor(java.util.List<String> sessionIds) {
+        this.waitingFor = sessionIds;
+    }
+
+    /** The sessions the parked turn waits for; null when it was not parked. */
+    java.util.List<String> waitingFor() {
+        return waitingFor;
     }
 
     void attach(Thread executorThread) {

@@ -166,6 +166,26 @@ class ForkEndToEndTest {
             Sandbox own = s.server.sandboxes().current(parent).orElseThrow();
             assertThat(read(own, "notes.txt")).isEqualTo("two");
             assertThat(sh(own, "git symbolic-ref --short HEAD")).isEqualTo(parentBranch);
+
+            // a hibernated parent's workspace is copied from its snapshot, uncommitted work included, home not
+            own.writeFile("scratch.txt", "not committed".getBytes(StandardCharsets.UTF_8));
+            sh(own, "echo private > ~/.tool-config");
+            assertThat(s.server.sandboxes().hibernate(parent)).isTrue();
+            ApiClient.Response asleep = api.post("/api/sessions/" + parent + "/fork", Map.of());
+            assertThat(asleep.status()).as(asleep.raw()).isEqualTo(201);
+            assertThat(api.allEvents(asleep.text("id"))
+                            .getFirst()
+                            .path("data")
+                            .path("workspace")
+                            .asText())
+                    .isEqualTo("live");
+            Sandbox restored = s.server.sandboxes().acquire(asleep.text("id"));
+            assertThat(read(restored, "scratch.txt")).isEqualTo("not committed");
+            assertThat(sh(restored, "test -e ~/.tool-config && echo kept || echo gone"))
+                    .isEqualTo("gone");
+            assertThat(s.server.sandboxes().current(parent))
+                    .as("the parent stays asleep")
+                    .isEmpty();
         }
     }
 }
