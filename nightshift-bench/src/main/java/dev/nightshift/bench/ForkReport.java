@@ -92,7 +92,10 @@ final class ForkReport extends MarkdownReport {
         line("The fork took " + Stats.ratio(fork.p50(), floor.p50()) + " of `cp -a` at the median ("
                 + Stats.fmtMs(fork.p50()) + " against " + Stats.fmtMs(floor.p50()) + "). Beyond the copy itself it "
                 + "gives the copy to the new sandbox's uid (the `cp -a` + `chown -hR` row: "
-                + Stats.fmtMs(chown.p50() - floor.p50()) + " more at the median), starts the sandbox (bubblewrap, "
+                + (chown.p50() > floor.p50()
+                        ? Stats.fmtMs(chown.p50() - floor.p50()) + " more at the median"
+                        : "in this run no slower than `cp -a` alone at the median, within its noise")
+                + "), starts the sandbox (bubblewrap, "
                 + "its cgroups and its egress proxy), fetches the parent's recorded work into the fork's own copy "
                 + "on the control plane and switches the copy to the fork's work branch (`git checkout -B`, which "
                 + "reads the index), and writes the session, its first event and the sandbox's state to the "
