@@ -197,14 +197,19 @@ export class Timeline {
   turnEnd(event) {
     this.streaming = null;
     const data = event.data ?? {};
-    const branch = this.context.branch ? h('button', {
-      type: 'button', class: 'button small branch-here', title: 'Start a new session from this point: this conversation so far and the files as this turn left them',
-      onclick: (e) => this.context.branch(event.seq, e.currentTarget),
-    }, 'Branch from here') : null;
-    return this.item(event, `turn-end turn-${data.status}`,
-      h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null,
-        data.commit ? h('code', { class: 'muted commit', title: data.commit }, ` ${data.commit.slice(0, 8)}`) : null),
-      branch);
+    const end = this.item(event, `turn-end turn-${data.status}`,
+      h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null));
+    if (this.context.branch) {
+      // under the turn's end, in an entry of its own (not one of the log's events)
+      this.el.append(h('li', { class: 'entry entry-branch-point' },
+        data.commit ? h('code', { class: 'muted commit', title: `The workspace as this turn left it: ${data.commit}` }, data.commit.slice(0, 8)) : null,
+        h('button', {
+          type: 'button', class: 'button small branch-here',
+          title: 'Start a new session from this point: this conversation so far and the files as this turn left them',
+          onclick: (e) => this.context.branch(event.seq, e.currentTarget),
+        }, 'Branch from here')));
+    }
+    return end;
   }
 
   /**
