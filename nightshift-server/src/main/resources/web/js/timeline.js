@@ -11,7 +11,10 @@ import { gitLine, hookFailed, hookLine, networkLine } from './event-lines.js';
 const TURN_END = { completed: 'Turn finished', stopped: 'Turn stopped', failed: 'Turn failed' };
 
 export class Timeline {
-  /** @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state)} */
+  /**
+   * @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state),
+   *   openSession(id), branch(seq) — absent when the viewer cannot fork}
+   */
   constructor(context) {
     this.context = context;
     this.events = new Map();
@@ -56,6 +59,7 @@ export class Timeline {
   reset() {
     this.renderedThrough = 0;
     this.cards = new Map();
+    this.children = new Map();
     this.streaming = null;
   }
 
@@ -82,7 +86,9 @@ export class Timeline {
       case 'turn_complete': return this.turnEnd(event);
       case 'context_compacted': return this.note(event, 'Earlier conversation was condensed to fit the model’s context window.');
       case 'model_fallback': return this.note(event, `Switched model from ${data.from} to ${data.to}${data.reason ? `: ${data.reason}` : ''}.`);
-      case 'turn_resumed': return this.note(event, 'The server restarted; the turn resumed from the log.');
+      case 'turn_resumed': return this.note(event, data.reason ? `The turn resumed: ${data.reason}.` : 'The server restarted; the turn resumed from the log.');
+      case 'forked_from': return this.forkedFrom(event);
+      case 'child_session': return this.childSession(event);
       case 'step_finish': return undefined;
       default: return this.note(event, `${event.type.replaceAll('_', ' ')}${data.message ? `: ${data.message}` : ''}`);
     }
@@ -191,7 +197,54 @@ export class Timeline {
   turnEnd(event) {
     this.streaming = null;
     const data = event.data ?? {};
-    return this.item(event, `turn-end turn-${data.status}`,
+    const end = this.item(event, `turn-end turn-${data.status}`,
       h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null));
+    if (this.context.branch) {
+      // under the turn's end, in an entry of its own (not one of the log's events)
+      this.el.append(h('li', { class: 'entry entry-branch-point' },
+        data.commit ? h('code', { class: 'muted commit', title: `The workspace as this turn left it: ${data.commit}` }, data.commit.slice(0, 8)) : null,
+        h('button', {
+          type: 'button', class: 'button small branch-here',
+          title: 'Start a new session from this point: this conversation so far and the files as this turn left them',
+          onclick: (e) => this.context.branch(event.seq, e.currentTarget),
+        }, 'Branch from here')));
+    }
+    return end;
+  }
+
+  /**
+   * A child session the agent started: one entry per child, where it started, whose status follows
+   * each of the child's turns.
+   */
+  childSession(event) {
+    const data = event.data ?? {};
+    const status = h('span', { class: `status status-${data.status === 'started' ? 'active' : data.status}` }, data.status ?? '');
+    const error = data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null;
+    const known = this.children.get(data.sessionId);
+    if (known) {
+      known.status.replaceWith(status);
+      known.error?.remove();
+      if (error) status.after(error);
+      known.status = status;
+      known.error = error;
+      return known.entry;
+    }
+    const link = h('a', { href: `/sessions/${data.sessionId}`,
+      onclick: (e) => { if (this.context.openSession) { e.preventDefault(); this.context.openSession(data.sessionId); } } },
+    data.title || data.sessionId);
+    const entry = this.item(event, 'note child-session', h('p', {}, 'Child session ', link, ' ', status, error));
+    entry.dataset.sessionId = data.sessionId;
+    this.children.set(data.sessionId, { entry, status, error });
+    return entry;
+  }
+
+  /** The first event of a fork: where it branched off, linked. */
+  forkedFrom(event) {
+    const data = event.data ?? {};
+    const from = { live: 'a copy of its workspace as it was', commit: `the files at ${(data.commit ?? '').slice(0, 8)}`, base: 'its base branch' }[data.workspace] ?? '';
+    const title = data.parentTitle || data.parentId;
+    return this.item(event, 'note fork-origin', h('p', {}, 'Branched from ',
+      h('a', { href: `/sessions/${data.parentId}`, onclick: (e) => { if (this.context.openSession) { e.preventDefault(); this.context.openSession(data.parentId); } } }, title),
+      ` at the end of a turn (event ${data.atSeq})`, from ? `, starting from ${from}.` : '.'));
   }
 }

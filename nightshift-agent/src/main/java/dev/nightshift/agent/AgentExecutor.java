@@ -7,9 +7,12 @@ import dev.nightshift.agent.model.ModelGateway;
 import dev.nightshift.agent.model.ModelRef;
 import dev.nightshift.agent.model.ToolCall;
 import dev.nightshift.agent.model.ToolSpec;
+import dev.nightshift.agent.tools.SessionTools;
 import dev.nightshift.agent.tools.Tool;
+import dev.nightshift.agent.tools.ToolContext;
 import dev.nightshift.agent.tools.ToolResult;
 import dev.nightshift.core.model.Event;
+import dev.nightshift.core.port.ChildSessions;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.core.port.TurnExecutor;
@@ -52,19 +55,47 @@ public final class AgentExecutor implements TurnExecutor {
     private final List<Tool> tools;
     private final TurnTools turnTools;
     private final AgentSettings settings;
+    private final ChildSessions childSessions;
 
     public AgentExecutor(ModelGateway gateway, EventStore events, List<Tool> tools, AgentSettings settings) {
-        this(gateway, events, tools, TurnTools.NONE, settings);
+        this(gateway, events, tools, TurnTools.NONE, settings, null);
     }
 
     /** @param turnTools the tools a turn gets besides {@code tools}, per session (the MCP servers') */
     public AgentExecutor(
             ModelGateway gateway, EventStore events, List<Tool> tools, TurnTools turnTools, AgentSettings settings) {
+        this(gateway, events, tools, turnTools, settings, null);
+    }
+
+    /**
+     * @param childSessions what the session tools ({@code spawn_session} …) act through; null: no such tools
+     */
+    public AgentExecutor(
+            ModelGateway gateway,
+            EventStore events,
+            List<Tool> tools,
+            AgentSettings settings,
+            ChildSessions childSessions) {
+        this(gateway, events, tools, TurnTools.NONE, settings, childSessions);
+    }
+
+    /**
+     * @param turnTools the tools a turn gets besides {@code tools}, per session (the MCP servers')
+     * @param childSessions what the session tools ({@code spawn_session} …) act through; null: no such tools
+     */
+    public AgentExecutor(
+            ModelGateway gateway,
+            EventStore events,
+            List<Tool> tools,
+            TurnTools turnTools,
+            AgentSettings settings,
+            ChildSessions childSessions) {
         this.gateway = gateway;
         this.events = events;
         this.tools = List.copyOf(tools);
         this.turnTools = turnTools;
         this.settings = settings;
+        this.childSessions = childSessions;
     }
 
     /** The turn ended early on purpose (a limit, a loop): the message says why. */
@@ -91,16 +122,32 @@ public final class AgentExecutor implements TurnExecutor {
 
     private void execute(Turn turn, ModelRef model, List<Tool> tools) throws InterruptedException {
         List<Event> log = Journal.readLog(events, turn.session().id());
-        Conversation.Rebuilt rebuilt = Conversation.rebuild(log);
+        // a fork's model sees its parent's conversation up to the fork point; its spending is its own
+        Conversation.Rebuilt rebuilt = Conversation.rebuild(Journal.withInherited(events, log));
         List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
         Journal journal = Journal.of(turn, events);
-        for (ToolCall call : rebuilt.interrupted()) {
-            // the open calls are the log's last entries, so their answers simply follow
-            ToolResult interrupted = ToolResult.error(Conversation.INTERRUPTED);
-            journal.toolAnswered(call, interrupted);
-            messages.add(new ChatMessage.ToolResult(call.id(), call.name(), interrupted.content(), true));
+        // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
+        boolean readOnly = turn.session().settings().readOnly();
+        List<Tool> available =
+                new ArrayList<>(readOnly ? tools.stream().filter(Tool::readOnly).toList() : tools);
+        if (childSessions != null && !readOnly) {
+            available.addAll(SessionTools.forTurn(turn, childSessions));
         }
-        BudgetAccount account = new BudgetAccount(settings, BudgetAccount.spentIn(log));
+        for (ToolCall call : rebuilt.interrupted()) {
+            // the open calls are the log's last entries, so their answers simply follow; a call that parked
+            // the turn until other sessions were done runs again (it may park the turn again), any other is
+            // never re-run: its outcome is unknown
+            ToolResult answer = resumable(call, available);
+            if (answer == null) {
+                answer = ToolResult.error(Conversation.INTERRUPTED);
+            }
+            journal.toolAnswered(call, answer);
+            messages.add(new ChatMessage.ToolResult(call.id(), call.name(), answer.content(), answer.error()));
+        }
+        // a family of sessions (started by one another's agents) shares one session budget
+        double spent =
+                BudgetAccount.spentIn(log) + (childSessions == null ? 0 : childSessions.spentByFamily(turn.session()));
+        BudgetAccount account = new BudgetAccount(settings, spent);
         String system = SystemPrompt.build(turn.session(), instructions(turn));
         Delegate task = new Delegate() {
             @Override
@@ -113,8 +160,6 @@ public final class AgentExecutor implements TurnExecutor {
                 return subagent(turn, model, tools, account, call, arguments);
             }
         };
-        // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
-        boolean readOnly = turn.session().settings().readOnly();
         new AgentLoop(
                         gateway,
                         settings,
@@ -127,13 +172,65 @@ public final class AgentExecutor implements TurnExecutor {
                                         ? system + "\nThis session is read-only: you can read, search and run "
                                                 + "read-only commands, but not change anything."
                                         : system,
-                                readOnly ? tools.stream().filter(Tool::readOnly).toList() : tools,
+                                available,
                                 readOnly ? null : task,
                                 readOnly,
                                 settings.maxSteps(),
                                 "the per-turn step limit"))
                 .run(messages, rebuilt.steps());
     }
+
+    /**
+     * The answer of an open call that may run again after a restart or a wake-up ({@code wait_sessions},
+     * which parked the turn); null for any other call.
+     */
+    private static ToolResult resumable(ToolCall call, List<Tool> available) throws InterruptedException {
+        if (!call.name().equals(SessionTools.WAIT)) {
+            return null;
+        }
+        Tool tool = available.stream()
+                .filter(t -> t.spec().name().equals(call.name()))
+                .findFirst()
+                .orElse(null);
+        if (tool == null) {
+            return null;
+        }
+        JsonNode arguments;
+        try {
+            arguments = call.argumentsJson() == null || call.argumentsJson().isBlank()
+                    ? JSON.createObjectNode()
+                    : JSON.readTree(call.argumentsJson());
+        } catch (Exception e) {
+            return null;
+        }
+        return tool.run(arguments, NO_CONTEXT);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The context of a call run again on resume: the session tools use none of it. */
+    private static final ToolContext NO_CONTEXT = new ToolContext() {
+        @Override
+        public dev.nightshift.core.sandbox.Sandbox sandbox() {
+            throw new IllegalStateException("no sandbox while resuming");
+        }
+
+        @Override
+        public void emit(dev.nightshift.core.event.EventPayload payload) {
+            throw new IllegalStateException("nothing is written while resuming");
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return false;
+        }
+    };
 
     /**
      * Runs a subagent: the same loop with a fresh conversation, the explorer's read-only tools (on a

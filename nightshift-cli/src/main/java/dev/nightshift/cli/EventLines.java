@@ -29,6 +29,26 @@ final class EventLines {
         };
     }
 
+    /** "branched from ses_… (Try things) after event 12, files from commit 1a2b3c4". */
+    static String forkedFrom(JsonNode d) {
+        String title = text(d, "parentTitle");
+        String from = switch (text(d, "workspace")) {
+            case "live" -> "a copy of its workspace as it was";
+            case "commit" -> "commit " + abbreviate(text(d, "commit"));
+            default -> "its base branch";
+        };
+        return "branched from " + text(d, "parentId") + (title.isEmpty() ? "" : " (" + title + ")") + " after event "
+                + d.path("atSeq").asLong() + ", files from " + from;
+    }
+
+    /** "child session ses_… (Split the parser) started", "… completed", "… failed: why". */
+    static String childSession(JsonNode d) {
+        String title = text(d, "title");
+        String error = text(d, "error");
+        return "child session " + text(d, "sessionId") + (title.isEmpty() ? "" : " (" + title + ")") + " "
+                + text(d, "status") + (error.isEmpty() ? "" : ": " + error);
+    }
+
     private static String checkout(JsonNode d) {
         String head = text(d, "head");
         if (text(d, "branch").isEmpty()) {

@@ -95,7 +95,16 @@ final class HumanEventPrinter implements EventPrinter {
             case TURN_COMPLETE -> turnComplete(data);
             case TURN_RESUMED ->
                 line(ansi.dim(
-                        "(the turn resumed on " + data.path("node").asText("another node") + " after a restart)"));
+                        data.hasNonNull("reason")
+                                ? "(the turn resumed: " + data.path("reason").asText() + ")"
+                                : "(the turn resumed on " + data.path("node").asText("another node")
+                                        + " after a restart)"));
+            case FORKED_FROM -> line(ansi.cyan(EventLines.forkedFrom(data)));
+            case CHILD_SESSION ->
+                line(
+                        data.path("status").asText().equals("failed")
+                                ? ansi.red(EventLines.childSession(data))
+                                : ansi.cyan(EventLines.childSession(data)));
             case STEP_FINISH -> {} // usage and cost: bookkeeping, nothing to read
         }
     }

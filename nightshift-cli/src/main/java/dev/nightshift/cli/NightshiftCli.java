@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             AttachCommand.class,
             PromptCommand.class,
             StopCommand.class,
+            ForkCommand.class,
             LogsCommand.class,
             TokenCommand.class,
             SecretsCommand.class,

@@ -70,6 +70,9 @@ class EventRenderingTest {
                 new EventPayload.SandboxHook(".nightshift/setup.sh", 1, false, "npm ci\nnpm ERR! missing", null);
             case SANDBOX_NETWORK ->
                 new EventPayload.SandboxNetwork("refused", "example.com", 443, "not on the allowlist");
+            case FORKED_FROM ->
+                new EventPayload.ForkedFrom("ses_parent", 12, "Try things", "commit", "1a2b3c4d5e6f7a8b9c0d");
+            case CHILD_SESSION -> new EventPayload.ChildSession("ses_child", "The parser", "/srv/r", "completed", null);
         };
     }
 
@@ -111,6 +114,24 @@ class EventRenderingTest {
                 assertThat(out.strip()).as(type.wire()).isNotEmpty();
             }
         }
+    }
+
+    @Test
+    void aForksOriginReadsAsASentence() throws Exception {
+        assertThat(line(new EventPayload.ForkedFrom("ses_parent", 12, "Try things", "commit", "1a2b3c4d5e6f")))
+                .isEqualTo("branched from ses_parent (Try things) after event 12, files from commit 1a2b3c4");
+        assertThat(line(new EventPayload.ForkedFrom("ses_parent", 3, null, "live", null)))
+                .isEqualTo("branched from ses_parent after event 3, files from a copy of its workspace as it was");
+    }
+
+    @Test
+    void childSessionsAndWakingUpReadAsSentences() throws Exception {
+        assertThat(line(new EventPayload.ChildSession("ses_child", "The parser", "/srv/r", "started", null)))
+                .isEqualTo("child session ses_child (The parser) started");
+        assertThat(line(new EventPayload.ChildSession("ses_child", null, "/srv/r", "failed", "the model said no")))
+                .isEqualTo("child session ses_child failed: the model said no");
+        assertThat(line(new EventPayload.TurnResumed("node-b", "the sessions it waited for have finished")))
+                .isEqualTo("(the turn resumed: the sessions it waited for have finished)");
     }
 
     @Test

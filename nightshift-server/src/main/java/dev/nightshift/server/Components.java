@@ -29,9 +29,12 @@ import dev.nightshift.sandbox.egress.CertificateAuthority;
 import dev.nightshift.server.api.AccountRoutes;
 import dev.nightshift.server.api.ApiRoutes;
 import dev.nightshift.server.api.ApiServer;
+import dev.nightshift.server.api.ForkRoutes;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.OidcRoutes;
 import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.children.ChildSessionService;
+import dev.nightshift.server.fork.SessionForks;
 import dev.nightshift.server.git.CommitMessages;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.GitIntegration;
@@ -117,7 +120,10 @@ import org.slf4j.LoggerFactory;
  *       before the credentials, git, the dispatcher and the session service that follow from it.
  *   <li>The session service asks the dispatcher through {@link dev.nightshift.server.session.TurnControl}
  *       and tells the watchers through a callback, so sessions do not depend on the turn or live packages.
- *   <li>The one late binding: the base URL ({@link #url}) is known only once the server listens (port 0
+ *   <li>The agent's session tools act through {@link ChildSessionService}, which needs the session
+ *       service, which needs the dispatcher, which needs the agent: it is built first and given the
+ *       session service once that exists, before anything runs.
+ *   <li>The other late binding: the base URL ({@link #url}) is known only once the server listens (port 0
  *       picks a free one), so the components that put it into links and events get a method reference
  *       and call it when a request or event comes, never during construction.
  * </ul>
@@ -157,6 +163,9 @@ final class Components implements AutoCloseable {
     private final SlackWorkplace slackWorkplace; // null: Slack is not configured
 
     private final AutomationScheduler scheduler;
+    /** Child sessions started by agents: the agent's session tools act through it; told of every turn's end. */
+    private final ChildSessionService children;
+
     private AutoCloseable otherNodes = () -> {};
 
     Components(NightshiftConfig config, Nightshift.Plugins plugins, Store store) {
@@ -178,7 +187,9 @@ final class Components implements AutoCloseable {
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         GatewayConfig gatewayConfig = GatewayConfig.from(config.values());
         DefaultModelGateway gateway = new DefaultModelGateway(gatewayConfig);
-        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store, vault);
+        this.children = new ChildSessionService(store, eventLog, config.childSessionLimits(), clock);
+        TurnExecutor executor =
+                plugins.executor != null ? plugins.executor : agent(config, gateway, store, vault, children);
         this.model = plugins.executor != null
                 ? "a custom executor"
                 : Optional.ofNullable(gatewayConfig.defaultModel())
@@ -246,6 +257,7 @@ final class Components implements AutoCloseable {
                 sandboxes::warm,
                 roles,
                 repositories);
+        children.bind(sessions);
 
         RateLimits rateLimits = new RateLimits(config.rateLimits());
         TriggerSessions triggerSessions = new TriggerSessions(store, sessions, dispatcher, rateLimits);
@@ -366,6 +378,7 @@ final class Components implements AutoCloseable {
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
         SecretRoutes secretRoutes = new SecretRoutes(store, vault, auth, clock);
         ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
+        ForkRoutes forkRoutes = new ForkRoutes(new SessionForks(store, sessions, sandboxes, eventLog, clock), auth);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns)
@@ -377,6 +390,7 @@ final class Components implements AutoCloseable {
                 rateLimits,
                 List.of(
                         api::register,
+                        forkRoutes::register,
                         sse::register,
                         sandboxRoutes::register,
                         gitRoutes::register,
@@ -426,6 +440,7 @@ final class Components implements AutoCloseable {
      * thread that ended the turn; the pipeline exists by the time any turn runs.
      */
     private void turnEnded(dev.nightshift.core.model.Message message) {
+        children.turnEnded(message);
         TriggerPipeline pipeline = triggers;
         if (pipeline != null) {
             TriggerSessions.outcome(message).ifPresent(outcome -> pipeline.turnEnded(message.id(), outcome));
@@ -488,7 +503,12 @@ final class Components implements AutoCloseable {
     }
 
     /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
-    private static TurnExecutor agent(NightshiftConfig config, DefaultModelGateway gateway, Store store, Vault vault) {
+    private static TurnExecutor agent(
+            NightshiftConfig config,
+            DefaultModelGateway gateway,
+            Store store,
+            Vault vault,
+            ChildSessionService children) {
         if (gateway.defaultModel() == null) {
             LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
                     + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
@@ -496,7 +516,7 @@ final class Components implements AutoCloseable {
         // the MCP servers' tools: remote ones called from here with their secret from the vault, the
         // repository's own in its sandbox
         McpTools mcp = new McpTools(config.mcpServers(), vault::mcpCredential, config.mcpRepositoryServers());
-        return new AgentExecutor(gateway, store.events(), Tools.all(), mcp, config.agent());
+        return new AgentExecutor(gateway, store.events(), Tools.all(), mcp, config.agent(), children);
     }
 
     /** The sandbox manager; without a provider it still exists and says why no sandbox can run. */

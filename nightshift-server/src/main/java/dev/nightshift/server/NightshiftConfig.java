@@ -1,6 +1,7 @@
 package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentSettings;
+import dev.nightshift.core.policy.ChildSessionLimits;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.sandbox.SandboxLimits;
@@ -44,6 +45,17 @@ public record NightshiftConfig(
                 .withMaxTurnTokens(longValue(values, Setting.AGENT_TURN_TOKENS))
                 .withBudgets(
                         money(values, Setting.AGENT_TURN_BUDGET_USD), money(values, Setting.AGENT_SESSION_BUDGET_USD));
+    }
+
+    /** How far agents may go in starting sessions of their own, from the settings. */
+    public ChildSessionLimits childSessionLimits() {
+        return new ChildSessionLimits(
+                intValue(values, Setting.CHILD_SESSION_DEPTH, 0, 10),
+                intValue(values, Setting.CHILD_SESSIONS_RUNNING, 0, 1_000),
+                intValue(values, Setting.CHILD_SESSIONS_PER_PARENT, 0, 10_000),
+                Setting.CHILD_SESSION_DEPTH.env(),
+                Setting.CHILD_SESSIONS_RUNNING.env(),
+                Setting.CHILD_SESSIONS_PER_PARENT.env());
     }
 
     /** Which repositories sessions may use, from the settings; a bad pattern or root fails naming its setting. */

@@ -196,7 +196,17 @@ public enum Setting {
     AGENT_TURN_BUDGET_USD(
             "NIGHTSHIFT_AGENT_TURN_BUDGET_USD", "0", "Money per turn, from the price table (0: no limit)."),
     AGENT_SESSION_BUDGET_USD(
-            "NIGHTSHIFT_AGENT_SESSION_BUDGET_USD", "0", "Money per session, across turns (0: no limit)."),
+            "NIGHTSHIFT_AGENT_SESSION_BUDGET_USD",
+            "0",
+            "Money per session, across turns (0: no limit); a session and the child sessions its agent started share it."),
+    CHILD_SESSION_DEPTH(
+            "NIGHTSHIFT_CHILD_SESSION_DEPTH",
+            "2",
+            "How deep child sessions started by agents may go: 1, only a session a person started may start them (0: none at all)."),
+    CHILD_SESSIONS_RUNNING(
+            "NIGHTSHIFT_CHILD_SESSIONS_RUNNING", "5", "Child sessions of one session that may be at work at once."),
+    CHILD_SESSIONS_PER_PARENT(
+            "NIGHTSHIFT_CHILD_SESSIONS_PER_PARENT", "15", "Child sessions one session's agent may start in all."),
     MCP_SERVERS(
             "NIGHTSHIFT_MCP_SERVERS",
             "",

@@ -429,6 +429,87 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void forksAndChildSessionsNameTheirParentAndAreListedUnderIt() {
+        Session parent = newSession(alice, "/r");
+        Session fork = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"),
+                                "/r",
+                                "main",
+                                null,
+                                "fork",
+                                alice.id(),
+                                Source.API,
+                                SessionSettings.DEFAULTS,
+                                parent.id(),
+                                null,
+                                7L),
+                        now);
+        Session child = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"),
+                                "/r",
+                                "main",
+                                null,
+                                "child",
+                                alice.id(),
+                                Source.AGENT,
+                                SessionSettings.DEFAULTS,
+                                parent.id()),
+                        now.plusMillis(1));
+        assertThat(fork.forkedAtSeq()).isEqualTo(7L);
+        assertThat(fork.isFork()).isTrue();
+        assertThat(store.sessions().get(fork.id()).orElseThrow().parentId()).isEqualTo(parent.id());
+        assertThat(child.forkedAtSeq()).isNull();
+        assertThat(child.isChild()).isTrue();
+        assertThat(parent.isFork() || parent.isChild()).isFalse();
+        assertThat(store.sessions().children(parent.id()))
+                .extracting(Session::id)
+                .containsExactly(fork.id(), child.id());
+        assertThat(store.sessions().children(child.id())).isEmpty();
+    }
+
+    @Test
+    void aParkedPromptKeepsItsQueueBusyHasNoLeaseAndWakesOnce() {
+        Session s = newSession(alice, "/r");
+        Message a = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        Message b = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        store.messages().claimNext(s.id(), "node-1", now.plusSeconds(30), now);
+        assertThat(store.messages().suspend(a.id(), "node-2", List.of("ses_x"))).isFalse();
+        assertThat(store.messages().suspend(a.id(), "node-1", List.of("ses_x", "ses_y")))
+                .isTrue();
+
+        // still processing: the next prompt waits, and no lease lapses into a take-over
+        assertThat(store.messages().get(a.id()).orElseThrow().status()).isEqualTo(MessageStatus.PROCESSING);
+        assertThat(store.messages().get(a.id()).orElseThrow().claimedBy()).isNull();
+        assertThat(store.messages().claimNext(s.id(), "node-1", now.plusSeconds(30), now))
+                .isEmpty();
+        assertThat(store.messages().expiredLeases(now.plusSeconds(3600))).isEmpty();
+        assertThat(store.messages().unfinished(s.id())).extracting(Message::id).containsExactly(a.id(), b.id());
+        assertThat(store.messages().waiting(s.id())).singleElement().satisfies(w -> {
+            assertThat(w.message().id()).isEqualTo(a.id());
+            assertThat(w.sessionIds()).containsExactly("ses_x", "ses_y");
+        });
+        assertThat(store.messages().waiting(null)).hasSize(1);
+        assertThat(store.messages().waiting(newSession(alice, "/r").id())).isEmpty();
+
+        assertThat(store.messages().wake(a.id(), "node-3", now.plusSeconds(30))).isTrue();
+        assertThat(store.messages().wake(a.id(), "node-4", now.plusSeconds(30))).isFalse();
+        assertThat(store.messages().get(a.id()).orElseThrow().claimedBy()).isEqualTo("node-3");
+        assertThat(store.messages().waiting(null)).isEmpty();
+        assertThat(store.messages().renewLeases("node-3", now.plusSeconds(60))).isEqualTo(1);
+
+        // a parked prompt that is stopped ends like any processing one, and no longer waits
+        assertThat(store.messages().suspend(a.id(), "node-3", List.of("ses_x"))).isTrue();
+        assertThat(store.messages().finish(a.id(), MessageStatus.FAILED, "stopped", now))
+                .isTrue();
+        assertThat(store.messages().waiting(null)).isEmpty();
+        assertThat(store.messages().wake(a.id(), "node-3", now.plusSeconds(30))).isFalse();
+    }
+
+    @Test
     void sessionsWithPendingButNoProcessingPromptsWaitForDispatch() {
         Session idle = newSession(alice, "/r");
         Session busy = newSession(alice, "/r");

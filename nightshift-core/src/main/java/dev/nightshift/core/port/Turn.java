@@ -39,4 +39,10 @@ public interface Turn {
 
     /** Registers an action to run at once when the turn is stopped (abort a stream, kill a process). */
     void onStop(Runnable action);
+
+    /**
+     * Records the workspace's commit at the end of this turn (post-turn work that published it calls
+     * this); it goes into the turn's {@code turn_complete}, where a fork from this turn finds it.
+     */
+    default void recordCommit(String commit) {}
 }

@@ -49,7 +49,8 @@ public final class Views {
             Instant createdAt,
             Instant updatedAt,
             String role,
-            OriginView origin) {}
+            OriginView origin,
+            Long forkedAtSeq) {}
 
     /**
      * What started a session that no person started: {@code kind} and {@code id} of the trigger's origin
@@ -90,7 +91,8 @@ public final class Views {
                 s.createdAt(),
                 s.updatedAt(),
                 role,
-                OriginView.of(s.origin()));
+                OriginView.of(s.origin()),
+                s.forkedAtSeq());
     }
 
     public record MessageView(

@@ -24,6 +24,8 @@ final class ActiveTurn implements Turn {
     private volatile Instant stopRequestedAt;
     private volatile boolean ended;
     private volatile Thread thread;
+    private volatile String commit;
+    private volatile java.util.List<String> waitingFor;
 
     private final TurnSandboxes sandboxes;
 
@@ -79,6 +81,26 @@ final class ActiveTurn implements Turn {
         if (stopRequested) {
             runQuietly(action);
         }
+    }
+
+    @Override
+    public void recordCommit(String recorded) {
+        this.commit = recorded;
+    }
+
+    /** The workspace's commit post-turn work recorded, for the turn's {@code turn_complete}; null: none. */
+    String commit() {
+        return commit;
+    }
+
+    /** The executor parked the turn until these sessions are done ({@link dev.nightshift.core.port.TurnSuspended}). */
+    void suspendedFor(java.util.List<String> sessionIds) {
+        this.waitingFor = sessionIds;
+    }
+
+    /** The sessions the parked turn waits for; null when it was not parked. */
+    java.util.List<String> waitingFor() {
+        return waitingFor;
     }
 
     void attach(Thread executorThread) {

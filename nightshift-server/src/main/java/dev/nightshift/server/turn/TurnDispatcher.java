@@ -7,9 +7,11 @@ import dev.nightshift.core.model.NewEvent;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionStatus;
 import dev.nightshift.core.policy.SessionStatusPolicy;
+import dev.nightshift.core.port.MessageStore;
 import dev.nightshift.core.port.PostTurnHook;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
+import dev.nightshift.core.port.TurnSuspended;
 import dev.nightshift.server.live.EventLog;
 import dev.nightshift.server.session.TurnControl;
 import java.time.Clock;
@@ -111,6 +113,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     public void start(boolean exclusive) {
         recoverOrphans(exclusive ? Instant.ofEpochMilli(Long.MAX_VALUE) : clock.instant());
         store.messages().sessionsWaitingForDispatch().forEach(this::kick);
+        wakeAllWaiting(); // what a parked turn waited for may have ended while no node was up
         long periodMs = Math.max(50, lease.toMillis() / 3);
         timer.scheduleAtFixedRate(this::maintain, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
@@ -142,6 +145,38 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
      */
     @Override
     public Optional<Message> stop(String sessionId) {
+        Optional<Message> stopped = stopOne(sessionId);
+        stopChildren(sessionId, 0);
+        return stopped;
+    }
+
+    /** How deep a family of sessions {@link #stop} follows (the child session limits keep it far shallower). */
+    private static final int MAX_FAMILY_DEPTH = 20;
+
+    /**
+     * Stopping a session stops the sessions its agent started, and theirs: their queued prompts are
+     * cancelled and their running turns stopped. Its forks are sessions of their own and go on.
+     */
+    private void stopChildren(String sessionId, int depth) {
+        if (depth >= MAX_FAMILY_DEPTH) {
+            return;
+        }
+        for (Session child : store.sessions().children(sessionId)) {
+            if (!child.isChild()) {
+                continue;
+            }
+            for (Message m : store.messages().unfinished(child.id())) {
+                if (m.status() == MessageStatus.PENDING) {
+                    store.messages().cancel(child.id(), m.id(), clock.instant());
+                }
+            }
+            queueChanged.accept(child.id());
+            stopOne(child.id());
+            stopChildren(child.id(), depth + 1);
+        }
+    }
+
+    private Optional<Message> stopOne(String sessionId) {
         ActiveTurn turn = active.get(sessionId);
         Instant now = clock.instant();
         if (turn != null) {
@@ -167,6 +202,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                 stopTurnsEndedElsewhere();
             }
             recoverOrphans(now);
+            wakeAllWaiting();
         } catch (RuntimeException e) {
             LOG.warn("lease maintenance failed; will retry", e);
         }
@@ -198,22 +234,59 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                         orphan.id(),
                         orphan.sessionId(),
                         orphan.claimedBy());
-                runners.computeIfAbsent(orphan.sessionId(), SessionRunner::new).resume(orphan);
+                runners.computeIfAbsent(orphan.sessionId(), SessionRunner::new).resume(orphan, null);
             }
         }
     }
 
+    /**
+     * Resumes the session's parked turns ({@link dev.nightshift.core.port.TurnSuspended}) whose sessions
+     * all have no work left. Each wake is a compare-and-set in the store, so a turn resumes once, on
+     * whichever node woke it. Called when a child's turn ends, after a turn parks, and periodically.
+     */
+    public void wakeWaiting(String sessionId) {
+        if (closed) {
+            return;
+        }
+        for (MessageStore.Waiting waiting : store.messages().waiting(sessionId)) {
+            boolean done = waiting.sessionIds().stream()
+                    .allMatch(id -> store.messages().unfinished(id).isEmpty());
+            if (done
+                    && store.messages()
+                            .wake(
+                                    waiting.message().id(),
+                                    nodeId,
+                                    clock.instant().plus(lease))) {
+                LOG.info("waking prompt {} of session {}", waiting.message().id(), sessionId);
+                runners.computeIfAbsent(sessionId, SessionRunner::new).resume(waiting.message(), WOKEN);
+            }
+        }
+    }
+
+    /** Why a parked turn resumes, in its {@code turn_resumed}. */
+    static final String WOKEN = "the sessions it waited for have finished";
+
+    private void wakeAllWaiting() {
+        store.messages().waiting(null).stream()
+                .map(w -> w.message().sessionId())
+                .distinct()
+                .forEach(this::wakeWaiting);
+    }
+
+    /** A prompt to run again: taken over from a dead node (no reason), or woken. */
+    private record Resume(Message message, String reason) {}
+
     private final class SessionRunner {
         private final String sessionId;
         private final AtomicInteger signals = new AtomicInteger();
-        private final Queue<Message> resumes = new ConcurrentLinkedQueue<>();
+        private final Queue<Resume> resumes = new ConcurrentLinkedQueue<>();
 
         SessionRunner(String sessionId) {
             this.sessionId = sessionId;
         }
 
-        void resume(Message message) {
-            resumes.add(message);
+        void resume(Message message, String reason) {
+            resumes.add(new Resume(message, reason));
             wake();
         }
 
@@ -237,9 +310,9 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
 
         private void drain() {
             while (!closed) {
-                Message resumed = resumes.poll();
+                Resume resumed = resumes.poll();
                 if (resumed != null) {
-                    run(resumed, true);
+                    run(resumed.message(), true, resumed.reason());
                     continue;
                 }
                 Instant now = clock.instant();
@@ -247,12 +320,12 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                 if (claimed.isEmpty()) {
                     return;
                 }
-                run(claimed.get(), false);
+                run(claimed.get(), false, null);
             }
         }
     }
 
-    private void run(Message message, boolean resumed) {
+    private void run(Message message, boolean resumed, String reason) {
         Optional<Session> found = store.sessions().get(message.sessionId());
         if (found.isEmpty()) {
             store.messages().finish(message.id(), MessageStatus.FAILED, "session no longer exists", clock.instant());
@@ -267,7 +340,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             store.sessions().updateStatus(session.id(), SessionStatus.ACTIVE, clock.instant());
             queueChanged.accept(session.id());
             if (resumed) {
-                log.append(session.id(), message.id(), new EventPayload.TurnResumed(nodeId));
+                log.append(session.id(), message.id(), new EventPayload.TurnResumed(nodeId, reason));
             } else {
                 log.append(
                         session.id(),
@@ -280,7 +353,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                                 message.model()));
             }
             failure = execute(turn);
-            if (failure == null && !turn.stopRequested()) {
+            if (failure == null && !turn.stopRequested() && turn.waitingFor() == null) {
                 postTurn.afterTurn(turn);
             }
         } catch (Exception e) {
@@ -293,9 +366,27 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             turn.end();
             return; // stop() already ended the message and wrote the event
         }
+        if (failure == null && turn.waitingFor() != null) {
+            park(session.id(), message, turn);
+            return;
+        }
         MessageStatus outcome = failure == null ? MessageStatus.COMPLETED : MessageStatus.FAILED;
         endTurn(session.id(), message, outcome, outcome.wire(), failure, turn);
         turn.end();
+    }
+
+    /**
+     * The executor parked the turn until other sessions are done: the prompt stays processing, held by
+     * no node and without a lease, and no thread waits; {@link #wakeWaiting} resumes it. What it waits
+     * for may already be done, so it looks at once.
+     */
+    private void park(String sessionId, Message message, ActiveTurn turn) {
+        turn.end();
+        if (!store.messages().suspend(message.id(), nodeId, turn.waitingFor())) {
+            return; // ended meanwhile (stopped through another node)
+        }
+        queueChanged.accept(sessionId);
+        wakeWaiting(sessionId);
     }
 
     /** Runs the executor on its own virtual thread so a stopped executor that hangs can be abandoned. */
@@ -304,6 +395,9 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         Thread thread = Thread.ofVirtual().name("turn-" + turn.message().id()).unstarted(() -> {
             try {
                 executor.execute(turn);
+                result.complete(null);
+            } catch (TurnSuspended parked) {
+                turn.suspendedFor(parked.sessionIds());
                 result.complete(null);
             } catch (Throwable t) {
                 result.complete(describe(t));
@@ -344,7 +438,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             end.add(NewEvent.of(message.id(), new EventPayload.Error(error)));
         }
         String shown = error != null && !"stopped".equals(status) ? error : null;
-        end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown)));
+        String commit = turn == null || terminal != MessageStatus.COMPLETED ? null : turn.commit();
+        end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown, commit)));
         Instant now = clock.instant();
         if (log.appendWith(
                         sessionId,
@@ -368,6 +463,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                 LOG.warn("telling about the end of {} failed", message.id(), e);
             }
         });
+        // a child session's turn ended: its parent's turn may be waiting for it
+        store.sessions().get(sessionId).filter(Session::isChild).ifPresent(child -> wakeWaiting(child.parentId()));
         return true;
     }
 
