@@ -39,4 +39,12 @@ public interface Turn {
 
     /** Registers an action to run at once when the turn is stopped (abort a stream, kill a process). */
     void onStop(Runnable action);
+
+    /**
+     * The content of one of this session's attachments (of this prompt or an earlier one), read
+     * from the blob store; empty when the session has no such attachment or its content is gone.
+     */
+    default java.util.Optional<byte[]> attachment(String attachmentId) throws java.io.IOException {
+        return java.util.Optional.empty();
+    }
 }
