@@ -92,7 +92,7 @@ public final class AgentExecutor implements TurnExecutor {
     private void execute(Turn turn, ModelRef model, List<Tool> tools) throws InterruptedException {
         List<Event> log = Journal.readLog(events, turn.session().id());
         Conversation.Rebuilt rebuilt = Conversation.rebuild(log);
-        List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
+        List<ChatMessage> messages = new ArrayList<>(PromptAttachments.resolve(rebuilt.messages(), turn::attachment));
         Journal journal = Journal.of(turn, events);
         for (ToolCall call : rebuilt.interrupted()) {
             // the open calls are the log's last entries, so their answers simply follow
