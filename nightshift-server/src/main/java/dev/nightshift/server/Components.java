@@ -61,6 +61,7 @@ import dev.nightshift.server.sandbox.SandboxTrust;
 import dev.nightshift.server.secret.EgressCaStore;
 import dev.nightshift.server.secret.SecretRoutes;
 import dev.nightshift.server.secret.Vault;
+import dev.nightshift.server.session.Attachments;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
 import dev.nightshift.server.slack.ChannelRoutes;
@@ -74,6 +75,7 @@ import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.web.WebUi;
 import dev.nightshift.slack.SlackClient;
 import dev.nightshift.slack.SocketModeConnector;
+import dev.nightshift.store.FileBlobStore;
 import dev.nightshift.triggers.AutomationScheduler;
 import dev.nightshift.triggers.AutomationService;
 import dev.nightshift.triggers.RunRules;
@@ -216,6 +218,9 @@ final class Components implements AutoCloseable {
             custom.afterTurn(turn);
         };
 
+        // prompts' files: content-addressed under the data directory (a fleet would put an object store here)
+        Attachments attachments =
+                new Attachments(store, new FileBlobStore(dataDir.resolve("blobs")), config.attachmentLimits());
         RunningTurns runningTurns = new RunningTurns();
         this.sandboxes = sandboxManager(
                 config, plugins, store, eventLog, git, runningTurns, timer, clock, sandboxSecrets, trust);
@@ -231,7 +236,8 @@ final class Components implements AutoCloseable {
                 nodeId(),
                 config.turnLease(),
                 plugins.stopGrace,
-                clock);
+                clock,
+                attachments);
         SessionService sessions = new SessionService(
                 store,
                 queue::queueChanged,
@@ -348,7 +354,7 @@ final class Components implements AutoCloseable {
                 clock);
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
         SecretRoutes secretRoutes = new SecretRoutes(store, vault, auth, clock);
-        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
+        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess, attachments);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns)
