@@ -94,6 +94,7 @@ export class SessionView {
       onArtifact: (artifact) => this.details.addArtifact(artifact),
       onGit: () => this.diff.stale = true,
       onSandbox: (sandboxState) => this.setSandbox(sandboxState),
+      sessionId: this.sessionId,
     };
     this.details = new DetailsPanel(this.sessionId, {
       canManage: this.role === 'owner' && !auth.isShareLink,
