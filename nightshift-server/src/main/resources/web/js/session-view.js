@@ -97,6 +97,7 @@ export class SessionView {
       onSandbox: (sandboxState) => this.setSandbox(sandboxState),
       openSession: (id) => this.navigate(`/sessions/${id}`),
       branch: auth.isShareLink ? null : (seq, button) => this.branch(seq, button),
+      sessionId: this.sessionId,
     };
     this.details = new DetailsPanel(this.sessionId, {
       canManage: this.role === 'owner' && !auth.isShareLink,

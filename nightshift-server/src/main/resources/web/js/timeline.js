@@ -4,6 +4,8 @@
 // of the server's event catalogue (EventType) has a case below; a test keeps it so.
 
 import { h, clear } from './dom.js';
+import { fetchBlob, dataUrl } from './api.js';
+import { extension, fileSize } from './format.js';
 import { renderMarkdown } from './markdown.js';
 import { ToolCard } from './tool-card.js';
 import { gitLine, hookFailed, hookLine, networkLine } from './event-lines.js';
@@ -13,7 +15,7 @@ const TURN_END = { completed: 'Turn finished', stopped: 'Turn stopped', failed: 
 export class Timeline {
   /**
    * @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state),
-   *   openSession(id), branch(seq) — absent when the viewer cannot fork}
+   *   openSession(id), branch(seq) — absent when the viewer cannot fork, sessionId}
    */
   constructor(context) {
     this.context = context;
@@ -110,7 +112,46 @@ export class Timeline {
       h('p', { class: 'entry-author' }, this.context.personName(data.authorId) ?? 'someone',
         data.source && data.source !== 'web' ? h('span', { class: 'muted' }, ` via ${data.source}`) : null),
       h('div', { class: 'user-text' }, data.content ?? ''),
+      this.attachments(data.attachments ?? []),
     ];
+  }
+
+  /**
+   * A prompt's files: images as thumbnails (opening the full image), text files as downloads. Both
+   * are fetched with this tab's token, since an <img> or a link cannot send it.
+   */
+  attachments(files) {
+    if (!files.length) return null;
+    return h('ul', { class: 'attachments', 'aria-label': 'Attached files' }, files.map((file) => {
+      const path = `/api/sessions/${encodeURIComponent(this.context.sessionId)}/attachments/${encodeURIComponent(file.id)}`;
+      const label = `${file.name} (${fileSize(file.size ?? 0)})`;
+      const link = h('a', { class: 'attachment', href: '#', title: label, dataset: { attachmentId: file.id } });
+      let blob = null;
+      const load = async () => {
+        blob ??= await fetchBlob(path);
+        return blob;
+      };
+      if (file.mediaType?.startsWith('image/')) {
+        const image = h('img', { class: 'attachment-thumbnail', alt: file.name });
+        link.append(image);
+        load().then(dataUrl).then((url) => { image.src = url; }, () => link.classList.add('attachment-missing'));
+      } else {
+        link.append(h('span', { class: 'chip-icon', 'aria-hidden': 'true' }, extension(file.name)), h('span', {}, label));
+      }
+      link.addEventListener('click', async (event) => {
+        event.preventDefault();
+        try {
+          const url = URL.createObjectURL(await load());
+          const open = h('a', { href: url, target: '_blank', rel: 'noopener' });
+          if (!file.mediaType?.startsWith('image/')) open.download = file.name;
+          open.click();
+          setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        } catch {
+          link.classList.add('attachment-missing');
+        }
+      });
+      return h('li', {}, link);
+    }));
   }
 
   /** Streamed text: shown as it comes, replaced by the whole answer once the step's message is in. */

@@ -124,7 +124,7 @@ public final class AgentExecutor implements TurnExecutor {
         List<Event> log = Journal.readLog(events, turn.session().id());
         // a fork's model sees its parent's conversation up to the fork point; its spending is its own
         Conversation.Rebuilt rebuilt = Conversation.rebuild(Journal.withInherited(events, log));
-        List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
+        List<ChatMessage> messages = new ArrayList<>(PromptAttachments.resolve(rebuilt.messages(), turn::attachment));
         Journal journal = Journal.of(turn, events);
         // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
         boolean readOnly = turn.session().settings().readOnly();

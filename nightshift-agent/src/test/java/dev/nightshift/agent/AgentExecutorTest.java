@@ -221,6 +221,82 @@ class AgentExecutorTest {
     }
 
     @Test
+    void thePromptsImageIsReadThroughTheTurnForTheModel() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+        Turn plain = turn(null);
+        log.clear();
+        store.append(
+                "ses_1",
+                List.of(new NewEvent(
+                        "user_message",
+                        "msg_1",
+                        new dev.nightshift.core.event.EventPayload.UserMessage(
+                                        "msg_1",
+                                        "usr_1",
+                                        "web",
+                                        "what is this?",
+                                        null,
+                                        List.of(new dev.nightshift.core.event.EventPayload.AttachmentRef(
+                                                "att_1",
+                                                "shot.png",
+                                                "image/png",
+                                                png.length,
+                                                ".nightshift/attachments/shot.png")))
+                                .toJson())),
+                Instant.EPOCH);
+        List<String> asked = new ArrayList<>();
+        Turn withImage = new Turn() {
+            @Override
+            public Session session() {
+                return plain.session();
+            }
+
+            @Override
+            public Message message() {
+                return plain.message();
+            }
+
+            @Override
+            public boolean resumed() {
+                return false;
+            }
+
+            @Override
+            public Event emit(String type, String jsonData) {
+                return plain.emit(type, jsonData);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return false;
+            }
+
+            @Override
+            public void onStop(Runnable action) {}
+
+            @Override
+            public Sandbox sandbox() {
+                throw new IllegalStateException("no sandbox in this test");
+            }
+
+            @Override
+            public java.util.Optional<byte[]> attachment(String attachmentId) {
+                asked.add(attachmentId);
+                return java.util.Optional.of(png);
+            }
+        };
+        script.add(r -> text("a tiny image"));
+        agent(AgentSettings.DEFAULTS).execute(withImage);
+        assertThat(asked).containsExactly("att_1");
+        ChatMessage.User user =
+                (ChatMessage.User) requests.getFirst().messages().get(1);
+        assertThat(user.text()).isEqualTo("what is this?");
+        assertThat(user.attachments())
+                .singleElement()
+                .satisfies(a -> assertThat(a.data()).isEqualTo(png));
+    }
+
+    @Test
     void aReadOnlySessionOffersOnlyReadOnlyToolsAndNoSubagents() throws Exception {
         Tool write = new Tool() {
             @Override

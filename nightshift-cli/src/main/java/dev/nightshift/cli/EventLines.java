@@ -49,6 +49,28 @@ final class EventLines {
                 + text(d, "status") + (error.isEmpty() ? "" : ": " + error);
     }
 
+    /** A prompt's attachments, one per line ("attached shot.png (image, 12.3 KB)"); empty without any. */
+    static java.util.List<String> attachments(JsonNode d) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (JsonNode a : d.path("attachments")) {
+            String type = text(a, "mediaType");
+            lines.add("attached " + text(a, "name") + " (" + (type.startsWith("image/") ? "image" : "text") + ", "
+                    + size(a.path("size").asLong()) + ")");
+        }
+        return lines;
+    }
+
+    /** {@code 812 bytes}, {@code 12.3 KB}, {@code 4.0 MB}. */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + (bytes == 1 ? " byte" : " bytes");
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f KB", bytes / 1024.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    }
+
     private static String checkout(JsonNode d) {
         String head = text(d, "head");
         if (text(d, "branch").isEmpty()) {

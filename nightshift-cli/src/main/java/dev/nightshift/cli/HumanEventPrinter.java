@@ -61,7 +61,10 @@ final class HumanEventPrinter implements EventPrinter {
     /** One case per catalogue type, without a default: a new type does not compile until it has a rendering. */
     private void render(EventType type, JsonNode event, JsonNode data) {
         switch (type) {
-            case USER_MESSAGE -> block(ansi.bold("› " + data.path("content").asText()));
+            case USER_MESSAGE -> {
+                block(ansi.bold("› " + data.path("content").asText()));
+                EventLines.attachments(data).forEach(a -> line(ansi.dim("  " + a)));
+            }
             case STEP_START -> streamedThisStep = false;
             case TOKEN -> text(data.path("text").asText());
             case ASSISTANT_MESSAGE, SUBAGENT_MESSAGE -> {

@@ -23,7 +23,15 @@ class EventRenderingTest {
     /** A typical payload of each type; a new type fails to compile here until it has one. */
     private static EventPayload sample(EventType type) {
         return switch (type) {
-            case USER_MESSAGE -> new EventPayload.UserMessage("msg_1", "usr_1", "cli", "Fix the flaky test", null);
+            case USER_MESSAGE ->
+                new EventPayload.UserMessage(
+                        "msg_1",
+                        "usr_1",
+                        "cli",
+                        "Fix the flaky test",
+                        null,
+                        List.of(new EventPayload.AttachmentRef(
+                                "att_1", "failure.png", "image/png", 12_595, ".nightshift/attachments/failure.png")));
             case TOKEN -> new EventPayload.Token("Looking at it.\n");
             case STEP_START -> new EventPayload.StepStart(1, "openai/model");
             case STEP_FINISH -> new EventPayload.StepFinish(1, USAGE, 0.002, 0.002, 0.01, null, null);
@@ -150,6 +158,14 @@ class EventRenderingTest {
         assertThat(line(EventPayload.Git.checkout(
                         "file:///srv/new", null, null, "(no repository at /srv/new: the workspace starts empty)")))
                 .isEqualTo("git  no repository at /srv/new: the workspace starts empty");
+    }
+
+    @Test
+    void aPromptsAttachmentsAreListedUnderIt() throws Exception {
+        assertThat(line(sample(EventType.USER_MESSAGE)))
+                .isEqualTo("› Fix the flaky test\n  attached failure.png (image, 12.3 KB)");
+        assertThat(line(new EventPayload.UserMessage("msg_2", "usr_1", "web", "again", null)))
+                .isEqualTo("› again");
     }
 
     @Test

@@ -26,6 +26,7 @@ final class WorkspaceImport {
             set -eu
             git() { command git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }
             git init -q
+            """ + Workspaces.IGNORE_ATTACHMENTS + """
             tar -x -i -f - -C .git
             refs=$(mktemp)
             git for-each-ref --format='delete %(refname) %(objectname)' refs/heads > "$refs"

@@ -440,9 +440,23 @@ public final class Workspaces {
 
     private record Staged(String stat, String patch) {}
 
+    /**
+     * A shell step (after {@code git()} is defined, in the workspace) that makes git ignore the files
+     * attached to prompts ({@value dev.nightshift.core.model.Attachment#DIRECTORY}) through
+     * {@code .git/info/exclude}: they are the session's inputs, never its work, so no commit, diff or
+     * {@code git add} of the agent's own picks them up. Idempotent; also run before every stage and
+     * diff, for workspaces checked out before the rule existed.
+     */
+    static final String IGNORE_ATTACHMENTS = """
+            exclude=$(git rev-parse --git-path info/exclude)
+            mkdir -p "$(dirname "$exclude")"
+            grep -qxF '/%1$s/' "$exclude" 2>/dev/null || printf '%%s\\n' '/%1$s/' >> "$exclude"
+            """.formatted(dev.nightshift.core.model.Attachment.DIRECTORY);
+
     private static final String STAGE = """
             set -eu
             git() { command git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }
+            """ + IGNORE_ATTACHMENTS + """
             git add -A
             if git diff --cached --quiet; then exit 0; fi
             git diff --cached --no-ext-diff --no-textconv --stat=120 | tail -n 60
@@ -623,6 +637,7 @@ public final class Workspaces {
     private static final String LIVE_DIFF = """
             set -eu
             git() { command git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }
+            """ + IGNORE_ATTACHMENTS + """
             export GIT_INDEX_FILE=$(mktemp)
             rm -f "$GIT_INDEX_FILE"
             git read-tree HEAD 2>/dev/null || true

@@ -14,6 +14,7 @@ import dev.nightshift.git.testing.TestRepos;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
 import dev.nightshift.sandbox.EgressAttachment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -172,6 +173,34 @@ class WorkspacesTest {
                 .extracting(BranchDiff.FileChange::path)
                 .containsExactlyInAnyOrder("README.md", "untracked.txt");
         assertThat(sh(sandbox, "git status --porcelain")).contains("?? untracked.txt"); // the real index is untouched
+    }
+
+    @Test
+    void filesAttachedToPromptsAreNeverCommittedNorShownAsChanges() throws Exception {
+        Sandbox sandbox = sandbox("s1");
+        workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/5", ADA, sandbox);
+        sandbox.writeFile(".nightshift/attachments/shot.png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        assertThat(sh(sandbox, "git status --porcelain")).isEmpty(); // the agent's own git ignores them too
+        sh(sandbox, "echo changed > src/app.txt");
+
+        assertThat(workspaces
+                        .diff("s1", url, "main", "al/5", sandbox)
+                        .orElseThrow()
+                        .files())
+                .extracting(BranchDiff.FileChange::path)
+                .containsExactly("src/app.txt");
+        Publication publication = workspaces.publish(publish("s1", "al/5", true), sandbox);
+        assertThat(git(remote, "show", "--name-only", "--format=", publication.head()))
+                .isEqualTo("src/app.txt");
+
+        // a workspace checked out before the rule existed gets it at its next publish
+        sh(sandbox, "printf '' > .git/info/exclude");
+        sandbox.writeFile(".nightshift/attachments/notes.md", "# notes\n".getBytes(StandardCharsets.UTF_8));
+        sh(sandbox, "echo again > src/app.txt");
+        Publication second = workspaces.publish(publish("s1", "al/5", true), sandbox);
+        assertThat(git(remote, "show", "--name-only", "--format=", second.head()))
+                .isEqualTo("src/app.txt");
+        assertThat(git(remote, "ls-tree", "-r", "--name-only", "al/5")).doesNotContain(".nightshift");
     }
 
     @Test

@@ -67,6 +67,7 @@ import dev.nightshift.server.sandbox.SandboxTrust;
 import dev.nightshift.server.secret.EgressCaStore;
 import dev.nightshift.server.secret.SecretRoutes;
 import dev.nightshift.server.secret.Vault;
+import dev.nightshift.server.session.Attachments;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
 import dev.nightshift.server.slack.ChannelRoutes;
@@ -80,6 +81,7 @@ import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.web.WebUi;
 import dev.nightshift.slack.SlackClient;
 import dev.nightshift.slack.SocketModeConnector;
+import dev.nightshift.store.FileBlobStore;
 import dev.nightshift.triggers.AutomationScheduler;
 import dev.nightshift.triggers.AutomationService;
 import dev.nightshift.triggers.RunRules;
@@ -230,6 +232,9 @@ final class Components implements AutoCloseable {
             custom.afterTurn(turn);
         };
 
+        // prompts' files: content-addressed under the data directory (a fleet would put an object store here)
+        Attachments attachments =
+                new Attachments(store, new FileBlobStore(dataDir.resolve("blobs")), config.attachmentLimits());
         RunningTurns runningTurns = new RunningTurns();
         this.sandboxes = sandboxManager(
                 config, plugins, store, eventLog, git, runningTurns, timer, clock, sandboxSecrets, trust);
@@ -245,7 +250,8 @@ final class Components implements AutoCloseable {
                 nodeId(),
                 config.turnLease(),
                 plugins.stopGrace,
-                clock);
+                clock,
+                attachments);
         SessionService sessions = new SessionService(
                 store,
                 queue::queueChanged,
@@ -377,7 +383,7 @@ final class Components implements AutoCloseable {
                 clock);
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
         SecretRoutes secretRoutes = new SecretRoutes(store, vault, auth, clock);
-        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
+        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess, attachments);
         ForkRoutes forkRoutes = new ForkRoutes(new SessionForks(store, sessions, sandboxes, eventLog, clock), auth);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);

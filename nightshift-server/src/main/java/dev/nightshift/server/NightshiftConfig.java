@@ -1,6 +1,7 @@
 package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentSettings;
+import dev.nightshift.core.policy.AttachmentLimits;
 import dev.nightshift.core.policy.ChildSessionLimits;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.RepositoryPolicy;
@@ -36,6 +37,13 @@ public record NightshiftConfig(
     /** One setting's value as given, else its default. */
     public String get(Setting setting) {
         return value(values, setting);
+    }
+
+    /** How much may be attached to one prompt. */
+    public AttachmentLimits attachmentLimits() {
+        return new AttachmentLimits(
+                intValue(values, Setting.MAX_ATTACHMENTS, 0, 100),
+                Units.parseBytes(Setting.MAX_ATTACHMENT_BYTES.env(), value(values, Setting.MAX_ATTACHMENT_BYTES)));
     }
 
     /** The agent's guards, from the settings. */
@@ -380,6 +388,7 @@ public record NightshiftConfig(
         });
         NightshiftConfig config = from(merged);
         config.agent(); // refuse bad agent settings at start, not at the first prompt
+        config.attachmentLimits();
         config.oidcProviders();
         config.sessionsVisibleToAll();
         config.egressCaRegenerate();

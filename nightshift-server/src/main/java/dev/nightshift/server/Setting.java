@@ -2,6 +2,7 @@ package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentSettings;
 import dev.nightshift.agent.model.GatewayConfig;
+import dev.nightshift.core.policy.AttachmentLimits;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.SandboxLifecycle;
 import dev.nightshift.core.sandbox.SandboxLimits;
@@ -46,6 +47,14 @@ public enum Setting {
             "NIGHTSHIFT_MAX_PROMPT_CHARS",
             String.valueOf(Limits.DEFAULTS.maxPromptChars()),
             "Longest prompt accepted."),
+    MAX_ATTACHMENTS(
+            "NIGHTSHIFT_MAX_ATTACHMENTS",
+            String.valueOf(AttachmentLimits.DEFAULTS.maxCount()),
+            "Most files attached to one prompt (images and text files); 0 takes none."),
+    MAX_ATTACHMENT_BYTES(
+            "NIGHTSHIFT_MAX_ATTACHMENT_BYTES",
+            Units.formatBytes(AttachmentLimits.DEFAULTS.maxBytes()),
+            "Largest file attached to a prompt."),
     LIVE_TOKEN_TTL(
             "NIGHTSHIFT_LIVE_TOKEN_TTL",
             Units.formatDuration(Limits.DEFAULTS.liveTokenTtl()),
@@ -170,6 +179,10 @@ public enum Setting {
             GatewayConfig.MODEL_PRICES,
             "",
             "USD per million tokens, input:cached:output, e.g. 'openai/gpt-5=1.25:0.125:10'; used for cost events and budgets."),
+    VISION_MODELS(
+            GatewayConfig.VISION_MODELS,
+            GatewayConfig.DEFAULT_VISION_MODELS,
+            "Models that are sent prompts' images, as provider/model patterns (* matches anything), comma-separated, or none; other models get each image described in words."),
     ANTHROPIC_API_KEY(GatewayConfig.ANTHROPIC_API_KEY, "", "Key for anthropic/… models."),
     ANTHROPIC_BASE_URL(
             GatewayConfig.ANTHROPIC_BASE_URL, GatewayConfig.DEFAULT_ANTHROPIC_BASE_URL, "Messages API endpoint."),

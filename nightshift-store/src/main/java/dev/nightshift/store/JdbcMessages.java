@@ -91,6 +91,7 @@ final class JdbcMessages implements MessageStore {
                     .bind("crid", m.clientRequestId())
                     .bind("now", now.toEpochMilli())
                     .execute();
+            JdbcAttachments.insert(h, m.sessionId(), m.id(), m.attachments(), now);
             Message stored = byId(h, m.id()).orElseThrow();
             return new EnqueueResult.Accepted(stored, unfinished + 1, true);
         });

@@ -8,10 +8,12 @@ import dev.nightshift.core.Secrets;
 import dev.nightshift.core.automation.Automation;
 import dev.nightshift.core.automation.AutomationRun;
 import dev.nightshift.core.automation.AutomationTrigger;
+import dev.nightshift.core.model.Attachment;
 import dev.nightshift.core.model.ChannelDefault;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
+import dev.nightshift.core.model.NewAttachment;
 import dev.nightshift.core.model.NewEvent;
 import dev.nightshift.core.model.NewMessage;
 import dev.nightshift.core.model.NewSession;
@@ -329,6 +331,109 @@ abstract class StoreContractTest {
                                 10,
                                 now))
                 .isInstanceOf(EnqueueResult.UnknownSession.class);
+    }
+
+    @Test
+    void attachmentsAreQueuedWithTheirPromptOnceAndNamedUniquelyWithinTheSession() {
+        Session s = newSession(alice, "/r");
+        Session other = newSession(alice, "/r2");
+        String hash = "ab".repeat(32);
+        List<NewAttachment> files = List.of(
+                new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 120, hash),
+                new NewAttachment(Ids.newId("att"), "notes.md", "text/plain", 7, hash));
+        Message first = accepted(store.messages()
+                        .enqueue(
+                                new NewMessage(
+                                        Ids.newId("msg"), s.id(), alice.id(), Source.WEB, "look", null, "r1", files),
+                                10,
+                                now))
+                .message();
+        assertThat(store.attachments().forMessage(first.id()))
+                .extracting(Attachment::name, Attachment::mediaType, Attachment::size, Attachment::sessionId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("shot.png", "image/png", 120L, s.id()),
+                        org.assertj.core.groups.Tuple.tuple("notes.md", "text/plain", 7L, s.id()));
+        Attachment shot = store.attachments().forMessage(first.id()).getFirst();
+        assertThat(store.attachments().get(shot.id())).contains(shot);
+        assertThat(shot.path()).isEqualTo(".nightshift/attachments/shot.png");
+
+        // a retried send stores nothing twice
+        EnqueueResult.Accepted retry = accepted(store.messages()
+                .enqueue(
+                        new NewMessage(
+                                Ids.newId("msg"),
+                                s.id(),
+                                alice.id(),
+                                Source.WEB,
+                                "look",
+                                null,
+                                "r1",
+                                List.of(new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 120, hash))),
+                        10,
+                        now));
+        assertThat(retry.created()).isFalse();
+        assertThat(store.attachments().forMessage(first.id())).hasSize(2);
+
+        // a later prompt's file of the same name gets its own name, as does one of the same prompt
+        Message second = accepted(store.messages()
+                        .enqueue(
+                                new NewMessage(
+                                        Ids.newId("msg"),
+                                        s.id(),
+                                        alice.id(),
+                                        Source.WEB,
+                                        "and this",
+                                        null,
+                                        null,
+                                        List.of(
+                                                new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 9, hash),
+                                                new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 9, hash))),
+                                10,
+                                now))
+                .message();
+        assertThat(store.attachments().forMessage(second.id()))
+                .extracting(Attachment::name)
+                .containsExactly("shot-2.png", "shot-3.png");
+        // another session's names are its own
+        Message elsewhere = accepted(store.messages()
+                        .enqueue(
+                                new NewMessage(
+                                        Ids.newId("msg"),
+                                        other.id(),
+                                        alice.id(),
+                                        Source.WEB,
+                                        "x",
+                                        null,
+                                        null,
+                                        List.of(new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 9, hash))),
+                                10,
+                                now))
+                .message();
+        assertThat(store.attachments().forMessage(elsewhere.id()))
+                .extracting(Attachment::name)
+                .containsExactly("shot.png");
+        assertThat(store.attachments().get("att_missing")).isEmpty();
+    }
+
+    @Test
+    void aRefusedPromptKeepsNoAttachment() {
+        Session s = newSession(alice, "/r");
+        String id = Ids.newId("att");
+        assertThat(store.messages()
+                        .enqueue(
+                                new NewMessage(
+                                        Ids.newId("msg"),
+                                        s.id(),
+                                        alice.id(),
+                                        Source.WEB,
+                                        "full",
+                                        null,
+                                        null,
+                                        List.of(new NewAttachment(id, "a.txt", "text/plain", 1, "cd".repeat(32)))),
+                                0,
+                                now))
+                .isInstanceOf(EnqueueResult.QueueFull.class);
+        assertThat(store.attachments().get(id)).isEmpty();
     }
 
     @Test

@@ -25,9 +25,22 @@ public sealed interface EventPayload {
     /**
      * @param source where the prompt came from (web, cli, api, …)
      * @param model the prompt's own model, if it named one
+     * @param attachments the files sent with it, if any (their content is served by the API)
      */
-    record UserMessage(String messageId, String authorId, String source, String content, String model)
-            implements EventPayload {}
+    record UserMessage(
+            String messageId,
+            String authorId,
+            String source,
+            String content,
+            String model,
+            List<AttachmentRef> attachments)
+            implements EventPayload {
+
+        /** A prompt without attachments. */
+        public UserMessage(String messageId, String authorId, String source, String content, String model) {
+            this(messageId, authorId, source, content, model, null);
+        }
+    }
 
     record Token(String text) implements EventPayload {}
 
@@ -222,4 +235,17 @@ public sealed interface EventPayload {
 
     /** @param status pending, in_progress or completed */
     record TodoItem(String content, String status) {}
+
+    /**
+     * A file attached to a prompt.
+     *
+     * @param mediaType image/png, image/jpeg, image/gif, image/webp or text/plain
+     * @param size in bytes
+     * @param path where it is in the workspace, relative to its root
+     */
+    record AttachmentRef(String id, String name, String mediaType, long size, String path) {
+        public static AttachmentRef of(dev.nightshift.core.model.Attachment a) {
+            return new AttachmentRef(a.id(), a.name(), a.mediaType(), a.size(), a.path());
+        }
+    }
 }

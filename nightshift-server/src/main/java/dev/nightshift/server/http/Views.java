@@ -147,6 +147,19 @@ public final class Views {
         return new ArtifactView(a.id(), a.type(), a.url(), a.data(), a.createdAt());
     }
 
+    /** @param url where its content is served to the session's readers */
+    public record AttachmentView(String id, String name, String mediaType, long size, String path, String url) {}
+
+    public static AttachmentView attachment(dev.nightshift.core.model.Attachment a) {
+        return new AttachmentView(
+                a.id(), a.name(), a.mediaType(), a.size(), a.path(), attachmentUrl(a.sessionId(), a.id()));
+    }
+
+    /** The API path of an attachment's content. */
+    public static String attachmentUrl(String sessionId, String attachmentId) {
+        return "/api/sessions/" + sessionId + "/attachments/" + attachmentId;
+    }
+
     public record ParticipantView(String userId, String login, String role, Instant joinedAt) {}
 
     public static ParticipantView participant(Participant p) {

@@ -5,6 +5,7 @@ import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.Session;
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.session.Attachments;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,8 +29,16 @@ final class ActiveTurn implements Turn {
     private volatile java.util.List<String> waitingFor;
 
     private final TurnSandboxes sandboxes;
+    private final Attachments attachments;
 
-    ActiveTurn(Session session, Message message, boolean resumed, EventLog log, TurnSandboxes sandboxes) {
+    ActiveTurn(
+            Session session,
+            Message message,
+            boolean resumed,
+            EventLog log,
+            TurnSandboxes sandboxes,
+            Attachments attachments) {
+        this.attachments = attachments;
         this.session = session;
         this.message = message;
         this.resumed = resumed;
@@ -68,6 +77,11 @@ final class ActiveTurn implements Turn {
                     + "); nothing more can be written to it");
         }
         return log.append(session.id(), type, message.id(), jsonData);
+    }
+
+    @Override
+    public java.util.Optional<byte[]> attachment(String attachmentId) throws java.io.IOException {
+        return attachments.content(session.id(), attachmentId);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.nightshift.server.turn;
 
 import dev.nightshift.core.event.EventPayload;
+import dev.nightshift.core.model.Attachment;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
 import dev.nightshift.core.model.NewEvent;
@@ -13,6 +14,7 @@ import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
 import dev.nightshift.core.port.TurnSuspended;
 import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.session.Attachments;
 import dev.nightshift.server.session.TurnControl;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +65,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     private final TurnSandboxes sandboxes;
     private final RunningTurns active;
     private final Consumer<Message> turnEnded;
+    private final Attachments attachments;
     private final Map<String, SessionRunner> runners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "turn-leases");
@@ -76,6 +79,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
      * @param running where this dispatcher records its running turns; the sandbox manager reads it too
      * @param turnEnded told, on the thread that ended it, when a prompt finished (completed, failed or
      *     stopped): the message as stored then. It must return quickly and never throw.
+     * @param attachments prompts' files: logged with their prompt, placed in the workspace before its turn
      */
     public TurnDispatcher(
             Store store,
@@ -89,7 +93,9 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             String nodeId,
             Duration lease,
             Duration stopGrace,
-            Clock clock) {
+            Clock clock,
+            Attachments attachments) {
+        this.attachments = attachments;
         this.sandboxes = sandboxes;
         this.active = running;
         this.turnEnded = turnEnded;
@@ -332,11 +338,12 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             return;
         }
         Session session = found.get();
-        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes);
+        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes, attachments);
         active.add(turn);
         sandboxes.touch(session.id());
         String failure = null;
         try {
+            List<Attachment> files = attachments.forMessage(message.id());
             store.sessions().updateStatus(session.id(), SessionStatus.ACTIVE, clock.instant());
             queueChanged.accept(session.id());
             if (resumed) {
@@ -350,8 +357,14 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                                 message.authorId(),
                                 message.source().wire(),
                                 message.content(),
-                                message.model()));
+                                message.model(),
+                                files.isEmpty()
+                                        ? null
+                                        : files.stream()
+                                                .map(EventPayload.AttachmentRef::of)
+                                                .toList()));
             }
+            place(turn, files);
             failure = execute(turn);
             if (failure == null && !turn.stopRequested() && turn.waitingFor() == null) {
                 postTurn.afterTurn(turn);
@@ -387,6 +400,27 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         }
         queueChanged.accept(sessionId);
         wakeWaiting(sessionId);
+    }
+
+    /**
+     * Writes the prompt's attachments into the workspace (again after a take-over: the sandbox may be
+     * a new one). A failure is logged and the turn goes on: the model still gets the files in its
+     * prompt, only the copies in the workspace are missing.
+     */
+    private void place(ActiveTurn turn, List<Attachment> files) {
+        if (files.isEmpty() || !sandboxes.available() || turn.stopRequested()) {
+            return;
+        }
+        try {
+            attachments.place(turn.sandbox(), files);
+        } catch (Exception e) {
+            LOG.warn("placing the attachments of {} failed", turn.message().id(), e);
+            log.append(
+                    turn.session().id(),
+                    turn.message().id(),
+                    new EventPayload.Error("the attachments could not be placed in the workspace at "
+                            + Attachment.DIRECTORY + " (" + describe(e) + "); the agent sees them only in the prompt"));
+        }
     }
 
     /** Runs the executor on its own virtual thread so a stopped executor that hangs can be abandoned. */
