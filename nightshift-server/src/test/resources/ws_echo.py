@@ -20,8 +20,14 @@ def handle(conn):
         head += conn.recv(4096)
     key = [l.split(b":", 1)[1].strip() for l in head.split(b"\r\n") if l.lower().startswith(b"sec-websocket-key")][0]
     accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
+    # a subprotocol, as a dev server picks one: the first offered, or the one named on the command line
+    offered = [p.strip() for l in head.split(b"\r\n") if l.lower().startswith(b"sec-websocket-protocol")
+               for p in l.split(b":", 1)[1].split(b",")]
+    chosen = sys.argv[2].encode() if len(sys.argv) > 2 else (offered[0] if offered else None)
     conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                 b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+                 + (b"Sec-WebSocket-Protocol: " + chosen + b"\r\n" if chosen else b"")
+                 + b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+    protocol = chosen.decode() if chosen else ""
     while True:
         h = recv_exactly(conn, 2)
         opcode, length = h[0] & 15, h[1] & 127
@@ -35,7 +41,8 @@ def handle(conn):
             conn.sendall(b"\x88\x00")
             return
         if opcode == 1:
-            out = json.dumps({"type": "echo", "text": payload.decode()}).encode()
+            out = json.dumps({"type": "echo", "text": payload.decode(), "offered": [p.decode() for p in offered],
+                              "protocol": protocol}).encode()
             header = bytes([0x81]) + (bytes([len(out)]) if len(out) < 126 else bytes([126]) + struct.pack(">H", len(out)))
             conn.sendall(header + out)
 

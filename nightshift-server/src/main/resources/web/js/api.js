@@ -21,10 +21,12 @@ export function whenUnauthorized(handler) {
 export async function api(method, path, body, { token = auth.token, quiet401 = false } = {}) {
   const headers = { 'X-Nightshift-Source': 'web' };
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // a form (a prompt with files) goes as multipart/form-data, its boundary set by the browser
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, body: body === undefined || form ? body : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'network', 'Nightshift cannot be reached. Check that the server is running, then try again.');
   }
@@ -50,3 +52,22 @@ export const post = (path, body, options) => api('POST', path, body ?? {}, optio
 export const put = (path, body, options) => api('PUT', path, body ?? {}, options);
 export const patch = (path, body, options) => api('PATCH', path, body ?? {}, options);
 export const del = (path, options) => api('DELETE', path, undefined, options);
+
+/** Fetches a file the API serves (an attachment) with this tab's token, as a Blob. */
+export async function fetchBlob(path, { token = auth.token } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, { headers });
+  if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, `the file could not be loaded (${response.status})`);
+  return response.blob();
+}
+
+/** A Blob as a data: URL, which the page's Content-Security-Policy allows as an image source. */
+export function dataUrl(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}

@@ -135,20 +135,69 @@ function route() {
   shell.show(match ? decodeURIComponent(match[1]) : null);
 }
 
-/** The signed-in layout: sidebar (not for share links) and the main area. */
+/** Where the sidebar is a drawer behind the menu button (the width layout.css folds it at). */
+const PHONE = window.matchMedia('(max-width: 760px)');
+
+/**
+ * The signed-in layout: sidebar (not for share links) and the main area. On a phone the sidebar is
+ * a drawer: the menu button opens it over the page, and picking anything in it, the scrim or Escape
+ * closes it.
+ */
 class Shell {
   constructor() {
     this.main = h('main', { class: 'main', id: 'main' });
     this.sidebar = auth.isShareLink ? null : new Sidebar({ navigate, signOut: () => signIn() });
+    if (this.sidebar) this.sidebar.el.id = 'sidebar';
+    this.menuButton = this.sidebar ? h('button', {
+      type: 'button', class: 'menu-button', 'aria-controls': 'sidebar', 'aria-expanded': 'false',
+      onclick: () => this.toggleDrawer(),
+    }, h('span', { class: 'menu-icon', 'aria-hidden': 'true' }, '☰'), 'Sessions') : null;
     this.el = h('div', { class: `shell${auth.isShareLink ? ' shell-shared' : ''}` },
       h('a', { class: 'skip-link', href: '#main' }, 'Skip to content'),
-      this.sidebar?.el, this.main);
+      this.sidebar ? h('header', { class: 'phone-bar' }, this.menuButton,
+        h('span', { class: 'brand' }, h('img', { src: '/ui/icon.svg', alt: '', width: 22, height: 22 }), 'Nightshift')) : null,
+      this.sidebar?.el,
+      this.sidebar ? h('div', { class: 'drawer-scrim', 'aria-hidden': 'true', onclick: () => this.closeDrawer(true) }) : null,
+      this.main);
+    this.el.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.drawerOpen) this.closeDrawer(true);
+    });
+    // a phone turned sideways past the fold: the drawer is a sidebar again
+    this.onWidth = () => { if (!PHONE.matches) this.closeDrawer(false); };
+    PHONE.addEventListener('change', this.onWidth);
     this.view = null;
     this.sessionId = undefined;
   }
 
+  get drawerOpen() {
+    return this.el.classList.contains('drawer-open');
+  }
+
+  toggleDrawer() {
+    if (this.drawerOpen) this.closeDrawer(true);
+    else this.openDrawer();
+  }
+
+  openDrawer() {
+    if (!this.sidebar || !PHONE.matches) return;
+    this.el.classList.add('drawer-open');
+    this.menuButton.setAttribute('aria-expanded', 'true');
+    this.main.inert = true;
+    (this.sidebar.el.querySelector('[aria-current=page]') ?? this.sidebar.el.querySelector('a, button'))?.focus();
+  }
+
+  /** @param refocus give the focus back to the menu button (closed by the person, not by a navigation) */
+  closeDrawer(refocus) {
+    if (!this.drawerOpen) return;
+    this.el.classList.remove('drawer-open');
+    this.menuButton.setAttribute('aria-expanded', 'false');
+    this.main.inert = false;
+    if (refocus) this.menuButton.focus();
+  }
+
   /** A page of its own (Secrets, Automations) in the main area; no session is selected meanwhile. */
   showPage(path, makeView) {
+    this.closeDrawer(false);
     this.sidebar?.select(null);
     this.sidebar?.markPage(path);
     this.sessionId = undefined;
@@ -158,6 +207,7 @@ class Shell {
   }
 
   show(sessionId) {
+    this.closeDrawer(false);
     this.sidebar?.select(sessionId);
     this.sidebar?.markPage(null);
     if (sessionId === this.sessionId) return;
@@ -167,8 +217,8 @@ class Shell {
     if (!sessionId) {
       clear(this.main).append(h('div', { class: 'welcome' },
         state('empty', 'No session open',
-          'Pick a session on the left, or start a new one: give Nightshift a repository and ask for a change.',
-          h('button', { type: 'button', class: 'button primary', onclick: () => this.sidebar?.openNewSession() },
+          'Pick a session from the list, or start a new one: give Nightshift a repository and ask for a change.',
+          h('button', { type: 'button', class: 'button primary', onclick: () => { this.openDrawer(); this.sidebar?.openNewSession(); } },
             'New session'))));
       document.title = 'Nightshift';
       return;
@@ -178,6 +228,7 @@ class Shell {
   }
 
   destroy() {
+    PHONE.removeEventListener('change', this.onWidth);
     this.view?.destroy();
     this.sidebar?.destroy();
   }

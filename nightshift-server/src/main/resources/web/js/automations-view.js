@@ -3,12 +3,15 @@
 // run now, rotate the key, delete; each one's run history; a form to create one (a schedule, a
 // webhook with conditions, a signed webhook). A webhook key comes back only in the answer to a
 // create or a rotation (the server keeps its hash), so it is shown then, once, with a curl line to
-// try it, and the page keeps it nowhere else.
+// try it, and the page keeps it nowhere else. Below them, the Slack channels' default repositories
+// (channels-section.js) and, for administrators, the connection to Linear (linear-section.js).
 
 import { h, clear, state } from './dom.js';
 import { get, post, patch, del } from './api.js';
 import { auth } from './auth.js';
 import { relativeTime, timeUntil } from './format.js';
+import { ChannelsSection } from './channels-section.js';
+import { LinearSection } from './linear-section.js';
 
 const REFRESH_MS = 10000;
 const RUNS_PAGE = 10;
@@ -108,7 +111,9 @@ export class AutomationsView {
       this.notice,
       this.list,
       h('h2', { id: 'automation-form-title' }, 'New automation'),
-      this.form);
+      this.form,
+      new ChannelsSection().el,
+      auth.isAdmin ? new LinearSection().el : null);
     document.title = 'Automations · Nightshift';
     this.load();
     this.timer = setInterval(() => {

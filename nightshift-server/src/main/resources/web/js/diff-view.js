@@ -1,12 +1,32 @@
-// "Changes": the files the session changed and the diff, unified or side by side. It reads
-// GET /api/sessions/{id}/diff; while that is missing (404) or has nothing, it shows an empty state.
+// "Changes": the files the session changed and the diff, drawn by diff2html line by line or side by
+// side (always line by line on a phone). It reads GET /api/sessions/{id}/diff; while that is missing
+// (404) or has nothing, it shows an empty state. diff2html escapes the code it draws; its HTML still
+// goes through DOMPurify before it reaches the page, since the diff is the agent's work.
 
 import { h, append, clear, state } from './dom.js';
 import { get } from './api.js';
 import { plural } from './format.js';
-import { parsePatch, sideBySide } from './diff-parse.js';
+import DOMPurify from '/vendor/dompurify/dist/purify.es.mjs';
 
 const MODE_KEY = 'nightshift.diffMode';
+const PHONE = window.matchMedia('(max-width: 760px)');
+
+let library = null;
+
+/** diff2html's browser bundle (a classic script that defines the global Diff2Html), loaded once, when first needed. */
+function diff2html() {
+  library ??= new Promise((resolve, reject) => {
+    if (globalThis.Diff2Html) return resolve(globalThis.Diff2Html);
+    const script = h('script', { src: '/vendor/diff2html/diff2html.min.js' });
+    script.onload = () => resolve(globalThis.Diff2Html);
+    script.onerror = () => {
+      library = null;
+      reject(new Error('the diff renderer could not be loaded; try again'));
+    };
+    document.head.append(script);
+  });
+  return library;
+}
 
 export class DiffView {
   constructor(sessionId, { onFiles }) {
@@ -16,6 +36,17 @@ export class DiffView {
     this.diff = null;
     this.el = h('section', { class: 'changes', 'aria-label': 'Changes' });
     this.stale = true;
+    // crossing the phone width redraws: side by side does not fit a phone
+    this.onWidth = () => {
+      if (!this.el.isConnected) PHONE.removeEventListener('change', this.onWidth);
+      else if (this.diff && this.renderer) this.render();
+    };
+    PHONE.addEventListener('change', this.onWidth);
+  }
+
+  /** Side by side only where there is room for it. */
+  get layout() {
+    return PHONE.matches ? 'unified' : this.mode;
   }
 
   /** Loads the diff again if something may have changed it since. */
@@ -29,6 +60,14 @@ export class DiffView {
       this.diff = e.status === 404 ? { available: false, missing: true } : { available: false, failed: e.message };
     }
     this.onFiles(this.diff.available ? this.diff.files?.length ?? 0 : 0);
+    if (this.diff.available && this.diff.files?.length) {
+      try {
+        this.renderer = await diff2html();
+      } catch (e) {
+        this.diff = { available: false, failed: e.message };
+        this.stale = true;
+      }
+    }
     this.render();
   }
 
@@ -47,13 +86,13 @@ export class DiffView {
     }
     const additions = diff.files.reduce((n, f) => n + (f.additions ?? 0), 0);
     const deletions = diff.files.reduce((n, f) => n + (f.deletions ?? 0), 0);
-    const parsed = new Map(parsePatch(diff.patch).map((f) => [f.path, f]));
+    const parsed = byPath(this.renderer.parse(diff.patch ?? ''));
     append(this.el, [
       h('div', { class: 'diff-toolbar' },
         h('p', {}, h('strong', {}, plural(diff.files.length, 'file')), ' changed ',
           h('span', { class: 'additions' }, `+${additions}`), ' ', h('span', { class: 'deletions' }, `−${deletions}`),
           diff.branch ? h('span', { class: 'muted' }, ` · ${diff.branch} → ${diff.base}`) : null),
-        this.modeSwitch()),
+        PHONE.matches ? null : this.modeSwitch()),
       diff.truncated ? h('p', { class: 'notice' }, 'The diff is too large to show in full; it is cut short.') : null,
       h('ul', { class: 'file-list', 'aria-label': 'Files changed' }, diff.files.map((f, i) => h('li', {},
         h('a', { href: `#diff-file-${i}` },
@@ -61,7 +100,7 @@ export class DiffView {
           f.oldPath && f.oldPath !== f.path ? `${f.oldPath} → ${f.path}` : f.path),
         h('span', { class: 'file-stats' }, h('span', { class: 'additions' }, `+${f.additions}`), ' ',
           h('span', { class: 'deletions' }, `−${f.deletions}`))))),
-      diff.files.map((f, i) => this.fileView(f, parsed.get(f.path), i))]);
+      diff.files.map((f, i) => this.fileView(f, parsed.get(f.path) ?? parsed.get(f.oldPath), i))]);
   }
 
   modeSwitch() {
@@ -79,28 +118,29 @@ export class DiffView {
   }
 
   fileView(file, parsed, index) {
-    const hunks = parsed?.hunks ?? [];
-    return h('section', { class: 'diff-file', id: `diff-file-${index}`, 'aria-label': file.path },
-      h('h3', { class: 'diff-file-name' }, file.path),
-      hunks.length === 0 ? h('p', { class: 'muted diff-binary' }, 'No text changes to show (binary, mode or rename only).')
-        : h('table', { class: `diff-table diff-${this.mode}` },
-          hunks.map((hunk) => h('tbody', {},
-            h('tr', { class: 'hunk-header' }, h('td', { colspan: this.mode === 'split' ? 4 : 3 }, hunk.header)),
-            this.mode === 'split' ? sideBySide(hunk.lines).map(splitRow) : hunk.lines.map(unifiedRow)))));
+    const section = h('section', { class: 'diff-file', id: `diff-file-${index}`, 'aria-label': file.path });
+    if (!parsed?.blocks?.length) {
+      section.append(h('div', { class: 'd2h-file-wrapper' },
+        h('div', { class: 'd2h-file-header' }, h('span', { class: 'd2h-file-name-wrapper' }, h('span', { class: 'd2h-file-name' }, file.path))),
+        h('p', { class: 'muted diff-binary' }, 'No text changes to show (binary, mode or rename only).')));
+      return section;
+    }
+    const html = this.renderer.html([parsed], {
+      outputFormat: this.layout === 'split' ? 'side-by-side' : 'line-by-line',
+      drawFileList: false,
+      matching: 'lines',
+      diffStyle: 'word',
+      colorScheme: 'auto',
+    });
+    section.innerHTML = DOMPurify.sanitize(html);
+    return section;
   }
 }
 
-const SIGN = { add: '+', del: '-', ctx: ' ', note: '' };
-
-function unifiedRow(line) {
-  return h('tr', { class: `line-${line.kind}` },
-    h('td', { class: 'line-no' }, line.oldNo ?? ''), h('td', { class: 'line-no' }, line.newNo ?? ''),
-    h('td', { class: 'line-code' }, SIGN[line.kind] + line.text));
-}
-
-function splitRow({ left, right }) {
-  const side = (line, no) => line
-    ? [h('td', { class: 'line-no' }, line[no] ?? ''), h('td', { class: `line-code line-${line.kind}` }, line.text)]
-    : [h('td', { class: 'line-no empty' }), h('td', { class: 'line-code empty' })];
-  return h('tr', {}, side(left, 'oldNo'), side(right, 'newNo'));
+/** diff2html's files by path: the new name, and the old one for a deleted file. */
+function byPath(files) {
+  const map = new Map();
+  for (const f of files) if (f.newName && f.newName !== '/dev/null') map.set(f.newName, f);
+  for (const f of files) if (f.oldName && f.oldName !== '/dev/null' && !map.has(f.oldName)) map.set(f.oldName, f);
+  return map;
 }

@@ -52,3 +52,16 @@ export function parseArguments(raw) {
     return { raw };
   }
 }
+
+/** A file's size as people read it: "812 bytes", "12.3 KB", "4.0 MB" (the CLI says it the same way). */
+export function fileSize(bytes) {
+  if (bytes < 1024) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A file's kind at a glance, from its name: "md", "json", "txt". */
+export function extension(name) {
+  const dot = (name ?? '').lastIndexOf('.');
+  return dot > 0 && name.length - dot <= 5 ? name.slice(dot + 1) : 'txt';
+}

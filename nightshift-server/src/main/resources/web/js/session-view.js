@@ -12,6 +12,7 @@ import { QueueView } from './queue.js';
 import { DetailsPanel } from './details.js';
 import { DiffView } from './diff-view.js';
 import { markSeen } from './unread.js';
+import { SessionTree } from './session-tree.js';
 
 const TYPING_SHOWN_MS = 4000;
 const STATUS_TEXT = { waiting: 'waiting for an answer' };
@@ -100,11 +101,19 @@ export class SessionView {
         `/api/sessions/${encodeURIComponent(this.sessionId)}/questions/${encodeURIComponent(questionId)}/answer`, { answers }),
       approvePlan: (planId, plan) => post(`/api/sessions/${encodeURIComponent(this.sessionId)}/plan/approve`,
         plan == null ? { planId } : { planId, plan }),
+      openSession: (id) => this.navigate(`/sessions/${id}`),
+      branch: auth.isShareLink ? null : (seq, button) => this.branch(seq, button),
+      sessionId: this.sessionId,
     };
     this.details = new DetailsPanel(this.sessionId, {
       canManage: this.role === 'owner' && !auth.isShareLink,
       onParticipantsChanged: () => this.reloadParticipants(),
     });
+    this.tree = auth.isShareLink ? null : new SessionTree(this.sessionId, { navigate: this.navigate });
+    if (this.tree) {
+      this.details.el.prepend(this.tree.el);
+      this.tree.refresh().then(() => this.updateHeader());
+    }
     this.timeline = new Timeline(context);
     this.queue = new QueueView(this.sessionId, { personName: (id) => this.personName(id) });
     this.composer = new Composer(this.sessionId, { onTyping: () => this.live.typing() });
@@ -165,8 +174,8 @@ export class SessionView {
     const s = this.session;
     document.title = `${sessionTitle(s)} · Nightshift`;
     this.title.textContent = sessionTitle(s);
-    clear(this.meta).append(this.originNote(s), h('span', { title: s.repository }, repositoryName(s.repository)),
-      s.baseBranch ? ` · from ${s.baseBranch}` : '', s.workBranch ? ` · on ${s.workBranch}` : '', s.model ? ` · ${s.model}` : '');
+    append(clear(this.meta), [this.originNote(s), h('span', { title: s.repository }, repositoryName(s.repository)),
+      s.baseBranch ? ` · from ${s.baseBranch}` : '', s.workBranch ? ` · on ${s.workBranch}` : '', s.model ? ` · ${s.model}` : '']);
     this.statusBadge.className = `status status-${s.status}`;
     this.statusBadge.textContent = STATUS_TEXT[s.status] ?? s.status;
     this.setSandbox(s.sandboxStatus);
@@ -179,6 +188,8 @@ export class SessionView {
    * page for whoever may see it there (its owner, an administrator), else just the words.
    */
   originNote(s) {
+    const lineage = this.lineageNote(s);
+    if (lineage) return lineage;
     const other = this.elsewhereNote(s);
     if (other) return other;
     const automationId = s.origin?.kind === 'automation' ? s.origin.automationId : null;
@@ -197,6 +208,17 @@ export class SessionView {
         ? h('a', { href: `/automations#${automationId}`, title: `Automation ${automationId}, run ${s.origin.runId ?? ''}`,
           onclick: (e) => { e.preventDefault(); this.navigate(`/automations#${automationId}`); } }, label)
         : h('span', { title: `Automation ${automationId}` }, label),
+      ' · ');
+  }
+
+  /** "Branched from <parent> · " for a fork, "Started by <parent> · " for a session another session's agent started. */
+  lineageNote(s) {
+    if (!s.parentId) return null;
+    const parent = this.tree?.parentOf(s);
+    const label = parent ? sessionTitle(parent) : 'another session';
+    return h('span', { class: 'origin-note lineage-note' }, s.forkedAtSeq != null ? 'Branched from ' : 'Started by ',
+      auth.isShareLink ? label : h('a', { href: `/sessions/${s.parentId}`,
+        onclick: (e) => { e.preventDefault(); this.navigate(`/sessions/${s.parentId}`); } }, label),
       ' · ');
   }
 
@@ -258,6 +280,21 @@ export class SessionView {
       this.reloadSession(); // waiting for an answer, or going on
     }
     if (events.some((e) => e.type === 'turn_complete' || e.type === 'user_message')) this.onSeen?.();
+    if (events.some((e) => e.type === 'turn_complete')) this.tree?.refresh();
+  }
+
+  /** "Branch from here": a new session from the end of that turn, then opens it. */
+  async branch(seq, button) {
+    button.disabled = true;
+    try {
+      const fork = await post(`/api/sessions/${encodeURIComponent(this.sessionId)}/fork`, { atSeq: seq });
+      this.onSeen?.();
+      this.navigate(`/sessions/${fork.id}`);
+    } catch (e) {
+      this.composer.error.textContent = `No branch: ${e.message}`;
+      this.composer.error.hidden = false;
+      button.disabled = false;
+    }
   }
 
   markSeen() {

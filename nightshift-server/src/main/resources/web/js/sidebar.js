@@ -6,6 +6,7 @@ import { get, post } from './api.js';
 import { auth } from './auth.js';
 import { relativeTime, repositoryName, sessionTitle } from './format.js';
 import { isUnread } from './unread.js';
+import { lineage, nest } from './session-tree.js';
 
 const REFRESH_MS = 5000;
 const SCOPE_KEY = 'nightshift.sessionScope';
@@ -67,6 +68,11 @@ export class Sidebar {
       link.classList.toggle('selected', current);
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
+      // the session opened is being read: its marker goes now, not at the next refresh
+      if (current) {
+        link.classList.remove('unread');
+        link.querySelector('.unread-dot')?.remove();
+      }
     }
   }
 
@@ -172,25 +178,35 @@ export class Sidebar {
         'Start one with “New session”.'));
       return;
     }
-    this.list.append(h('ul', {}, this.sessions.map((s) => this.item(s))));
+    // forks and child sessions sit under their parent when it is listed too: the session tree
+    this.list.append(this.branch(nest(this.sessions)));
     this.select(this.selected);
   }
 
-  item(session) {
+  branch(nodes, nested = false) {
+    return h('ul', { class: nested ? 'session-children' : null }, nodes.map((node) => this.item(node.session, node.children)));
+  }
+
+  item(session, children = []) {
     const unread = session.id !== this.selected && isUnread(session);
+    const kind = lineage(session);
     return h('li', {},
       h('a', {
         href: `/sessions/${session.id}`, class: `session-item${unread ? ' unread' : ''}`,
         dataset: { sessionId: session.id },
         onclick: (e) => { e.preventDefault(); this.navigate(`/sessions/${session.id}`); },
       },
-      h('span', { class: 'session-item-title' }, sessionTitle(session)),
+      h('span', { class: 'session-item-title' },
+        kind ? h('span', { class: `lineage lineage-${kind}`, title: kind === 'fork' ? 'a fork of another session' : 'started by another session’s agent' },
+          '↳ ') : null,
+        sessionTitle(session)),
       unread ? h('span', { class: 'unread-dot', role: 'img', 'aria-label': 'new activity' }) : null,
       h('span', { class: 'session-item-meta' },
         h('span', { class: `status status-${session.status}` }, session.status),
         session.origin?.kind === 'automation' ? h('span', { class: 'origin-mark', title: 'Started by an automation' },
           h('span', { 'aria-hidden': 'true' }, 'auto'), h('span', { class: 'visually-hidden' }, 'started by an automation')) : null,
         h('span', { class: 'repo', title: session.repository }, repositoryName(session.repository)),
-        h('time', { datetime: session.updatedAt }, relativeTime(session.updatedAt)))));
+        h('time', { datetime: session.updatedAt }, relativeTime(session.updatedAt)))),
+      children.length ? this.branch(children, true) : null);
   }
 }

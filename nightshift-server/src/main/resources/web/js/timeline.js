@@ -4,6 +4,8 @@
 // of the server's event catalogue (EventType) has a case below; a test keeps it so.
 
 import { h, clear } from './dom.js';
+import { fetchBlob, dataUrl } from './api.js';
+import { extension, fileSize } from './format.js';
 import { renderMarkdown } from './markdown.js';
 import { ToolCard } from './tool-card.js';
 import { QuestionCard } from './question-card.js';
@@ -14,7 +16,8 @@ const TURN_END = { completed: 'Turn finished', stopped: 'Turn stopped', failed: 
 export class Timeline {
   /**
    * @param context {personName(userId), onTodo(todos), onArtifact(artifact), onGit(event), onSandbox(state),
-   *   canAnswer(), answer(questionId, answers), approvePlan(planId, plan)}
+   *   canAnswer(), answer(questionId, answers), approvePlan(planId, plan),
+   *   openSession(id), branch(seq) — absent when the viewer cannot fork, sessionId}
    */
   constructor(context) {
     this.context = context;
@@ -61,6 +64,7 @@ export class Timeline {
     this.renderedThrough = 0;
     this.cards = new Map();
     this.questions = new Map();
+    this.children = new Map();
     this.streaming = null;
   }
 
@@ -91,7 +95,9 @@ export class Timeline {
       case 'answer': return this.questions.get(data.questionId)?.answered(event);
       case 'plan_review': return this.questions.get(data.planId)?.answered(event);
       case 'model_fallback': return this.note(event, `Switched model from ${data.from} to ${data.to}${data.reason ? `: ${data.reason}` : ''}.`);
-      case 'turn_resumed': return this.note(event, 'The server restarted; the turn resumed from the log.');
+      case 'turn_resumed': return this.note(event, data.reason ? `The turn resumed: ${data.reason}.` : 'The server restarted; the turn resumed from the log.');
+      case 'forked_from': return this.forkedFrom(event);
+      case 'child_session': return this.childSession(event);
       case 'step_finish': return undefined;
       default: return this.note(event, `${event.type.replaceAll('_', ' ')}${data.message ? `: ${data.message}` : ''}`);
     }
@@ -113,7 +119,46 @@ export class Timeline {
       h('p', { class: 'entry-author' }, this.context.personName(data.authorId) ?? 'someone',
         data.source && data.source !== 'web' ? h('span', { class: 'muted' }, ` via ${data.source}`) : null),
       h('div', { class: 'user-text' }, data.content ?? ''),
+      this.attachments(data.attachments ?? []),
     ];
+  }
+
+  /**
+   * A prompt's files: images as thumbnails (opening the full image), text files as downloads. Both
+   * are fetched with this tab's token, since an <img> or a link cannot send it.
+   */
+  attachments(files) {
+    if (!files.length) return null;
+    return h('ul', { class: 'attachments', 'aria-label': 'Attached files' }, files.map((file) => {
+      const path = `/api/sessions/${encodeURIComponent(this.context.sessionId)}/attachments/${encodeURIComponent(file.id)}`;
+      const label = `${file.name} (${fileSize(file.size ?? 0)})`;
+      const link = h('a', { class: 'attachment', href: '#', title: label, dataset: { attachmentId: file.id } });
+      let blob = null;
+      const load = async () => {
+        blob ??= await fetchBlob(path);
+        return blob;
+      };
+      if (file.mediaType?.startsWith('image/')) {
+        const image = h('img', { class: 'attachment-thumbnail', alt: file.name });
+        link.append(image);
+        load().then(dataUrl).then((url) => { image.src = url; }, () => link.classList.add('attachment-missing'));
+      } else {
+        link.append(h('span', { class: 'chip-icon', 'aria-hidden': 'true' }, extension(file.name)), h('span', {}, label));
+      }
+      link.addEventListener('click', async (event) => {
+        event.preventDefault();
+        try {
+          const url = URL.createObjectURL(await load());
+          const open = h('a', { href: url, target: '_blank', rel: 'noopener' });
+          if (!file.mediaType?.startsWith('image/')) open.download = file.name;
+          open.click();
+          setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        } catch {
+          link.classList.add('attachment-missing');
+        }
+      });
+      return h('li', {}, link);
+    }));
   }
 
   /** Streamed text: shown as it comes, replaced by the whole answer once the step's message is in. */
@@ -212,7 +257,54 @@ export class Timeline {
       if (card.open && card.event.messageId === event.messageId) card.cancelled();
     }
     const data = event.data ?? {};
-    return this.item(event, `turn-end turn-${data.status}`,
+    const end = this.item(event, `turn-end turn-${data.status}`,
       h('p', {}, TURN_END[data.status] ?? `Turn ${data.status}`, data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null));
+    if (this.context.branch) {
+      // under the turn's end, in an entry of its own (not one of the log's events)
+      this.el.append(h('li', { class: 'entry entry-branch-point' },
+        data.commit ? h('code', { class: 'muted commit', title: `The workspace as this turn left it: ${data.commit}` }, data.commit.slice(0, 8)) : null,
+        h('button', {
+          type: 'button', class: 'button small branch-here',
+          title: 'Start a new session from this point: this conversation so far and the files as this turn left them',
+          onclick: (e) => this.context.branch(event.seq, e.currentTarget),
+        }, 'Branch from here')));
+    }
+    return end;
+  }
+
+  /**
+   * A child session the agent started: one entry per child, where it started, whose status follows
+   * each of the child's turns.
+   */
+  childSession(event) {
+    const data = event.data ?? {};
+    const status = h('span', { class: `status status-${data.status === 'started' ? 'active' : data.status}` }, data.status ?? '');
+    const error = data.error ? h('span', { class: 'muted' }, ` — ${data.error}`) : null;
+    const known = this.children.get(data.sessionId);
+    if (known) {
+      known.status.replaceWith(status);
+      known.error?.remove();
+      if (error) status.after(error);
+      known.status = status;
+      known.error = error;
+      return known.entry;
+    }
+    const link = h('a', { href: `/sessions/${data.sessionId}`,
+      onclick: (e) => { if (this.context.openSession) { e.preventDefault(); this.context.openSession(data.sessionId); } } },
+    data.title || data.sessionId);
+    const entry = this.item(event, 'note child-session', h('p', {}, 'Child session ', link, ' ', status, error));
+    entry.dataset.sessionId = data.sessionId;
+    this.children.set(data.sessionId, { entry, status, error });
+    return entry;
+  }
+
+  /** The first event of a fork: where it branched off, linked. */
+  forkedFrom(event) {
+    const data = event.data ?? {};
+    const from = { live: 'a copy of its workspace as it was', commit: `the files at ${(data.commit ?? '').slice(0, 8)}`, base: 'its base branch' }[data.workspace] ?? '';
+    const title = data.parentTitle || data.parentId;
+    return this.item(event, 'note fork-origin', h('p', {}, 'Branched from ',
+      h('a', { href: `/sessions/${data.parentId}`, onclick: (e) => { if (this.context.openSession) { e.preventDefault(); this.context.openSession(data.parentId); } } }, title),
+      ` at the end of a turn (event ${data.atSeq})`, from ? `, starting from ${from}.` : '.'));
   }
 }

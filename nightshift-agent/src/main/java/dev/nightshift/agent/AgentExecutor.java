@@ -8,10 +8,13 @@ import dev.nightshift.agent.model.ModelRef;
 import dev.nightshift.agent.model.ToolCall;
 import dev.nightshift.agent.model.ToolSpec;
 import dev.nightshift.agent.tools.ProposePlanTool;
+import dev.nightshift.agent.tools.SessionTools;
 import dev.nightshift.agent.tools.Tool;
+import dev.nightshift.agent.tools.ToolContext;
 import dev.nightshift.agent.tools.ToolResult;
 import dev.nightshift.agent.tools.Tools;
 import dev.nightshift.core.model.Event;
+import dev.nightshift.core.port.ChildSessions;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.core.port.TurnExecutor;
@@ -28,7 +31,9 @@ import java.util.Map;
  * log before the next step, and a turn taken over after a crash is rebuilt from the log and goes
  * on. A tool call that started without a recorded result is never re-run: the model is told its
  * outcome is unknown. The steps themselves are {@link AgentLoop}'s, the same loop a subagent (the
- * {@code task} tool) runs, charged to the turn's {@link BudgetAccount}. Runs on the turn's thread.
+ * {@code task} tool) runs, charged to the turn's {@link BudgetAccount}. Its tools are the agent's
+ * own and the turn's ({@link TurnTools}: the session's MCP servers), opened when the turn starts
+ * and closed when it ends. Runs on the turn's thread.
  */
 public final class AgentExecutor implements TurnExecutor {
     private static final Duration INSTRUCTIONS_TIMEOUT = Duration.ofSeconds(10);
@@ -50,13 +55,49 @@ public final class AgentExecutor implements TurnExecutor {
     private final ModelGateway gateway;
     private final EventStore events;
     private final List<Tool> tools;
+    private final TurnTools turnTools;
     private final AgentSettings settings;
+    private final ChildSessions childSessions;
 
     public AgentExecutor(ModelGateway gateway, EventStore events, List<Tool> tools, AgentSettings settings) {
+        this(gateway, events, tools, TurnTools.NONE, settings, null);
+    }
+
+    /** @param turnTools the tools a turn gets besides {@code tools}, per session (the MCP servers') */
+    public AgentExecutor(
+            ModelGateway gateway, EventStore events, List<Tool> tools, TurnTools turnTools, AgentSettings settings) {
+        this(gateway, events, tools, turnTools, settings, null);
+    }
+
+    /**
+     * @param childSessions what the session tools ({@code spawn_session} …) act through; null: no such tools
+     */
+    public AgentExecutor(
+            ModelGateway gateway,
+            EventStore events,
+            List<Tool> tools,
+            AgentSettings settings,
+            ChildSessions childSessions) {
+        this(gateway, events, tools, TurnTools.NONE, settings, childSessions);
+    }
+
+    /**
+     * @param turnTools the tools a turn gets besides {@code tools}, per session (the MCP servers')
+     * @param childSessions what the session tools ({@code spawn_session} …) act through; null: no such tools
+     */
+    public AgentExecutor(
+            ModelGateway gateway,
+            EventStore events,
+            List<Tool> tools,
+            TurnTools turnTools,
+            AgentSettings settings,
+            ChildSessions childSessions) {
         this.gateway = gateway;
         this.events = events;
         this.tools = List.copyOf(tools);
+        this.turnTools = turnTools;
         this.settings = settings;
+        this.childSessions = childSessions;
     }
 
     /** The turn ended early on purpose (a limit, a loop): the message says why. */
@@ -69,19 +110,48 @@ public final class AgentExecutor implements TurnExecutor {
     @Override
     public void execute(Turn turn) throws Exception {
         ModelRef model = model(turn);
+        // a read-only session (an automatic review) calls no tool that acts outside its sandbox
+        try (TurnTools.Opened extra =
+                turn.session().settings().readOnly() ? TurnTools.NONE.open(turn) : turnTools.open(turn)) {
+            List<Tool> all = new ArrayList<>(tools);
+            extra.tools().stream()
+                    .filter(t -> all.stream()
+                            .noneMatch(own -> own.spec().name().equals(t.spec().name())))
+                    .forEach(all::add);
+            execute(turn, model, List.copyOf(all));
+        }
+    }
+
+    private void execute(Turn turn, ModelRef model, List<Tool> tools) throws InterruptedException {
         List<Event> log = Journal.readLog(events, turn.session().id());
-        Conversation.Rebuilt rebuilt = Conversation.rebuild(log);
-        List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
+        // a fork's model sees its parent's conversation up to the fork point; its spending is its own
+        Conversation.Rebuilt rebuilt = Conversation.rebuild(Journal.withInherited(events, log));
+        List<ChatMessage> messages = new ArrayList<>(PromptAttachments.resolve(rebuilt.messages(), turn::attachment));
         Journal journal = Journal.of(turn, events);
+        // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
+        boolean readOnly = turn.session().settings().readOnly();
+        List<Tool> available =
+                new ArrayList<>(readOnly ? tools.stream().filter(Tool::readOnly).toList() : tools);
+        if (childSessions != null && !readOnly) {
+            available.addAll(SessionTools.forTurn(turn, childSessions));
+        }
         for (ToolCall call : rebuilt.interrupted()) {
             // the open calls are the log's last entries, so their answers simply follow: what people
-            // answered to a question or plan, else why there is no result
-            boolean answered = rebuilt.answers().containsKey(call.id());
-            ToolResult result = new ToolResult(rebuilt.resultOf(call), !answered);
-            journal.toolAnswered(call, result);
-            messages.add(new ChatMessage.ToolResult(call.id(), call.name(), result.content(), result.error()));
+            // answered to a question or plan; a call that parked the turn until other sessions were done runs
+            // again (it may park the turn again); any other is never re-run: why there is no result
+            ToolResult answer = rebuilt.answers().containsKey(call.id())
+                    ? ToolResult.ok(rebuilt.resultOf(call))
+                    : resumable(call, available);
+            if (answer == null) {
+                answer = ToolResult.error(rebuilt.resultOf(call));
+            }
+            journal.toolAnswered(call, answer);
+            messages.add(new ChatMessage.ToolResult(call.id(), call.name(), answer.content(), answer.error()));
         }
-        BudgetAccount account = new BudgetAccount(settings, BudgetAccount.spentIn(log));
+        // a family of sessions (started by one another's agents) shares one session budget
+        double spent =
+                BudgetAccount.spentIn(log) + (childSessions == null ? 0 : childSessions.spentByFamily(turn.session()));
+        BudgetAccount account = new BudgetAccount(settings, spent);
         String system = SystemPrompt.build(turn.session(), instructions(turn));
         // a plan-first session changes nothing until a member approves its plan: the tool layer enforces it
         boolean planPending = turn.session().settings().planFirst() && !rebuilt.planApproved();
@@ -97,16 +167,13 @@ public final class AgentExecutor implements TurnExecutor {
                     return ToolResult.error(
                             AgentLoop.ReadOnly.UNTIL_PLAN_APPROVED.refusal().formatted("an executor subagent"));
                 }
-                return subagent(turn, model, account, call, arguments);
+                return subagent(turn, model, tools, account, call, arguments);
             }
         };
-        // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
-        boolean readOnly = turn.session().settings().readOnly();
-        List<Tool> offered =
-                new ArrayList<>(readOnly ? tools.stream().filter(Tool::readOnly).toList() : tools);
+        // the tools that pause the turn for people are the turn's own loop's, never a subagent's
         for (Tool asking : Tools.interactive()) {
             if (!asking.spec().name().equals(ProposePlanTool.NAME) || planPending) {
-                offered.add(asking);
+                available.add(asking);
             }
         }
         String scoped = readOnly
@@ -122,7 +189,7 @@ public final class AgentExecutor implements TurnExecutor {
                         new AgentLoop.Scope(
                                 model,
                                 scoped,
-                                offered,
+                                available,
                                 readOnly ? null : task,
                                 readOnly
                                         ? AgentLoop.ReadOnly.EXPLORER
@@ -139,13 +206,66 @@ public final class AgentExecutor implements TurnExecutor {
             + "approved.";
 
     /**
+     * The answer of an open call that may run again after a restart or a wake-up ({@code wait_sessions},
+     * which parked the turn); null for any other call.
+     */
+    private static ToolResult resumable(ToolCall call, List<Tool> available) throws InterruptedException {
+        if (!call.name().equals(SessionTools.WAIT)) {
+            return null;
+        }
+        Tool tool = available.stream()
+                .filter(t -> t.spec().name().equals(call.name()))
+                .findFirst()
+                .orElse(null);
+        if (tool == null) {
+            return null;
+        }
+        JsonNode arguments;
+        try {
+            arguments = call.argumentsJson() == null || call.argumentsJson().isBlank()
+                    ? JSON.createObjectNode()
+                    : JSON.readTree(call.argumentsJson());
+        } catch (Exception e) {
+            return null;
+        }
+        return tool.run(arguments, NO_CONTEXT);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The context of a call run again on resume: the session tools use none of it. */
+    private static final ToolContext NO_CONTEXT = new ToolContext() {
+        @Override
+        public dev.nightshift.core.sandbox.Sandbox sandbox() {
+            throw new IllegalStateException("no sandbox while resuming");
+        }
+
+        @Override
+        public void emit(dev.nightshift.core.event.EventPayload payload) {
+            throw new IllegalStateException("nothing is written while resuming");
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return false;
+        }
+    };
+
+    /**
      * Runs a subagent: the same loop with a fresh conversation, the explorer's read-only tools (on a
      * read-only view of the sandbox) or the executor's full set, at most {@link #SUBAGENT_MAX_STEPS}
      * steps, charged to the turn's account. Its steps go to the log nested under the {@code task}
      * call; the parent gets only its final answer. A budget running out ends the whole turn; any
      * other guard ends the subagent, and the parent is told why. Subagents do not start subagents.
      */
-    private ToolResult subagent(Turn turn, ModelRef model, BudgetAccount account, ToolCall parent, JsonNode arguments)
+    private ToolResult subagent(
+            Turn turn, ModelRef model, List<Tool> tools, BudgetAccount account, ToolCall parent, JsonNode arguments)
             throws InterruptedException {
         String kind = arguments.path("kind").asText("");
         String prompt = arguments.path("prompt").asText("");

@@ -17,6 +17,7 @@ import dev.nightshift.agent.tools.ToolContext;
 import dev.nightshift.agent.tools.ToolResult;
 import dev.nightshift.core.event.EventPayload;
 import dev.nightshift.core.port.Turn;
+import dev.nightshift.core.port.TurnSuspended;
 import dev.nightshift.core.sandbox.Sandbox;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,8 +219,8 @@ final class AgentLoop {
         }
         try {
             return tool.run(arguments, context);
-        } catch (InterruptedException e) {
-            throw e;
+        } catch (InterruptedException | TurnSuspended e) {
+            throw e; // a stop, or a turn parked until other sessions are done: not the tool's failure
         } catch (RuntimeException e) {
             return ToolResult.error("the tool failed: " + e.getMessage());
         }

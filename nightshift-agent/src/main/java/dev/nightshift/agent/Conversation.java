@@ -95,7 +95,7 @@ public final class Conversation {
                 }
                 case USER_MESSAGE -> {
                     closeInterrupted(messages, open);
-                    messages.add(new ChatMessage.User(data.path("content").asText()));
+                    messages.add(new ChatMessage.User(data.path("content").asText(), attachments(data)));
                     steps = 0;
                 }
                 case ASSISTANT_MESSAGE -> {
@@ -170,6 +170,22 @@ public final class Conversation {
                 "No one reviewed the plan in the time allowed. Nothing may change before a plan is approved: finish "
                         + "now with the plan as your answer, so a member can ask you to go ahead.";
         };
+    }
+
+    /** A prompt's attachments as the log describes them; their content is read later ({@link PromptAttachments}). */
+    private static List<ChatMessage.Attachment> attachments(JsonNode prompt) {
+        List<ChatMessage.Attachment> out = new ArrayList<>();
+        for (JsonNode a : prompt.path("attachments")) {
+            out.add(new ChatMessage.Attachment(
+                    a.path("id").asText(),
+                    a.path("name").asText(),
+                    a.path("mediaType").asText(),
+                    a.path("size").asLong(),
+                    a.path("path").asText(),
+                    null,
+                    null));
+        }
+        return out;
     }
 
     /** A new prompt or answer after calls that never got results (a crash mid-tool): tell the model. */

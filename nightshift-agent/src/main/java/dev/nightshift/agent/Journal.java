@@ -1,5 +1,7 @@
 package dev.nightshift.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nightshift.agent.model.ChatMessage;
 import dev.nightshift.agent.model.ModelListener;
 import dev.nightshift.agent.model.ModelRef;
@@ -8,6 +10,7 @@ import dev.nightshift.agent.model.ToolCall;
 import dev.nightshift.agent.model.Usage;
 import dev.nightshift.agent.tools.ToolResult;
 import dev.nightshift.core.event.EventPayload;
+import dev.nightshift.core.event.EventType;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.port.EventStore;
 import dev.nightshift.core.port.Page;
@@ -26,6 +29,7 @@ import java.util.List;
  */
 final class Journal {
     private static final int LOG_PAGE = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Turn turn;
     private final EventStore events;
@@ -128,23 +132,72 @@ final class Journal {
         List<Event> log = readLog(events, turn.session().id());
         long through = log.isEmpty() ? 0 : log.getLast().seq();
         turn.emit(new EventPayload.ContextCompacted(summary, through));
-        return new ArrayList<>(
-                Conversation.rebuild(readLog(events, turn.session().id())).messages());
+        return new ArrayList<>(Conversation.rebuild(
+                        withInherited(events, readLog(events, turn.session().id())))
+                .messages());
     }
 
-    /** A turn's whole log, page by page. */
+    /** A session's whole log, page by page. */
     static List<Event> readLog(EventStore events, String sessionId) {
+        return readLog(events, sessionId, Long.MAX_VALUE);
+    }
+
+    /** A session's log up to {@code throughSeq} included, page by page. */
+    private static List<Event> readLog(EventStore events, String sessionId, long throughSeq) {
         List<Event> all = new ArrayList<>();
         long after = 0;
         Page<Event> page;
         do {
             page = events.after(sessionId, after, LOG_PAGE);
-            all.addAll(page.items());
+            for (Event e : page.items()) {
+                if (e.seq() > throughSeq) {
+                    return all;
+                }
+                all.add(e);
+            }
             if (!page.items().isEmpty()) {
                 after = page.items().getLast().seq();
             }
         } while (page.hasMore());
         return all;
+    }
+
+    /** Forks of forks deeper than this are refused rather than followed (a damaged log could loop). */
+    static final int MAX_FORK_DEPTH = 100;
+
+    /**
+     * What the model's view of a session is rebuilt from: its own log and, for a fork (whose log starts
+     * with {@code forked_from}), first the conversation it inherited, that is its parent's log up to the
+     * fork point, itself a fork's perhaps. The parent's log is read, never copied or changed.
+     */
+    static List<Event> withInherited(EventStore events, List<Event> own) {
+        List<Event> all = new ArrayList<>(own);
+        List<Event> current = own;
+        for (int depth = 0; forkPoint(current) != null; depth++) {
+            if (depth >= MAX_FORK_DEPTH) {
+                throw new AgentExecutor.TurnEnded("the session is a fork of a fork more than " + MAX_FORK_DEPTH
+                        + " levels deep; start a new session from its work branch instead");
+            }
+            EventPayload.ForkedFrom point = forkPoint(current);
+            current = readLog(events, point.parentId(), point.atSeq());
+            all.addAll(0, current);
+        }
+        return all;
+    }
+
+    /** The {@code forked_from} a fork's log starts with; null for a log that does not start with one. */
+    private static EventPayload.ForkedFrom forkPoint(List<Event> log) {
+        if (log.isEmpty() || !log.getFirst().type().equals(EventType.FORKED_FROM.wire())) {
+            return null;
+        }
+        try {
+            JsonNode data = JSON.readTree(log.getFirst().data());
+            String parent = data.path("parentId").asText("");
+            long at = data.path("atSeq").asLong(0);
+            return parent.isEmpty() || at <= 0 ? null : new EventPayload.ForkedFrom(parent, at, null, null, null);
+        } catch (Exception unreadable) {
+            return null;
+        }
     }
 
     private static String arguments(ToolCall call) {

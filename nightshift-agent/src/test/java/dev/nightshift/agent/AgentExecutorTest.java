@@ -257,6 +257,82 @@ class AgentExecutorTest {
     }
 
     @Test
+    void thePromptsImageIsReadThroughTheTurnForTheModel() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+        Turn plain = turn(null);
+        log.clear();
+        store.append(
+                "ses_1",
+                List.of(new NewEvent(
+                        "user_message",
+                        "msg_1",
+                        new dev.nightshift.core.event.EventPayload.UserMessage(
+                                        "msg_1",
+                                        "usr_1",
+                                        "web",
+                                        "what is this?",
+                                        null,
+                                        List.of(new dev.nightshift.core.event.EventPayload.AttachmentRef(
+                                                "att_1",
+                                                "shot.png",
+                                                "image/png",
+                                                png.length,
+                                                ".nightshift/attachments/shot.png")))
+                                .toJson())),
+                Instant.EPOCH);
+        List<String> asked = new ArrayList<>();
+        Turn withImage = new Turn() {
+            @Override
+            public Session session() {
+                return plain.session();
+            }
+
+            @Override
+            public Message message() {
+                return plain.message();
+            }
+
+            @Override
+            public boolean resumed() {
+                return false;
+            }
+
+            @Override
+            public Event emit(String type, String jsonData) {
+                return plain.emit(type, jsonData);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return false;
+            }
+
+            @Override
+            public void onStop(Runnable action) {}
+
+            @Override
+            public Sandbox sandbox() {
+                throw new IllegalStateException("no sandbox in this test");
+            }
+
+            @Override
+            public java.util.Optional<byte[]> attachment(String attachmentId) {
+                asked.add(attachmentId);
+                return java.util.Optional.of(png);
+            }
+        };
+        script.add(r -> text("a tiny image"));
+        agent(AgentSettings.DEFAULTS).execute(withImage);
+        assertThat(asked).containsExactly("att_1");
+        ChatMessage.User user =
+                (ChatMessage.User) requests.getFirst().messages().get(1);
+        assertThat(user.text()).isEqualTo("what is this?");
+        assertThat(user.attachments())
+                .singleElement()
+                .satisfies(a -> assertThat(a.data()).isEqualTo(png));
+    }
+
+    @Test
     void aReadOnlySessionOffersOnlyReadOnlyToolsAndNoSubagents() throws Exception {
         Tool write = new Tool() {
             @Override
@@ -283,6 +359,48 @@ class AgentExecutorTest {
         script.add(r -> text("changed"));
         new AgentExecutor(gateway, store, List.of(noop, write), AgentSettings.DEFAULTS).execute(turn(null));
         assertThat(requests.get(1).tools()).extracting(ToolSpec::name).contains("noop", "write", "task");
+    }
+
+    @Test
+    void aTurnGetsItsSessionsToolsBesideItsOwnClosesThemAtItsEndAndAReadOnlyOneOpensNone() throws Exception {
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        Tool search = tool(
+                "mcp__docs__search",
+                args -> ToolResult.ok("found " + args.path("q").asText()));
+        Tool shadow = tool("noop", args -> ToolResult.ok("the session's noop"));
+        TurnTools turnTools = turn -> {
+            opened.incrementAndGet();
+            return TurnTools.Opened.of(List.of(search, shadow), closed::incrementAndGet);
+        };
+        script.add(r -> new ModelResponse(
+                MODEL,
+                "",
+                List.of(new ToolCall("c1", "mcp__docs__search", "{\"q\":\"limits\"}")),
+                new Usage(500, 0, 5),
+                "tool_calls"));
+        script.add(r -> calls("noop", 5));
+        script.add(r -> text("done"));
+        new AgentExecutor(gateway, store, List.of(noop, count), turnTools, AgentSettings.DEFAULTS).execute(turn(null));
+        assertThat(requests.getFirst().tools())
+                .extracting(ToolSpec::name)
+                .containsExactly("noop", "count", "mcp__docs__search", "ask_user", "task");
+        assertThat(log)
+                .filteredOn(e -> e.type().equals("tool_result"))
+                .extracting(Event::data)
+                .anySatisfy(d -> assertThat(d).contains("found limits"))
+                .anySatisfy(d -> assertThat(d).contains("nothing changed")) // the agent's own tool keeps its name
+                .noneSatisfy(d -> assertThat(d).contains("the session's noop"));
+        assertThat(opened).hasValue(1);
+        assertThat(closed).hasValue(1);
+
+        script.add(r -> text("looks fine"));
+        new AgentExecutor(gateway, store, List.of(noop, count), turnTools, AgentSettings.DEFAULTS)
+                .execute(turn(null, SessionSettings.READ_ONLY));
+        assertThat(opened)
+                .as("a read-only session calls nothing outside its sandbox")
+                .hasValue(1);
+        assertThat(requests.getLast().tools()).extracting(ToolSpec::name).doesNotContain("mcp__docs__search");
     }
 
     @Test

@@ -29,6 +29,48 @@ final class EventLines {
         };
     }
 
+    /** "branched from ses_… (Try things) after event 12, files from commit 1a2b3c4". */
+    static String forkedFrom(JsonNode d) {
+        String title = text(d, "parentTitle");
+        String from = switch (text(d, "workspace")) {
+            case "live" -> "a copy of its workspace as it was";
+            case "commit" -> "commit " + abbreviate(text(d, "commit"));
+            default -> "its base branch";
+        };
+        return "branched from " + text(d, "parentId") + (title.isEmpty() ? "" : " (" + title + ")") + " after event "
+                + d.path("atSeq").asLong() + ", files from " + from;
+    }
+
+    /** "child session ses_… (Split the parser) started", "… completed", "… failed: why". */
+    static String childSession(JsonNode d) {
+        String title = text(d, "title");
+        String error = text(d, "error");
+        return "child session " + text(d, "sessionId") + (title.isEmpty() ? "" : " (" + title + ")") + " "
+                + text(d, "status") + (error.isEmpty() ? "" : ": " + error);
+    }
+
+    /** A prompt's attachments, one per line ("attached shot.png (image, 12.3 KB)"); empty without any. */
+    static java.util.List<String> attachments(JsonNode d) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (JsonNode a : d.path("attachments")) {
+            String type = text(a, "mediaType");
+            lines.add("attached " + text(a, "name") + " (" + (type.startsWith("image/") ? "image" : "text") + ", "
+                    + size(a.path("size").asLong()) + ")");
+        }
+        return lines;
+    }
+
+    /** {@code 812 bytes}, {@code 12.3 KB}, {@code 4.0 MB}. */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + (bytes == 1 ? " byte" : " bytes");
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f KB", bytes / 1024.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+    }
+
     private static String checkout(JsonNode d) {
         String head = text(d, "head");
         if (text(d, "branch").isEmpty()) {

@@ -61,7 +61,10 @@ final class HumanEventPrinter implements EventPrinter {
     /** One case per catalogue type, without a default: a new type does not compile until it has a rendering. */
     private void render(EventType type, JsonNode event, JsonNode data) {
         switch (type) {
-            case USER_MESSAGE -> block(ansi.bold("› " + data.path("content").asText()));
+            case USER_MESSAGE -> {
+                block(ansi.bold("› " + data.path("content").asText()));
+                EventLines.attachments(data).forEach(a -> line(ansi.dim("  " + a)));
+            }
             case STEP_START -> streamedThisStep = false;
             case TOKEN -> text(data.path("text").asText());
             case ASSISTANT_MESSAGE, SUBAGENT_MESSAGE -> {
@@ -99,7 +102,16 @@ final class HumanEventPrinter implements EventPrinter {
             case TURN_COMPLETE -> turnComplete(data);
             case TURN_RESUMED ->
                 line(ansi.dim(
-                        "(the turn resumed on " + data.path("node").asText("another node") + " after a restart)"));
+                        data.hasNonNull("reason")
+                                ? "(the turn resumed: " + data.path("reason").asText() + ")"
+                                : "(the turn resumed on " + data.path("node").asText("another node")
+                                        + " after a restart)"));
+            case FORKED_FROM -> line(ansi.cyan(EventLines.forkedFrom(data)));
+            case CHILD_SESSION ->
+                line(
+                        data.path("status").asText().equals("failed")
+                                ? ansi.red(EventLines.childSession(data))
+                                : ansi.cyan(EventLines.childSession(data)));
             case STEP_FINISH -> {} // usage and cost: bookkeeping, nothing to read
         }
     }

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -23,6 +24,8 @@ public final class NightshiftApi {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** A prompt with files may carry tens of MiB. */
+    private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
 
     private final String baseUrl;
     private final String token;
@@ -55,6 +58,52 @@ public final class NightshiftApi {
         return send(request(path)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(write(body == null ? java.util.Map.of() : body))));
+    }
+
+    /**
+     * Posts a form with files ({@code multipart/form-data}): the text fields, then each file under
+     * {@code fileField} with its name and the type its name suggests. The files are read as the body
+     * is sent; the request may take as long as an upload does.
+     */
+    public JsonNode postForm(
+            String path, java.util.Map<String, String> fields, String fileField, java.util.List<Path> files) {
+        String boundary = "nightshift-" + java.util.UUID.randomUUID();
+        java.util.List<byte[]> parts = new java.util.ArrayList<>();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        fields.forEach((name, value) -> {
+            parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
+                    .getBytes(utf8));
+            parts.add(value.getBytes(utf8));
+            parts.add("\r\n".getBytes(utf8));
+        });
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofByteArrays(parts);
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            String type = java.net.URLConnection.guessContentTypeFromName(name);
+            String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField
+                    + "\"; filename=\"" + quoted(name) + "\"\r\n"
+                    + (type == null ? "" : "Content-Type: " + type + "\r\n") + "\r\n";
+            try {
+                body = HttpRequest.BodyPublishers.concat(
+                        body,
+                        HttpRequest.BodyPublishers.ofByteArray(head.getBytes(utf8)),
+                        HttpRequest.BodyPublishers.ofFile(file),
+                        HttpRequest.BodyPublishers.ofByteArray("\r\n".getBytes(utf8)));
+            } catch (java.io.FileNotFoundException e) {
+                throw new CliException(ExitCodes.USAGE, "cannot read " + file + ": no such file");
+            }
+        }
+        body = HttpRequest.BodyPublishers.concat(
+                body, HttpRequest.BodyPublishers.ofByteArray(("--" + boundary + "--\r\n").getBytes(utf8)));
+        return send(request(path)
+                .timeout(UPLOAD_TIMEOUT)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(body));
+    }
+
+    /** A file name as a quoted form value: no quote, backslash or line break can end it early. */
+    private static String quoted(String name) {
+        return name.replaceAll("[\"\\\\\r\n]", "_");
     }
 
     public JsonNode put(String path, Object body) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             StopCommand.class,
             AnswerCommand.class,
             ApproveCommand.class,
+            ForkCommand.class,
             LogsCommand.class,
             TokenCommand.class,
             SecretsCommand.class,

@@ -24,6 +24,9 @@ final class PromptCommand extends ClientCommand {
     @Option(names = "--model", paramLabel = "ID", description = "Model for this prompt only.")
     String model;
 
+    @Option(names = "--attach", paramLabel = "FILE", description = PromptSender.ATTACH_HELP)
+    List<java.nio.file.Path> attachments = List.of();
+
     @Option(
             names = "--follow",
             description = "Follow the session live until this prompt's turn ends (exit code as for run).")
@@ -44,6 +47,7 @@ final class PromptCommand extends ClientCommand {
         if (text.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "the prompt is empty");
         }
+        PromptSender.checkReadable(attachments);
         // events after this point belong to the new prompt or to the turn before it
         long lastSeq = follow ? api.get(sessionPath(sessionId)).path("lastSeq").asLong() : 0;
         Map<String, Object> body = new LinkedHashMap<>();
@@ -52,7 +56,7 @@ final class PromptCommand extends ClientCommand {
         if (model != null && !model.isBlank()) {
             body.put("model", model.strip());
         }
-        JsonNode accepted = api.post(sessionPath(sessionId) + "/prompts", body);
+        JsonNode accepted = PromptSender.send(api, sessionId, body, attachments);
         String messageId = accepted.path("messageId").asText();
         if (json && !follow) {
             terminal.out().println(accepted.toString());

@@ -43,6 +43,9 @@ final class RunCommand extends ClientCommand {
             description = "Model as provider/model (default: the server's NIGHTSHIFT_MODEL).")
     String model;
 
+    @Option(names = "--attach", paramLabel = "FILE", description = PromptSender.ATTACH_HELP)
+    List<Path> attachments = List.of();
+
     @Option(names = "--detach", description = "Print the session id and return at once; the session runs on.")
     boolean detach;
 
@@ -62,6 +65,7 @@ final class RunCommand extends ClientCommand {
         if (prompt.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "the prompt is empty: say what the agent should do");
         }
+        PromptSender.checkReadable(attachments);
         Map<String, Object> session = new LinkedHashMap<>();
         session.put("repository", repositoryForServer(repository));
         putIfPresent(session, "baseBranch", baseBranch);
@@ -73,7 +77,18 @@ final class RunCommand extends ClientCommand {
         message.put("content", prompt);
         // a retried request (after a timeout) returns the same message instead of queuing it twice
         message.put("clientRequestId", UUID.randomUUID().toString());
-        JsonNode accepted = api.post(sessionPath(sessionId) + "/prompts", message);
+        JsonNode accepted;
+        try {
+            accepted = PromptSender.send(api, sessionId, message, attachments);
+        } catch (CliException e) {
+            // the session was made for this prompt alone: a refused prompt leaves no empty session behind
+            try {
+                api.post(sessionPath(sessionId) + "/archive", null);
+            } catch (CliException ignored) {
+                throw e;
+            }
+            throw new CliException(e.exitCode(), e.getMessage() + "; the new session " + sessionId + " was archived");
+        }
         String messageId = accepted.path("messageId").asText();
 
         if (detach) {

@@ -60,8 +60,9 @@ final class SecretsCommand {
         @Option(
                 names = "--delivery",
                 paramLabel = "MODE",
-                description = "egress (default: a placeholder the egress proxy replaces), setup (setup.sh only) or env"
-                        + " (the real value in the environment; risky).")
+                description = "egress (default: a placeholder the egress proxy replaces), setup (setup.sh only), env"
+                        + " (the real value in the environment; risky) or mcp (never in the sandbox: the control"
+                        + " plane sends it to the MCP server that names it).")
         String delivery;
 
         @Option(names = "--method", paramLabel = "METHOD", description = "Only with this HTTP method (repeat).")

@@ -23,7 +23,15 @@ class EventRenderingTest {
     /** A typical payload of each type; a new type fails to compile here until it has one. */
     private static EventPayload sample(EventType type) {
         return switch (type) {
-            case USER_MESSAGE -> new EventPayload.UserMessage("msg_1", "usr_1", "cli", "Fix the flaky test", null);
+            case USER_MESSAGE ->
+                new EventPayload.UserMessage(
+                        "msg_1",
+                        "usr_1",
+                        "cli",
+                        "Fix the flaky test",
+                        null,
+                        List.of(new EventPayload.AttachmentRef(
+                                "att_1", "failure.png", "image/png", 12_595, ".nightshift/attachments/failure.png")));
             case TOKEN -> new EventPayload.Token("Looking at it.\n");
             case STEP_START -> new EventPayload.StepStart(1, "openai/model");
             case STEP_FINISH -> new EventPayload.StepFinish(1, USAGE, 0.002, 0.002, 0.01, null, null);
@@ -83,6 +91,9 @@ class EventRenderingTest {
                 new EventPayload.SandboxHook(".nightshift/setup.sh", 1, false, "npm ci\nnpm ERR! missing", null);
             case SANDBOX_NETWORK ->
                 new EventPayload.SandboxNetwork("refused", "example.com", 443, "not on the allowlist");
+            case FORKED_FROM ->
+                new EventPayload.ForkedFrom("ses_parent", 12, "Try things", "commit", "1a2b3c4d5e6f7a8b9c0d");
+            case CHILD_SESSION -> new EventPayload.ChildSession("ses_child", "The parser", "/srv/r", "completed", null);
         };
     }
 
@@ -145,6 +156,24 @@ class EventRenderingTest {
     }
 
     @Test
+    void aForksOriginReadsAsASentence() throws Exception {
+        assertThat(line(new EventPayload.ForkedFrom("ses_parent", 12, "Try things", "commit", "1a2b3c4d5e6f")))
+                .isEqualTo("branched from ses_parent (Try things) after event 12, files from commit 1a2b3c4");
+        assertThat(line(new EventPayload.ForkedFrom("ses_parent", 3, null, "live", null)))
+                .isEqualTo("branched from ses_parent after event 3, files from a copy of its workspace as it was");
+    }
+
+    @Test
+    void childSessionsAndWakingUpReadAsSentences() throws Exception {
+        assertThat(line(new EventPayload.ChildSession("ses_child", "The parser", "/srv/r", "started", null)))
+                .isEqualTo("child session ses_child (The parser) started");
+        assertThat(line(new EventPayload.ChildSession("ses_child", null, "/srv/r", "failed", "the model said no")))
+                .isEqualTo("child session ses_child failed: the model said no");
+        assertThat(line(new EventPayload.TurnResumed("node-b", "the sessions it waited for have finished")))
+                .isEqualTo("(the turn resumed: the sessions it waited for have finished)");
+    }
+
+    @Test
     void gitStepsReadAsSentences() throws Exception {
         assertThat(line(EventPayload.Git.checkout("file:///srv/r", "main", "a/5f8442c2", "1a2b3c4 Initial commit")))
                 .isEqualTo("git  checked out main at 1a2b3c4 on a/5f8442c2");
@@ -160,6 +189,14 @@ class EventRenderingTest {
         assertThat(line(EventPayload.Git.checkout(
                         "file:///srv/new", null, null, "(no repository at /srv/new: the workspace starts empty)")))
                 .isEqualTo("git  no repository at /srv/new: the workspace starts empty");
+    }
+
+    @Test
+    void aPromptsAttachmentsAreListedUnderIt() throws Exception {
+        assertThat(line(sample(EventType.USER_MESSAGE)))
+                .isEqualTo("› Fix the flaky test\n  attached failure.png (image, 12.3 KB)");
+        assertThat(line(new EventPayload.UserMessage("msg_2", "usr_1", "web", "again", null)))
+                .isEqualTo("› again");
     }
 
     @Test

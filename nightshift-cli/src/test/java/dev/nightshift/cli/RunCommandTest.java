@@ -83,6 +83,70 @@ class RunCommandTest {
                         .toList());
     }
 
+    static final byte[] PNG = java.util.Base64.getDecoder()
+            .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    @Test
+    void attachedFilesGoWithThePromptAndAreShownWithIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path shot = java.nio.file.Files.write(dir.resolve("shot.png"), PNG);
+        Path notes = java.nio.file.Files.writeString(dir.resolve("notes.md"), "# Notes\nthe button is blue\n");
+
+        Cli.Result r = cli.run(
+                "run", "--repo", "/srv/app", "--attach", shot.toString(), "--attach", notes.toString(), "succeed");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out())
+                .contains("› succeed\n  attached shot.png (image, " + PNG.length + " bytes)\n"
+                        + "  attached notes.md (text, 27 bytes)\n");
+        String sessionId = r.out().replaceAll("(?s).*/sessions/(ses_\\S+).*", "$1");
+        JsonNode prompt = server.admin.allEvents(sessionId).stream()
+                .filter(e -> e.path("type").asText().equals("user_message"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(prompt.path("data").path("attachments"))
+                .extracting(
+                        a -> a.path("name").asText() + " " + a.path("mediaType").asText())
+                .containsExactly("shot.png image/png", "notes.md text/plain");
+        String imageId =
+                prompt.path("data").path("attachments").get(0).path("id").asText();
+        assertThat(server.admin
+                        .download("/api/sessions/" + sessionId + "/attachments/" + imageId)
+                        .body())
+                .isEqualTo(PNG);
+    }
+
+    @Test
+    void aRefusedAttachmentQueuesNothingAndLeavesNoEmptySessionBehind(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path disguised =
+                java.nio.file.Files.write(dir.resolve("cat.png"), new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1, 0});
+
+        Cli.Result r = cli.run("run", "--repo", "/srv/app", "--attach", disguised.toString(), "succeed");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.err())
+                .contains("cat.png cannot be attached")
+                .contains("(HTTP 415)")
+                .contains("was archived");
+        String sessionId = r.err().replaceAll("(?s).*the new session (ses_\\S+) was archived.*", "$1");
+        JsonNode session = server.admin.get("/api/sessions/" + sessionId).body();
+        assertThat(session.path("status").asText()).isEqualTo("archived");
+        assertThat(server.admin.allEvents(sessionId))
+                .noneSatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("user_message"));
+
+        int sessionsBefore = server.admin
+                .get("/api/sessions?limit=200")
+                .body()
+                .path("sessions")
+                .size();
+        Cli.Result missing = cli.run(
+                "run", "--repo", "/srv/app", "--attach", dir.resolve("nope.png").toString(), "x");
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("nope.png: no such file");
+        assertThat(server.admin.get("/api/sessions?limit=200").body().path("sessions"))
+                .hasSize(sessionsBefore); // nothing was created
+    }
+
     @Test
     void aFailedTurnExitsWithOneAndSaysWhyOnStderr() {
         Cli.Result r = cli.run("run", "--repo", "/srv/app", "fail");

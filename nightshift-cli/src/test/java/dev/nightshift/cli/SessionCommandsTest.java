@@ -136,6 +136,52 @@ class SessionCommandsTest {
     }
 
     @Test
+    void promptSendsAttachedFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ScriptedAgent agent = new ScriptedAgent();
+        try (TestServer s = TestServer.start(p -> p.executor = agent)) {
+            agent.server = s;
+            Cli cli = Cli.of(s.url(), s.admin.token());
+            String id = s.admin.createSession("/srv/app");
+            java.nio.file.Path log = java.nio.file.Files.writeString(dir.resolve("build.log"), "BUILD FAILURE\n");
+
+            Cli.Result queued = cli.run("prompt", "--json", "--attach", log.toString(), id, "chatty", "1");
+
+            assertThat(queued.exitCode()).as(queued.toString()).isZero();
+            JsonNode accepted = queued.json();
+            assertThat(accepted.path("attachments")).singleElement().satisfies(a -> {
+                assertThat(a.path("name").asText()).isEqualTo("build.log");
+                assertThat(a.path("mediaType").asText()).isEqualTo("text/plain");
+                assertThat(a.path("path").asText()).isEqualTo(".nightshift/attachments/build.log");
+            });
+            String messageId = accepted.path("messageId").asText();
+            await().atMost(WAIT).until(() -> "completed".equals(statusOf(s.admin, id, messageId)));
+
+            Cli.Result tooMany = cli.run(
+                    "prompt",
+                    id,
+                    "--attach",
+                    log.toString(),
+                    "--attach",
+                    log.toString(),
+                    "--attach",
+                    log.toString(),
+                    "--attach",
+                    log.toString(),
+                    "--attach",
+                    log.toString(),
+                    "--attach",
+                    log.toString(),
+                    "--attach",
+                    log.toString(),
+                    "seven");
+            assertThat(tooMany.exitCode()).as(tooMany.toString()).isEqualTo(ExitCodes.REFUSED);
+            assertThat(tooMany.err()).contains("at most 6").contains("(HTTP 413)");
+            assertThat(s.admin.get("/api/sessions/" + id + "/prompts").body().path("queue"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void sessionsListsYourOwnAndAllListsEveryoneElsesToo() {
         try (TestServer s = TestServer.start(p -> p.executor = turn -> {})) {
             Cli cli = Cli.of(s.url(), s.admin.token());

@@ -6,6 +6,7 @@ import dev.nightshift.core.sandbox.OutputListener;
 import dev.nightshift.core.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ final class WorkspaceImport {
             set -eu
             git() { command git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }
             git init -q
-            tar -x -f - -C .git
+            """ + Workspaces.IGNORE_ATTACHMENTS + """
+            tar -x -i -f - -C .git
             refs=$(mktemp)
             git for-each-ref --format='delete %(refname) %(objectname)' refs/heads > "$refs"
             git for-each-ref --format='create refs/remotes/origin/%(refname:lstrip=2) %(objectname)' refs/heads >> "$refs"
@@ -47,10 +49,16 @@ final class WorkspaceImport {
 
     private WorkspaceImport() {}
 
-    /** @param startCommit where the work branch starts: the base, or the branch's own tip when it already exists */
+    /**
+     * @param outbox a session's outbox whose own objects come along (a fork's, holding its parent's
+     *     recorded work), or null
+     * @param startCommit where the work branch starts: the base, the branch's own tip when it already
+     *     exists, or for a fork the commit its parent recorded
+     */
     static Checkout run(
             HostGit git,
             Mirror mirror,
+            Path outbox,
             String baseBranch,
             String baseCommit,
             String startCommit,
@@ -62,6 +70,17 @@ final class WorkspaceImport {
                 List.of("tar", "-c", "-f", "-", "-C", mirror.dir().toString(), "objects", "refs"));
         if (Files.exists(mirror.dir().resolve("packed-refs"))) {
             tar.add("packed-refs");
+        }
+        if (outbox != null) {
+            // a second archive after the first (extracted with -i); never the outbox's info/alternates,
+            // which names a host path
+            List<String> both = new ArrayList<>(List.of(
+                    "/bin/sh",
+                    "-c",
+                    "\"$@\" && exec tar -c -f - --exclude=objects/info -C \"$0\" objects",
+                    outbox.toString()));
+            both.addAll(tar);
+            tar = both;
         }
         Process producer;
         try {

@@ -48,6 +48,12 @@ public final class Workspaces {
     private static final String HEAD_REF = "refs/nightshift/head";
     private static final String BASE_REF = "refs/nightshift/base";
     private static final String PUSHED_REF = "refs/nightshift/pushed";
+    /** Each turn's commit, kept so a fork from that turn finds it (and so nothing prunes it). */
+    private static final String TURNS_REFS = "refs/nightshift/turns/";
+    /** Where a fork's outbox takes its parent's refs in, for as long as it adopts them. */
+    private static final String INCOMING_REFS = "refs/nightshift/incoming/";
+    /** The commit a fork started from, kept as one of its turns' so a fork of the fork finds it. */
+    private static final String FORK_TURN = "forked";
 
     private final HostGit git;
     private final RemoteGuard guard;
@@ -125,12 +131,168 @@ public final class Workspaces {
                 git.run(outbox, GitAuth.NONE, "update-ref", HEAD_REF, existing);
             }
             try {
-                return WorkspaceImport.run(git, mirror, base, baseCommit, start, workBranch, user, sandbox);
+                return WorkspaceImport.run(git, mirror, null, base, baseCommit, start, workBranch, user, sandbox);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GitException("interrupted while checking out " + repository, e);
             }
         });
+    }
+
+    /**
+     * Records the session's work as it stands after a turn (the commit the control plane last brought
+     * home, else the base it started from) under {@code turnKey}, so that a fork from that turn can start
+     * there even after later turns moved on. Null when there is nothing to record (no outbox on this node,
+     * an empty repository).
+     */
+    public String recordTurn(String sessionId, String turnKey) {
+        Path outbox = outboxDir(sessionId);
+        if (!SESSION_ID.matcher(turnKey).matches() || !Files.isDirectory(outbox.resolve("objects"))) {
+            return null;
+        }
+        String head = ref(outbox, HEAD_REF);
+        String commit = head != null ? head : ref(outbox, BASE_REF);
+        if (commit != null) {
+            git.run(outbox, GitAuth.NONE, "update-ref", TURNS_REFS + turnKey, commit);
+        }
+        return commit;
+    }
+
+    /**
+     * Checks a fork's workspace out at {@code commit}, a commit its parent recorded at a turn's end, on
+     * the fork's own new work branch: the parent's recorded work comes into the fork's outbox from the
+     * parent's (objects checked with fsck), and the sandbox gets the mirror's objects and those. The
+     * parent's outbox is only read.
+     */
+    public Checkout checkoutFork(
+            String sessionId,
+            String parentSessionId,
+            RepositoryUrl repository,
+            String baseBranch,
+            String commit,
+            String workBranch,
+            CommitIdentity user,
+            Sandbox sandbox)
+            throws InterruptedException {
+        Mirror mirror = mirrors.existing(repository)
+                .orElseThrow(() -> new GitException("this node holds no copy of " + repository
+                        + ", which the session this one was forked from worked on"));
+        Path outbox = outbox(sessionId, mirror);
+        String existing = ref(mirror.dir(), "refs/heads/" + workBranch);
+        Inherited inherited = inherit(outbox, parentSessionId);
+        String start = existing != null ? existing : commit;
+        if (existing == null && (commit == null || !hasCommit(outbox, commit))) {
+            throw new GitException("the commit " + (commit == null ? "(none)" : abbreviate(commit))
+                    + " the fork starts from is not among the work its parent recorded on this node");
+        }
+        if (existing == null) {
+            git.run(outbox, GitAuth.NONE, "update-ref", HEAD_REF, commit);
+            git.run(outbox, GitAuth.NONE, "update-ref", TURNS_REFS + FORK_TURN, commit);
+        } else {
+            git.run(outbox, GitAuth.NONE, "update-ref", HEAD_REF, existing);
+        }
+        String base = baseBranch == null || baseBranch.isBlank() ? mirror.defaultBranch() : baseBranch;
+        return mirrors.read(mirror, () -> {
+            try {
+                return WorkspaceImport.run(
+                        git, mirror, outbox, base, inherited.base(), start, workBranch, user, sandbox);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GitException("interrupted while checking out " + repository, e);
+            }
+        });
+    }
+
+    private static final String ADOPT = """
+            set -eu
+            git() { command git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }
+            [ -d .git ] || { echo "(no repository in the workspace)"; exit 0; }
+            if git rev-parse --verify --quiet 'HEAD^{commit}' >/dev/null; then
+              git checkout -q -B "$WORK"
+              git log -1 --format='%h %s'
+            else
+              git symbolic-ref HEAD "refs/heads/$WORK"
+              echo "(empty repository)"
+            fi
+            """;
+
+    /**
+     * Makes a copy of the parent's workspace (taken while the parent may still be running) the fork's
+     * own: its work so far switches to the fork's new work branch, uncommitted changes included, and the
+     * fork's outbox knows the parent's published work and base, so that the fork publishes only what is
+     * new. Returns the checked-out commit as {@code <short sha> <subject>}.
+     */
+    public String adopt(
+            String sessionId, String parentSessionId, RepositoryUrl repository, String workBranch, Sandbox sandbox)
+            throws InterruptedException {
+        Optional<Mirror> mirror = mirrors.existing(repository);
+        if (mirror.isPresent()) {
+            Path outbox = outbox(sessionId, mirror.get());
+            Inherited inherited = inherit(outbox, parentSessionId);
+            if (inherited.head() != null) {
+                git.run(outbox, GitAuth.NONE, "update-ref", HEAD_REF, inherited.head());
+                git.run(outbox, GitAuth.NONE, "update-ref", TURNS_REFS + FORK_TURN, inherited.head());
+            }
+        }
+        ExecResult result = inSandbox(sandbox, ADOPT, Map.of("WORK", workBranch), null);
+        String[] lines = result.stdout().strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    /** What a fork's outbox took over from its parent's: the parent's base and newest published commit. */
+    private record Inherited(String base, String head) {}
+
+    /**
+     * Fetches the parent's recorded work (every turn's commit, its head and its base) into the fork's
+     * outbox, sets the fork's base to the parent's, and drops the temporary refs. Nothing when the
+     * parent has no outbox on this node.
+     */
+    private Inherited inherit(Path outbox, String parentSessionId) {
+        Path parent = outboxDir(parentSessionId);
+        if (!Files.isDirectory(parent.resolve("objects"))) {
+            return new Inherited(ref(outbox, BASE_REF), null);
+        }
+        List<String> fetch = new java.util.ArrayList<>(List.of(
+                "-c",
+                "fetch.fsckObjects=true",
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--no-write-fetch-head",
+                parent.toAbsolutePath().toString(),
+                "+" + TURNS_REFS + "*:" + INCOMING_REFS + "turns/*"));
+        for (String own : List.of(HEAD_REF, BASE_REF)) {
+            if (ref(parent, own) != null) {
+                fetch.add("+" + own + ":" + INCOMING_REFS + own.substring(own.lastIndexOf('/') + 1));
+            }
+        }
+        git.run(outbox, GitAuth.NONE, fetch.toArray(String[]::new));
+        String base = ref(outbox, INCOMING_REFS + "base");
+        String head = ref(outbox, INCOMING_REFS + "head");
+        if (base != null) {
+            git.run(outbox, GitAuth.NONE, "update-ref", BASE_REF, base);
+        }
+        // the objects stay (the fork's own refs keep what it uses); the parent's names do not
+        String stale = git.run(outbox, GitAuth.NONE, "for-each-ref", "--format=delete %(refname)", INCOMING_REFS);
+        if (!stale.isBlank()) {
+            git.exec(
+                    outbox,
+                    GitAuth.NONE,
+                    new ByteArrayInputStream((stale + "\n").getBytes(StandardCharsets.UTF_8)),
+                    null,
+                    HostGit.DEFAULT_TIMEOUT,
+                    "update-ref",
+                    "--stdin");
+        }
+        return new Inherited(ref(outbox, BASE_REF), head);
+    }
+
+    private boolean hasCommit(Path repo, String commit) {
+        return ref(repo, commit) != null;
+    }
+
+    private static String abbreviate(String commit) {
+        return commit.length() > 8 ? commit.substring(0, 8) : commit;
     }
 
     /** Commits the turn's changes in the sandbox, brings them to the host and pushes the work branch. */
@@ -278,9 +440,23 @@ public final class Workspaces {
 
     private record Staged(String stat, String patch) {}
 
+    /**
+     * A shell step (after {@code git()} is defined, in the workspace) that makes git ignore the files
+     * attached to prompts ({@value dev.nightshift.core.model.Attachment#DIRECTORY}) through
+     * {@code .git/info/exclude}: they are the session's inputs, never its work, so no commit, diff or
+     * {@code git add} of the agent's own picks them up. Idempotent; also run before every stage and
+     * diff, for workspaces checked out before the rule existed.
+     */
+    static final String IGNORE_ATTACHMENTS = """
+            exclude=$(git rev-parse --git-path info/exclude)
+            mkdir -p "$(dirname "$exclude")"
+            grep -qxF '/%1$s/' "$exclude" 2>/dev/null || printf '%%s\\n' '/%1$s/' >> "$exclude"
+            """.formatted(dev.nightshift.core.model.Attachment.DIRECTORY);
+
     private static final String STAGE = """
             set -eu
             git() { command git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }
+            """ + IGNORE_ATTACHMENTS + """
             git add -A
             if git diff --cached --quiet; then exit 0; fi
             git diff --cached --no-ext-diff --no-textconv --stat=120 | tail -n 60
@@ -461,6 +637,7 @@ public final class Workspaces {
     private static final String LIVE_DIFF = """
             set -eu
             git() { command git -c core.hooksPath=/dev/null -c core.fsmonitor=false "$@"; }
+            """ + IGNORE_ATTACHMENTS + """
             export GIT_INDEX_FILE=$(mktemp)
             rm -f "$GIT_INDEX_FILE"
             git read-tree HEAD 2>/dev/null || true

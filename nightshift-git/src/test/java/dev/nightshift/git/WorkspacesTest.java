@@ -14,6 +14,7 @@ import dev.nightshift.git.testing.TestRepos;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
 import dev.nightshift.sandbox.EgressAttachment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,6 +176,34 @@ class WorkspacesTest {
     }
 
     @Test
+    void filesAttachedToPromptsAreNeverCommittedNorShownAsChanges() throws Exception {
+        Sandbox sandbox = sandbox("s1");
+        workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/5", ADA, sandbox);
+        sandbox.writeFile(".nightshift/attachments/shot.png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        assertThat(sh(sandbox, "git status --porcelain")).isEmpty(); // the agent's own git ignores them too
+        sh(sandbox, "echo changed > src/app.txt");
+
+        assertThat(workspaces
+                        .diff("s1", url, "main", "al/5", sandbox)
+                        .orElseThrow()
+                        .files())
+                .extracting(BranchDiff.FileChange::path)
+                .containsExactly("src/app.txt");
+        Publication publication = workspaces.publish(publish("s1", "al/5", true), sandbox);
+        assertThat(git(remote, "show", "--name-only", "--format=", publication.head()))
+                .isEqualTo("src/app.txt");
+
+        // a workspace checked out before the rule existed gets it at its next publish
+        sh(sandbox, "printf '' > .git/info/exclude");
+        sandbox.writeFile(".nightshift/attachments/notes.md", "# notes\n".getBytes(StandardCharsets.UTF_8));
+        sh(sandbox, "echo again > src/app.txt");
+        Publication second = workspaces.publish(publish("s1", "al/5", true), sandbox);
+        assertThat(git(remote, "show", "--name-only", "--format=", second.head()))
+                .isEqualTo("src/app.txt");
+        assertThat(git(remote, "ls-tree", "-r", "--name-only", "al/5")).doesNotContain(".nightshift");
+    }
+
+    @Test
     void sessionsOnOneRepositoryKeepTheirOwnWorkspacesAndBranches() throws Exception {
         Sandbox one = sandbox("s1");
         Sandbox two = sandbox("s2");
@@ -322,5 +351,81 @@ class WorkspacesTest {
         assertThat(workspaces.publish(publish("s1", "al/1", true), second).pushed())
                 .isTrue();
         assertThat(git(remote, "rev-list", "--count", "main..al/1")).isEqualTo("2");
+    }
+
+    @Test
+    void aForkStartsAtTheCommitItsParentRecordedAtAnEarlierTurnOnItsOwnBranch() throws Exception {
+        Sandbox parent = sandbox("s1");
+        workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/1", ADA, parent);
+        sh(parent, "echo one > src/app.txt");
+        workspaces.publish(publish("s1", "al/1", false), parent); // recorded on the host, never pushed
+        String first = workspaces.recordTurn("s1", "msg_1");
+        sh(parent, "echo two > src/app.txt");
+        workspaces.publish(publish("s1", "al/1", false), parent);
+        String second = workspaces.recordTurn("s1", "msg_2");
+        assertThat(first).isNotNull().isNotEqualTo(second);
+        assertThat(sh(parent, "git rev-parse HEAD")).isEqualTo(second);
+
+        Sandbox fork = sandbox("s2");
+        Checkout checkout = workspaces.checkoutFork("s2", "s1", url, "main", first, "al/fork", ADA, fork);
+
+        assertThat(checkout.workBranch()).isEqualTo("al/fork");
+        assertThat(sh(fork, "git symbolic-ref --short HEAD")).isEqualTo("al/fork");
+        assertThat(sh(fork, "git rev-parse HEAD")).isEqualTo(first);
+        assertThat(sh(fork, "cat src/app.txt")).isEqualTo("one");
+        assertThat(sh(fork, "git status --porcelain")).isEmpty();
+        assertThat(sh(fork, "git remote get-url origin")).isEqualTo(url.url());
+
+        // the fork publishes its own branch: the parent's earlier commit and its own, nothing of the later one
+        sh(fork, "echo forked > src/app.txt");
+        Publication published = workspaces.publish(publish("s2", "al/fork", true), fork);
+        assertThat(published.pushed()).isTrue();
+        assertThat(git(remote, "rev-list", "--count", "main..al/fork")).isEqualTo("2");
+        assertThat(git(remote, "rev-parse", "al/fork~1")).isEqualTo(first);
+        assertThat(git(remote, "branch", "--list", "al/1")).isEmpty();
+        assertThat(workspaces
+                        .diff("s2", url, "main", "al/fork", null)
+                        .orElseThrow()
+                        .patch())
+                .contains("+forked");
+        // the parent goes on untouched
+        assertThat(sh(parent, "git rev-parse HEAD")).isEqualTo(second);
+        assertThat(sh(parent, "cat src/app.txt")).isEqualTo("two");
+
+        // a fork of the fork finds the commit the fork started from
+        Sandbox grandchild = sandbox("s3");
+        workspaces.checkoutFork("s3", "s2", url, "main", first, "al/again", ADA, grandchild);
+        assertThat(sh(grandchild, "cat src/app.txt")).isEqualTo("one");
+
+        assertThatThrownBy(() ->
+                        workspaces.checkoutFork("s4", "s1", url, "main", "0".repeat(40), "al/nope", ADA, sandbox("s4")))
+                .isInstanceOf(GitException.class)
+                .hasMessageContaining("not among the work its parent recorded");
+    }
+
+    @Test
+    void aCopiedWorkspaceBecomesTheForksOwnWithItsUncommittedChanges() throws Exception {
+        Sandbox parent = sandbox("s1");
+        workspaces.checkout("s1", url, GitAuth.NONE, "main", "al/1", ADA, parent);
+        sh(parent, "echo one > src/app.txt");
+        String recorded =
+                workspaces.publish(publish("s1", "al/1", false), parent).head();
+        sh(parent, "echo work-in-progress > src/wip.txt");
+
+        Sandbox copy = provider.copy(new SandboxSpec("s5", SandboxLimits.DEFAULTS, Map.of()), parent);
+        sandboxes.add(copy);
+        String summary = workspaces.adopt("s5", "s1", url, "al/copy", copy);
+
+        assertThat(summary).endsWith("Say hello to the world");
+        assertThat(sh(copy, "git symbolic-ref --short HEAD")).isEqualTo("al/copy");
+        assertThat(sh(copy, "git rev-parse HEAD")).isEqualTo(recorded);
+        assertThat(sh(copy, "cat src/wip.txt")).isEqualTo("work-in-progress");
+        Publication published = workspaces.publish(publish("s5", "al/copy", true), copy);
+        assertThat(published.pushed()).isTrue();
+        assertThat(git(remote, "rev-parse", "al/copy~1")).isEqualTo(recorded);
+        assertThat(git(remote, "show", "al/copy:src/wip.txt")).isEqualTo("work-in-progress");
+        // the parent's workspace is still its own
+        assertThat(sh(parent, "git symbolic-ref --short HEAD")).isEqualTo("al/1");
+        assertThat(sh(parent, "git status --porcelain")).contains("wip.txt");
     }
 }

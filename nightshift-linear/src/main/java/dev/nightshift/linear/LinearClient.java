@@ -7,14 +7,10 @@ import static dev.nightshift.linear.Json.textOrEmpty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +46,11 @@ import java.util.function.Supplier;
  * buckets that free room continuously. Creations carry an id made here, the same on every try, so a
  * retry after an answer that was lost cannot create a second comment or activity. Any other GraphQL
  * error becomes a {@link LinearException} with Linear's message and code.
+ *
+ * <p>Tokens: an answer of HTTP 401 or a GraphQL {@value LinearException#AUTHENTICATION_ERROR} is
+ * reported to the {@link AccessTokens} once per call; when they hand back another token (an OAuth
+ * installation renewed with its refresh token), the request is sent again with it, without counting
+ * as a retry.
  */
 public final class LinearClient {
 
@@ -237,7 +238,7 @@ public final class LinearClient {
             }""";
 
     private final URI endpoint;
-    private final Supplier<String> token;
+    private final AccessTokens tokens;
     private final HttpClient http;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -245,19 +246,20 @@ public final class LinearClient {
 
     /**
      * @param endpoint the GraphQL endpoint, {@link #DEFAULT_ENDPOINT} for Linear
-     * @param token the app actor's OAuth access token, asked for before each request so a refreshed
-     *     token is used as soon as it exists
+     * @param tokens the app actor's OAuth access token ({@code () -> token} for a fixed one): asked
+     *     for before each request, so a refreshed token is used as soon as it exists, and told once
+     *     per call when Linear refuses one, so a renewed token is tried once more (see
+     *     {@link AccessTokens#refused})
      * @param http the client to send with; it should not follow redirects (see {@link #defaultHttpClient})
      * @param clock to read {@code Retry-After} dates against
      */
-    public LinearClient(URI endpoint, Supplier<String> token, HttpClient http, Clock clock) {
-        this(endpoint, token, http, clock, Sleeper.REAL, UUID::randomUUID);
+    public LinearClient(URI endpoint, AccessTokens tokens, HttpClient http, Clock clock) {
+        this(endpoint, tokens, http, clock, Sleeper.REAL, UUID::randomUUID);
     }
 
-    LinearClient(
-            URI endpoint, Supplier<String> token, HttpClient http, Clock clock, Sleeper sleeper, Supplier<UUID> ids) {
+    LinearClient(URI endpoint, AccessTokens tokens, HttpClient http, Clock clock, Sleeper sleeper, Supplier<UUID> ids) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-        this.token = Objects.requireNonNull(token, "token");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -522,7 +524,6 @@ public final class LinearClient {
     // --- the request and its retries ---
 
     /** One answer: its status, the {@code Retry-After} header, and the JSON (MissingNode when none). */
-    private record Answer(int status, String retryAfter, JsonNode body) {}
 
     /**
      * Sends an operation, trying again as the class describes, and returns its {@code data}.
@@ -541,10 +542,22 @@ public final class LinearClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a request of strings and maps is always JSON", e);
         }
+        String bearer = tokens.current();
+        boolean renewed = false;
         for (int attempt = 1; ; attempt++) {
-            Answer answer = send(body, doing);
+            JsonExchange.Answer answer = send(body, bearer, doing);
             JsonNode error = first(answer.body().path("errors"));
             String code = error == null ? "" : code(error);
+            if (!renewed && (answer.status() == 401 || LinearException.AUTHENTICATION_ERROR.equals(code))) {
+                // once per call: an expired or rotated token is renewed and the request sent again
+                renewed = true;
+                String fresh = tokens.refused(bearer);
+                if (fresh != null && !fresh.isBlank() && !fresh.equals(bearer)) {
+                    bearer = fresh;
+                    attempt--;
+                    continue;
+                }
+            }
             boolean retryable = LinearException.RATELIMITED.equals(code)
                     || answer.status() == 429
                     || (answer.status() >= 500 && answer.status() <= 599);
@@ -587,6 +600,7 @@ public final class LinearClient {
                 Thread.currentThread().interrupt();
                 throw new LinearException(0, code, doing + ": interrupted while waiting to try again", e);
             }
+            bearer = tokens.current(); // renewed while this call waited, perhaps
         }
     }
 
@@ -616,8 +630,7 @@ public final class LinearClient {
         }
     }
 
-    private Answer send(byte[] body, String doing) {
-        String bearer = token.get();
+    private JsonExchange.Answer send(byte[] body, String bearer, String doing) {
         if (bearer == null || bearer.isBlank()) {
             throw new LinearException(
                     0, LinearException.AUTHENTICATION_ERROR, doing + ": no Linear access token; install the app again");
@@ -635,34 +648,7 @@ public final class LinearClient {
             throw new LinearException(
                     0, LinearException.AUTHENTICATION_ERROR, doing + ": the Linear access token is not a valid header");
         }
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            byte[] bytes;
-            try (InputStream in = response.body()) {
-                bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-            }
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-                throw new LinearException(
-                        response.statusCode(),
-                        "",
-                        doing + ": Linear's answer is larger than " + MAX_RESPONSE_BYTES + " bytes");
-            }
-            JsonNode json;
-            try {
-                json = bytes.length == 0 ? MissingNode.getInstance() : Json.MAPPER.readTree(bytes);
-            } catch (IOException notJson) {
-                json = MissingNode.getInstance();
-            }
-            return new Answer(
-                    response.statusCode(),
-                    response.headers().firstValue("Retry-After").orElse(null),
-                    json == null ? MissingNode.getInstance() : json);
-        } catch (IOException e) {
-            throw new LinearException(0, "", doing + ": could not reach Linear at " + origin() + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LinearException(0, "", doing + ": interrupted while calling Linear", e);
-        }
+        return JsonExchange.send(http, request, MAX_RESPONSE_BYTES, doing);
     }
 
     private String origin() {

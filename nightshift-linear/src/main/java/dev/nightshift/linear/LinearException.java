@@ -12,6 +12,11 @@ public class LinearException extends RuntimeException {
     public static final String AUTHENTICATION_ERROR = "AUTHENTICATION_ERROR";
     /** Linear's code for a request over its rate limits. */
     public static final String RATELIMITED = "RATELIMITED";
+    /**
+     * OAuth's code for a code or refresh token that is unknown, used up, expired or revoked (RFC
+     * 6749 §5.2): the installation has to be made again.
+     */
+    public static final String INVALID_GRANT = "invalid_grant";
 
     private final int status;
     private final String code;
@@ -35,7 +40,8 @@ public class LinearException extends RuntimeException {
 
     /**
      * The error's code as Linear's GraphQL errors carry it in {@code extensions.code}
-     * ({@value #AUTHENTICATION_ERROR}, {@value #RATELIMITED}, …); empty when the answer had none.
+     * ({@value #AUTHENTICATION_ERROR}, {@value #RATELIMITED}, …), or an OAuth endpoint's {@code error}
+     * ({@value #INVALID_GRANT}, {@code invalid_client}, …); empty when the answer had none.
      */
     public String code() {
         return code;

@@ -63,7 +63,7 @@ class LinearClientTest {
         linear.close();
     }
 
-    private LinearClient client(URI endpoint, Supplier<String> token) {
+    private LinearClient client(URI endpoint, AccessTokens token) {
         return new LinearClient(endpoint, token, LinearClient.defaultHttpClient(), CLOCK, waits::add, ids);
     }
 
@@ -350,6 +350,89 @@ class LinearClientTest {
                         + " (AUTHENTICATION_ERROR)");
         assertThat(linear.requests()).hasSize(1);
         assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void aRefusedTokenIsRenewedOnceAndTheRequestSentAgainWithTheNewOne() {
+        String stale = linear.issueToken(linear.appUserId());
+        linear.revoke(stale);
+        List<String> refused = new CopyOnWriteArrayList<>();
+        LinearClient renewing = new LinearClient(
+                linear.endpoint(),
+                new AccessTokens() {
+                    @Override
+                    public String current() {
+                        return stale;
+                    }
+
+                    @Override
+                    public String refused(String token) {
+                        refused.add(token);
+                        return linear.appToken();
+                    }
+                },
+                LinearClient.defaultHttpClient(),
+                CLOCK,
+                waits::add,
+                ids);
+
+        assertThat(renewing.viewerId()).isEqualTo(linear.appUserId());
+
+        assertThat(refused).containsExactly(stale);
+        assertThat(linear.requests())
+                .extracting(RecordedRequest::authorization)
+                .containsExactly("Bearer " + stale, "Bearer " + linear.appToken());
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void aRenewalIsTriedOncePerCallAndARenewedTokenThatIsRefusedTooFailsTheCall() {
+        List<String> refused = new CopyOnWriteArrayList<>();
+        LinearClient renewing = new LinearClient(
+                linear.endpoint(),
+                new AccessTokens() {
+                    @Override
+                    public String current() {
+                        return "lin_oauth_unknown_1";
+                    }
+
+                    @Override
+                    public String refused(String token) {
+                        refused.add(token);
+                        return "lin_oauth_unknown_" + (refused.size() + 1);
+                    }
+                },
+                LinearClient.defaultHttpClient(),
+                CLOCK,
+                waits::add,
+                ids);
+
+        LinearException e = catchThrowableOfType(LinearException.class, renewing::viewerId);
+
+        assertThat(e.authentication()).isTrue();
+        assertThat(refused).containsExactly("lin_oauth_unknown_1");
+        assertThat(linear.requests()).hasSize(2);
+
+        // a renewal that hands back the refused token itself is not sent again
+        LinearClient same = new LinearClient(
+                linear.endpoint(),
+                new AccessTokens() {
+                    @Override
+                    public String current() {
+                        return "lin_oauth_unknown_9";
+                    }
+
+                    @Override
+                    public String refused(String token) {
+                        return token;
+                    }
+                },
+                LinearClient.defaultHttpClient(),
+                CLOCK,
+                waits::add,
+                ids);
+        assertThatThrownBy(same::viewerId).isInstanceOf(LinearException.class);
+        assertThat(linear.requests()).hasSize(3);
     }
 
     @Test

@@ -260,6 +260,28 @@ public final class BubblewrapProvider implements SandboxProvider {
         }
     }
 
+    @Override
+    public Sandbox copy(SandboxSpec spec, Sandbox source) {
+        BubblewrapSandbox from = live.get(source.id());
+        if (from == null || from != source) {
+            throw new SandboxException("the sandbox " + source.id() + " is not running here; it cannot be copied");
+        }
+        String id = Ids.newId("sbx");
+        Path dir = config.root().resolve(id);
+        try {
+            Files.createDirectories(dir);
+            WorkspaceCopy.copy(from.hostDirectory().resolve("workspace"), dir.resolve("workspace"));
+            Files.createDirectories(dir.resolve("home"));
+            return start(id, dir, spec); // the copy becomes the new sandbox's user's
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir);
+            if (e instanceof SandboxException se) {
+                throw se;
+            }
+            throw new SandboxException("could not copy a sandbox: " + e.getMessage(), e);
+        }
+    }
+
     private Sandbox start(String id, Path dir, SandboxSpec spec) throws IOException {
         int uid = FIRST_UID + Math.floorMod(uids.getAndIncrement(), UID_RANGE);
         chown(dir.resolve("workspace"), uid);

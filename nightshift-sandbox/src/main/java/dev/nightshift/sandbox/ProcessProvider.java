@@ -127,6 +127,28 @@ public final class ProcessProvider implements SandboxProvider {
         }
     }
 
+    @Override
+    public Sandbox copy(SandboxSpec spec, Sandbox source) {
+        ProcessSandbox from = live.get(source.id());
+        if (from == null || from != source) {
+            throw new SandboxException("the sandbox " + source.id() + " is not running here; it cannot be copied");
+        }
+        String id = Ids.newId("sbx");
+        Path dir = root.resolve(id);
+        try {
+            createPrivate(dir);
+            WorkspaceCopy.copy(from.hostDirectory().resolve("workspace"), dir.resolve("workspace"));
+            Files.createDirectories(dir.resolve("home"));
+            return start(id, dir, spec);
+        } catch (IOException | RuntimeException e) {
+            ProcessFiles.deleteTree(dir);
+            if (e instanceof SandboxException se) {
+                throw se;
+            }
+            throw new SandboxException("could not copy a sandbox: " + e.getMessage(), e);
+        }
+    }
+
     /** Other local users have no business in a sandbox's files. */
     private static void createPrivate(Path dir) throws IOException {
         Files.createDirectory(dir);

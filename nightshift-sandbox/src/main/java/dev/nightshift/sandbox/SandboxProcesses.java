@@ -46,12 +46,21 @@ final class SandboxProcesses {
     /**
      * Streams {@code input} into a process's stdin on a virtual thread and closes it at the end;
      * an empty input closes it at once, so a command waiting on stdin sees end-of-file, not a hang.
+     * Each chunk is passed on as soon as it is read (the process's stdin is buffered), so a
+     * process the control plane talks to a line at a time gets each line when it is written.
      */
     static void feed(OutputStream stdin, InputStream input) {
         Thread.ofVirtual().start(() -> {
             try (stdin;
                     input) {
-                input.transferTo(stdin);
+                byte[] buffer = new byte[8192];
+                int n;
+                while ((n = input.read(buffer)) >= 0) {
+                    if (n > 0) {
+                        stdin.write(buffer, 0, n);
+                        stdin.flush();
+                    }
+                }
             } catch (IOException e) {
                 // the command ended before reading everything; its exit status says why
             }

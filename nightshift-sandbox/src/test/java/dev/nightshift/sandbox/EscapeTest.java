@@ -79,9 +79,12 @@ class EscapeTest {
     @Test
     void anotherSessionsWorkspaceIsInvisible() throws Exception {
         neighbour.writeFile("private.txt", "victim data".getBytes(StandardCharsets.UTF_8));
+        // the whole tree, the host's read-only toolchain included (browsers and JDKs make it large): a
+        // generous limit, as a slow machine must not pass this by timing out either
         ExecResult hunt = sh(
                 sandbox,
-                "grep -rs 'victim data' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null | head -3; echo done");
+                "grep -rs 'victim data' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null | head -3; echo done",
+                java.time.Duration.ofMinutes(5));
         assertThat(hunt.stdout()).isEqualTo("done\n");
         assertThat(sh(neighbour, "cat private.txt").stdout()).isEqualTo("victim data");
     }

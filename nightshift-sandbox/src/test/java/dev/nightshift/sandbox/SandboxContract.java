@@ -171,6 +171,36 @@ abstract class SandboxContract {
     }
 
     @Test
+    void aCommandGetsEachLineOfItsInputAsItIsWrittenSoItCanBeTalkedTo() throws Exception {
+        Sandbox sandbox = provider.create(spec("ses_talk"));
+        java.io.PipedOutputStream toCommand = new java.io.PipedOutputStream();
+        java.io.PipedInputStream input = new java.io.PipedInputStream(toCommand);
+        StringBuffer out = new StringBuffer();
+        AtomicReference<ExecResult> result = new AtomicReference<>();
+        Thread runner = Thread.ofVirtual().start(() -> {
+            try {
+                result.set(sandbox.exec(
+                        ExecRequest.shell("while read -r line; do echo \"got $line\"; done; echo bye"),
+                        input,
+                        (stream, chunk) -> out.append(new String(chunk, StandardCharsets.UTF_8))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // each answer comes while the input is still open: nothing waits for a buffer to fill
+        toCommand.write("one\n".getBytes(StandardCharsets.UTF_8));
+        toCommand.flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("got one\n"));
+        toCommand.write("two\n".getBytes(StandardCharsets.UTF_8));
+        toCommand.flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("got two\n"));
+        toCommand.close();
+        runner.join(10_000);
+        assertThat(result.get().exitCode()).isZero();
+        assertThat(result.get().stdout()).isEqualTo("got one\ngot two\nbye\n");
+    }
+
+    @Test
     void aCommandIsKilledAtItsTimeoutWithEverythingItStarted() throws Exception {
         Sandbox sandbox = provider.create(spec("ses_timeout"));
         long start = System.nanoTime();
@@ -492,6 +522,55 @@ abstract class SandboxContract {
         assertThat(restored.alive()).isFalse();
         assertThat(keptOnHost()).isEmpty();
         restored.destroy(); // idempotent
+    }
+
+    @Test
+    void aCopyTakesTheWorkspaceAsItIsWhileTheSourceKeepsRunning() throws Exception {
+        Sandbox source = provider.create(spec("ses_parent"));
+        source.writeFile("src/app.txt", "v1\n".getBytes(StandardCharsets.UTF_8));
+        Path outside = Files.writeString(data.resolve("outside.txt"), "host file");
+        assertThat(sh(
+                                source,
+                                "echo private > ~/.tool-config && ln -s src/app.txt link && ln -s " + outside
+                                        + " escape && mkfifo pipe && chmod 600 src/app.txt")
+                        .exitCode())
+                .isZero();
+        source.startDetached(ExecRequest.shell("sleep 171"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> processes(source, "^sleep 171") == 1);
+
+        Sandbox copy = provider.copy(spec("ses_fork"), source);
+
+        assertThat(copy.id()).isNotEqualTo(source.id());
+        assertThat(copy.sessionId()).isEqualTo("ses_fork");
+        assertThat(new String(copy.readFile("src/app.txt", 0, 100), StandardCharsets.UTF_8))
+                .isEqualTo("v1\n");
+        assertThat(sh(copy, "echo v2 >> src/app.txt && cat src/app.txt").stdout())
+                .as("the copy's files are its own user's")
+                .isEqualTo("v1\nv2\n");
+        assertThat(copy.stat("link")).get().extracting(FileEntry::kind).isEqualTo(FileEntry.Kind.SYMLINK);
+        assertThat(sh(copy, "test -L escape && readlink escape").stdout().strip())
+                .as("a link is copied as a link, never followed")
+                .isEqualTo(outside.toString());
+        assertThat(sh(copy, "test -p pipe").exitCode())
+                .as("a FIFO is copied as a FIFO")
+                .isZero();
+        assertThat(sh(copy, "test -e ~/.tool-config").exitCode())
+                .as("home starts empty")
+                .isNotZero();
+        assertThat(copy.detached()).as("processes are not copied").isEmpty();
+
+        // the source ran on untouched and does not see the copy's changes
+        assertThat(source.alive()).isTrue();
+        assertThat(processes(source, "^sleep 171")).isEqualTo(1);
+        assertThat(new String(source.readFile("src/app.txt", 0, 100), StandardCharsets.UTF_8))
+                .isEqualTo("v1\n");
+        assertThat(Files.readString(outside)).isEqualTo("host file");
+
+        source.destroy();
+        assertThatThrownBy(() -> provider.copy(spec("ses_other"), source))
+                .isInstanceOf(SandboxException.class)
+                .hasMessageContaining("not running");
+        copy.destroy();
     }
 
     @Test

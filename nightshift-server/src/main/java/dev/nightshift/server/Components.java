@@ -1,6 +1,7 @@
 package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentExecutor;
+import dev.nightshift.agent.mcp.McpTools;
 import dev.nightshift.agent.model.DefaultModelGateway;
 import dev.nightshift.agent.model.GatewayConfig;
 import dev.nightshift.agent.tools.Tools;
@@ -20,6 +21,7 @@ import dev.nightshift.github.GitHubEndpoints;
 import dev.nightshift.github.GitHubOAuth;
 import dev.nightshift.github.GitHubRest;
 import dev.nightshift.linear.LinearClient;
+import dev.nightshift.linear.LinearOAuth;
 import dev.nightshift.linear.RepositoryMapping;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
@@ -28,9 +30,12 @@ import dev.nightshift.sandbox.egress.CertificateAuthority;
 import dev.nightshift.server.api.AccountRoutes;
 import dev.nightshift.server.api.ApiRoutes;
 import dev.nightshift.server.api.ApiServer;
+import dev.nightshift.server.api.ForkRoutes;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.OidcRoutes;
 import dev.nightshift.server.auth.SignIn;
+import dev.nightshift.server.children.ChildSessionService;
+import dev.nightshift.server.fork.SessionForks;
 import dev.nightshift.server.git.CommitMessages;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.GitIntegration;
@@ -41,6 +46,8 @@ import dev.nightshift.server.github.GitHubRoutes;
 import dev.nightshift.server.github.GitHubTokenRefresher;
 import dev.nightshift.server.github.GitHubWorkplace;
 import dev.nightshift.server.limits.RateLimits;
+import dev.nightshift.server.linear.LinearInstallRoutes;
+import dev.nightshift.server.linear.LinearInstallation;
 import dev.nightshift.server.linear.LinearRoutes;
 import dev.nightshift.server.linear.LinearWorkplace;
 import dev.nightshift.server.live.EventHub;
@@ -63,8 +70,10 @@ import dev.nightshift.server.sandbox.SandboxTrust;
 import dev.nightshift.server.secret.EgressCaStore;
 import dev.nightshift.server.secret.SecretRoutes;
 import dev.nightshift.server.secret.Vault;
+import dev.nightshift.server.session.Attachments;
 import dev.nightshift.server.session.SessionRoles;
 import dev.nightshift.server.session.SessionService;
+import dev.nightshift.server.slack.ChannelRoutes;
 import dev.nightshift.server.slack.SlackRoutes;
 import dev.nightshift.server.slack.SlackWorkplace;
 import dev.nightshift.server.trigger.AutomationRoutes;
@@ -75,6 +84,7 @@ import dev.nightshift.server.turn.TurnDispatcher;
 import dev.nightshift.server.web.WebUi;
 import dev.nightshift.slack.SlackClient;
 import dev.nightshift.slack.SocketModeConnector;
+import dev.nightshift.store.FileBlobStore;
 import dev.nightshift.triggers.AutomationScheduler;
 import dev.nightshift.triggers.AutomationService;
 import dev.nightshift.triggers.RunRules;
@@ -116,7 +126,10 @@ import org.slf4j.LoggerFactory;
  *       before the credentials, git, the dispatcher and the session service that follow from it.
  *   <li>The session service asks the dispatcher through {@link dev.nightshift.server.session.TurnControl}
  *       and tells the watchers through a callback, so sessions do not depend on the turn or live packages.
- *   <li>The one late binding: the base URL ({@link #url}) is known only once the server listens (port 0
+ *   <li>The agent's session tools act through {@link ChildSessionService}, which needs the session
+ *       service, which needs the dispatcher, which needs the agent: it is built first and given the
+ *       session service once that exists, before anything runs.
+ *   <li>The other late binding: the base URL ({@link #url}) is known only once the server listens (port 0
  *       picks a free one), so the components that put it into links and events get a method reference
  *       and call it when a request or event comes, never during construction.
  * </ul>
@@ -160,6 +173,8 @@ final class Components implements AutoCloseable {
     final Questions questions;
     /** The integrations that ask in their own threads too; added while building, read by turn threads after. */
     private final List<Consumer<Question>> questionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Child sessions started by agents: the agent's session tools act through it; told of every turn's end. */
+    private final ChildSessionService children;
 
     private AutoCloseable otherNodes = () -> {};
 
@@ -182,7 +197,9 @@ final class Components implements AutoCloseable {
         QueueBroadcaster queue = new QueueBroadcaster(store, hub);
         GatewayConfig gatewayConfig = GatewayConfig.from(config.values());
         DefaultModelGateway gateway = new DefaultModelGateway(gatewayConfig);
-        TurnExecutor executor = plugins.executor != null ? plugins.executor : agent(config, gateway, store);
+        this.children = new ChildSessionService(store, eventLog, config.childSessionLimits(), clock);
+        TurnExecutor executor =
+                plugins.executor != null ? plugins.executor : agent(config, gateway, store, vault, children);
         this.model = plugins.executor != null
                 ? "a custom executor"
                 : Optional.ofNullable(gatewayConfig.defaultModel())
@@ -223,6 +240,9 @@ final class Components implements AutoCloseable {
             custom.afterTurn(turn);
         };
 
+        // prompts' files: content-addressed under the data directory (a fleet would put an object store here)
+        Attachments attachments =
+                new Attachments(store, new FileBlobStore(dataDir.resolve("blobs")), config.attachmentLimits());
         RunningTurns runningTurns = new RunningTurns();
         this.sandboxes = sandboxManager(
                 config, plugins, store, eventLog, git, runningTurns, timer, clock, sandboxSecrets, trust);
@@ -239,6 +259,7 @@ final class Components implements AutoCloseable {
                 config.turnLease(),
                 plugins.stopGrace,
                 clock,
+                attachments,
                 config.questionTimeout(),
                 this::questionAsked);
         SessionService sessions = new SessionService(
@@ -252,6 +273,7 @@ final class Components implements AutoCloseable {
                 sandboxes::warm,
                 roles,
                 repositories);
+        children.bind(sessions);
 
         this.questions = new Questions(store, eventLog, roles, dispatcher, config.limits(), queue::queueChanged, clock);
         RateLimits rateLimits = new RateLimits(config.rateLimits());
@@ -311,15 +333,19 @@ final class Components implements AutoCloseable {
             workplace.start(timer);
             gitHubRoutes.workplace(workplace);
         }
+        // Linear: installed by an administrator through OAuth (stored, renewed) or a static token; the
+        // workplace exists whenever either is possible, so an install made while running counts at once
+        LinearOAuth linearOAuth = linearOAuth(config, clock);
+        LinearInstallation linearInstallation =
+                new LinearInstallation(store, secretBox, linearOAuth, config.get(Setting.LINEAR_ACCESS_TOKEN), clock);
         LinearWorkplace linear = null;
-        if (!config.get(Setting.LINEAR_ACCESS_TOKEN).isEmpty()) {
-            String linearToken = config.get(Setting.LINEAR_ACCESS_TOKEN);
+        if (!config.get(Setting.LINEAR_ACCESS_TOKEN).isEmpty() || linearOAuth != null) {
             linear = new LinearWorkplace(
                     store,
                     triggers,
                     new LinearClient(
                             URI.create(config.get(Setting.LINEAR_API_URL)),
-                            () -> linearToken,
+                            linearInstallation,
                             LinearClient.defaultHttpClient(),
                             clock),
                     signIn,
@@ -327,10 +353,20 @@ final class Components implements AutoCloseable {
                     dispatcher,
                     this::url,
                     clock,
+                    linearInstallation::key,
                     questions);
             questionListeners.add(linear::questionAsked);
         }
-        LinearRoutes linearRoutes = new LinearRoutes(store, config.get(Setting.LINEAR_WEBHOOK_SECRET), linear, clock);
+        LinearRoutes linearRoutes = new LinearRoutes(
+                store, config.get(Setting.LINEAR_WEBHOOK_SECRET), linear, linearInstallation::connected, clock);
+        LinearInstallRoutes linearInstallRoutes = new LinearInstallRoutes(
+                store,
+                auth,
+                linearInstallation,
+                linearOAuth,
+                !config.get(Setting.LINEAR_WEBHOOK_SECRET).isEmpty(),
+                this::url,
+                clock);
         SlackWorkplace slackWorkplace = null;
         if (!config.get(Setting.SLACK_BOT_TOKEN).isEmpty()) {
             slackWorkplace = new SlackWorkplace(
@@ -351,6 +387,7 @@ final class Components implements AutoCloseable {
         this.slackWorkplace = slackWorkplace;
         this.slackRoutes =
                 new SlackRoutes(store, auth, config.get(Setting.SLACK_SIGNING_SECRET), slackWorkplace, clock);
+        ChannelRoutes channelRoutes = new ChannelRoutes(store, auth, repositories, config.slack(), clock);
         OidcRoutes oidcRoutes = new OidcRoutes(
                 store,
                 signIn,
@@ -361,8 +398,9 @@ final class Components implements AutoCloseable {
                 clock);
         AccountRoutes accounts = new AccountRoutes(store, auth, liveAccess, this::url, oidcRoutes::loginPath, clock);
         SecretRoutes secretRoutes = new SecretRoutes(store, vault, auth, clock);
-        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess);
+        ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess, attachments);
         QuestionRoutes questionRoutes = new QuestionRoutes(questions, auth);
+        ForkRoutes forkRoutes = new ForkRoutes(new SessionForks(store, sessions, sandboxes, eventLog, clock), auth);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
         Gauge.builder("nightshift.turns.running", dispatcher, TurnDispatcher::runningTurns)
@@ -378,6 +416,7 @@ final class Components implements AutoCloseable {
                 List.of(
                         api::register,
                         questionRoutes::register,
+                        forkRoutes::register,
                         sse::register,
                         sandboxRoutes::register,
                         gitRoutes::register,
@@ -387,7 +426,9 @@ final class Components implements AutoCloseable {
                         secretRoutes::register,
                         automationRoutes::register,
                         linearRoutes::register,
+                        linearInstallRoutes::register,
                         slackRoutes::register,
+                        channelRoutes::register,
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
                         routes -> routes.javalin(ws::register),
@@ -428,6 +469,7 @@ final class Components implements AutoCloseable {
      * thread that ended the turn; the pipeline exists by the time any turn runs.
      */
     private void turnEnded(dev.nightshift.core.model.Message message) {
+        children.turnEnded(message);
         TriggerPipeline pipeline = triggers;
         if (pipeline != null) {
             TriggerSessions.outcome(message).ifPresent(outcome -> pipeline.turnEnded(message.id(), outcome));
@@ -513,12 +555,20 @@ final class Components implements AutoCloseable {
     }
 
     /** The coding agent. Without a model it still starts: a prompt then fails saying how to configure one. */
-    private static TurnExecutor agent(NightshiftConfig config, DefaultModelGateway gateway, Store store) {
+    private static TurnExecutor agent(
+            NightshiftConfig config,
+            DefaultModelGateway gateway,
+            Store store,
+            Vault vault,
+            ChildSessionService children) {
         if (gateway.defaultModel() == null) {
             LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
                     + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
         }
-        return new AgentExecutor(gateway, store.events(), Tools.all(), config.agent());
+        // the MCP servers' tools: remote ones called from here with their secret from the vault, the
+        // repository's own in its sandbox
+        McpTools mcp = new McpTools(config.mcpServers(), vault::mcpCredential, config.mcpRepositoryServers());
+        return new AgentExecutor(gateway, store.events(), Tools.all(), mcp, config.agent(), children);
     }
 
     /** The sandbox manager; without a provider it still exists and says why no sandbox can run. */
@@ -613,6 +663,30 @@ final class Components implements AutoCloseable {
         return clientId.isEmpty()
                 ? null
                 : new GitHubOAuth(endpoints, clientId, config.get(Setting.GITHUB_CLIENT_SECRET));
+    }
+
+    /** Installing the Linear application through OAuth, when its client is configured; null otherwise. */
+    private static LinearOAuth linearOAuth(NightshiftConfig config, Clock clock) {
+        String clientId = config.get(Setting.LINEAR_CLIENT_ID);
+        if (clientId.isEmpty()) {
+            return null;
+        }
+        if (config.get(Setting.LINEAR_CLIENT_SECRET).isEmpty()) {
+            throw new IllegalArgumentException(Setting.LINEAR_CLIENT_SECRET.env() + " must be set with "
+                    + Setting.LINEAR_CLIENT_ID.env() + " (the Linear application's client secret)");
+        }
+        try {
+            return new LinearOAuth(
+                    URI.create(config.get(Setting.LINEAR_OAUTH_URL)),
+                    URI.create(config.get(Setting.LINEAR_TOKEN_URL)),
+                    clientId,
+                    config.get(Setting.LINEAR_CLIENT_SECRET),
+                    LinearClient.defaultHttpClient(),
+                    clock);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    Setting.LINEAR_OAUTH_URL.env() + " / " + Setting.LINEAR_TOKEN_URL.env() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The GitHub App (installation tokens for the webhook's work), when configured; null otherwise. */

@@ -1,6 +1,8 @@
 package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentSettings;
+import dev.nightshift.core.policy.AttachmentLimits;
+import dev.nightshift.core.policy.ChildSessionLimits;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.RepositoryPolicy;
 import dev.nightshift.core.sandbox.SandboxLimits;
@@ -37,6 +39,13 @@ public record NightshiftConfig(
         return value(values, setting);
     }
 
+    /** How much may be attached to one prompt. */
+    public AttachmentLimits attachmentLimits() {
+        return new AttachmentLimits(
+                intValue(values, Setting.MAX_ATTACHMENTS, 0, 100),
+                Units.parseBytes(Setting.MAX_ATTACHMENT_BYTES.env(), value(values, Setting.MAX_ATTACHMENT_BYTES)));
+    }
+
     /** The agent's guards, from the settings. */
     public AgentSettings agent() {
         return AgentSettings.DEFAULTS
@@ -44,6 +53,17 @@ public record NightshiftConfig(
                 .withMaxTurnTokens(longValue(values, Setting.AGENT_TURN_TOKENS))
                 .withBudgets(
                         money(values, Setting.AGENT_TURN_BUDGET_USD), money(values, Setting.AGENT_SESSION_BUDGET_USD));
+    }
+
+    /** How far agents may go in starting sessions of their own, from the settings. */
+    public ChildSessionLimits childSessionLimits() {
+        return new ChildSessionLimits(
+                intValue(values, Setting.CHILD_SESSION_DEPTH, 0, 10),
+                intValue(values, Setting.CHILD_SESSIONS_RUNNING, 0, 1_000),
+                intValue(values, Setting.CHILD_SESSIONS_PER_PARENT, 0, 10_000),
+                Setting.CHILD_SESSION_DEPTH.env(),
+                Setting.CHILD_SESSIONS_RUNNING.env(),
+                Setting.CHILD_SESSIONS_PER_PARENT.env());
     }
 
     /** Which repositories sessions may use, from the settings; a bad pattern or root fails naming its setting. */
@@ -209,6 +229,36 @@ public record NightshiftConfig(
         return bool(values, Setting.SESSIONS_VISIBLE_TO_ALL);
     }
 
+    /**
+     * The deployment's remote MCP servers: {@link Setting#MCP_SERVERS} holds their JSON array, or
+     * names a file holding it. A broken entry fails naming the setting, the entry and the rule.
+     */
+    public List<dev.nightshift.agent.mcp.RemoteServer> mcpServers() {
+        String raw = get(Setting.MCP_SERVERS);
+        String json = raw;
+        String where = Setting.MCP_SERVERS.env();
+        if (!raw.isEmpty() && !raw.startsWith("[") && !raw.startsWith("{")) {
+            Path file = Path.of(raw);
+            try {
+                json = Files.readString(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + " is neither a JSON array nor a readable file: cannot read "
+                        + file + " (" + e.getMessage() + ")");
+            }
+            where += " (" + file + ")";
+        }
+        try {
+            return dev.nightshift.agent.mcp.McpServers.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the stdio MCP servers of a repository's {@code .mcp.json} are started for its sessions. */
+    public boolean mcpRepositoryServers() {
+        return bool(values, Setting.MCP_REPOSITORY_SERVERS);
+    }
+
     /** Whether a missing or broken egress CA may be replaced by a new one at start (see {@code EgressCaStore}). */
     public boolean egressCaRegenerate() {
         return bool(values, Setting.EGRESS_CA_REGENERATE);
@@ -344,6 +394,7 @@ public record NightshiftConfig(
         NightshiftConfig config = from(merged);
         config.agent(); // refuse bad agent settings at start, not at the first prompt
         config.questionTimeout();
+        config.attachmentLimits();
         config.oidcProviders();
         config.sessionsVisibleToAll();
         config.egressCaRegenerate();
@@ -352,6 +403,8 @@ public record NightshiftConfig(
         config.egressInternalHosts();
         config.egressOriginTrust();
         config.rateLimits();
+        config.mcpServers();
+        config.mcpRepositoryServers();
         return config;
     }
 

@@ -2,6 +2,7 @@ package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentSettings;
 import dev.nightshift.agent.model.GatewayConfig;
+import dev.nightshift.core.policy.AttachmentLimits;
 import dev.nightshift.core.policy.Limits;
 import dev.nightshift.core.policy.SandboxLifecycle;
 import dev.nightshift.core.sandbox.SandboxLimits;
@@ -46,6 +47,14 @@ public enum Setting {
             "NIGHTSHIFT_MAX_PROMPT_CHARS",
             String.valueOf(Limits.DEFAULTS.maxPromptChars()),
             "Longest prompt accepted."),
+    MAX_ATTACHMENTS(
+            "NIGHTSHIFT_MAX_ATTACHMENTS",
+            String.valueOf(AttachmentLimits.DEFAULTS.maxCount()),
+            "Most files attached to one prompt (images and text files); 0 takes none."),
+    MAX_ATTACHMENT_BYTES(
+            "NIGHTSHIFT_MAX_ATTACHMENT_BYTES",
+            Units.formatBytes(AttachmentLimits.DEFAULTS.maxBytes()),
+            "Largest file attached to a prompt."),
     LIVE_TOKEN_TTL(
             "NIGHTSHIFT_LIVE_TOKEN_TTL",
             Units.formatDuration(Limits.DEFAULTS.liveTokenTtl()),
@@ -174,6 +183,10 @@ public enum Setting {
             GatewayConfig.MODEL_PRICES,
             "",
             "USD per million tokens, input:cached:output, e.g. 'openai/gpt-5=1.25:0.125:10'; used for cost events and budgets."),
+    VISION_MODELS(
+            GatewayConfig.VISION_MODELS,
+            GatewayConfig.DEFAULT_VISION_MODELS,
+            "Models that are sent prompts' images, as provider/model patterns (* matches anything), comma-separated, or none; other models get each image described in words."),
     ANTHROPIC_API_KEY(GatewayConfig.ANTHROPIC_API_KEY, "", "Key for anthropic/… models."),
     ANTHROPIC_BASE_URL(
             GatewayConfig.ANTHROPIC_BASE_URL, GatewayConfig.DEFAULT_ANTHROPIC_BASE_URL, "Messages API endpoint."),
@@ -200,7 +213,25 @@ public enum Setting {
     AGENT_TURN_BUDGET_USD(
             "NIGHTSHIFT_AGENT_TURN_BUDGET_USD", "0", "Money per turn, from the price table (0: no limit)."),
     AGENT_SESSION_BUDGET_USD(
-            "NIGHTSHIFT_AGENT_SESSION_BUDGET_USD", "0", "Money per session, across turns (0: no limit)."),
+            "NIGHTSHIFT_AGENT_SESSION_BUDGET_USD",
+            "0",
+            "Money per session, across turns (0: no limit); a session and the child sessions its agent started share it."),
+    CHILD_SESSION_DEPTH(
+            "NIGHTSHIFT_CHILD_SESSION_DEPTH",
+            "2",
+            "How deep child sessions started by agents may go: 1, only a session a person started may start them (0: none at all)."),
+    CHILD_SESSIONS_RUNNING(
+            "NIGHTSHIFT_CHILD_SESSIONS_RUNNING", "5", "Child sessions of one session that may be at work at once."),
+    CHILD_SESSIONS_PER_PARENT(
+            "NIGHTSHIFT_CHILD_SESSIONS_PER_PARENT", "15", "Child sessions one session's agent may start in all."),
+    MCP_SERVERS(
+            "NIGHTSHIFT_MCP_SERVERS",
+            "",
+            "Remote MCP servers (streamable HTTP) the control plane calls for the agent: a JSON array, inline or in the file this names, of {name, url, tools, secret?, header?, repositories?, maxAnswerChars?, timeoutSeconds?} (see MCP tools)."),
+    MCP_REPOSITORY_SERVERS(
+            "NIGHTSHIFT_MCP_REPOSITORY_SERVERS",
+            "true",
+            "true: the stdio MCP servers a repository declares in .mcp.json run in its sessions' sandboxes for the agent; false: they are ignored."),
     SECRET_KEY(
             "NIGHTSHIFT_SECRET_KEY",
             "",
@@ -285,7 +316,20 @@ public enum Setting {
     LINEAR_ACCESS_TOKEN(
             "NIGHTSHIFT_LINEAR_ACCESS_TOKEN",
             "",
-            "The Linear application's access token (OAuth with actor=app): issues given to its app user start sessions. Empty: Linear is off."),
+            "A static access token of the Linear application (actor=app), instead of installing it at /api/linear/install; an installation made there wins over it. Empty with no client id: Linear is off."),
+    LINEAR_CLIENT_ID(
+            "NIGHTSHIFT_LINEAR_CLIENT_ID",
+            "",
+            "The Linear application's client id: an administrator installs it (OAuth, actor=app) from /api/linear/install, and its tokens are stored sealed and refreshed. Empty: only NIGHTSHIFT_LINEAR_ACCESS_TOKEN."),
+    LINEAR_CLIENT_SECRET("NIGHTSHIFT_LINEAR_CLIENT_SECRET", "", "The Linear application's client secret."),
+    LINEAR_OAUTH_URL(
+            "NIGHTSHIFT_LINEAR_OAUTH_URL",
+            dev.nightshift.linear.LinearOAuth.DEFAULT_AUTHORIZE_URL.toString(),
+            "Linear's page where a workspace administrator approves the install."),
+    LINEAR_TOKEN_URL(
+            "NIGHTSHIFT_LINEAR_TOKEN_URL",
+            dev.nightshift.linear.LinearOAuth.DEFAULT_TOKEN_URL.toString(),
+            "Linear's OAuth token endpoint (codes and refresh tokens); revocation is 'revoke' beside it."),
     LINEAR_WEBHOOK_SECRET(
             "NIGHTSHIFT_LINEAR_WEBHOOK_SECRET",
             "",

@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.nightshift.store.FileBlobStore;
 import dev.nightshift.store.JdbcStore;
 import dev.nightshift.store.StoreConfig;
 import java.time.Instant;
@@ -92,14 +93,14 @@ class ArchitectureTest {
     }
 
     @Test
-    void theStoreShowsTwoTypes() {
+    void theStoreShowsThreeTypes() {
         noClasses()
                 .that()
                 .resideOutsideOfPackage("dev.nightshift.store..")
                 .should()
                 .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.nightshift.store..")
-                        .and(DescribedPredicate.not(
-                                JavaClass.Predicates.belongToAnyOf(JdbcStore.class, StoreConfig.class))))
+                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(
+                                JdbcStore.class, StoreConfig.class, FileBlobStore.class))))
                 .check(all);
     }
 

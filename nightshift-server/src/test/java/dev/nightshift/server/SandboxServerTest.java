@@ -191,6 +191,109 @@ class SandboxServerTest {
         }
     }
 
+    /** Eleven small web servers in one process, on ports 9001 to 9011, each answering with its port. */
+    private static final String ELEVEN_SERVERS = """
+            import http.server, threading
+            class Port(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    body = str(self.server.server_address[1]).encode()
+                    self.send_response(200)
+                    self.send_header('Content-Length', str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+            servers = [http.server.HTTPServer(('127.0.0.1', p), Port) for p in range(9011, 9000, -1)]
+            for server in servers[1:]:
+                threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers[0].serve_forever()
+            """;
+
+    @Test
+    void atMostTenPortsOfASandboxArePreviewedTheLowestOnes() throws Exception {
+        try (TestServer s = TestServer.start(p -> p.sandboxes = true)) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/many-ports");
+            Sandbox sandbox = s.server.sandboxes().acquire(id);
+            sandbox.writeFile("eleven.py", ELEVEN_SERVERS.getBytes(StandardCharsets.UTF_8));
+            sandbox.startDetached(new ExecRequest(List.of("python3", "eleven.py"), "", Map.of(), null));
+            List<Integer> all =
+                    java.util.stream.IntStream.rangeClosed(9001, 9011).boxed().toList();
+            await().atMost(WAIT).until(() -> sandbox.ports().containsAll(all));
+
+            // ten previews, of the ten lowest ports, whatever order the kernel lists the sockets in
+            await().atMost(WAIT).until(() -> previewPorts(api, id).size() == 10);
+            assertThat(previewPorts(api, id)).containsExactlyInAnyOrderElementsOf(all.subList(0, 10));
+            for (int port : all.subList(0, 10)) {
+                ApiClient.Response page = api.get("/api/sessions/" + id + "/ports/" + port + "/");
+                assertThat(page.status()).isEqualTo(200);
+                assertThat(page.raw()).isEqualTo(String.valueOf(port));
+            }
+            // the eleventh listens but is not opened, and the answer says why
+            ApiClient.Response eleventh = api.get("/api/sessions/" + id + "/ports/9011/");
+            assertThat(eleventh.status()).isEqualTo(502);
+            assertThat(eleventh.body().path("error").path("code").asText()).isEqualTo("port_not_previewed");
+            assertThat(eleventh.errorMessage()).contains("10 lowest");
+            ApiClient.Response silent = api.get("/api/sessions/" + id + "/ports/9012/");
+            assertThat(silent.body().path("error").path("code").asText()).isEqualTo("port_not_listening");
+            try (var socket =
+                    dev.nightshift.server.testing.WsTestClient.connect(s.url().replaceFirst("^http", "ws")
+                            + "/api/sessions/" + id + "/ports/9011/?token=" + api.liveToken(id))) {
+                assertThat(socket.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1011);
+            }
+            assertThat(previewPorts(api, id)).hasSize(10);
+        }
+    }
+
+    private static List<Integer> previewPorts(ApiClient api, String id) {
+        List<Integer> ports = new java.util.ArrayList<>();
+        for (JsonNode artifact :
+                api.get("/api/sessions/" + id + "/artifacts").body().path("artifacts")) {
+            if (artifact.path("type").asText().equals("preview_url")) {
+                ports.add(artifact.path("data").path("port").asInt());
+            }
+        }
+        return ports;
+    }
+
+    @Test
+    void aWebSocketsSubprotocolsReachTheServerInTheSandbox() throws Exception {
+        try (TestServer s = TestServer.start(p -> p.sandboxes = true)) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/ws-protocols");
+            Sandbox sandbox = s.server.sandboxes().acquire(id);
+            try (var script = SandboxServerTest.class.getResourceAsStream("/ws_echo.py")) {
+                sandbox.writeFile("ws_echo.py", script.readAllBytes());
+            }
+            // one server picks the first protocol offered (as Vite's does with vite-hmr), one insists on its own
+            sandbox.startDetached(new ExecRequest(List.of("python3", "ws_echo.py", "8766"), "", Map.of(), null));
+            sandbox.startDetached(
+                    new ExecRequest(List.of("python3", "ws_echo.py", "8767", "something-else"), "", Map.of(), null));
+            await().atMost(WAIT).until(() -> sandbox.ports().containsAll(List.of(8766, 8767)));
+            String base = s.url().replaceFirst("^http", "ws") + "/api/sessions/" + id + "/ports/";
+
+            try (var client = dev.nightshift.server.testing.WsTestClient.connect(
+                    base + "8766/hmr?token=" + api.liveToken(id), "vite-hmr", "graphql-ws")) {
+                assertThat(client.subprotocol()).isEqualTo("vite-hmr");
+                client.send(Map.of("hello", "hmr"));
+                JsonNode echo = client.next("echo", WAIT);
+                assertThat(echo.path("offered")).extracting(JsonNode::asText).containsExactly("vite-hmr", "graphql-ws");
+                assertThat(echo.path("protocol").asText()).isEqualTo("vite-hmr");
+            }
+            // no protocol offered: none is sent on, and the socket works as before
+            try (var client = dev.nightshift.server.testing.WsTestClient.connect(
+                    base + "8766/plain?token=" + api.liveToken(id))) {
+                client.send(Map.of("hello", "plain"));
+                JsonNode echo = client.next("echo", WAIT);
+                assertThat(echo.path("offered")).isEmpty();
+                assertThat(client.subprotocol()).isEmpty();
+            }
+            // a server that answers in a protocol the client did not settle on is not relayed
+            try (var client = dev.nightshift.server.testing.WsTestClient.connect(
+                    base + "8767/hmr?token=" + api.liveToken(id), "vite-hmr")) {
+                assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1011);
+            }
+        }
+    }
+
     @Test
     void repositoryHooksRunWithTheirOutputAsEvents(@TempDir Path work) throws Exception {
         try (TestServer s = TestServer.start(p -> p.sandboxes = true)) {

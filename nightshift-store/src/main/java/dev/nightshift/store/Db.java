@@ -79,6 +79,11 @@ final class Db {
         return rs.wasNull() ? null : Instant.ofEpochMilli(value);
     }
 
+    static Long nullableLong(java.sql.ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
     static int flag(boolean value) {
         return value ? 1 : 0;
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * The prompt queue. Every write that depends on the queue's state starts by bumping the
@@ -90,6 +91,7 @@ final class JdbcMessages implements MessageStore {
                     .bind("crid", m.clientRequestId())
                     .bind("now", now.toEpochMilli())
                     .execute();
+            JdbcAttachments.insert(h, m.sessionId(), m.id(), m.attachments(), now);
             Message stored = byId(h, m.id()).orElseThrow();
             return new EnqueueResult.Accepted(stored, unfinished + 1, true);
         });
@@ -199,7 +201,8 @@ final class JdbcMessages implements MessageStore {
         }
         return db.write(h -> {
             Optional<String> sessionId = h.createQuery("""
-                            UPDATE messages SET status = :status, error = :error, finished_at = :now, lease_expires_at = NULL
+                            UPDATE messages SET status = :status, error = :error, finished_at = :now, lease_expires_at = NULL,
+                                waiting_for = NULL
                             WHERE id = :id AND status IN ('processing', 'waiting') RETURNING session_id""")
                     .bind("status", terminal.wire())
                     .bind("error", error)
@@ -235,7 +238,7 @@ final class JdbcMessages implements MessageStore {
     public List<Message> expiredLeases(Instant now) {
         return db.read(h ->
                 h.createQuery("""
-                        SELECT * FROM messages WHERE status = 'processing'
+                        SELECT * FROM messages WHERE status = 'processing' AND waiting_for IS NULL
                         AND (lease_expires_at IS NULL OR lease_expires_at < :now) ORDER BY started_at""").bind("now", now.toEpochMilli()).map(MESSAGE).list());
     }
 
@@ -258,5 +261,51 @@ final class JdbcMessages implements MessageStore {
                         SELECT DISTINCT session_id FROM messages m WHERE status = 'pending'
                         AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.session_id = m.session_id
                             AND p.status IN ('processing', 'waiting'))""").mapTo(String.class).list());
+    }
+
+    @Override
+    public boolean suspend(String messageId, String nodeId, List<String> waitingFor) {
+        if (waitingFor.isEmpty()) {
+            throw new IllegalArgumentException("a parked prompt waits for at least one session");
+        }
+        return db.write(h -> h.createUpdate("""
+                        UPDATE messages SET claimed_by = NULL, lease_expires_at = NULL, waiting_for = :waiting
+                        WHERE id = :id AND status = 'processing' AND claimed_by = :node""")
+                        .bind("waiting", String.join("\n", waitingFor))
+                        .bind("id", messageId)
+                        .bind("node", nodeId)
+                        .execute())
+                == 1;
+    }
+
+    @Override
+    public List<Waiting> waiting(String sessionId) {
+        return db.read(h -> {
+            Query query = h.createQuery(
+                    """
+                    SELECT * FROM messages WHERE status = 'processing' AND waiting_for IS NOT NULL
+                    """ + (sessionId == null ? "" : "AND session_id = :sessionId ") + "ORDER BY started_at");
+            if (sessionId != null) {
+                query.bind("sessionId", sessionId);
+            }
+            return query.map((rs, ctx) -> new Waiting(
+                            MESSAGE.map(rs, ctx),
+                            java.util.Arrays.stream(rs.getString("waiting_for").split("\n"))
+                                    .filter(id -> !id.isEmpty())
+                                    .toList()))
+                    .list();
+        });
+    }
+
+    @Override
+    public boolean wake(String messageId, String nodeId, Instant leaseUntil) {
+        return db.write(h -> h.createUpdate("""
+                        UPDATE messages SET claimed_by = :node, lease_expires_at = :lease, waiting_for = NULL
+                        WHERE id = :id AND status = 'processing' AND waiting_for IS NOT NULL""")
+                        .bind("node", nodeId)
+                        .bind("lease", leaseUntil.toEpochMilli())
+                        .bind("id", messageId)
+                        .execute())
+                == 1;
     }
 }

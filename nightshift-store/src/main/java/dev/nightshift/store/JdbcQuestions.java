@@ -45,7 +45,8 @@ final class JdbcQuestions implements QuestionStore {
         return db.write(h -> {
             int paused = h.createUpdate("""
                             UPDATE messages SET status = 'waiting', claimed_by = NULL, lease_expires_at = NULL
-                            WHERE id = :id AND session_id = :sessionId AND status = 'processing'""")
+                            WHERE id = :id AND session_id = :sessionId AND status = 'processing'
+                                AND waiting_for IS NULL""")
                     .bind("id", q.messageId())
                     .bind("sessionId", q.sessionId())
                     .execute();

@@ -46,7 +46,8 @@ final class JdbcSessions implements SessionStore {
             rs.getLong("last_seq"),
             Db.instant(rs, "created_at"),
             Db.instant(rs, "updated_at"),
-            rs.getString("origin"));
+            rs.getString("origin"),
+            Db.nullableLong(rs, "forked_at_seq"));
 
     private static final RowMapper<Participant> PARTICIPANT = (rs, ctx) -> new Participant(
             rs.getString("session_id"),
@@ -67,11 +68,11 @@ final class JdbcSessions implements SessionStore {
         db.write(h -> {
             h.createUpdate("""
                             INSERT INTO sessions (id, repository, base_branch, model, title, status, creator_id, source,
-                                auto_commit, auto_pr, draft_pr, network, secret_names, read_only, plan_first, parent_id, origin, created_at,
-                                updated_at)
+                                auto_commit, auto_pr, draft_pr, network, secret_names, read_only, plan_first, parent_id, origin,
+                                forked_at_seq, created_at, updated_at)
                             VALUES (:id, :repository, :baseBranch, :model, :title, :status, :creatorId, :source,
-                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :readOnly, :planFirst, :parentId, :origin, :now,
-                                :now)""")
+                                :autoCommit, :autoPr, :draftPr, :network, :secretNames, :readOnly, :planFirst, :parentId, :origin,
+                                :forkedAtSeq, :now, :now)""")
                     .bind("id", s.id())
                     .bind("repository", s.repository())
                     .bind("baseBranch", s.baseBranch())
@@ -93,6 +94,7 @@ final class JdbcSessions implements SessionStore {
                     .bind("readOnly", Db.flag(s.settings().readOnly()))
                     .bind("planFirst", Db.flag(s.settings().planFirst()))
                     .bind("origin", s.origin())
+                    .bind("forkedAtSeq", s.forkedAtSeq())
                     .bind("now", at)
                     .execute();
             return h.createUpdate("""
@@ -150,6 +152,14 @@ final class JdbcSessions implements SessionStore {
             return query.map(SESSION).list();
         });
         return Page.fromLookAhead(rows, q.limit());
+    }
+
+    @Override
+    public List<Session> children(String parentId) {
+        return db.read(h -> h.createQuery("SELECT * FROM sessions WHERE parent_id = :parentId ORDER BY created_at, id")
+                .bind("parentId", parentId)
+                .map(SESSION)
+                .list());
     }
 
     @Override

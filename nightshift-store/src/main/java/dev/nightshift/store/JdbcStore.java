@@ -3,6 +3,7 @@ package dev.nightshift.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.nightshift.core.port.ArtifactStore;
+import dev.nightshift.core.port.AttachmentStore;
 import dev.nightshift.core.port.AuditLog;
 import dev.nightshift.core.port.AutomationStore;
 import dev.nightshift.core.port.ChannelDefaults;
@@ -39,6 +40,7 @@ public final class JdbcStore implements Store {
     private final MessageStore messages;
     private final EventStore events;
     private final ArtifactStore artifacts;
+    private final AttachmentStore attachments;
     private final CredentialStore credentials;
     private final SecretStore secrets;
     private final AuditLog audit;
@@ -61,6 +63,7 @@ public final class JdbcStore implements Store {
         this.events = jdbcEvents;
         this.messages = new JdbcMessages(db, jdbcEvents);
         this.artifacts = new JdbcArtifacts(db);
+        this.attachments = new JdbcAttachments(db);
         this.credentials = new JdbcCredentials(db);
         this.secrets = new JdbcSecrets(db);
         this.audit = new JdbcAuditLog(db);
@@ -151,6 +154,11 @@ public final class JdbcStore implements Store {
     @Override
     public ArtifactStore artifacts() {
         return artifacts;
+    }
+
+    @Override
+    public AttachmentStore attachments() {
+        return attachments;
     }
 
     @Override

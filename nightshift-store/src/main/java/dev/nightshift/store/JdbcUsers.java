@@ -65,6 +65,14 @@ final class JdbcUsers implements UserStore {
     }
 
     @Override
+    public List<User> byEmail(String email) {
+        return db.read(h -> h.createQuery("SELECT * FROM users WHERE lower(email) = lower(:email) ORDER BY id")
+                .bind("email", email)
+                .map(USER)
+                .list());
+    }
+
+    @Override
     public boolean setAdmin(String userId, boolean admin) {
         return db.write(h -> h.createUpdate("UPDATE users SET is_admin = :admin WHERE id = :id")
                         .bind("admin", Db.flag(admin))

@@ -8,9 +8,12 @@ import dev.nightshift.core.Secrets;
 import dev.nightshift.core.automation.Automation;
 import dev.nightshift.core.automation.AutomationRun;
 import dev.nightshift.core.automation.AutomationTrigger;
+import dev.nightshift.core.model.Attachment;
+import dev.nightshift.core.model.ChannelDefault;
 import dev.nightshift.core.model.Event;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
+import dev.nightshift.core.model.NewAttachment;
 import dev.nightshift.core.model.NewEvent;
 import dev.nightshift.core.model.NewMessage;
 import dev.nightshift.core.model.NewQuestion;
@@ -334,6 +337,109 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void attachmentsAreQueuedWithTheirPromptOnceAndNamedUniquelyWithinTheSession() {
+        Session s = newSession(alice, "/r");
+        Session other = newSession(alice, "/r2");
+        String hash = "ab".repeat(32);
+        List<NewAttachment> files = List.of(
+                new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 120, hash),
+                new NewAttachment(Ids.newId("att"), "notes.md", "text/plain", 7, hash));
+        Message first = accepted(store.messages()
+                        .enqueue(
+                                new NewMessage(
+                                        Ids.newId("msg"), s.id(), alice.id(), Source.WEB, "look", null, "r1", files),
+                                10,
+                                now))
+                .message();
+        assertThat(store.attachments().forMessage(first.id()))
+                .extracting(Attachment::name, Attachment::mediaType, Attachment::size, Attachment::sessionId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("shot.png", "image/png", 120L, s.id()),
+                        org.assertj.core.groups.Tuple.tuple("notes.md", "text/plain", 7L, s.id()));
+        Attachment shot = store.attachments().forMessage(first.id()).getFirst();
+        assertThat(store.attachments().get(shot.id())).contains(shot);
+        assertThat(shot.path()).isEqualTo(".nightshift/attachments/shot.png");
+
+        // a retried send stores nothing twice
+        EnqueueResult.Accepted retry = accepted(store.messages()
+                .enqueue(
+                        new NewMessage(
+                                Ids.newId("msg"),
+                                s.id(),
+                                alice.id(),
+                                Source.WEB,
+                                "look",
+                                null,
+                                "r1",
+                                List.of(new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 120, hash))),
+                        10,
+                        now));
+        assertThat(retry.created()).isFalse();
+        assertThat(store.attachments().forMessage(first.id())).hasSize(2);
+
+        // a later prompt's file of the same name gets its own name, as does one of the same prompt
+        Message second = accepted(store.messages()
+                        .enqueue(
+                                new NewMessage(
+                                        Ids.newId("msg"),
+                                        s.id(),
+                                        alice.id(),
+                                        Source.WEB,
+                                        "and this",
+                                        null,
+                                        null,
+                                        List.of(
+                                                new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 9, hash),
+                                                new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 9, hash))),
+                                10,
+                                now))
+                .message();
+        assertThat(store.attachments().forMessage(second.id()))
+                .extracting(Attachment::name)
+                .containsExactly("shot-2.png", "shot-3.png");
+        // another session's names are its own
+        Message elsewhere = accepted(store.messages()
+                        .enqueue(
+                                new NewMessage(
+                                        Ids.newId("msg"),
+                                        other.id(),
+                                        alice.id(),
+                                        Source.WEB,
+                                        "x",
+                                        null,
+                                        null,
+                                        List.of(new NewAttachment(Ids.newId("att"), "shot.png", "image/png", 9, hash))),
+                                10,
+                                now))
+                .message();
+        assertThat(store.attachments().forMessage(elsewhere.id()))
+                .extracting(Attachment::name)
+                .containsExactly("shot.png");
+        assertThat(store.attachments().get("att_missing")).isEmpty();
+    }
+
+    @Test
+    void aRefusedPromptKeepsNoAttachment() {
+        Session s = newSession(alice, "/r");
+        String id = Ids.newId("att");
+        assertThat(store.messages()
+                        .enqueue(
+                                new NewMessage(
+                                        Ids.newId("msg"),
+                                        s.id(),
+                                        alice.id(),
+                                        Source.WEB,
+                                        "full",
+                                        null,
+                                        null,
+                                        List.of(new NewAttachment(id, "a.txt", "text/plain", 1, "cd".repeat(32)))),
+                                0,
+                                now))
+                .isInstanceOf(EnqueueResult.QueueFull.class);
+        assertThat(store.attachments().get(id)).isEmpty();
+    }
+
+    @Test
     void theEleventhUnfinishedPromptIsRefusedEvenUnderConcurrency() throws Exception {
         Session s = newSession(alice, "/r");
         List<Callable<EnqueueResult>> work = new ArrayList<>();
@@ -428,6 +534,87 @@ abstract class StoreContractTest {
         assertThat(store.messages().takeOver(a.id(), "dead", "racer", now.plusSeconds(120)))
                 .isFalse();
         assertThat(store.messages().get(a.id()).orElseThrow().claimedBy()).isEqualTo("alive");
+    }
+
+    @Test
+    void forksAndChildSessionsNameTheirParentAndAreListedUnderIt() {
+        Session parent = newSession(alice, "/r");
+        Session fork = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"),
+                                "/r",
+                                "main",
+                                null,
+                                "fork",
+                                alice.id(),
+                                Source.API,
+                                SessionSettings.DEFAULTS,
+                                parent.id(),
+                                null,
+                                7L),
+                        now);
+        Session child = store.sessions()
+                .create(
+                        new NewSession(
+                                Ids.newId("ses"),
+                                "/r",
+                                "main",
+                                null,
+                                "child",
+                                alice.id(),
+                                Source.AGENT,
+                                SessionSettings.DEFAULTS,
+                                parent.id()),
+                        now.plusMillis(1));
+        assertThat(fork.forkedAtSeq()).isEqualTo(7L);
+        assertThat(fork.isFork()).isTrue();
+        assertThat(store.sessions().get(fork.id()).orElseThrow().parentId()).isEqualTo(parent.id());
+        assertThat(child.forkedAtSeq()).isNull();
+        assertThat(child.isChild()).isTrue();
+        assertThat(parent.isFork() || parent.isChild()).isFalse();
+        assertThat(store.sessions().children(parent.id()))
+                .extracting(Session::id)
+                .containsExactly(fork.id(), child.id());
+        assertThat(store.sessions().children(child.id())).isEmpty();
+    }
+
+    @Test
+    void aParkedPromptKeepsItsQueueBusyHasNoLeaseAndWakesOnce() {
+        Session s = newSession(alice, "/r");
+        Message a = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        Message b = accepted(store.messages().enqueue(prompt(s, null), 10, now)).message();
+        store.messages().claimNext(s.id(), "node-1", now.plusSeconds(30), now);
+        assertThat(store.messages().suspend(a.id(), "node-2", List.of("ses_x"))).isFalse();
+        assertThat(store.messages().suspend(a.id(), "node-1", List.of("ses_x", "ses_y")))
+                .isTrue();
+
+        // still processing: the next prompt waits, and no lease lapses into a take-over
+        assertThat(store.messages().get(a.id()).orElseThrow().status()).isEqualTo(MessageStatus.PROCESSING);
+        assertThat(store.messages().get(a.id()).orElseThrow().claimedBy()).isNull();
+        assertThat(store.messages().claimNext(s.id(), "node-1", now.plusSeconds(30), now))
+                .isEmpty();
+        assertThat(store.messages().expiredLeases(now.plusSeconds(3600))).isEmpty();
+        assertThat(store.messages().unfinished(s.id())).extracting(Message::id).containsExactly(a.id(), b.id());
+        assertThat(store.messages().waiting(s.id())).singleElement().satisfies(w -> {
+            assertThat(w.message().id()).isEqualTo(a.id());
+            assertThat(w.sessionIds()).containsExactly("ses_x", "ses_y");
+        });
+        assertThat(store.messages().waiting(null)).hasSize(1);
+        assertThat(store.messages().waiting(newSession(alice, "/r").id())).isEmpty();
+
+        assertThat(store.messages().wake(a.id(), "node-3", now.plusSeconds(30))).isTrue();
+        assertThat(store.messages().wake(a.id(), "node-4", now.plusSeconds(30))).isFalse();
+        assertThat(store.messages().get(a.id()).orElseThrow().claimedBy()).isEqualTo("node-3");
+        assertThat(store.messages().waiting(null)).isEmpty();
+        assertThat(store.messages().renewLeases("node-3", now.plusSeconds(60))).isEqualTo(1);
+
+        // a parked prompt that is stopped ends like any processing one, and no longer waits
+        assertThat(store.messages().suspend(a.id(), "node-3", List.of("ses_x"))).isTrue();
+        assertThat(store.messages().finish(a.id(), MessageStatus.FAILED, "stopped", now))
+                .isTrue();
+        assertThat(store.messages().waiting(null)).isEmpty();
+        assertThat(store.messages().wake(a.id(), "node-3", now.plusSeconds(30))).isFalse();
     }
 
     @Test
@@ -688,6 +875,19 @@ abstract class StoreContractTest {
         assertThat(store.users().setAdmin(alice.id(), true)).isTrue();
         assertThat(store.users().byId(alice.id()).orElseThrow().admin()).isTrue();
         assertThat(store.users().setAdmin("usr_missing", true)).isFalse();
+    }
+
+    @Test
+    void usersAreFoundByTheirAddressRegardlessOfCase() {
+        User carol = store.users().create("carol", "Carol", "Carol@Example.com", false);
+        assertThat(store.users().byEmail("carol@example.COM"))
+                .extracting(User::id)
+                .containsExactly(carol.id());
+        assertThat(store.users().byEmail("nobody@example.com")).isEmpty();
+        User other = store.users().create("carol2", "Carol", "carol@example.com", false);
+        assertThat(store.users().byEmail("carol@example.com"))
+                .extracting(User::id)
+                .containsExactlyInAnyOrder(carol.id(), other.id());
     }
 
     @Test
@@ -1192,6 +1392,34 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void channelDefaultsAreListedPerProviderWithWhoSetThemAndCanBeRemoved() {
+        store.channelDefaults().set("slack", "T2", "C9", "https://github.com/acme/web.git", null, now);
+        store.channelDefaults().set("slack", "T1", "C2", "https://github.com/acme/app.git", alice.id(), now);
+        store.channelDefaults()
+                .set("slack", "T1", "C1", "https://github.com/acme/api.git", alice.id(), now.plusSeconds(5));
+        store.channelDefaults().set("teams", "T1", "C1", "https://github.com/acme/other.git", null, now);
+
+        assertThat(store.channelDefaults().list("slack"))
+                .containsExactly(
+                        new ChannelDefault(
+                                "slack", "T1", "C1", "https://github.com/acme/api.git", alice.id(), now.plusSeconds(5)),
+                        new ChannelDefault("slack", "T1", "C2", "https://github.com/acme/app.git", alice.id(), now),
+                        new ChannelDefault("slack", "T2", "C9", "https://github.com/acme/web.git", null, now));
+        assertThat(store.channelDefaults().list("nobody")).isEmpty();
+
+        assertThat(store.channelDefaults().remove("slack", "T1", "C1")).isTrue();
+        assertThat(store.channelDefaults().remove("slack", "T1", "C1")).isFalse();
+        assertThat(store.channelDefaults().remove("slack", "T9", "C2")).isFalse();
+        assertThat(store.channelDefaults().repository("slack", "T1", "C1")).isEmpty();
+        // another provider's channel with the same ids is a different channel
+        assertThat(store.channelDefaults().repository("teams", "T1", "C1"))
+                .contains("https://github.com/acme/other.git");
+        assertThat(store.channelDefaults().list("slack"))
+                .extracting(ChannelDefault::channel)
+                .containsExactly("C2", "C9");
+    }
+
+    @Test
     void startingTheOnlyNodeReleasesTheLeasesADeadProcessHeld() {
         Trigger t = store.triggers()
                 .record(trigger(TriggerSource.WEBHOOK, "k-release", new Origin("automation", "aut_r")), now)
@@ -1368,6 +1596,31 @@ abstract class StoreContractTest {
         store.messages().finish(resumed.id(), MessageStatus.COMPLETED, null, now);
         assertThat(store.messages().claimNext(s.id(), "node-b", now.plusSeconds(30), now))
                 .hasValueSatisfying(m -> assertThat(m.id()).isEqualTo(next.id()));
+    }
+
+    @Test
+    void aTurnWaitingForAPersonAndOneParkedForOtherSessionsStayApart() {
+        Session asking = newSession(alice, "/r");
+        Session parked = newSession(alice, "/r");
+        Message question = claimed(asking);
+        Message children = claimed(parked);
+        assertThat(ask(asking, question, "qst_1", now.plusSeconds(3600))).isPresent();
+        assertThat(store.messages().suspend(children.id(), "node-a", List.of("ses_child")))
+                .isTrue();
+
+        // only the parked one is woken when its sessions are done; neither is an orphan to take over
+        assertThat(store.messages().waiting(null))
+                .extracting(w -> w.message().id())
+                .containsExactly(children.id());
+        assertThat(store.messages().expiredLeases(now.plusSeconds(7200))).isEmpty();
+        // a parked prompt cannot ask (it is not running), and a waiting one cannot be parked or woken
+        assertThat(ask(parked, children, "qst_2", now.plusSeconds(3600))).isEmpty();
+        assertThat(store.messages().suspend(question.id(), "node-a", List.of("ses_child")))
+                .isFalse();
+        assertThat(store.messages().wake(question.id(), "node-a", now.plusSeconds(30)))
+                .isFalse();
+        assertThat(store.messages().get(question.id()).orElseThrow().status()).isEqualTo(MessageStatus.WAITING);
+        assertThat(store.questions().get("qst_1").orElseThrow().status()).isEqualTo(Question.Status.OPEN);
     }
 
     @Test

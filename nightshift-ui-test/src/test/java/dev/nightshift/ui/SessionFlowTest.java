@@ -129,8 +129,12 @@ class SessionFlowTest {
                     .click();
             assertThat(page.locator(".file-list")).containsText("calc.py");
             page.getByText("Side by side").click();
-            assertThat(page.locator(".diff-split .line-del")).containsText("return a - b");
-            assertThat(page.locator(".diff-split .line-add")).containsText("return a + b");
+            // diff2html's side-by-side layout: the old line on the left, its replacement on the right
+            assertThat(page.locator(".d2h-file-side-diff")).hasCount(2);
+            assertThat(page.locator(".d2h-file-side-diff").first().locator(".d2h-del .d2h-code-line-ctn"))
+                    .containsText("return a - b");
+            assertThat(page.locator(".d2h-file-side-diff").last().locator(".d2h-ins .d2h-code-line-ctn"))
+                    .containsText("return a + b");
             Browsers.screenshot(page, "04-diff-panel");
             page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Timeline"))
                     .click();

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * for the next one at once. Every switch is reported through {@link ModelListener#fallback}. Context
  * overflow, authentication, bad requests, cancellation and missing configuration are thrown at once.
  *
+ * <p>Prompts' images reach the models of {@code NIGHTSHIFT_VISION_MODELS} as image content; every
+ * other model, a fallback too, gets each image described in words ({@link GatewayConfig#vision}).
+ *
  * <p>Retries happen only while nothing has been streamed to the listener: once output has reached it,
  * a failure is thrown (with its kind) so a listener never sees a second answer spliced onto a first.
  */
@@ -138,8 +141,12 @@ public final class DefaultModelGateway implements ModelGateway, AutoCloseable {
                 listener.fallback(previous, model, reason);
             }
             boolean more = chain.indexOf(model) < chain.size() - 1;
-            ModelRequest attempt =
-                    new ModelRequest(model, request.messages(), request.tools(), request.maxOutputTokens());
+            // a fallback may not see images where the requested model did: each model gets what it can take
+            ModelRequest attempt = new ModelRequest(
+                    model,
+                    config.vision(model) ? request.messages() : ChatMessage.withoutImages(request.messages()),
+                    request.tools(),
+                    request.maxOutputTokens());
             int tries = 0;
             while (true) {
                 if (cancel.getAsBoolean()) {

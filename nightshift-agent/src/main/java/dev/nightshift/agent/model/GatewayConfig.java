@@ -29,6 +29,11 @@ import java.util.regex.Pattern;
  * @param maxRetries {@code NIGHTSHIFT_MODEL_MAX_RETRIES}: further tries of the same model after a
  *     transient failure, before moving to the next fallback
  * @param prices {@code NIGHTSHIFT_MODEL_PRICES}, keyed by model id ({@code provider/model})
+ * @param visionModels {@code NIGHTSHIFT_VISION_MODELS}: the models that are sent prompts' images, as
+ *     {@code provider/model} patterns where {@code *} stands for anything; by default every Anthropic and
+ *     OpenAI model (each provider's current models all take images) and no other, since what an
+ *     OpenAI-compatible server or Ollama runs is unknown. Other models get each image described in
+ *     words (its name, size and place in the workspace).
  */
 public record GatewayConfig(
         ModelRef defaultModel,
@@ -42,13 +47,16 @@ public record GatewayConfig(
         String ollamaBaseUrl,
         Duration timeout,
         int maxRetries,
-        Map<String, Price> prices) {
+        Map<String, Price> prices,
+        List<String> visionModels) {
 
     public static final String MODEL = "NIGHTSHIFT_MODEL";
     public static final String FALLBACK_MODELS = "NIGHTSHIFT_FALLBACK_MODELS";
     public static final String MODEL_TIMEOUT = "NIGHTSHIFT_MODEL_TIMEOUT";
     public static final String MODEL_MAX_RETRIES = "NIGHTSHIFT_MODEL_MAX_RETRIES";
     public static final String MODEL_PRICES = "NIGHTSHIFT_MODEL_PRICES";
+    public static final String VISION_MODELS = "NIGHTSHIFT_VISION_MODELS";
+    public static final String DEFAULT_VISION_MODELS = "anthropic/*,openai/*";
     public static final String ANTHROPIC_API_KEY = "ANTHROPIC_API_KEY";
     public static final String ANTHROPIC_BASE_URL = "ANTHROPIC_BASE_URL";
     public static final String OPENAI_API_KEY = "OPENAI_API_KEY";
@@ -77,6 +85,7 @@ public record GatewayConfig(
     public GatewayConfig {
         fallbackModels = List.copyOf(fallbackModels);
         prices = Map.copyOf(prices);
+        visionModels = List.copyOf(visionModels);
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException(MODEL_TIMEOUT + " must be a positive duration, got " + timeout);
         }
@@ -124,7 +133,49 @@ public record GatewayConfig(
                 optional(env, MODEL_MAX_RETRIES) == null
                         ? DEFAULT_MAX_RETRIES
                         : integer(MODEL_MAX_RETRIES, optional(env, MODEL_MAX_RETRIES)),
-                optional(env, MODEL_PRICES) == null ? Map.of() : prices(optional(env, MODEL_PRICES)));
+                optional(env, MODEL_PRICES) == null ? Map.of() : prices(optional(env, MODEL_PRICES)),
+                visionModels(
+                        optional(env, VISION_MODELS) == null ? DEFAULT_VISION_MODELS : optional(env, VISION_MODELS)));
+    }
+
+    /** Whether {@code model} is sent images ({@link #visionModels}). */
+    public boolean vision(ModelRef model) {
+        String id = model.toString();
+        return visionModels.stream().anyMatch(pattern -> matches(pattern, id));
+    }
+
+    private static boolean matches(String pattern, String id) {
+        String[] parts = pattern.split("\\*", -1);
+        StringBuilder regex = new StringBuilder(Pattern.quote(parts[0]));
+        for (int i = 1; i < parts.length; i++) {
+            regex.append(".*").append(Pattern.quote(parts[i]));
+        }
+        return Pattern.matches(regex.toString(), id);
+    }
+
+    /** Parses {@code NIGHTSHIFT_VISION_MODELS}: {@code provider/model} patterns, comma-separated, or {@code none}. */
+    static List<String> visionModels(String value) {
+        if (value.strip().equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        List<String> patterns = new ArrayList<>();
+        for (String entry : value.split(",")) {
+            String pattern = entry.strip();
+            if (pattern.isEmpty()) {
+                continue;
+            }
+            int slash = pattern.indexOf('/');
+            String provider = slash < 0 ? pattern : pattern.substring(0, slash);
+            if (slash <= 0
+                    || slash == pattern.length() - 1
+                    || !(ModelRef.PROVIDERS.contains(provider) || provider.equals("*"))) {
+                throw new IllegalArgumentException(VISION_MODELS + " entries look like provider/model, where * stands "
+                        + "for anything (anthropic/*, ollama/llava*), or the whole value is none; got '" + pattern
+                        + "' (providers: " + ModelRef.PROVIDERS + ")");
+            }
+            patterns.add(pattern);
+        }
+        return patterns;
     }
 
     /** The models one call tries, in order: the requested one, then each fallback not already tried. */
@@ -263,7 +314,8 @@ public record GatewayConfig(
                 + mask(openAiApiKey)
                 + ", openAiBaseUrl=" + openAiBaseUrl + ", openAiCompatibleBaseUrl=" + openAiCompatibleBaseUrl
                 + ", openAiCompatibleApiKey=" + mask(openAiCompatibleApiKey) + ", ollamaBaseUrl=" + ollamaBaseUrl
-                + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", prices=" + prices + "]";
+                + ", timeout=" + timeout + ", maxRetries=" + maxRetries + ", prices=" + prices + ", visionModels="
+                + visionModels + "]";
     }
 
     private static String mask(String secret) {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -31,6 +34,7 @@ import dev.nightshift.agent.model.ModelException.Kind;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -327,7 +331,7 @@ final class LangChain4jClient implements ProviderClient {
         for (ChatMessage message : messages) {
             switch (message) {
                 case ChatMessage.System s -> out.add(SystemMessage.from(s.text()));
-                case ChatMessage.User u -> out.add(UserMessage.from(u.text()));
+                case ChatMessage.User u -> out.add(userMessage(u));
                 case ChatMessage.Assistant a -> out.add(aiMessage(a));
                 case ChatMessage.ToolResult r ->
                     out.add(ToolExecutionResultMessage.builder()
@@ -339,6 +343,28 @@ final class LangChain4jClient implements ProviderClient {
             }
         }
         return out;
+    }
+
+    /**
+     * A prompt; its images (the gateway left them only for a model that sees them) go first, each
+     * after a line naming it, as base64 image content: an {@code image_url} part with a data URL in
+     * Chat Completions, an {@code image} block with a base64 source in the Messages API.
+     */
+    private static UserMessage userMessage(ChatMessage.User u) {
+        if (u.attachments().isEmpty()) {
+            return UserMessage.from(u.text());
+        }
+        List<Content> contents = new ArrayList<>();
+        for (ChatMessage.Attachment a : u.attachments()) {
+            if (a.image() && a.data() != null) {
+                contents.add(TextContent.from(a.caption()));
+                contents.add(ImageContent.from(Base64.getEncoder().encodeToString(a.data()), a.mediaType()));
+            } else {
+                contents.add(TextContent.from(a.note(a.withheld())));
+            }
+        }
+        contents.add(TextContent.from(u.text()));
+        return UserMessage.from(contents);
     }
 
     private AiMessage aiMessage(ChatMessage.Assistant a) {

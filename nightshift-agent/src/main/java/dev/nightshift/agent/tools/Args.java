@@ -131,6 +131,18 @@ final class Args {
         return value.booleanValue();
     }
 
+    /** An array that may be left out (empty then). */
+    Optional<JsonNode> optionalArray(String name) throws Invalid {
+        JsonNode value = present(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isArray()) {
+            throw new Invalid(label(name) + " must be an array, got " + describe(value));
+        }
+        return Optional.of(value);
+    }
+
     JsonNode array(String name) throws Invalid {
         JsonNode value = required(name, "an array");
         if (!value.isArray()) {

@@ -864,6 +864,131 @@ class DefaultModelGatewayTest {
         assertThat(sent.body().has("max_tokens")).isFalse();
     }
 
+    // ---------------------------------------------------------------- images
+
+    /** A real 1×1 PNG. */
+    static final byte[] PNG = java.util.Base64.getDecoder()
+            .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    private static ModelRequest withImage(ModelRef model) {
+        ChatMessage.Attachment image = new ChatMessage.Attachment(
+                        "att_1", "shot.png", "image/png", PNG.length, ".nightshift/attachments/shot.png", null, null)
+                .withData(PNG);
+        return new ModelRequest(
+                model,
+                List.of(
+                        new ChatMessage.System("You are a careful engineer."),
+                        new ChatMessage.User("What does this screenshot show?", List.of(image))),
+                List.of(),
+                1000);
+    }
+
+    private static JsonNode part(JsonNode content, String type) {
+        for (JsonNode part : content) {
+            if (part.path("type").asText().equals(type)) {
+                return part;
+            }
+        }
+        throw new AssertionError("no " + type + " part in " + content);
+    }
+
+    @Test
+    void anImageReachesAnOpenAiModelAsADataUrlPart() {
+        server.enqueue(Reply.text("A login form."));
+        Map<String, String> env = Map.of(
+                "NIGHTSHIFT_MODEL",
+                "openai/gpt-5",
+                "OPENAI_API_KEY",
+                "sk-test",
+                "OPENAI_BASE_URL",
+                server.openAiBaseUrl());
+        try (DefaultModelGateway gateway = gateway(env)) {
+            assertThat(gateway.stream(withImage(null), recorder, NEVER).text()).isEqualTo("A login form.");
+        }
+        JsonNode content = server.lastRequest().messages().get(1).path("content");
+        assertThat(content.isArray()).as("content parts: %s", content).isTrue();
+        JsonNode image = part(content, "image_url");
+        assertThat(image.path("image_url").path("url").asText())
+                .isEqualTo(
+                        "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(PNG));
+        assertThat(content)
+                .anySatisfy(p -> assertThat(p.path("text").asText()).isEqualTo("What does this screenshot show?"));
+        assertThat(content)
+                .anySatisfy(p ->
+                        assertThat(p.path("text").asText()).contains("shot.png", ".nightshift/attachments/shot.png"));
+    }
+
+    @Test
+    void anImageReachesAnAnthropicModelAsABase64ImageBlock() {
+        server.enqueue(Reply.text("A login form."));
+        try (DefaultModelGateway gateway = gateway(Flavor.ANTHROPIC.env(server))) {
+            gateway.stream(withImage(null), recorder, NEVER);
+        }
+        JsonNode content = server.lastRequest().messages().get(0).path("content");
+        JsonNode image = part(content, "image");
+        assertThat(image.path("source").path("type").asText()).isEqualTo("base64");
+        assertThat(image.path("source").path("media_type").asText()).isEqualTo("image/png");
+        assertThat(image.path("source").path("data").asText())
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString(PNG));
+        assertThat(content)
+                .anySatisfy(p -> assertThat(p.path("text").asText()).isEqualTo("What does this screenshot show?"));
+    }
+
+    @Test
+    void aModelThatCannotSeeImagesIsToldWhereTheImageIs() {
+        server.enqueue(Reply.text("ok"));
+        try (DefaultModelGateway gateway = gateway(Flavor.OPENAI_COMPATIBLE.env(server))) {
+            gateway.stream(withImage(null), recorder, NEVER);
+        }
+        JsonNode content = server.lastRequest().messages().get(1).path("content");
+        assertThat(content.toString()).doesNotContain("image_url").doesNotContain("base64");
+        assertThat(text(content))
+                .contains("An image was attached: shot.png (image/png, " + PNG.length + " bytes)")
+                .contains(".nightshift/attachments/shot.png")
+                .contains("this model cannot view images")
+                .endsWith("What does this screenshot show?");
+    }
+
+    @Test
+    void aModelListedAsSeeingImagesGetsThemWhateverItsProvider() {
+        server.enqueue(Reply.text("ok"));
+        Map<String, String> env =
+                with(Flavor.OPENAI_COMPATIBLE.env(server), "NIGHTSHIFT_VISION_MODELS", "openai-compatible/first-*");
+        try (DefaultModelGateway gateway = gateway(env)) {
+            gateway.stream(withImage(null), recorder, NEVER);
+        }
+        assertThat(part(server.lastRequest().messages().get(1).path("content"), "image_url")
+                        .path("image_url")
+                        .path("url")
+                        .asText())
+                .startsWith("data:image/png;base64,");
+    }
+
+    @Test
+    void aFallbackThatCannotSeeImagesGetsThemDescribed() {
+        server.enqueue(
+                Reply.error(529, Reply.anthropicError("overloaded_error", "Overloaded")), Reply.text("compat says hi"));
+        Map<String, String> env = with(
+                Flavor.ANTHROPIC.env(server),
+                "NIGHTSHIFT_MODEL_MAX_RETRIES",
+                "0",
+                "OPENAI_COMPATIBLE_BASE_URL",
+                server.openAiBaseUrl(),
+                "NIGHTSHIFT_FALLBACK_MODELS",
+                "openai-compatible/text-only");
+        try (DefaultModelGateway gateway = gateway(env)) {
+            gateway.stream(withImage(null), recorder, NEVER);
+        }
+        assertThat(part(server.requests().get(0).messages().get(0).path("content"), "image")
+                        .path("source")
+                        .path("media_type")
+                        .asText())
+                .isEqualTo("image/png");
+        JsonNode described = server.lastRequest().messages().get(1).path("content");
+        assertThat(described.toString()).doesNotContain("image_url");
+        assertThat(text(described)).contains("An image was attached: shot.png");
+    }
+
     @Test
     void ollamaSpeaksChatCompletionsWithoutAKey() {
         server.enqueue(Reply.text("hi from ollama"));

@@ -55,6 +55,11 @@ public final class FakeModelServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+    private final CopyOnWriteArrayList<Route> routes = new CopyOnWriteArrayList<>();
+
+    /** Replies kept for the requests whose body contains {@code marker}. */
+    private record Route(String marker, ConcurrentLinkedQueue<Reply> replies) {}
+
     private final CopyOnWriteArrayList<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Duration pacing = Duration.ZERO;
@@ -96,6 +101,17 @@ public final class FakeModelServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds replies for the requests whose JSON body contains {@code marker}, served in order before the
+     * main script: for several conversations talking to one fake at once (each told apart by something
+     * only its requests contain, such as {@code "content":"<its first prompt>"}). Routes are tried in the
+     * order they were added; one whose replies ran out is passed over.
+     */
+    public FakeModelServer enqueueWhen(String marker, Reply... replies) {
+        routes.add(new Route(marker, new ConcurrentLinkedQueue<>(List.of(replies))));
+        return this;
+    }
+
     /** A pause between streamed chunks (default none). */
     public FakeModelServer pacing(Duration pause) {
         this.pacing = pause;
@@ -126,7 +142,7 @@ public final class FakeModelServer implements AutoCloseable {
 
     /** Replies not yet served. */
     public int pendingReplies() {
-        return script.size();
+        return script.size() + routes.stream().mapToInt(r -> r.replies().size()).sum();
     }
 
     /** A loopback port with nothing listening on it (for connection-refused tests). */
@@ -471,7 +487,19 @@ public final class FakeModelServer implements AutoCloseable {
                 sendPlain(exchange, 404, "{\"error\":{\"message\":\"FakeModelServer: no such path " + path + "\"}}");
                 return;
             }
-            Reply reply = script.poll();
+            Reply reply = null;
+            if (!routes.isEmpty()) {
+                String text = body.toString();
+                for (Route route : routes) {
+                    if (text.contains(route.marker())
+                            && (reply = route.replies().poll()) != null) {
+                        break;
+                    }
+                }
+            }
+            if (reply == null) {
+                reply = script.poll();
+            }
             if (reply == null) {
                 sendPlain(
                         exchange,

@@ -55,6 +55,35 @@ class GatewayConfigTest {
     }
 
     @Test
+    void anthropicAndOpenAiModelsSeeImagesByDefaultAndTheSettingSaysWhichOthersDo() {
+        GatewayConfig defaults = GatewayConfig.from(Map.of());
+        assertThat(defaults.vision(ModelRef.parse("anthropic/claude-sonnet-4-5")))
+                .isTrue();
+        assertThat(defaults.vision(ModelRef.parse("openai/gpt-5"))).isTrue();
+        assertThat(defaults.vision(ModelRef.parse("openai-compatible/qwen2.5-coder")))
+                .isFalse();
+        assertThat(defaults.vision(ModelRef.parse("ollama/llava"))).isFalse();
+
+        GatewayConfig listed = GatewayConfig.from(
+                Map.of("NIGHTSHIFT_VISION_MODELS", "anthropic/*, ollama/llava*,openai-compatible/qwen2.5-vl"));
+        assertThat(listed.vision(ModelRef.parse("ollama/llava:13b"))).isTrue();
+        assertThat(listed.vision(ModelRef.parse("ollama/llama3.1"))).isFalse();
+        assertThat(listed.vision(ModelRef.parse("openai-compatible/qwen2.5-vl")))
+                .isTrue();
+        assertThat(listed.vision(ModelRef.parse("openai-compatible/qwen2.5-vl-72b")))
+                .isFalse();
+        assertThat(listed.vision(ModelRef.parse("openai/gpt-5"))).isFalse(); // the list replaces the default
+
+        GatewayConfig none = GatewayConfig.from(Map.of("NIGHTSHIFT_VISION_MODELS", "none"));
+        assertThat(none.vision(ModelRef.parse("anthropic/claude-sonnet-4-5"))).isFalse();
+        assertThat(GatewayConfig.from(Map.of("NIGHTSHIFT_VISION_MODELS", "*/*"))
+                        .vision(ModelRef.parse("ollama/anything")))
+                .isTrue();
+        assertRefused("NIGHTSHIFT_VISION_MODELS", "gpt-4o", "provider/model", "gpt-4o");
+        assertRefused("NIGHTSHIFT_VISION_MODELS", "mistral/pixtral", "provider/model", "mistral/pixtral");
+    }
+
+    @Test
     void anthropicBaseUrlMayCarryV1OrNot() {
         assertThat(GatewayConfig.from(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/v1"))
                         .anthropicBaseUrl())

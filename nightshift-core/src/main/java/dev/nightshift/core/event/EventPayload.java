@@ -25,9 +25,22 @@ public sealed interface EventPayload {
     /**
      * @param source where the prompt came from (web, cli, api, …)
      * @param model the prompt's own model, if it named one
+     * @param attachments the files sent with it, if any (their content is served by the API)
      */
-    record UserMessage(String messageId, String authorId, String source, String content, String model)
-            implements EventPayload {}
+    record UserMessage(
+            String messageId,
+            String authorId,
+            String source,
+            String content,
+            String model,
+            List<AttachmentRef> attachments)
+            implements EventPayload {
+
+        /** A prompt without attachments. */
+        public UserMessage(String messageId, String authorId, String source, String content, String model) {
+            this(messageId, authorId, source, content, model, null);
+        }
+    }
 
     record Token(String text) implements EventPayload {}
 
@@ -146,11 +159,25 @@ public sealed interface EventPayload {
     /**
      * @param status completed, failed or stopped
      * @param error why it failed
+     * @param commit the workspace's commit recorded when the turn's work was published (a fork from
+     *     this turn starts its workspace there); absent when nothing was recorded (a failed or stopped
+     *     turn, a session without a repository)
      */
-    record TurnComplete(String status, String error) implements EventPayload {}
+    record TurnComplete(String status, String error, String commit) implements EventPayload {
+        public TurnComplete(String status, String error) {
+            this(status, error, null);
+        }
+    }
 
-    /** @param node the node that took the turn over */
-    record TurnResumed(String node) implements EventPayload {}
+    /**
+     * @param node the node that took the turn over
+     * @param reason why it resumed, when it is not a restart: the sessions it waited for have finished
+     */
+    record TurnResumed(String node, String reason) implements EventPayload {
+        public TurnResumed(String node) {
+            this(node, null);
+        }
+    }
 
     /**
      * @param type branch, pr, preview_url, …
@@ -225,6 +252,26 @@ public sealed interface EventPayload {
     /** @param action what the proxy did (refused) */
     record SandboxNetwork(String action, String host, int port, String reason) implements EventPayload {}
 
+    /**
+     * @param parentId the session this one was forked from
+     * @param atSeq the parent's {@code turn_complete} the fork starts after
+     * @param parentTitle the parent's title when it was forked
+     * @param workspace what the workspace started from: {@code live} (a copy of the parent's workspace as it
+     *     was), {@code commit} (the commit recorded at that turn's end) or {@code base} (nothing recorded: the
+     *     parent's base branch)
+     * @param commit the commit the workspace starts at, when it starts from one
+     */
+    record ForkedFrom(String parentId, long atSeq, String parentTitle, String workspace, String commit)
+            implements EventPayload {}
+
+    /**
+     * @param sessionId the child session
+     * @param status {@code started}, then how each of its turns ended: completed, failed or stopped
+     * @param error why its turn failed
+     */
+    record ChildSession(String sessionId, String title, String repository, String status, String error)
+            implements EventPayload {}
+
     // -- parts of payloads ----------------------------------------------------------------------
 
     /** Tokens of one model call. */
@@ -238,4 +285,16 @@ public sealed interface EventPayload {
 
     /** One question of a {@link Question}: free text when it has no options. */
     record QuestionItem(String question, List<String> options) {}
+    /**
+     * A file attached to a prompt.
+     *
+     * @param mediaType image/png, image/jpeg, image/gif, image/webp or text/plain
+     * @param size in bytes
+     * @param path where it is in the workspace, relative to its root
+     */
+    record AttachmentRef(String id, String name, String mediaType, long size, String path) {
+        public static AttachmentRef of(dev.nightshift.core.model.Attachment a) {
+            return new AttachmentRef(a.id(), a.name(), a.mediaType(), a.size(), a.path());
+        }
+    }
 }

@@ -63,7 +63,14 @@ public enum EventType {
     /** A repository hook ({@code .nightshift/setup.sh}, {@code start.sh}) ran in the sandbox. */
     SANDBOX_HOOK("sandbox_hook", EventPayload.SandboxHook.class),
     /** The sandbox's egress proxy refused a connection. */
-    SANDBOX_NETWORK("sandbox_network", EventPayload.SandboxNetwork.class);
+    SANDBOX_NETWORK("sandbox_network", EventPayload.SandboxNetwork.class),
+    /**
+     * The first event of a fork: the session it branched from, at which of its turns' ends, and what its
+     * workspace started from. The model's view begins with the parent's conversation up to there.
+     */
+    FORKED_FROM("forked_from", EventPayload.ForkedFrom.class),
+    /** A child session this session's agent started, when it started and each time one of its turns ends. */
+    CHILD_SESSION("child_session", EventPayload.ChildSession.class);
 
     private static final Map<String, EventType> BY_WIRE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wire, Function.identity()));

@@ -74,13 +74,14 @@ public final class SecretRules {
 
     /** The first rule the draft breaks, or empty. Lists are checked as given (see {@link #normalise}). */
     public static Optional<String> check(Draft draft) {
-        if (draft.delivery() == dev.nightshift.core.secret.Delivery.GIT) {
+        if (draft.delivery() == Delivery.GIT) {
             return Optional.of("git credentials are kept with PUT /api/me/credentials/{host}, not created as secrets");
         }
         return firstOf(
                 checkName(draft.name()),
                 draft.value() == null ? Optional.empty() : checkValue(draft.value(), draft.delivery()),
                 checkHosts(draft.delivery(), draft.hosts()),
+                checkMcpFields(draft),
                 checkMethods(draft.methods()),
                 checkPathPrefixes(draft.pathPrefixes()),
                 checkHeaders(draft.headers()),
@@ -127,19 +128,28 @@ public final class SecretRules {
         if (value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
             return Optional.of("'value' is larger than 16 KiB (" + MAX_VALUE_BYTES + " bytes in UTF-8)");
         }
-        if (delivery == Delivery.EGRESS && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            return Optional.of("an egress secret's value cannot contain line breaks or other control characters: "
+        if ((delivery == Delivery.EGRESS || delivery == Delivery.MCP)
+                && value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return Optional.of("an " + delivery.wire()
+                    + " secret's value cannot contain line breaks or other control characters: "
                     + "it goes into request headers (strip the trailing newline of the file)");
         }
         return Optional.empty();
     }
 
-    /** An egress secret needs at least one host (with none it could never be used); any delivery's hosts must be valid. */
+    /**
+     * An egress or MCP secret needs at least one host (with none it could never be used); any
+     * delivery's hosts must be valid.
+     */
     public static Optional<String> checkHosts(Delivery delivery, List<String> hosts) {
         List<String> list = hosts == null ? List.of() : hosts;
         if (delivery == Delivery.EGRESS && list.isEmpty()) {
             return Optional.of("an egress secret needs at least one allowed host in 'hosts' "
                     + "(like registry.npmjs.org or *.example.com): with none it could never be used");
+        }
+        if (delivery == Delivery.MCP && list.isEmpty()) {
+            return Optional.of("an mcp secret needs the host of its MCP server in 'hosts' (like mcp.example.com): "
+                    + "it is sent to no other");
         }
         if (list.size() > MAX_LIST) {
             return Optional.of("'hosts' has more than " + MAX_LIST + " entries");
@@ -151,6 +161,25 @@ public final class SecretRules {
             }
         }
         return Optional.empty();
+    }
+
+    /** An MCP credential goes whole into its server's configured header: the egress proxy's narrowing does not apply. */
+    static Optional<String> checkMcpFields(Draft draft) {
+        if (draft.delivery() != Delivery.MCP) {
+            return Optional.empty();
+        }
+        boolean narrowed = !empty(draft.methods())
+                || !empty(draft.pathPrefixes())
+                || !empty(draft.headers())
+                || !empty(draft.queryParams());
+        return narrowed
+                ? Optional.of("an mcp secret is sent only to its MCP server, in the header the server's configuration "
+                        + "names: 'methods', 'pathPrefixes', 'headers' and 'queryParams' do not apply to it")
+                : Optional.empty();
+    }
+
+    private static boolean empty(List<String> values) {
+        return values == null || values.isEmpty();
     }
 
     public static Optional<String> checkMethods(List<String> methods) {
@@ -234,8 +263,8 @@ public final class SecretRules {
     public static List<StoredSecret> applicable(List<StoredSecret> all, String repository, String creatorId) {
         Map<String, StoredSecret> chosen = new LinkedHashMap<>();
         all.stream()
-                // a git credential is the control plane's alone: never a sandbox's
-                .filter(s -> s.delivery() != dev.nightshift.core.secret.Delivery.GIT)
+                // git and MCP credentials are the control plane's alone: never a sandbox's
+                .filter(s -> s.delivery() != Delivery.GIT && s.delivery() != Delivery.MCP)
                 .filter(s -> appliesTo(s, repository, creatorId))
                 .sorted(Comparator.comparing(SecretRules::specificity)
                         .reversed()
@@ -245,6 +274,36 @@ public final class SecretRules {
         return chosen.values().stream()
                 .sorted(Comparator.comparing(StoredSecret::name))
                 .toList();
+    }
+
+    /**
+     * The MCP credential named {@code name} a session's calls to an MCP server use: among the
+     * secrets with {@link Delivery#MCP} delivery that apply to the session, the most specific, as
+     * in {@link #applicable}.
+     */
+    public static Optional<StoredSecret> mcpCredential(
+            List<StoredSecret> all, String name, String repository, String creatorId) {
+        return all.stream()
+                .filter(s -> s.delivery() == Delivery.MCP && s.name().equals(name))
+                .filter(s -> appliesTo(s, repository, creatorId))
+                .min(Comparator.comparing(SecretRules::specificity)
+                        .reversed()
+                        .thenComparing(StoredSecret::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(StoredSecret::id));
+    }
+
+    /** True when {@code host} (lower case, no port) is one of {@code patterns} ({@code *.} covers subdomains). */
+    public static boolean hostAllowed(List<String> patterns, String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        for (String p : patterns) {
+            if (p.startsWith("*.") ? h.endsWith(p.substring(1)) : h.equals(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean appliesTo(StoredSecret s, String repository, String creatorId) {

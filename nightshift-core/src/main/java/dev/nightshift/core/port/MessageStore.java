@@ -50,7 +50,7 @@ public interface MessageStore {
     /** Extends the lease of every message this node is processing. */
     int renewLeases(String nodeId, Instant leaseUntil);
 
-    /** Processing messages whose lease ran out before {@code now}: their node died. */
+    /** Processing messages whose lease ran out before {@code now}: their node died (parked ones have no lease). */
     List<Message> expiredLeases(Instant now);
 
     /** Takes over an orphaned message by compare-and-set on its previous claimer. */
@@ -58,4 +58,28 @@ public interface MessageStore {
 
     /** Sessions with a pending message and none processing or waiting: work to dispatch at start. */
     List<String> sessionsWaitingForDispatch();
+
+    /**
+     * A processing prompt whose turn waits for other sessions without holding a thread.
+     *
+     * @param sessionIds the sessions it waits for
+     */
+    record Waiting(Message message, List<String> sessionIds) {
+        public Waiting {
+            sessionIds = List.copyOf(sessionIds);
+        }
+    }
+
+    /**
+     * Parks {@code nodeId}'s processing prompt: it stays processing (it still blocks its queue and can be
+     * stopped) but no node holds it and its lease lapses into nothing, until {@link #wake}. False when it
+     * was no longer this node's processing prompt.
+     */
+    boolean suspend(String messageId, String nodeId, List<String> waitingFor);
+
+    /** The parked prompts of one session (null: of every session). */
+    List<Waiting> waiting(String sessionId);
+
+    /** Claims a parked prompt for {@code nodeId}: compare-and-set, so exactly one waker resumes it. */
+    boolean wake(String messageId, String nodeId, Instant leaseUntil);
 }

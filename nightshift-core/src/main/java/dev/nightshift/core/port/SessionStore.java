@@ -17,6 +17,9 @@ public interface SessionStore {
 
     Page<Session> list(SessionQuery query);
 
+    /** The sessions whose parent is {@code parentId} (its forks and the child sessions its agent started), oldest first. */
+    List<Session> children(String parentId);
+
     /** Sets the status unless the session is archived; false when nothing changed. */
     boolean updateStatus(String id, SessionStatus status, Instant now);
 

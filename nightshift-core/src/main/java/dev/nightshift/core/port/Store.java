@@ -19,6 +19,9 @@ public interface Store extends AutoCloseable {
 
     ArtifactStore artifacts();
 
+    /** Prompts' attachments (the rows; their bytes are in a {@link BlobStore}). */
+    AttachmentStore attachments();
+
     CredentialStore credentials();
 
     /** The vault's secrets (values sealed). */

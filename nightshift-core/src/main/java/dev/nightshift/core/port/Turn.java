@@ -53,4 +53,18 @@ public interface Turn {
     default java.util.Optional<String> ask(Ask ask) {
         throw new UnsupportedOperationException("this turn cannot wait for an answer");
     }
+
+    /**
+     * Records the workspace's commit at the end of this turn (post-turn work that published it calls
+     * this); it goes into the turn's {@code turn_complete}, where a fork from this turn finds it.
+     */
+    default void recordCommit(String commit) {}
+
+    /**
+     * The content of one of this session's attachments (of this prompt or an earlier one), read
+     * from the blob store; empty when the session has no such attachment or its content is gone.
+     */
+    default java.util.Optional<byte[]> attachment(String attachmentId) throws java.io.IOException {
+        return java.util.Optional.empty();
+    }
 }

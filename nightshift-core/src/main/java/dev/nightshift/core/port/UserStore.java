@@ -14,6 +14,9 @@ public interface UserStore {
     /** The user with this login, compared without regard to case. */
     Optional<User> byLogin(String login);
 
+    /** The users whose recorded address is {@code email}, compared without regard to case. */
+    List<User> byEmail(String email);
+
     List<User> list();
 
     /** Grants or removes administration; false when there is no such user. */

@@ -33,7 +33,10 @@ public interface Sandbox {
     /**
      * Runs a command to its end with {@code input} streamed to its standard input, for bulk data
      * the control plane hands in (a repository's objects) without holding it in memory or
-     * writing it to the host first. The input is closed when it ends or the command does.
+     * writing it to the host first. What the input yields reaches the command as it is read, not
+     * when a buffer fills, so the control plane can also talk to a process (a line in, its answer
+     * out through the listener), as it does with an MCP server the repository declares. The input
+     * is closed when it ends or the command does.
      */
     ExecResult exec(ExecRequest request, InputStream input, OutputListener listener) throws InterruptedException;
 

@@ -2,7 +2,7 @@ package dev.nightshift.core.secret;
 
 import dev.nightshift.core.model.Wire;
 
-/** How a secret reaches a session's sandbox. */
+/** How a secret reaches a session's sandbox, or that it never does (git and MCP credentials). */
 public enum Delivery {
     /** A placeholder in the environment; the egress proxy substitutes the value for allowed hosts (the default). */
     EGRESS,
@@ -15,7 +15,13 @@ public enum Delivery {
      * control plane alone to fetch and push as that person, never given to a sandbox. Stored in the
      * vault beside the other secrets, managed through {@code /api/me/credentials/{host}}.
      */
-    GIT;
+    GIT,
+    /**
+     * A credential for an MCP server the deployment configures: the control plane alone sends it,
+     * in that server's header and only to the hosts the secret lists, when it calls the server for
+     * a session's agent; never given to a sandbox, never shown to the model.
+     */
+    MCP;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -247,11 +247,15 @@ class SecretRulesTest {
     private static int ids = 0;
 
     private static StoredSecret secret(String name, Kind kind, String key) {
+        return secret(name, kind, key, Delivery.EGRESS);
+    }
+
+    private static StoredSecret secret(String name, Kind kind, String key, Delivery delivery) {
         ids++;
         return new StoredSecret(
                 "sec_" + ids,
                 name,
-                Delivery.EGRESS,
+                delivery,
                 List.of("a.com"),
                 List.of(),
                 List.of(),
@@ -308,6 +312,57 @@ class SecretRulesTest {
                 .hasSize(1);
         assertThat(SecretRules.applicable(List.of(secret("L", Kind.REPOSITORY, "/srv/**")), "github.com/srv/x", "u"))
                 .isEmpty();
+    }
+
+    @Test
+    void anMcpCredentialIsNeverASandboxsAndTheMostSpecificOfItsNameIsUsed() {
+        StoredSecret deployment = secret("LINEAR", Kind.DEPLOYMENT, "", Delivery.MCP);
+        StoredSecret narrow = secret("LINEAR", Kind.REPOSITORY, "github.com/acme/app", Delivery.MCP);
+        StoredSecret mine = secret("LINEAR", Kind.USER, "usr_alice", Delivery.MCP);
+        StoredSecret sameNameForSandboxes = secret("LINEAR", Kind.USER, "usr_bob", Delivery.EGRESS);
+        List<StoredSecret> all = List.of(deployment, narrow, mine, sameNameForSandboxes);
+        String repo = "https://github.com/acme/app";
+        assertThat(SecretRules.applicable(all, repo, "usr_alice")).isEmpty();
+        assertThat(SecretRules.applicable(all, repo, "usr_bob")).containsExactly(sameNameForSandboxes);
+        assertThat(SecretRules.mcpCredential(all, "LINEAR", repo, "usr_alice")).contains(mine);
+        assertThat(SecretRules.mcpCredential(all, "LINEAR", repo, "usr_bob")).contains(narrow);
+        assertThat(SecretRules.mcpCredential(all, "LINEAR", "https://github.com/other/x", "usr_bob"))
+                .contains(deployment);
+        assertThat(SecretRules.mcpCredential(all, "OTHER", repo, "usr_alice")).isEmpty();
+    }
+
+    @Test
+    void anMcpSecretNamesItsServersHostGoesIntoAHeaderAndIsNotNarrowedLikeEgress() {
+        assertThat(SecretRules.check(draft("MCP_KEY", "k", Delivery.MCP, List.of())))
+                .get()
+                .asString()
+                .contains("host of its MCP server");
+        assertThat(SecretRules.check(draft("MCP_KEY", "k\n", Delivery.MCP, List.of("mcp.example.com"))))
+                .get()
+                .asString()
+                .contains("line breaks");
+        assertThat(SecretRules.check(new SecretRules.Draft(
+                        "MCP_KEY",
+                        "k",
+                        Delivery.MCP,
+                        List.of("mcp.example.com"),
+                        List.of("GET"),
+                        List.of(),
+                        List.of(),
+                        List.of())))
+                .get()
+                .asString()
+                .contains("do not apply");
+        assertThat(SecretRules.check(draft("MCP_KEY", "k", Delivery.MCP, List.of("mcp.example.com"))))
+                .isEmpty();
+        assertThat(SecretRules.hostAllowed(List.of("mcp.example.com", "*.acme.com"), "MCP.example.com"))
+                .isTrue();
+        assertThat(SecretRules.hostAllowed(List.of("*.acme.com"), "api.acme.com"))
+                .isTrue();
+        assertThat(SecretRules.hostAllowed(List.of("*.acme.com"), "acme.com.evil.org"))
+                .isFalse();
+        assertThat(SecretRules.hostAllowed(List.of("mcp.example.com"), "example.com"))
+                .isFalse();
     }
 
     @Test

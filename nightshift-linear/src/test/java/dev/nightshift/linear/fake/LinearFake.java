@@ -50,14 +50,39 @@ import java.util.regex.Pattern;
  * <p>Seed teams (with Linear's default workflow states), users, issues, comments and agent sessions
  * with the {@code add…} methods; read back what the code under test did with {@link #comments},
  * {@link #stateOf}, {@link #attachments}, {@link #activities} and {@link #requests}. Tokens are
- * checked: unknown or revoked ones get {@code AUTHENTICATION_ERROR}. {@link #rateLimitNext},
- * {@link #tooManyRequestsNext} and {@link #serverErrorNext} make Linear refuse the next requests
- * before looking at them. All methods are thread-safe.
+ * checked: unknown or revoked ones get {@code AUTHENTICATION_ERROR} (HTTP 400), expired ones HTTP 401
+ * with the same error. {@link #rateLimitNext}, {@link #tooManyRequestsNext} and
+ * {@link #serverErrorNext} make Linear refuse the next requests before looking at them.
+ *
+ * <p>OAuth, as Linear's OAuth 2.0 documents it: {@link #addOAuthClient} registers an application;
+ * {@link #approve} stands for a workspace administrator approving the install in the browser
+ * ({@code /oauth/authorize} is a page at Linear, not served here) and returns the code Linear would
+ * send to the callback. {@code POST /oauth/token} (form-encoded, client id and secret in the body)
+ * exchanges a code ({@code grant_type=authorization_code}: single-use, ten minutes, for the same
+ * client and {@code redirect_uri}) or a refresh token ({@code grant_type=refresh_token}) for
+ * {@code {access_token, token_type: "Bearer", expires_in, scope: [...], refresh_token}}. Refresh tokens
+ * rotate: each refresh issues a new one and the old one is used up; presenting a used-up one is
+ * {@code invalid_grant} and, read strictly, revokes the whole grant (as reuse detection does), so a
+ * test sees any refresh token used twice. Access tokens it issues act as the app user and expire
+ * after {@link #accessTokenLifetime} on the fake's clock, or at once with {@link #expireAccessTokens}.
+ * {@code POST /oauth/revoke} takes the token in the body ({@code token}) or as the bearer and revokes
+ * its whole grant (200), or answers 400 for a token it does not know. Errors are
+ * {@code {"error", "error_description"}}; {@link #tokenRequests} records each call.
+ *
+ * <p>All methods are thread-safe.
  */
 public final class LinearFake implements AutoCloseable {
 
     /** The path the GraphQL endpoint is served at, as on Linear. */
     public static final String PATH = "/graphql";
+    /** Where codes and refresh tokens are exchanged, as on Linear. */
+    public static final String TOKEN_PATH = "/oauth/token";
+    /** Where tokens are revoked, as on Linear. */
+    public static final String REVOKE_PATH = "/oauth/revoke";
+    /** Linear's approval page; not served by the fake (see {@link #approve}). */
+    public static final String AUTHORIZE_PATH = "/oauth/authorize";
+    /** How long an authorization code may wait for its exchange. */
+    public static final java.time.Duration CODE_LIFETIME = java.time.Duration.ofMinutes(10);
     /** The workspace every payload and issue belongs to. */
     public static final String ORGANIZATION_ID = "2f9c6b7e-6a40-4d5b-9c11-7f2b8e3a4d10";
 
@@ -80,6 +105,16 @@ public final class LinearFake implements AutoCloseable {
 
     /** A workflow state of a team. */
     public record State(String id, String teamId, String name, String type, double position) {}
+
+    /**
+     * One call to the OAuth endpoints as the fake saw it.
+     *
+     * @param path {@value #TOKEN_PATH} or {@value #REVOKE_PATH}
+     * @param grantType the form's {@code grant_type} (empty for a revocation)
+     * @param clientId the form's {@code client_id}, empty when none
+     * @param status what the fake answered
+     */
+    public record TokenRequest(String path, String grantType, String clientId, int status) {}
 
     private record Team(String id, String key, String name) {}
 
@@ -105,6 +140,23 @@ public final class LinearFake implements AutoCloseable {
     }
 
     private record Refusal(int status, String retryAfter, String code) {}
+
+    private record OAuthClient(String id, String secret) {}
+
+    private record PendingCode(String clientId, String redirectUri, List<String> scopes, Instant expiresAt) {}
+
+    /** One approved installation: its current refresh token and every access token issued to it. */
+    private static final class Grant {
+        final String clientId;
+        final List<String> scopes;
+        final List<String> accessTokens = new ArrayList<>();
+        String refreshToken;
+
+        Grant(String clientId, List<String> scopes) {
+            this.clientId = clientId;
+            this.scopes = List.copyOf(scopes);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern COMMENTS =
@@ -134,6 +186,14 @@ public final class LinearFake implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final String appUserId;
     private final String appToken;
+    private final Map<String, OAuthClient> oauthClients = new HashMap<>();
+    private final Map<String, PendingCode> codes = new HashMap<>();
+    private final Map<String, Grant> grantsByRefreshToken = new HashMap<>();
+    private final Map<String, Grant> usedRefreshTokens = new HashMap<>();
+    private final Map<String, Grant> grantsByAccessToken = new HashMap<>();
+    private final Map<String, Instant> accessTokenExpiry = new HashMap<>();
+    private final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
+    private java.time.Duration accessTokenLifetime = java.time.Duration.ofSeconds(86_399);
 
     private LinearFake(Clock clock) throws IOException {
         this.clock = clock;
@@ -144,6 +204,8 @@ public final class LinearFake implements AutoCloseable {
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext(PATH, this::handle);
+        server.createContext(TOKEN_PATH, this::token);
+        server.createContext(REVOKE_PATH, this::revokeEndpoint);
         server.start();
     }
 
@@ -165,6 +227,16 @@ public final class LinearFake implements AutoCloseable {
     public URI endpoint() {
         return URI.create("http://" + server.getAddress().getHostString() + ":"
                 + server.getAddress().getPort() + PATH);
+    }
+
+    /** The OAuth token endpoint, as {@code https://api.linear.app/oauth/token} is Linear's. */
+    public URI tokenUrl() {
+        return endpoint().resolve(TOKEN_PATH);
+    }
+
+    /** Where Linear's approval page would be; nothing is served there. */
+    public URI authorizeUrl() {
+        return endpoint().resolve(AUTHORIZE_PATH);
     }
 
     /** The app user the fake was installed as: {@code viewer} for {@link #appToken()}. */
@@ -224,6 +296,80 @@ public final class LinearFake implements AutoCloseable {
         synchronized (lock) {
             tokens.remove(token);
         }
+    }
+
+    // --- OAuth ---
+
+    /** Registers an OAuth application with its client id and secret. */
+    public void addOAuthClient(String clientId, String clientSecret) {
+        synchronized (lock) {
+            oauthClients.put(clientId, new OAuthClient(clientId, clientSecret));
+        }
+    }
+
+    /**
+     * A workspace administrator approves installing the application with {@code actor=app}: returns
+     * the authorization code Linear would hand to {@code redirectUri}, valid for one exchange within
+     * {@link #CODE_LIFETIME}.
+     */
+    public String approve(String clientId, String redirectUri, List<String> scopes) {
+        synchronized (lock) {
+            if (!oauthClients.containsKey(clientId)) {
+                throw new IllegalArgumentException("no OAuth client " + clientId + " in the fake");
+            }
+            String code = "lin_code_" + UUID.randomUUID().toString().replace("-", "");
+            codes.put(
+                    code,
+                    new PendingCode(
+                            clientId, redirectUri, scopes, clock.instant().plus(CODE_LIFETIME)));
+            return code;
+        }
+    }
+
+    /** How long access tokens issued from now on live (Linear's default: about a day). */
+    public void accessTokenLifetime(java.time.Duration lifetime) {
+        synchronized (lock) {
+            accessTokenLifetime = lifetime;
+        }
+    }
+
+    /** Every access token issued through OAuth so far expires now; refresh tokens still work. */
+    public void expireAccessTokens() {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            accessTokenExpiry.replaceAll((token, expiry) -> expiry.isAfter(now) ? now : expiry);
+        }
+    }
+
+    /** Every call to the OAuth endpoints, in order. */
+    public List<TokenRequest> tokenRequests() {
+        return List.copyOf(tokenRequests);
+    }
+
+    /** How many refresh-token exchanges Linear answered with new tokens. */
+    public long refreshes() {
+        return tokenRequests.stream()
+                .filter(r -> r.grantType().equals("refresh_token") && r.status() == 200)
+                .count();
+    }
+
+    /** Whether {@code token} would be accepted by the GraphQL endpoint now (known, not revoked, not expired). */
+    public boolean accepts(String token) {
+        synchronized (lock) {
+            return tokens.containsKey(token) && !expired(token);
+        }
+    }
+
+    /** Whether {@code refreshToken} is the current, unrevoked refresh token of a grant. */
+    public boolean refreshable(String refreshToken) {
+        synchronized (lock) {
+            return grantsByRefreshToken.containsKey(refreshToken);
+        }
+    }
+
+    private boolean expired(String token) {
+        Instant expiry = accessTokenExpiry.get(token);
+        return expiry != null && !clock.instant().isBefore(expiry);
     }
 
     /**
@@ -450,10 +596,25 @@ public final class LinearFake implements AutoCloseable {
                 return;
             }
             String user;
+            boolean expired;
             synchronized (lock) {
-                user = authorization != null && authorization.startsWith("Bearer ")
-                        ? tokens.get(authorization.substring("Bearer ".length()))
+                String bearer = authorization != null && authorization.startsWith("Bearer ")
+                        ? authorization.substring("Bearer ".length())
                         : null;
+                user = bearer == null ? null : tokens.get(bearer);
+                expired = user != null && expired(bearer);
+            }
+            if (expired) {
+                send(
+                        exchange,
+                        401,
+                        null,
+                        errorWithUserMessage(
+                                "Authentication required, not authenticated",
+                                "AUTHENTICATION_ERROR",
+                                "authentication error",
+                                "Your access token has expired."));
+                return;
             }
             if (user == null) {
                 send(
@@ -492,6 +653,171 @@ public final class LinearFake implements AutoCloseable {
             }
             send(exchange, 200, null, answer);
         }
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> form = form(exchange);
+            String grantType = form.getOrDefault("grant_type", "");
+            String clientId = form.getOrDefault("client_id", "");
+            int status;
+            String body;
+            synchronized (lock) {
+                OAuthClient client = oauthClients.get(clientId);
+                if (!exchange.getRequestMethod().equals("POST")) {
+                    status = 405;
+                    body = oauthError("invalid_request", "Only POST is supported");
+                } else if (client == null || !client.secret().equals(form.getOrDefault("client_secret", ""))) {
+                    status = 401;
+                    body = oauthError("invalid_client", "Client authentication failed");
+                } else {
+                    switch (grantType) {
+                        case "authorization_code" -> {
+                            PendingCode code = codes.remove(form.getOrDefault("code", ""));
+                            if (code == null
+                                    || !code.clientId().equals(clientId)
+                                    || !code.expiresAt().isAfter(clock.instant())) {
+                                status = 400;
+                                body = oauthError("invalid_grant", "The authorization code is invalid or expired");
+                            } else if (!code.redirectUri().equals(form.getOrDefault("redirect_uri", ""))) {
+                                status = 400;
+                                body = oauthError("invalid_grant", "The redirect_uri does not match the authorization");
+                            } else {
+                                Grant grant = new Grant(clientId, code.scopes());
+                                status = 200;
+                                body = issue(grant);
+                            }
+                        }
+                        case "refresh_token" -> {
+                            String presented = form.getOrDefault("refresh_token", "");
+                            Grant grant = grantsByRefreshToken.remove(presented);
+                            if (grant == null || !grant.clientId.equals(clientId)) {
+                                if (grant != null) {
+                                    grantsByRefreshToken.put(presented, grant);
+                                }
+                                Grant reused = usedRefreshTokens.get(presented);
+                                if (reused != null) {
+                                    revokeGrant(reused); // a used-up refresh token again: the grant is compromised
+                                }
+                                status = 400;
+                                body = oauthError("invalid_grant", "The refresh token is invalid or was already used");
+                            } else {
+                                usedRefreshTokens.put(presented, grant);
+                                status = 200;
+                                body = issue(grant);
+                            }
+                        }
+                        default -> {
+                            status = 400;
+                            body = oauthError(
+                                    "unsupported_grant_type", "grant_type must be authorization_code or refresh_token");
+                        }
+                    }
+                }
+            }
+            tokenRequests.add(new TokenRequest(TOKEN_PATH, grantType, clientId, status));
+            send(exchange, status, null, body);
+        }
+    }
+
+    /** New tokens for a grant: a fresh access token and a fresh refresh token replacing the last. */
+    private String issue(Grant grant) {
+        String access = issueToken(appUserId);
+        grant.accessTokens.add(access);
+        grantsByAccessToken.put(access, grant);
+        accessTokenExpiry.put(access, clock.instant().plus(accessTokenLifetime));
+        String refresh = "lin_refresh_" + UUID.randomUUID().toString().replace("-", "");
+        grant.refreshToken = refresh;
+        grantsByRefreshToken.put(refresh, grant);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("access_token", access);
+        answer.put("token_type", "Bearer");
+        answer.put("expires_in", accessTokenLifetime.toSeconds());
+        ArrayNode scope = answer.putArray("scope");
+        grant.scopes.forEach(scope::add);
+        answer.put("refresh_token", refresh);
+        return answer.toString();
+    }
+
+    private void revokeGrant(Grant grant) {
+        grant.accessTokens.forEach(t -> {
+            tokens.remove(t);
+            grantsByAccessToken.remove(t);
+        });
+        grant.accessTokens.clear();
+        if (grant.refreshToken != null) {
+            grantsByRefreshToken.remove(grant.refreshToken);
+            grant.refreshToken = null;
+        }
+    }
+
+    private void revokeEndpoint(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> form = form(exchange);
+            String clientId = form.getOrDefault("client_id", "");
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            int status;
+            String body;
+            synchronized (lock) {
+                OAuthClient client = oauthClients.get(clientId);
+                if (!exchange.getRequestMethod().equals("POST")) {
+                    status = 405;
+                    body = oauthError("invalid_request", "Only POST is supported");
+                } else if (!clientId.isEmpty()
+                        && (client == null || !client.secret().equals(form.getOrDefault("client_secret", "")))) {
+                    status = 401;
+                    body = oauthError("invalid_client", "Client authentication failed");
+                } else {
+                    String token = form.getOrDefault("token", "");
+                    Grant grant = grantsByRefreshToken.get(token);
+                    if (grant == null && accepts(token)) {
+                        grant = grantsByAccessToken.get(token);
+                    }
+                    if (grant == null && authorization != null && authorization.startsWith("Bearer ")) {
+                        String bearer = authorization.substring("Bearer ".length());
+                        grant = accepts(bearer) ? grantsByAccessToken.get(bearer) : null;
+                    }
+                    if (grant == null) {
+                        status = 400;
+                        body = oauthError("invalid_token", "Unable to revoke the token: unknown or already revoked");
+                    } else {
+                        revokeGrant(grant);
+                        status = 200;
+                        body = "";
+                    }
+                }
+            }
+            tokenRequests.add(new TokenRequest(REVOKE_PATH, "", clientId, status));
+            send(exchange, status, null, body);
+        }
+    }
+
+    /** The request's {@code application/x-www-form-urlencoded} body. */
+    private static Map<String, String> form(HttpExchange exchange) throws IOException {
+        byte[] raw;
+        try (InputStream in = exchange.getRequestBody()) {
+            raw = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        Map<String, String> form = new HashMap<>();
+        if (raw.length > MAX_BODY_BYTES) {
+            return form;
+        }
+        for (String pair : new String(raw, StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(
+                        java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return form;
+    }
+
+    private static String oauthError(String error, String description) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("error", error);
+        root.put("error_description", description);
+        return root.toString();
     }
 
     /** A request the fake refuses the way Linear does; {@code body} is the errors JSON. */
@@ -822,7 +1148,7 @@ public final class LinearFake implements AutoCloseable {
         if (retryAfter != null) {
             exchange.getResponseHeaders().add("Retry-After", retryAfter);
         }
-        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }

@@ -1,6 +1,7 @@
 package dev.nightshift.server.api;
 
 import dev.nightshift.core.Secrets;
+import dev.nightshift.core.model.Attachment;
 import dev.nightshift.core.model.Role;
 import dev.nightshift.core.model.Scope;
 import dev.nightshift.core.model.SessionStatus;
@@ -24,6 +25,7 @@ import dev.nightshift.server.http.Requests;
 import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.http.Views;
 import dev.nightshift.server.live.LiveAccess;
+import dev.nightshift.server.session.Attachments;
 import dev.nightshift.server.session.SessionService;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -50,10 +52,12 @@ public final class ApiRoutes {
     private final Clock clock;
     private final Supplier<String> publicUrl;
     private final LiveAccess live;
+    private final Attachments attachments;
 
     /**
      * @param publicUrl the server's base URL, known only once it listens
      * @param live the open streams, closed when the access that opened them is withdrawn
+     * @param attachments prompts' files: checked and stored when sent, served to the session's readers
      */
     public ApiRoutes(
             Store store,
@@ -61,8 +65,10 @@ public final class ApiRoutes {
             Authenticator auth,
             Clock clock,
             Supplier<String> publicUrl,
-            LiveAccess live) {
+            LiveAccess live,
+            Attachments attachments) {
         this.live = live;
+        this.attachments = attachments;
         this.store = store;
         this.sessions = sessions;
         this.auth = auth;
@@ -79,6 +85,7 @@ public final class ApiRoutes {
         routes.post("/api/sessions/{id}/prompts", this::prompt);
         routes.get("/api/sessions/{id}/prompts", this::queue);
         routes.delete("/api/sessions/{id}/prompts/{messageId}", this::cancelPrompt);
+        routes.get("/api/sessions/{id}/attachments/{attachmentId}", this::attachment);
         routes.post("/api/sessions/{id}/stop", this::stop);
         routes.get("/api/sessions/{id}/events", this::events);
         routes.get("/api/sessions/{id}/artifacts", this::artifacts);
@@ -177,15 +184,93 @@ public final class ApiRoutes {
     private void prompt(Context ctx) {
         Caller caller = caller(ctx);
         String id = ctx.pathParam("id");
-        sessions.require(caller, id, Access.Action.READ); // 404 before parsing, so unknown ids say so
-        var request = Json.read(ctx.body(), Requests.Prompt.class);
-        EnqueueResult.Accepted accepted = sessions.prompt(caller, id, request, source(ctx));
+        EnqueueResult.Accepted accepted;
+        if (PromptForm.isMultipart(ctx)) {
+            // a viewer (and an unknown id) is refused before the upload is read
+            sessions.require(caller, id, Access.Action.PROMPT);
+            Source source = source(ctx);
+            PromptForm.Parsed form =
+                    PromptForm.read(ctx, attachments.limits(), sessions.limits().maxPromptChars());
+            accepted = sessions.prompt(
+                    caller,
+                    id,
+                    form.prompt(),
+                    source,
+                    dev.nightshift.core.Ids.newId("msg"),
+                    () -> attachments.accept(form.uploads()));
+        } else {
+            sessions.require(caller, id, Access.Action.READ); // 404 before parsing, so unknown ids say so
+            var request = Json.read(ctx.body(), Requests.Prompt.class);
+            accepted = sessions.prompt(caller, id, request, source(ctx));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("messageId", accepted.message().id());
         body.put("position", accepted.position());
         body.put("status", accepted.message().status().wire());
         body.put("created", accepted.created());
+        body.put(
+                "attachments",
+                attachments.forMessage(accepted.message().id()).stream()
+                        .map(Views::attachment)
+                        .toList());
         Json.respond(ctx, 202, body);
+    }
+
+    /**
+     * One attachment's content, for the session's readers. Served so that a browser can never run
+     * it: the stored type (an image, or plain text), {@code nosniff}, a sandboxing CSP that allows
+     * nothing, and only images inline (text is a download).
+     */
+    private void attachment(Context ctx) {
+        String id = ctx.pathParam("id");
+        sessions.require(caller(ctx), id, Access.Action.READ);
+        String attachmentId = ctx.pathParam("attachmentId");
+        Attachment attachment = attachments
+                .find(id, attachmentId)
+                .orElseThrow(() -> ApiException.notFound("no attachment " + attachmentId + " in session " + id));
+        java.io.InputStream content;
+        try {
+            content = attachments
+                    .open(attachment)
+                    .orElseThrow(() -> ApiException.notFound(
+                            "the content of " + attachment.name() + " is no longer stored on this server"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String etag = "\"" + attachment.sha256() + "\"";
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
+        ctx.header("Cross-Origin-Resource-Policy", "same-origin");
+        ctx.header("Cache-Control", "private, max-age=86400, immutable");
+        ctx.header("ETag", etag);
+        ctx.header(
+                "Content-Disposition",
+                (attachment.image() ? "inline" : "attachment") + "; " + contentDispositionName(attachment.name()));
+        if (etag.equals(ctx.header("If-None-Match"))) {
+            closeQuietly(content);
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType(attachment.image() ? attachment.mediaType() : "text/plain; charset=utf-8");
+        ctx.header("Content-Length", Long.toString(attachment.size()));
+        ctx.status(200).result(content);
+    }
+
+    /** {@code filename="ascii"; filename*=UTF-8''percent-encoded} (RFC 6266). */
+    static String contentDispositionName(String name) {
+        StringBuilder ascii = new StringBuilder();
+        name.chars().forEach(c -> ascii.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? (char) c : '_'));
+        String encoded = java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        return "filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+    }
+
+    private static void closeQuietly(java.io.InputStream in) {
+        try {
+            in.close();
+        } catch (java.io.IOException e) {
+            // nothing was read from it
+        }
     }
 
     private void queue(Context ctx) {

@@ -23,6 +23,11 @@ import java.util.Set;
  * anyone can pick at the provider — so an outside account named {@code admin} is a new, separate
  * user. Admission is decided at every sign-in; a refusal is audited with its reason and stores
  * nothing. Runs on the request thread of the callback.
+ *
+ * <p>The one exception is {@link #firstContact}: a chat or tracker account (Slack, Linear) seen for the
+ * first time is linked to the existing user whose recorded address is the account's verified one —
+ * an address an administrator gave the user, or an OpenID provider verified — so people keep one
+ * Nightshift user wherever they ask.
  */
 public final class SignIn {
     static final int MAX_LOGIN_ATTEMPTS = 50;
@@ -92,24 +97,10 @@ public final class SignIn {
                     "deactivated",
                     "your Nightshift account " + existing.get().login() + " is deactivated; " + ask());
         }
-        Admission.Decision decision = Admission.decide(
-                rules, candidate(account, existing.map(User::admin).orElse(false)));
-        if (decision instanceof Admission.Decision.Refused refused) {
-            store.audit()
-                    .record(
-                            existing.map(User::id).orElse(null),
-                            null,
-                            action,
-                            account.issuer(),
-                            "refused",
-                            describe(account) + ": " + refused.reason(),
-                            now);
-            throw new ApiException(
-                    403,
-                    "not_admitted",
-                    "you (" + describe(account) + ") are not admitted to this Nightshift: " + refused.reason() + "; "
-                            + ask());
-        }
+        Admission.Decision decision = admit(
+                account,
+                existing.map(User::id).orElse(null),
+                existing.map(User::admin).orElse(false));
         boolean admin = ((Admission.Decision.Admitted) decision).admin();
         User user;
         boolean created = false;
@@ -174,6 +165,87 @@ public final class SignIn {
                                 + decision.reason() + "; token " + token.id(),
                         now);
         return new SignedIn(user, secret, created, decision.reason());
+    }
+
+    /**
+     * First contact from a chat or tracker (Slack, Linear), whose account carries a verified address
+     * and no login of its own: a linked account signs in as usual; else, when exactly one active user
+     * has that address recorded, admission is decided for the account and, if admitted, the account is
+     * linked to that user (no token: the workplace acts for them itself); else a new user, as {@link
+     * #signIn}. Several users with the address: none is guessed at, a new user is not made either — 403
+     * saying to ask an administrator to link the account.
+     */
+    public User firstContact(Account account) {
+        if (store.identities()
+                        .find(account.kind(), account.issuer(), account.subject())
+                        .isPresent()
+                || account.verifiedEmails().isEmpty()) {
+            return signIn(account).user();
+        }
+        Instant now = clock.instant();
+        String email = account.verifiedEmails().getFirst();
+        List<User> owners = store.users().byEmail(email);
+        if (owners.isEmpty()) {
+            return signIn(account).user();
+        }
+        String action = "signin." + account.kind();
+        if (owners.size() > 1 || !owners.getFirst().active()) {
+            String why = owners.size() > 1 ? owners.size() + " users have this address" : "that user is deactivated";
+            store.audit().record(null, null, action, account.issuer(), "refused", describe(account) + ": " + why, now);
+            throw new ApiException(
+                    403, "ambiguous_address", "your address cannot be matched to one Nightshift user; " + ask());
+        }
+        User owner = owners.getFirst();
+        admit(account, owner.id(), owner.admin());
+        try {
+            store.identities()
+                    .link(
+                            owner.id(),
+                            account.kind(),
+                            account.issuer(),
+                            account.subject(),
+                            account.login(),
+                            account.email(),
+                            now);
+        } catch (StoreException e) {
+            // linked concurrently (a retried delivery): whoever won is the answer
+            return store.identities()
+                    .find(account.kind(), account.issuer(), account.subject())
+                    .flatMap(i -> store.users().byId(i.userId()))
+                    .orElseThrow(() -> e);
+        }
+        store.audit()
+                .record(
+                        owner.id(),
+                        null,
+                        "identity.link",
+                        describe(account),
+                        "ok",
+                        "first contact, by verified address",
+                        now);
+        return owner;
+    }
+
+    /** Admission for the account; a refusal is audited (against {@code userId}, may be null) and thrown as a 403. */
+    private Admission.Decision admit(Account account, String userId, boolean admin) {
+        Admission.Decision decision = Admission.decide(rules, candidate(account, admin));
+        if (decision instanceof Admission.Decision.Refused refused) {
+            store.audit()
+                    .record(
+                            userId,
+                            null,
+                            "signin." + account.kind(),
+                            account.issuer(),
+                            "refused",
+                            describe(account) + ": " + refused.reason(),
+                            clock.instant());
+            throw new ApiException(
+                    403,
+                    "not_admitted",
+                    "you (" + describe(account) + ") are not admitted to this Nightshift: " + refused.reason() + "; "
+                            + ask());
+        }
+        return decision;
     }
 
     /**

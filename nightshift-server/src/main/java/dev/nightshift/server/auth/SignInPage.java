@@ -107,16 +107,25 @@ public final class SignInPage {
             case "deactivated" -> "Your account is deactivated";
             default -> "Sign-in failed";
         };
+        page(ctx, e.status(), title, e.getMessage(), "/");
+    }
+
+    /**
+     * A small page in words — a refusal or a confirmation after a redirect from a provider — with a link
+     * back to {@code back}; nothing on it runs (its policy allows no script), and it is not cached.
+     */
+    public static void page(Context ctx, int status, String title, String message, String back) {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("Cache-Control", "no-store");
         ctx.header("Referrer-Policy", "no-referrer");
-        ctx.status(e.status())
+        ctx.status(status)
                 .contentType("text/html; charset=utf-8")
                 .result("<!doctype html><html lang=\"en\"><head>"
                         + "<meta charset=\"utf-8\"><title>" + escape(title) + " — Nightshift</title>"
                         + "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}</style></head>"
-                        + "<body><h1>" + escape(title) + "</h1><p id=\"reason\">" + escape(e.getMessage()) + "</p>"
-                        + "<p><a href=\"/\">Back to Nightshift</a></p></body></html>");
+                        + "<body><h1>" + escape(title) + "</h1><p id=\"reason\" class=\"message\">"
+                        + escape(message) + "</p>"
+                        + "<p><a href=\"" + escape(back) + "\">Back to Nightshift</a></p></body></html>");
     }
 
     static String escape(String s) {

@@ -107,6 +107,21 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         String work = session.workBranch() != null
                 ? session.workBranch()
                 : BranchNames.generate(creator.name(), creator.login());
+        String forkCommit = session.isFork() ? forkCommit(session) : null;
+        if (forkCommit != null) {
+            // the parent's work as that turn left it, on the fork's own branch
+            Checkout checkout = workspaces.checkoutFork(
+                    session.id(),
+                    session.parentId(),
+                    repository,
+                    session.baseBranch(),
+                    forkCommit,
+                    work,
+                    identity(creator, repository),
+                    sandbox);
+            checkedOut(session, repository, checkout.baseBranch(), work, checkout.summary());
+            return checkout.summary();
+        }
         GitAuth auth = credentials.authFor(creator.id(), repository);
         Checkout checkout;
         try {
@@ -117,18 +132,46 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             audit(creator.id(), session.id(), "git.fetch", repository.url(), "failed", e.getMessage());
             throw e;
         }
-        if (store.sessions().setBranches(session.id(), checkout.baseBranch(), work, clock.instant())) {
+        checkedOut(session, repository, checkout.baseBranch(), work, checkout.summary());
+        return checkout.summary();
+    }
+
+    /**
+     * A fork's sandbox holds a copy of its parent's workspace: it becomes the fork's own, on a new work
+     * branch of its own that starts where the parent's work stood, uncommitted changes included.
+     */
+    @Override
+    public String adopt(Session fork, Sandbox sandbox) throws InterruptedException {
+        RepositoryUrl repository = RepositoryUrl.parse(fork.repository());
+        User creator = user(fork.creatorId());
+        requireAllowed(creator, repository);
+        String work =
+                fork.workBranch() != null ? fork.workBranch() : BranchNames.generate(creator.name(), creator.login());
+        String summary = workspaces.adopt(fork.id(), fork.parentId(), repository, work, sandbox);
+        checkedOut(fork, repository, fork.baseBranch(), work, summary);
+        return summary;
+    }
+
+    /** Records a fresh workspace: the branches on the session (once), the branch artifact, the checkout event. */
+    private void checkedOut(Session session, RepositoryUrl repository, String base, String work, String summary) {
+        if (store.sessions().setBranches(session.id(), base, work, clock.instant())) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("name", work);
-            data.put("base", checkout.baseBranch());
+            data.put("base", base);
             data.put("repository", repository.url());
             artifact(session.id(), "branch", null, data);
         }
-        log.append(
-                session.id(),
-                null,
-                EventPayload.Git.checkout(repository.url(), checkout.baseBranch(), work, checkout.summary()));
-        return checkout.summary();
+        log.append(session.id(), null, EventPayload.Git.checkout(repository.url(), base, work, summary));
+    }
+
+    /** The commit a fork's workspace starts from, as its {@code forked_from} says; null: none was recorded. */
+    private String forkCommit(Session fork) {
+        return store.events().after(fork.id(), 0, 1).items().stream()
+                .filter(e -> e.type().equals(dev.nightshift.core.event.EventType.FORKED_FROM.wire()))
+                .map(e -> Json.tree(e.data()).path("commit").asText(null))
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 
     // -- after a turn -----------------------------------------------------------------------
@@ -163,6 +206,7 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
             turn.emit(new EventPayload.Error("the turn's work was not published: " + e.getMessage()));
             return;
         }
+        recordTurn(turn, session);
         if (publication.committed() != null) {
             turn.emit(EventPayload.Git.commit(
                     publication.committed(),
@@ -183,6 +227,22 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
         turn.emit(EventPayload.Git.pushed(session.workBranch(), publication.head()));
         if (session.settings().autoPr()) {
             pullRequest(turn, session, repository, author, publication);
+        }
+    }
+
+    /** Keeps the work as this turn left it, where a fork from the turn's end finds it. */
+    private void recordTurn(Turn turn, Session session) {
+        try {
+            String commit = workspaces.recordTurn(session.id(), turn.message().id());
+            if (commit != null) {
+                turn.recordCommit(commit);
+            }
+        } catch (GitException e) {
+            LOG.warn(
+                    "could not record the commit of turn {} of {}: {}",
+                    turn.message().id(),
+                    session.id(),
+                    e.getMessage());
         }
     }
 

@@ -44,6 +44,9 @@ public final class Json {
     private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH");
     private static final java.util.regex.Pattern PORTS =
             java.util.regex.Pattern.compile("/api/sessions/[^/]+/ports/.+");
+    /** The one route that also takes a prompt as multipart/form-data (with its attachments); it reads the body itself. */
+    private static final java.util.regex.Pattern PROMPTS =
+            java.util.regex.Pattern.compile("/api/sessions/[^/]+/prompts");
 
     private Json() {}
 
@@ -84,18 +87,22 @@ public final class Json {
     /**
      * Refuses a request under {@code /api} that has a body but does not say it is JSON (415), before
      * any route sees it. Runs on the request's own (virtual) thread as a {@code before} handler. The
-     * port proxy is left out: what a preview page posts is the sandboxed server's business.
+     * port proxy is left out: what a preview page posts is the sandboxed server's business; so is a
+     * prompt sent as {@code multipart/form-data} with its attachments, whose route reads it itself.
      */
     public static void requireJsonContentType(Context ctx) {
         if (!WITH_BODY.contains(ctx.method().name())
                 || PORTS.matcher(ctx.path()).matches()) {
             return;
         }
+        String type = ctx.contentType();
+        String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (media.equals("multipart/form-data") && PROMPTS.matcher(ctx.path()).matches()) {
+            return; // read with the attachments' limits, not the JSON body's
+        }
         if (ctx.bodyAsBytes().length == 0) {
             return;
         }
-        String type = ctx.contentType();
-        String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!media.equals("application/json")) {
             throw new ApiException(
                     415,

@@ -56,7 +56,8 @@ public final class Views {
             Instant createdAt,
             Instant updatedAt,
             String role,
-            OriginView origin) {}
+            OriginView origin,
+            Long forkedAtSeq) {}
 
     /**
      * What started a session that no person started: {@code kind} and {@code id} of the trigger's origin
@@ -97,7 +98,8 @@ public final class Views {
                 s.createdAt(),
                 s.updatedAt(),
                 role,
-                OriginView.of(s.origin()));
+                OriginView.of(s.origin()),
+                s.forkedAtSeq());
     }
 
     public record MessageView(
@@ -182,6 +184,19 @@ public final class Views {
 
     public static ArtifactView artifact(Artifact a) {
         return new ArtifactView(a.id(), a.type(), a.url(), a.data(), a.createdAt());
+    }
+
+    /** @param url where its content is served to the session's readers */
+    public record AttachmentView(String id, String name, String mediaType, long size, String path, String url) {}
+
+    public static AttachmentView attachment(dev.nightshift.core.model.Attachment a) {
+        return new AttachmentView(
+                a.id(), a.name(), a.mediaType(), a.size(), a.path(), attachmentUrl(a.sessionId(), a.id()));
+    }
+
+    /** The API path of an attachment's content. */
+    public static String attachmentUrl(String sessionId, String attachmentId) {
+        return "/api/sessions/" + sessionId + "/attachments/" + attachmentId;
     }
 
     public record ParticipantView(String userId, String login, String role, Instant joinedAt) {}

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Rate limits of the control plane, on Bucket4j token buckets: API requests per client address
- * and per presented token, failed authentications per address, sign-in and webhook requests per
+ * and per presented token, failed authentications per address, sign-in (with the Linear install
+ * callback) and webhook requests per
  * address, and messages per WebSocket. A limited request gets 429 with {@code Retry-After} and a
  * {@code rate_limited} error that says when to try again; it has done nothing.
  *
@@ -90,6 +91,15 @@ public final class RateLimits {
         routes.before("/api/*", this::checkApi);
         routes.before(
                 "/auth/*",
+                ctx -> check(
+                        ctx,
+                        signIn,
+                        clientAddress(ctx),
+                        "too many sign-in requests from your address (at most " + settings.signInPerAddress()
+                                + " a minute)"));
+        // where Linear sends an administrator's browser back after installing the app
+        routes.before(
+                "/linear/*",
                 ctx -> check(
                         ctx,
                         signIn,

@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Linear's webhook, {@code POST /webhooks/linear}: the {@code Linear-Signature} HMAC of the raw body,
@@ -24,12 +25,16 @@ public final class LinearRoutes {
     private final Store store;
     private final String secret;
     private final LinearWorkplace workplace; // null: Linear is not configured
+    private final BooleanSupplier connected;
     private final Clock clock;
 
-    public LinearRoutes(Store store, String webhookSecret, LinearWorkplace workplace, Clock clock) {
+    /** @param connected whether Linear can be called now (installed, or a static token) */
+    public LinearRoutes(
+            Store store, String webhookSecret, LinearWorkplace workplace, BooleanSupplier connected, Clock clock) {
         this.store = store;
         this.secret = webhookSecret == null ? "" : webhookSecret;
         this.workplace = workplace;
+        this.connected = connected;
         this.clock = clock;
     }
 
@@ -42,8 +47,16 @@ public final class LinearRoutes {
             throw new ApiException(
                     503,
                     "not_configured",
-                    "Linear is not configured on this server: set NIGHTSHIFT_LINEAR_WEBHOOK_SECRET and "
-                            + "NIGHTSHIFT_LINEAR_ACCESS_TOKEN");
+                    "Linear is not configured on this server: set NIGHTSHIFT_LINEAR_WEBHOOK_SECRET, and "
+                            + "NIGHTSHIFT_LINEAR_CLIENT_ID with NIGHTSHIFT_LINEAR_CLIENT_SECRET (then an administrator "
+                            + "installs the app from /api/linear/install) or NIGHTSHIFT_LINEAR_ACCESS_TOKEN");
+        }
+        if (!connected.getAsBoolean()) {
+            throw new ApiException(
+                    503,
+                    "not_connected",
+                    "Linear is not connected to this server yet: an administrator installs the app from "
+                            + "/api/linear/install");
         }
         long declared = ctx.req().getContentLengthLong();
         byte[] body = ctx.bodyAsBytes();

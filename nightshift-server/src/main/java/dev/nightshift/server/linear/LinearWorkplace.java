@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * reply on the issue tells them to ask an administrator (without their address or the policy: the
  * whole workspace reads it), and their comments and prompts are ignored. Nothing about a person is
  * cached between deliveries: each first contact asks Linear and the policy again. Linear is called
- * with the app's own token. Every call is audited. Threads: {@link #handle} on the webhook's request
+ * with the app's own token ({@link LinearInstallation}: an installation made through OAuth, renewed
+ * as it expires, or a static token). Every call is audited. Threads: {@link #handle} on the webhook's request
  * thread (it records the trigger before answering); the sink on the pipeline's threads.
  */
 public final class LinearWorkplace {
@@ -75,8 +76,16 @@ public final class LinearWorkplace {
     private final Supplier<String> baseUrl;
     private final Clock clock;
     private final Questions questions;
-    private volatile String appUserId;
+    private final Supplier<String> installation;
+    /** The app user of one installation: another installation (another workspace, perhaps) has another. */
+    private record AppUser(String installation, String id) {}
 
+    private volatile AppUser appUser;
+
+    /**
+     * @param installation which installation Linear is called with now ({@link LinearInstallation#key}):
+     *     the app user is asked for again when it changes
+     */
     public LinearWorkplace(
             Store store,
             TriggerPipeline pipeline,
@@ -86,7 +95,9 @@ public final class LinearWorkplace {
             TurnControl turns,
             Supplier<String> baseUrl,
             Clock clock,
+            Supplier<String> installation,
             Questions questions) {
+        this.installation = installation;
         this.questions = questions;
         this.store = store;
         this.pipeline = pipeline;
@@ -99,14 +110,15 @@ public final class LinearWorkplace {
         pipeline.sink(ORIGIN, new Sink());
     }
 
-    /** The app user's id (asked once): issues given to it are Nightshift's. */
+    /** The app user's id (asked once per installation): issues given to it are Nightshift's. */
     private String appUser() {
-        String id = appUserId;
-        if (id == null) {
-            id = linear.viewerId();
-            appUserId = id;
+        String key = installation.get();
+        AppUser known = appUser;
+        if (known == null || !known.installation().equals(key)) {
+            known = new AppUser(key, linear.viewerId());
+            appUser = known;
         }
-        return id;
+        return known.id();
     }
 
     /** Acts on one verified, first-seen delivery; returns what was done. */
@@ -406,10 +418,9 @@ public final class LinearWorkplace {
         try {
             // no login: Linear has none of its own, and admission would match a made-up one against
             // the logins listed for other providers; the policy weighs only the verified address
-            SignIn.SignedIn signedIn = signIn.signIn(new SignIn.Account(
-                    "linear", organizationId, linearUserId, null, name, email, List.of(email), Set.of(), Set.of()));
-            // the sign-in's API token expires unused (NIGHTSHIFT_SIGNIN_TOKEN_TTL): Linear needs none
-            return Optional.of(signedIn.user());
+            // the user who has this address already, or a new one
+            return Optional.of(signIn.firstContact(new SignIn.Account(
+                    "linear", organizationId, linearUserId, null, name, email, List.of(email), Set.of(), Set.of())));
         } catch (ApiException notAdmitted) {
             return Optional.empty(); // audited by the sign-in; the caller says whom to ask
         }

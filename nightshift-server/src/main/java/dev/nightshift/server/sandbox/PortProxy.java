@@ -92,12 +92,31 @@ public final class PortProxy {
         }
     }
 
-    /** The ports a session's reviewers may open: what listens, minus Nightshift's own, at most ten. */
+    /**
+     * The ports a session's reviewers may open: what listens, minus Nightshift's own, the ten lowest
+     * (in the order of the port numbers, not of the kernel's socket table, so the same ten stay open
+     * from one scan to the next).
+     */
     public List<Integer> userPorts(Sandbox sandbox) {
         return sandbox.ports().stream()
                 .filter(p -> p != egressPort)
+                .sorted()
                 .limit(MAX_USER_PORTS)
                 .toList();
+    }
+
+    /** Why a port is not open to reviewers: nothing listens on it, or it is past the ten. */
+    ApiException notOpen(Sandbox sandbox, int port) {
+        List<Integer> open = userPorts(sandbox);
+        if (port != egressPort && sandbox.ports().contains(port)) {
+            return new ApiException(
+                    502,
+                    "port_not_previewed",
+                    "port " + port + " listens, but only the " + MAX_USER_PORTS
+                            + " lowest listening ports of a sandbox are previewed: " + open);
+        }
+        return new ApiException(
+                502, "port_not_listening", "nothing listens on port " + port + " in the sandbox; listening: " + open);
     }
 
     /** What a request under a port names: the live token of a {@code ~<token>} first segment, and the path in the sandbox. */
@@ -159,10 +178,7 @@ public final class PortProxy {
                         "the session's sandbox is not running (it may be hibernated); send a prompt or POST /api/sessions/"
                                 + sessionId + "/sandbox/resume"));
         if (!userPorts(sandbox).contains(port)) {
-            throw new ApiException(
-                    502,
-                    "port_not_listening",
-                    "nothing listens on port " + port + " in the sandbox; listening: " + userPorts(sandbox));
+            throw notOpen(sandbox, port);
         }
         sandboxes.touch(sessionId);
         String path = target.path();

@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * port through the sandbox, and messages are relayed both ways. Authenticated like
  * {@link PortProxy}: header, a {@code ~<live token>} first path segment, the port's cookie, or
  * {@code ?token=}. A socket carries no page, so the proxy's page policy has nothing to add here.
+ *
+ * <p>Subprotocols pass through: the ones the client offers ({@code Sec-WebSocket-Protocol}, e.g.
+ * Vite's {@code vite-hmr}, which its dev server insists on) are offered to the server in the sandbox.
+ * The client's handshake is answered before the sandbox is asked, with the first protocol it offered
+ * (what Javalin does), so a server there that picks another one is refused rather than spoken to in a
+ * protocol the client did not agree to.
  */
 public final class PortWebSockets {
     private static final Logger LOG = LoggerFactory.getLogger(PortWebSockets.class);
@@ -86,8 +92,7 @@ public final class PortWebSockets {
                     .orElseThrow(
                             () -> new ApiException(503, "sandbox_not_running", "the session's sandbox is not running"));
             if (!ports.userPorts(sandbox).contains(port)) {
-                throw new ApiException(
-                        502, "port_not_listening", "nothing listens on port " + port + " in the sandbox");
+                throw ports.notOpen(sandbox, port);
             }
             PortConnection upstream = sandbox.connect(port);
             handshake(upstream, ctx, port);
@@ -125,7 +130,14 @@ public final class PortWebSockets {
                 .append("\r\n")
                 .append("Origin: http://127.0.0.1:")
                 .append(port)
-                .append("\r\n\r\n");
+                .append("\r\n");
+        List<String> offered = offeredProtocols(ctx.header("Sec-WebSocket-Protocol"));
+        if (!offered.isEmpty()) {
+            request.append("Sec-WebSocket-Protocol: ")
+                    .append(String.join(", ", offered))
+                    .append("\r\n");
+        }
+        request.append("\r\n");
         OutputStream out = upstream.output();
         out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
@@ -138,11 +150,36 @@ public final class PortWebSockets {
             }
             head.write(b);
         }
-        String status = head.toString(StandardCharsets.ISO_8859_1).split("\r\n", 2)[0];
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String status = lines[0];
         if (!status.matches("HTTP/1\\.[01] 101.*")) {
             throw new IOException(
                     "the server on port " + port + " answered '" + status + "' instead of switching to WebSocket");
         }
+        String chosen = null;
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Sec-WebSocket-Protocol")) {
+                chosen = line.substring(colon + 1).trim();
+            }
+        }
+        if (chosen != null && (offered.isEmpty() || !chosen.equals(offered.getFirst()))) {
+            throw new IOException("the server on port " + port + " chose the subprotocol '" + chosen + "'"
+                    + (offered.isEmpty()
+                            ? ", which the client did not offer"
+                            : " instead of '" + offered.getFirst() + "'"));
+        }
+    }
+
+    /** The subprotocols a client offers, in its order: a comma-separated header value. */
+    static List<String> offeredProtocols(String header) {
+        if (header == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(header.split(","))
+                .map(String::trim)
+                .filter(p -> p.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) // tokens only: nothing else reaches the request
+                .toList();
     }
 
     /** From the sandbox to the client, until either side closes. */

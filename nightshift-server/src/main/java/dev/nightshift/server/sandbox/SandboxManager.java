@@ -87,6 +87,8 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
     private final Map<String, java.util.Set<Integer>> announcedPorts = new ConcurrentHashMap<>();
     private final Map<String, SandboxLifecycle.SpawnBreaker> breakers = new ConcurrentHashMap<>();
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+    /** Forks whose copied sandbox still runs its hooks: their first use waits for them. */
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> preparing = new ConcurrentHashMap<>();
     /** The last warm-up attempt per session; entries go when the session's sandbox is destroyed. */
     private final Map<String, RateWindow> warmWindows = new ConcurrentHashMap<>();
 
@@ -216,6 +218,10 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
     @Override
     public Sandbox acquire(String sessionId) {
         requireAvailable();
+        java.util.concurrent.CompletableFuture<Void> hooks = preparing.get(sessionId);
+        if (hooks != null) {
+            hooks.join(); // a fork's copy is ready once its hooks have run
+        }
         ReentrantLock lock = lock(sessionId);
         lock.lock();
         try {
@@ -298,6 +304,102 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
         runHooks(sessionId, sandbox, given.setupEnv());
         armIdleCheck(sessionId, settings.idleTimeout());
         return sandbox;
+    }
+
+    /** Whether this node holds the session's workspace: its sandbox running, or its snapshot. */
+    public boolean holdsWorkspace(String sessionId) {
+        if (provider == null) {
+            return false;
+        }
+        Entry entry = live.get(sessionId);
+        return (entry != null && entry.sandbox().state() == SandboxState.READY) || Files.exists(snapshot(sessionId));
+    }
+
+    /**
+     * Gives a fork a sandbox whose workspace is a copy of its parent's as it is now: a running parent's
+     * sandbox is copied while it goes on (never paused, never locked), a hibernated parent's snapshot is
+     * unpacked (its home left out). The copy is made the fork's own ({@link WorkspaceSource#adopt}) and is
+     * ready when this returns; its hooks then run in the background, and the fork's first use of the
+     * sandbox waits for them. False when the parent has no sandbox on this node or the copy failed: the
+     * fork's workspace then starts from a commit when its first turn needs it.
+     *
+     * <p>Called on the forking request's thread, before the fork's id is known to anyone else, so nothing
+     * else can be making the fork's sandbox meanwhile.
+     */
+    public boolean fork(String forkId, String parentId) {
+        if (provider == null) {
+            return false;
+        }
+        Session fork = store.sessions().get(forkId).orElse(null);
+        Entry parent = live.get(parentId);
+        boolean running = parent != null && parent.sandbox().state() == SandboxState.READY;
+        Path archive = snapshot(parentId);
+        if (fork == null || (!running && !Files.exists(archive))) {
+            return false;
+        }
+        SessionSecrets given = secrets.prepare(fork);
+        boolean trusting = !given.egress().isEmpty() && trust.available();
+        SandboxSpec spec = new SandboxSpec(forkId, settings.limits(), environment(given, trusting));
+        status(forkId, SandboxState.PROVISIONING, null, "copying the workspace of " + parentId);
+        Sandbox sandbox;
+        try {
+            if (running) {
+                sandbox = provider.copy(spec, parent.sandbox());
+            } else {
+                try (InputStream in = Files.newInputStream(archive)) {
+                    sandbox = provider.restore(spec, in);
+                }
+                // the parent's home is its own (tools' settings, what its setup wrote): the fork's starts empty
+                sandbox.exec(
+                        ExecRequest.shell("find \"$HOME\" -mindepth 1 -delete").withTimeout(SETUP_HOOK_TIMEOUT),
+                        OutputListener.IGNORE);
+            }
+        } catch (IOException | RuntimeException e) {
+            secrets.forget(forkId);
+            status(
+                    forkId,
+                    SandboxState.FAILED,
+                    null,
+                    "the workspace of " + parentId + " could not be copied: " + e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            secrets.forget(forkId);
+            status(forkId, SandboxState.FAILED, null, "interrupted while copying the workspace of " + parentId);
+            return false;
+        }
+        live.put(forkId, new Entry(sandbox, clock.instant()));
+        try {
+            workspaceSource.adopt(fork, sandbox);
+            if (trusting) {
+                trust.install(sandbox);
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            String reason = "the copy of the workspace of " + parentId + " could not be made this session's own: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage());
+            live.remove(forkId);
+            secrets.forget(forkId);
+            sandbox.destroy();
+            status(forkId, SandboxState.FAILED, sandbox.id(), reason);
+            event(forkId, new EventPayload.Error(reason));
+            return false;
+        }
+        status(forkId, SandboxState.READY, sandbox.id(), "a copy of the workspace of " + parentId);
+        java.util.concurrent.CompletableFuture<Void> hooks = new java.util.concurrent.CompletableFuture<>();
+        preparing.put(forkId, hooks);
+        Thread.ofVirtual().name("fork-hooks-" + forkId).start(() -> {
+            try {
+                runHooks(forkId, sandbox, given.setupEnv());
+            } finally {
+                preparing.remove(forkId);
+                hooks.complete(null);
+            }
+        });
+        armIdleCheck(forkId, settings.idleTimeout());
+        return true;
     }
 
     /**

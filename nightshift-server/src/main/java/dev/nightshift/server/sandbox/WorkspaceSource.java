@@ -10,4 +10,12 @@ public interface WorkspaceSource {
 
     /** Checks the repository out; returns what was checked out, for the log. Throws when it could not. */
     String seed(Session session, Sandbox sandbox) throws Exception;
+
+    /**
+     * Makes a fork's sandbox, which holds a copy of its parent's workspace, the fork's own (its own work
+     * branch); returns what is checked out, for the log. Throws when it could not.
+     */
+    default String adopt(Session fork, Sandbox sandbox) throws Exception {
+        return null;
+    }
 }

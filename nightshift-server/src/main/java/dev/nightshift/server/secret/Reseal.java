@@ -3,7 +3,6 @@ package dev.nightshift.server.secret;
 import dev.nightshift.core.automation.Automation;
 import dev.nightshift.core.automation.AutomationTrigger;
 import dev.nightshift.core.model.Credential;
-import dev.nightshift.core.model.User;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.secret.StoredSecret;
 import dev.nightshift.server.git.GitCredentials;
@@ -13,7 +12,7 @@ import java.nio.file.Path;
 
 /**
  * Key rotation: re-seals everything sealed with the old secret key (vault secrets, git
- * credentials, signed automations' shared secrets, the egress CA's key) with the new one. Run with the server stopped; it is safe to
+ * credentials and the Linear installation's tokens, signed automations' shared secrets, the egress CA's key) with the new one. Run with the server stopped; it is safe to
  * run again after a failure, because a value that already opens with the new key is left alone.
  * Runs on the calling thread.
  */
@@ -41,8 +40,14 @@ public final class Reseal {
             secrets++;
         }
         int credentials = 0;
-        for (User user : store.users().list()) {
-            for (Credential c : store.credentials().list(user.id())) {
+        // people's git credentials, and the deployment's own (its Linear installation), which no user owns
+        java.util.Set<String> owners = new java.util.LinkedHashSet<>();
+        store.users().list().forEach(user -> owners.add(user.id()));
+        store.secrets().list().stream()
+                .filter(s -> s.delivery() == dev.nightshift.core.secret.Delivery.GIT)
+                .forEach(s -> owners.add(s.scopeKey()));
+        for (String owner : owners) {
+            for (Credential c : store.credentials().list(owner)) {
                 String context = GitCredentials.context(c.userId(), c.host());
                 if (to.opens(c.secretSealed(), context)) {
                     continue;
@@ -58,7 +63,7 @@ public final class Reseal {
                                 c.expiresAt(),
                                 c.refreshExpiresAt(),
                                 c.updatedAt())) {
-                    throw new IllegalStateException("the credential of " + user.login() + " for " + c.host()
+                    throw new IllegalStateException("the credential of " + owner + " for " + c.host()
                             + " changed while re-sealing: stop the server and run reseal again");
                 }
                 credentials++;

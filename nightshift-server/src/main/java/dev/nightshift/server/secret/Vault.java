@@ -22,7 +22,8 @@ import java.util.Optional;
  * The vault: secrets stored sealed with the deployment's {@link SecretBox} (scope and name bound
  * as associated data), checked by {@link SecretRules} before anything is written. Values go in
  * through {@link #create} and {@link #update} and come out only through {@link #resolve} (for the
- * egress proxy and the sandbox) and {@link #openAll} (for scans); nothing else opens them.
+ * egress proxy and the sandbox), {@link #mcpCredential} (for the control plane's calls to MCP
+ * servers) and {@link #openAll} (for scans); nothing else opens them.
  * Thread-safe; every method reads or writes the store, so call it off the event loop.
  */
 public final class Vault {
@@ -125,9 +126,9 @@ public final class Vault {
         String sealed = current.valueSealed();
         if (draft.value() != null) {
             sealed = box.seal(draft.value(), current.sealContext());
-        } else if (delivery == Delivery.EGRESS && current.delivery() != Delivery.EGRESS) {
-            // a value stored for setup or env may hold line breaks an egress value may not
-            SecretRules.checkValue(box.open(current.valueSealed(), current.sealContext()), Delivery.EGRESS)
+        } else if (inHeaders(delivery) && !inHeaders(current.delivery())) {
+            // a value stored for setup or env may hold line breaks a value sent in headers may not
+            SecretRules.checkValue(box.open(current.valueSealed(), current.sealContext()), delivery)
                     .ifPresent(rule -> {
                         throw ApiException.badRequest(rule);
                     });
@@ -206,6 +207,31 @@ public final class Vault {
             }
         }
         return new SessionSecrets(egress, setup, env);
+    }
+
+    /**
+     * The value of the MCP credential {@code name} ({@link Delivery#MCP}) for a call the control
+     * plane makes to {@code host} for {@code session}'s agent: the most specific such secret that
+     * applies to the session (see {@link SecretRules#mcpCredential}), opened only if the secret
+     * lists that host. The value goes into that one request's header and nowhere else.
+     *
+     * @throws IllegalStateException when none applies or it may not go to {@code host}: the message
+     *     says which and what to do, and never holds the value
+     */
+    public String mcpCredential(Session session, String name, String host) {
+        StoredSecret s = SecretRules.mcpCredential(list(), name, session.repository(), session.creatorId())
+                .orElseThrow(() -> new IllegalStateException("no mcp secret named " + name
+                        + " applies to this session: store one with delivery mcp and host " + host
+                        + " (for the deployment, this repository or its creator)"));
+        if (!SecretRules.hostAllowed(s.hosts(), host)) {
+            throw new IllegalStateException("the mcp secret " + name + " may be sent only to " + s.hosts() + ", not to "
+                    + host + ": add the host to the secret if it belongs to this server");
+        }
+        return box.open(s.valueSealed(), s.sealContext());
+    }
+
+    private static boolean inHeaders(Delivery delivery) {
+        return delivery == Delivery.EGRESS || delivery == Delivery.MCP;
     }
 
     /** The placeholder standing for a secret inside one session's sandbox. */

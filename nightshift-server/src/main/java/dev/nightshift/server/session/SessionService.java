@@ -3,6 +3,7 @@ package dev.nightshift.server.session;
 import dev.nightshift.core.Ids;
 import dev.nightshift.core.Secrets;
 import dev.nightshift.core.model.Message;
+import dev.nightshift.core.model.NewAttachment;
 import dev.nightshift.core.model.NewMessage;
 import dev.nightshift.core.model.NewSession;
 import dev.nightshift.core.model.Session;
@@ -261,6 +262,21 @@ public final class SessionService {
     /** {@link #prompt(Caller, String, Requests.Prompt, Source)} with the message's id chosen by the caller. */
     public EnqueueResult.Accepted prompt(
             Caller caller, String sessionId, Requests.Prompt request, Source source, String messageId) {
+        return prompt(caller, sessionId, request, source, messageId, List::of);
+    }
+
+    /**
+     * Queues a prompt with attachments. {@code attachments} is asked only once the prompt itself has
+     * passed every check (it checks and stores the files, refusing with 413 or 415); they are queued
+     * with the message in one transaction, so a refusal of either queues nothing.
+     */
+    public EnqueueResult.Accepted prompt(
+            Caller caller,
+            String sessionId,
+            Requests.Prompt request,
+            Source source,
+            String messageId,
+            java.util.function.Supplier<List<NewAttachment>> attachments) {
         SessionRoles.SessionAccess access = require(caller, sessionId, Access.Action.PROMPT);
         switch (PromptCheck.check(request.content(), limits)) {
             case EMPTY -> throw ApiException.badRequest("'content' is required and must not be blank");
@@ -277,6 +293,7 @@ public final class SessionService {
         if (!SessionStatusPolicy.acceptsPrompts(access.session().status())) {
             throw ApiException.conflict("session " + sessionId + " is archived and takes no prompts");
         }
+        List<NewAttachment> files = attachments.get();
         EnqueueResult result = store.messages()
                 .enqueue(
                         new NewMessage(
@@ -286,7 +303,8 @@ public final class SessionService {
                                 source,
                                 request.content(),
                                 trimToNull(request.model()),
-                                trimToNull(request.clientRequestId())),
+                                trimToNull(request.clientRequestId()),
+                                files),
                         limits.maxUnfinishedPrompts(),
                         clock.instant());
         return switch (result) {

@@ -632,7 +632,7 @@ public final class SlackWorkplace implements AutoCloseable {
         if (user.isEmpty()) {
             return "Only people with a Nightshift account can set this; mention the app to get a link that connects yours.";
         }
-        Optional<String> repository = SlackEvents.repository("repo " + words[1]);
+        Optional<String> repository = channelRepository(words[1]);
         if (repository.isEmpty()) {
             return "\"" + words[1]
                     + "\" is not a repository I can read: give its git URL, e.g. https://github.com/acme/app.git";
@@ -653,6 +653,15 @@ public final class SlackWorkplace implements AutoCloseable {
                 .set(ORIGIN, teamId, channel, repository.get(), user.get().id(), clock.instant());
         audit(user.get().id(), "slack.channel_repository", channel, "ok", repository.get());
         return "This channel's requests now work on " + repository.get() + " unless they name another repository.";
+    }
+
+    /**
+     * The repository a channel's default names, read as {@code /nightshift repo <text>} reads it: by
+     * the request grammar of {@link SlackEvents#repository}, so a default is always something a
+     * mention can name too. Empty when it names none. Pure; any thread.
+     */
+    static Optional<String> channelRepository(String text) {
+        return SlackEvents.repository("repo " + text);
     }
 
     private String repository(String channel, String request) {
@@ -696,10 +705,9 @@ public final class SlackWorkplace implements AutoCloseable {
         try {
             // no login: a Slack member id is not one, and admission would match a made-up one against the
             // logins listed for other providers (NIGHTSHIFT_ADMIT_PEOPLE); the policy weighs the address
-            SignIn.SignedIn signedIn = signIn.signIn(new SignIn.Account(
-                    "slack", teamId, slackUser, null, name, email.get(), List.of(email.get()), Set.of(), Set.of()));
-            // the sign-in's token expires unused (NIGHTSHIFT_SIGNIN_TOKEN_TTL): Slack needs none
-            return Optional.of(signedIn.user());
+            // the user who has this address already, or a new one
+            return Optional.of(signIn.firstContact(new SignIn.Account(
+                    "slack", teamId, slackUser, null, name, email.get(), List.of(email.get()), Set.of(), Set.of())));
         } catch (ApiException e) {
             return Optional.empty(); // not admitted: the caller says how to get in
         }

@@ -6,6 +6,7 @@ import dev.nightshift.core.model.Session;
 import dev.nightshift.core.port.Ask;
 import dev.nightshift.core.port.Turn;
 import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.session.Attachments;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,11 +27,14 @@ final class ActiveTurn implements Turn {
     private volatile Instant stopRequestedAt;
     private volatile boolean ended;
     private volatile Thread thread;
+    private volatile String commit;
+    private volatile java.util.List<String> waitingFor;
 
     private final TurnSandboxes sandboxes;
+    private final Attachments attachments;
     private final Asker asker;
     /** The question this turn paused for; set on the executor's thread, read by the dispatcher after it returns. */
-    private volatile String waitingFor;
+    private volatile String askedQuestion;
 
     /** How a turn asks: pauses it durably, or says it was stopped first (the dispatcher's). */
     @FunctionalInterface
@@ -38,7 +42,15 @@ final class ActiveTurn implements Turn {
         Optional<String> ask(ActiveTurn turn, Ask ask);
     }
 
-    ActiveTurn(Session session, Message message, boolean resumed, EventLog log, TurnSandboxes sandboxes, Asker asker) {
+    ActiveTurn(
+            Session session,
+            Message message,
+            boolean resumed,
+            EventLog log,
+            TurnSandboxes sandboxes,
+            Attachments attachments,
+            Asker asker) {
+        this.attachments = attachments;
         this.session = session;
         this.message = message;
         this.resumed = resumed;
@@ -58,15 +70,18 @@ final class ActiveTurn implements Turn {
         }
         Optional<String> id = asker.ask(this, ask);
         id.ifPresent(asked -> {
-            waitingFor = asked;
+            askedQuestion = asked;
             ended = true;
         });
         return id;
     }
 
-    /** The question the turn paused for, or null when it did not pause. */
-    String waitingFor() {
-        return waitingFor;
+    /**
+     * The question the turn paused for, or null when it did not pause for one. Not to be mixed up with
+     * {@link #waitingFor()}: a turn parked until other sessions are done.
+     */
+    String askedQuestion() {
+        return askedQuestion;
     }
 
     @Override
@@ -103,6 +118,11 @@ final class ActiveTurn implements Turn {
     }
 
     @Override
+    public java.util.Optional<byte[]> attachment(String attachmentId) throws java.io.IOException {
+        return attachments.content(session.id(), attachmentId);
+    }
+
+    @Override
     public boolean stopRequested() {
         return stopRequested;
     }
@@ -113,6 +133,26 @@ final class ActiveTurn implements Turn {
         if (stopRequested) {
             runQuietly(action);
         }
+    }
+
+    @Override
+    public void recordCommit(String recorded) {
+        this.commit = recorded;
+    }
+
+    /** The workspace's commit post-turn work recorded, for the turn's {@code turn_complete}; null: none. */
+    String commit() {
+        return commit;
+    }
+
+    /** The executor parked the turn until these sessions are done ({@link dev.nightshift.core.port.TurnSuspended}). */
+    void suspendedFor(java.util.List<String> sessionIds) {
+        this.waitingFor = sessionIds;
+    }
+
+    /** The sessions the parked turn waits for; null when it was not parked. */
+    java.util.List<String> waitingFor() {
+        return waitingFor;
     }
 
     void attach(Thread executorThread) {

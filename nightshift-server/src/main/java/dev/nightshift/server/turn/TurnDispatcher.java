@@ -2,6 +2,7 @@ package dev.nightshift.server.turn;
 
 import dev.nightshift.core.Ids;
 import dev.nightshift.core.event.EventPayload;
+import dev.nightshift.core.model.Attachment;
 import dev.nightshift.core.model.Message;
 import dev.nightshift.core.model.MessageStatus;
 import dev.nightshift.core.model.NewEvent;
@@ -11,10 +12,13 @@ import dev.nightshift.core.model.Session;
 import dev.nightshift.core.model.SessionStatus;
 import dev.nightshift.core.policy.SessionStatusPolicy;
 import dev.nightshift.core.port.Ask;
+import dev.nightshift.core.port.MessageStore;
 import dev.nightshift.core.port.PostTurnHook;
 import dev.nightshift.core.port.Store;
 import dev.nightshift.core.port.TurnExecutor;
+import dev.nightshift.core.port.TurnSuspended;
 import dev.nightshift.server.live.EventLog;
+import dev.nightshift.server.session.Attachments;
 import dev.nightshift.server.session.TurnControl;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +75,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     private final TurnSandboxes sandboxes;
     private final RunningTurns active;
     private final Consumer<Message> turnEnded;
+    private final Attachments attachments;
     private final Duration questionTimeout;
     private final Consumer<Question> questionAsked;
     private final Map<String, SessionRunner> runners = new ConcurrentHashMap<>();
@@ -86,6 +91,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
      * @param running where this dispatcher records its running turns; the sandbox manager reads it too
      * @param turnEnded told, on the thread that ended it, when a prompt finished (completed, failed or
      *     stopped): the message as stored then. It must return quickly and never throw.
+     * @param attachments prompts' files: logged with their prompt, placed in the workspace before its turn
      * @param questionTimeout how long a turn waits for an answer to its question (or a review of its
      *     plan) before it goes on without
      * @param questionAsked told, on the turn's thread, when a turn paused for a question or plan: the
@@ -104,8 +110,10 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             Duration lease,
             Duration stopGrace,
             Clock clock,
+            Attachments attachments,
             Duration questionTimeout,
             Consumer<Question> questionAsked) {
+        this.attachments = attachments;
         this.questionTimeout = questionTimeout;
         this.questionAsked = questionAsked;
         this.sandboxes = sandboxes;
@@ -131,6 +139,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     public void start(boolean exclusive) {
         recoverOrphans(exclusive ? Instant.ofEpochMilli(Long.MAX_VALUE) : clock.instant());
         store.messages().sessionsWaitingForDispatch().forEach(this::kick);
+        wakeAllWaiting(); // what a parked turn waited for may have ended while no node was up
         long periodMs = Math.max(50, lease.toMillis() / 3);
         timer.scheduleAtFixedRate(this::maintain, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
@@ -157,7 +166,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
     @Override
     public void resume(Message message) {
         if (!closed) {
-            runners.computeIfAbsent(message.sessionId(), SessionRunner::new).resume(message, false);
+            runners.computeIfAbsent(message.sessionId(), SessionRunner::new).resume(message, Why.ANSWERED);
         }
     }
 
@@ -179,6 +188,38 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
      */
     @Override
     public Optional<Message> stop(String sessionId) {
+        Optional<Message> stopped = stopOne(sessionId);
+        stopChildren(sessionId, 0);
+        return stopped;
+    }
+
+    /** How deep a family of sessions {@link #stop} follows (the child session limits keep it far shallower). */
+    private static final int MAX_FAMILY_DEPTH = 20;
+
+    /**
+     * Stopping a session stops the sessions its agent started, and theirs: their queued prompts are
+     * cancelled and their running turns stopped. Its forks are sessions of their own and go on.
+     */
+    private void stopChildren(String sessionId, int depth) {
+        if (depth >= MAX_FAMILY_DEPTH) {
+            return;
+        }
+        for (Session child : store.sessions().children(sessionId)) {
+            if (!child.isChild()) {
+                continue;
+            }
+            for (Message m : store.messages().unfinished(child.id())) {
+                if (m.status() == MessageStatus.PENDING) {
+                    store.messages().cancel(child.id(), m.id(), clock.instant());
+                }
+            }
+            queueChanged.accept(child.id());
+            stopOne(child.id());
+            stopChildren(child.id(), depth + 1);
+        }
+    }
+
+    private Optional<Message> stopOne(String sessionId) {
         ActiveTurn turn = active.get(sessionId);
         Instant now = clock.instant();
         if (turn != null) {
@@ -205,17 +246,21 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                 stopTurnsEndedElsewhere();
             }
             recoverOrphans(now);
+            wakeAllWaiting();
         } catch (RuntimeException e) {
             LOG.warn("lease maintenance failed; will retry", e);
         }
     }
 
-    /** A turn stopped through another node is no longer processing in the store: stop it here too. */
+    /**
+     * A turn stopped through another node is no longer processing in the store: stop it here too. One that
+     * is waiting has just asked a person and is returning on its own.
+     */
     private void stopTurnsEndedElsewhere() {
         for (ActiveTurn turn : active.all()) {
             store.messages()
                     .get(turn.message().id())
-                    .filter(m -> m.status() != MessageStatus.PROCESSING)
+                    .filter(m -> m.status() != MessageStatus.PROCESSING && m.status() != MessageStatus.WAITING)
                     .ifPresent(m -> turn.requestStop(clock.instant()));
         }
     }
@@ -236,13 +281,59 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                         orphan.id(),
                         orphan.sessionId(),
                         orphan.claimedBy());
-                runners.computeIfAbsent(orphan.sessionId(), SessionRunner::new).resume(orphan, true);
+                runners.computeIfAbsent(orphan.sessionId(), SessionRunner::new).resume(orphan, Why.TAKEN_OVER);
             }
         }
     }
 
-    /** A prompt to run again: taken over from a dead node ({@code takenOver}), or answered. */
-    private record Resume(Message message, boolean takenOver) {}
+    /**
+     * Resumes the session's parked turns ({@link dev.nightshift.core.port.TurnSuspended}) whose sessions
+     * all have no work left. Each wake is a compare-and-set in the store, so a turn resumes once, on
+     * whichever node woke it. Called when a child's turn ends, after a turn parks, and periodically.
+     */
+    public void wakeWaiting(String sessionId) {
+        if (closed) {
+            return;
+        }
+        for (MessageStore.Waiting waiting : store.messages().waiting(sessionId)) {
+            boolean done = waiting.sessionIds().stream()
+                    .allMatch(id -> store.messages().unfinished(id).isEmpty());
+            if (done
+                    && store.messages()
+                            .wake(
+                                    waiting.message().id(),
+                                    nodeId,
+                                    clock.instant().plus(lease))) {
+                LOG.info("waking prompt {} of session {}", waiting.message().id(), sessionId);
+                runners.computeIfAbsent(sessionId, SessionRunner::new).resume(waiting.message(), Why.WOKEN);
+            }
+        }
+    }
+
+    /** Why a parked turn resumes, in its {@code turn_resumed}. */
+    static final String WOKEN = "the sessions it waited for have finished";
+
+    private void wakeAllWaiting() {
+        store.messages().waiting(null).stream()
+                .map(w -> w.message().sessionId())
+                .distinct()
+                .forEach(this::wakeWaiting);
+    }
+
+    /**
+     * Why a prompt runs: a new one, or one run again, taken over from a dead node, woken (a parked turn whose
+     * sessions are done) or answered (a turn that waited for a person: its {@code answer} or
+     * {@code plan_review} event already says why it goes on, so it gets no {@code turn_resumed}).
+     */
+    private enum Why {
+        NEW,
+        TAKEN_OVER,
+        WOKEN,
+        ANSWERED
+    }
+
+    /** A prompt to run again. */
+    private record Resume(Message message, Why why) {}
 
     private final class SessionRunner {
         private final String sessionId;
@@ -253,8 +344,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             this.sessionId = sessionId;
         }
 
-        void resume(Message message, boolean takenOver) {
-            resumes.add(new Resume(message, takenOver));
+        void resume(Message message, Why why) {
+            resumes.add(new Resume(message, why));
             wake();
         }
 
@@ -281,7 +372,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                 Resume resumed = resumes.poll();
                 if (resumed != null) {
                     if (stillOurs(resumed.message())) {
-                        run(resumed.message(), true, resumed.takenOver());
+                        run(resumed.message(), resumed.why());
                     }
                     continue;
                 }
@@ -290,7 +381,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                 if (claimed.isEmpty()) {
                     return;
                 }
-                run(claimed.get(), false, false);
+                run(claimed.get(), Why.NEW);
             }
         }
     }
@@ -340,22 +431,27 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         return Optional.of(id);
     }
 
-    private void run(Message message, boolean resumed, boolean takenOver) {
+    private void run(Message message, Why why) {
+        boolean resumed = why != Why.NEW;
         Optional<Session> found = store.sessions().get(message.sessionId());
         if (found.isEmpty()) {
             store.messages().finish(message.id(), MessageStatus.FAILED, "session no longer exists", clock.instant());
             return;
         }
         Session session = found.get();
-        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes, this::ask);
+        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes, attachments, this::ask);
         active.add(turn);
         sandboxes.touch(session.id());
         String failure = null;
         try {
+            List<Attachment> files = attachments.forMessage(message.id());
             store.sessions().updateStatus(session.id(), SessionStatus.ACTIVE, clock.instant());
             queueChanged.accept(session.id());
-            if (takenOver) {
-                log.append(session.id(), message.id(), new EventPayload.TurnResumed(nodeId));
+            if (why == Why.TAKEN_OVER || why == Why.WOKEN) {
+                log.append(
+                        session.id(),
+                        message.id(),
+                        new EventPayload.TurnResumed(nodeId, why == Why.WOKEN ? WOKEN : null));
             } else if (!resumed) {
                 log.append(
                         session.id(),
@@ -365,10 +461,16 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                                 message.authorId(),
                                 message.source().wire(),
                                 message.content(),
-                                message.model()));
+                                message.model(),
+                                files.isEmpty()
+                                        ? null
+                                        : files.stream()
+                                                .map(EventPayload.AttachmentRef::of)
+                                                .toList()));
             }
+            place(turn, files);
             failure = execute(turn);
-            if (failure == null && !turn.stopRequested() && turn.waitingFor() == null) {
+            if (failure == null && !turn.stopRequested() && turn.waitingFor() == null && turn.askedQuestion() == null) {
                 postTurn.afterTurn(turn);
             }
         } catch (Exception e) {
@@ -381,18 +483,57 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             turn.end();
             return; // stop() already ended the message and wrote the event
         }
-        if (turn.waitingFor() != null) {
+        if (turn.askedQuestion() != null) {
             // paused for a person: the prompt waits in the store, held by no node and no thread, until the
             // answer or the timeout resumes it (the session's status changed with the question)
             if (failure != null) {
-                LOG.warn("turn {} failed after it asked {}: {}", message.id(), turn.waitingFor(), failure);
+                LOG.warn("turn {} failed after it asked {}: {}", message.id(), turn.askedQuestion(), failure);
             }
             queueChanged.accept(session.id());
+            return;
+        }
+        if (failure == null && turn.waitingFor() != null) {
+            park(session.id(), message, turn);
             return;
         }
         MessageStatus outcome = failure == null ? MessageStatus.COMPLETED : MessageStatus.FAILED;
         endTurn(session.id(), message, outcome, outcome.wire(), failure, turn);
         turn.end();
+    }
+
+    /**
+     * The executor parked the turn until other sessions are done: the prompt stays processing, held by
+     * no node and without a lease, and no thread waits; {@link #wakeWaiting} resumes it. What it waits
+     * for may already be done, so it looks at once.
+     */
+    private void park(String sessionId, Message message, ActiveTurn turn) {
+        turn.end();
+        if (!store.messages().suspend(message.id(), nodeId, turn.waitingFor())) {
+            return; // ended meanwhile (stopped through another node)
+        }
+        queueChanged.accept(sessionId);
+        wakeWaiting(sessionId);
+    }
+
+    /**
+     * Writes the prompt's attachments into the workspace (again after a take-over: the sandbox may be
+     * a new one). A failure is logged and the turn goes on: the model still gets the files in its
+     * prompt, only the copies in the workspace are missing.
+     */
+    private void place(ActiveTurn turn, List<Attachment> files) {
+        if (files.isEmpty() || !sandboxes.available() || turn.stopRequested()) {
+            return;
+        }
+        try {
+            attachments.place(turn.sandbox(), files);
+        } catch (Exception e) {
+            LOG.warn("placing the attachments of {} failed", turn.message().id(), e);
+            log.append(
+                    turn.session().id(),
+                    turn.message().id(),
+                    new EventPayload.Error("the attachments could not be placed in the workspace at "
+                            + Attachment.DIRECTORY + " (" + describe(e) + "); the agent sees them only in the prompt"));
+        }
     }
 
     /** Runs the executor on its own virtual thread so a stopped executor that hangs can be abandoned. */
@@ -401,6 +542,9 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
         Thread thread = Thread.ofVirtual().name("turn-" + turn.message().id()).unstarted(() -> {
             try {
                 executor.execute(turn);
+                result.complete(null);
+            } catch (TurnSuspended parked) {
+                turn.suspendedFor(parked.sessionIds());
                 result.complete(null);
             } catch (Throwable t) {
                 result.complete(describe(t));
@@ -441,7 +585,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             end.add(NewEvent.of(message.id(), new EventPayload.Error(error)));
         }
         String shown = error != null && !"stopped".equals(status) ? error : null;
-        end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown)));
+        String commit = turn == null || terminal != MessageStatus.COMPLETED ? null : turn.commit();
+        end.add(NewEvent.of(message.id(), new EventPayload.TurnComplete(status, shown, commit)));
         Instant now = clock.instant();
         if (log.appendWith(
                         sessionId,
@@ -465,6 +610,8 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
                 LOG.warn("telling about the end of {} failed", message.id(), e);
             }
         });
+        // a child session's turn ended: its parent's turn may be waiting for it
+        store.sessions().get(sessionId).filter(Session::isChild).ifPresent(child -> wakeWaiting(child.parentId()));
         return true;
     }
 

@@ -15,7 +15,17 @@ public interface TurnSandboxes {
 
         @Override
         public void touch(String sessionId) {}
+
+        @Override
+        public boolean available() {
+            return false;
+        }
     };
+
+    /** Whether this server has sandboxes at all (a server without them runs executors that need none). */
+    default boolean available() {
+        return true;
+    }
 
     /** The session's sandbox, ready (created or resumed as needed). */
     Sandbox acquire(String sessionId);

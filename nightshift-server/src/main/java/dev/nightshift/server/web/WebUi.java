@@ -8,12 +8,13 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
 /**
  * The browser UI: plain ES modules and CSS from {@code web/} on the classpath, the few browser
- * libraries it uses from their WebJars, and the single page for every URL the UI itself hands out
+ * libraries it uses from their WebJars (or, for one without, from its npm package at build time), and the single page for every URL the UI itself hands out
  * ({@code /}, {@code /sessions/{id}}, share links at {@code /s/{secret}}).
  *
  * <p>These routes are pages, not API, so they are registered outside the {@code RouteTable} that
@@ -27,6 +28,12 @@ public final class WebUi {
             "marked", new Library("org.webjars.npm", "marked"),
             "dompurify", new Library("org.webjars.npm", "dompurify"),
             "highlightjs", new Library("org.webjars", "highlightjs"));
+
+    /**
+     * Libraries with no WebJar: the build takes their files from the npm package (at the version and
+     * SHA-256 the pom pins) into {@code web-vendor/<name>/} on the classpath.
+     */
+    private static final Set<String> FROM_NPM = Set.of("diff2html");
 
     /**
      * Only our own origin may run scripts or be connected to; the page cannot be framed, and share
@@ -72,6 +79,10 @@ public final class WebUi {
     }
 
     private void vendor(Context ctx) {
+        if (FROM_NPM.contains(ctx.pathParam("library"))) {
+            serve(ctx, "web-vendor/" + ctx.pathParam("library") + "/" + ctx.pathParam("path"), "public, max-age=86400");
+            return;
+        }
         Library library = LIBRARIES.get(ctx.pathParam("library"));
         String version = library == null ? null : version(library);
         if (version == null) {

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nightshift.core.model.User;
 import dev.nightshift.core.policy.SecretRules;
 import dev.nightshift.core.secret.Delivery;
+import dev.nightshift.linear.LinearOAuth;
 import dev.nightshift.server.git.GitCredentials;
 import dev.nightshift.server.git.SecretBox;
+import dev.nightshift.server.linear.LinearInstallation;
 import dev.nightshift.server.testing.TestServer;
 import dev.nightshift.store.JdbcStore;
 import dev.nightshift.store.StoreConfig;
@@ -79,6 +81,9 @@ class ResealTest {
                     new SecretRules.Draft("SETUP_KEY", "setup-secret", Delivery.SETUP, null, null, null, null, null),
                     alice.id());
             new GitCredentials(store, a, null, Clock.systemUTC()).put(alice.id(), "github.com", "token", null, "ghp_x");
+            // the deployment's Linear installation: a credential no user owns
+            new LinearInstallation(store, a, null, "", Clock.systemUTC())
+                    .install(new LinearOAuth.Tokens("lin_access", "lin_refresh", null, List.of("read")));
             EgressCaStore.loadOrCreate(dir, a, () -> CA, PEM_CHECK, false);
             String automationId = store.automations()
                     .create(new dev.nightshift.core.automation.Automation(
@@ -106,7 +111,7 @@ class ResealTest {
                     .id();
 
             Reseal.Result result = Reseal.run(store, dir, a, b);
-            assertThat(result).isEqualTo(new Reseal.Result(2, 1, 1, true));
+            assertThat(result).isEqualTo(new Reseal.Result(2, 2, 1, true));
             var signed = (dev.nightshift.core.automation.AutomationTrigger.Signed)
                     store.automations().find(automationId).orElseThrow().trigger();
             assertThat(new dev.nightshift.server.trigger.AutomationSealer(b).open(signed.secretSealed(), automationId))
@@ -114,7 +119,9 @@ class ResealTest {
 
             // one vault: the git credential is one of its entries, sealed for its person and host
             assertThat(new Vault(store, b, Clock.systemUTC()).openAll())
-                    .containsExactlyInAnyOrder("npm-secret", "setup-secret", "ghp_x");
+                    .containsExactlyInAnyOrder("npm-secret", "setup-secret", "ghp_x", "lin_access");
+            assertThat(new LinearInstallation(store, b, null, "", Clock.systemUTC()).current())
+                    .isEqualTo("lin_access");
             assertThat(new GitCredentials(store, b, null, Clock.systemUTC()).openAll(alice.id()))
                     .containsExactly("ghp_x");
             assertThat(EgressCaStore.loadOrCreate(dir, b, never(), PEM_CHECK, false))

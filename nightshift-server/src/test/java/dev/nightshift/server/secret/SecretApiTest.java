@@ -1,6 +1,7 @@
 package dev.nightshift.server.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.core.model.Session;
@@ -307,5 +308,59 @@ class SecretApiTest {
         assertThat(finn.delete("/api/secrets/" + id).status()).isEqualTo(204);
         assertThat(finn.get("/api/me/credentials").body().path("credentials").size())
                 .isZero();
+    }
+
+    @Test
+    void anMcpCredentialIsTheControlPlanesForItsHostsAndNoSandboxGetsIt() {
+        ApiClient gina = newUser("gina");
+        ApiClient.Response made = gina.post(
+                "/api/secrets",
+                secret(
+                        "TRACKER_MCP",
+                        "mcp-gina-0001",
+                        "delivery",
+                        "mcp",
+                        "hosts",
+                        List.of("mcp.example.com"),
+                        "scope",
+                        Map.of("user", true)));
+        assertThat(made.status()).as(made.raw()).isEqualTo(201);
+        assertThat(made.raw()).contains("\"delivery\":\"mcp\"").doesNotContain("mcp-gina-0001");
+        ApiClient.Response narrowed = gina.post(
+                "/api/secrets",
+                secret(
+                        "OTHER_MCP",
+                        "v-0001",
+                        "delivery",
+                        "mcp",
+                        "methods",
+                        List.of("GET"),
+                        "scope",
+                        Map.of("user", true)));
+        assertThat(narrowed.status()).isEqualTo(400);
+        assertThat(narrowed.errorMessage()).contains("do not apply");
+
+        String sessionId = gina.createSession("https://example.com/gina/app.git");
+        Session session = server.server.store().sessions().get(sessionId).orElseThrow();
+        assertThat(server.server.vault().resolve(session).values()).doesNotContain("mcp-gina-0001");
+        assertThat(server.server.vault().resolve(session).placeholderEnv()).doesNotContainKey("TRACKER_MCP");
+        assertThat(server.server.vault().mcpCredential(session, "TRACKER_MCP", "mcp.example.com"))
+                .isEqualTo("mcp-gina-0001");
+        assertThatThrownBy(() -> server.server.vault().mcpCredential(session, "TRACKER_MCP", "evil.example.org"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("evil.example.org")
+                .hasMessageNotContaining("mcp-gina-0001");
+        assertThatThrownBy(() -> server.server.vault().mcpCredential(session, "NOBODYS_MCP", "mcp.example.com"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no mcp secret named NOBODYS_MCP");
+        // another person's sessions do not get gina's credential
+        ApiClient hal = newUser("hal");
+        Session his = server.server
+                .store()
+                .sessions()
+                .get(hal.createSession("https://example.com/gina/app.git"))
+                .orElseThrow();
+        assertThatThrownBy(() -> server.server.vault().mcpCredential(his, "TRACKER_MCP", "mcp.example.com"))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

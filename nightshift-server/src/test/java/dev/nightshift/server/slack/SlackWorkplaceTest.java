@@ -9,17 +9,14 @@ import dev.nightshift.github.fake.GitHubFake;
 import dev.nightshift.server.testing.ApiClient;
 import dev.nightshift.server.testing.GitHubRepo;
 import dev.nightshift.server.testing.TestServer;
-import dev.nightshift.slack.SlackSignatures;
 import dev.nightshift.slack.fake.SlackFake;
 import dev.nightshift.slack.fake.SlackPayloads;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * prompt to a file, so its turns commit, push and open a pull request.
  */
 class SlackWorkplaceTest {
-    static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+    static final String SECRET = SlackDoors.SECRET;
     static final String CHANNEL = "C0ENG";
 
     @TempDir
@@ -45,7 +42,11 @@ class SlackWorkplaceTest {
     GitHubFake github;
     GitHubRepo repo;
     TestServer server;
+    SlackDoors doors;
     final List<String> prompts = new CopyOnWriteArrayList<>();
+    /** Runs at the start of every turn, on its thread: a test holds the turn back until Slack has been tried. */
+    volatile Runnable beforeTurn = () -> {};
+
     ApiClient ada;
 
     @BeforeEach
@@ -53,33 +54,32 @@ class SlackWorkplaceTest {
         slack = SlackFake.start();
         slack.addUser("U0ADA", "ada@example.com");
         slack.addUser("U0NEW", "newcomer@example.com");
+        slack.addUser("U0ADB", "ada@example.com"); // Ada's second Slack account, not linked yet
         slack.addUser("U0EVE", "eve@elsewhere.org");
         repo = GitHubRepo.start(dir, 42);
         github = repo.github();
-        server = TestServer.start(
-                Map.ofEntries(
-                        Map.entry("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString()),
-                        Map.entry("NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString()),
-                        Map.entry("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1"),
-                        Map.entry("NIGHTSHIFT_SLACK_BOT_TOKEN", slack.botToken()),
-                        Map.entry("NIGHTSHIFT_SLACK_APP_TOKEN", slack.appToken()),
-                        Map.entry("NIGHTSHIFT_SLACK_SIGNING_SECRET", SECRET),
-                        Map.entry("NIGHTSHIFT_SLACK_API_URL", slack.methodsUrl()),
-                        Map.entry("NIGHTSHIFT_ADMIT_DOMAINS", "example.com"),
-                        Map.entry(
-                                "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES",
-                                CHANNEL + "=" + github.webUrl() + "/acme/app.git;D0ADA=" + github.webUrl()
-                                        + "/acme/app.git")),
-                p -> {
-                    p.sandboxes = true;
-                    p.executor = turn -> {
-                        prompts.add(turn.message().content());
-                        Sandbox sandbox = turn.sandbox();
-                        sandbox.writeFile(
-                                "notes/turn-" + prompts.size() + ".txt",
-                                turn.message().content().getBytes(StandardCharsets.UTF_8));
-                    };
-                });
+        Map<String, String> settings = new HashMap<>(SlackDoors.settings(slack));
+        settings.put("NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString());
+        settings.put("NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString());
+        settings.put("NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1");
+        settings.put("NIGHTSHIFT_SLACK_APP_TOKEN", slack.appToken());
+        settings.put("NIGHTSHIFT_ADMIT_DOMAINS", "example.com");
+        settings.put(
+                "NIGHTSHIFT_SLACK_CHANNEL_REPOSITORIES",
+                CHANNEL + "=" + github.webUrl() + "/acme/app.git;D0ADA=" + github.webUrl() + "/acme/app.git;D0NEW="
+                        + github.webUrl() + "/acme/app.git");
+        server = TestServer.start(settings, p -> {
+            p.sandboxes = true;
+            p.executor = turn -> {
+                beforeTurn.run();
+                prompts.add(turn.message().content());
+                Sandbox sandbox = turn.sandbox();
+                sandbox.writeFile(
+                        "notes/turn-" + prompts.size() + ".txt",
+                        turn.message().content().getBytes(StandardCharsets.UTF_8));
+            };
+        });
+        doors = new SlackDoors(server.url());
         ada = repo.addAda(server);
         ApiClient.Response linked = server.admin.put(
                 "/api/users/ada/identities",
@@ -95,22 +95,11 @@ class SlackWorkplaceTest {
     }
 
     HttpResponse<String> post(String body, long timestamp, String secret) throws Exception {
-        String ts = String.valueOf(timestamp);
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/events"))
-                                .header("Content-Type", "application/json")
-                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
-                                .header(
-                                        SlackSignatures.SIGNATURE_HEADER,
-                                        SlackSignatures.signature(secret, ts, body.getBytes(StandardCharsets.UTF_8)))
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return doors.event(body, timestamp, secret);
     }
 
     HttpResponse<String> post(String body) throws Exception {
-        return post(body, Instant.now().getEpochSecond(), SECRET);
+        return doors.event(body);
     }
 
     @Test
@@ -168,17 +157,51 @@ class SlackWorkplaceTest {
     }
 
     @Test
-    void aDirectMessageOverSocketModeStartsASessionAndSomeoneAdmittedByEmailIsLinkedOnFirstContact() {
+    void aDirectMessageOverSocketModeEndsWithThePullRequestAndSomeoneAdmittedByEmailIsLinkedOnFirstContact() {
         await().atMost(Duration.ofSeconds(20)).until(() -> slack.openConnections() > 0);
         slack.pushEventsApi(SlackPayloads.message(
-                "D0ADA", "im", "U0NEW", "fix the typo on the login page", "1733400300.000100", null, "Ev010"));
+                "D0ADA", "im", "U0ADA", "fix the typo on the login page", "1733400300.000100", null, "Ev010"));
         await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
         assertThat(prompts.getFirst()).isEqualTo("fix the typo on the login page");
         assertThat(slack.acks()).isNotEmpty();
+        // the status message in the direct message's thread, edited in place, ends with the pull request
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(slack.updates("D0ADA"))
+                        .anySatisfy(u -> assertThat(u.text()).contains("/pull/")));
+        SlackFake.PostedMessage status = slack.messages("D0ADA").stream()
+                .filter(m -> "1733400300.000100".equals(m.threadTs()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(slack.updates("D0ADA")).allSatisfy(u -> assertThat(u.ts()).isEqualTo(status.ts()));
+
+        // someone Slack knows by an admitted, confirmed address is linked on first contact
+        slack.pushEventsApi(
+                SlackPayloads.message("D0NEW", "im", "U0NEW", "tidy the footer", "1733400310.000100", null, "Ev011"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 2);
+        assertThat(prompts.getLast()).isEqualTo("tidy the footer");
         assertThat(server.admin.get("/api/users").raw()).contains("newcomer");
         await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> assertThat(slack.messages("D0ADA"))
-                        .anySatisfy(m -> assertThat(m.threadTs()).isEqualTo("1733400300.000100")));
+                .untilAsserted(() -> assertThat(slack.messages("D0NEW"))
+                        .anySatisfy(m -> assertThat(m.threadTs()).isEqualTo("1733400310.000100")));
+    }
+
+    @Test
+    void aFirstContactWithTheAddressOfAnExistingUserRunsAsThatUser() throws Exception {
+        HttpResponse<String> mention = post(SlackPayloads.appMention(
+                CHANNEL,
+                "U0ADB",
+                "<@" + SlackFake.BOT_USER_ID + "> fix the favicon",
+                "1733400900.000100",
+                null,
+                "Ev060"));
+        assertThat(mention.body()).contains("accepted");
+        await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
+        assertThat(server.admin.get("/api/users/ada/identities").raw()).contains("U0ADB");
+        assertThat(server.admin.get("/api/users").raw()).doesNotContain("ada-2");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(github.pullRequests("acme/app"))
+                        .singleElement()
+                        .satisfies(pr -> assertThat(pr.author()).isEqualTo("ada")));
     }
 
     @Test
@@ -227,20 +250,7 @@ class SlackWorkplaceTest {
     }
 
     HttpResponse<String> command(String user, String channel, String text) throws Exception {
-        String body = "token=ignored&team_id=" + SlackFake.TEAM_ID + "&channel_id=" + channel + "&user_id=" + user
-                + "&command=%2Fnightshift&text=" + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
-        String ts = String.valueOf(Instant.now().getEpochSecond());
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/commands"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
-                                .header(
-                                        SlackSignatures.SIGNATURE_HEADER,
-                                        SlackSignatures.signature(SECRET, ts, body.getBytes(StandardCharsets.UTF_8)))
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return doors.command(user, channel, text);
     }
 
     @Test
@@ -274,6 +284,10 @@ class SlackWorkplaceTest {
     void slackDownWhenTheSessionStartsDoesNotStopItAndTheOutcomeIsPostedWhenSlackIsBack() throws Exception {
         // every try of the first status message fails (three tries, with backoff); the session runs anyway
         slack.failNext("chat.postMessage", dev.nightshift.slack.SlackClient.MAX_ATTEMPTS, 503);
+        // the turn ends only once the status message has used up its tries, whatever the machine's speed:
+        // an end within the tries' backoff would post its outcome in between
+        beforeTurn = () -> await().atMost(Duration.ofSeconds(90))
+                .until(() -> slack.calls("chat.postMessage").size() >= dev.nightshift.slack.SlackClient.MAX_ATTEMPTS);
         String ts = "1733400800.000100";
         HttpResponse<String> mention = post(SlackPayloads.appMention(
                 CHANNEL, "U0ADA", "<@" + SlackFake.BOT_USER_ID + "> add a changelog entry", ts, null, "Ev050"));
@@ -312,20 +326,13 @@ class SlackWorkplaceTest {
     @Test
     void forgedCommandsAndInteractionsAreRefusedAndTheConnectRouteChecksWhoAsks() throws Exception {
         String form = "team_id=" + SlackFake.TEAM_ID + "&channel_id=C0X&user_id=U0ADA&command=%2Fnightshift&text=repo";
-        String ts = String.valueOf(Instant.now().getEpochSecond());
         for (String path : List.of("/webhooks/slack/commands", "/webhooks/slack/interactivity")) {
-            HttpResponse<String> forged = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(server.url() + path))
-                                    .header("Content-Type", "application/x-www-form-urlencoded")
-                                    .header(SlackSignatures.TIMESTAMP_HEADER, ts)
-                                    .header(
-                                            SlackSignatures.SIGNATURE_HEADER,
-                                            SlackSignatures.signature(
-                                                    "not-the-secret", ts, form.getBytes(StandardCharsets.UTF_8)))
-                                    .POST(HttpRequest.BodyPublishers.ofString(form))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> forged = doors.post(
+                    path,
+                    "application/x-www-form-urlencoded",
+                    form,
+                    Instant.now().getEpochSecond(),
+                    "not-the-secret");
             assertThat(forged.statusCode()).as(path).isEqualTo(401);
             assertThat(forged.body()).contains("refused");
         }
@@ -373,22 +380,8 @@ class SlackWorkplaceTest {
         String value = button.path("value").asText();
         assertThat(value).endsWith(" " + repository);
 
-        String form = "payload="
-                + java.net.URLEncoder.encode(
-                        SlackPayloads.repositoryPicked("C0NODEFAULT", "1733400700.000100", "U0ADA", value),
-                        StandardCharsets.UTF_8);
-        String ts = String.valueOf(Instant.now().getEpochSecond());
-        HttpResponse<String> picked = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "/webhooks/slack/interactivity"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .header(SlackSignatures.TIMESTAMP_HEADER, ts)
-                                .header(
-                                        SlackSignatures.SIGNATURE_HEADER,
-                                        SlackSignatures.signature(SECRET, ts, form.getBytes(StandardCharsets.UTF_8)))
-                                .POST(HttpRequest.BodyPublishers.ofString(form))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> picked =
+                doors.interaction(SlackPayloads.repositoryPicked("C0NODEFAULT", "1733400700.000100", "U0ADA", value));
         assertThat(picked.body()).as(picked.body()).contains("started");
         await().atMost(Duration.ofSeconds(90)).until(() -> prompts.size() == 1);
         assertThat(prompts.getFirst()).isEqualTo("fix the footer");

@@ -103,6 +103,85 @@ public final class ApiClient {
         return post("/api/sessions/" + sessionId + "/prompts", body);
     }
 
+    /** A file part of a multipart request. */
+    public record FilePart(String field, String filename, String contentType, byte[] content) {
+        public static FilePart attachment(String filename, String contentType, byte[] content) {
+            return new FilePart("attachment", filename, contentType, content);
+        }
+    }
+
+    /** A response as bytes, with its headers. */
+    public record Download(int status, java.net.http.HttpHeaders headers, byte[] body) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    /** A prompt with files, as {@code multipart/form-data}: the text fields, then the files. */
+    public Response promptWithFiles(String sessionId, Map<String, String> fields, java.util.List<FilePart> files) {
+        return postMultipart("/api/sessions/" + sessionId + "/prompts", fields, files);
+    }
+
+    public Response postMultipart(String path, Map<String, String> fields, java.util.List<FilePart> files) {
+        String boundary = "----nightshift-test-" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        fields.forEach((name, value) -> {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
+                    .getBytes(utf8));
+            body.writeBytes(value.getBytes(utf8));
+            body.writeBytes("\r\n".getBytes(utf8));
+        });
+        for (FilePart file : files) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.field()
+                            + "\"; filename=\"" + file.filename() + "\"\r\n"
+                            + (file.contentType() == null ? "" : "Content-Type: " + file.contentType() + "\r\n")
+                            + "\r\n")
+                    .getBytes(utf8));
+            body.writeBytes(file.content());
+            body.writeBytes("\r\n".getBytes(utf8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(utf8));
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String raw = response.body();
+            JsonNode json = raw == null || raw.isBlank() || !raw.trim().startsWith("{")
+                    ? JSON.createObjectNode()
+                    : JSON.readTree(raw);
+            return new Response(response.statusCode(), json, raw);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A GET whose answer is kept as bytes (a file's content), with its headers. */
+    public Download download(String path) {
+        try {
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String liveToken(String sessionId) {
         Response r = post("/api/sessions/" + sessionId + "/live-token", null);
         if (r.status() != 201) {

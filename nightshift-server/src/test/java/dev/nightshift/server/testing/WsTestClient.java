@@ -23,9 +23,12 @@ public final class WsTestClient implements AutoCloseable {
     public final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsTestClient(String url, boolean autoRead) {
-        this.socket = HTTP.newWebSocketBuilder()
-                .buildAsync(URI.create(url), new WebSocket.Listener() {
+    private WsTestClient(String url, boolean autoRead, String... subprotocols) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        if (subprotocols.length > 0) {
+            builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        this.socket = builder.buildAsync(URI.create(url), new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 
                     @Override
@@ -68,6 +71,16 @@ public final class WsTestClient implements AutoCloseable {
 
     public static WsTestClient connect(String url) {
         return new WsTestClient(url, true);
+    }
+
+    /** Connects offering these subprotocols, in this order. */
+    public static WsTestClient connect(String url, String... subprotocols) {
+        return new WsTestClient(url, true, subprotocols);
+    }
+
+    /** The subprotocol the server accepted ("" for none). */
+    public String subprotocol() {
+        return socket.getSubprotocol();
     }
 
     /** A client that reads nothing: the server's sends to it back up. */

@@ -48,6 +48,21 @@ class WebUiTest {
             assertThat(get(http, s.url() + "/vendor/highlightjs/highlight.min.js", null)
                             .statusCode())
                     .isEqualTo(200);
+            // a library without a WebJar, from its npm package at build time: its browser bundle and stylesheet
+            HttpResponse<String> diff2html = get(http, s.url() + "/vendor/diff2html/diff2html.min.js", null);
+            assertThat(diff2html.statusCode()).isEqualTo(200);
+            assertThat(diff2html.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+            assertThat(diff2html.body()).contains("Diff2Html");
+            HttpResponse<String> diffCss = get(http, s.url() + "/vendor/diff2html/diff2html.min.css", null);
+            assertThat(diffCss.statusCode()).isEqualTo(200);
+            assertThat(diffCss.body()).contains(".d2h-wrapper");
+            // only the files a browser loads: not the package's licence or version note, nor a way out
+            assertThat(get(http, s.url() + "/vendor/diff2html/version", null).statusCode())
+                    .isEqualTo(404);
+            assertThat(get(http, s.url() + "/vendor/diff2html/..%2F..%2Flogback.xml", null)
+                            .statusCode())
+                    .isEqualTo(404);
 
             HttpResponse<String> share = get(http, s.url() + "/s/nss_secret", null);
             assertThat(share.statusCode()).isEqualTo(200);
