@@ -760,9 +760,33 @@ public final class SlackWorkplace implements AutoCloseable {
 
     // ---------------------------------------------------------------- the status message
 
+    /**
+     * One request's status message is posted and ended in turn: both run on the pipeline's workers, and
+     * a post that Slack makes wait (retries) must not land after the end of a short turn.
+     */
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> posting = new ConcurrentHashMap<>();
+    /** Requests whose turn ended before their status message was posted: it is not posted any more. */
+    private final Set<String> endedFirst = ConcurrentHashMap.newKeySet();
+
+    private java.util.concurrent.locks.ReentrantLock posting(String triggerId) {
+        return posting.computeIfAbsent(triggerId, id -> new java.util.concurrent.locks.ReentrantLock());
+    }
+
     private final class Sink implements TriggerSink {
         @Override
         public void started(Trigger trigger, String sessionId) {
+            java.util.concurrent.locks.ReentrantLock lock = posting(trigger.id());
+            lock.lock();
+            try {
+                if (!endedFirst.remove(trigger.id())) {
+                    post(trigger, sessionId);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void post(Trigger trigger, String sessionId) {
             String[] t = thread(trigger);
             StatusMessage status = StatusMessage.working(sessionId, sessionUrl(sessionId), null, null, List.of());
             String ts = slack.postMessage(t[1], t[2], status.text(), status.blocksJson());
@@ -785,6 +809,17 @@ public final class SlackWorkplace implements AutoCloseable {
 
         @Override
         public void turnEnded(Trigger trigger, TurnOutcome outcome) {
+            java.util.concurrent.locks.ReentrantLock lock = posting(trigger.id());
+            lock.lock();
+            try {
+                end(trigger, outcome);
+            } finally {
+                lock.unlock();
+                posting.remove(trigger.id());
+            }
+        }
+
+        private void end(Trigger trigger, TurnOutcome outcome) {
             Status status = running.remove(trigger.id());
             String channel;
             String ts; // null: the status message was never posted (Slack was down then)
@@ -802,6 +837,7 @@ public final class SlackWorkplace implements AutoCloseable {
                 } else {
                     channel = thread(trigger)[1];
                     ts = null;
+                    endedFirst.add(trigger.id()); // a post still to come is not made
                 }
             }
             SessionProgress progress = SessionProgress.read(store, outcome.sessionId());
