@@ -485,8 +485,13 @@ public final class BubblewrapProvider implements SandboxProvider {
                 "/bin/sh",
                 "-c",
                 "socat TCP-LISTEN:" + config.egressPort() + ",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"
-                        + SandboxPaths.RUN + "/egress.sock >/dev/null 2>&1 & echo " + READY
-                        + "; exec sleep infinity >/dev/null 2>&1"));
+                        + SandboxPaths.RUN + "/egress.sock >/dev/null 2>&1 & "
+                        // ready once the egress forwarder listens (at most ~2 s): a first command that
+                        // fetches at once must not find the proxy's port closed
+                        + "i=0; while [ $i -lt 200 ] && ! grep -q '0100007F:"
+                        + String.format(java.util.Locale.ROOT, "%04X", config.egressPort())
+                        + " 00000000:0000 0A' /proc/net/tcp 2>/dev/null; do sleep 0.01; i=$((i+1)); done; echo "
+                        + READY + "; exec sleep infinity >/dev/null 2>&1"));
         return a;
     }
 
