@@ -61,9 +61,12 @@ class QuestionsPageTest {
                     Reply.text("One thing first.").andToolCalls(new ToolCall("ask1", "ask_user", QUESTIONS)),
                     Reply.text("SQLite it is."));
             String id = server.admin.createSession("/srv/questions");
+            // everyone joins before the pages open: a page names the people it knew when it loaded
+            String mia = person(server, id, "mia", "member");
+            String vic = person(server, id, "vic", "viewer");
             Page owner = open(ownerContext, server, id, server.server.adminToken());
-            Page member = open(memberContext, server, id, person(server, id, "mia", "member"));
-            Page viewer = open(viewerContext, server, id, person(server, id, "vic", "viewer"));
+            Page member = open(memberContext, server, id, mia);
+            Page viewer = open(viewerContext, server, id, vic);
 
             Ui.sendPrompt(owner, "set up the database");
             Locator asked = member.locator(".entry-question");
