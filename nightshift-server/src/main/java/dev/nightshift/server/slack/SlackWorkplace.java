@@ -269,7 +269,6 @@ public final class SlackWorkplace implements AutoCloseable {
             String ts,
             String thread,
             String eventId) {
-        Optional<User> user = Optional.of(person);
         String request =
                 SlackEvents.requestText(botUser(), text == null ? "" : text).strip();
         Origin origin = origin(teamId, channel, thread);
@@ -277,7 +276,7 @@ public final class SlackWorkplace implements AutoCloseable {
                 .filter(t -> !t.createdAt().plus(THREAD_LIFETIME).isBefore(clock.instant()));
         if (bound.isPresent() && request.equalsIgnoreCase("stop")) {
             turns.stop(bound.get().sessionId());
-            audit(user.get().id(), "slack.stop", origin.id(), "ok", bound.get().sessionId());
+            audit(person.id(), "slack.stop", origin.id(), "ok", bound.get().sessionId());
             return "stopped";
         }
         if (bound.isPresent()) {
@@ -295,7 +294,7 @@ public final class SlackWorkplace implements AutoCloseable {
                     () -> askWhichRepository(teamId, channel, thread, ts, slackUser, person, text, eventId, origin));
             return "accepted: asking which repository";
         }
-        return record(user.get(), repository, bound, request, eventId, origin, teamId, channel, thread);
+        return record(person, repository, bound, request, eventId, origin, teamId, channel, thread);
     }
 
     /**
