@@ -115,7 +115,7 @@ class AutomationKillNineTest {
         ApiClient after = new ApiClient(server.url(), api.token());
         // every run that was stored, answered or not, ends; none stays fired or running
         await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(250))
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
                     for (String[] hook : hooks) {
                         for (JsonNode run : runs(after, hook[0])) {
@@ -145,11 +145,11 @@ class AutomationKillNineTest {
     }
 
     private static List<JsonNode> runs(ApiClient api, String automationId) {
+        // a refused read (429 while the wait polls) must fail the check, never read as "no runs"
+        ApiClient.Response listed = api.get("/api/automations/" + automationId + "/runs?limit=100");
+        assertThat(listed.status()).as(listed.raw()).isEqualTo(200);
         List<JsonNode> runs = new ArrayList<>();
-        api.get("/api/automations/" + automationId + "/runs?limit=100")
-                .body()
-                .path("runs")
-                .forEach(runs::add);
+        listed.body().path("runs").forEach(runs::add);
         return runs;
     }
 }
