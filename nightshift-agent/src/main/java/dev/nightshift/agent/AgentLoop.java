@@ -332,6 +332,12 @@ final class AgentLoop {
         }
 
         @Override
+        public dev.nightshift.core.model.Artifact keepMedia(
+                dev.nightshift.core.port.Media media, java.io.InputStream content) throws java.io.IOException {
+            return turn.keepMedia(media, content);
+        }
+
+        @Override
         public java.util.Optional<String> ask(dev.nightshift.core.port.Ask ask) {
             if (!journal.resumable()) {
                 return java.util.Optional.empty(); // a subagent's call cannot become a turn's answer

@@ -39,4 +39,15 @@ public interface ToolContext {
     default Optional<String> ask(Ask ask) {
         return Optional.empty();
     }
+
+    /**
+     * Keeps a screenshot or video as one of the session's artifacts (see {@link
+     * dev.nightshift.core.port.Turn#keepMedia}).
+     *
+     * @throws dev.nightshift.core.port.Media.Refused past a limit, with the limit in the message
+     */
+    default dev.nightshift.core.model.Artifact keepMedia(
+            dev.nightshift.core.port.Media media, java.io.InputStream content) throws java.io.IOException {
+        throw new java.io.IOException("this tool call cannot keep screenshots or videos");
+    }
 }

@@ -67,4 +67,18 @@ public interface Turn {
     default java.util.Optional<byte[]> attachment(String attachmentId) throws java.io.IOException {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Keeps a screenshot or video the agent made as one of the session's artifacts: the content is
+     * stored by its hash under the data directory (or the fleet's object store) and served at an
+     * authenticated URL. Called on the turn's thread.
+     *
+     * @param content the bytes, read to their end (the caller closes it)
+     * @return the artifact, whose {@code url} serves the content
+     * @throws Media.Refused past a limit of {@link Media} (size, count, length), with the limit in the message
+     */
+    default dev.nightshift.core.model.Artifact keepMedia(Media media, java.io.InputStream content)
+            throws java.io.IOException {
+        throw new UnsupportedOperationException("this turn cannot keep screenshots or videos");
+    }
 }
