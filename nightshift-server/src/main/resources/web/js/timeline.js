@@ -98,6 +98,9 @@ export class Timeline {
       case 'turn_resumed': return this.note(event, data.reason ? `The turn resumed: ${data.reason}.` : 'The server restarted; the turn resumed from the log.');
       case 'forked_from': return this.forkedFrom(event);
       case 'child_session': return this.childSession(event);
+      case 'terminal_input': return this.item(event, 'note', h('p', { class: 'terminal-typed' },
+        `${data.author ?? this.context.personName(data.authorId) ?? 'someone'} typed in the terminal: `,
+        h('code', {}, (data.text ?? '').replace(/\n$/, '').replaceAll('\n', ' ⏎ '))));
       case 'step_finish': return undefined;
       default: return this.note(event, `${event.type.replaceAll('_', ' ')}${data.message ? `: ${data.message}` : ''}`);
     }

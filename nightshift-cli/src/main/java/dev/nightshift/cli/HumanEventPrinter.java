@@ -112,6 +112,9 @@ final class HumanEventPrinter implements EventPrinter {
                         data.path("status").asText().equals("failed")
                                 ? ansi.red(EventLines.childSession(data))
                                 : ansi.cyan(EventLines.childSession(data)));
+            case TERMINAL_INPUT ->
+                line(ansi.dim("terminal  " + data.path("author").asText("someone") + " typed: "
+                        + data.path("text").asText().stripTrailing().replace("\n", " ⏎ ")));
             case STEP_FINISH -> {} // usage and cost: bookkeeping, nothing to read
         }
     }

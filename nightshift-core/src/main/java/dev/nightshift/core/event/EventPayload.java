@@ -272,6 +272,18 @@ public sealed interface EventPayload {
     record ChildSession(String sessionId, String title, String repository, String status, String error)
             implements EventPayload {}
 
+    /**
+     * Keystrokes a member sent to a terminal in the session's sandbox, so the log holds what people did
+     * there as well as what the agent did.
+     *
+     * @param terminalId which of the session's terminals
+     * @param authorId who typed it
+     * @param author their login, as shown
+     * @param text what was typed, readable: Enter is a line end, other control keys {@code ^C}, arrows
+     *     {@code ↑↓→←}
+     */
+    record TerminalInput(String terminalId, String authorId, String author, String text) implements EventPayload {}
+
     // -- parts of payloads ----------------------------------------------------------------------
 
     /** Tokens of one model call. */

@@ -70,7 +70,9 @@ public enum EventType {
      */
     FORKED_FROM("forked_from", EventPayload.ForkedFrom.class),
     /** A child session this session's agent started, when it started and each time one of its turns ends. */
-    CHILD_SESSION("child_session", EventPayload.ChildSession.class);
+    CHILD_SESSION("child_session", EventPayload.ChildSession.class),
+    /** What a member typed in the session's terminal, a line (or a pause's worth) at a time. */
+    TERMINAL_INPUT("terminal_input", EventPayload.TerminalInput.class);
 
     private static final Map<String, EventType> BY_WIRE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wire, Function.identity()));
