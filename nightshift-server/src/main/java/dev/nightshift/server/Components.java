@@ -76,6 +76,7 @@ import dev.nightshift.server.session.SessionService;
 import dev.nightshift.server.slack.ChannelRoutes;
 import dev.nightshift.server.slack.SlackRoutes;
 import dev.nightshift.server.slack.SlackWorkplace;
+import dev.nightshift.server.terminal.TerminalSockets;
 import dev.nightshift.server.trigger.AutomationRoutes;
 import dev.nightshift.server.trigger.AutomationSealer;
 import dev.nightshift.server.trigger.TriggerSessions;
@@ -299,6 +300,8 @@ final class Components implements AutoCloseable {
         SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub, liveAccess);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
+        TerminalSockets terminals =
+                new TerminalSockets(sandboxes, sessions, auth, eventLog, liveAccess, rateLimits, timer, clock);
         this.portAnnouncer = new PortAnnouncer(sandboxes, ports, store, eventLog, this::url, clock);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
@@ -431,6 +434,7 @@ final class Components implements AutoCloseable {
                         channelRoutes::register,
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
+                        routes -> routes.javalin(terminals::register),
                         routes -> routes.javalin(ws::register),
                         routes -> routes.javalin(webUi::register)));
     }
