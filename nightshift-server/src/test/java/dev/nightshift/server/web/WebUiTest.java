@@ -57,6 +57,16 @@ class WebUiTest {
             HttpResponse<String> diffCss = get(http, s.url() + "/vendor/diff2html/diff2html.min.css", null);
             assertThat(diffCss.statusCode()).isEqualTo(200);
             assertThat(diffCss.body()).contains(".d2h-wrapper");
+            // the terminal's xterm.js and its fit addon, as ES modules, and its stylesheet
+            HttpResponse<String> xterm = get(http, s.url() + "/vendor/xterm/xterm.mjs", null);
+            assertThat(xterm.statusCode()).isEqualTo(200);
+            assertThat(xterm.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+            assertThat(xterm.body()).contains("export");
+            assertThat(get(http, s.url() + "/vendor/xterm/addon-fit.mjs", null).body())
+                    .contains("FitAddon");
+            assertThat(get(http, s.url() + "/vendor/xterm/xterm.css", null).body())
+                    .contains(".xterm");
             // only the files a browser loads: not the package's licence or version note, nor a way out
             assertThat(get(http, s.url() + "/vendor/diff2html/version", null).statusCode())
                     .isEqualTo(404);
