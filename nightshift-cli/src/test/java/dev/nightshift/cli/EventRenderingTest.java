@@ -94,6 +94,7 @@ class EventRenderingTest {
             case FORKED_FROM ->
                 new EventPayload.ForkedFrom("ses_parent", 12, "Try things", "commit", "1a2b3c4d5e6f7a8b9c0d");
             case CHILD_SESSION -> new EventPayload.ChildSession("ses_child", "The parser", "/srv/r", "completed", null);
+            case TERMINAL_INPUT -> new EventPayload.TerminalInput("term_1", "usr_1", "ada", "git status\n");
         };
     }
 
