@@ -35,6 +35,10 @@ import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.OidcRoutes;
 import dev.nightshift.server.auth.SignIn;
 import dev.nightshift.server.children.ChildSessionService;
+import dev.nightshift.server.desktop.BrowserStarter;
+import dev.nightshift.server.desktop.DesktopRoutes;
+import dev.nightshift.server.desktop.DesktopService;
+import dev.nightshift.server.desktop.DesktopSocket;
 import dev.nightshift.server.fork.SessionForks;
 import dev.nightshift.server.git.CommitMessages;
 import dev.nightshift.server.git.GitCredentials;
@@ -299,6 +303,9 @@ final class Components implements AutoCloseable {
         SseEndpoint sse = new SseEndpoint(store, sessions, auth, hub, liveAccess);
         PortProxy ports = new PortProxy(sandboxes, sessions, auth, BubblewrapConfig.DEFAULT_EGRESS_PORT);
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
+        DesktopService desktop = new DesktopService(sandboxes, BrowserStarter.NONE);
+        DesktopRoutes desktopRoutes = new DesktopRoutes(desktop, sessions, auth);
+        DesktopSocket desktopSocket = new DesktopSocket(desktop, sandboxes, sessions, auth, liveAccess, rateLimits);
         this.portAnnouncer = new PortAnnouncer(sandboxes, ports, store, eventLog, this::url, clock);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
@@ -431,6 +438,8 @@ final class Components implements AutoCloseable {
                         channelRoutes::register,
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
+                        desktopRoutes::register,
+                        routes -> routes.javalin(desktopSocket::register),
                         routes -> routes.javalin(ws::register),
                         routes -> routes.javalin(webUi::register)));
     }
