@@ -13,6 +13,7 @@ import { DetailsPanel } from './details.js';
 import { DiffView } from './diff-view.js';
 import { markSeen } from './unread.js';
 import { SessionTree } from './session-tree.js';
+import { DesktopView } from './desktop-view.js';
 
 const TYPING_SHOWN_MS = 4000;
 const STATUS_TEXT = { waiting: 'waiting for an answer' };
@@ -49,6 +50,7 @@ export class SessionView {
     document.removeEventListener('visibilitychange', this.onVisibility);
     clearInterval(this.typingTimer);
     this.resizes?.disconnect();
+    this.desktop?.destroy();
   }
 
   fatal(error) {
@@ -133,17 +135,20 @@ export class SessionView {
     this.scroller = h('div', { class: 'timeline-scroll' }, this.loadEarlier, this.timeline.el,
       h('div', { class: 'timeline-empty' }, state('empty', 'Nothing here yet', 'Send a prompt below to put the agent to work.')));
     this.changesCount = h('span', { class: 'count' });
+    this.desktop = new DesktopView(this.sessionId, { canControl: this.canPrompt });
 
     const tab = (id, label, extra) => h('button', {
       type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': `pane-${id}`, 'aria-selected': String(id === 'timeline'),
       onclick: () => this.showTab(id),
     }, label, extra);
     this.tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Session views' },
-      tab('timeline', 'Timeline'), tab('changes', 'Changes ', this.changesCount));
+      tab('timeline', 'Timeline'), tab('changes', 'Changes ', this.changesCount), tab('desktop', 'Desktop'));
     this.timelinePane = h('div', { class: 'pane timeline-pane', id: 'pane-timeline', role: 'tabpanel', 'aria-labelledby': 'tab-timeline' },
       this.scroller, this.typingLine, this.queue.el, this.composer.el);
     this.changesPane = h('div', { class: 'pane changes-pane', id: 'pane-changes', role: 'tabpanel', 'aria-labelledby': 'tab-changes', hidden: true },
       this.diff.el);
+    this.desktopPane = h('div', { class: 'pane desktop-pane', id: 'pane-desktop', role: 'tabpanel', 'aria-labelledby': 'tab-desktop', hidden: true },
+      this.desktop.el);
 
     const header = h('header', { class: 'session-header' },
       h('div', { class: 'session-heading' }, this.title, this.meta),
@@ -155,7 +160,7 @@ export class SessionView {
     append(clear(this.el), [
       auth.isShareLink ? h('p', { class: 'banner' }, 'You are watching this session through a read-only share link.') : null,
       header, this.tabs,
-      h('div', { class: 'session-body' }, h('div', { class: 'session-main' }, this.timelinePane, this.changesPane), this.details.el),
+      h('div', { class: 'session-body' }, h('div', { class: 'session-main' }, this.timelinePane, this.changesPane, this.desktopPane), this.details.el),
       this.shareDialog]);
     this.scroller.addEventListener('scroll', () => {
       this.pinned = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
@@ -412,5 +417,8 @@ export class SessionView {
     this.timelinePane.hidden = id !== 'timeline';
     this.changesPane.hidden = id !== 'changes';
     if (id === 'changes') this.diff.refresh();
+    this.desktopPane.hidden = id !== 'desktop';
+    if (id === 'desktop') this.desktop.show();
+    else this.desktop.hide();
   }
 }
