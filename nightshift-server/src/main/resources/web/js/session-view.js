@@ -14,6 +14,7 @@ import { DiffView } from './diff-view.js';
 import { markSeen } from './unread.js';
 import { SessionTree } from './session-tree.js';
 import { TerminalView } from './terminal-view.js';
+import { DesktopView } from './desktop-view.js';
 
 const TYPING_SHOWN_MS = 4000;
 const STATUS_TEXT = { waiting: 'waiting for an answer' };
@@ -51,6 +52,7 @@ export class SessionView {
     clearInterval(this.typingTimer);
     this.resizes?.disconnect();
     this.terminal?.destroy();
+    this.desktop?.destroy();
   }
 
   fatal(error) {
@@ -135,13 +137,14 @@ export class SessionView {
     this.scroller = h('div', { class: 'timeline-scroll' }, this.loadEarlier, this.timeline.el,
       h('div', { class: 'timeline-empty' }, state('empty', 'Nothing here yet', 'Send a prompt below to put the agent to work.')));
     this.changesCount = h('span', { class: 'count' });
+    this.desktop = new DesktopView(this.sessionId, { canControl: this.canPrompt });
 
     const tab = (id, label, extra) => h('button', {
       type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': `pane-${id}`, 'aria-selected': String(id === 'timeline'),
       onclick: () => this.showTab(id),
     }, label, extra);
     this.tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Session views' },
-      tab('timeline', 'Timeline'), tab('changes', 'Changes ', this.changesCount), tab('terminal', 'Terminal'));
+      tab('timeline', 'Timeline'), tab('changes', 'Changes ', this.changesCount), tab('terminal', 'Terminal'), tab('desktop', 'Desktop'));
     this.timelinePane = h('div', { class: 'pane timeline-pane', id: 'pane-timeline', role: 'tabpanel', 'aria-labelledby': 'tab-timeline' },
       this.scroller, this.typingLine, this.queue.el, this.composer.el);
     this.changesPane = h('div', { class: 'pane changes-pane', id: 'pane-changes', role: 'tabpanel', 'aria-labelledby': 'tab-changes', hidden: true },
@@ -149,6 +152,8 @@ export class SessionView {
     this.terminal = new TerminalView(this.sessionId, { canType: () => this.canPrompt });
     this.terminalPane = h('div', { class: 'pane terminal-pane', id: 'pane-terminal', role: 'tabpanel', 'aria-labelledby': 'tab-terminal', hidden: true },
       this.terminal.el);
+    this.desktopPane = h('div', { class: 'pane desktop-pane', id: 'pane-desktop', role: 'tabpanel', 'aria-labelledby': 'tab-desktop', hidden: true },
+      this.desktop.el);
 
     const header = h('header', { class: 'session-header' },
       h('div', { class: 'session-heading' }, this.title, this.meta),
@@ -160,7 +165,7 @@ export class SessionView {
     append(clear(this.el), [
       auth.isShareLink ? h('p', { class: 'banner' }, 'You are watching this session through a read-only share link.') : null,
       header, this.tabs,
-      h('div', { class: 'session-body' }, h('div', { class: 'session-main' }, this.timelinePane, this.changesPane, this.terminalPane), this.details.el),
+      h('div', { class: 'session-body' }, h('div', { class: 'session-main' }, this.timelinePane, this.changesPane, this.terminalPane, this.desktopPane), this.details.el),
       this.shareDialog]);
     this.scroller.addEventListener('scroll', () => {
       this.pinned = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
@@ -419,5 +424,8 @@ export class SessionView {
     if (id === 'changes') this.diff.refresh();
     this.terminalPane.hidden = id !== 'terminal';
     if (id === 'terminal') this.terminal.shown();
+    this.desktopPane.hidden = id !== 'desktop';
+    if (id === 'desktop') this.desktop.show();
+    else this.desktop.hide();
   }
 }

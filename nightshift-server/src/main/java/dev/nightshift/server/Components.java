@@ -35,6 +35,10 @@ import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.OidcRoutes;
 import dev.nightshift.server.auth.SignIn;
 import dev.nightshift.server.children.ChildSessionService;
+import dev.nightshift.server.desktop.BrowserStarter;
+import dev.nightshift.server.desktop.DesktopRoutes;
+import dev.nightshift.server.desktop.DesktopService;
+import dev.nightshift.server.desktop.DesktopSocket;
 import dev.nightshift.server.fork.SessionForks;
 import dev.nightshift.server.git.CommitMessages;
 import dev.nightshift.server.git.GitCredentials;
@@ -302,6 +306,9 @@ final class Components implements AutoCloseable {
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
         TerminalSockets terminals =
                 new TerminalSockets(sandboxes, sessions, auth, eventLog, liveAccess, rateLimits, timer, clock);
+        DesktopService desktop = new DesktopService(sandboxes, BrowserStarter.NONE);
+        DesktopRoutes desktopRoutes = new DesktopRoutes(desktop, sessions, auth);
+        DesktopSocket desktopSocket = new DesktopSocket(desktop, sandboxes, sessions, auth, liveAccess, rateLimits);
         this.portAnnouncer = new PortAnnouncer(sandboxes, ports, store, eventLog, this::url, clock);
         SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
@@ -435,6 +442,8 @@ final class Components implements AutoCloseable {
                         ports::register,
                         routes -> routes.javalin(portSockets::register),
                         routes -> routes.javalin(terminals::register),
+                        desktopRoutes::register,
+                        routes -> routes.javalin(desktopSocket::register),
                         routes -> routes.javalin(ws::register),
                         routes -> routes.javalin(webUi::register)));
     }

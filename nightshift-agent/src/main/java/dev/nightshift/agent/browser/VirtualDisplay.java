@@ -51,7 +51,9 @@ public final class VirtualDisplay {
                         "-nolisten",
                         "tcp",
                         "-nolisten",
-                        "unix-abstract"),
+                        "unix-abstract",
+                        // without it the screen is reset whenever its last client leaves (a browser restart)
+                        "-noreset"),
                 "",
                 Map.of(),
                 LIFETIME));

@@ -157,6 +157,18 @@ public final class RateLimits {
         }
     }
 
+    /**
+     * Takes one request from an address's API budget for a WebSocket connection (an upgrade skips the
+     * HTTP filters, so a socket endpoint asks here): empty when allowed, else what to tell the client.
+     */
+    public java.util.Optional<String> takeConnection(String address) {
+        long wait = settings.enabled() ? apiByAddress.take(address) : 0;
+        return wait == 0
+                ? java.util.Optional.empty()
+                : java.util.Optional.of("too many API requests from your address (at most " + settings.apiPerAddress()
+                        + " a minute); try again in " + retryAfterSeconds(wait) + " s");
+    }
+
     /** A fresh message limit for one WebSocket; open when rate limiting is off. */
     public Gate perSocket() {
         if (!settings.enabled()) {
@@ -199,11 +211,14 @@ public final class RateLimits {
      * {@code X-Forwarded-For} that is not itself a trusted proxy (the one the proxies saw).
      */
     public String clientAddress(Context ctx) {
-        String remote = ctx.req().getRemoteAddr();
+        return clientAddress(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    }
+
+    /** {@link #clientAddress(Context)} from a socket's remote address and its {@code X-Forwarded-For}. */
+    public String clientAddress(String remote, String forwarded) {
         if (trustedProxies.isEmpty() || !isTrusted(remote)) {
             return remote;
         }
-        String forwarded = ctx.header("X-Forwarded-For");
         if (forwarded == null || forwarded.isBlank()) {
             return remote;
         }

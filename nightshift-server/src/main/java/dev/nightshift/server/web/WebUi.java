@@ -33,7 +33,7 @@ public final class WebUi {
      * Libraries with no WebJar: the build takes their files from the npm package (at the version and
      * SHA-256 the pom pins) into {@code web-vendor/<name>/} on the classpath.
      */
-    private static final Set<String> FROM_NPM = Set.of("diff2html", "xterm");
+    private static final Set<String> FROM_NPM = Set.of("diff2html", "xterm", "novnc");
 
     /**
      * Only our own origin may run scripts or be connected to; the page cannot be framed, and share
