@@ -350,8 +350,11 @@ public final class PreviewHosts implements Filter {
         }
     }
 
-    /** One relayed WebSocket: the client's messages go up on Jetty's thread, the sandbox's come down on our own. */
-    static final class Relay implements Session.Listener.AutoDemanding {
+    /**
+     * One relayed WebSocket: the client's messages go up on Jetty's thread, the sandbox's come down on
+     * our own. Public because Jetty finds its methods through a public lookup.
+     */
+    public static final class Relay implements Session.Listener.AutoDemanding {
         private final PortConnection upstream;
         private final int port;
         private volatile Session session;
