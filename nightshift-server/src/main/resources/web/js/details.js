@@ -125,19 +125,23 @@ export class DetailsPanel {
   }
 
   /**
-   * A preview needs a token its page's own requests carry: a fresh live token as the first path
-   * segment (the page runs sandboxed, so the browser sends it no cookie of ours).
+   * A preview opens with a link the server makes for this port (POST …/previews): on the port's own
+   * host with a single-use ticket that host swaps for its cookie (NIGHTSHIFT_PREVIEW_DOMAIN), else
+   * under /api/…/ports/ with a fresh live token as the first path segment (that page runs
+   * sandboxed, so the browser sends it no cookie of ours). The API token never leaves this page.
    */
   previewButton(artifact) {
     const port = artifact.data?.port ?? new URL(artifact.url, location.href).pathname.split('/').filter(Boolean).at(-1);
+    const host = artifact.data?.form === 'host' ? new URL(artifact.url, location.href).host : null;
     return h('button', {
       type: 'button', class: 'button small', 'aria-label': `Open preview on port ${port} in a new tab`,
+      title: host ?? undefined,
       onclick: async () => {
         const tab = window.open('about:blank', '_blank');
         try {
-          const live = await post(`/api/sessions/${encodeURIComponent(this.sessionId)}/live-token`);
+          const link = await post(`/api/sessions/${encodeURIComponent(this.sessionId)}/previews`, { port: Number(port) });
           tab.opener = null; // the preview's page must not navigate this tab
-          tab.location = `${artifact.url.replace(/\/?$/, '/')}~${encodeURIComponent(live.token)}/`;
+          tab.location = link.url;
         } catch (e) {
           tab?.close();
           alert(`The preview could not be opened: ${e.message}`);

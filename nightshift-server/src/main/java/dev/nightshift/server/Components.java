@@ -66,6 +66,9 @@ import dev.nightshift.server.question.Questions;
 import dev.nightshift.server.sandbox.PortAnnouncer;
 import dev.nightshift.server.sandbox.PortProxy;
 import dev.nightshift.server.sandbox.PortWebSockets;
+import dev.nightshift.server.sandbox.PreviewAccess;
+import dev.nightshift.server.sandbox.PreviewHost;
+import dev.nightshift.server.sandbox.PreviewHosts;
 import dev.nightshift.server.sandbox.SandboxEgress;
 import dev.nightshift.server.sandbox.SandboxManager;
 import dev.nightshift.server.sandbox.SandboxRoutes;
@@ -309,8 +312,16 @@ final class Components implements AutoCloseable {
         DesktopService desktop = new DesktopService(sandboxes, BrowserStarter.NONE);
         DesktopRoutes desktopRoutes = new DesktopRoutes(desktop, sessions, auth);
         DesktopSocket desktopSocket = new DesktopSocket(desktop, sandboxes, sessions, auth, liveAccess, rateLimits);
-        this.portAnnouncer = new PortAnnouncer(sandboxes, ports, store, eventLog, this::url, clock);
-        SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth);
+        PreviewAccess previews = new PreviewAccess(
+                store,
+                sessions,
+                auth,
+                config.limits().liveTokenTtl(),
+                this::url,
+                PreviewHost.checkDomain(config.get(Setting.PREVIEW_DOMAIN)),
+                clock);
+        this.portAnnouncer = new PortAnnouncer(sandboxes, ports, store, eventLog, previews, clock);
+        SandboxRoutes sandboxRoutes = new SandboxRoutes(sandboxes, sessions, auth, ports, previews);
         GitRoutes gitRoutes = new GitRoutes(store, sessions, auth, git, gitCredentials, sandboxes, clock);
         GitHubRoutes gitHubRoutes = new GitHubRoutes(
                 store,
@@ -445,7 +456,10 @@ final class Components implements AutoCloseable {
                         desktopRoutes::register,
                         routes -> routes.javalin(desktopSocket::register),
                         routes -> routes.javalin(ws::register),
-                        routes -> routes.javalin(webUi::register)));
+                        routes -> routes.javalin(webUi::register)),
+                previews.enabled()
+                        ? List.of(new PreviewHosts(previews, ports, sandboxes, rateLimits, ApiServer.MAX_REQUEST_BYTES))
+                        : List.of());
     }
 
     /** Starts listening, then the background work, in order; the caller closes everything when this throws. */

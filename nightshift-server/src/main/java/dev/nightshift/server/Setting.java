@@ -25,6 +25,10 @@ public enum Setting {
             "./nightshift-data",
             "Where the SQLite database, the admin token and session files live."),
     PUBLIC_URL("NIGHTSHIFT_PUBLIC_URL", "", "URL people use to reach this server (default: http://BIND:PORT)."),
+    PREVIEW_DOMAIN(
+            "NIGHTSHIFT_PREVIEW_DOMAIN",
+            "",
+            "Empty: previews at /api/sessions/ID/ports/PORT/. A domain (e.g. preview.example.com, with wildcard DNS and certificate pointing here): port P of session ses_X is previewed at p<P>-<X>.<domain>, its own origin."),
     DATABASE_URL(
             "NIGHTSHIFT_DATABASE_URL",
             "",

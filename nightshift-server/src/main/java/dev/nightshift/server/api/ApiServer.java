@@ -9,14 +9,18 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** The largest request body accepted. */
-    private static final long MAX_REQUEST_BYTES = 1_048_576L;
+    public static final long MAX_REQUEST_BYTES = 1_048_576L;
 
     private final RouteTable table = new RouteTable();
     private final Javalin app;
@@ -46,6 +50,19 @@ public final class ApiServer implements AutoCloseable {
             PrometheusMeterRegistry metrics,
             RateLimits rateLimits,
             List<Consumer<RouteTable>> groups) {
+        this(storeDialect, metrics, rateLimits, groups, List.of());
+    }
+
+    /**
+     * @param filters servlet filters that see every request before any route (host-based previews,
+     *     whose requests are the sandbox's, not the API's), in this order
+     */
+    public ApiServer(
+            String storeDialect,
+            PrometheusMeterRegistry metrics,
+            RateLimits rateLimits,
+            List<Consumer<RouteTable>> groups,
+            List<Filter> filters) {
         byte[] openApi = resource("/openapi.json");
         table.javalin(rateLimits::register);
         table.javalin(routes -> routes.before("/api/*", Json::requireJsonContentType));
@@ -64,6 +81,8 @@ public final class ApiServer implements AutoCloseable {
             javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
             javalin.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofSeconds(60)));
             javalin.jetty.modifyServletContextHandler(ApiServer::keepNoHttpSessions);
+            javalin.jetty.modifyServletContextHandler(handler -> filters.forEach(
+                    filter -> handler.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST))));
             table.applyTo(javalin.routes);
             javalin.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             javalin.routes.exception(HttpResponseException.class, (e, ctx) -> {

@@ -11,6 +11,12 @@ import java.util.Optional;
 
 /** Turns a presented bearer secret into a {@link Caller}, or a 401 that says what is wrong. */
 public final class Authenticator {
+    /**
+     * The name of a live token that opens one preview host only (a ticket, or the host's cookie):
+     * {@code preview…:<port>}. Such a token is refused everywhere else, the live stream included.
+     */
+    public static final String PREVIEW_TOKEN_PREFIX = "preview";
+
     private final Store store;
     private final Clock clock;
 
@@ -41,9 +47,26 @@ public final class Authenticator {
         Token token = lookup(secret)
                 .filter(t -> t.kind() == TokenKind.LIVE || t.kind() == TokenKind.SHARE)
                 .filter(t -> sessionId.equals(t.sessionId()))
+                .filter(t -> t.name() == null || !t.name().startsWith(PREVIEW_TOKEN_PREFIX))
                 .orElseThrow(() -> ApiException.unauthorized(
                         "the live token is unknown, expired or for another session: get one from POST /api/sessions/"
                                 + sessionId + "/live-token"));
+        return caller(token);
+    }
+
+    /**
+     * Validates a preview credential: a live token of one session named {@code name} (a preview
+     * ticket or a preview host's cookie, see {@link #PREVIEW_TOKEN_PREFIX}), still usable, its user
+     * still active.
+     */
+    public Caller preview(String secret, String sessionId, String name) {
+        Token token = lookup(secret)
+                .filter(t -> t.kind() == TokenKind.LIVE)
+                .filter(t -> sessionId.equals(t.sessionId()))
+                .filter(t -> name.equals(t.name()))
+                .orElseThrow(
+                        () -> ApiException.unauthorized(
+                                "this preview link is used up, expired or revoked: open the preview again from the session's page"));
         return caller(token);
     }
 

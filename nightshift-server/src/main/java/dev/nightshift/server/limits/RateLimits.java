@@ -167,6 +167,40 @@ public final class RateLimits {
                 ? java.util.Optional.empty()
                 : java.util.Optional.of("too many API requests from your address (at most " + settings.apiPerAddress()
                         + " a minute); try again in " + retryAfterSeconds(wait) + " s");
+     * For a preview host's request (which no {@code /api} route sees): why this address must wait,
+     * or empty to go on. The same budgets as the path-based port proxy under {@code /api}: refused
+     * after too many failed authentications, then the address's API budget. Any thread.
+     */
+    public java.util.Optional<Refusal> checkPreview(String address) {
+        if (!settings.enabled()) {
+            return java.util.Optional.empty();
+        }
+        long wait = failedAuth.waitNanos(address);
+        if (wait > 0) {
+            return java.util.Optional.of(
+                    new Refusal(retryAfterSeconds(wait), "too many failed authentications from your address"));
+        }
+        wait = apiByAddress.take(address);
+        if (wait > 0) {
+            return java.util.Optional.of(new Refusal(
+                    retryAfterSeconds(wait),
+                    "too many requests from your address (at most " + settings.apiPerAddress() + " a minute)"));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A failed authentication no {@code after} handler sees (a preview host's 401), counted against the address. */
+    public void failedAuthentication(String address) {
+        if (settings.enabled()) {
+            failedAuth.take(address);
+        }
+    }
+
+    /** A refused request: when to try again, and why. */
+    public record Refusal(long retryAfterSeconds, String message) {
+        public String text() {
+            return message + "; try again in " + retryAfterSeconds + " s";
+        }
     }
 
     /** A fresh message limit for one WebSocket; open when rate limiting is off. */
@@ -214,7 +248,10 @@ public final class RateLimits {
         return clientAddress(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
     }
 
-    /** {@link #clientAddress(Context)} from a socket's remote address and its {@code X-Forwarded-For}. */
+    /**
+     * {@link #clientAddress(Context)} from a remote address and its {@code X-Forwarded-For}: for a socket's
+     * upgrade and for a request no route sees (a preview host's, in a servlet filter).
+     */
     public String clientAddress(String remote, String forwarded) {
         if (trustedProxies.isEmpty() || !isTrusted(remote)) {
             return remote;

@@ -8,13 +8,13 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A port that starts listening in a sandbox becomes a preview URL for everyone in the session: a
- * {@code preview_url} artifact and its event. Scans every {@link #SCAN_MS} ms on the timer thread
+ * {@code preview_url} artifact (its data: the port, and the URL's {@code form}, {@code host} or
+ * {@code path}) and its event. Scans every {@link #SCAN_MS} ms on the timer thread
  * it is started on.
  */
 public final class PortAnnouncer {
@@ -25,22 +25,17 @@ public final class PortAnnouncer {
     private final PortProxy ports;
     private final Store store;
     private final EventLog log;
-    private final Supplier<String> publicUrl;
+    private final PreviewAccess previews;
     private final Clock clock;
 
-    /** @param publicUrl the base URL people use (known once the server listens) */
+    /** @param previews where a port is previewed (the host or the path form) */
     public PortAnnouncer(
-            SandboxManager sandboxes,
-            PortProxy ports,
-            Store store,
-            EventLog log,
-            Supplier<String> publicUrl,
-            Clock clock) {
+            SandboxManager sandboxes, PortProxy ports, Store store, EventLog log, PreviewAccess previews, Clock clock) {
         this.sandboxes = sandboxes;
         this.ports = ports;
         this.store = store;
         this.log = log;
-        this.publicUrl = publicUrl;
+        this.previews = previews;
         this.clock = clock;
     }
 
@@ -52,9 +47,15 @@ public final class PortAnnouncer {
     void announce() {
         try {
             sandboxes.announceNewPorts(ports::userPorts, (sessionId, port) -> {
-                String url = publicUrl.get() + "/api/sessions/" + sessionId + "/ports/" + port + "/";
+                String url = previews.url(sessionId, port);
+                String form = previews.origin(sessionId, port).isPresent() ? "host" : "path";
                 var artifact = store.artifacts()
-                        .add(sessionId, "preview_url", url, Json.write(Map.of("port", port)), clock.instant());
+                        .add(
+                                sessionId,
+                                "preview_url",
+                                url,
+                                Json.write(Map.of("port", port, "form", form)),
+                                clock.instant());
                 log.append(sessionId, null, EventPayload.Artifact.of(artifact));
             });
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.nightshift.server.sandbox;
 
 import dev.nightshift.core.policy.Access;
 import dev.nightshift.core.sandbox.PortConnection;
+import dev.nightshift.core.sandbox.ReservedPorts;
 import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.Caller;
@@ -9,15 +10,18 @@ import dev.nightshift.server.http.ApiException;
 import dev.nightshift.server.http.RouteTable;
 import dev.nightshift.server.session.SessionService;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Makes a port inside a session's sandbox reachable at {@code /api/sessions/{id}/ports/{port}/…},
@@ -99,16 +103,24 @@ public final class PortProxy {
      */
     public List<Integer> userPorts(Sandbox sandbox) {
         return sandbox.ports().stream()
-                .filter(p -> p != egressPort)
+                .filter(p -> !reserved(p))
                 .sorted()
                 .limit(MAX_USER_PORTS)
                 .toList();
     }
 
+    /**
+     * A port Nightshift itself uses in every sandbox (the egress proxy, the agent's browser, the
+     * desktop): never previewed, whatever listens there.
+     */
+    public boolean reserved(int port) {
+        return port == egressPort || ReservedPorts.reserved(port);
+    }
+
     /** Why a port is not open to reviewers: nothing listens on it, or it is past the ten. */
     ApiException notOpen(Sandbox sandbox, int port) {
         List<Integer> open = userPorts(sandbox);
-        if (port != egressPort && sandbox.ports().contains(port)) {
+        if (!reserved(port) && sandbox.ports().contains(port)) {
             return new ApiException(
                     502,
                     "port_not_previewed",
@@ -183,23 +195,59 @@ public final class PortProxy {
         sandboxes.touch(sessionId);
         String path = target.path();
         String query = ctx.queryString() == null ? "" : stripToken(ctx.queryString());
+        List<String[]> headers = new ArrayList<>();
+        for (String name : ctx.headerMap().keySet()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_FORWARDED.contains(lower) && !lower.equals("cookie")) {
+                headers.add(new String[] {name, ctx.header(name)});
+            }
+        }
+        String portPath = "/api/sessions/" + sessionId + "/ports/" + port + "/";
+        relay(
+                sandbox,
+                port,
+                ctx.method().name(),
+                path + (query.isEmpty() ? "" : "?" + query),
+                headers,
+                ctx.bodyAsBytes(),
+                ctx.res(),
+                (name, value) -> returned(name, value, portPath),
+                true);
+    }
+
+    /**
+     * One request to a port in the sandbox and its answer relayed to {@code res}: the head as
+     * HTTP/1.0 with {@code Connection: close}, then the body; the answer's headers pass when
+     * {@code returned} says so. {@code pathForm}: the page shares the web UI's origin, so it gets
+     * {@value #PREVIEW_POLICY} and keeps no referrer (its URL holds a live token). Throws
+     * {@link ApiException} (502) before anything is written when the server there does not answer
+     * HTTP.
+     */
+    void relay(
+            Sandbox sandbox,
+            int port,
+            String method,
+            String target,
+            List<String[]> headers,
+            byte[] body,
+            HttpServletResponse res,
+            BiPredicate<String, String> returned,
+            boolean pathForm)
+            throws IOException {
         try (PortConnection c = sandbox.connect(port)) {
             OutputStream up = c.output();
             StringBuilder head = new StringBuilder();
-            head.append(ctx.method().name())
+            head.append(method)
                     .append(' ')
-                    .append(path)
-                    .append(query.isEmpty() ? "" : "?" + query)
+                    .append(target)
                     .append(" HTTP/1.0\r\nHost: 127.0.0.1:")
                     .append(port)
                     .append("\r\n");
-            for (String name : ctx.headerMap().keySet()) {
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (!NOT_FORWARDED.contains(lower) && !lower.equals("cookie")) {
-                    head.append(name).append(": ").append(ctx.header(name)).append("\r\n");
+            for (String[] header : headers) {
+                if (!NOT_FORWARDED.contains(header[0].toLowerCase(Locale.ROOT))) {
+                    head.append(header[0]).append(": ").append(header[1]).append("\r\n");
                 }
             }
-            byte[] body = ctx.bodyAsBytes();
             if (body.length > 0) {
                 head.append("Content-Length: ").append(body.length).append("\r\n");
             }
@@ -207,7 +255,7 @@ public final class PortProxy {
             up.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             up.write(body);
             up.flush();
-            relayResponse(c.input(), ctx, sessionId, port);
+            relayResponse(c.input(), res, port, returned, pathForm);
         }
     }
 
@@ -261,7 +309,9 @@ public final class PortProxy {
         return true;
     }
 
-    private static void relayResponse(InputStream in, Context ctx, String sessionId, int port) throws IOException {
+    private static void relayResponse(
+            InputStream in, HttpServletResponse res, int port, BiPredicate<String, String> returned, boolean pathForm)
+            throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int state = 0;
         while (state < 4) {
@@ -284,22 +334,29 @@ public final class PortProxy {
         if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
             throw new ApiException(502, "bad_gateway", "the server on port " + port + " did not answer HTTP");
         }
-        ctx.status(Integer.parseInt(statusLine[1]));
-        String portPath = "/api/sessions/" + sessionId + "/ports/" + port + "/";
+        int status;
+        try {
+            status = Integer.parseInt(statusLine[1]);
+        } catch (NumberFormatException e) {
+            throw new ApiException(502, "bad_gateway", "the server on port " + port + " sent a malformed status line");
+        }
+        res.setStatus(status);
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
                 String name = lines[i].substring(0, colon).trim();
                 String value = lines[i].substring(colon + 1).trim();
-                if (returned(name, value, portPath)) {
-                    ctx.res().addHeader(name, value);
+                if (returned.test(name, value)) {
+                    res.addHeader(name, value);
                 }
             }
         }
-        ctx.res().addHeader("Content-Security-Policy", PREVIEW_POLICY);
-        ctx.res().setHeader("X-Content-Type-Options", "nosniff");
-        ctx.res().setHeader("Referrer-Policy", "no-referrer"); // the page's URL holds its live token
-        OutputStream out = ctx.res().getOutputStream();
+        if (pathForm) {
+            res.addHeader("Content-Security-Policy", PREVIEW_POLICY);
+            res.setHeader("Referrer-Policy", "no-referrer"); // the page's URL holds its live token
+        }
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        OutputStream out = res.getOutputStream();
         in.transferTo(out);
         out.flush();
     }

@@ -106,8 +106,6 @@ public final class PortWebSockets {
     }
 
     private static void handshake(PortConnection upstream, WsConnectContext ctx, int port) throws IOException {
-        byte[] nonce = new byte[16];
-        RANDOM.nextBytes(nonce);
         String path = PortProxy.Target.of(ctx.pathParamMap()).path();
         String query = ctx.queryString() == null
                 ? ""
@@ -116,10 +114,25 @@ public final class PortWebSockets {
                         java.util.Arrays.stream(ctx.queryString().split("&"))
                                 .filter(p -> !p.startsWith("token="))
                                 .toList());
+        List<String> offered = offeredProtocols(ctx.header("Sec-WebSocket-Protocol"));
+        String chosen = handshake(upstream, path + (query.isEmpty() ? "" : "?" + query), offered, port);
+        if (chosen != null && !chosen.equals(offered.getFirst())) {
+            throw new IOException("the server on port " + port + " chose the subprotocol '" + chosen + "'"
+                    + " instead of '" + offered.getFirst() + "'");
+        }
+    }
+
+    /**
+     * Opens the WebSocket with the server on {@code port} as its client, offering {@code offered};
+     * returns the subprotocol the server chose (one of those offered), or null for none. Reads at
+     * most {@value #MAX_HANDSHAKE_BYTES} bytes of its answer.
+     */
+    static String handshake(PortConnection upstream, String target, List<String> offered, int port) throws IOException {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
         StringBuilder request = new StringBuilder()
                 .append("GET ")
-                .append(path)
-                .append(query.isEmpty() ? "" : "?" + query)
+                .append(target)
                 .append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1:")
                 .append(port)
@@ -131,7 +144,6 @@ public final class PortWebSockets {
                 .append("Origin: http://127.0.0.1:")
                 .append(port)
                 .append("\r\n");
-        List<String> offered = offeredProtocols(ctx.header("Sec-WebSocket-Protocol"));
         if (!offered.isEmpty()) {
             request.append("Sec-WebSocket-Protocol: ")
                     .append(String.join(", ", offered))
@@ -163,12 +175,11 @@ public final class PortWebSockets {
                 chosen = line.substring(colon + 1).trim();
             }
         }
-        if (chosen != null && (offered.isEmpty() || !chosen.equals(offered.getFirst()))) {
+        if (chosen != null && !offered.contains(chosen)) {
             throw new IOException("the server on port " + port + " chose the subprotocol '" + chosen + "'"
-                    + (offered.isEmpty()
-                            ? ", which the client did not offer"
-                            : " instead of '" + offered.getFirst() + "'"));
+                    + ", which the client did not offer");
         }
+        return chosen;
     }
 
     /** The subprotocols a client offers, in its order: a comma-separated header value. */
