@@ -167,6 +167,9 @@ public final class RateLimits {
                 ? java.util.Optional.empty()
                 : java.util.Optional.of("too many API requests from your address (at most " + settings.apiPerAddress()
                         + " a minute); try again in " + retryAfterSeconds(wait) + " s");
+    }
+
+    /**
      * For a preview host's request (which no {@code /api} route sees): why this address must wait,
      * or empty to go on. The same budgets as the path-based port proxy under {@code /api}: refused
      * after too many failed authentications, then the address's API budget. Any thread.
