@@ -106,10 +106,13 @@ export class MediaGallery {
     this.grid = h('ul', { class: 'media-grid', 'aria-label': 'Screenshots and videos' });
     this.el = h('div', { class: 'media-gallery' }, this.grid);
     this.dialog = h('dialog', { class: 'lightbox', 'aria-label': 'Screenshot or video' });
-    this.dialog.addEventListener('keydown', (e) => {
+    // on the document: moving redraws the dialog, and the focused button goes with it
+    this.onKey = (e) => {
+      if (!this.dialog.open || e.target?.tagName === 'VIDEO') return;
       if (e.key === 'ArrowRight') { e.preventDefault(); this.move(1); }
       if (e.key === 'ArrowLeft') { e.preventDefault(); this.move(-1); }
-    });
+    };
+    document.addEventListener('keydown', this.onKey);
     this.dialog.addEventListener('click', (e) => { if (e.target === this.dialog) this.dialog.close(); });
     this.dialog.addEventListener('close', () => this.dialog.querySelector('video')?.pause());
     document.body.append(this.dialog);
@@ -117,6 +120,7 @@ export class MediaGallery {
   }
 
   destroy() {
+    document.removeEventListener('keydown', this.onKey);
     this.dialog.remove();
   }
 
@@ -176,8 +180,10 @@ export class MediaGallery {
           h('span', { class: 'muted' }, ` · ${this.index + 1} of ${this.items.length}`)),
         h('button', { type: 'button', class: 'button small', onclick: () => this.move(-1), 'aria-label': 'Previous' }, '‹ Prev'),
         h('button', { type: 'button', class: 'button small', onclick: () => this.move(1), 'aria-label': 'Next' }, 'Next ›'),
-        h('button', { type: 'button', class: 'button small', onclick: () => this.dialog.close(), 'aria-label': 'Close' }, 'Close')),
+        h('button', { type: 'button', class: 'button small lightbox-close', onclick: () => this.dialog.close(), 'aria-label': 'Close' }, 'Close')),
       h('div', { class: 'lightbox-body' }, element(this.sessionId, item, { large: true })),
       item.caption ? h('p', { class: 'lightbox-caption' }, item.caption) : null));
+    // the redraw took the focused button away: keep the focus in the dialog
+    if (this.dialog.open) this.dialog.querySelector('.lightbox-close')?.focus();
   }
 }

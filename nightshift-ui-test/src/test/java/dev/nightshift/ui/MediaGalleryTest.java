@@ -109,7 +109,13 @@ class MediaGalleryTest {
 
             // a pull request's link to one item opens it, on a phone too
             Page small = phone.newPage();
-            String artifactId = server.admin.get("/api/sessions/" + id + "/artifacts").body().path("artifacts").findValuesAsText("id").stream()
+            String artifactId = server
+                    .admin
+                    .get("/api/sessions/" + id + "/artifacts")
+                    .body()
+                    .path("artifacts")
+                    .findValuesAsText("id")
+                    .stream()
                     .filter(a -> a.startsWith("art_"))
                     .toList()
                     .getLast();
