@@ -15,6 +15,7 @@ import { markSeen } from './unread.js';
 import { SessionTree } from './session-tree.js';
 import { TerminalView } from './terminal-view.js';
 import { DesktopView } from './desktop-view.js';
+import { MediaGallery } from './media.js';
 
 const TYPING_SHOWN_MS = 4000;
 const STATUS_TEXT = { waiting: 'waiting for an answer' };
@@ -49,6 +50,7 @@ export class SessionView {
   destroy() {
     this.live.close();
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.gallery?.destroy();
     clearInterval(this.typingTimer);
     this.resizes?.disconnect();
     this.terminal?.destroy();
@@ -84,6 +86,7 @@ export class SessionView {
     this.updateHeader();
     this.details.setSession(snapshot.session);
     this.details.setArtifacts(snapshot.artifacts);
+    this.gallery.set(snapshot.artifacts);
     this.details.setPeople(snapshot.participants, snapshot.presence);
     this.setQueue(snapshot.queue);
     const added = this.timeline.add(snapshot.events);
@@ -91,13 +94,23 @@ export class SessionView {
     this.updateLoadEarlier();
     if (added) this.afterEvents();
     this.el.removeAttribute('aria-busy');
+    // a link to one screenshot or video (a pull request's) opens it once the session is there
+    const linked = !reconnected && location.hash.startsWith('#media-') ? location.hash.slice('#media-'.length) : null;
+    if (linked && this.gallery.items.some((i) => i.id === linked)) {
+      this.showTab('media');
+      this.gallery.open(linked);
+    }
   }
 
   build() {
     const context = {
       personName: (id) => this.personName(id),
       onTodo: (todos) => this.details.setTodos(todos),
-      onArtifact: (artifact) => this.details.addArtifact(artifact),
+      onArtifact: (artifact) => {
+        this.details.addArtifact(artifact);
+        this.gallery.add(artifact);
+      },
+      openMedia: (artifactId) => this.gallery.open(artifactId),
       onGit: () => this.diff.stale = true,
       onSandbox: (sandboxState) => this.setSandbox(sandboxState),
       canAnswer: () => this.canPrompt,
@@ -118,6 +131,8 @@ export class SessionView {
       this.details.el.prepend(this.tree.el);
       this.tree.refresh().then(() => this.updateHeader());
     }
+    this.mediaCount = h('span', { class: 'count' });
+    this.gallery = new MediaGallery(this.sessionId, { onCount: (n) => { this.mediaCount.textContent = n ? String(n) : ''; } });
     this.timeline = new Timeline(context);
     this.queue = new QueueView(this.sessionId, { personName: (id) => this.personName(id) });
     this.composer = new Composer(this.sessionId, { onTyping: () => this.live.typing() });
@@ -144,7 +159,7 @@ export class SessionView {
       onclick: () => this.showTab(id),
     }, label, extra);
     this.tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Session views' },
-      tab('timeline', 'Timeline'), tab('changes', 'Changes ', this.changesCount), tab('terminal', 'Terminal'), tab('desktop', 'Desktop'));
+      tab('timeline', 'Timeline'), tab('changes', 'Changes ', this.changesCount), tab('media', 'Media ', this.mediaCount), tab('terminal', 'Terminal'), tab('desktop', 'Desktop'));
     this.timelinePane = h('div', { class: 'pane timeline-pane', id: 'pane-timeline', role: 'tabpanel', 'aria-labelledby': 'tab-timeline' },
       this.scroller, this.typingLine, this.queue.el, this.composer.el);
     this.changesPane = h('div', { class: 'pane changes-pane', id: 'pane-changes', role: 'tabpanel', 'aria-labelledby': 'tab-changes', hidden: true },
@@ -154,6 +169,8 @@ export class SessionView {
       this.terminal.el);
     this.desktopPane = h('div', { class: 'pane desktop-pane', id: 'pane-desktop', role: 'tabpanel', 'aria-labelledby': 'tab-desktop', hidden: true },
       this.desktop.el);
+    this.mediaPane = h('div', { class: 'pane media-pane', id: 'pane-media', role: 'tabpanel', 'aria-labelledby': 'tab-media', hidden: true },
+      this.gallery.el);
 
     const header = h('header', { class: 'session-header' },
       h('div', { class: 'session-heading' }, this.title, this.meta),
@@ -165,7 +182,7 @@ export class SessionView {
     append(clear(this.el), [
       auth.isShareLink ? h('p', { class: 'banner' }, 'You are watching this session through a read-only share link.') : null,
       header, this.tabs,
-      h('div', { class: 'session-body' }, h('div', { class: 'session-main' }, this.timelinePane, this.changesPane, this.terminalPane, this.desktopPane), this.details.el),
+      h('div', { class: 'session-body' }, h('div', { class: 'session-main' }, this.timelinePane, this.changesPane, this.mediaPane, this.terminalPane, this.desktopPane), this.details.el),
       this.shareDialog]);
     this.scroller.addEventListener('scroll', () => {
       this.pinned = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
@@ -421,6 +438,7 @@ export class SessionView {
     for (const button of this.tabs.querySelectorAll('[role=tab]')) button.setAttribute('aria-selected', String(button.id === `tab-${id}`));
     this.timelinePane.hidden = id !== 'timeline';
     this.changesPane.hidden = id !== 'changes';
+    this.mediaPane.hidden = id !== 'media';
     if (id === 'changes') this.diff.refresh();
     this.terminalPane.hidden = id !== 'terminal';
     if (id === 'terminal') this.terminal.shown();

@@ -10,6 +10,7 @@ import { renderMarkdown } from './markdown.js';
 import { ToolCard } from './tool-card.js';
 import { QuestionCard } from './question-card.js';
 import { gitLine, hookFailed, hookLine, networkLine } from './event-lines.js';
+import { isMedia, mediaItem, mediaStrip } from './media.js';
 
 const TURN_END = { completed: 'Turn finished', stopped: 'Turn stopped', failed: 'Turn failed' };
 
@@ -77,7 +78,7 @@ export class Timeline {
       case 'token': return this.token(event);
       case 'assistant_message': return this.assistant(event);
       case 'tool_call': return this.toolCall(event);
-      case 'tool_result': return this.cards.get(data.callId)?.finish(event);
+      case 'tool_result': return this.cards.get(data.callId)?.finish(event, this.media(data.media));
       case 'subagent_message': return this.cards.get(data.parentCallId)?.addSubagentMessage(event);
       case 'subagent_tool_call': return this.subagentCall(event);
       case 'subagent_tool_result': return this.cards.get(`${data.parentCallId}/${data.callId}`)?.finish(event);
@@ -223,9 +224,20 @@ export class Timeline {
   artifact(event) {
     const artifact = event.data ?? {};
     this.context.onArtifact(artifact);
+    if (isMedia(artifact)) {
+      const item = mediaItem(artifact);
+      return this.item(event, 'media', h('p', {}, `${artifact.type === 'video' ? 'Video' : 'Screenshot'} kept: ${item.name}`),
+        this.media([artifact]));
+    }
     const label = { branch: 'Branch', pr: 'Pull request', preview_url: 'Preview', diff: 'Diff' }[artifact.type] ?? artifact.type;
     return this.item(event, 'note', h('p', {}, `${label} ready`,
       artifact.url ? [' — ', h('a', { href: artifact.url, target: '_blank', rel: 'noopener noreferrer' }, artifact.url)] : null));
+  }
+
+  /** Thumbnails (a screenshot opens the lightbox) or players for media refs or artifacts; null for none. */
+  media(refs) {
+    if (!Array.isArray(refs) || !refs.length) return null;
+    return mediaStrip(this.context.sessionId, refs.filter((r) => r?.url).map(mediaItem), this.context.openMedia);
   }
 
   git(event) {

@@ -75,7 +75,8 @@ export class ToolCard {
     clear(this.badge).append('waiting for an answer');
   }
 
-  finish(event) {
+  /** @param media the call's screenshots and videos as thumbnails, or null */
+  finish(event, media = null) {
     const result = event.data ?? {};
     const end = outcome(result);
     this.el.classList.toggle('failed', end.tone === 'bad');
@@ -84,6 +85,13 @@ export class ToolCard {
     if (end.took) this.badge.title = `took ${end.took}`;
     this.el.dataset.resultSeq = event.seq;
     this.body.append(output(result.content ?? ''));
+    if (media) {
+      // what the call saw is shown at once: the card opens with the thumbnails first
+      this.el.classList.add('has-media');
+      this.media = media;
+      this.body.prepend(media);
+      this.el.open = true;
+    }
   }
 
   /** A subagent's steps go inside the card of the task call that started it. */

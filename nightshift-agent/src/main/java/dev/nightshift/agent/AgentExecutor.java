@@ -126,7 +126,7 @@ public final class AgentExecutor implements TurnExecutor {
         List<Event> log = Journal.readLog(events, turn.session().id());
         // a fork's model sees its parent's conversation up to the fork point; its spending is its own
         Conversation.Rebuilt rebuilt = Conversation.rebuild(Journal.withInherited(events, log));
-        List<ChatMessage> messages = new ArrayList<>(PromptAttachments.resolve(rebuilt.messages(), turn::attachment));
+        List<ChatMessage> messages = new ArrayList<>(rebuilt.messages());
         Journal journal = Journal.of(turn, events);
         // a read-only session (an automatic review) gets the explorer's tools on a read-only workspace
         boolean readOnly = turn.session().settings().readOnly();
@@ -148,6 +148,9 @@ public final class AgentExecutor implements TurnExecutor {
             journal.toolAnswered(call, answer);
             messages.add(new ChatMessage.ToolResult(call.id(), call.name(), answer.content(), answer.error()));
         }
+        // screenshots of the last calls follow every result of their step
+        rebuilt.pendingMedia().ifPresent(messages::add);
+        messages = new ArrayList<>(PromptAttachments.resolve(messages, turn::attachment, turn::media));
         // a family of sessions (started by one another's agents) shares one session budget
         double spent =
                 BudgetAccount.spentIn(log) + (childSessions == null ? 0 : childSessions.spentByFamily(turn.session()));

@@ -164,6 +164,7 @@ final class AgentLoop {
             if (response.toolCalls().isEmpty()) {
                 return response.text(); // a natural finish
             }
+            List<ChatMessage.Attachment> shots = new ArrayList<>();
             for (ToolCall call : response.toolCalls()) {
                 if (turn.stopRequested()) {
                     return null;
@@ -176,10 +177,16 @@ final class AgentLoop {
                 }
                 journal.toolAnswered(call, result);
                 conversation.add(new ChatMessage.ToolResult(call.id(), call.name(), result.content(), result.error()));
+                shots.addAll(Conversation.screenshots(Journal.mediaRefs(result)));
                 String loop = stuck.record(call.name(), call.argumentsJson(), result.content(), result.error());
                 if (loop != null) {
                     throw new TurnEnded("stopped a loop: " + loop);
                 }
+            }
+            if (!shots.isEmpty()) {
+                // the model sees the screenshots its calls took (if it sees images), after all the step's results
+                conversation.add(ChatMessage.User.media(shots));
+                conversation = new ArrayList<>(PromptAttachments.resolve(conversation, turn::attachment, turn::media));
             }
             account.check();
         }

@@ -40,6 +40,8 @@ public final class Conversation {
      * @param answers the result of each open call that asked people and was answered (or timed out), by call id
      * @param started the calls whose tool started (a {@code tool_call} was logged): an open one was interrupted
      * @param planApproved a member has approved a plan of this session
+     * @param pendingMedia the screenshots of the last step's calls when some of its calls are still
+     *     open: they go after the open calls' results (a model takes nothing between a step's results)
      */
     public record Rebuilt(
             List<ChatMessage> messages,
@@ -47,9 +49,10 @@ public final class Conversation {
             int steps,
             Map<String, String> answers,
             Set<String> started,
-            boolean planApproved) {
+            boolean planApproved,
+            java.util.Optional<ChatMessage.User> pendingMedia) {
         public Rebuilt(List<ChatMessage> messages, List<ToolCall> interrupted, int steps) {
-            this(messages, interrupted, steps, Map.of(), Set.of(), false);
+            this(messages, interrupted, steps, Map.of(), Set.of(), false, java.util.Optional.empty());
         }
 
         /** What an open call's result is now: the answer it waited for, or why it has none. */
@@ -71,6 +74,7 @@ public final class Conversation {
         Map<String, JsonNode> questions = new HashMap<>();
         Map<String, String> answers = new HashMap<>();
         boolean planApproved = false;
+        List<ChatMessage.Attachment> shots = new ArrayList<>();
         int steps = 0;
         for (Event e : events) {
             JsonNode data = parse(e.data());
@@ -90,16 +94,19 @@ public final class Conversation {
                 case CONTEXT_COMPACTED -> {
                     messages.clear();
                     open.clear();
+                    shots.clear();
                     messages.add(new ChatMessage.User(
                             SUMMARY_PREFIX + data.path("summary").asText()));
                 }
                 case USER_MESSAGE -> {
                     closeInterrupted(messages, open);
+                    flush(messages, shots);
                     messages.add(new ChatMessage.User(data.path("content").asText(), attachments(data)));
                     steps = 0;
                 }
                 case ASSISTANT_MESSAGE -> {
                     closeInterrupted(messages, open);
+                    flush(messages, shots);
                     List<ToolCall> calls = new ArrayList<>();
                     for (JsonNode c : data.path("toolCalls")) {
                         calls.add(new ToolCall(
@@ -119,10 +126,17 @@ public final class Conversation {
                                 data.path("name").asText(),
                                 data.path("content").asText(),
                                 data.path("error").asBoolean()));
+                        shots.addAll(screenshots(data));
                     }
                 }
                 default -> {} // tokens, steps, sandbox and turn events do not enter the model's view
             }
+        }
+        java.util.Optional<ChatMessage.User> pendingMedia = java.util.Optional.empty();
+        if (open.isEmpty()) {
+            flush(messages, shots);
+        } else if (!shots.isEmpty()) {
+            pendingMedia = java.util.Optional.of(ChatMessage.User.media(List.copyOf(shots)));
         }
         List<ToolCall> interrupted = List.copyOf(open.values());
         Map<String, String> openAnswers = new HashMap<>();
@@ -131,7 +145,8 @@ public final class Conversation {
                 openAnswers.put(call.id(), answers.get(call.id()));
             }
         }
-        return new Rebuilt(messages, interrupted, steps, Map.copyOf(openAnswers), Set.copyOf(started), planApproved);
+        return new Rebuilt(
+                messages, interrupted, steps, Map.copyOf(openAnswers), Set.copyOf(started), planApproved, pendingMedia);
     }
 
     /** An answer to {@code ask_user} as the model reads it: each question with its answer. */
@@ -186,6 +201,56 @@ public final class Conversation {
                     null));
         }
         return out;
+    }
+
+    /** The screenshots a step's calls took, after all of the step's results. */
+    private static void flush(List<ChatMessage> messages, List<ChatMessage.Attachment> shots) {
+        if (!shots.isEmpty()) {
+            messages.add(ChatMessage.User.media(List.copyOf(shots)));
+            shots.clear();
+        }
+    }
+
+    /**
+     * The screenshots a {@code tool_result} names, for the model to see (their content is read
+     * later, {@link PromptAttachments}); videos are left to the result's own words.
+     */
+    static List<ChatMessage.Attachment> screenshots(JsonNode result) {
+        List<ChatMessage.Attachment> out = new ArrayList<>();
+        for (JsonNode m : result.path("media")) {
+            if (!"screenshot".equals(m.path("type").asText())) {
+                continue;
+            }
+            out.add(ChatMessage.Attachment.screenshot(
+                    m.path("artifactId").asText(), describe(m), m.path("bytes").asLong()));
+        }
+        return out;
+    }
+
+    /** The screenshots among a result's media refs ({@link Journal#mediaRefs}); none for null. */
+    static List<ChatMessage.Attachment> screenshots(List<EventPayload.MediaRef> refs) {
+        if (refs == null) {
+            return List.of();
+        }
+        return screenshots(JSON.valueToTree(Map.of("media", refs)));
+    }
+
+    /** {@code home.png, 1280×800, "after": the saved form} (the agent's own words last). */
+    static String describe(JsonNode m) {
+        StringBuilder out = new StringBuilder(m.path("name").asText("screenshot.png"));
+        if (m.path("width").asInt() > 0) {
+            out.append(", ")
+                    .append(m.path("width").asInt())
+                    .append('×')
+                    .append(m.path("height").asInt());
+        }
+        if (!m.path("label").asText("").isEmpty()) {
+            out.append(", \"").append(m.path("label").asText()).append('"');
+        }
+        if (!m.path("caption").asText("").isEmpty()) {
+            out.append(": ").append(m.path("caption").asText());
+        }
+        return out.toString();
     }
 
     /** A new prompt or answer after calls that never got results (a crash mid-tool): tell the model. */

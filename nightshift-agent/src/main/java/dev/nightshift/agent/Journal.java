@@ -117,7 +117,39 @@ final class Journal {
                 nested()
                         ? new EventPayload.SubagentToolResult(
                                 parentCallId, call.id(), call.name(), result.content(), result.error(), kind)
-                        : new EventPayload.ToolResult(call.id(), call.name(), result.content(), result.error()));
+                        : new EventPayload.ToolResult(
+                                call.id(), call.name(), result.content(), result.error(), mediaRefs(result)));
+    }
+
+    /** The screenshots and videos a call kept, as its {@code tool_result} names them; null when none. */
+    static List<EventPayload.MediaRef> mediaRefs(ToolResult result) {
+        if (result.media().isEmpty()) {
+            return null;
+        }
+        List<EventPayload.MediaRef> refs = new ArrayList<>();
+        for (dev.nightshift.core.model.Artifact a : result.media()) {
+            com.fasterxml.jackson.databind.JsonNode data;
+            try {
+                data = JSON.readTree(a.data() == null ? "{}" : a.data());
+            } catch (Exception e) {
+                data = JSON.createObjectNode();
+            }
+            String label = data.path("label").asText("");
+            String caption = data.path("caption").asText("");
+            refs.add(new EventPayload.MediaRef(
+                    a.id(),
+                    a.type(),
+                    a.url(),
+                    data.path("mediaType").asText(null),
+                    data.path("name").asText(null),
+                    data.path("bytes").asLong(),
+                    data.path("width").asInt(),
+                    data.path("height").asInt(),
+                    data.path("durationMillis").asLong(),
+                    caption.isEmpty() ? null : caption,
+                    label.isEmpty() ? null : label));
+        }
+        return refs;
     }
 
     /**

@@ -31,7 +31,18 @@ final class PromptAttachments {
 
     private PromptAttachments() {}
 
+    /** {@link #resolve(List, Loader, Loader)} for a conversation without tool calls' screenshots. */
     static List<ChatMessage> resolve(List<ChatMessage> messages, Loader loader) {
+        return resolve(messages, loader, id -> Optional.empty());
+    }
+
+    /**
+     * @param loader a prompt's attachment by id (the turn's {@code attachment})
+     * @param media a screenshot a tool call kept, by artifact id (the turn's {@code media}); shown
+     *     within the same limits as a prompt's images. An image whose content is already there is
+     *     not read again.
+     */
+    static List<ChatMessage> resolve(List<ChatMessage> messages, Loader loader, Loader media) {
         // the newest images are the ones worth their place: decide from the end
         int images = 0;
         long imageBytes = 0;
@@ -53,7 +64,8 @@ final class PromptAttachments {
                 } else if (images >= MAX_IMAGES || imageBytes + a.size() > MAX_TOTAL_IMAGE_BYTES) {
                     shown.add(a.withheld("it is no longer shown to the model: newer images took its place"));
                 } else {
-                    Optional<byte[]> data = read(a, loader);
+                    Optional<byte[]> data =
+                            a.data() != null ? Optional.of(a.data()) : read(a, a.toolMedia() ? media : loader);
                     if (data.isPresent()) {
                         images++;
                         imageBytes += data.get().length;

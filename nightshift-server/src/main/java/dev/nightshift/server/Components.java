@@ -61,6 +61,8 @@ import dev.nightshift.server.live.Presence;
 import dev.nightshift.server.live.QueueBroadcaster;
 import dev.nightshift.server.live.SseEndpoint;
 import dev.nightshift.server.live.WsEndpoint;
+import dev.nightshift.server.media.MediaLibrary;
+import dev.nightshift.server.media.MediaRoutes;
 import dev.nightshift.server.question.QuestionRoutes;
 import dev.nightshift.server.question.Questions;
 import dev.nightshift.server.sandbox.PortAnnouncer;
@@ -249,8 +251,10 @@ final class Components implements AutoCloseable {
         };
 
         // prompts' files: content-addressed under the data directory (a fleet would put an object store here)
-        Attachments attachments =
-                new Attachments(store, new FileBlobStore(dataDir.resolve("blobs")), config.attachmentLimits());
+        FileBlobStore blobs = new FileBlobStore(dataDir.resolve("blobs"));
+        Attachments attachments = new Attachments(store, blobs, config.attachmentLimits());
+        // the agent's screenshots and videos: in the same blob store, recorded as artifacts
+        MediaLibrary media = new MediaLibrary(store, blobs, clock);
         RunningTurns runningTurns = new RunningTurns();
         this.sandboxes = sandboxManager(
                 config, plugins, store, eventLog, git, runningTurns, timer, clock, sandboxSecrets, trust);
@@ -269,7 +273,8 @@ final class Components implements AutoCloseable {
                 clock,
                 attachments,
                 config.questionTimeout(),
-                this::questionAsked);
+                this::questionAsked,
+                media);
         SessionService sessions = new SessionService(
                 store,
                 queue::queueChanged,
@@ -421,6 +426,7 @@ final class Components implements AutoCloseable {
         SecretRoutes secretRoutes = new SecretRoutes(store, vault, auth, clock);
         ApiRoutes api = new ApiRoutes(store, sessions, auth, clock, this::url, liveAccess, attachments);
         QuestionRoutes questionRoutes = new QuestionRoutes(questions, auth);
+        MediaRoutes mediaRoutes = new MediaRoutes(media, sessions, auth);
         ForkRoutes forkRoutes = new ForkRoutes(new SessionForks(store, sessions, sandboxes, eventLog, clock), auth);
         WebUi webUi = new WebUi();
         Gauge.builder("nightshift.live.clients", hub, EventHub::listenerCount).register(metrics);
@@ -436,6 +442,7 @@ final class Components implements AutoCloseable {
                 rateLimits,
                 List.of(
                         api::register,
+                        mediaRoutes::register,
                         questionRoutes::register,
                         forkRoutes::register,
                         sse::register,

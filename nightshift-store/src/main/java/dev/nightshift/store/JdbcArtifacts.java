@@ -24,13 +24,13 @@ final class JdbcArtifacts implements ArtifactStore {
 
     @Override
     public Artifact add(String sessionId, String type, String url, String data, Instant now) {
+        return add(Ids.newId("art"), sessionId, type, url, data, now);
+    }
+
+    @Override
+    public Artifact add(String id, String sessionId, String type, String url, String data, Instant now) {
         Artifact artifact = new Artifact(
-                Ids.newId("art"),
-                sessionId,
-                type,
-                url,
-                data == null ? "{}" : data,
-                Instant.ofEpochMilli(now.toEpochMilli()));
+                id, sessionId, type, url, data == null ? "{}" : data, Instant.ofEpochMilli(now.toEpochMilli()));
         db.write(h -> h.createUpdate("""
                         INSERT INTO artifacts (id, session_id, type, url, data, created_at)
                         VALUES (:id, :sessionId, :type, :url, :data, :createdAt)""")

@@ -23,6 +23,14 @@ public sealed interface ChatMessage {
             this(text, List.of());
         }
 
+        /**
+         * The screenshots tool calls took, as the message that follows their results: a model that
+         * sees images sees them; another reads one line about each.
+         */
+        public static User media(List<Attachment> screenshots) {
+            return new User("", screenshots);
+        }
+
         /** This prompt for a model that cannot see images: each image becomes a note before the text. */
         public User described() {
             if (attachments.isEmpty()) {
@@ -33,21 +41,40 @@ public sealed interface ChatMessage {
                 out.append(a.note(a.withheld() != null ? a.withheld() : "this model cannot view images"))
                         .append('\n');
             }
-            return new User(out.append('\n').append(text).toString(), List.of());
+            return new User(
+                    text.isEmpty()
+                            ? out.toString().strip()
+                            : out.append('\n').append(text).toString(),
+                    List.of());
         }
     }
 
     /**
      * A file attached to a prompt.
      *
-     * @param path where it is in the workspace, relative to its root
+     * @param path where it is in the workspace, relative to its root; null for a screenshot a tool
+     *     call took ({@link #screenshot}), which is a session artifact, not a file of the workspace
      * @param data its content, when it is to be shown to the model; null otherwise
      * @param withheld why it is not shown (too large, unreadable), or null
      */
     record Attachment(String id, String name, String mediaType, long size, String path, byte[] data, String withheld) {
 
+        /**
+         * A screenshot a tool call kept, by its artifact id.
+         *
+         * @param description its name, size in pixels, label and caption, as the model reads them
+         */
+        public static Attachment screenshot(String artifactId, String description, long size) {
+            return new Attachment(artifactId, description, "image/png", size, null, null, null);
+        }
+
         public boolean image() {
             return mediaType != null && mediaType.startsWith("image/");
+        }
+
+        /** A screenshot a tool call took, not a file attached to a prompt. */
+        public boolean toolMedia() {
+            return path == null;
         }
 
         public Attachment withData(byte[] content) {
@@ -60,12 +87,19 @@ public sealed interface ChatMessage {
 
         /** The line that stands before an image shown to the model. */
         public String caption() {
+            if (toolMedia()) {
+                return "[Screenshot your tool call took: " + name + ", " + readableSize(size) + "]";
+            }
             return "[Attached image " + name + " (" + mediaType + ", " + readableSize(size)
                     + "), also in the workspace at " + path + "]";
         }
 
         /** The note that stands for a file the model does not see. */
         public String note(String why) {
+            if (toolMedia()) {
+                return "[Your tool call took a screenshot: " + name + ", " + readableSize(size)
+                        + (why == null ? "" : "; " + why) + "]";
+            }
             String kind = image() ? "An image" : "A file";
             return "[" + kind + " was attached: " + name + " (" + mediaType + ", " + readableSize(size) + "), at "
                     + path + (why == null ? "" : "; " + why) + "]";

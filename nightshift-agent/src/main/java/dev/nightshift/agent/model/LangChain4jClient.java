@@ -363,7 +363,9 @@ final class LangChain4jClient implements ProviderClient {
                 contents.add(TextContent.from(a.note(a.withheld())));
             }
         }
-        contents.add(TextContent.from(u.text()));
+        if (!u.text().isEmpty()) {
+            contents.add(TextContent.from(u.text())); // a tool call's screenshots come without text
+        }
         return UserMessage.from(contents);
     }
 

@@ -76,7 +76,38 @@ public sealed interface EventPayload {
     /** @param arguments the tool's arguments as the model sent them (a JSON text) */
     record ToolCall(String callId, String name, String arguments) implements EventPayload {}
 
-    record ToolResult(String callId, String name, String content, boolean error) implements EventPayload {}
+    /**
+     * @param media the screenshots and videos the call kept as artifacts (absent when none; events
+     *     written before media existed have none)
+     */
+    record ToolResult(String callId, String name, String content, boolean error, List<MediaRef> media)
+            implements EventPayload {
+
+        /** A result without media. */
+        public ToolResult(String callId, String name, String content, boolean error) {
+            this(callId, name, content, error, null);
+        }
+    }
+
+    /**
+     * A screenshot or video a tool call kept, as its {@code tool_result} names it; the artifact of
+     * that id holds the rest, and {@code url} serves the content to the session's readers.
+     *
+     * @param type screenshot or video
+     * @param label before or after when the agent took it to show a change; absent otherwise
+     */
+    record MediaRef(
+            String artifactId,
+            String type,
+            String url,
+            String mediaType,
+            String name,
+            long bytes,
+            int width,
+            int height,
+            long durationMillis,
+            String caption,
+            String label) {}
 
     /** @param kind explorer or executor */
     record SubagentMessage(

@@ -7,6 +7,9 @@ import java.util.List;
 public interface ArtifactStore {
     Artifact add(String sessionId, String type, String url, String data, Instant now);
 
+    /** Adds an artifact whose id the caller chose (from {@code Ids.newId("art")}), so its URL can name it. */
+    Artifact add(String id, String sessionId, String type, String url, String data, Instant now);
+
     List<Artifact> list(String sessionId);
 
     /** Artifacts of a type at a URL, across sessions (a pull request a webhook speaks of). */

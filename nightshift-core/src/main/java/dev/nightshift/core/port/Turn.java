@@ -81,4 +81,13 @@ public interface Turn {
             throws java.io.IOException {
         throw new UnsupportedOperationException("this turn cannot keep screenshots or videos");
     }
+
+    /**
+     * The content of one of this session's screenshots or videos (an artifact {@link #keepMedia}
+     * returned), read from the blob store, for the model to see; empty when the session has no
+     * such media or its content is gone.
+     */
+    default java.util.Optional<byte[]> media(String artifactId) throws java.io.IOException {
+        return java.util.Optional.empty();
+    }
 }

@@ -289,7 +289,7 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
 
     /**
      * Who asked, the link to the live session, the request quoted, {@code Fixes #n} when the session
-     * was started from an issue (so merging closes it), and the commit.
+     * was started from an issue (so merging closes it), the session's screenshots and videos, and the commit.
      */
     String pullRequestBody(Session session, User author, String prompt, String head) {
         String quoted = prompt.strip();
@@ -311,6 +311,11 @@ public final class GitIntegration implements WorkspaceSource, PostTurnHook {
                     .append(origin.substring(origin.lastIndexOf('#') + 1))
                     .append("\n\n");
         }
+        // the agent's screenshots and videos, linked to the session's page (before/after side by side)
+        body.append(dev.nightshift.server.media.PullRequestMedia.section(
+                baseUrl.get(),
+                session.id(),
+                dev.nightshift.server.media.MediaLibrary.items(store.artifacts().list(session.id()))));
         return body.append("Latest commit: ").append(head).toString();
     }
 

@@ -32,6 +32,7 @@ final class ActiveTurn implements Turn {
 
     private final TurnSandboxes sandboxes;
     private final Attachments attachments;
+    private final dev.nightshift.server.media.MediaLibrary media;
     private final Asker asker;
     /** The question this turn paused for; set on the executor's thread, read by the dispatcher after it returns. */
     private volatile String askedQuestion;
@@ -49,8 +50,10 @@ final class ActiveTurn implements Turn {
             EventLog log,
             TurnSandboxes sandboxes,
             Attachments attachments,
+            dev.nightshift.server.media.MediaLibrary media,
             Asker asker) {
         this.attachments = attachments;
+        this.media = media;
         this.session = session;
         this.message = message;
         this.resumed = resumed;
@@ -120,6 +123,29 @@ final class ActiveTurn implements Turn {
     @Override
     public java.util.Optional<byte[]> attachment(String attachmentId) throws java.io.IOException {
         return attachments.content(session.id(), attachmentId);
+    }
+
+    /**
+     * Checks and stores the content, adds the artifact and announces it with an {@code artifact}
+     * event (the timeline and the session's page show it at once). Runs on the executor's thread
+     * (a tool call's); the per-session count limits hold for concurrent calls (see {@link
+     * dev.nightshift.server.media.MediaLibrary}).
+     */
+    @Override
+    public dev.nightshift.core.model.Artifact keepMedia(
+            dev.nightshift.core.port.Media item, java.io.InputStream content) throws java.io.IOException {
+        if (stopRequested || ended) {
+            throw new java.io.IOException("the turn has ended; nothing more can be kept");
+        }
+        dev.nightshift.core.model.Artifact artifact = media.keep(session.id(), item, content);
+        emit(dev.nightshift.core.event.EventPayload.Artifact.of(artifact));
+        return artifact;
+    }
+
+    /** A screenshot of the session for the model, within the size the model's view takes. */
+    @Override
+    public java.util.Optional<byte[]> media(String artifactId) throws java.io.IOException {
+        return media.read(session.id(), artifactId, dev.nightshift.core.port.Media.MAX_SCREENSHOT_BYTES);
     }
 
     @Override

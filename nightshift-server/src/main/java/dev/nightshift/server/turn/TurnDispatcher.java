@@ -97,6 +97,9 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
      * @param questionAsked told, on the turn's thread, when a turn paused for a question or plan: the
      *     question as stored. It must return quickly and never throw.
      */
+    /** The sessions' screenshots and videos, kept through a turn's {@code keepMedia}. */
+    private final dev.nightshift.server.media.MediaLibrary media;
+
     public TurnDispatcher(
             Store store,
             EventLog log,
@@ -112,8 +115,10 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             Clock clock,
             Attachments attachments,
             Duration questionTimeout,
-            Consumer<Question> questionAsked) {
+            Consumer<Question> questionAsked,
+            dev.nightshift.server.media.MediaLibrary media) {
         this.attachments = attachments;
+        this.media = media;
         this.questionTimeout = questionTimeout;
         this.questionAsked = questionAsked;
         this.sandboxes = sandboxes;
@@ -439,7 +444,7 @@ public final class TurnDispatcher implements TurnControl, AutoCloseable {
             return;
         }
         Session session = found.get();
-        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes, attachments, this::ask);
+        ActiveTurn turn = new ActiveTurn(session, message, resumed, log, sandboxes, attachments, media, this::ask);
         active.add(turn);
         sandboxes.touch(session.id());
         String failure = null;
