@@ -93,13 +93,15 @@ public final class PortProxy {
     }
 
     /**
-     * The ports a session's reviewers may open: what listens, minus Nightshift's own, the ten lowest
+     * The ports a session's reviewers may open: what listens, minus Nightshift's own (the egress
+     * proxy, and the ports {@link dev.nightshift.core.sandbox.ReservedPorts} keeps for the agent's
+     * browser and the live desktop), the ten lowest
      * (in the order of the port numbers, not of the kernel's socket table, so the same ten stay open
      * from one scan to the next).
      */
     public List<Integer> userPorts(Sandbox sandbox) {
         return sandbox.ports().stream()
-                .filter(p -> p != egressPort)
+                .filter(p -> p != egressPort && !dev.nightshift.core.sandbox.ReservedPorts.reserved(p))
                 .sorted()
                 .limit(MAX_USER_PORTS)
                 .toList();
@@ -108,7 +110,9 @@ public final class PortProxy {
     /** Why a port is not open to reviewers: nothing listens on it, or it is past the ten. */
     ApiException notOpen(Sandbox sandbox, int port) {
         List<Integer> open = userPorts(sandbox);
-        if (port != egressPort && sandbox.ports().contains(port)) {
+        if (port != egressPort
+                && !dev.nightshift.core.sandbox.ReservedPorts.reserved(port)
+                && sandbox.ports().contains(port)) {
             return new ApiException(
                     502,
                     "port_not_previewed",
