@@ -75,7 +75,7 @@ final class BrowserSession implements AutoCloseable {
     private Page page;
     private boolean everConnected;
     private boolean restartedForCall;
-    Recording recording;
+    volatile Recording recording; // read by the sweep's thread too
 
     /** What the agent acted on since the last navigation, for annotated screenshots (browser thread). */
     final List<Annotations.Mark> marks = new ArrayList<>();
@@ -230,7 +230,8 @@ final class BrowserSession implements AutoCloseable {
 
     /** Connects unless connected and answering; restarts Chromium when it died. Browser thread. */
     private void connect() throws IOException, InterruptedException {
-        if (browser != null && answering()) {
+        // a dead Chromium is seen in the sandbox first: a CDP call on its connection could wait long
+        if (browser != null && Chromium.running(sandbox) && answering()) {
             if (page == null || page.isClosed()) {
                 page = pickPage(browser.contexts().getFirst());
             }
@@ -305,16 +306,16 @@ final class BrowserSession implements AutoCloseable {
             finished.set(recording);
             recording = null;
         }
+        CdpForwarder f = forwarder;
+        if (f != null) {
+            f.close(); // first: Playwright then sees the connection gone instead of waiting on it
+        }
         if (playwright != null) {
             try {
                 playwright.close(); // leaves Chromium running: a CDP connection's close only disconnects
             } catch (RuntimeException e) {
                 LOG.debug("closing Playwright for {} failed: {}", sandbox.id(), e.getMessage());
             }
-        }
-        CdpForwarder f = forwarder;
-        if (f != null) {
-            f.close();
         }
         forwarder = null;
         playwright = null;

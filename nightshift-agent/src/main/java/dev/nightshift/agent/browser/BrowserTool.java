@@ -97,6 +97,10 @@ public final class BrowserTool implements Tool {
 
     @Override
     public ToolResult run(JsonNode arguments, ToolContext context) throws InterruptedException {
+        if (context.readOnly()) {
+            // clicking through the agent's own app can change what it stores: not before a plan is approved
+            return ToolResult.error(context.writeRefused(NAME));
+        }
         Call call;
         try {
             call = Call.of(arguments);

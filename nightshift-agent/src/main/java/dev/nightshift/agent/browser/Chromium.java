@@ -103,7 +103,7 @@ final class Chromium {
     }
 
     /** True while the sandbox's Chromium runs and its DevTools port listens. */
-    private static boolean running(Sandbox sandbox) throws InterruptedException {
+    static boolean running(Sandbox sandbox) throws InterruptedException {
         return shell(sandbox, "pid=$(cat " + PID_FILE + " 2>/dev/null) && kill -0 \"$pid\" 2>/dev/null")
                         .succeeded()
                 && sandbox.ports().contains(ReservedPorts.BROWSER_DEVTOOLS);
