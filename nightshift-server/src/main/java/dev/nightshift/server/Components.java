@@ -1,6 +1,8 @@
 package dev.nightshift.server;
 
 import dev.nightshift.agent.AgentExecutor;
+import dev.nightshift.agent.browser.BrowserTool;
+import dev.nightshift.agent.browser.Browsers;
 import dev.nightshift.agent.mcp.McpTools;
 import dev.nightshift.agent.model.DefaultModelGateway;
 import dev.nightshift.agent.model.GatewayConfig;
@@ -35,7 +37,6 @@ import dev.nightshift.server.auth.Authenticator;
 import dev.nightshift.server.auth.OidcRoutes;
 import dev.nightshift.server.auth.SignIn;
 import dev.nightshift.server.children.ChildSessionService;
-import dev.nightshift.server.desktop.BrowserStarter;
 import dev.nightshift.server.desktop.DesktopRoutes;
 import dev.nightshift.server.desktop.DesktopService;
 import dev.nightshift.server.desktop.DesktopSocket;
@@ -150,6 +151,8 @@ final class Components implements AutoCloseable {
     /** How often every open live stream is re-validated against the store (changes made on this node close them at once). */
     private static final long LIVE_RECHECK_MS = 10_000;
 
+    private static final long BROWSER_SWEEP_MS = 60_000;
+
     static final String NO_MODEL =
             "none — set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with OPENAI_COMPATIBLE_BASE_URL, "
                     + "or anthropic/<model> with ANTHROPIC_API_KEY); until then prompts fail saying so";
@@ -185,6 +188,8 @@ final class Components implements AutoCloseable {
     private final List<Consumer<Question>> questionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Child sessions started by agents: the agent's session tools act through it; told of every turn's end. */
     private final ChildSessionService children;
+    /** The agent's browsers, one per live sandbox (the {@code browser} tool's). */
+    private final Browsers browsers = new Browsers();
 
     private AutoCloseable otherNodes = () -> {};
 
@@ -209,7 +214,7 @@ final class Components implements AutoCloseable {
         DefaultModelGateway gateway = new DefaultModelGateway(gatewayConfig);
         this.children = new ChildSessionService(store, eventLog, config.childSessionLimits(), clock);
         TurnExecutor executor =
-                plugins.executor != null ? plugins.executor : agent(config, gateway, store, vault, children);
+                plugins.executor != null ? plugins.executor : agent(config, gateway, store, vault, children, browsers);
         this.model = plugins.executor != null
                 ? "a custom executor"
                 : Optional.ofNullable(gatewayConfig.defaultModel())
@@ -314,7 +319,7 @@ final class Components implements AutoCloseable {
         PortWebSockets portSockets = new PortWebSockets(sandboxes, sessions, auth, ports);
         TerminalSockets terminals =
                 new TerminalSockets(sandboxes, sessions, auth, eventLog, liveAccess, rateLimits, timer, clock);
-        DesktopService desktop = new DesktopService(sandboxes, BrowserStarter.NONE);
+        DesktopService desktop = new DesktopService(sandboxes, (sandbox, display) -> browsers.open(sandbox));
         DesktopRoutes desktopRoutes = new DesktopRoutes(desktop, sessions, auth);
         DesktopSocket desktopSocket = new DesktopSocket(desktop, sandboxes, sessions, auth, liveAccess, rateLimits);
         PreviewAccess previews = new PreviewAccess(
@@ -481,6 +486,8 @@ final class Components implements AutoCloseable {
         });
         sandboxes.start();
         portAnnouncer.start(timer);
+        // a browser whose sandbox hibernated or went away, or that nobody used for a while, is disconnected
+        timer.scheduleAtFixedRate(browsers::sweep, BROWSER_SWEEP_MS, BROWSER_SWEEP_MS, TimeUnit.MILLISECONDS);
         // access withdrawn on another node of a fleet reaches this node's open streams here
         timer.scheduleAtFixedRate(liveAccess::recheckAll, LIVE_RECHECK_MS, LIVE_RECHECK_MS, TimeUnit.MILLISECONDS);
         dispatcher.start(store.dialect().equals("sqlite"));
@@ -545,6 +552,7 @@ final class Components implements AutoCloseable {
     /** Stops in reverse order; the store stays open (its owner closes it). */
     @Override
     public void close() {
+        browsers.close();
         try {
             sandboxes.close();
         } catch (RuntimeException e) {
@@ -594,7 +602,8 @@ final class Components implements AutoCloseable {
             DefaultModelGateway gateway,
             Store store,
             Vault vault,
-            ChildSessionService children) {
+            ChildSessionService children,
+            Browsers browsers) {
         if (gateway.defaultModel() == null) {
             LOG.warn("no model is configured: set NIGHTSHIFT_MODEL (e.g. openai-compatible/<model> with "
                     + "OPENAI_COMPATIBLE_BASE_URL, or anthropic/<model> with ANTHROPIC_API_KEY)");
@@ -602,7 +611,10 @@ final class Components implements AutoCloseable {
         // the MCP servers' tools: remote ones called from here with their secret from the vault, the
         // repository's own in its sandbox
         McpTools mcp = new McpTools(config.mcpServers(), vault::mcpCredential, config.mcpRepositoryServers());
-        return new AgentExecutor(gateway, store.events(), Tools.all(), mcp, config.agent(), children);
+        // the browser tool drives a Chromium in the session's sandbox from here
+        List<dev.nightshift.agent.tools.Tool> tools = new java.util.ArrayList<>(Tools.all());
+        tools.add(new BrowserTool(browsers));
+        return new AgentExecutor(gateway, store.events(), tools, mcp, config.agent(), children);
     }
 
     /** The sandbox manager; without a provider it still exists and says why no sandbox can run. */

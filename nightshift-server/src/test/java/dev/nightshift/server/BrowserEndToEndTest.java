@@ -61,19 +61,24 @@ class BrowserEndToEndTest {
             github.mount("/acme/", gitServer.handler());
             try (TestServer server = TestServer.start(
                     Map.of(
-                            "NIGHTSHIFT_MODEL", "openai/gpt-test",
-                            "OPENAI_API_KEY", "sk-test",
-                            "OPENAI_BASE_URL", model.openAiBaseUrl(),
-                            "NIGHTSHIFT_GITHUB_API_URL", github.apiUrl().toString(),
-                            "NIGHTSHIFT_GITHUB_WEB_URL", github.webUrl().toString(),
-                            "NIGHTSHIFT_GIT_INTERNAL_HOSTS", "127.0.0.1"),
+                            "NIGHTSHIFT_MODEL",
+                            "openai/gpt-test",
+                            "OPENAI_API_KEY",
+                            "sk-test",
+                            "OPENAI_BASE_URL",
+                            model.openAiBaseUrl(),
+                            "NIGHTSHIFT_GITHUB_API_URL",
+                            github.apiUrl().toString(),
+                            "NIGHTSHIFT_GITHUB_WEB_URL",
+                            github.webUrl().toString(),
+                            "NIGHTSHIFT_GIT_INTERNAL_HOSTS",
+                            "127.0.0.1"),
                     p -> p.sandboxes = true)) {
                 JsonNode created = server.admin
-                        .post(
-                                "/api/users",
-                                Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
+                        .post("/api/users", Map.of("login", "ada", "name", "Ada Lovelace", "email", "ada@example.com"))
                         .body();
-                ApiClient ada = server.client(created.path("token").path("token").asText());
+                ApiClient ada =
+                        server.client(created.path("token").path("token").asText());
                 assertThat(ada.put("/api/me/credentials/127.0.0.1", Map.of("secret", gitHubToken))
                                 .status())
                         .isEqualTo(200);
@@ -166,7 +171,8 @@ class BrowserEndToEndTest {
     }
 
     private static JsonNode artifact(ApiClient api, String sessionId, String type) {
-        for (JsonNode a : api.get("/api/sessions/" + sessionId + "/artifacts").body().path("artifacts")) {
+        for (JsonNode a :
+                api.get("/api/sessions/" + sessionId + "/artifacts").body().path("artifacts")) {
             if (a.path("type").asText().equals(type)) {
                 return a;
             }

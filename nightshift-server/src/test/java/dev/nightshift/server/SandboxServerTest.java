@@ -243,6 +243,33 @@ class SandboxServerTest {
         }
     }
 
+    @Test
+    void thePortsReservedForTheAgentsBrowserAndTheDesktopAreNeverPreviewed() throws Exception {
+        try (TestServer s = TestServer.start(p -> p.sandboxes = true)) {
+            ApiClient api = s.admin;
+            String id = api.createSession("/srv/reserved-ports");
+            Sandbox sandbox = s.server.sandboxes().acquire(id);
+            int devtools = dev.nightshift.core.sandbox.ReservedPorts.BROWSER_DEVTOOLS;
+            for (int port : List.of(devtools, 8123)) {
+                sandbox.startDetached(new ExecRequest(
+                        List.of("python3", "-m", "http.server", String.valueOf(port), "--bind", "127.0.0.1"),
+                        "",
+                        Map.of(),
+                        null));
+            }
+            await().atMost(WAIT).until(() -> sandbox.ports().containsAll(List.of(devtools, 8123)));
+
+            await().atMost(WAIT).until(() -> previewPorts(api, id).contains(8123));
+            assertThat(previewPorts(api, id)).containsExactly(8123);
+            ApiClient.Response reserved = api.get("/api/sessions/" + id + "/ports/" + devtools + "/");
+            assertThat(reserved.status()).isEqualTo(502);
+            assertThat(reserved.body().path("error").path("code").asText()).isEqualTo("port_not_listening");
+            List<Integer> listed = new java.util.ArrayList<>();
+            api.get("/api/sessions/" + id + "/sandbox").body().path("ports").forEach(p -> listed.add(p.asInt()));
+            assertThat(listed).contains(8123).doesNotContain(devtools);
+        }
+    }
+
     private static List<Integer> previewPorts(ApiClient api, String id) {
         List<Integer> ports = new java.util.ArrayList<>();
         for (JsonNode artifact :

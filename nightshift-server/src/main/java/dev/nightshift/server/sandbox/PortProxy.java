@@ -97,7 +97,9 @@ public final class PortProxy {
     }
 
     /**
-     * The ports a session's reviewers may open: what listens, minus Nightshift's own, the ten lowest
+     * The ports a session's reviewers may open: what listens, minus Nightshift's own (the egress
+     * proxy, and the ports {@link dev.nightshift.core.sandbox.ReservedPorts} keeps for the agent's
+     * browser and the live desktop), the ten lowest
      * (in the order of the port numbers, not of the kernel's socket table, so the same ten stay open
      * from one scan to the next).
      */

@@ -540,7 +540,11 @@ public final class SandboxManager implements TurnSandboxes, AutoCloseable {
             return new Status(
                     s.state().wire(),
                     s.id(),
-                    s.state() == SandboxState.READY ? s.ports() : List.of(),
+                    s.state() == SandboxState.READY
+                            ? s.ports().stream()
+                                    .filter(p -> !dev.nightshift.core.sandbox.ReservedPorts.reserved(p))
+                                    .toList()
+                            : List.of(),
                     entry.lastActivity());
         }
         String recorded =
