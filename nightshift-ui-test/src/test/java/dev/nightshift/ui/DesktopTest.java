@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import dev.nightshift.agent.browser.VirtualDisplay;
 import dev.nightshift.core.sandbox.ExecRequest;
 import dev.nightshift.core.sandbox.ExecResult;
 import dev.nightshift.core.sandbox.OutputListener;
+import dev.nightshift.core.sandbox.ReservedPorts;
 import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.server.testing.ApiClient;
 import dev.nightshift.server.testing.TestServer;
@@ -23,12 +23,16 @@ import org.junit.jupiter.api.Test;
  * and a viewer on a phone watches the same screen with no way to take control.
  */
 class DesktopTest {
-    /** What the test paints the display's root window with: noVNC's canvas must show it. */
-    private static final String COLOUR = "#2a7ae2";
+    /**
+     * A page of one colour (rgb(42,122,226)) the agent's browser is told to open: noVNC's canvas must
+     * show it.
+     */
+    private static final String PAGE =
+            "data:text/html,%3Cbody%20style%3D%22margin%3A0%3Bbackground%3Argb(42%2C122%2C226)%22%3E%3C%2Fbody%3E";
 
     /**
-     * True once a pixel a quarter in from the corner is the painted colour (noVNC draws what the server
-     * sent; the middle holds Xvfb's own pointer).
+     * True once a pixel a quarter in from the corner is the page's colour (noVNC draws what the server
+     * sent; the browser's toolbar is at the top, its pointer in the middle).
      */
     private static final String SHOWS_COLOUR = """
             () => {
@@ -53,7 +57,7 @@ class DesktopTest {
             page.waitForFunction(SHOWS_COLOUR, null, new Page.WaitForFunctionOptions().setTimeout(30_000));
         } catch (com.microsoft.playwright.TimeoutError e) {
             throw new AssertionError(
-                    "the desktop's canvas does not show the painted colour: " + page.evaluate(MIDDLE_PIXEL), e);
+                    "the desktop's canvas does not show the browser's page: " + page.evaluate(MIDDLE_PIXEL), e);
         }
     }
 
@@ -81,12 +85,20 @@ class DesktopTest {
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start desktop"))
                     .click();
             assertThat(page.locator(".desktop-status")).hasText("Live · watching");
-            // the agent's browser is not part of this test: paint the display so there is something to see
-            // (once x11vnc holds it open: Xvfb resets its screen when its last client leaves)
+            // starting the desktop opened the agent's browser on it: have that browser show a page of one
+            // colour (a new tab through its DevTools endpoint, from inside the sandbox)
             Sandbox sandbox = server.server.sandboxes().acquire(id);
             ExecResult painted = sandbox.exec(
                     new ExecRequest(
-                            List.of("xsetroot", "-solid", COLOUR), "", Map.of("DISPLAY", VirtualDisplay.DISPLAY), null),
+                            List.of(
+                                    "curl",
+                                    "-sf",
+                                    "-X",
+                                    "PUT",
+                                    "http://127.0.0.1:" + ReservedPorts.BROWSER_DEVTOOLS + "/json/new?" + PAGE),
+                            "",
+                            Map.of(),
+                            null),
                     OutputListener.IGNORE);
             assertThat(painted.exitCode()).as(painted.stderr()).isZero();
             awaitColour(page);
