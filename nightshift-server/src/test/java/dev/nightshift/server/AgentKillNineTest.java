@@ -9,16 +9,14 @@ import dev.nightshift.agent.model.FakeModelServer;
 import dev.nightshift.agent.model.FakeModelServer.Reply;
 import dev.nightshift.agent.model.ToolCall;
 import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.ServerProcess;
 import dev.nightshift.server.testing.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,12 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 class AgentKillNineTest {
     private final Path dataDir = TestServer.tempDir();
-    private Process server;
+    private ServerProcess server;
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws InterruptedException {
         if (server != null) {
-            server.destroyForcibly();
+            server.kill();
         }
         TestServer.deleteTree(dataDir);
     }
@@ -52,8 +50,7 @@ class AgentKillNineTest {
             api.prompt(id, "run the long migration", null);
             await().atMost(Duration.ofSeconds(60)).until(() -> types(api, id).contains("tool_call"));
             Thread.sleep(500); // the command is running inside the sandbox
-            server.destroyForcibly();
-            assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            server.kill();
 
             url = serve(model);
             ApiClient after = new ApiClient(url, api.token());
@@ -79,40 +76,13 @@ class AgentKillNineTest {
     }
 
     private String serve(FakeModelServer model) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder =
-                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve");
-        builder.environment().put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
-        builder.environment().put("NIGHTSHIFT_PORT", "0");
-        builder.environment()
-                .put(
-                        "NIGHTSHIFT_CONFIG_FILE",
-                        dataDir.resolve("none.properties").toString());
-        builder.environment().put("NIGHTSHIFT_MODEL", "openai-compatible/coder");
-        builder.environment().put("OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl());
-        builder.redirectErrorStream(true);
-        server = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder log = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-            log.append(line).append('\n');
-            if (line.startsWith("Nightshift is running at ")) {
-                Thread.ofVirtual().start(() -> drain(out));
-                return line.substring("Nightshift is running at ".length()).trim();
-            }
-        }
-        throw new AssertionError("nightshift serve did not start:\n" + log);
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // keep the pipe empty
-            }
-        } catch (IOException ignored) {
-            // gone
-        }
+        server = ServerProcess.serve(
+                dataDir,
+                Map.of(
+                        "NIGHTSHIFT_MODEL",
+                        "openai-compatible/coder",
+                        "OPENAI_COMPATIBLE_BASE_URL",
+                        model.openAiBaseUrl()));
+        return server.url();
     }
 }

@@ -3,6 +3,7 @@ package dev.nightshift.agent.mcp;
 import dev.nightshift.core.sandbox.ExecRequest;
 import dev.nightshift.core.sandbox.ExecResult;
 import dev.nightshift.core.sandbox.OutputListener;
+import dev.nightshift.core.sandbox.QueuedInput;
 import dev.nightshift.core.sandbox.Sandbox;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -41,7 +42,7 @@ final class SandboxStdioTransport implements McpClientTransport {
     private final McpJsonMapper mapper;
     private final int maxMessageBytes;
     private final String server;
-    private final InputPipe input = new InputPipe();
+    private final QueuedInput input = new QueuedInput(Long.MAX_VALUE);
     /** Requests sent and not answered yet: what fails when an answer cannot be read. */
     private final Set<Object> waiting = ConcurrentHashMap.newKeySet();
 
@@ -176,11 +177,9 @@ final class SandboxStdioTransport implements McpClientTransport {
             if (message instanceof McpSchema.JSONRPCRequest request) {
                 waiting.add(request.id());
             }
-            try {
-                // JSON has no raw line breaks inside strings, so one message is one line
-                input.write((json + "\n").getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new IllegalStateException("the MCP server " + server + " is not running", e);
+            // JSON has no raw line breaks inside strings, so one message is one line
+            if (!input.offer((json + "\n").getBytes(StandardCharsets.UTF_8))) {
+                throw new IllegalStateException("the MCP server " + server + " is not running (its input is closed)");
             }
         });
     }

@@ -36,6 +36,30 @@ public final class LiveAccess {
         this.stillAllowed = stillAllowed;
     }
 
+    /**
+     * Registers an open stream of {@code caller} on {@code sessionId}; {@code revoke} ends it, telling
+     * the client why (called at most once, from any thread). Close the returned handle when the
+     * stream ends.
+     */
+    public AutoCloseable register(Caller caller, String sessionId, java.util.function.Consumer<String> revoke) {
+        return register(new Grant() {
+            @Override
+            public Caller caller() {
+                return caller;
+            }
+
+            @Override
+            public String sessionId() {
+                return sessionId;
+            }
+
+            @Override
+            public void revoke(String reason) {
+                revoke.accept(reason);
+            }
+        });
+    }
+
     /** Registers an open stream; close the returned handle when the stream ends. */
     public AutoCloseable register(Grant grant) {
         grants.add(grant);

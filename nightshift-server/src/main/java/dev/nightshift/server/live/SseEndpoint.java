@@ -69,21 +69,8 @@ public final class SseEndpoint {
                         .items());
         transport.client = client;
         hub.subscribe(sessionId, client);
-        AutoCloseable grant = access.register(new LiveAccess.Grant() {
-            @Override
-            public Caller caller() {
-                return caller;
-            }
-
-            @Override
-            public String sessionId() {
-                return sessionId;
-            }
-
-            @Override
-            public void revoke(String reason) {
-                client.stop(); // run() returns, the handler ends and the response closes
-            }
+        AutoCloseable grant = access.register(caller, sessionId, reason -> {
+            client.stop(); // run() returns, the handler ends and the response closes
         });
         try {
             client.markDelivered(after);

@@ -218,23 +218,10 @@ public final class WsEndpoint {
             if (!events.items().isEmpty()) {
                 live.markDelivered(events.items().getLast().seq());
             }
-            grant = access.register(new LiveAccess.Grant() {
-                @Override
-                public Caller caller() {
-                    return who;
-                }
-
-                @Override
-                public String sessionId() {
-                    return sessionId;
-                }
-
-                @Override
-                public void revoke(String reason) {
-                    error(null, 401, "access_revoked", "your access to this session ended (" + reason + ")");
-                    if (ctx.session.isOpen()) {
-                        ctx.closeSession(CLOSE_POLICY, reason);
-                    }
+            grant = access.register(who, sessionId, reason -> {
+                error(null, 401, "access_revoked", "your access to this session ended (" + reason + ")");
+                if (ctx.session.isOpen()) {
+                    ctx.closeSession(CLOSE_POLICY, reason);
                 }
             });
             Thread.ofVirtual().name("ws-" + connectionId).start(live::run);

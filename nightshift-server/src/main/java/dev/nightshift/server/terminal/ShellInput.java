@@ -1,11 +1,7 @@
 package dev.nightshift.server.terminal;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
+import dev.nightshift.core.sandbox.QueuedInput;
 import java.nio.ByteBuffer;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The standard input of the pseudo-terminal relay in the sandbox ({@code terminal/pty-relay.py}):
@@ -14,15 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * file after {@link #close}, which the relay takes as the hang-up. At most {@link #MAX_QUEUED_BYTES}
  * wait unread: a shell that stops reading cannot make the control plane hold a paste without end.
  */
-final class ShellInput extends InputStream {
+final class ShellInput extends QueuedInput {
     static final int MAX_QUEUED_BYTES = 1 << 20;
-    private static final byte[] END = new byte[0];
 
-    private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
-    private final AtomicLong queued = new AtomicLong();
-    private byte[] current = new byte[0];
-    private int position;
-    private volatile boolean closed;
+    ShellInput() {
+        super(MAX_QUEUED_BYTES);
+    }
 
     /** Queues typed bytes; false when the shell is too far behind (nothing queued then). */
     boolean typed(byte[] bytes) {
@@ -39,58 +32,11 @@ final class ShellInput extends InputStream {
                         .array()));
     }
 
-    private boolean offer(byte[] frame) {
-        if (closed || queued.get() + frame.length > MAX_QUEUED_BYTES) {
-            return false;
-        }
-        queued.addAndGet(frame.length);
-        chunks.add(frame);
-        return true;
-    }
-
     private static byte[] frame(char kind, byte[] payload) {
         return ByteBuffer.allocate(5 + payload.length)
                 .put((byte) kind)
                 .putInt(payload.length)
                 .put(payload)
                 .array();
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
-        while (position >= current.length) {
-            if (current == END) {
-                return -1;
-            }
-            try {
-                current = chunks.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for input");
-            }
-            queued.addAndGet(-current.length);
-            position = 0;
-        }
-        int n = Math.min(len, current.length - position);
-        System.arraycopy(current, position, b, off, n);
-        position += n;
-        return n;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            chunks.add(END);
-        }
     }
 }

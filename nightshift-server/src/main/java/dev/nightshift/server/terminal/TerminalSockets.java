@@ -287,22 +287,8 @@ public final class TerminalSockets {
             cancel(openDeadline);
             caller = who;
             lastInput = clock.instant();
-            grant = access.register(new LiveAccess.Grant() {
-                @Override
-                public Caller caller() {
-                    return who;
-                }
-
-                @Override
-                public String sessionId() {
-                    return sessionId;
-                }
-
-                @Override
-                public void revoke(String reason) {
-                    refuse(new ApiException(
-                            401, "access_revoked", "your access to this session ended (" + reason + ")"));
-                }
+            grant = access.register(who, sessionId, reason -> {
+                refuse(new ApiException(401, "access_revoked", "your access to this session ended (" + reason + ")"));
             });
             long checkMs = Math.max(1_000, IDLE_TIMEOUT.toMillis() / 10);
             idleCheck = timer.scheduleAtFixedRate(this::closeIfIdle, checkMs, checkMs, TimeUnit.MILLISECONDS);

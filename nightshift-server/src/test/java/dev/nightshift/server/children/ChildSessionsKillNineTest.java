@@ -11,18 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nightshift.agent.model.FakeModelServer;
 import dev.nightshift.agent.model.FakeModelServer.Reply;
 import dev.nightshift.agent.model.ToolCall;
-import dev.nightshift.server.Main;
 import dev.nightshift.server.testing.ApiClient;
+import dev.nightshift.server.testing.ServerProcess;
 import dev.nightshift.server.testing.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +30,12 @@ import org.junit.jupiter.api.Test;
  */
 class ChildSessionsKillNineTest {
     private final Path dataDir = TestServer.tempDir();
-    private Process server;
+    private ServerProcess server;
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws InterruptedException {
         if (server != null) {
-            server.destroyForcibly();
+            server.kill();
         }
         TestServer.deleteTree(dataDir);
     }
@@ -76,8 +73,7 @@ class ChildSessionsKillNineTest {
                                             .asText()
                                             .equals("w1")));
             Thread.sleep(500); // the parent parks; the child's command runs
-            server.destroyForcibly();
-            assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            server.kill();
 
             ApiClient after = new ApiClient(serve(model), api.token());
             await().atMost(Duration.ofSeconds(90))
@@ -112,41 +108,15 @@ class ChildSessionsKillNineTest {
     }
 
     private String serve(FakeModelServer model) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder =
-                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve");
-        builder.environment().put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
-        builder.environment().put("NIGHTSHIFT_PORT", "0");
-        builder.environment()
-                .put(
-                        "NIGHTSHIFT_CONFIG_FILE",
-                        dataDir.resolve("none.properties").toString());
-        builder.environment().put("NIGHTSHIFT_LOCAL_REPOSITORY_ROOTS", "/srv");
-        builder.environment().put("NIGHTSHIFT_MODEL", "openai-compatible/coder");
-        builder.environment().put("OPENAI_COMPATIBLE_BASE_URL", model.openAiBaseUrl());
-        builder.redirectErrorStream(true);
-        server = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder log = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-            log.append(line).append('\n');
-            if (line.startsWith("Nightshift is running at ")) {
-                Thread.ofVirtual().start(() -> drain(out));
-                return line.substring("Nightshift is running at ".length()).trim();
-            }
-        }
-        throw new AssertionError("nightshift serve did not start:\n" + log);
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // keep the pipe empty
-            }
-        } catch (IOException ignored) {
-            // gone
-        }
+        server = ServerProcess.serve(
+                dataDir,
+                Map.of(
+                        "NIGHTSHIFT_LOCAL_REPOSITORY_ROOTS",
+                        "/srv",
+                        "NIGHTSHIFT_MODEL",
+                        "openai-compatible/coder",
+                        "OPENAI_COMPATIBLE_BASE_URL",
+                        model.openAiBaseUrl()));
+        return server.url();
     }
 }

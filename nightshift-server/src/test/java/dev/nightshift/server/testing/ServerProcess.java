@@ -1,10 +1,13 @@
 package dev.nightshift.server.testing;
 
+import dev.nightshift.server.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -15,9 +18,23 @@ import java.util.concurrent.TimeUnit;
 public record ServerProcess(Process process, String url) {
     /** Starts one and waits until it listens; {@code env} adds or overrides settings. */
     public static ServerProcess start(Path dataDir, Map<String, String> env) throws IOException {
+        return launch(dataDir, env, List.of(TestServerMain.class.getName()), "READY ");
+    }
+
+    /**
+     * Starts the real {@code nightshift serve} ({@link Main}) and waits until it says where it runs;
+     * {@code env} adds or overrides settings.
+     */
+    public static ServerProcess serve(Path dataDir, Map<String, String> env) throws IOException {
+        return launch(dataDir, env, List.of(Main.class.getName(), "serve"), "Nightshift is running at ");
+    }
+
+    private static ServerProcess launch(Path dataDir, Map<String, String> env, List<String> main, String ready)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder =
-                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TestServerMain.class.getName());
+        List<String> argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        argv.addAll(main);
+        ProcessBuilder builder = new ProcessBuilder(argv);
         builder.environment().put("NIGHTSHIFT_DATA_DIR", dataDir.toString());
         builder.environment().put("NIGHTSHIFT_PORT", "0");
         builder.environment()
@@ -34,9 +51,9 @@ public record ServerProcess(Process process, String url) {
         StringBuilder log = new StringBuilder();
         while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
             log.append(line).append('\n');
-            if (line.startsWith("READY ")) {
+            if (line.startsWith(ready)) {
                 Thread.ofVirtual().start(() -> drain(out));
-                return new ServerProcess(process, line.substring(6).trim());
+                return new ServerProcess(process, line.substring(ready.length()).trim());
             }
         }
         process.destroyForcibly();

@@ -1,29 +1,40 @@
-package dev.nightshift.agent.mcp;
+package dev.nightshift.core.sandbox;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The standard input of a process the control plane talks to: {@link #write} from any thread, read
- * by the sandbox's feeder, end of file after {@link #close}. Unlike a {@code PipedInputStream} it
- * does not care which threads write (reactive schedulers' threads come and go).
+ * The standard input of a process the control plane talks to ({@link Sandbox#exec(ExecRequest,
+ * InputStream, OutputListener)}): {@link #offer} from any thread, read by the sandbox's feeder, end of
+ * file after {@link #close}. Unlike a {@code PipedInputStream} it does not care which threads write
+ * (reactive schedulers' threads and WebSocket threads come and go). At most {@code maxQueuedBytes}
+ * wait unread, so a process that stops reading cannot make the control plane hold input without end.
  */
-final class InputPipe extends InputStream {
+public class QueuedInput extends InputStream {
     private static final byte[] END = new byte[0];
 
+    private final long maxQueuedBytes;
     private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
     private byte[] current = new byte[0];
     private int position;
     private volatile boolean closed;
 
-    /** Queues {@code bytes} for the process. */
-    void write(byte[] bytes) throws IOException {
-        if (closed) {
-            throw new IOException("the process's input is closed");
+    public QueuedInput(long maxQueuedBytes) {
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    /** Queues a copy of {@code bytes}; false when closed or too much waits unread (nothing queued then). */
+    public boolean offer(byte[] bytes) {
+        if (closed || queued.get() + bytes.length > maxQueuedBytes) {
+            return false;
         }
+        queued.addAndGet(bytes.length);
         chunks.add(bytes.clone());
+        return true;
     }
 
     @Override
@@ -47,6 +58,7 @@ final class InputPipe extends InputStream {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for input");
             }
+            queued.addAndGet(-current.length);
             position = 0;
         }
         int n = Math.min(len, current.length - position);
@@ -55,6 +67,7 @@ final class InputPipe extends InputStream {
         return n;
     }
 
+    /** Ends the input: the process reads end of file once what is queued is read. */
     @Override
     public void close() {
         if (!closed) {
