@@ -1,5 +1,6 @@
 package dev.nightshift.github;
 
+import dev.nightshift.core.text.PromptText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class FailureLogs {
     /** A single log line is cut to this (minified code and base64 blobs are one line). */
     static final int MAX_LINE_CHARS = 1_000;
 
-    static final String GAP = TextCuts.ELLIPSIS;
+    static final String GAP = PromptText.ELLIPSIS;
     static final String TAIL_SEPARATOR = "----- end of the log -----";
 
     private static final char ESC = '\u001b';
@@ -94,7 +95,7 @@ public final class FailureLogs {
             return "";
         }
         String head = title == null || title.isBlank() ? "" : title.strip().replace('\n', ' ');
-        head = TextCuts.cutEnd(head, Math.min(MAX_LINE_CHARS, maxChars));
+        head = PromptText.cutEnd(head, Math.min(MAX_LINE_CHARS, maxChars));
         String sum = summary == null ? "" : summary.strip();
         String body = text == null ? "" : text.strip();
         int room = maxChars - head.length() - (head.isEmpty() ? 0 : 2);
@@ -109,7 +110,7 @@ public final class FailureLogs {
         int bodyRoom = room - sumCut.length() - (sumCut.isEmpty() ? 0 : 2);
         String bodyCut = body.length() <= bodyRoom ? body : slim(body, bodyRoom);
         String joined = join(head, sumCut, bodyCut);
-        return joined.length() <= maxChars ? joined : TextCuts.prefix(joined, maxChars);
+        return joined.length() <= maxChars ? joined : PromptText.prefix(joined, maxChars);
     }
 
     private static String join(String... parts) {
@@ -145,7 +146,7 @@ public final class FailureLogs {
             tailPart = "\n" + tailPart;
         }
         String out = excerpt.fit(maxChars - tailPart.length()) + tailPart;
-        return out.length() <= maxChars ? out : TextCuts.prefix(out, maxChars);
+        return out.length() <= maxChars ? out : PromptText.prefix(out, maxChars);
     }
 
     /** The separator and as many of the last lines as fit in {@code room}; empty when none fits. */
@@ -246,7 +247,7 @@ public final class FailureLogs {
         if (text.startsWith(GROUP)) {
             text = text.substring(GROUP.length());
         }
-        return TextCuts.cutEnd(text, MAX_LINE_CHARS);
+        return PromptText.cutEnd(text, MAX_LINE_CHARS);
     }
 
     /** The length of a leading {@code 2024-05-01T10:00:00.1234567Z } (or without fraction), else 0. */

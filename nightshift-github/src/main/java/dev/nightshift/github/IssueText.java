@@ -1,5 +1,6 @@
 package dev.nightshift.github;
 
+import dev.nightshift.core.text.PromptText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +20,6 @@ public final class IssueText {
     /** GitHub's own limit on a title. */
     static final int MAX_TITLE_CHARS = 256;
 
-    private static final String COMMENTS_HEADING = "## Comments";
-
     private IssueText() {}
 
     /**
@@ -37,69 +36,25 @@ public final class IssueText {
         if (maxChars <= 0) {
             return "";
         }
-        String head = "# " + TextCuts.cutEnd(oneLine(title), MAX_TITLE_CHARS);
-        String description = TextCuts.cutEnd(clean(body), MAX_BODY_CHARS);
+        String head = "# " + PromptText.cutEnd(PromptText.oneLine(title), MAX_TITLE_CHARS);
+        String description = PromptText.cutEnd(clean(body), MAX_BODY_CHARS);
         List<String> rendered = new ArrayList<>();
         if (comments != null) {
             for (String[] comment : comments) {
                 if (comment == null || comment.length < 2 || comment[0] == null || isBot(comment[0])) {
                     continue;
                 }
-                String text = TextCuts.cutEnd(clean(comment[1]), MAX_COMMENT_CHARS);
+                String text = PromptText.cutEnd(clean(comment[1]), MAX_COMMENT_CHARS);
                 if (!text.isEmpty()) {
-                    rendered.add("**@" + oneLine(comment[0]) + ":**\n" + text);
+                    rendered.add("**@" + PromptText.oneLine(comment[0]) + ":**\n" + text);
                 }
             }
         }
-        String top = description.isEmpty() ? head : head + "\n\n" + description;
-        if (top.length() > maxChars) {
-            // not even the description fits: it is cut further, and no comment can come
-            String note = rendered.isEmpty() ? "" : "\n\n" + leftOutNote(rendered.size());
-            int descriptionRoom = maxChars - head.length() - 2 - note.length();
-            if (descriptionRoom <= 0) {
-                return TextCuts.cutEnd(top, maxChars);
-            }
-            return head + "\n\n" + TextCuts.cutEnd(description, descriptionRoom) + note;
-        }
-        if (rendered.isEmpty()) {
-            return top;
-        }
-        // the newest comments that fit, with room kept for the note on those left out
-        long used = top.length() + 2 + COMMENTS_HEADING.length();
-        int first = rendered.size();
-        while (first > 0) {
-            long next = used + 2 + rendered.get(first - 1).length();
-            long note = first - 1 > 0 ? 2 + leftOutNote(first - 1).length() : 0;
-            if (next + note > maxChars) {
-                break;
-            }
-            used = next;
-            first--;
-        }
-        if (first == rendered.size()) {
-            String note = leftOutNote(rendered.size());
-            return top.length() + 2 + note.length() <= maxChars ? top + "\n\n" + note : top;
-        }
-        StringBuilder out = new StringBuilder(top).append("\n\n").append(COMMENTS_HEADING);
-        if (first > 0) {
-            out.append("\n\n").append(leftOutNote(first));
-        }
-        for (int i = first; i < rendered.size(); i++) {
-            out.append("\n\n").append(rendered.get(i));
-        }
-        return out.toString();
-    }
-
-    private static String leftOutNote(int leftOut) {
-        return "_" + leftOut + (leftOut == 1 ? " older comment" : " older comments") + " left out._";
+        return PromptText.pack(head, description, rendered, maxChars);
     }
 
     private static boolean isBot(String login) {
         return login.toLowerCase(Locale.ROOT).endsWith("[bot]");
-    }
-
-    private static String oneLine(String text) {
-        return text == null ? "" : text.strip().replaceAll("\\s+", " ");
     }
 
     /**

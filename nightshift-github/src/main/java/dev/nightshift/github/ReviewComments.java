@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nightshift.core.text.PromptText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ public final class ReviewComments {
         String output = agentOutput == null ? "" : agentOutput;
         Found found = findReview(output);
         if (found == null) {
-            return new Review(TextCuts.cutEnd(output.strip(), MAX_SUMMARY_CHARS), List.of(), List.of());
+            return new Review(PromptText.cutEnd(output.strip(), MAX_SUMMARY_CHARS), List.of(), List.of());
         }
         String before = output.substring(0, found.start()).strip();
         String after = output.substring(found.end()).strip();
@@ -116,7 +117,7 @@ public final class ReviewComments {
                 dropped.add("comment " + index + ": not an object with a body");
                 continue;
             }
-            body = TextCuts.cutEnd(body.strip(), MAX_COMMENT_CHARS);
+            body = PromptText.cutEnd(body.strip(), MAX_COMMENT_CHARS);
             String placed = path == null || line < 1 ? null : place(diff, path.strip(), line);
             if (placed == null) {
                 String where = path == null || path.isBlank() ? "(no file)" : path.strip();
@@ -293,7 +294,7 @@ public final class ReviewComments {
 
     private static String oneLine(String text) {
         String line = text.strip().replaceAll("\\s+", " ");
-        return TextCuts.cutEnd(line, 200);
+        return PromptText.cutEnd(line, 200);
     }
 
     private static String note(String path, int line, String body) {
@@ -308,7 +309,7 @@ public final class ReviewComments {
     private static String withNotes(String summary, List<String> outside, List<String> overLimit) {
         boolean notes = !outside.isEmpty() || !overLimit.isEmpty();
         StringBuilder out =
-                new StringBuilder(TextCuts.cutEnd(summary, notes ? MAX_SUMMARY_CHARS * 3 / 4 : MAX_SUMMARY_CHARS));
+                new StringBuilder(PromptText.cutEnd(summary, notes ? MAX_SUMMARY_CHARS * 3 / 4 : MAX_SUMMARY_CHARS));
         int left = 0;
         String leftOutReserve = "\n\n_9999 more notes left out._";
         for (var section :

@@ -1,5 +1,6 @@
 package dev.nightshift.github;
 
+import dev.nightshift.core.text.PromptText;
 import java.util.List;
 
 /**
@@ -8,36 +9,7 @@ import java.util.List;
  */
 final class TextCuts {
 
-    /** What stands where text was cut off. */
-    static final String ELLIPSIS = "…";
-
     private TextCuts() {}
-
-    /** {@code text} itself when it fits, else its beginning and {@link #ELLIPSIS}, {@code maxChars} long. */
-    static String cutEnd(String text, int maxChars) {
-        if (maxChars <= 0) {
-            return "";
-        }
-        if (text.length() <= maxChars) {
-            return text;
-        }
-        if (maxChars <= ELLIPSIS.length()) {
-            return prefix(text, maxChars);
-        }
-        return prefix(text, maxChars - ELLIPSIS.length()) + ELLIPSIS;
-    }
-
-    /** At most {@code chars} characters from the start, one fewer rather than half a surrogate pair. */
-    static String prefix(String text, int chars) {
-        if (chars >= text.length()) {
-            return text;
-        }
-        if (chars <= 0) {
-            return "";
-        }
-        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
-        return text.substring(0, end);
-    }
 
     /** At most {@code chars} characters from the end, one fewer rather than half a surrogate pair. */
     static String suffix(String text, int chars) {
@@ -94,7 +66,7 @@ final class TextCuts {
         }
         if (head == 0 && tail == lines.size()) {
             // not one whole line fits on either side: the beginning of the text, cut
-            return cutEnd(String.join("\n", lines.subList(0, Math.min(lines.size(), 2))), maxChars);
+            return PromptText.cutEnd(String.join("\n", lines.subList(0, Math.min(lines.size(), 2))), maxChars);
         }
         StringBuilder out = new StringBuilder(maxChars);
         for (int i = 0; i < head; i++) {
@@ -104,10 +76,11 @@ final class TextCuts {
         for (int i = tail; i < lines.size(); i++) {
             out.append('\n').append(lines.get(i));
         }
-        return out.length() <= maxChars ? out.toString() : prefix(out.toString(), maxChars);
+        return out.length() <= maxChars ? out.toString() : PromptText.prefix(out.toString(), maxChars);
     }
 
     private static String marker(int cutLines) {
-        return ELLIPSIS + " (" + cutLines + (cutLines == 1 ? " line" : " lines") + " cut) " + ELLIPSIS;
+        return PromptText.ELLIPSIS + " (" + cutLines + (cutLines == 1 ? " line" : " lines") + " cut) "
+                + PromptText.ELLIPSIS;
     }
 }

@@ -1,5 +1,6 @@
 package dev.nightshift.linear;
 
+import dev.nightshift.core.text.PromptText;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -25,8 +26,6 @@ public final class LinearText {
      */
     static final int MAX_RAW_CHARS = 64_000;
 
-    static final String ELLIPSIS = "…";
-    private static final String COMMENTS_HEADING = "## Comments";
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -47,69 +46,25 @@ public final class LinearText {
         if (maxChars <= 0) {
             return "";
         }
-        String head = "# " + cutEnd(oneLine(title), MAX_TITLE_CHARS);
-        String body = cutEnd(clean(description), MAX_DESCRIPTION_CHARS);
+        String head = "# " + PromptText.cutEnd(PromptText.oneLine(title), MAX_TITLE_CHARS);
+        String body = PromptText.cutEnd(clean(description), MAX_DESCRIPTION_CHARS);
         List<String> rendered = new ArrayList<>();
         if (comments != null) {
             for (LinearClient.Comment comment : comments) {
                 if (comment == null) {
                     continue;
                 }
-                String text = cutEnd(clean(comment.body()), MAX_COMMENT_CHARS);
+                String text = PromptText.cutEnd(clean(comment.body()), MAX_COMMENT_CHARS);
                 if (text.isEmpty()) {
                     continue;
                 }
-                String author = oneLine(comment.author());
-                String byline = "**" + (author.isEmpty() ? "someone" : cutEnd(author, 100)) + "**"
+                String author = PromptText.oneLine(comment.author());
+                String byline = "**" + (author.isEmpty() ? "someone" : PromptText.cutEnd(author, 100)) + "**"
                         + (comment.createdAt() == null ? "" : " (" + WHEN.format(comment.createdAt()) + ")") + ":";
                 rendered.add(byline + "\n" + text);
             }
         }
-        String top = body.isEmpty() ? head : head + "\n\n" + body;
-        if (top.length() > maxChars) {
-            // not even the description fits: it is cut further, and no comment comes
-            String note = rendered.isEmpty() ? "" : "\n\n" + leftOutNote(rendered.size());
-            int room = maxChars - head.length() - 2 - note.length();
-            if (body.isEmpty() || room <= ELLIPSIS.length()) {
-                return cutEnd(top, maxChars);
-            }
-            return head + "\n\n" + cutEnd(body, room) + note;
-        }
-        if (rendered.isEmpty()) {
-            return top;
-        }
-        // the newest comments that fit, keeping room for the line on those left out
-        long used = top.length() + 2L + COMMENTS_HEADING.length();
-        int first = rendered.size();
-        while (first > 0) {
-            long next = used + 2 + rendered.get(first - 1).length();
-            long note = first - 1 > 0 ? 2L + leftOutNote(first - 1).length() : 0;
-            if (next + note > maxChars) {
-                break;
-            }
-            used = next;
-            first--;
-        }
-        if (first == rendered.size()) {
-            String note = leftOutNote(rendered.size());
-            return top.length() + 2 + note.length() <= maxChars ? top + "\n\n" + note : top;
-        }
-        StringBuilder out = new StringBuilder(top).append("\n\n").append(COMMENTS_HEADING);
-        if (first > 0) {
-            out.append("\n\n").append(leftOutNote(first));
-        }
-        for (int i = first; i < rendered.size(); i++) {
-            out.append("\n\n").append(rendered.get(i));
-        }
-        return out.toString();
-    }
-
-    private static String leftOutNote(int leftOut) {
-        return "_" + leftOut + (leftOut == 1 ? " older comment" : " older comments") + " left out._";
-    }
-
-    private static String oneLine(String text) {
-        return text == null ? "" : text.strip().replaceAll("\\s+", " ");
+        return PromptText.pack(head, body, rendered, maxChars);
     }
 
     /** Markdown without images, trailing spaces and runs of blank lines; empty for null or blank. */
@@ -117,7 +72,8 @@ public final class LinearText {
         if (markdown == null || markdown.isBlank()) {
             return "";
         }
-        String text = prefix(markdown, MAX_RAW_CHARS).replace("\r\n", "\n").replace('\r', '\n');
+        String text =
+                PromptText.prefix(markdown, MAX_RAW_CHARS).replace("\r\n", "\n").replace('\r', '\n');
         text = withoutImages(text);
         StringBuilder out = new StringBuilder(text.length());
         boolean blankPending = false;
@@ -207,31 +163,5 @@ public final class LinearText {
             i++;
         }
         return i;
-    }
-
-    /** {@code text} itself when it fits, else its beginning and {@link #ELLIPSIS}, {@code maxChars} long. */
-    static String cutEnd(String text, int maxChars) {
-        if (maxChars <= 0) {
-            return "";
-        }
-        if (text.length() <= maxChars) {
-            return text;
-        }
-        if (maxChars <= ELLIPSIS.length()) {
-            return prefix(text, maxChars);
-        }
-        return prefix(text, maxChars - ELLIPSIS.length()) + ELLIPSIS;
-    }
-
-    /** At most {@code chars} characters from the start, one fewer rather than half a surrogate pair. */
-    static String prefix(String text, int chars) {
-        if (chars >= text.length()) {
-            return text;
-        }
-        if (chars <= 0) {
-            return "";
-        }
-        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
-        return text.substring(0, end);
     }
 }
