@@ -35,9 +35,16 @@ import org.slf4j.LoggerFactory;
  * the host toolchain read-only, a writable workspace, a private /tmp, a curated /etc, a scrubbed
  * environment, a uid of the sandbox's own, and cgroup limits where the host lets us set them.
  *
- * <p>It runs as root on the host so it can give every sandbox a distinct unprivileged uid and its
- * own cgroups; {@code --die-with-parent} ties every sandbox's life to the control plane's, so a
+ * <p>Run as root on the host, it gives every sandbox a distinct unprivileged uid and its own
+ * cgroups; {@code --die-with-parent} ties every sandbox's life to the control plane's, so a
  * crashed control plane leaves directories behind ({@link #removeOrphans}), never processes.
+ *
+ * <p>Run by an ordinary user it is rootless: each sandbox's user namespace is made first
+ * ({@code unshare --map-root-user}), bubblewrap makes every other namespace inside it, and commands
+ * enter it before the rest ({@code nsenter -U}), then a nested user namespace of their own maps the
+ * host user to the sandbox's uid. On the host every sandbox then runs as that one user, kept apart
+ * by namespaces only; limits are per-process rlimits (no cgroup is written), which
+ * {@link #capabilities} says.
  */
 public final class BubblewrapProvider implements SandboxProvider {
     private static final Logger LOG = LoggerFactory.getLogger(BubblewrapProvider.class);
@@ -80,6 +87,9 @@ public final class BubblewrapProvider implements SandboxProvider {
     private final BubblewrapConfig config;
     private final EgressAttachment egress;
     private final Cgroups cgroups;
+    /** Not root: sandboxes are made in user namespaces of their own (see the class comment). */
+    private final boolean rootless;
+
     private final AtomicInteger uids = new AtomicInteger();
     private final Map<String, BubblewrapSandbox> live = new ConcurrentHashMap<>();
     private final Map<String, AutoCloseable> egressBySandbox = new ConcurrentHashMap<>();
@@ -93,18 +103,14 @@ public final class BubblewrapProvider implements SandboxProvider {
     public BubblewrapProvider(BubblewrapConfig config, EgressAttachment egress) {
         this.config = config;
         this.egress = egress;
-        requireTools();
-        if (!"root".equals(System.getProperty("user.name")) && !isRoot()) {
-            throw new SandboxException(
-                    "the bubblewrap provider runs as root (it gives every sandbox a uid and cgroups of its own);"
-                            + " start Nightshift as root, or choose the unisolated process provider for local development");
-        }
+        this.rootless = !"root".equals(System.getProperty("user.name")) && !isRoot();
+        requireTools(rootless);
         try {
             Files.createDirectories(config.root());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + config.root(), e);
         }
-        this.cgroups = Cgroups.detect(config.cgroupRoot(), groupName(config.root()));
+        this.cgroups = rootless ? new Cgroups.None() : Cgroups.detect(config.cgroupRoot(), groupName(config.root()));
         refillPool();
     }
 
@@ -142,7 +148,8 @@ public final class BubblewrapProvider implements SandboxProvider {
         return pool.size();
     }
 
-    private static boolean isRoot() {
+    /** True when this process runs as root, so sandboxes get uids and cgroups of their own. */
+    static boolean isRoot() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .filter(l -> l.startsWith("Uid:"))
@@ -152,9 +159,13 @@ public final class BubblewrapProvider implements SandboxProvider {
         }
     }
 
-    private static void requireTools() {
-        for (String tool : List.of(
-                "/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setpriv", "/usr/bin/prlimit", "/usr/bin/socat")) {
+    private static void requireTools(boolean rootless) {
+        List<String> tools = new ArrayList<>(List.of(
+                "/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setpriv", "/usr/bin/prlimit", "/usr/bin/socat"));
+        if (rootless) {
+            tools.add("/usr/bin/unshare");
+        }
+        for (String tool : tools) {
             if (!Files.isExecutable(Path.of(tool))) {
                 throw new SandboxException(tool + " is missing: install the bubblewrap, util-linux and socat packages");
             }
@@ -166,8 +177,24 @@ public final class BubblewrapProvider implements SandboxProvider {
         return "bubblewrap";
     }
 
+    /** True when this provider's sandboxes are rootless (the control plane is not root). */
+    public boolean rootless() {
+        return rootless;
+    }
+
     @Override
     public List<String> capabilities() {
+        if (rootless) {
+            return List.of(
+                    "rootless bubblewrap: PID, mount, network (loopback only), IPC and UTS namespaces in a user"
+                            + " namespace of the sandbox's own; host toolchain read-only",
+                    "an unprivileged uid inside, no capabilities, no-new-privileges; on the host every sandbox runs as"
+                            + " the user Nightshift runs as (start it as root for a host uid per sandbox)",
+                    "limits: per-process rlimits only (no writable cgroup): memory as address space per process,"
+                            + " processes per command; no CPU limit, no sandbox-wide memory or process total",
+                    "disk: the sandbox's limit per file (RLIMIT_FSIZE), and in total while commands run",
+                    "egress: only through the control plane's proxy on 127.0.0.1:" + config.egressPort());
+        }
         return List.of(
                 "bubblewrap: PID, mount, network (loopback only), IPC and UTS namespaces; host toolchain read-only",
                 "a distinct unprivileged uid per sandbox, no capabilities, no-new-privileges",
@@ -284,14 +311,16 @@ public final class BubblewrapProvider implements SandboxProvider {
 
     private Sandbox start(String id, Path dir, SandboxSpec spec) throws IOException {
         int uid = FIRST_UID + Math.floorMod(uids.getAndIncrement(), UID_RANGE);
-        chown(dir.resolve("workspace"), uid);
-        chown(dir.resolve("home"), uid);
+        if (!rootless) { // rootless: the host user's files are the sandbox user's already
+            chown(dir.resolve("workspace"), uid);
+            chown(dir.resolve("home"), uid);
+        }
         writeEtc(dir.resolve("etc"), uid);
         Path run = Files.createDirectories(dir.resolve("run"));
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
         attachEgress(id, spec.sessionId(), run.resolve("egress.sock"));
         Cgroups.Group group = cgroups.create(id, spec.limits());
-        List<String> argv = CommandLine.joiningCgroups(group.joinFiles(null), launch(dir, bwrap(dir, uid)));
+        List<String> argv = CommandLine.joiningCgroups(group.joinFiles(null), launch(dir, bwrap(dir, uid), rootless));
         ProcessBuilder builder = new ProcessBuilder(argv);
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
@@ -315,6 +344,7 @@ public final class BubblewrapProvider implements SandboxProvider {
                 group,
                 BubblewrapSandbox.baseEnvironment(config.egressPort(), Map.of()),
                 config.quickFailureProbe(),
+                rootless,
                 () -> {
                     live.remove(id);
                     closeEgress(id);
@@ -395,9 +425,11 @@ public final class BubblewrapProvider implements SandboxProvider {
      * Starts bubblewrap with its arguments read from a file (root's, outside the sandbox) rather than
      * on its command line: the sandbox's pid 1 is bubblewrap, and its command line would otherwise
      * show every host path it binds. bubblewrap also closes its info fd inside the sandbox, so it
-     * gets a copy of stdout (fd 3) and the holder keeps its own stdout for the ready line.
+     * gets a copy of stdout (fd 3) and the holder keeps its own stdout for the ready line. Rootless,
+     * bubblewrap starts inside a user namespace made for it, as root there, so every namespace it
+     * makes belongs to that one and commands can enter them all through it.
      */
-    private static List<String> launch(Path dir, List<String> bwrapArgs) throws IOException {
+    private static List<String> launch(Path dir, List<String> bwrapArgs, boolean rootless) throws IOException {
         // the options go in the file; the command (which holds only paths inside the sandbox) stays
         // on the command line, where this bubblewrap expects it
         int split = bwrapArgs.indexOf("--");
@@ -409,7 +441,9 @@ public final class BubblewrapProvider implements SandboxProvider {
         List<String> argv = new ArrayList<>(List.of(
                 "/bin/sh",
                 "-c",
-                "f=$1; shift; exec /usr/bin/bwrap --args 4 \"$@\" 4<\"$f\" 3>&1",
+                rootless
+                        ? "f=$1; shift; exec /usr/bin/unshare --user --map-root-user -- /usr/bin/bwrap --args 4 \"$@\" 4<\"$f\" 3>&1"
+                        : "f=$1; shift; exec /usr/bin/bwrap --args 4 \"$@\" 4<\"$f\" 3>&1",
                 "bwrap-launch",
                 argsFile.toString()));
         argv.addAll(bwrapArgs.subList(split, bwrapArgs.size()));
@@ -477,7 +511,7 @@ public final class BubblewrapProvider implements SandboxProvider {
                 "--info-fd",
                 "3",
                 "--"));
-        a.addAll(CommandLine.asSandboxUser(uid));
+        a.addAll(rootless ? CommandLine.asRootlessSandboxUser(uid) : CommandLine.asSandboxUser(uid));
         a.addAll(List.of(
                 "/usr/bin/env",
                 "-i",
@@ -603,6 +637,15 @@ public final class BubblewrapProvider implements SandboxProvider {
         }
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    // rootless, a directory a sandbox made read-only binds the control plane too (root ignores modes)
+                    if (!Files.isWritable(d) || !Files.isExecutable(d)) {
+                        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     Files.deleteIfExists(file);

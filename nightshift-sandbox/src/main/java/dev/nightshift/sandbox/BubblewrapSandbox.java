@@ -45,6 +45,8 @@ final class BubblewrapSandbox extends HostProcessSandbox {
     private final long pid;
     private final Cgroups.Group cgroup;
     private final Map<String, String> baseEnv;
+    /** Started by a non-root control plane: commands enter through the sandbox's own user namespace. */
+    private final boolean rootless;
 
     BubblewrapSandbox(
             String id,
@@ -56,8 +58,10 @@ final class BubblewrapSandbox extends HostProcessSandbox {
             Cgroups.Group cgroup,
             Map<String, String> baseEnv,
             Duration quickFailureProbe,
+            boolean rootless,
             Runnable onDestroyed) {
         super(id, spec, dir, quickFailureProbe, onDestroyed);
+        this.rootless = rootless;
         this.uid = uid;
         this.holder = holder;
         this.pid = pid;
@@ -88,9 +92,23 @@ final class BubblewrapSandbox extends HostProcessSandbox {
         addEnvironment(env, spec().env());
         addEnvironment(env, request.env());
         List<String> argv = new ArrayList<>();
-        argv.addAll(CommandLine.enter(pid));
+        argv.addAll(rootless ? CommandLine.enterRootless(pid) : CommandLine.enter(pid));
         if (request.readOnly()) {
             argv.addAll(CommandLine.readOnlyWorkspace(SandboxPaths.WORKSPACE, SandboxPaths.HOME));
+        }
+        if (rootless) {
+            List<String> inner = new ArrayList<>(CommandLine.rootlessRlimits(
+                    spec().limits().diskBytes(),
+                    spec().limits().memoryBytes(),
+                    spec().limits().maxProcesses()));
+            inner.addAll(CommandLine.asRootlessSandboxUser(uid));
+            inner.addAll(CommandLine.cleanEnv(SandboxPaths.inWorkspace(request.workdir()), env, request.argv()));
+            argv.addAll(CommandLine.commandPidNamespace());
+            ProcessBuilder builder = new ProcessBuilder(argv);
+            builder.environment().clear();
+            builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+            builder.environment().put(CommandLine.COMMAND_VARIABLE, CommandLine.shellQuoted(inner));
+            return builder;
         }
         argv.addAll(CommandLine.rlimits(spec().limits().diskBytes())); // while still root: it may raise limits
         argv.addAll(CommandLine.asSandboxUser(uid));
@@ -318,8 +336,9 @@ final class BubblewrapSandbox extends HostProcessSandbox {
         if (port < 1 || port > 65535) {
             throw new SandboxException("port must be between 1 and 65535, got " + port);
         }
-        List<String> argv = new ArrayList<>(CommandLine.enterNetwork(pid));
-        argv.addAll(CommandLine.asSandboxUser(uid));
+        List<String> argv =
+                new ArrayList<>(rootless ? CommandLine.enterNetworkRootless(pid) : CommandLine.enterNetwork(pid));
+        argv.addAll(rootless ? CommandLine.asRootlessSandboxUser(uid) : CommandLine.asSandboxUser(uid));
         argv.addAll(List.of("/usr/bin/socat", "STDIO", "TCP:127.0.0.1:" + port));
         Process bridge = new ProcessBuilder(argv)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -369,7 +388,8 @@ final class BubblewrapSandbox extends HostProcessSandbox {
 
     @Override
     public String toString() {
-        return "sandbox " + id() + " (session " + sessionId() + ", uid " + uid + ", pid " + pid + ")";
+        return "sandbox " + id() + " (session " + sessionId() + ", uid " + uid + (rootless ? " (rootless)" : "")
+                + ", pid " + pid + ")";
     }
 
     static Map<String, String> baseEnvironment(int egressPort, Map<String, String> extra) {

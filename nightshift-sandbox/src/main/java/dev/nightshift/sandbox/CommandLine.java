@@ -42,6 +42,108 @@ final class CommandLine {
                 "--");
     }
 
+    /**
+     * Rootless: becomes the sandbox user in a user namespace of the command's own, nested in the
+     * sandbox's. The sandbox's user namespace maps only the host user, as root (it must keep
+     * capabilities across exec to build mounts); the nested one maps that same host user to
+     * {@code uid}, so the command runs as a non-zero uid that loses every capability at exec, and
+     * no-new-privileges keeps it from gaining one. {@code --keep-caps} lets setpriv empty the
+     * bounding set inside, which the kernel fills again for every new user namespace.
+     */
+    static List<String> asRootlessSandboxUser(int uid) {
+        return List.of(
+                "/usr/bin/unshare",
+                "--user",
+                "--keep-caps",
+                "--map-user=" + uid,
+                "--map-group=" + uid,
+                "--",
+                "/usr/bin/setpriv",
+                "--no-new-privs",
+                "--bounding-set=-all",
+                "--inh-caps=-all",
+                "--");
+    }
+
+    /**
+     * Rootless: enters the sandbox's user namespace first, then every other namespace (all owned by
+     * it, since it was made before bubblewrap made them), keeping the host user's credentials,
+     * which are root in there. No {@code --user-parent} is needed (util-linux 2.39).
+     */
+    static List<String> enterRootless(long pid) {
+        return List.of(
+                "/usr/bin/nsenter",
+                "--preserve-credentials",
+                "-U",
+                "-t",
+                Long.toString(pid),
+                "-m",
+                "-u",
+                "-i",
+                "-n",
+                "-p",
+                "-r",
+                "-w",
+                "--");
+    }
+
+    /** The environment variable that hands a command to {@link #commandPidNamespace}'s shell. */
+    static final String COMMAND_VARIABLE = "NIGHTSHIFT_COMMAND";
+
+    /**
+     * Rootless, with no cgroup to kill: the command runs in a PID namespace of its own under a
+     * shell that waits for it, so when the command ends that shell (the namespace's first process)
+     * ends too and the kernel kills everything the command left running, double forks included.
+     * The command itself is not that first process, so signals reach it as usual. The command comes
+     * in {@link #COMMAND_VARIABLE} ({@link #shellQuoted}), not as arguments: the shell and its
+     * parent live as long as the command, and their command lines would show it twice to anything
+     * in the sandbox that lists processes.
+     */
+    static List<String> commandPidNamespace() {
+        return List.of(
+                "/usr/bin/unshare",
+                "--pid",
+                "--fork",
+                "--kill-child",
+                "--",
+                "/bin/sh",
+                "-c",
+                "eval \"set -- $" + COMMAND_VARIABLE + "\"; unset " + COMMAND_VARIABLE + "; \"$@\"; exit $?",
+                "command-init");
+    }
+
+    /** Arguments as one string a POSIX shell's {@code eval "set -- …"} turns back into exactly them. */
+    static String shellQuoted(List<String> argv) {
+        StringBuilder out = new StringBuilder();
+        for (String arg : argv) {
+            if (!out.isEmpty()) {
+                out.append(' ');
+            }
+            out.append('\'').append(arg.replace("'", "'\\''")).append('\'');
+        }
+        return out.toString();
+    }
+
+    /** Rootless: enters only the sandbox's network (host file system), for reaching its ports. */
+    static List<String> enterNetworkRootless(long pid) {
+        return List.of("/usr/bin/nsenter", "--preserve-credentials", "-U", "-t", Long.toString(pid), "-n", "--");
+    }
+
+    /**
+     * Rootless, with no cgroup to write: per-process limits stand in for the sandbox's. Address
+     * space for memory (per process, not the sandbox's total) and processes per command (counted
+     * per user namespace, and each command has its own), file size and core dumps as with root.
+     */
+    static List<String> rootlessRlimits(long maxFileBytes, long memoryBytes, int maxProcesses) {
+        return List.of(
+                "/usr/bin/prlimit",
+                "--fsize=" + maxFileBytes,
+                "--core=0",
+                "--as=" + memoryBytes,
+                "--nproc=" + maxProcesses,
+                "--");
+    }
+
     /** Enters every namespace of the sandbox whose first process has host pid {@code pid}. */
     static List<String> enter(long pid) {
         return List.of("/usr/bin/nsenter", "-t", Long.toString(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--");

@@ -27,6 +27,7 @@ import dev.nightshift.linear.LinearOAuth;
 import dev.nightshift.linear.RepositoryMapping;
 import dev.nightshift.sandbox.BubblewrapConfig;
 import dev.nightshift.sandbox.BubblewrapProvider;
+import dev.nightshift.sandbox.IsolationChoice;
 import dev.nightshift.sandbox.ProcessProvider;
 import dev.nightshift.sandbox.egress.CertificateAuthority;
 import dev.nightshift.server.api.AccountRoutes;
@@ -685,7 +686,13 @@ final class Components implements AutoCloseable {
 
     private static SandboxProvider sandboxProvider(NightshiftConfig config, SandboxEgress egress) {
         Path root = config.dataDir().resolve("sandboxes");
-        if (config.sandbox().provider().equals("process")) {
+        IsolationChoice.Decision choice =
+                IsolationChoice.choose(config.sandbox().provider(), IsolationChoice.probe());
+        if (choice.isolation().isEmpty()) {
+            throw new SandboxException(choice.reason());
+        }
+        LOG.info("sandbox isolation: {}: {}", choice.isolation().get().label(), choice.reason());
+        if (choice.isolation().get() == IsolationChoice.Isolation.PROCESS) {
             return new ProcessProvider(root); // logs its NO ISOLATION warning loudly
         }
         try {

@@ -436,9 +436,10 @@ public record NightshiftConfig(
                 intValue(values, Setting.SANDBOX_WARM_POOL, 0, 1000),
                 SandboxSettings.hosts(value(values, Setting.EGRESS_ALLOW)),
                 SandboxSettings.hostsByRepository(value(values, Setting.EGRESS_ALLOW_BY_REPO)));
-        if (!List.of("bubblewrap", "process").contains(sandbox.provider())) {
-            throw new IllegalArgumentException(
-                    Setting.SANDBOX.env() + " must be bubblewrap or process, got '" + sandbox.provider() + "'");
+        if (!dev.nightshift.sandbox.IsolationChoice.CONFIGURABLE.contains(sandbox.provider())) {
+            throw new IllegalArgumentException(Setting.SANDBOX.env() + " must be one of "
+                    + String.join(", ", dev.nightshift.sandbox.IsolationChoice.CONFIGURABLE) + ", got '"
+                    + sandbox.provider() + "'");
         }
         return new NightshiftConfig(
                 bind,

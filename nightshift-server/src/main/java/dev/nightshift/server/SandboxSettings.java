@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * How sessions get sandboxes.
  *
- * @param provider "bubblewrap" or "process"
+ * @param provider "auto" (the best isolation the host offers), "bubblewrap" or "process"
  * @param warmPool empty sandboxes kept ready
  * @param egressAllow hosts every sandbox may reach
  * @param egressAllowByRepository more hosts for the sessions of one repository

@@ -115,8 +115,8 @@ public enum Setting {
             "IP addresses of your reverse proxies, comma-separated: only from them is X-Forwarded-For believed for the client address."),
     SANDBOX(
             "NIGHTSHIFT_SANDBOX",
-            "bubblewrap",
-            "Sandbox provider: bubblewrap (isolated; runs as root), or process (NO isolation, trusted development machines only)."),
+            dev.nightshift.sandbox.IsolationChoice.AUTO,
+            "Sandbox provider: auto (the best isolation this host offers: bubblewrap as root, else rootless bubblewrap; the log says which and why), bubblewrap (root or rootless, by the user Nightshift runs as), or process (NO isolation, trusted development machines only; never chosen by auto)."),
     SANDBOX_MEMORY(
             "NIGHTSHIFT_SANDBOX_MEMORY",
             Units.formatBytes(SandboxLimits.DEFAULTS.memoryBytes()),
