@@ -529,13 +529,18 @@ public final class BrowserBenchmarks {
         Map<String, byte[]> files = new java.util.LinkedHashMap<>();
         List<Long> at = new ArrayList<>();
         long frameNanos = 1_000_000_000L / CAPTURE_FRAMES_PER_SECOND;
+        long[] end = {Long.MAX_VALUE}; // frames after the end are not kept
         CDPSession cdp = page.context().newCDPSession(page);
         cdp.on("Page.screencastFrame", event -> {
             long now = System.nanoTime();
             JsonObject ack = new JsonObject();
             ack.add("sessionId", event.get("sessionId"));
-            cdp.send("Page.screencastFrameAck", ack);
-            if (at.isEmpty() || now - at.getLast() >= frameNanos) {
+            try {
+                cdp.send("Page.screencastFrameAck", ack);
+            } catch (RuntimeException e) {
+                // the screencast is ending: the frame is still good
+            }
+            if (now < end[0] && (at.isEmpty() || now - at.getLast() >= frameNanos)) {
                 at.add(now);
                 files.put(
                         String.format(java.util.Locale.ROOT, "f%06d.jpg", at.size()),
@@ -548,9 +553,9 @@ public final class BrowserBenchmarks {
         params.addProperty("maxWidth", WIDTH_PIXELS);
         params.addProperty("maxHeight", HEIGHT_PIXELS);
         long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
+        end[0] = start + seconds * 1_000_000_000L;
         cdp.send("Page.startScreencast", params);
-        while (System.nanoTime() < end) {
+        while (System.nanoTime() < end[0]) {
             page.waitForTimeout(15);
         }
         cdp.send("Page.stopScreencast");
@@ -562,7 +567,7 @@ public final class BrowserBenchmarks {
         StringBuilder list = new StringBuilder("ffconcat version 1.0\n");
         for (int i = 0; i < names.size(); i++) {
             long from = i == 0 ? start : at.get(i);
-            long to = i + 1 < names.size() ? at.get(i + 1) : Math.max(end, at.get(i));
+            long to = i + 1 < names.size() ? at.get(i + 1) : end[0];
             list.append("file '")
                     .append(names.get(i))
                     .append("'\nduration ")
