@@ -115,9 +115,10 @@ public final class PlaywrightDriver {
 
     /**
      * The environment Playwright's driver runs with: the Node.js found here (without it Playwright
-     * looks for one inside the driver's directory) and never a browser download.
+     * looks for one inside the driver's directory) and never a browser download. Public for the
+     * browser benchmark, whose floor is a Playwright of its own driving the host's Chromium.
      */
-    static Map<String, String> environment() throws IOException {
+    public static Map<String, String> environment() throws IOException {
         Path node = node().orElseThrow(() -> new IOException("Node.js went away; install it again"));
         return Map.of("PLAYWRIGHT_NODEJS_PATH", node.toString(), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     }
