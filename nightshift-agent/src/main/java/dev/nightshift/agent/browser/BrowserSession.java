@@ -244,8 +244,8 @@ final class BrowserSession implements AutoCloseable {
         }
         PlaywrightDriver.prepare();
         Chromium.ensure(sandbox, freshChromium && !everConnected || wasConnected);
-        forwarder = new CdpForwarder(sandbox, ReservedPorts.BROWSER_DEVTOOLS);
-        String path = Chromium.devtoolsPath(forwarder, Duration.ofSeconds(10));
+        String path = Chromium.devtoolsPath(sandbox, Duration.ofSeconds(10));
+        forwarder = new CdpForwarder(sandbox, ReservedPorts.BROWSER_DEVTOOLS, path);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(PlaywrightDriver.environment()));
         browser = playwright
                 .chromium()

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nightshift.core.sandbox.ExecRequest;
 import dev.nightshift.core.sandbox.ExecResult;
 import dev.nightshift.core.sandbox.OutputListener;
+import dev.nightshift.core.sandbox.PortConnection;
 import dev.nightshift.core.sandbox.ReservedPorts;
 import dev.nightshift.core.sandbox.Sandbox;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,9 @@ import java.util.Map;
  * own dev server works. Called on a browser's own thread.
  */
 final class Chromium {
+    /** The most of {@code /json/version}'s answer read (a few hundred bytes in practice). */
+    private static final int MAX_VERSION_BYTES = 64 * 1024;
+
     static final String DIR = "/tmp/nightshift-browser";
     static final String PROFILE = DIR + "/profile";
     static final String PID_FILE = DIR + "/chromium.pid";
@@ -111,29 +113,69 @@ final class Chromium {
 
     /**
      * The browser's DevTools WebSocket path ({@code /devtools/browser/<id>}), asked over HTTP
-     * through {@code forwarder} ({@code /json/version}); Chromium writes no DevToolsActivePort
-     * file for a fixed port.
+     * ({@code /json/version}) straight through the sandbox's port plumbing, never through the host's
+     * loopback forwarder: the path is the only key to the browser, and the forwarder lets nothing
+     * else through. Chromium writes no DevToolsActivePort file for a fixed port.
      */
-    static String devtoolsPath(CdpForwarder forwarder, Duration timeout) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder()
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(timeout)
-                .build();
-        try (http) {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + forwarder.port() + "/json/version"))
-                            .timeout(timeout)
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String ws =
-                    JSON.readTree(response.body()).path("webSocketDebuggerUrl").asText("");
-            String path = ws.isEmpty() ? "" : URI.create(ws).getPath();
-            if (response.statusCode() != 200 || !path.matches("/devtools/browser/[0-9a-fA-F-]+")) {
-                throw new IOException(
-                        "Chromium's DevTools answered HTTP " + response.statusCode() + " without a browser endpoint");
+    static String devtoolsPath(Sandbox sandbox, Duration timeout) throws IOException, InterruptedException {
+        PortConnection connection = sandbox.connect(ReservedPorts.BROWSER_DEVTOOLS);
+        var reply = new java.util.concurrent.CompletableFuture<String>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                connection
+                        .output()
+                        .write("GET /json/version HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                connection.output().flush();
+                reply.complete(readResponse(connection.input()));
+            } catch (IOException | RuntimeException e) {
+                reply.completeExceptionally(e);
             }
-            return path;
+        });
+        String answer;
+        try {
+            answer = reply.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("Chromium's DevTools did not say where the browser is: " + e, e);
+        } finally {
+            connection.close();
         }
+        int body = answer.indexOf("\r\n\r\n");
+        String ws = body < 0
+                ? ""
+                : JSON.readTree(answer.substring(body + 4))
+                        .path("webSocketDebuggerUrl")
+                        .asText("");
+        String path = ws.isEmpty() ? "" : URI.create(ws).getPath();
+        if (!answer.startsWith("HTTP/1.1 200") && !answer.startsWith("HTTP/1.0 200")
+                || !path.matches("/devtools/browser/[0-9a-fA-F-]+")) {
+            throw new IOException("Chromium's DevTools answered without a browser endpoint: "
+                    + answer.lines().findFirst().orElse("nothing"));
+        }
+        return path;
+    }
+
+    /**
+     * One HTTP/1.1 response, head and body (by its {@code Content-Length}), without waiting for the
+     * connection to close: Chromium keeps it open. At most {@link #MAX_VERSION_BYTES}.
+     */
+    private static String readResponse(java.io.InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && head.size() < MAX_VERSION_BYTES) {
+            head.write(c);
+            if (head.size() >= 4 && head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        String text = head.toString(StandardCharsets.US_ASCII);
+        int length = text.lines()
+                .filter(l -> l.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .map(l -> Integer.parseInt(l.substring(15).strip()))
+                .findFirst()
+                .orElse(0);
+        byte[] body = in.readNBytes(Math.min(Math.max(length, 0), MAX_VERSION_BYTES));
+        return text + new String(body, StandardCharsets.UTF_8);
     }
 
     /** Kills the sandbox's Chromium (and what it started), if it runs. */

@@ -13,6 +13,7 @@ import dev.nightshift.core.port.Media;
 import dev.nightshift.core.sandbox.ExecRequest;
 import dev.nightshift.core.sandbox.ExecResult;
 import dev.nightshift.core.sandbox.OutputListener;
+import dev.nightshift.core.sandbox.ReservedPorts;
 import dev.nightshift.core.sandbox.Sandbox;
 import dev.nightshift.core.sandbox.SandboxLimits;
 import dev.nightshift.core.sandbox.SandboxSpec;
@@ -154,6 +155,48 @@ class BrowserToolTest {
         assertThat(small.getWidth()).isEqualTo(640);
         assertThat(small.getHeight()).isEqualTo(480);
         assertThat(small.getRGB(150, 150) & 0xffffff).isEqualTo(0xff0000);
+    }
+
+    @Test
+    @Order(1)
+    void theHostsLoopbackForwarderLetsOnlyTheBrowsersOwnHandshakeThrough() throws Exception {
+        assertThat(call("{\"action\":\"navigate\",\"url\":\"http://localhost:8000/\"}")
+                        .error())
+                .isFalse();
+        String path = Chromium.devtoolsPath(sandbox, Duration.ofSeconds(10));
+        assertThat(path).matches("/devtools/browser/[0-9a-fA-F-]+");
+        try (CdpForwarder forwarder = new CdpForwarder(sandbox, ReservedPorts.BROWSER_DEVTOOLS, path)) {
+            // another process on the host asking where the browser is, or guessing a path, is refused
+            for (String target : List.of("/json/version", "/json/list", "/devtools/browser/0000")) {
+                assertThat(firstLine(forwarder.port(), "GET " + target + " HTTP/1.1"))
+                        .as(target)
+                        .startsWith("HTTP/1.1 403");
+            }
+            // the browser's own handshake goes through
+            assertThat(firstLine(
+                            forwarder.port(),
+                            "GET " + path + " HTTP/1.1",
+                            "Upgrade: websocket",
+                            "Connection: Upgrade",
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                            "Sec-WebSocket-Version: 13"))
+                    .startsWith("HTTP/1.1 101");
+        }
+    }
+
+    /** The first line of the answer to a request made of {@code lines}, over a raw socket. */
+    private static String firstLine(int port, String... lines) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            String request = String.join("\r\n", lines) + "\r\nHost: 127.0.0.1\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = socket.getInputStream().read()) >= 0 && c != '\n') {
+                line.append((char) c);
+            }
+            return line.toString().strip();
+        }
     }
 
     @Test
