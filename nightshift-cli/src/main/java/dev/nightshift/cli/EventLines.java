@@ -110,8 +110,36 @@ final class EventLines {
                         + (data.hasNonNull("port")
                                 ? " of port " + data.path("port").asText()
                                 : "") + suffix(": ", url);
+            case "screenshot", "video" -> media(text(a, "type"), data) + suffix(": ", url);
             default -> text(a, "type").replace('_', ' ') + suffix(": ", url);
         };
+    }
+
+    /** {@code screenshot shot-1.png 800×600 (after) "the new block"}; a video also says its length. */
+    private static String media(String type, JsonNode data) {
+        StringBuilder line = new StringBuilder(type);
+        if (!text(data, "name").isEmpty()) {
+            line.append(' ').append(text(data, "name"));
+        }
+        if (data.path("width").asInt() > 0 && data.path("height").asInt() > 0) {
+            line.append(' ')
+                    .append(data.path("width").asInt())
+                    .append('×')
+                    .append(data.path("height").asInt());
+        }
+        if (data.path("durationMillis").asLong() > 0) {
+            line.append(String.format(
+                    java.util.Locale.ROOT,
+                    ", %.1f s",
+                    data.path("durationMillis").asLong() / 1000.0));
+        }
+        if (!text(data, "label").isEmpty()) {
+            line.append(" (").append(text(data, "label")).append(')');
+        }
+        if (!text(data, "caption").isEmpty()) {
+            line.append(" \"").append(text(data, "caption")).append('"');
+        }
+        return line.toString();
     }
 
     static String sandboxStatus(JsonNode d) {

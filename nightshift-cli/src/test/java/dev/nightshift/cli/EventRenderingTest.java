@@ -213,6 +213,23 @@ class EventRenderingTest {
         assertThat(line(new EventPayload.Artifact(
                         "art_3", "preview_url", "https://ns.example/p/", JsonText.of("{\"port\":3000}"), AT)))
                 .isEqualTo("preview of port 3000: https://ns.example/p/");
+        assertThat(line(new EventPayload.Artifact(
+                        "art_4",
+                        "screenshot",
+                        "/api/sessions/ses_1/media/art_4",
+                        JsonText.of("{\"name\":\"screenshot-1.png\",\"width\":800,\"height\":600,"
+                                + "\"label\":\"after\",\"caption\":\"the new block\"}"),
+                        AT)))
+                .isEqualTo(
+                        "screenshot screenshot-1.png 800×600 (after) \"the new block\": /api/sessions/ses_1/media/art_4");
+        assertThat(line(new EventPayload.Artifact(
+                        "art_5",
+                        "video",
+                        "/api/sessions/ses_1/media/art_5",
+                        JsonText.of("{\"name\":\"recording-1.mp4\",\"width\":1280,\"height\":800,"
+                                + "\"durationMillis\":3400,\"label\":\"\",\"caption\":\"\"}"),
+                        AT)))
+                .isEqualTo("video recording-1.mp4 1280×800, 3.4 s: /api/sessions/ses_1/media/art_5");
         assertThat(line(sample(EventType.SANDBOX_HOOK)))
                 .isEqualTo("hook  .nightshift/setup.sh failed (exit 1): npm ERR! missing");
         assertThat(line(sample(EventType.SANDBOX_NETWORK)))
