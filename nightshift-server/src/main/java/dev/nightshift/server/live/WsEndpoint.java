@@ -195,6 +195,14 @@ public final class WsEndpoint {
             }
             cancelDeadline();
             caller = who;
+            // registered before anything is sent: a revocation from now on closes this stream, even one
+            // that comes while the snapshot is on its way
+            grant = access.register(who, sessionId, reason -> {
+                error(null, 401, "access_revoked", "your access to this session ended (" + reason + ")");
+                if (ctx.session.isOpen()) {
+                    ctx.closeSession(CLOSE_POLICY, reason);
+                }
+            });
             LiveClient live = new LiveClient(
                     sessions.limits().clientBufferMessages(),
                     this,
@@ -218,12 +226,6 @@ public final class WsEndpoint {
             if (!events.items().isEmpty()) {
                 live.markDelivered(events.items().getLast().seq());
             }
-            grant = access.register(who, sessionId, reason -> {
-                error(null, 401, "access_revoked", "your access to this session ended (" + reason + ")");
-                if (ctx.session.isOpen()) {
-                    ctx.closeSession(CLOSE_POLICY, reason);
-                }
-            });
             Thread.ofVirtual().name("ws-" + connectionId).start(live::run);
             ctx.enableAutomaticPings(PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             broadcastPresence();
