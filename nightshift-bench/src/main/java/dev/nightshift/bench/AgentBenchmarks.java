@@ -102,12 +102,7 @@ public final class AgentBenchmarks {
         Results results = new Results(
                 part1, part2, part3, capabilities, synchronous, filesystem, errors, loadBefore, loadAverage());
         String report = new AgentReport(machine, agentCode, BenchOutput.command(COMMAND), seconds, results).render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 
     /** The file system type under the server's data directory (where SQLite writes), not its path. */

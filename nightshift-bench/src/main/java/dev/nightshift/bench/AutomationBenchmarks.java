@@ -5,7 +5,6 @@ import static dev.nightshift.bench.Benchmarks.say;
 import static dev.nightshift.bench.Machine.loadAverage;
 
 import dev.nightshift.triggers.AutomationScheduler;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +68,6 @@ public final class AutomationBenchmarks {
                         seconds,
                         new Results(webhooks, schedulers, errors, loadBefore, loadAverage()))
                 .render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 }

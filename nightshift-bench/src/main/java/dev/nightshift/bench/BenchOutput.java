@@ -32,6 +32,19 @@ final class BenchOutput {
         return null;
     }
 
+    /**
+     * Writes the report, says where and how long the run took, and ends the JVM: exit status 1 when
+     * any measurement failed (its error is in the report), so a script running the benchmark sees it.
+     */
+    static void finish(Path out, String report, double seconds, java.util.List<String> errors) throws IOException {
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        Benchmarks.say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
+                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
+        System.out.flush();
+        System.exit(errors.isEmpty() ? 0 : 1);
+    }
+
     /** The command recorded in the report: {@code -Dbench.command}, else the launcher's. */
     static String command(String launcherCommand) {
         String given = System.getProperty("bench.command");

@@ -2,7 +2,6 @@ package dev.nightshift.bench;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -92,12 +91,7 @@ public final class Benchmarks {
                         idle,
                         errors)
                 .render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 
     /** Our logback-bench.xml (warnings only) rather than the store test-jar's logback-test.xml. */

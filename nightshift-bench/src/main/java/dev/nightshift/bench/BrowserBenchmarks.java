@@ -273,12 +273,7 @@ public final class BrowserBenchmarks {
                 new Results(capabilities, versions, cold, shots, videos, errors, loadBefore, loadMiddle, loadAverage());
         String report =
                 new BrowserReport(machine, browserCode, BenchOutput.command(COMMAND), seconds, results).render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 
     /** Part 1: each run a fresh sandbox (made before the clock starts) and a fresh host Playwright. */

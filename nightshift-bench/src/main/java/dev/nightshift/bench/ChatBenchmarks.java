@@ -6,7 +6,6 @@ import static dev.nightshift.bench.Machine.loadAverage;
 
 import dev.nightshift.linear.LinearClient;
 import dev.nightshift.slack.SlackClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,11 +64,6 @@ public final class ChatBenchmarks {
                         seconds,
                         new Results(latency, errors, loadBefore, loadAverage()))
                 .render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 }

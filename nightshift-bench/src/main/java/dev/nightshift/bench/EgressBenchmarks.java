@@ -104,11 +104,7 @@ public final class EgressBenchmarks {
                         seconds,
                         new Results(measured, first, errors, loadBefore, loadAverage()))
                 .render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out);
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 
     static void run(List<Measured> measured, List<Series> first) throws Exception {

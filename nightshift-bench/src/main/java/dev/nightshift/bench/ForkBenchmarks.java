@@ -137,12 +137,7 @@ public final class ForkBenchmarks {
         double seconds = (System.nanoTime() - start) / 1e9;
         Results results = new Results(capabilities, workspace, samples, errors, loadBefore, loadAverage());
         String report = new ForkReport(machine, forkCode, BenchOutput.command(COMMAND), seconds, results).render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 
     private static List<Sample> measure(

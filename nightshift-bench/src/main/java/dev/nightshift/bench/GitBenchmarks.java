@@ -265,12 +265,7 @@ public final class GitBenchmarks {
                 gitVersion,
                 sameFs);
         String report = new GitReport(machine, gitCode, BenchOutput.command(COMMAND), seconds, results).render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 
     // -- the repository -----------------------------------------------------------------------

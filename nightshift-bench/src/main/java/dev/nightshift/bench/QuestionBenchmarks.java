@@ -5,7 +5,6 @@ import static dev.nightshift.bench.Benchmarks.say;
 import static dev.nightshift.bench.Machine.loadAverage;
 
 import dev.nightshift.server.question.Questions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,11 +47,6 @@ public final class QuestionBenchmarks {
                         seconds,
                         new Results(result, errors, loadBefore, loadAverage()))
                 .render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 }

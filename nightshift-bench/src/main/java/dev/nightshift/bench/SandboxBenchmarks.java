@@ -151,11 +151,6 @@ public final class SandboxBenchmarks {
                 new Results(capabilities, create, exec, files, hibernation, fleet, errors, loadBefore, loadAverage());
         String report =
                 new SandboxReport(machine, sandboxCode, BenchOutput.command(COMMAND), seconds, results).render();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        say("done in " + Stats.fmt(seconds, 0) + " s; wrote " + out
-                + (errors.isEmpty() ? "" : " (" + errors.size() + " failures)"));
-        System.out.flush();
-        System.exit(errors.isEmpty() ? 0 : 1);
+        BenchOutput.finish(out, report, seconds, errors);
     }
 }
